@@ -1,0 +1,27 @@
+# The two commands of README.md: `make demo` and `make test`. Both build the virtual environment first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/ipstrong: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(BIN)/ipstrong
+
+demo: $(BIN)/ipstrong
+	$(BIN)/ipstrong demo
+
+test: $(BIN)/ipstrong
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/pytest
+
+bench: $(BIN)/ipstrong
+	$(BIN)/python benchmarks/bench_synth.py
+	$(BIN)/python benchmarks/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

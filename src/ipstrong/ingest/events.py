@@ -1,0 +1,71 @@
+"""The legal-status event file: dated grants, lapses, restorations, invalidations, transfers, licences, pledges.
+
+Documented format (CSV or XLSX, UTF-8 or GBK), one event per row:
+
+| column (any alias)            | meaning                                                      | required |
+|-------------------------------|--------------------------------------------------------------|----------|
+| 申请号 / app_no               | application number, any written form                         | yes      |
+| 事件类型 / event_type         | 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押解除 (or the English names) | yes |
+| 事件日期 / event_date         | the date the event took effect                               | yes      |
+| 转出方 / from_party           | transferor, licensor, pledgor (出质人)                        | no       |
+| 转入方 / to_party             | transferee, licensee, pledgee (质权人)                        | no       |
+| 金额（万元） / amount_10k_yuan | registered amount of a pledge, transfer or licence, 10,000 yuan | no    |
+
+Events for patents the warehouse does not hold are quarantined; an event already stored is unchanged.
+"""
+
+from __future__ import annotations
+
+from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit
+
+EVENT_TYPE_SQL = """CASE
+    WHEN regexp_matches(lower(event_type), '质押.*(解除|注销)|解除质押|pledge.?release') THEN 'pledge_release'
+    WHEN regexp_matches(lower(event_type), '质押|pledge') THEN 'pledge'
+    WHEN regexp_matches(lower(event_type), '许可|licen') THEN 'licence'
+    WHEN regexp_matches(lower(event_type), '转让|转移|权利人变更|transfer|assign') THEN 'transfer'
+    WHEN regexp_matches(lower(event_type), '恢复|restor') THEN 'restoration'
+    WHEN regexp_matches(lower(event_type), '无效|invalid') THEN 'invalidation'
+    WHEN regexp_matches(lower(event_type), '终止|失效|未缴年费|放弃|届满|lapse|surrender') THEN 'lapse'
+    WHEN regexp_matches(lower(event_type), '授权|grant') THEN 'grant'
+    END"""
+
+CHECKS: list[Check] = [
+    *APP_NO_CHECKS,
+    Check("event_type", "etype IS NULL", "'无法识别的事件类型：' || coalesce(event_type, '')",
+          "'unknown event type: ' || coalesce(event_type, '')"),
+    Check("event_date", "ips_blank(event_date)", lit("事件日期为空"), lit("the event date is empty")),
+    Check("event_date", "ips_date_bad(event_date)", "'日期无效：' || event_date", "'invalid date: ' || event_date"),
+    Check("amount_10k_yuan", "NOT ips_blank(amount_10k_yuan) AND amount IS NULL",
+          "'金额不是数字：' || amount_10k_yuan", "'amount is not a number: ' || amount_10k_yuan"),
+]
+
+
+PARSE_SQL = f"""
+CREATE OR REPLACE TEMP TABLE events_parsed AS
+WITH a AS (
+    SELECT *, ips_an_clean(app_no) AS an_c FROM events_staged
+), b AS (
+    SELECT *, ips_an_body(an_c) AS an_b, ips_an_given(an_c) AS an_g,
+           {EVENT_TYPE_SQL} AS etype,
+           TRY_CAST(replace(replace(trim(amount_10k_yuan), ',', ''), '，', '') AS DOUBLE) AS amount
+    FROM a
+), c AS (
+    SELECT *, ips_an_check(an_b) AS an_k, ips_an_type(an_b) AS an_t, ips_an_year(an_b) AS an_y FROM b
+)
+SELECT *, {errors_sql(CHECKS)} AS errors FROM c
+"""
+
+ACCEPT_SQL = """
+CREATE OR REPLACE TEMP TABLE events_accepted AS
+SELECT _file, _row,
+    md5(concat_ws('|', an_b || '.' || an_k, etype, CAST(ips_date(event_date) AS VARCHAR), coalesce(trim(from_party), ''),
+                  coalesce(trim(to_party), ''), coalesce(CAST(amount AS VARCHAR), ''))) AS event_id,
+    an_b || '.' || an_k AS app_no,
+    etype AS event_type,
+    ips_date(event_date) AS event_date,
+    nullif(trim(from_party), '') AS from_party,
+    nullif(trim(to_party), '') AS to_party,
+    amount AS amount_10k_yuan,
+    trim(event_type) AS event_raw
+FROM events_parsed WHERE len(errors) = 0
+"""

@@ -1,0 +1,115 @@
+"""Place addresses in regions, in bulk.
+
+DuckDB extracts every known region name (full names, short names, old names, zone names, countries) from each
+distinct address with one regular expression; the distinct token sequences — far fewer than addresses — are
+resolved here in Python; the result joins back in SQL. Addresses are read big-to-small: the first city named
+wins, a district must belong to the province and city named, an ambiguous district name (鼓楼区 is in Nanjing
+and Xuzhou) without a city is left unplaced. An address that cannot be placed keeps empty codes (never guessed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import duckdb
+import pyarrow as pa
+
+from ipstrong.reference.regions import Region, regions
+
+
+@dataclass(frozen=True)
+class Place:
+    country: str | None
+    province_code: str | None
+    city_code: str | None
+    district_code: str | None
+    district_code_old: str | None
+    zone_id: str | None
+
+
+UNPLACED = Place(None, None, None, None, None, None)
+
+
+@cache
+def _aliases() -> dict[str, tuple[Region, ...]]:
+    table: dict[str, list[Region]] = {}
+    for region in regions():
+        for alias in region.aliases:
+            table.setdefault(alias.upper(), []).append(region)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+@cache
+def alias_pattern() -> str:
+    """One RE2 alternation of every alias, longest first so 苏州工业园区 beats 苏州."""
+    names = sorted(_aliases(), key=lambda a: (-len(a), a))
+    return "(" + "|".join(re.escape(n) for n in names) + ")"
+
+
+@cache
+def street_pattern() -> str:
+    """Short region names used as street names (中山路, 南京东路, 北京西路), blanked before extraction."""
+    shorts = sorted(
+        {a for a, rs in _aliases().items() if not a.endswith(("省", "市", "区", "县")) and len(a) <= 3
+         and any(r.level in ("province", "city", "district") for r in rs)},
+        key=lambda a: (-len(a), a),
+    )
+    return "(?:" + "|".join(re.escape(n) for n in shorts) + ")(?:东|西|南|北|中)?(?:路|街|大街|大道|巷)"
+
+
+def resolve(tokens: tuple[str, ...]) -> Place:
+    """Resolve the region names found in one address, in the order they appear."""
+    aliases = _aliases()
+    found = [r for t in tokens for r in aliases.get(t, ())]
+    provinces = [r for r in found if r.level == "province"]
+    countries = [r for r in found if r.level == "country"]
+    province = provinces[0].province_code if provinces else None
+    if countries and not provinces:
+        domestic = [r for r in found if r.level in ("city", "district", "zone")]
+        if not domestic or countries[0].code in ("HK", "MO", "TW"):
+            return Place(countries[0].country, None, None, None, None, None)
+    cities = [r for r in found if r.level == "city" and (province is None or r.province_code == province)]
+    city = cities[0].city_code if cities else None
+    if city and province is None:
+        province = cities[0].province_code
+    districts = [
+        r for r in found
+        if r.level in ("district", "zone")
+        and (city is None or r.city_code == city)
+        and (province is None or r.province_code == province)
+    ]
+    chosen = {r.district_code for r in districts}
+    if len(chosen) != 1:
+        if city or province:
+            return Place("CN", province, city, None, None, None)
+        return UNPLACED
+    # several aliases can name one district (a zone and its district, an old and a new name): prefer the zone
+    # for zone_id, and an abolished name for the old code
+    district = districts[0]
+    zone = next((r.code for r in districts if r.level == "zone"), None)
+    old = next((r.code.removesuffix("-old") for r in districts if r.status == "abolished"), None)
+    return Place("CN", district.province_code, district.city_code, district.district_code, old, zone)
+
+
+def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "address") -> str:
+    """Create table ``geo`` (address -> Place columns) for the distinct addresses of ``source``; return its name."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE geo_tokens AS
+        SELECT address, regexp_extract_all(regexp_replace(upper(address), ?, ' ', 'g'), ?) AS tokens
+        FROM (SELECT DISTINCT {address_column} AS address FROM {source} WHERE {address_column} IS NOT NULL)
+    """, [street_pattern(), alias_pattern()])
+    distinct = con.execute("SELECT DISTINCT tokens FROM geo_tokens").fetchall()
+    places = [resolve(tuple(t)) for (t,) in distinct]
+    resolved = pa.table({
+        "tokens": pa.array([t for (t,) in distinct], pa.list_(pa.string())),
+        **{name: pa.array([getattr(p, name) for p in places], pa.string()) for name in Place.__dataclass_fields__},
+    })
+    con.register("geo_resolved", resolved)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE geo AS
+        SELECT g.address, r.* EXCLUDE (tokens) FROM geo_tokens g JOIN geo_resolved r USING (tokens)
+    """)
+    con.unregister("geo_resolved")
+    return "geo"

@@ -1,0 +1,83 @@
+"""Column headers of CNIPA-style exports and the project's event file, mapped to canonical names.
+
+Headers are compared after folding: full-width to half-width, spaces and every kind of bracket removed, lower
+case — so 公开（公告）号, 公开(公告)号 and 公开 公告号 are one header. Adding a variant means adding one alias here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PATENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "app_no": ("申请号", "专利申请号", "申请号码", "application_number", "app_no", "an"),
+    "app_date": ("申请日", "申请日期", "application_date", "app_date", "ad"),
+    "pub_no": ("公开公告号", "公开号", "公告号", "公布号", "公开公布号", "publication_number", "pub_no", "pn"),
+    "pub_date": ("公开公告日", "公开日", "公告日", "公开日期", "公布日", "公开公布日", "publication_date",
+                 "pub_date", "pd"),
+    "grant_date": ("授权公告日", "授权日", "授权日期", "授权公告日期", "grant_date", "gd"),
+    "title": ("名称", "专利名称", "发明名称", "标题", "题名", "title", "ti"),
+    "abstract": ("摘要", "申请摘要", "abstract", "ab"),
+    "applicants": ("申请专利权人", "申请人", "专利权人", "申请人专利权人", "applicants", "applicant", "pa"),
+    "inventors": ("发明设计人", "发明人", "设计人", "inventors", "inventor"),
+    "address": ("地址", "申请人地址", "专利权人地址", "申请专利权人地址", "address"),
+    "ipc_main": ("主分类号", "主分类", "ipc主分类号", "ipc主分类", "主ipc", "ipc_main"),
+    "ipc_all": ("分类号", "ipc分类号", "国际分类号", "ipc", "ipc_all"),
+    "patent_type": ("专利类型", "专利种类", "类型", "patent_type"),
+    "legal_status": ("法律状态", "当前法律状态", "legal_status"),
+    "lapse_date": ("失效日", "失效日期", "终止日", "权利终止日", "lapse_date"),
+    "family_countries": ("同族国家", "同族国家地区", "family_countries"),
+    "agency": ("代理机构", "专利代理机构", "agency"),
+    "agents": ("代理人", "专利代理人", "agents"),
+    "priority": ("优先权", "priority"),
+    "claims_count": ("权利要求数", "权利要求项数", "claims_count"),
+}
+PATENT_REQUIRED = ("app_no", "app_date", "title", "applicants")
+
+EVENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "app_no": ("申请号", "专利申请号", "application_number", "app_no"),
+    "event_type": ("事件类型", "法律事件", "event_type"),
+    "event_date": ("事件日期", "日期", "生效日", "event_date"),
+    "from_party": ("转出方", "出质人", "让与人", "许可人", "from_party"),
+    "to_party": ("转入方", "质权人", "受让人", "被许可人", "to_party"),
+    "amount_10k_yuan": ("金额万元", "金额", "质押金额万元", "amount_10k_yuan"),
+}
+EVENT_REQUIRED = ("app_no", "event_type", "event_date")
+
+# Columns a quarantine file adds after the original row; ignored when a fixed quarantine file is ingested.
+QUARANTINE_COLUMNS = ("file", "row", "field", "reason_zh", "reason_en", "raw_line")
+
+_BRACKETS = re.compile(r"[\s()\[\]{}（）【】〔〕<>《》]")
+
+
+def fold_header(header: str) -> str:
+    """Fold a header for comparison (width, spaces, brackets, case)."""
+    return _BRACKETS.sub("", unicodedata.normalize("NFKC", header or "")).lower()
+
+
+def map_headers(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Canonical name -> original header, first match wins."""
+    lookup = {fold_header(a): canonical for canonical, names in aliases.items() for a in names}
+    mapping: dict[str, str] = {}
+    for header in headers:
+        canonical = lookup.get(fold_header(header))
+        if canonical and canonical not in mapping:
+            mapping[canonical] = header
+    return mapping
+
+
+def file_kind(headers: list[str]) -> str | None:
+    """``patents`` or ``events`` by the columns present, or None when neither fits."""
+    event = map_headers(headers, EVENT_ALIASES)
+    if "event_type" in event and "app_no" in event:
+        return "events"
+    patent = map_headers(headers, PATENT_ALIASES)
+    if len(patent) >= 3 and "app_no" in patent:
+        return "patents"
+    return None
+
+
+def known_header_count(headers: list[str]) -> int:
+    """How many cells of a row are known headers (finds the header row under banner rows)."""
+    folded = {fold_header(a) for names in (*PATENT_ALIASES.values(), *EVENT_ALIASES.values()) for a in names}
+    return sum(1 for h in headers if fold_header(str(h)) in folded)

@@ -1,0 +1,131 @@
+"""Checks and normalisation of patent rows, as one SQL statement over all rows of a command.
+
+Each check is one entry of ``CHECKS``: the canonical field it blames, a SQL condition that is true when the row is
+wrong, and the reason in Chinese and English (SQL string expressions, so a reason can quote the value). Adding a
+check touches only that list.
+"""
+
+from __future__ import annotations
+
+from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit
+
+CHECKS: list[Check] = [
+    *APP_NO_CHECKS,
+    Check("app_date", "ips_blank(app_date)", lit("申请日为空"), lit("the filing date is empty")),
+    Check("app_date", "ips_date_bad(app_date)", "'日期无效：' || app_date", "'invalid date: ' || app_date"),
+    Check("pub_date", "ips_date_bad(pub_date)", "'日期无效：' || pub_date", "'invalid date: ' || pub_date"),
+    Check("grant_date", "ips_date_bad(grant_date)", "'日期无效：' || grant_date", "'invalid date: ' || grant_date"),
+    Check("lapse_date", "ips_date_bad(lapse_date)", "'日期无效：' || lapse_date", "'invalid date: ' || lapse_date"),
+    Check("app_date", "d_app > $status_date", lit("申请日晚于今天"), lit("the filing date is in the future")),
+    Check("app_no", "an_y IS NOT NULL AND d_app IS NOT NULL AND an_y < year(d_app)",
+          lit("申请号中的年份早于申请日"), lit("the year in the application number is before the filing date")),
+    Check("pub_date", "d_pub < d_app", lit("公开日早于申请日"), lit("published before it was filed")),
+    Check("grant_date", "d_grant < d_app", lit("授权日早于申请日"), lit("granted before it was filed")),
+    Check("grant_date", "d_grant < d_pub", lit("授权公告日早于公开日"), lit("granted before it was published")),
+    Check("lapse_date", "d_lapse < coalesce(d_grant, d_app)",
+          lit("失效日早于授权日或申请日"), lit("lapsed before it was granted or filed")),
+    Check("title", "ips_blank(title)", lit("名称为空"), lit("the title is empty")),
+    Check("applicants", "len(l_applicants) = 0", lit("申请（专利权）人为空"), lit("no applicant")),
+    Check("patent_type", "type_word = 'unknown'",
+          "'专利类型无法识别：' || patent_type", "'unknown patent type: ' || patent_type"),
+    Check("patent_type", "type_word IS NOT NULL AND type_word <> 'unknown' AND ptype IS NOT NULL AND type_word <> ptype",
+          "'专利类型「' || patent_type || '」与申请号的种类号不符'",
+          "'patent type ''' || patent_type || ''' does not match the application number''s type digit'"),
+    Check("pub_no", "NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{7,9}[ABCUYS]\\d?')",
+          "'公开（公告）号格式无效：' || pub_no", "'not a CN publication number: ' || pub_no"),
+    Check("ipc_main", "ipc_m IS NOT NULL AND NOT ips_ipc_ok(ipc_m) AND NOT ips_ipc_subclass_ok(ipc_m)",
+          "'主分类号无效：' || ipc_main", "'invalid main IPC: ' || ipc_main"),
+    Check("ipc_all", "len(ipc_bad) > 0", "'分类号无效：' || ipc_bad[1]", "'invalid IPC: ' || ipc_bad[1]"),
+    Check("claims_count", "NOT ips_blank(claims_count) AND TRY_CAST(trim(claims_count) AS INTEGER) IS NULL",
+          "'权利要求数不是整数：' || claims_count", "'claims count is not an integer: ' || claims_count"),
+]
+
+
+
+
+PARSE_SQL = f"""
+CREATE OR REPLACE TEMP TABLE patents_parsed AS
+WITH a AS (
+    SELECT *, ips_an_clean(app_no) AS an_c,
+           'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\\s', '', 'g')), '^CN', '') AS pub_c
+    FROM patents_staged
+), b AS (
+    SELECT *, ips_an_body(an_c) AS an_b, ips_an_given(an_c) AS an_g FROM a
+), c AS (
+    SELECT *,
+        ips_an_check(an_b) AS an_k, ips_an_type(an_b) AS an_t, ips_an_year(an_b) AS an_y,
+        ips_date(app_date) AS d_app, ips_date(pub_date) AS d_pub,
+        ips_date(grant_date) AS d_grant, ips_date(lapse_date) AS d_lapse,
+        ips_type_word(patent_type) AS type_word,
+        ips_split(applicants, '[;；|]') AS l_applicants,
+        list_transform(list_filter(ips_split(ipc_all, '[;；|,，]'), lambda x: NOT regexp_full_match(x, '\d{2}[-－.]\d{2}')),
+                       lambda x: ips_ipc(x)) AS l_ipc,
+        CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{2}[-－.]\d{2}') THEN NULL
+             ELSE ips_ipc(ipc_main) END AS ipc_m,
+        CASE WHEN regexp_full_match(trim(ipc_main), '\d{2}[-－.]\d{2}')
+             THEN substr(trim(ipc_main), 1, 2) || '-' || substr(trim(ipc_main), 4, 2) END AS locarno_c
+    FROM b
+), d AS (
+    SELECT *,
+        CASE an_t WHEN '1' THEN 'invention' WHEN '8' THEN 'invention' WHEN '2' THEN 'utility_model'
+                  WHEN '9' THEN 'utility_model' WHEN '3' THEN 'design' END AS ptype,
+        list_filter(l_ipc, lambda x: NOT ips_ipc_ok(x)) AS ipc_bad
+    FROM c
+)
+SELECT *, {errors_sql(CHECKS)} AS errors FROM d
+"""
+
+# The accepted rows in the warehouse schema (before region codes are joined). ``$status_date`` is the day the
+# normalised legal status describes; dates win over the source's words (CONVENTIONS.md).
+ACCEPT_SQL = """
+CREATE OR REPLACE TEMP TABLE patents_accepted AS
+WITH base AS (
+    SELECT *,
+        an_b || '.' || an_k AS app_no_c,
+        CASE WHEN ips_ipc_subclass_ok(ipc_m) THEN coalesce(list_filter(l_ipc, lambda x: starts_with(x, ipc_m))[1], ipc_m)
+             ELSE coalesce(ipc_m, l_ipc[1]) END AS ipc_main_c,
+        ips_status_word(legal_status) AS status_word,
+        term_end(ptype, d_app) AS term_end_d,
+        trim(l_applicants[1]) AS first_app
+    FROM patents_parsed WHERE len(errors) = 0
+), derived AS (
+    SELECT *, CASE
+        WHEN d_lapse IS NOT NULL AND d_lapse <= $status_date THEN
+            CASE WHEN status_word = 'invalidated' THEN 'invalidated'
+                 WHEN status_word = 'expired' AND d_lapse >= term_end_d THEN 'expired'
+                 ELSE 'lapsed' END
+        WHEN d_grant IS NOT NULL AND d_grant <= $status_date THEN
+            CASE WHEN $status_date >= term_end_d THEN 'expired' ELSE 'in_force' END
+        WHEN status_word IN ('rejected', 'withdrawn') THEN status_word
+        ELSE 'pending' END AS status_c
+    FROM base
+)
+SELECT
+    _file, _row,
+    app_no_c AS app_no,
+    CASE WHEN ips_blank(pub_no) THEN NULL ELSE pub_c END AS pub_no,
+    d_app AS app_date, d_pub AS pub_date, d_grant AS grant_date, d_lapse AS lapse_date,
+    ptype AS patent_type,
+    an_t IN ('8', '9') AS pct,
+    trim(title) AS title,
+    nullif(trim(abstract), '') AS abstract,
+    l_applicants AS applicants,
+    first_app AS first_applicant,
+    ips_applicant_type(first_app) AS applicant_type,
+    ips_split(inventors, '[;；|,，]') AS inventors,
+    nullif(trim(address), '') AS address,
+    ipc_main_c AS ipc_main,
+    CASE WHEN ipc_main_c IS NULL OR list_contains(l_ipc, ipc_main_c) THEN l_ipc
+         ELSE list_prepend(ipc_main_c, l_ipc) END AS ipc_all,
+    locarno_c AS locarno,
+    status_c AS legal_status,
+    nullif(trim(legal_status), '') AS legal_status_raw,
+    status_word IS NOT NULL AND status_word <> status_c AS status_conflict,
+    list_transform(ips_split(family_countries, '[;；|,，\\s]'), lambda x: upper(x)) AS family_countries,
+    nullif(trim(agency), '') AS agency,
+    ips_split(agents, '[;；|,，]') AS agents,
+    nullif(trim(priority), '') AS priority,
+    TRY_CAST(trim(claims_count) AS INTEGER) AS claims_count
+FROM derived
+QUALIFY row_number() OVER (PARTITION BY app_no_c ORDER BY _file DESC, _row DESC) = 1
+"""

@@ -1,0 +1,377 @@
+"""``ipstrong ingest FILE...``: read, check, normalise, place and classify rows, then publish one snapshot.
+
+All row work runs as SQL in DuckDB over every file of the command at once (Python touches only headers, the
+distinct address token sequences and the counts). Counts reconcile per CONVENTIONS.md:
+``read = accepted + quarantined + duplicates`` and ``accepted = new + updated + unchanged``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+
+from ipstrong.ingest import events as event_rules
+from ipstrong.ingest import patents as patent_rules
+from ipstrong.ingest.geocode import geocode
+from ipstrong.ingest.headers import (
+    EVENT_ALIASES,
+    EVENT_REQUIRED,
+    PATENT_ALIASES,
+    PATENT_REQUIRED,
+    file_kind,
+    map_headers,
+)
+from ipstrong.ingest.quarantine import write_quarantine
+from ipstrong.ingest.readers import FileUnusable, Loaded, load_file
+from ipstrong.ingest.sqlfuncs import install
+from ipstrong.messages import Msg
+from ipstrong.warehouse.asof import ASOF_MACROS
+from ipstrong.warehouse.connection import new_duckdb
+from ipstrong.warehouse.schema import CONTENT_COLUMNS, EVENTS, HISTORY, PATENTS
+from ipstrong.warehouse.snapshots import Warehouse
+
+KINDS = {
+    "patents": (PATENT_ALIASES, PATENT_REQUIRED, patent_rules),
+    "events": (EVENT_ALIASES, EVENT_REQUIRED, event_rules),
+}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class SourceFile:
+    """One input file as the command saw it."""
+
+    path: Path
+    index: int
+    kind: str = ""
+    loaded: Loaded | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class IngestReport:
+    """What ``ipstrong ingest --json`` prints."""
+
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    region_unknown: int = 0
+    status_conflicts: int = 0
+    files_failed: list[dict[str, str]] = field(default_factory=list)
+    snapshot: str | None = None
+    published: bool = False
+    quarantine_file: str | None = None
+    quarantine_files: list[str] = field(default_factory=list)
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def exit_code(self) -> int:
+        """0 done, 1 done in part (some file unusable), 2 nothing done."""
+        if not self.files_failed:
+            return 0
+        return 2 if len(self.files_failed) == len(self.files) + len(self.files_failed) else 1
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def today_shanghai() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def ingest(
+    paths: list[Path],
+    data_dir: Path,
+    status_date: date | None = None,
+    step: Callable[[str], None] = lambda _msg: None,
+) -> IngestReport:
+    """Ingest files into a new snapshot (or none when nothing changed) and write the quarantine files."""
+    status_date = status_date or today_shanghai()
+    warehouse = Warehouse(data_dir)
+    previous = warehouse.current_id()
+    report = IngestReport()
+    tmp_root = data_dir / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(dir=tmp_root))
+    con = new_duckdb(temp_directory=str(workdir / "spill"))
+    try:
+        install(con)
+        for macro in ASOF_MACROS[:1]:
+            con.execute(macro)
+        sources = _load_sources(con, paths, workdir, report, step)
+        if not sources:
+            report.message = str(Msg("没有可用的文件，仓库未改变", "no usable file; the warehouse is unchanged"))
+            return report
+        _attach_previous(con, warehouse, previous)
+        step("检查与规范化 / checking and normalising")
+        counts = {kind: _stage_kind(con, [s for s in sources if s.kind == kind], kind, status_date)
+                  for kind in KINDS}
+        step("比对上一快照 / comparing with the previous snapshot")
+        _compare(con, counts)
+        _fill_report(con, report, sources, counts)
+        changed = report.new + report.updated > 0
+        if changed:
+            step("发布快照 / publishing the snapshot")
+            report.snapshot = _publish(con, warehouse, previous, sources, report)
+            report.published = True
+        else:
+            report.snapshot = previous
+        step("写入隔离文件 / writing the quarantine file")
+        stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
+        for kind in KINDS:
+            kind_sources = [s for s in sources if s.kind == kind]
+            if kind_sources and counts[kind]["quarantined"]:
+                out = write_quarantine(con, kind, kind_sources, data_dir / "quarantine" / f"{stamp}-{kind}.csv")
+                report.quarantine_files.append(str(out))
+        report.quarantine_file = report.quarantine_files[0] if report.quarantine_files else None
+        report.message = _summary(report, changed)
+        return report
+    finally:
+        con.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _load_sources(
+    con: duckdb.DuckDBPyConnection, paths: list[Path], workdir: Path, report: IngestReport,
+    step: Callable[[str], None],
+) -> list[SourceFile]:
+    sources: list[SourceFile] = []
+    for index, path in enumerate(paths):
+        step(f"读取 / reading {path}")
+        source = SourceFile(Path(path), index)
+        try:
+            source.loaded = load_file(con, source.path, f"raw_{index}", workdir)
+            kind = file_kind(source.loaded.headers)
+            if kind is None:
+                raise FileUnusable(Msg("不是专利清单或法律事件文件：找不到「申请号」等列",
+                                       "neither a patent list nor an event file: no 申请号 (application number) column"))
+            aliases, required, _rules = KINDS[kind]
+            source.kind = kind
+            source.mapping = map_headers(source.loaded.headers, aliases)
+            missing = [aliases[c][0] for c in required if c not in source.mapping]
+            if missing:
+                raise FileUnusable(Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}"))
+            source.sha256 = _sha256(source.path)
+            sources.append(source)
+        except FileUnusable as exc:
+            con.execute(f"DROP TABLE IF EXISTS raw_{index}")
+            msg = exc.msg.located(file=str(path))
+            report.files_failed.append({"file": str(path), "reason_zh": msg.zh, "reason_en": msg.en})
+    return sources
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str | None) -> None:
+    for name, schema in (("patents", PATENTS), ("events", EVENTS), ("patents_history", HISTORY)):
+        path = warehouse.table_path(name, previous) if previous else None
+        if path is not None:
+            con.execute(f"CREATE VIEW prev_{name} AS SELECT * FROM read_parquet('{path}')")
+        else:
+            con.register(f"prev_{name}_empty", schema.empty_table())
+            con.execute(f"CREATE VIEW prev_{name} AS SELECT * FROM prev_{name}_empty")
+
+
+def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind: str, status_date: date) -> dict:
+    """Stage, check and accept the rows of one file kind; return its counts."""
+    aliases, _required, rules = KINDS[kind]
+    selects = []
+    for s in sources:
+        cols = [
+            f'"{s.mapping[c]}" AS {c}' if c in s.mapping else f"NULL::VARCHAR AS {c}"
+            for c in aliases
+        ]
+        selects.append(f"SELECT {s.index} AS _file, _row, {', '.join(cols)} FROM raw_{s.index}")
+    empty = "SELECT NULL::INTEGER AS _file, NULL::BIGINT AS _row, " + ", ".join(
+        f"NULL::VARCHAR AS {c}" for c in aliases) + " WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {kind}_staged AS " + (" UNION ALL ".join(selects) or empty))
+    con.execute(rules.PARSE_SQL, {"status_date": status_date} if "$status_date" in rules.PARSE_SQL else None)
+    params = {"status_date": status_date} if "$status_date" in rules.ACCEPT_SQL else None
+    con.execute(rules.ACCEPT_SQL, params)
+    if kind == "events":
+        # events for patents the warehouse will not hold are refused
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE events_unknown AS
+            SELECT _file, _row FROM events_accepted e
+            WHERE NOT EXISTS (SELECT 1 FROM patents_accepted p WHERE p.app_no = e.app_no)
+              AND NOT EXISTS (SELECT 1 FROM prev_patents p WHERE p.app_no = e.app_no)
+        """)
+        con.execute("""
+            UPDATE events_parsed SET errors = [{'field': 'app_no', 'zh': '仓库中没有此申请号的专利',
+                                                'en': 'no patent with this application number in the warehouse'}]
+            WHERE EXISTS (SELECT 1 FROM events_unknown u WHERE u._file = events_parsed._file AND u._row = events_parsed._row)
+        """)
+        con.execute("""
+            DELETE FROM events_accepted
+            WHERE EXISTS (SELECT 1 FROM events_unknown u WHERE u._file = events_accepted._file AND u._row = events_accepted._row)
+        """)
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE events_final AS
+            SELECT * FROM events_accepted QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _file, _row) = 1
+        """)
+    else:
+        geocode(con, "patents_accepted")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE patents_final AS
+            SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id
+            FROM patents_accepted p LEFT JOIN geo g ON p.address = g.address
+        """)
+    parsed = con.execute(f"SELECT count(*), count(*) FILTER (WHERE len(errors) > 0) FROM {kind}_parsed").fetchall()[0]
+    rejects = sum(len(s.loaded.rejects) for s in sources if s.loaded)
+    final = con.execute(f"SELECT count(*) FROM {kind}_final").fetchall()[0][0]
+    return {
+        "read": parsed[0] + rejects,
+        "quarantined": parsed[1] + rejects,
+        "duplicates": parsed[0] - parsed[1] - final,
+        "accepted": final,
+    }
+
+
+def _hash_sql(alias: str) -> str:
+    return "md5(CAST(struct_pack(" + ", ".join(f"{c} := {alias}.{c}" for c in CONTENT_COLUMNS) + ") AS VARCHAR))"
+
+
+def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
+    """Split accepted records into new, updated and unchanged against the previous snapshot."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE patents_cmp AS
+        SELECT f.*, {_hash_sql('f')} AS record_hash,
+               CASE WHEN p.app_no IS NULL THEN 'new' WHEN p.record_hash = {_hash_sql('f')} THEN 'unchanged'
+                    ELSE 'updated' END AS change
+        FROM patents_final f LEFT JOIN prev_patents p ON p.app_no = f.app_no
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE events_cmp AS
+        SELECT f.*, CASE WHEN p.event_id IS NULL THEN 'new' ELSE 'unchanged' END AS change
+        FROM events_final f LEFT JOIN prev_events p ON p.event_id = f.event_id
+    """)
+    for kind in KINDS:
+        rows = dict(con.execute(f"SELECT change, count(*) FROM {kind}_cmp GROUP BY change").fetchall())
+        counts[kind].update({k: rows.get(k, 0) for k in ("new", "updated", "unchanged")})
+
+
+def _fill_report(con: duckdb.DuckDBPyConnection, report: IngestReport, sources: list[SourceFile],
+                 counts: dict[str, dict]) -> None:
+    keys = ("read", "accepted", "quarantined", "duplicates", "new", "updated", "unchanged")
+    for kind, c in counts.items():
+        report.by_kind[kind] = {k: c.get(k, 0) for k in keys}
+        for k in keys:
+            setattr(report, k, getattr(report, k) + c.get(k, 0))
+    report.region_unknown, report.status_conflicts = con.execute("""
+        SELECT count(*) FILTER (WHERE city_code IS NULL AND coalesce(country, 'CN') = 'CN'),
+               count(*) FILTER (WHERE status_conflict)
+        FROM patents_cmp
+    """).fetchall()[0]
+    per_file = {
+        (f, k): (r, q)
+        for k in KINDS
+        for f, r, q in con.execute(
+            f"SELECT _file, count(*), count(*) FILTER (WHERE len(errors) > 0) FROM {k}_parsed GROUP BY _file"
+        ).fetchall()
+    }
+    for s in sources:
+        rows, bad = per_file.get((s.index, s.kind), (0, 0))
+        rejects = len(s.loaded.rejects) if s.loaded else 0
+        s.counts = {"read": rows + rejects, "quarantined": bad + rejects}
+        report.files.append({
+            "file": str(s.path), "kind": s.kind, "format": s.loaded.format if s.loaded else None,
+            "encoding": s.loaded.encoding if s.loaded else None, "sha256": s.sha256, **s.counts,
+        })
+
+
+def _new_rows_select(schema: pa.Schema, snapshot_id: str, sources: list[SourceFile]) -> str:
+    """Select list that turns a command's accepted rows into warehouse rows (source file, row, snapshot)."""
+    names = "[" + ", ".join("'" + s.path.name.replace("'", "''") + "'" for s in sources) + "]"
+    special = {
+        "source": f"{names}[_file + 1] AS source",
+        "source_row": "_row AS source_row",
+        "snapshot_added": f"'{snapshot_id}' AS snapshot_added",
+    }
+    return ", ".join(special.get(f.name, f.name) for f in schema)
+
+
+def _publish(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str | None,
+             sources: list[SourceFile], report: IngestReport) -> str:
+    with warehouse.stage(previous) as staging:
+        sid = staging.id
+        patent_cols = ", ".join(f.name for f in PATENTS)
+        changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
+        con.execute(f"""
+            COPY (
+                SELECT {patent_cols} FROM prev_patents WHERE app_no NOT IN ({changed})
+                UNION ALL
+                SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'
+            ) TO '{staging.path / 'patents.parquet'}' (FORMAT parquet, COMPRESSION zstd)
+        """)
+        history_cols = ", ".join(f.name for f in HISTORY)
+        con.execute(f"""
+            COPY (
+                SELECT {history_cols} FROM prev_patents_history
+                UNION ALL
+                SELECT {patent_cols}, '{sid}' AS superseded_by FROM prev_patents
+                WHERE app_no IN (SELECT app_no FROM patents_cmp WHERE change = 'updated')
+            ) TO '{staging.path / 'patents_history.parquet'}' (FORMAT parquet, COMPRESSION zstd)
+        """)
+        event_cols = ", ".join(f.name for f in EVENTS)
+        con.execute(f"""
+            COPY (
+                SELECT {event_cols} FROM prev_events
+                UNION ALL
+                SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'
+            ) TO '{staging.path / 'events.parquet'}' (FORMAT parquet, COMPRESSION zstd)
+        """)
+        totals = {
+            name: con.execute(f"SELECT count(*) FROM read_parquet('{staging.path / (name + '.parquet')}')").fetchall()[0][0]
+            for name in ("patents", "events", "patents_history")
+        }
+        staging.manifest.update({
+            "sources": [
+                {"file": str(s.path.resolve()), "name": s.path.name, "sha256": s.sha256, "kind": s.kind,
+                 "format": s.loaded.format if s.loaded else None,
+                 "encoding": s.loaded.encoding if s.loaded else None, **s.counts}
+                for s in sources
+            ],
+            "counts": {k: report.by_kind[k] for k in report.by_kind},
+            "region_unknown": report.region_unknown,
+            "status_conflicts": report.status_conflicts,
+            "files_failed": report.files_failed,
+            "totals": totals,
+        })
+    return sid
+
+
+def _summary(report: IngestReport, changed: bool) -> str:
+    if not changed:
+        return str(Msg(f"没有新增或变更的记录，仓库未改变（快照 {report.snapshot}）",
+                       f"no new or changed records; the warehouse is unchanged (snapshot {report.snapshot})"))
+    return str(Msg(
+        f"已发布快照 {report.snapshot}：新增 {report.new}，更新 {report.updated}，未变 {report.unchanged}，"
+        f"隔离 {report.quarantined}，重复 {report.duplicates}",
+        f"published snapshot {report.snapshot}: {report.new} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.quarantined} quarantined, {report.duplicates} duplicates",
+    ))
+

@@ -1,0 +1,253 @@
+"""Readers: turn one input file into a DuckDB table of text columns with its original headers.
+
+Each reader is a small class with a name, ``sniff`` (does this content look like mine?) and ``load``; the format
+is decided by content, not by extension. Every loaded table has ``_row``: the row number a person sees (header =
+row 1, as a spreadsheet shows it; for Parquet, the record number). Rows the parser could not split (too many
+fields, broken quoting, bad bytes) come back in ``rejects`` with their raw text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ipstrong.ingest.headers import known_header_count
+from ipstrong.messages import IpsError, Msg
+
+SAMPLE_BYTES = 1 << 20
+
+
+class FileUnusable(IpsError):
+    """The file as a whole cannot be used (format, encoding, emptiness, required columns)."""
+
+
+@dataclass
+class Reject:
+    row: int
+    raw_line: str
+    reason: Msg
+
+
+@dataclass
+class Loaded:
+    """What a reader produced: the table name, original headers, row count, rejects, detected encoding."""
+
+    table: str
+    headers: list[str]
+    rows: int
+    format: str
+    encoding: str | None = None
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(headers):
+        name = (str(h).strip() if h is not None else "") or f"column{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 when the sample decodes as UTF-8, else GB18030 (a superset of GBK), else the detector's guess."""
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise FileUnusable(Msg("文件为空", "the file is empty"))
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise FileUnusable(Msg("不是文本文件，也不是可识别的表格格式", "neither a text file nor a known spreadsheet format"))
+    body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(body, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    best = charset_normalizer.from_bytes(body).best()
+    if best is None:
+        raise FileUnusable(Msg("无法识别文件编码", "cannot tell the file's text encoding"))
+    return best.encoding
+
+
+def transcode(path: Path, encoding: str, workdir: Path) -> Path:
+    """Stream a non-UTF-8 text file into a UTF-8 copy; undecodable bytes make the file unusable."""
+    target = workdir / (path.name + ".utf8.csv")
+    try:
+        with path.open("r", encoding=encoding, newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
+            dst.write(src.read(1 << 22).lstrip("\ufeff"))
+            while chunk := src.read(1 << 22):
+                dst.write(chunk)
+    except UnicodeDecodeError as exc:
+        raise FileUnusable(
+            Msg(f"文件编码不一致：按 {encoding} 解码在第 {exc.start} 字节附近失败",
+                f"inconsistent encoding: decoding as {encoding} failed near byte {exc.start}")
+        ) from None
+    return target
+
+
+class CsvReader:
+    """Comma- or tab-separated text in UTF-8, GBK/GB18030 or UTF-16, parsed by DuckDB in parallel."""
+
+    name = "csv"
+
+    def sniff(self, head: bytes) -> bool:
+        return not head.startswith((b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0"))
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        encoding = detect_encoding(path)
+        source = path if encoding == "utf-8" else transcode(path, encoding, workdir)
+        with source.open("r", encoding="utf-8-sig", errors="replace") as fh:
+            first = fh.readline()
+        delim = "\\t" if first.count("\t") > first.count(",") else ","
+        try:
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT row_number() OVER () AS _ord, * FROM read_csv({_quote(source)}, "
+                f"all_varchar = true, header = true, delim = '{delim}', quote = '\"', escape = '\"', "
+                f"store_rejects = true, rejects_table = '{table}_rej', rejects_scan = '{table}_scan', "
+                f"max_line_size = 10000000, sample_size = 20480)"
+            )
+        except duckdb.Error as exc:
+            raise FileUnusable(Msg(f"无法按 CSV 解析：{exc}", f"cannot parse as CSV: {exc}")) from None
+        headers = [c for c in con.table(table).columns if c != "_ord"]
+        rej = con.execute(
+            f"SELECT line, any_value(csv_line), any_value(error_type) FROM {table}_rej GROUP BY line ORDER BY line"
+        ).fetchall()
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        rejects = [
+            Reject(int(line), raw or "", Msg(f"无法拆分为字段（{kind}）", f"cannot be split into fields ({kind})"))
+            for line, raw, kind in rej
+        ]
+        _number_rows(con, table, rows, [r.row for r in rejects])
+        return Loaded(table, headers, rows, self.name, encoding, rejects)
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str, rows: int, reject_rows: list[int]) -> None:
+    """Give each parsed record the spreadsheet row it sits on, skipping the rows the parser rejected.
+
+    Exact when no quoted field spans lines before a rejected row (DuckDB reports rejects by line).
+    """
+    if not reject_rows:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN _row BIGINT")
+        con.execute(f"UPDATE {table} SET _row = _ord + 1")
+        return
+    all_rows = np.arange(2, rows + len(reject_rows) + 2, dtype=np.int64)
+    kept = np.setdiff1d(all_rows, np.asarray(reject_rows, dtype=np.int64))[:rows]
+    con.register(f"{table}_rowmap", pa.table({"_ord": np.arange(1, rows + 1, dtype=np.int64), "_row": kept}))
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, m._row FROM {table} t JOIN {table}_rowmap m USING (_ord)")
+    con.unregister(f"{table}_rowmap")
+
+
+class SpreadsheetReader:
+    """XLSX (and legacy XLS) through calamine; the header row may sit under banner rows."""
+
+    name = "xlsx"
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+            cells = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises its own error types for corrupt or non-spreadsheet zips
+            raise FileUnusable(Msg(f"无法读取电子表格：{exc}", f"cannot read the spreadsheet: {exc}")) from None
+        if not cells:
+            raise FileUnusable(Msg("电子表格为空", "the spreadsheet is empty"))
+        header_idx = max(range(min(10, len(cells))), key=lambda i: known_header_count(cells[i]))
+        width = max((i + 1 for i, v in enumerate(cells[header_idx]) if v not in (None, "")), default=0)
+        headers = _unique(list(cells[header_idx][:width]))
+        columns: list[list[str | None]] = [[] for _ in headers]
+        rows_out: list[int] = []
+        rejects: list[Reject] = []
+        for index in range(header_idx + 1, len(cells)):
+            values = [_cell_text(v) for v in cells[index]]
+            if not any(values):
+                continue
+            if any(values[width:]):
+                rejects.append(Reject(index + 1, "\t".join(v or "" for v in values),
+                                      Msg("字段数多于表头", "more fields than the header has")))
+                continue
+            values += [None] * (width - len(values))
+            for col, value in zip(columns, values[:width], strict=True):
+                col.append(value)
+            rows_out.append(index + 1)
+        arrow = pa.table({"_ord": pa.array(range(1, len(rows_out) + 1), pa.int64()),
+                          **{h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)},
+                          "_row": pa.array(rows_out, pa.int64())})
+        con.register(f"{table}_arrow", arrow)
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_arrow")
+        con.unregister(f"{table}_arrow")
+        return Loaded(table, headers, len(rows_out), self.name, None, rejects)
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class ParquetReader:
+    """Parquet files with the export's column names (what ``ipstrong synth --format parquet`` writes)."""
+
+    name = "parquet"
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith(b"PAR1")
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        try:
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT row_number() OVER () AS _ord, COLUMNS(*)::VARCHAR "
+                f"FROM read_parquet({_quote(path)})"
+            )
+        except duckdb.Error as exc:
+            raise FileUnusable(Msg(f"无法读取 Parquet：{exc}", f"cannot read Parquet: {exc}")) from None
+        headers = [c for c in con.table(table).columns if c != "_ord"]
+        con.execute(f"ALTER TABLE {table} ADD COLUMN _row BIGINT")
+        con.execute(f"UPDATE {table} SET _row = _ord")
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        return Loaded(table, headers, rows, self.name)
+
+
+READERS = (ParquetReader(), SpreadsheetReader(), CsvReader())
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+    """Load ``path`` with the first reader whose ``sniff`` accepts its first bytes."""
+    if not path.exists():
+        raise FileUnusable(Msg("文件不存在", "no such file"))
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise FileUnusable(Msg("文件为空", "the file is empty"))
+    for reader in READERS:
+        if reader.sniff(head):
+            return reader.load(con, path, table, workdir)
+    raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))

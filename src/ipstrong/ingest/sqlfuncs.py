@@ -1,0 +1,90 @@
+"""SQL macros that ingest uses to normalise and check whole columns at once in DuckDB.
+
+One definition per rule, shared by the patent and the event files. The check-digit arithmetic is the same as
+``ipstrong.ids.appno`` (which checks single values); tests compare the two on generated numbers.
+"""
+
+from __future__ import annotations
+
+from ipstrong.ids.appno import WEIGHTS_8, WEIGHTS_12
+
+
+def _weighted(width: int, weights: tuple[int, ...]) -> str:
+    terms = [f"CAST(substr(b, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(weights)]
+    return f"({' + '.join(terms)}) % 11"
+
+
+MACROS = [
+    # application numbers: fold width, drop CN/ZL prefix, spaces and middle dots
+    r"""CREATE OR REPLACE MACRO ips_an_clean(s) AS
+        regexp_replace(translate(upper(trim(s)), '０１２３４５６７８９．Ｘ', '0123456789.X'), '^(CN|ZL)|\s|·', '', 'g')""",
+    r"CREATE OR REPLACE MACRO ips_an_body(c) AS regexp_extract(c, '^(\d{12}|\d{8})\.?([0-9X])?$', 1)",
+    r"CREATE OR REPLACE MACRO ips_an_given(c) AS nullif(regexp_extract(c, '^(\d{12}|\d{8})\.?([0-9X])?$', 2), '')",
+    f"""CREATE OR REPLACE MACRO ips_an_check(b) AS CASE
+        WHEN length(b) = 12 THEN (CASE WHEN {_weighted(12, WEIGHTS_12)} = 10 THEN 'X'
+                                       ELSE CAST({_weighted(12, WEIGHTS_12)} AS VARCHAR) END)
+        WHEN length(b) = 8 THEN (CASE WHEN {_weighted(8, WEIGHTS_8)} = 10 THEN 'X'
+                                      ELSE CAST({_weighted(8, WEIGHTS_8)} AS VARCHAR) END)
+        END""",
+    """CREATE OR REPLACE MACRO ips_an_type(b) AS CASE WHEN length(b) = 12 THEN substr(b, 5, 1)
+        WHEN length(b) = 8 THEN substr(b, 3, 1) END""",
+    """CREATE OR REPLACE MACRO ips_an_year(b) AS CASE WHEN length(b) = 12 THEN CAST(substr(b, 1, 4) AS INTEGER)
+        WHEN length(b) = 8 THEN (CASE WHEN CAST(substr(b, 1, 2) AS INTEGER) >= 85
+            THEN 1900 ELSE 2000 END) + CAST(substr(b, 1, 2) AS INTEGER) END""",
+    # dates: 2021-03-04, 2021.03.04, 20210304, 2021/3/4 (and a time part); '0' and '' are empty
+    """CREATE OR REPLACE MACRO ips_blank(s) AS s IS NULL OR trim(s) IN ('', '0', '-', '—')""",
+    """CREATE OR REPLACE MACRO ips_date(s) AS CASE WHEN ips_blank(s) THEN NULL ELSE CAST(coalesce(
+        try_strptime(trim(s), '%Y-%m-%d'), try_strptime(trim(s), '%Y.%m.%d'), try_strptime(trim(s), '%Y%m%d'),
+        try_strptime(trim(s), '%Y/%m/%d'), try_strptime(trim(s), '%Y-%m-%d %H:%M:%S'),
+        try_strptime(trim(s), '%Y/%m/%d %H:%M:%S')) AS DATE) END""",
+    """CREATE OR REPLACE MACRO ips_date_bad(s) AS NOT ips_blank(s) AND ips_date(s) IS NULL""",
+    # multi-valued cells
+    r"""CREATE OR REPLACE MACRO ips_split(s, seps) AS CASE WHEN ips_blank(s) THEN [] ELSE
+        list_filter(list_transform(regexp_split_to_array(trim(s), seps), lambda x: trim(x)), lambda x: x <> '') END""",
+    # IPC symbols: edition suffix, spaces, WIPO 14-character form, leading zeros of the group
+    r"""CREATE OR REPLACE MACRO ips_ipc_fold(s) AS
+        regexp_replace(regexp_replace(upper(translate(s, '／', '/')), '\(\d{4}\.\d{2}\)\S*', ''), '\s', '', 'g')""",
+    r"""CREATE OR REPLACE MACRO ips_ipc_sub(v) AS CASE length(rtrim(substr(v, 9, 6), '0')) WHEN 0 THEN '00'
+        WHEN 1 THEN rtrim(substr(v, 9, 6), '0') || '0' ELSE rtrim(substr(v, 9, 6), '0') END""",
+    r"""CREATE OR REPLACE MACRO ips_ipc(s) AS CASE
+        WHEN regexp_full_match(ips_ipc_fold(s), '[A-H]\d{2}[A-Z]\d{10}')
+            THEN substr(ips_ipc_fold(s), 1, 4) || CAST(CAST(substr(ips_ipc_fold(s), 5, 4) AS INTEGER) AS VARCHAR)
+                 || '/' || ips_ipc_sub(ips_ipc_fold(s))
+        ELSE regexp_replace(ips_ipc_fold(s), '^([A-H]\d{2}[A-Z])0+(\d)', '\1\2') END""",
+    r"CREATE OR REPLACE MACRO ips_ipc_ok(v) AS regexp_full_match(v, '[A-H]\d{2}[A-Z]\d{1,4}/\d{2,6}')",
+    r"CREATE OR REPLACE MACRO ips_ipc_subclass_ok(v) AS regexp_full_match(v, '[A-H]\d{2}[A-Z]')",
+    # patent type words
+    """CREATE OR REPLACE MACRO ips_type_word(s) AS CASE
+        WHEN ips_blank(s) THEN NULL
+        WHEN regexp_matches(s, '实用新型|UTILITY') THEN 'utility_model'
+        WHEN regexp_matches(s, '外观|DESIGN') THEN 'design'
+        WHEN regexp_matches(lower(s), '发明|invention') THEN 'invention'
+        ELSE 'unknown' END""",
+    # legal status words of CNIPA, Patentics and incoPat exports
+    """CREATE OR REPLACE MACRO ips_status_word(s) AS CASE
+        WHEN ips_blank(s) THEN NULL
+        WHEN regexp_matches(s, '期限届满|届满') THEN 'expired'
+        WHEN regexp_matches(s, '全部无效|宣告无效|无效宣告') THEN 'invalidated'
+        WHEN regexp_matches(s, '驳回') THEN 'rejected'
+        WHEN regexp_matches(s, '撤回') THEN 'withdrawn'
+        WHEN regexp_matches(s, '未缴年费|年费终止|放弃|终止|失效|无权|^无效$') THEN 'lapsed'
+        WHEN regexp_matches(s, '有效|有权|授权|维持|恢复') THEN 'in_force'
+        WHEN regexp_matches(s, '审中|实质审查|公开|公布|受理|PCT') THEN 'pending'
+        ELSE NULL END""",
+    # who the first applicant is (CNIPA's categories: 企业, 大专院校, 科研单位, 机关团体, 个人)
+    r"""CREATE OR REPLACE MACRO ips_applicant_type(n) AS CASE
+        WHEN n IS NULL THEN NULL
+        WHEN regexp_matches(upper(n), '有限公司|有限责任公司|股份|集团|公司|工厂|厂$|企业|合作社|CO\.|LTD|INC\b|CORP|GMBH|LLC|株式会社')
+            THEN 'enterprise'
+        WHEN regexp_matches(upper(n), '大学|学院|学校|UNIVERSITY|COLLEGE') THEN 'university'
+        WHEN regexp_matches(upper(n), '研究院|研究所|研究中心|科学院|实验室|INSTITUTE|ACADEMY') THEN 'institute'
+        WHEN regexp_matches(n, '人民政府|委员会|管理局|局$|厅$|办公室|部队|监督') THEN 'government'
+        WHEN regexp_full_match(n, '\p{Han}{2,4}') THEN 'individual'
+        ELSE 'other' END""",
+]
+
+
+def install(con) -> None:  # noqa: ANN001 - a DuckDB connection
+    """Create the ingest macros on a connection."""
+    for macro in MACROS:
+        con.execute(macro)

@@ -1,0 +1,44 @@
+"""Bilingual messages: Chinese first, English after " / ", naming file, row and field.
+
+Every message a person reads goes through :class:`Msg` so the order and the separator are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Msg:
+    """One message in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+    def located(self, file: str | None = None, row: int | None = None, field: str | None = None) -> Msg:
+        """Prefix the message with where it happened: file, row (1-based, header is row 1) and field."""
+        zh_parts, en_parts = [], []
+        if file:
+            zh_parts.append(f"文件 {file}")
+            en_parts.append(f"file {file}")
+        if row is not None:
+            zh_parts.append(f"第 {row} 行")
+            en_parts.append(f"row {row}")
+        if field:
+            zh_parts.append(f"字段「{field}」")
+            en_parts.append(f"field '{field}'")
+        if not zh_parts:
+            return self
+        return Msg("，".join(zh_parts) + "：" + self.zh, ", ".join(en_parts) + ": " + self.en)
+
+
+class IpsError(Exception):
+    """An error whose message a person reads; ``exit_code`` follows CONVENTIONS.md (2 = nothing done)."""
+
+    def __init__(self, msg: Msg, exit_code: int = 2):
+        super().__init__(str(msg))
+        self.msg = msg
+        self.exit_code = exit_code

@@ -1,0 +1,98 @@
+"""Printing results: one JSON document on stdout for ``--json``, else a table, CSV or XLSX (CONVENTIONS.md)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ipstrong.messages import IpsError, Msg
+
+FORMATS = ("table", "csv", "json", "xlsx")
+stderr = Console(stderr=True)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=_default)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return to_json(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def emit_records(
+    records: Sequence[dict[str, Any]],
+    fmt: str = "table",
+    out: Path | None = None,
+    title: str | None = None,
+    document: dict[str, Any] | None = None,
+) -> None:
+    """Print or write rows. With ``json`` the document is ``document`` (or the list of rows)."""
+    if fmt not in FORMATS:
+        raise IpsError(Msg(f"未知格式 {fmt}（可选 {'、'.join(FORMATS)}）", f"unknown format {fmt} (one of {', '.join(FORMATS)})"))
+    columns = list(records[0]) if records else []
+    if fmt == "json":
+        text = to_json(document if document is not None else list(records))
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+        return
+    if fmt == "csv":
+        fh = out.open("w", encoding="utf-8-sig", newline="") if out else sys.stdout
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows([_cell(r[c]) for c in columns] for r in records)
+        if out:
+            fh.close()
+        return
+    if fmt == "xlsx":
+        if out is None:
+            raise IpsError(Msg("xlsx 格式需要 --out 文件", "xlsx needs --out FILE"))
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, columns)
+        for i, r in enumerate(records, start=1):
+            sheet.write_row(i, 0, [_cell(r[c]) for c in columns])
+        book.close()
+        return
+    table = Table(title=title, show_lines=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in records:
+        table.add_row(*[_cell(r[c]) for c in columns])
+    Console(file=out.open("w", encoding="utf-8") if out else None).print(table)
+
+
+def emit_document(document: dict[str, Any], as_json: bool, human: str | None = None) -> None:
+    """A single result: JSON on stdout, or a short text for people."""
+    if as_json:
+        sys.stdout.write(to_json(document) + "\n")
+    else:
+        Console().print(human if human is not None else document)

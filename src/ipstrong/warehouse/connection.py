@@ -1,0 +1,87 @@
+"""Reading the current snapshot: DuckDB views, the as-of macros, read-only SQL with a time limit, and Ibis.
+
+DuckDB never downloads extensions here (CONVENTIONS.md). ``run_sql`` is what a person reaches through
+``ipstrong sql`` and the web: one read-only statement, file access limited to the snapshot, under a time limit.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ipstrong.messages import IpsError, Msg
+from ipstrong.warehouse.asof import ASOF_MACROS
+from ipstrong.warehouse.schema import TABLES
+from ipstrong.warehouse.snapshots import Warehouse
+
+DUCKDB_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+DEFAULT_TIMEOUT_S = 30.0
+
+
+def new_duckdb(**extra: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that will not fetch extensions."""
+    return duckdb.connect(config={**DUCKDB_CONFIG, **extra})
+
+
+def attach_snapshot(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: str | None = None) -> str:
+    """Create views ``patents``, ``events``, ``patents_history`` (empty when there is no snapshot yet)."""
+    snapshot_id = snapshot_id or warehouse.current_id()
+    for table, schema in TABLES.items():
+        path = warehouse.table_path(table, snapshot_id) if snapshot_id else None
+        if path is not None:
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+        else:
+            con.register(f"_{table}_empty", schema.empty_table())
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _{table}_empty")
+    for macro in ASOF_MACROS:
+        con.execute(macro)
+    return snapshot_id or ""
+
+
+def snapshot_connection(data_dir: Path, snapshot_id: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with the snapshot's views, for the service layer."""
+    con = new_duckdb()
+    attach_snapshot(con, Warehouse(data_dir), snapshot_id)
+    return con
+
+
+def ibis_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
+    """An Ibis backend over the snapshot's tables (DuckDB); the same expressions run on other Ibis backends."""
+    import ibis
+
+    return ibis.duckdb.from_connection(snapshot_connection(data_dir, snapshot_id))
+
+
+def run_sql(data_dir: Path, query: str, timeout_s: float = DEFAULT_TIMEOUT_S, limit: int | None = None) -> pa.Table:
+    """Run one read-only statement against the current snapshot and return its result as Arrow."""
+    statements = duckdb.extract_statements(query)
+    if len(statements) != 1:
+        raise IpsError(Msg("一次只能执行一条 SQL 语句", "exactly one SQL statement, please"))
+    if statements[0].type != duckdb.StatementType.SELECT:
+        raise IpsError(Msg("只允许只读查询（SELECT / WITH …）", "only read-only queries (SELECT / WITH …) are allowed"))
+    warehouse = Warehouse(data_dir)
+    con = new_duckdb()
+    con.execute("SET timezone = 'Asia/Shanghai'")
+    snapshot_id = attach_snapshot(con, warehouse)
+    if snapshot_id:
+        con.execute(f"SET allowed_directories = ['{warehouse.path(snapshot_id)}/']")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    timer = threading.Timer(timeout_s, con.interrupt)
+    timer.start()
+    try:
+        rel = con.sql(query)
+        if limit is not None:
+            rel = rel.limit(limit)
+        return rel.to_arrow_table()
+    except duckdb.InterruptException:
+        raise IpsError(Msg(f"查询超时（{timeout_s:g} 秒）", f"query timed out after {timeout_s:g} s")) from None
+    except duckdb.Error as exc:
+        raise IpsError(Msg(f"SQL 错误：{exc}", f"SQL error: {exc}")) from None
+    finally:
+        timer.cancel()
+        con.close()

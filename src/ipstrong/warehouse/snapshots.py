@@ -1,0 +1,145 @@
+"""Immutable warehouse snapshots and their atomic publication.
+
+Layout under ``DATA_DIR/warehouse``::
+
+    snapshots/<id>/patents.parquet, events.parquet, patents_history.parquet, manifest.json
+    CURRENT            the id of the snapshot in use (replaced atomically)
+    staging/           snapshots being written; a crash leaves debris here, never a half snapshot in use
+    journal.jsonl      publications and rollbacks, one JSON line each
+
+A snapshot becomes visible only by the final ``os.replace`` of ``CURRENT``; until then readers keep the previous
+one, so a failure anywhere before that point leaves the warehouse exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ipstrong import __version__
+from ipstrong.messages import IpsError, Msg
+from ipstrong.warehouse.schema import SCHEMA_VERSION, TABLES
+
+
+@dataclass
+class Staging:
+    """A snapshot being written: put the table files in ``path``, fill ``manifest``."""
+
+    id: str
+    path: Path
+    manifest: dict[str, Any]
+
+
+class Warehouse:
+    """The snapshots under one data directory."""
+
+    def __init__(self, data_dir: Path):
+        self.root = data_dir / "warehouse"
+        self.snapshots_dir = self.root / "snapshots"
+        self.staging_dir = self.root / "staging"
+
+    # --- reading -------------------------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        """Id of the snapshot in use, or None before the first ingest."""
+        pointer = self.root / "CURRENT"
+        return pointer.read_text(encoding="utf-8").strip() or None if pointer.exists() else None
+
+    def path(self, snapshot_id: str) -> Path:
+        return self.snapshots_dir / snapshot_id
+
+    def table_path(self, table: str, snapshot_id: str | None = None) -> Path | None:
+        """Parquet file of ``table`` in a snapshot (the current one by default)."""
+        snapshot_id = snapshot_id or self.current_id()
+        return self.path(snapshot_id) / f"{table}.parquet" if snapshot_id else None
+
+    def manifest(self, snapshot_id: str) -> dict[str, Any]:
+        path = self.path(snapshot_id) / "manifest.json"
+        if not path.exists():
+            raise IpsError(Msg(f"快照 {snapshot_id} 不存在", f"no snapshot {snapshot_id}"))
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def list(self) -> list[dict[str, Any]]:
+        """Manifests of all published snapshots, oldest first, each with ``current`` set."""
+        if not self.snapshots_dir.exists():
+            return []
+        current = self.current_id()
+        out = []
+        for child in sorted(self.snapshots_dir.iterdir()):
+            if (child / "manifest.json").exists():
+                m = self.manifest(child.name)
+                m["current"] = child.name == current
+                out.append(m)
+        return out
+
+    # --- writing -------------------------------------------------------------------------------------------
+    @contextmanager
+    def stage(self, parent: str | None) -> Iterator[Staging]:
+        """Write a new snapshot; it is published when the block ends without error, discarded otherwise."""
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+        now = datetime.now(UTC)
+        snapshot_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+        staging = Staging(snapshot_id, self.staging_dir / snapshot_id, {
+            "id": snapshot_id,
+            "parent": parent,
+            "created_at": now.isoformat(timespec="seconds"),
+            "schema_version": SCHEMA_VERSION,
+            "ipstrong_version": __version__,
+        })
+        staging.path.mkdir()
+        try:
+            yield staging
+            self._publish(staging)
+        finally:
+            shutil.rmtree(staging.path, ignore_errors=True)
+
+    def _publish(self, staging: Staging) -> None:
+        missing = [t for t in TABLES if not (staging.path / f"{t}.parquet").exists()]
+        if missing:
+            raise RuntimeError(f"snapshot {staging.id} lacks tables {missing}")
+        manifest_path = staging.path / "manifest.json"
+        manifest_path.write_text(json.dumps(staging.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for f in staging.path.iterdir():
+            _fsync(f)
+        final = self.path(staging.id)
+        os.rename(staging.path, final)
+        _fsync(self.snapshots_dir)
+        self._switch_current(staging.id)
+        self._journal({"action": "publish", "snapshot": staging.id, "parent": staging.manifest.get("parent")})
+
+    def _switch_current(self, snapshot_id: str) -> None:
+        """Point CURRENT at a snapshot: write a temporary file, flush it, rename it over the old pointer."""
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(snapshot_id + "\n", encoding="utf-8")
+        _fsync(tmp)
+        os.replace(tmp, self.root / "CURRENT")
+        _fsync(self.root)
+
+    def rollback(self, snapshot_id: str) -> dict[str, Any]:
+        """Make an earlier snapshot current again; later snapshots stay on disk and can be restored the same way."""
+        manifest = self.manifest(snapshot_id)
+        previous = self.current_id()
+        self._switch_current(snapshot_id)
+        self._journal({"action": "rollback", "snapshot": snapshot_id, "from": previous})
+        return {"snapshot": snapshot_id, "previous": previous, "created_at": manifest["created_at"]}
+
+    def _journal(self, entry: dict[str, Any]) -> None:
+        entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **entry}
+        with (self.root / "journal.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
