@@ -58,11 +58,11 @@ WITH a AS (
         ips_date(grant_date) AS d_grant, ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,
         ips_split(applicants, '[;；|]') AS l_applicants,
-        list_transform(list_filter(ips_split(ipc_all, '[;；|,，]'), lambda x: NOT regexp_full_match(x, '\d{2}[-－.]\d{2}')),
+        list_transform(list_filter(ips_split(ipc_all, '[;；|,，]'), lambda x: NOT regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}')),
                        lambda x: ips_ipc(x)) AS l_ipc,
-        CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{2}[-－.]\d{2}') THEN NULL
+        CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}') THEN NULL
              ELSE ips_ipc(ipc_main) END AS ipc_m,
-        CASE WHEN regexp_full_match(trim(ipc_main), '\d{2}[-－.]\d{2}')
+        CASE WHEN regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}')
              THEN substr(trim(ipc_main), 1, 2) || '-' || substr(trim(ipc_main), 4, 2) END AS locarno_c
     FROM b
 ), d AS (

@@ -1,0 +1,259 @@
+"""The ``ipstrong`` command. Thin: each command parses options, calls one service function and prints the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ipstrong import config
+from ipstrong.messages import IpsError, Msg
+from ipstrong.output import emit_document, emit_records, stderr, to_json
+
+app = typer.Typer(help="ipstrong 知识产权强省平台 / the IP-strong province platform", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+id_app = typer.Typer(help="标识符 / identifiers", no_args_is_help=True)
+warehouse_app = typer.Typer(help="数据仓库快照 / warehouse snapshots", no_args_is_help=True)
+reference_app = typer.Typer(help="参考数据（区划、人口、GDP）/ reference data (regions, population, GDP)",
+                            no_args_is_help=True)
+app.add_typer(id_app, name="id")
+app.add_typer(warehouse_app, name="warehouse")
+app.add_typer(reference_app, name="reference")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档 / print one JSON document")]
+FormatOpt = Annotated[str | None, typer.Option("--format", help="table|csv|json|xlsx")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="写入文件 / write to FILE")]
+
+
+def _data_dir(ctx: typer.Context) -> Path:
+    return config.data_dir(ctx.obj.get("data_dir") if ctx.obj else None)
+
+
+def _fmt(as_json: bool, fmt: str | None) -> str:
+    return "json" if as_json else (fmt or "table")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: Annotated[str | None, typer.Option("--data-dir", envvar="IPSTRONG_DATA_DIR",
+                                                 help="数据目录 / where all state lives (default ./data)")] = None,
+) -> None:
+    ctx.obj = {"data_dir": data_dir}
+
+
+# --- id ----------------------------------------------------------------------------------------------------------
+@id_app.command("check")
+def id_check(
+    value: Annotated[str, typer.Argument(help="申请号、公开号、统一社会信用代码、IPC 或区划代码 / any identifier")],
+    kind: Annotated[str | None, typer.Option("--kind", help="application_number|publication_number|credit_code|ipc|region_code")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """校验标识符并给出规范形式 / validate an identifier and print its canonical form."""
+    from ipstrong.ids.check import check_identifier
+    from ipstrong.reference.regions import region_name
+
+    result = check_identifier(value, kind, region_lookup=region_name)
+    status = "有效 / valid" if result["valid"] else "无效 / invalid"
+    human = f"{result['kind']}: {status}  {result['canonical'] or ''}  {result['reason'] or ''}".rstrip()
+    emit_document(result, as_json, human)
+    raise typer.Exit(0 if result["valid"] else 1)
+
+
+# --- ingest ------------------------------------------------------------------------------------------------------
+@app.command("ingest")
+def ingest_cmd(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="CNIPA 导出的 CSV/XLSX 或法律事件文件 / CNIPA-style exports or event files")],
+    status_date: Annotated[str | None, typer.Option("--status-date", help="法律状态所对应的日期（默认今天）/ date the legal status describes (default today)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """导入专利清单与法律事件，发布新快照 / ingest patent lists and events into a new snapshot."""
+    from ipstrong.ingest import ingest
+
+    sd = _parse_date(status_date, "--status-date") if status_date else None
+    with stderr.status("导入中 / ingesting") as status:
+        report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m))
+    for failed in report.files_failed:
+        stderr.print(f"[red]{failed['reason_zh']} / {failed['reason_en']}[/red]")
+    if as_json:
+        sys.stdout.write(to_json(report.to_dict()) + "\n")
+    else:
+        keys = ("read", "accepted", "quarantined", "duplicates", "new", "updated", "unchanged", "region_unknown",
+                "status_conflicts", "snapshot", "quarantine_file")
+        emit_records([{"项目 / item": k, "值 / value": getattr(report, k)} for k in keys])
+        print(report.message)
+    raise typer.Exit(report.exit_code)
+
+
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise IpsError(Msg(f"{option} 应为 YYYY-MM-DD：{text}", f"{option} must be YYYY-MM-DD: {text}")) from None
+
+
+# --- warehouse ---------------------------------------------------------------------------------------------------
+@warehouse_app.command("info")
+def warehouse_info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """当前快照概况 / what the current snapshot holds."""
+    from ipstrong.warehouse.info import info
+
+    data = info(_data_dir(ctx))
+    if as_json:
+        emit_document(data, True)
+        return
+    if not data["snapshot"]:
+        print(str(Msg("仓库为空：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first")))
+        return
+    print(f"快照 / snapshot: {data['snapshot']}  ({data['created_at']})")
+    emit_records([{"表 / table": k, "行数 / rows": v} for k, v in data["totals"].items()])
+    emit_records(data["by_city"], title="按城市 / by city")
+    emit_records(data["by_type_status"], title="按类型与法律状态 / by type and legal status")
+
+
+@warehouse_app.command("snapshots")
+def warehouse_snapshots(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
+    """列出快照 / list snapshots."""
+    from ipstrong.warehouse import Warehouse
+
+    rows = [
+        {"id": m["id"], "current": m["current"], "created_at": m["created_at"], "parent": m.get("parent"),
+         "patents": m.get("totals", {}).get("patents"), "events": m.get("totals", {}).get("events"),
+         "sources": [s["name"] for s in m.get("sources", [])]}
+        for m in Warehouse(_data_dir(ctx)).list()
+    ]
+    emit_records(rows, _fmt(as_json, fmt), out, title="快照 / snapshots")
+
+
+@warehouse_app.command("rollback")
+def warehouse_rollback(ctx: typer.Context, snapshot_id: Annotated[str, typer.Argument(metavar="ID")],
+                       as_json: JsonOpt = False) -> None:
+    """回滚到一个较早的快照 / make an earlier snapshot current again."""
+    from ipstrong.warehouse import Warehouse
+
+    result = Warehouse(_data_dir(ctx)).rollback(snapshot_id)
+    emit_document(result, as_json, str(Msg(f"当前快照为 {snapshot_id}（原为 {result['previous']}）",
+                                            f"current snapshot is now {snapshot_id} (was {result['previous']})")))
+
+
+# --- sql ---------------------------------------------------------------------------------------------------------
+@app.command("sql")
+def sql_cmd(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="只读 SQL：表 patents、events、patents_history / read-only SQL")],
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="时限（秒）/ time limit in seconds")] = 30.0,
+) -> None:
+    """对当前快照执行只读 SQL / run read-only SQL on the current snapshot.
+
+    示例 / example: ipstrong sql "SELECT city_code, count(*) FROM effective_on('2021-12-31')
+    WHERE patent_type = 'invention' GROUP BY 1"
+    """
+    from ipstrong.warehouse import run_sql
+
+    table = run_sql(_data_dir(ctx), query, timeout_s=timeout)
+    emit_records(table.to_pylist(), _fmt(as_json, fmt), out)
+
+
+# --- synth -------------------------------------------------------------------------------------------------------
+@app.command("synth")
+def synth_cmd(
+    patents: Annotated[int, typer.Option("--patents", help="专利条数 / number of patents")],
+    out: Annotated[Path, typer.Option("--out", help="输出目录 / output directory")],
+    seed: Annotated[int, typer.Option("--seed", help="随机种子 / seed")] = 42,
+    until: Annotated[str, typer.Option("--until", help="数据截止日 / last date of the data")] = "2024-12-31",
+    fmt: Annotated[str, typer.Option("--format", help="csv|xlsx|parquet")] = "csv",
+    broken_share: Annotated[float, typer.Option("--broken-share", help="坏行比例 / share of spoiled rows")] = 0.01,
+    as_json: JsonOpt = False,
+) -> None:
+    """生成可复现的江苏专利数据 / generate a reproducible Jiangsu patent data set."""
+    from ipstrong.synth.generator import SynthConfig, generate
+
+    cfg = SynthConfig(patents=patents, seed=seed, until=_parse_date(until, "--until"), fmt=fmt,
+                      broken_share=broken_share)
+    with Progress(TextColumn("生成 / generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr) as bar:
+        task = bar.add_task("synth", total=patents)
+        summary = generate(cfg, out, progress=lambda n: bar.advance(task, n))
+    emit_document(summary.__dict__, as_json, "\n".join(f"{k}: {v}" for k, v in summary.__dict__.items()))
+
+
+# --- reference ---------------------------------------------------------------------------------------------------
+@reference_app.command("regions")
+def reference_regions(
+    level: Annotated[str | None, typer.Option("--level", help="province|city|district|zone|country")] = None,
+    province: Annotated[str, typer.Option("--province", help="省级代码 / province code")] = "320000",
+    as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None,
+) -> None:
+    """区划、旧代码与开发区 / divisions, old codes and named zones."""
+    from ipstrong.reference.regions import regions
+
+    rows = [
+        {"code": r.code, "name": r.name, "level": r.level, "city_code": r.city_code, "district_code": r.district_code,
+         "status": r.status, "successor": r.successor, "aliases": list(r.aliases), "basis": r.basis}
+        for r in regions()
+        if (level is None or r.level == level) and (r.province_code == province or province == "all")
+    ]
+    emit_records(rows, _fmt(as_json, fmt), out)
+
+
+@reference_app.command("series")
+def reference_series(
+    ctx: typer.Context,
+    region: Annotated[str | None, typer.Option("--region", help="区划代码 / region code")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="resident_pop_10k, gdp_100m_yuan …")] = None,
+    as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None,
+) -> None:
+    """人口、GDP 等统计数据及其来源 / population, GDP and other figures with their sources."""
+    from ipstrong.reference.series import figures
+
+    rows = [f.__dict__ for f in figures(_data_dir(ctx))
+            if (region is None or f.region_code == region) and (indicator is None or f.indicator == indicator)]
+    emit_records(rows, _fmt(as_json, fmt), out)
+
+
+@reference_app.command("import")
+def reference_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="CSV: year, region_code, indicator, value, unit, source_title[, source_url, status]")],
+                     as_json: JsonOpt = False) -> None:
+    """导入或更正统计数据（须注明来源）/ add or correct figures, each with its source."""
+    from ipstrong.reference.series import import_figures
+
+    count = import_figures(file, _data_dir(ctx))
+    emit_document({"imported": count}, as_json, str(Msg(f"已导入 {count} 条", f"imported {count} figures")))
+
+
+# --- demo --------------------------------------------------------------------------------------------------------
+@app.command("demo")
+def demo_cmd(
+    ctx: typer.Context,
+    patents: Annotated[int, typer.Option("--patents", help="专利条数 / number of patents")] = 50_000,
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+) -> None:
+    """生成江苏演示数据、导入并展示如何查询 / generate Jiangsu demo data, ingest it, show how to query it."""
+    from ipstrong.demo import run_demo
+
+    run_demo(_data_dir(ctx), patents, seed)
+
+
+def main() -> None:
+    """Entry point: bilingual errors on stderr with the exit codes of CONVENTIONS.md."""
+    try:
+        app()
+    except IpsError as exc:
+        stderr.print(f"[red]{exc.msg}[/red]", highlight=False)
+        if "--json" in sys.argv:
+            sys.stdout.write(to_json({"error": {"zh": exc.msg.zh, "en": exc.msg.en}}) + "\n")
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    main()
