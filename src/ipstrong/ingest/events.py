@@ -40,7 +40,7 @@ CHECKS: list[Check] = [
 ]
 
 
-PARSE_SQL = f"""
+PARSE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE events_parsed AS
 WITH a AS (
     SELECT *, ips_an_clean(app_no) AS an_c FROM events_staged

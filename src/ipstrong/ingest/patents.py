@@ -43,11 +43,11 @@ CHECKS: list[Check] = [
 
 
 
-PARSE_SQL = f"""
+PARSE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE patents_parsed AS
 WITH a AS (
     SELECT *, ips_an_clean(app_no) AS an_c,
-           'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\\s', '', 'g')), '^CN', '') AS pub_c
+           'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\s', '', 'g')), '^CN', '') AS pub_c
     FROM patents_staged
 ), b AS (
     SELECT *, ips_an_body(an_c) AS an_b, ips_an_given(an_c) AS an_g FROM a

@@ -1,0 +1,46 @@
+"""Shared fixtures: temporary data directories, a small generated data set, the shared real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ipstrong.synth.generator import SynthConfig, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data; skip when it is absent, except in CI where it must be there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip(f"{path} not present (shared data sets live beside the checkout)")
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture(scope="session")
+def synth_dirty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 patents with 5 % spoiled rows and some duplicates, plus events and trademarks."""
+    out = tmp_path_factory.mktemp("synth_dirty")
+    generate(SynthConfig(patents=3000, seed=11, broken_share=0.05, chunk_size=1000), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def synth_clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth_clean")
+    generate(SynthConfig(patents=2000, seed=5, broken_share=0.0), out)
+    return out
