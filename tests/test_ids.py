@@ -21,12 +21,12 @@ years12 = st.integers(2003, 2026).map(str)
 type_digit = st.sampled_from("12389")
 serial7 = st.integers(0, 9_999_999).map(lambda n: f"{n:07d}")
 body12 = st.builds(lambda y, t, s: y + t + s, years12, type_digit, serial7)
-body8 = st.builds(lambda y, t, s: f"{y:02d}{t}{s:05d}", st.sampled_from([*range(85, 100), 0, 1, 2, 3]), type_digit,
-                  st.integers(0, 99_999))
+body8 = st.builds(
+    lambda y, t, s: f"{y:02d}{t}{s:05d}", st.sampled_from([*range(85, 100), 0, 1, 2, 3]), type_digit, st.integers(0, 99_999)
+)
 
 
-@pytest.mark.parametrize("number,check", [("201710601862", "3"), ("95115608", "X"), ("201220687633", "0"),
-                                          ("201310699744", "2")])
+@pytest.mark.parametrize("number,check", [("201710601862", "3"), ("95115608", "X"), ("201220687633", "0"), ("201310699744", "2")])
 def test_published_check_digits(number: str, check: str) -> None:
     assert application_check_digit(number) == check
 
@@ -45,7 +45,7 @@ def test_any_single_digit_change_is_caught(body: str, data: st.DataObject) -> No
     check = application_check_digit(body)
     pos = data.draw(st.integers(0, len(body) - 1))
     new = data.draw(st.sampled_from([d for d in "0123456789" if d != body[pos]]))
-    changed = body[:pos] + new + body[pos + 1:]
+    changed = body[:pos] + new + body[pos + 1 :]
     try:
         parsed = ApplicationNumber.parse(f"{changed}.{check}")
     except InvalidIdentifier:
@@ -80,7 +80,7 @@ def test_credit_code_round_trip_and_single_change(body: str, data: st.DataObject
     pos = data.draw(st.integers(0, 16))
     new = data.draw(st.sampled_from([c for c in CHARSET if c != code[pos]]))
     with pytest.raises(InvalidIdentifier):
-        CreditCode.parse(code[:pos] + new + code[pos + 1:])
+        CreditCode.parse(code[:pos] + new + code[pos + 1 :])
 
 
 def test_credit_code_published_example() -> None:

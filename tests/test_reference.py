@@ -33,8 +33,17 @@ def test_every_2023_county_code_is_known() -> None:
             assert table[row["code"]].name == row["name"]
 
 
-@pytest.mark.parametrize("old,new", [("320103", "320104"), ("320611", "320613"), ("320684", "320614"),
-                                     ("320584", "320509"), ("320202", "320213"), ("321284", "321204")])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("320103", "320104"),
+        ("320611", "320613"),
+        ("320684", "320614"),
+        ("320584", "320509"),
+        ("320202", "320213"),
+        ("321284", "321204"),
+    ],
+)
 def test_old_codes_map_to_todays(old: str, new: str) -> None:
     assert current_code(old) == new
 
@@ -56,8 +65,10 @@ def test_population_vintages_kept_apart() -> None:
 
 def test_import_overrides_and_rejects_bad_rows(tmp_path: Path) -> None:
     good = tmp_path / "fig.csv"
-    good.write_text("year,region_code,indicator,value,unit,source_title\n"
-                    "2013,320100,resident_pop_10k_orig,818.78,万人,南京统计年鉴2014\n", encoding="utf-8")
+    good.write_text(
+        "year,region_code,indicator,value,unit,source_title\n2013,320100,resident_pop_10k_orig,818.78,万人,南京统计年鉴2014\n",
+        encoding="utf-8",
+    )
     assert import_figures(good, tmp_path) == 1
     assert lookup("320100", 2013, "resident_pop_10k_orig", tmp_path).origin == "imported"
     bad = tmp_path / "bad.csv"

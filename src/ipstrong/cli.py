@@ -15,12 +15,15 @@ from ipstrong import config
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
 
-app = typer.Typer(help="ipstrong 知识产权强省平台 / the IP-strong province platform", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="ipstrong 知识产权强省平台 / the IP-strong province platform",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 id_app = typer.Typer(help="标识符 / identifiers", no_args_is_help=True)
 warehouse_app = typer.Typer(help="数据仓库快照 / warehouse snapshots", no_args_is_help=True)
-reference_app = typer.Typer(help="参考数据（区划、人口、GDP）/ reference data (regions, population, GDP)",
-                            no_args_is_help=True)
+reference_app = typer.Typer(help="参考数据（区划、人口、GDP）/ reference data (regions, population, GDP)", no_args_is_help=True)
 app.add_typer(id_app, name="id")
 app.add_typer(warehouse_app, name="warehouse")
 app.add_typer(reference_app, name="reference")
@@ -41,8 +44,10 @@ def _fmt(as_json: bool, fmt: str | None) -> str:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    data_dir: Annotated[str | None, typer.Option("--data-dir", envvar="IPSTRONG_DATA_DIR",
-                                                 help="数据目录 / where all state lives (default ./data)")] = None,
+    data_dir: Annotated[
+        str | None,
+        typer.Option("--data-dir", envvar="IPSTRONG_DATA_DIR", help="数据目录 / where all state lives (default ./data)"),
+    ] = None,
 ) -> None:
     ctx.obj = {"data_dir": data_dir}
 
@@ -51,7 +56,9 @@ def _root(
 @id_app.command("check")
 def id_check(
     value: Annotated[str, typer.Argument(help="申请号、公开号、统一社会信用代码、IPC 或区划代码 / any identifier")],
-    kind: Annotated[str | None, typer.Option("--kind", help="application_number|publication_number|credit_code|ipc|region_code")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="application_number|publication_number|credit_code|ipc|region_code")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """校验标识符并给出规范形式 / validate an identifier and print its canonical form."""
@@ -69,8 +76,13 @@ def id_check(
 @app.command("ingest")
 def ingest_cmd(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="CNIPA 导出的 CSV/XLSX 或法律事件文件 / CNIPA-style exports or event files")],
-    status_date: Annotated[str | None, typer.Option("--status-date", help="法律状态所对应的日期（默认今天）/ date the legal status describes (default today)")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="CNIPA 导出的 CSV/XLSX 或法律事件文件 / CNIPA-style exports or event files")
+    ],
+    status_date: Annotated[
+        str | None,
+        typer.Option("--status-date", help="法律状态所对应的日期（默认今天）/ date the legal status describes (default today)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """导入专利清单与法律事件，发布新快照 / ingest patent lists and events into a new snapshot."""
@@ -84,8 +96,19 @@ def ingest_cmd(
     if as_json:
         sys.stdout.write(to_json(report.to_dict()) + "\n")
     else:
-        keys = ("read", "accepted", "quarantined", "duplicates", "new", "updated", "unchanged", "region_unknown",
-                "status_conflicts", "snapshot", "quarantine_file")
+        keys = (
+            "read",
+            "accepted",
+            "quarantined",
+            "duplicates",
+            "new",
+            "updated",
+            "unchanged",
+            "region_unknown",
+            "status_conflicts",
+            "snapshot",
+            "quarantine_file",
+        )
         emit_records([{"项目 / item": k, "值 / value": getattr(report, k)} for k in keys])
         print(report.message)
     raise typer.Exit(report.exit_code)
@@ -123,23 +146,38 @@ def warehouse_snapshots(ctx: typer.Context, as_json: JsonOpt = False, fmt: Forma
     from ipstrong.warehouse import Warehouse
 
     rows = [
-        {"id": m["id"], "current": m["current"], "created_at": m["created_at"], "parent": m.get("parent"),
-         "patents": m.get("totals", {}).get("patents"), "events": m.get("totals", {}).get("events"),
-         "sources": [s["name"] for s in m.get("sources", [])]}
+        {
+            "id": m["id"],
+            "current": m["current"],
+            "created_at": m["created_at"],
+            "parent": m.get("parent"),
+            "patents": m.get("totals", {}).get("patents"),
+            "events": m.get("totals", {}).get("events"),
+            "sources": [s["name"] for s in m.get("sources", [])],
+        }
         for m in Warehouse(_data_dir(ctx)).list()
     ]
     emit_records(rows, _fmt(as_json, fmt), out, title="快照 / snapshots")
 
 
 @warehouse_app.command("rollback")
-def warehouse_rollback(ctx: typer.Context, snapshot_id: Annotated[str, typer.Argument(metavar="ID")],
-                       as_json: JsonOpt = False) -> None:
+def warehouse_rollback(
+    ctx: typer.Context, snapshot_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonOpt = False
+) -> None:
     """回滚到一个较早的快照 / make an earlier snapshot current again."""
     from ipstrong.warehouse import Warehouse
 
     result = Warehouse(_data_dir(ctx)).rollback(snapshot_id)
-    emit_document(result, as_json, str(Msg(f"当前快照为 {snapshot_id}（原为 {result['previous']}）",
-                                            f"current snapshot is now {snapshot_id} (was {result['previous']})")))
+    emit_document(
+        result,
+        as_json,
+        str(
+            Msg(
+                f"当前快照为 {snapshot_id}（原为 {result['previous']}）",
+                f"current snapshot is now {snapshot_id} (was {result['previous']})",
+            )
+        ),
+    )
 
 
 # --- sql ---------------------------------------------------------------------------------------------------------
@@ -177,10 +215,8 @@ def synth_cmd(
     """生成可复现的江苏专利数据 / generate a reproducible Jiangsu patent data set."""
     from ipstrong.synth.generator import SynthConfig, generate
 
-    cfg = SynthConfig(patents=patents, seed=seed, until=_parse_date(until, "--until"), fmt=fmt,
-                      broken_share=broken_share)
-    with Progress(TextColumn("生成 / generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr) as bar:
+    cfg = SynthConfig(patents=patents, seed=seed, until=_parse_date(until, "--until"), fmt=fmt, broken_share=broken_share)
+    with Progress(TextColumn("生成 / generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr) as bar:
         task = bar.add_task("synth", total=patents)
         summary = generate(cfg, out, progress=lambda n: bar.advance(task, n))
     emit_document(summary.__dict__, as_json, "\n".join(f"{k}: {v}" for k, v in summary.__dict__.items()))
@@ -191,14 +227,25 @@ def synth_cmd(
 def reference_regions(
     level: Annotated[str | None, typer.Option("--level", help="province|city|district|zone|country")] = None,
     province: Annotated[str, typer.Option("--province", help="省级代码 / province code")] = "320000",
-    as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
 ) -> None:
     """区划、旧代码与开发区 / divisions, old codes and named zones."""
     from ipstrong.reference.regions import regions
 
     rows = [
-        {"code": r.code, "name": r.name, "level": r.level, "city_code": r.city_code, "district_code": r.district_code,
-         "status": r.status, "successor": r.successor, "aliases": list(r.aliases), "basis": r.basis}
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "city_code": r.city_code,
+            "district_code": r.district_code,
+            "status": r.status,
+            "successor": r.successor,
+            "aliases": list(r.aliases),
+            "basis": r.basis,
+        }
         for r in regions()
         if (level is None or r.level == level) and (r.province_code == province or province == "all")
     ]
@@ -210,19 +257,29 @@ def reference_series(
     ctx: typer.Context,
     region: Annotated[str | None, typer.Option("--region", help="区划代码 / region code")] = None,
     indicator: Annotated[str | None, typer.Option("--indicator", help="resident_pop_10k, gdp_100m_yuan …")] = None,
-    as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
 ) -> None:
     """人口、GDP 等统计数据及其来源 / population, GDP and other figures with their sources."""
     from ipstrong.reference.series import figures
 
-    rows = [f.__dict__ for f in figures(_data_dir(ctx))
-            if (region is None or f.region_code == region) and (indicator is None or f.indicator == indicator)]
+    rows = [
+        f.__dict__
+        for f in figures(_data_dir(ctx))
+        if (region is None or f.region_code == region) and (indicator is None or f.indicator == indicator)
+    ]
     emit_records(rows, _fmt(as_json, fmt), out)
 
 
 @reference_app.command("import")
-def reference_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="CSV: year, region_code, indicator, value, unit, source_title[, source_url, status]")],
-                     as_json: JsonOpt = False) -> None:
+def reference_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV: year, region_code, indicator, value, unit, source_title[, source_url, status]")
+    ],
+    as_json: JsonOpt = False,
+) -> None:
     """导入或更正统计数据（须注明来源）/ add or correct figures, each with its source."""
     from ipstrong.reference.series import import_figures
 

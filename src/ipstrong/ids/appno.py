@@ -50,16 +50,16 @@ class ApplicationNumber:
         text = fold(value).replace("·", ".")
         match = _SHAPE.match(text)
         if not match:
-            raise InvalidIdentifier(
-                Msg(f"申请号格式无效：{value!r}", f"not an application number: {value!r}")
-            )
+            raise InvalidIdentifier(Msg(f"申请号格式无效：{value!r}", f"not an application number: {value!r}"))
         digits, given = match.group(1), match.group(2)
         year = _year(digits)
         type_digit = digits[4] if len(digits) == 12 else digits[2]
         if type_digit not in TYPE_DIGITS:
             raise InvalidIdentifier(
-                Msg(f"申请种类号 {type_digit} 无效（应为 1、2、3、8、9）",
-                    f"invalid application type digit {type_digit} (expected 1, 2, 3, 8 or 9)")
+                Msg(
+                    f"申请种类号 {type_digit} 无效（应为 1、2、3、8、9）",
+                    f"invalid application type digit {type_digit} (expected 1, 2, 3, 8 or 9)",
+                )
             )
         if len(digits) == 12 and year < 2003:
             raise InvalidIdentifier(

@@ -35,9 +35,7 @@ class PublicationNumber:
     def parse(cls, value: str) -> PublicationNumber:
         match = _SHAPE.match(fold(value))
         if not match:
-            raise InvalidIdentifier(
-                Msg(f"公开（公告）号格式无效：{value!r}", f"not a CN publication number: {value!r}")
-            )
+            raise InvalidIdentifier(Msg(f"公开（公告）号格式无效：{value!r}", f"not a CN publication number: {value!r}"))
         return cls(match.group(2), match.group(3))
 
     @property

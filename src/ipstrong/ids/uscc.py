@@ -36,9 +36,7 @@ class CreditCode:
             )
         bad = [c for c in code if c not in CHARSET]
         if bad:
-            raise InvalidIdentifier(
-                Msg(f"统一社会信用代码含无效字符 {bad[0]!r}", f"invalid character {bad[0]!r} in credit code")
-            )
+            raise InvalidIdentifier(Msg(f"统一社会信用代码含无效字符 {bad[0]!r}", f"invalid character {bad[0]!r} in credit code"))
         expected = credit_code_check_char(code[:17])
         if code[17] != expected:
             raise InvalidIdentifier(

@@ -29,14 +29,25 @@ def errors_sql(checks: list[Check]) -> str:
 # The application number is checked the same way in every file kind (columns an_b, an_g, an_k, an_t, an_y).
 APP_NO_CHECKS: list[Check] = [
     Check("app_no", "ips_blank(app_no)", lit("申请号为空"), lit("the application number is empty")),
-    Check("app_no", "NOT ips_blank(app_no) AND an_b = ''",
-          "'申请号格式无效：' || app_no", "'not an application number: ' || app_no"),
-    Check("app_no", "an_b <> '' AND an_t NOT IN ('1', '2', '3', '8', '9')",
-          "'申请种类号 ' || an_t || ' 无效（应为 1、2、3、8、9）'",
-          "'invalid application type digit ' || an_t || ' (expected 1, 2, 3, 8 or 9)'"),
-    Check("app_no", "length(an_b) = 12 AND an_y < 2003",
-          lit("12 位申请号的年号早于 2003 年"), lit("a 12-digit application number with a year before 2003")),
-    Check("app_no", "an_g IS NOT NULL AND an_g <> an_k",
-          "'校验位错误：' || app_no || ' 的校验位应为 ' || an_k",
-          "'wrong check digit: ' || app_no || ' should end in ' || an_k"),
+    Check(
+        "app_no", "NOT ips_blank(app_no) AND an_b = ''", "'申请号格式无效：' || app_no", "'not an application number: ' || app_no"
+    ),
+    Check(
+        "app_no",
+        "an_b <> '' AND an_t NOT IN ('1', '2', '3', '8', '9')",
+        "'申请种类号 ' || an_t || ' 无效（应为 1、2、3、8、9）'",
+        "'invalid application type digit ' || an_t || ' (expected 1, 2, 3, 8 or 9)'",
+    ),
+    Check(
+        "app_no",
+        "length(an_b) = 12 AND an_y < 2003",
+        lit("12 位申请号的年号早于 2003 年"),
+        lit("a 12-digit application number with a year before 2003"),
+    ),
+    Check(
+        "app_no",
+        "an_g IS NOT NULL AND an_g <> an_k",
+        "'校验位错误：' || app_no || ' 的校验位应为 ' || an_k",
+        "'wrong check digit: ' || app_no || ' should end in ' || an_k",
+    ),
 ]

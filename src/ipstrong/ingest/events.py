@@ -5,7 +5,7 @@ Documented format (CSV or XLSX, UTF-8 or GBK), one event per row:
 | column (any alias)            | meaning                                                      | required |
 |-------------------------------|--------------------------------------------------------------|----------|
 | 申请号 / app_no               | application number, any written form                         | yes      |
-| 事件类型 / event_type         | 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押解除 (or the English names) | yes |
+| 事件类型 / event_type         | 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押解除 (or English) | yes |
 | 事件日期 / event_date         | the date the event took effect                               | yes      |
 | 转出方 / from_party           | transferor, licensor, pledgor (出质人)                        | no       |
 | 转入方 / to_party             | transferee, licensee, pledgee (质权人)                        | no       |
@@ -31,12 +31,20 @@ EVENT_TYPE_SQL = """CASE
 
 CHECKS: list[Check] = [
     *APP_NO_CHECKS,
-    Check("event_type", "etype IS NULL", "'无法识别的事件类型：' || coalesce(event_type, '')",
-          "'unknown event type: ' || coalesce(event_type, '')"),
+    Check(
+        "event_type",
+        "etype IS NULL",
+        "'无法识别的事件类型：' || coalesce(event_type, '')",
+        "'unknown event type: ' || coalesce(event_type, '')",
+    ),
     Check("event_date", "ips_blank(event_date)", lit("事件日期为空"), lit("the event date is empty")),
     Check("event_date", "ips_date_bad(event_date)", "'日期无效：' || event_date", "'invalid date: ' || event_date"),
-    Check("amount_10k_yuan", "NOT ips_blank(amount_10k_yuan) AND amount IS NULL",
-          "'金额不是数字：' || amount_10k_yuan", "'amount is not a number: ' || amount_10k_yuan"),
+    Check(
+        "amount_10k_yuan",
+        "NOT ips_blank(amount_10k_yuan) AND amount IS NULL",
+        "'金额不是数字：' || amount_10k_yuan",
+        "'amount is not a number: ' || amount_10k_yuan",
+    ),
 ]
 
 

@@ -52,8 +52,13 @@ def alias_pattern() -> str:
 def street_pattern() -> str:
     """Short region names used as street names (中山路, 南京东路, 北京西路), blanked before extraction."""
     shorts = sorted(
-        {a for a, rs in _aliases().items() if not a.endswith(("省", "市", "区", "县")) and len(a) <= 3
-         and any(r.level in ("province", "city", "district") for r in rs)},
+        {
+            a
+            for a, rs in _aliases().items()
+            if not a.endswith(("省", "市", "区", "县"))
+            and len(a) <= 3
+            and any(r.level in ("province", "city", "district") for r in rs)
+        },
         key=lambda a: (-len(a), a),
     )
     return "(?:" + "|".join(re.escape(n) for n in shorts) + ")(?:东|西|南|北|中)?(?:路|街|大街|大道|巷)"
@@ -75,7 +80,8 @@ def resolve(tokens: tuple[str, ...]) -> Place:
     if city and province is None:
         province = cities[0].province_code
     districts = [
-        r for r in found
+        r
+        for r in found
         if r.level in ("district", "zone")
         and (city is None or r.city_code == city)
         and (province is None or r.province_code == province)
@@ -95,17 +101,22 @@ def resolve(tokens: tuple[str, ...]) -> Place:
 
 def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "address") -> str:
     """Create table ``geo`` (address -> Place columns) for the distinct addresses of ``source``; return its name."""
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE geo_tokens AS
         SELECT address, regexp_extract_all(regexp_replace(upper(address), ?, ' ', 'g'), ?) AS tokens
         FROM (SELECT DISTINCT {address_column} AS address FROM {source} WHERE {address_column} IS NOT NULL)
-    """, [street_pattern(), alias_pattern()])
+    """,
+        [street_pattern(), alias_pattern()],
+    )
     distinct = con.execute("SELECT DISTINCT tokens FROM geo_tokens").fetchall()
     places = [resolve(tuple(t)) for (t,) in distinct]
-    resolved = pa.table({
-        "tokens": pa.array([t for (t,) in distinct], pa.list_(pa.string())),
-        **{name: pa.array([getattr(p, name) for p in places], pa.string()) for name in Place.__dataclass_fields__},
-    })
+    resolved = pa.table(
+        {
+            "tokens": pa.array([t for (t,) in distinct], pa.list_(pa.string())),
+            **{name: pa.array([getattr(p, name) for p in places], pa.string()) for name in Place.__dataclass_fields__},
+        }
+    )
     con.register("geo_resolved", resolved)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE geo AS

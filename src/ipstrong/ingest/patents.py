@@ -17,30 +17,52 @@ CHECKS: list[Check] = [
     Check("grant_date", "ips_date_bad(grant_date)", "'日期无效：' || grant_date", "'invalid date: ' || grant_date"),
     Check("lapse_date", "ips_date_bad(lapse_date)", "'日期无效：' || lapse_date", "'invalid date: ' || lapse_date"),
     Check("app_date", "d_app > $status_date", lit("申请日晚于今天"), lit("the filing date is in the future")),
-    Check("app_no", "an_y IS NOT NULL AND d_app IS NOT NULL AND an_y < year(d_app)",
-          lit("申请号中的年份早于申请日"), lit("the year in the application number is before the filing date")),
+    Check(
+        "app_no",
+        "an_y IS NOT NULL AND d_app IS NOT NULL AND an_y < year(d_app)",
+        lit("申请号中的年份早于申请日"),
+        lit("the year in the application number is before the filing date"),
+    ),
     Check("pub_date", "d_pub < d_app", lit("公开日早于申请日"), lit("published before it was filed")),
     Check("grant_date", "d_grant < d_app", lit("授权日早于申请日"), lit("granted before it was filed")),
     Check("grant_date", "d_grant < d_pub", lit("授权公告日早于公开日"), lit("granted before it was published")),
-    Check("lapse_date", "d_lapse < coalesce(d_grant, d_app)",
-          lit("失效日早于授权日或申请日"), lit("lapsed before it was granted or filed")),
+    Check(
+        "lapse_date",
+        "d_lapse < coalesce(d_grant, d_app)",
+        lit("失效日早于授权日或申请日"),
+        lit("lapsed before it was granted or filed"),
+    ),
     Check("title", "ips_blank(title)", lit("名称为空"), lit("the title is empty")),
     Check("applicants", "len(l_applicants) = 0", lit("申请（专利权）人为空"), lit("no applicant")),
-    Check("patent_type", "type_word = 'unknown'",
-          "'专利类型无法识别：' || patent_type", "'unknown patent type: ' || patent_type"),
-    Check("patent_type", "type_word IS NOT NULL AND type_word <> 'unknown' AND ptype IS NOT NULL AND type_word <> ptype",
-          "'专利类型「' || patent_type || '」与申请号的种类号不符'",
-          "'patent type ''' || patent_type || ''' does not match the application number''s type digit'"),
-    Check("pub_no", "NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{7,9}[ABCUYS]\\d?')",
-          "'公开（公告）号格式无效：' || pub_no", "'not a CN publication number: ' || pub_no"),
-    Check("ipc_main", "ipc_m IS NOT NULL AND NOT ips_ipc_ok(ipc_m) AND NOT ips_ipc_subclass_ok(ipc_m)",
-          "'主分类号无效：' || ipc_main", "'invalid main IPC: ' || ipc_main"),
+    Check(
+        "patent_type", "type_word = 'unknown'", "'专利类型无法识别：' || patent_type", "'unknown patent type: ' || patent_type"
+    ),
+    Check(
+        "patent_type",
+        "type_word IS NOT NULL AND type_word <> 'unknown' AND ptype IS NOT NULL AND type_word <> ptype",
+        "'专利类型「' || patent_type || '」与申请号的种类号不符'",
+        "'patent type ''' || patent_type || ''' does not match the application number''s type digit'",
+    ),
+    Check(
+        "pub_no",
+        "NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{7,9}[ABCUYS]\\d?')",
+        "'公开（公告）号格式无效：' || pub_no",
+        "'not a CN publication number: ' || pub_no",
+    ),
+    Check(
+        "ipc_main",
+        "ipc_m IS NOT NULL AND NOT ips_ipc_ok(ipc_m) AND NOT ips_ipc_subclass_ok(ipc_m)",
+        "'主分类号无效：' || ipc_main",
+        "'invalid main IPC: ' || ipc_main",
+    ),
     Check("ipc_all", "len(ipc_bad) > 0", "'分类号无效：' || ipc_bad[1]", "'invalid IPC: ' || ipc_bad[1]"),
-    Check("claims_count", "NOT ips_blank(claims_count) AND TRY_CAST(trim(claims_count) AS INTEGER) IS NULL",
-          "'权利要求数不是整数：' || claims_count", "'claims count is not an integer: ' || claims_count"),
+    Check(
+        "claims_count",
+        "NOT ips_blank(claims_count) AND TRY_CAST(trim(claims_count) AS INTEGER) IS NULL",
+        "'权利要求数不是整数：' || claims_count",
+        "'claims count is not an integer: ' || claims_count",
+    ),
 ]
-
-
 
 
 PARSE_SQL = rf"""

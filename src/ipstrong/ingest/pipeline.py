@@ -130,8 +130,7 @@ def ingest(
             return report
         _attach_previous(con, warehouse, previous)
         step("检查与规范化 / checking and normalising")
-        counts = {kind: _stage_kind(con, [s for s in sources if s.kind == kind], kind, status_date)
-                  for kind in KINDS}
+        counts = {kind: _stage_kind(con, [s for s in sources if s.kind == kind], kind, status_date) for kind in KINDS}
         step("比对上一快照 / comparing with the previous snapshot")
         _compare(con, counts)
         _fill_report(con, report, sources, counts)
@@ -158,7 +157,10 @@ def ingest(
 
 
 def _load_sources(
-    con: duckdb.DuckDBPyConnection, paths: list[Path], workdir: Path, report: IngestReport,
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    workdir: Path,
+    report: IngestReport,
     step: Callable[[str], None],
 ) -> list[SourceFile]:
     sources: list[SourceFile] = []
@@ -169,8 +171,12 @@ def _load_sources(
             source.loaded = load_file(con, source.path, f"raw_{index}", workdir)
             kind = file_kind(source.loaded.headers)
             if kind is None:
-                raise FileUnusable(Msg("不是专利清单或法律事件文件：找不到「申请号」等列",
-                                       "neither a patent list nor an event file: no 申请号 (application number) column"))
+                raise FileUnusable(
+                    Msg(
+                        "不是专利清单或法律事件文件：找不到「申请号」等列",
+                        "neither a patent list nor an event file: no 申请号 (application number) column",
+                    )
+                )
             aliases, required, _rules = KINDS[kind]
             source.kind = kind
             source.mapping = map_headers(source.loaded.headers, aliases)
@@ -201,13 +207,13 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     aliases, _required, rules = KINDS[kind]
     selects = []
     for s in sources:
-        cols = [
-            f'"{s.mapping[c]}" AS {c}' if c in s.mapping else f"NULL::VARCHAR AS {c}"
-            for c in aliases
-        ]
+        cols = [f'"{s.mapping[c]}" AS {c}' if c in s.mapping else f"NULL::VARCHAR AS {c}" for c in aliases]
         selects.append(f"SELECT {s.index} AS _file, _row, {', '.join(cols)} FROM raw_{s.index}")
-    empty = "SELECT NULL::INTEGER AS _file, NULL::BIGINT AS _row, " + ", ".join(
-        f"NULL::VARCHAR AS {c}" for c in aliases) + " WHERE false"
+    empty = (
+        "SELECT NULL::INTEGER AS _file, NULL::BIGINT AS _row, "
+        + ", ".join(f"NULL::VARCHAR AS {c}" for c in aliases)
+        + " WHERE false"
+    )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {kind}_staged AS " + (" UNION ALL ".join(selects) or empty))
     con.execute(rules.PARSE_SQL, {"status_date": status_date} if "$status_date" in rules.PARSE_SQL else None)
     params = {"status_date": status_date} if "$status_date" in rules.ACCEPT_SQL else None
@@ -259,8 +265,8 @@ def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
     """Split accepted records into new, updated and unchanged against the previous snapshot."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE patents_cmp AS
-        SELECT f.*, {_hash_sql('f')} AS record_hash,
-               CASE WHEN p.app_no IS NULL THEN 'new' WHEN p.record_hash = {_hash_sql('f')} THEN 'unchanged'
+        SELECT f.*, {_hash_sql("f")} AS record_hash,
+               CASE WHEN p.app_no IS NULL THEN 'new' WHEN p.record_hash = {_hash_sql("f")} THEN 'unchanged'
                     ELSE 'updated' END AS change
         FROM patents_final f LEFT JOIN prev_patents p ON p.app_no = f.app_no
     """)
@@ -274,8 +280,9 @@ def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
         counts[kind].update({k: rows.get(k, 0) for k in ("new", "updated", "unchanged")})
 
 
-def _fill_report(con: duckdb.DuckDBPyConnection, report: IngestReport, sources: list[SourceFile],
-                 counts: dict[str, dict]) -> None:
+def _fill_report(
+    con: duckdb.DuckDBPyConnection, report: IngestReport, sources: list[SourceFile], counts: dict[str, dict]
+) -> None:
     keys = ("read", "accepted", "quarantined", "duplicates", "new", "updated", "unchanged")
     for kind, c in counts.items():
         report.by_kind[kind] = {k: c.get(k, 0) for k in keys}
@@ -297,10 +304,16 @@ def _fill_report(con: duckdb.DuckDBPyConnection, report: IngestReport, sources: 
         rows, bad = per_file.get((s.index, s.kind), (0, 0))
         rejects = len(s.loaded.rejects) if s.loaded else 0
         s.counts = {"read": rows + rejects, "quarantined": bad + rejects}
-        report.files.append({
-            "file": str(s.path), "kind": s.kind, "format": s.loaded.format if s.loaded else None,
-            "encoding": s.loaded.encoding if s.loaded else None, "sha256": s.sha256, **s.counts,
-        })
+        report.files.append(
+            {
+                "file": str(s.path),
+                "kind": s.kind,
+                "format": s.loaded.format if s.loaded else None,
+                "encoding": s.loaded.encoding if s.loaded else None,
+                "sha256": s.sha256,
+                **s.counts,
+            }
+        )
 
 
 def _new_rows_select(schema: pa.Schema, snapshot_id: str, sources: list[SourceFile]) -> str:
@@ -314,8 +327,9 @@ def _new_rows_select(schema: pa.Schema, snapshot_id: str, sources: list[SourceFi
     return ", ".join(special.get(f.name, f.name) for f in schema)
 
 
-def _publish(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str | None,
-             sources: list[SourceFile], report: IngestReport) -> str:
+def _publish(
+    con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str | None, sources: list[SourceFile], report: IngestReport
+) -> str:
     with warehouse.stage(previous) as staging:
         sid = staging.id
         patent_cols = ", ".join(f.name for f in PATENTS)
@@ -325,7 +339,7 @@ def _publish(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str
                 SELECT {patent_cols} FROM prev_patents WHERE app_no NOT IN ({changed})
                 UNION ALL
                 SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'
-            ) TO '{staging.path / 'patents.parquet'}' (FORMAT parquet, COMPRESSION zstd)
+            ) TO '{staging.path / "patents.parquet"}' (FORMAT parquet, COMPRESSION zstd)
         """)
         history_cols = ", ".join(f.name for f in HISTORY)
         con.execute(f"""
@@ -334,7 +348,7 @@ def _publish(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str
                 UNION ALL
                 SELECT {patent_cols}, '{sid}' AS superseded_by FROM prev_patents
                 WHERE app_no IN (SELECT app_no FROM patents_cmp WHERE change = 'updated')
-            ) TO '{staging.path / 'patents_history.parquet'}' (FORMAT parquet, COMPRESSION zstd)
+            ) TO '{staging.path / "patents_history.parquet"}' (FORMAT parquet, COMPRESSION zstd)
         """)
         event_cols = ", ".join(f.name for f in EVENTS)
         con.execute(f"""
@@ -342,36 +356,49 @@ def _publish(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str
                 SELECT {event_cols} FROM prev_events
                 UNION ALL
                 SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'
-            ) TO '{staging.path / 'events.parquet'}' (FORMAT parquet, COMPRESSION zstd)
+            ) TO '{staging.path / "events.parquet"}' (FORMAT parquet, COMPRESSION zstd)
         """)
         totals = {
             name: con.execute(f"SELECT count(*) FROM read_parquet('{staging.path / (name + '.parquet')}')").fetchall()[0][0]
             for name in ("patents", "events", "patents_history")
         }
-        staging.manifest.update({
-            "sources": [
-                {"file": str(s.path.resolve()), "name": s.path.name, "sha256": s.sha256, "kind": s.kind,
-                 "format": s.loaded.format if s.loaded else None,
-                 "encoding": s.loaded.encoding if s.loaded else None, **s.counts}
-                for s in sources
-            ],
-            "counts": {k: report.by_kind[k] for k in report.by_kind},
-            "region_unknown": report.region_unknown,
-            "status_conflicts": report.status_conflicts,
-            "files_failed": report.files_failed,
-            "totals": totals,
-        })
+        staging.manifest.update(
+            {
+                "sources": [
+                    {
+                        "file": str(s.path.resolve()),
+                        "name": s.path.name,
+                        "sha256": s.sha256,
+                        "kind": s.kind,
+                        "format": s.loaded.format if s.loaded else None,
+                        "encoding": s.loaded.encoding if s.loaded else None,
+                        **s.counts,
+                    }
+                    for s in sources
+                ],
+                "counts": {k: report.by_kind[k] for k in report.by_kind},
+                "region_unknown": report.region_unknown,
+                "status_conflicts": report.status_conflicts,
+                "files_failed": report.files_failed,
+                "totals": totals,
+            }
+        )
     return sid
 
 
 def _summary(report: IngestReport, changed: bool) -> str:
     if not changed:
-        return str(Msg(f"没有新增或变更的记录，仓库未改变（快照 {report.snapshot}）",
-                       f"no new or changed records; the warehouse is unchanged (snapshot {report.snapshot})"))
-    return str(Msg(
-        f"已发布快照 {report.snapshot}：新增 {report.new}，更新 {report.updated}，未变 {report.unchanged}，"
-        f"隔离 {report.quarantined}，重复 {report.duplicates}",
-        f"published snapshot {report.snapshot}: {report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.quarantined} quarantined, {report.duplicates} duplicates",
-    ))
-
+        return str(
+            Msg(
+                f"没有新增或变更的记录，仓库未改变（快照 {report.snapshot}）",
+                f"no new or changed records; the warehouse is unchanged (snapshot {report.snapshot})",
+            )
+        )
+    return str(
+        Msg(
+            f"已发布快照 {report.snapshot}：新增 {report.new}，更新 {report.updated}，未变 {report.unchanged}，"
+            f"隔离 {report.quarantined}，重复 {report.duplicates}",
+            f"published snapshot {report.snapshot}: {report.new} new, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.quarantined} quarantined, {report.duplicates} duplicates",
+        )
+    )

@@ -40,7 +40,7 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, kind: str, sources: list[So
         cols = ", ".join(f'r."{h}"' for h in keep)
         file_lit = "'" + str(s.path).replace("'", "''") + "'"
         parts.append(f"""
-            SELECT {cols}{', ' if cols else ''}{file_lit} AS file, r._row AS row, q.field, q.reason_zh, q.reason_en,
+            SELECT {cols}{", " if cols else ""}{file_lit} AS file, r._row AS row, q.field, q.reason_zh, q.reason_en,
                    NULL::VARCHAR AS raw_line
             FROM raw_{s.index} r JOIN (
                 SELECT _row, string_agg(DISTINCT {_field_label_sql(s, kind)}, '; ') AS field,
@@ -51,20 +51,27 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, kind: str, sources: list[So
         """)
         if s.loaded.rejects:
             name = f"rejects_{kind}_{s.index}"
-            con.register(name, pa.table({
-                "file": [str(s.path)] * len(s.loaded.rejects),
-                "row": pa.array([r.row for r in s.loaded.rejects], pa.int64()),
-                "field": [""] * len(s.loaded.rejects),
-                "reason_zh": [r.reason.zh for r in s.loaded.rejects],
-                "reason_en": [r.reason.en for r in s.loaded.rejects],
-                "raw_line": [r.raw_line for r in s.loaded.rejects],
-            }))
+            con.register(
+                name,
+                pa.table(
+                    {
+                        "file": [str(s.path)] * len(s.loaded.rejects),
+                        "row": pa.array([r.row for r in s.loaded.rejects], pa.int64()),
+                        "field": [""] * len(s.loaded.rejects),
+                        "reason_zh": [r.reason.zh for r in s.loaded.rejects],
+                        "reason_en": [r.reason.en for r in s.loaded.rejects],
+                        "raw_line": [r.raw_line for r in s.loaded.rejects],
+                    }
+                ),
+            )
             parts.append(f"SELECT * FROM {name}")
     out.parent.mkdir(parents=True, exist_ok=True)
     body = out.with_suffix(".body.csv")
     union = " UNION ALL BY NAME ".join(f"({p})" for p in parts)
-    ordered = f"SELECT * EXCLUDE (file, row, field, reason_zh, reason_en, raw_line), file, row, field, " \
-              f"reason_zh, reason_en, raw_line FROM ({union}) ORDER BY file, row"
+    ordered = (
+        f"SELECT * EXCLUDE (file, row, field, reason_zh, reason_en, raw_line), file, row, field, "
+        f"reason_zh, reason_en, raw_line FROM ({union}) ORDER BY file, row"
+    )
     con.execute(f"COPY ({ordered}) TO '{body}' (FORMAT csv, HEADER true)")
     with out.open("wb") as dst, body.open("rb") as src:
         dst.write(codecs.BOM_UTF8)

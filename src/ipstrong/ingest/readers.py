@@ -98,8 +98,10 @@ def transcode(path: Path, encoding: str, workdir: Path) -> Path:
                 dst.write(chunk)
     except UnicodeDecodeError as exc:
         raise FileUnusable(
-            Msg(f"文件编码不一致：按 {encoding} 解码在第 {exc.start} 字节附近失败",
-                f"inconsistent encoding: decoding as {encoding} failed near byte {exc.start}")
+            Msg(
+                f"文件编码不一致：按 {encoding} 解码在第 {exc.start} 字节附近失败",
+                f"inconsistent encoding: decoding as {encoding} failed near byte {exc.start}",
+            )
         ) from None
     return target
 
@@ -185,16 +187,23 @@ class SpreadsheetReader:
             if not any(values):
                 continue
             if any(values[width:]):
-                rejects.append(Reject(index + 1, "\t".join(v or "" for v in values),
-                                      Msg("字段数多于表头", "more fields than the header has")))
+                rejects.append(
+                    Reject(
+                        index + 1, "\t".join(v or "" for v in values), Msg("字段数多于表头", "more fields than the header has")
+                    )
+                )
                 continue
             values += [None] * (width - len(values))
             for col, value in zip(columns, values[:width], strict=True):
                 col.append(value)
             rows_out.append(index + 1)
-        arrow = pa.table({"_ord": pa.array(range(1, len(rows_out) + 1), pa.int64()),
-                          **{h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)},
-                          "_row": pa.array(rows_out, pa.int64())})
+        arrow = pa.table(
+            {
+                "_ord": pa.array(range(1, len(rows_out) + 1), pa.int64()),
+                **{h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)},
+                "_row": pa.array(rows_out, pa.int64()),
+            }
+        )
         con.register(f"{table}_arrow", arrow)
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_arrow")
         con.unregister(f"{table}_arrow")

@@ -74,7 +74,8 @@ MACROS = [
     # who the first applicant is (CNIPA's categories: 企业, 大专院校, 科研单位, 机关团体, 个人)
     r"""CREATE OR REPLACE MACRO ips_applicant_type(n) AS CASE
         WHEN n IS NULL THEN NULL
-        WHEN regexp_matches(upper(n), '有限公司|有限责任公司|股份|集团|公司|工厂|厂$|企业|合作社|CO\.|LTD|INC\b|CORP|GMBH|LLC|株式会社')
+        WHEN regexp_matches(upper(n),
+                            '有限公司|有限责任公司|股份|集团|公司|工厂|厂$|企业|合作社|CO\.|LTD|INC\b|CORP|GMBH|LLC|株式会社')
             THEN 'enterprise'
         WHEN regexp_matches(upper(n), '大学|学院|学校|UNIVERSITY|COLLEGE') THEN 'university'
         WHEN regexp_matches(upper(n), '研究院|研究所|研究中心|科学院|实验室|INSTITUTE|ACADEMY') THEN 'institute'
@@ -84,7 +85,7 @@ MACROS = [
 ]
 
 
-def install(con) -> None:  # noqa: ANN001 - a DuckDB connection
+def install(con) -> None:
     """Create the ingest macros on a connection."""
     for macro in MACROS:
         con.execute(macro)

@@ -37,10 +37,7 @@ class Region:
 def regions() -> tuple[Region, ...]:
     """Every region row, in file order."""
     with data_path("regions.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            Region(**{**row, "aliases": tuple(a for a in row["aliases"].split("|") if a)})
-            for row in csv.DictReader(fh)
-        )
+        return tuple(Region(**{**row, "aliases": tuple(a for a in row["aliases"].split("|") if a)}) for row in csv.DictReader(fh))
 
 
 @cache

@@ -28,8 +28,13 @@ class SeiRule:
 def sei_rules() -> tuple[SeiRule, ...]:
     data = json.loads(data_path("sei_ipc_2021.json").read_text(encoding="utf-8"))
     return tuple(
-        SeiRule(b["branch_no"], b["branch_name"], tuple(r["ipc_patterns"]), tuple(r["ipc_exclusions"]),
-                tuple(k for k in r["keywords"] if k))
+        SeiRule(
+            b["branch_no"],
+            b["branch_name"],
+            tuple(r["ipc_patterns"]),
+            tuple(r["ipc_exclusions"]),
+            tuple(k for k in r["keywords"] if k),
+        )
         for b in data
         for r in b["rules"]
     )

@@ -19,8 +19,18 @@ from ipstrong.messages import IpsError, Msg
 from ipstrong.reference import data_path
 from ipstrong.reference.regions import by_code
 
-COLUMNS = ["year", "region_code", "region_name", "indicator", "value", "unit", "status",
-           "quoted_text", "source_title", "source_url"]
+COLUMNS = [
+    "year",
+    "region_code",
+    "region_name",
+    "indicator",
+    "value",
+    "unit",
+    "status",
+    "quoted_text",
+    "source_title",
+    "source_url",
+]
 REQUIRED = ["year", "region_code", "indicator", "value", "unit", "source_title"]
 OVERRIDES = "reference/series_overrides.csv"
 CENSUS_REVISION_YEAR = 2020
@@ -44,8 +54,17 @@ class Figure:
 def _read(path: Path, origin: str) -> list[Figure]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [
-            Figure(int(r["year"]), r["region_code"], r["indicator"], float(r["value"]), r["unit"],
-                   r.get("status") or "final", r["source_title"], r.get("source_url") or "", origin)
+            Figure(
+                int(r["year"]),
+                r["region_code"],
+                r["indicator"],
+                float(r["value"]),
+                r["unit"],
+                r.get("status") or "final",
+                r["source_title"],
+                r.get("source_url") or "",
+                origin,
+            )
             for r in csv.DictReader(fh)
         ]
 
@@ -85,8 +104,11 @@ def import_figures(path: Path, data_dir: Path) -> int:
         reader = csv.DictReader(fh)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            raise IpsError(Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}")
-                           .located(file=str(path)))
+            raise IpsError(
+                Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}").located(
+                    file=str(path)
+                )
+            )
         rows = list(reader)
     known = by_code()
     for number, row in enumerate(rows, start=2):
@@ -94,14 +116,18 @@ def import_figures(path: Path, data_dir: Path) -> int:
             if not (row.get(field) or "").strip():
                 raise IpsError(Msg("不能为空", "must not be empty").located(str(path), number, field))
         if row["region_code"] not in known:
-            raise IpsError(Msg(f"未知区划代码 {row['region_code']}", f"unknown region code {row['region_code']}")
-                           .located(str(path), number, "region_code"))
+            raise IpsError(
+                Msg(f"未知区划代码 {row['region_code']}", f"unknown region code {row['region_code']}").located(
+                    str(path), number, "region_code"
+                )
+            )
         try:
             int(row["year"])
             float(row["value"])
         except ValueError:
-            raise IpsError(Msg("年份或数值不是数字", "year or value is not a number")
-                           .located(str(path), number, "year/value")) from None
+            raise IpsError(
+                Msg("年份或数值不是数字", "year or value is not a number").located(str(path), number, "year/value")
+            ) from None
     target = data_dir / OVERRIDES
     target.parent.mkdir(parents=True, exist_ok=True)
     new_file = not target.exists()

@@ -11,17 +11,38 @@ number below is a stated assumption about shape, not a published statistic.
 
 from __future__ import annotations
 
+import itertools
+
 FULL_SCALE = 6_500_000
 TARGET_EFFECTIVE_INVENTIONS_2021 = 349_000  # 41.2 per 10k × 8505.4 (10k persons), jiangsu-series
 
 # Relative filing volume by year (assumption: the shape of Jiangsu's growth — slow until 2000, steep to 2012,
 # a plateau after the 2015 quality drive). Years between anchors are interpolated.
-VOLUME_ANCHORS = {1985: 0.2, 1990: 0.5, 1995: 0.8, 2000: 1.6, 2005: 6.0, 2010: 30.0, 2012: 55.0, 2015: 52.0,
-                  2018: 66.0, 2020: 78.0, 2021: 72.0, 2022: 68.0, 2024: 64.0}
+VOLUME_ANCHORS = {
+    1985: 0.2,
+    1990: 0.5,
+    1995: 0.8,
+    2000: 1.6,
+    2005: 6.0,
+    2010: 30.0,
+    2012: 55.0,
+    2015: 52.0,
+    2018: 66.0,
+    2020: 78.0,
+    2021: 72.0,
+    2022: 68.0,
+    2024: 64.0,
+}
 
 # Share of inventions / utility models / designs among filings (assumption), by year anchor.
-TYPE_SHARE_ANCHORS = {1985: (0.40, 0.55, 0.05), 2000: (0.25, 0.50, 0.25), 2010: (0.22, 0.38, 0.40),
-                      2015: (0.40, 0.45, 0.15), 2021: (0.30, 0.58, 0.12), 2024: (0.34, 0.56, 0.10)}
+TYPE_SHARE_ANCHORS = {
+    1985: (0.40, 0.55, 0.05),
+    2000: (0.25, 0.50, 0.25),
+    2010: (0.22, 0.38, 0.40),
+    2015: (0.40, 0.45, 0.15),
+    2021: (0.30, 0.58, 0.12),
+    2024: (0.34, 0.56, 0.10),
+}
 
 GRANT_RATE = {"invention": 0.55, "utility_model": 0.93, "design": 0.92}  # assumption
 GRANT_DELAY_DAYS = {"invention": (900, 300), "utility_model": (240, 60), "design": (170, 50)}  # mean, sd
@@ -34,9 +55,21 @@ FAMILY_ABROAD_SHARE = 0.04  # inventions with a family member filed abroad (assu
 
 # City shares ∝ 2024 GDP (jiangsu-series, "江苏各市GDP省内占比", preliminary figures) — an assumption that patent
 # output follows output, not a published patent statistic.
-CITY_WEIGHTS = {"320100": 18501, "320200": 16263, "320300": 9537, "320400": 10813, "320500": 26727,
-                "320600": 12421, "320700": 4663, "320800": 5413, "320900": 7779, "321000": 7809,
-                "321100": 5540, "321200": 7020, "321300": 4801}
+CITY_WEIGHTS = {
+    "320100": 18501,
+    "320200": 16263,
+    "320300": 9537,
+    "320400": 10813,
+    "320500": 26727,
+    "320600": 12421,
+    "320700": 4663,
+    "320800": 5413,
+    "320900": 7779,
+    "321000": 7809,
+    "321100": 5540,
+    "321200": 7020,
+    "321300": 4801,
+}
 
 APPLICANT_MIX = {"enterprise": 0.74, "university": 0.12, "institute": 0.03, "individual": 0.10, "government": 0.01}
 OUT_OF_PROVINCE_SHARE = 0.025  # first applicant outside Jiangsu (other provinces), assumption
@@ -54,7 +87,7 @@ def interpolate(anchors: dict[int, float], year: int) -> float:
         return anchors[keys[0]]
     if year >= keys[-1]:
         return anchors[keys[-1]]
-    for lo, hi in zip(keys, keys[1:], strict=False):
+    for lo, hi in itertools.pairwise(keys):
         if lo <= year <= hi:
             t = (year - lo) / (hi - lo)
             return anchors[lo] + t * (anchors[hi] - anchors[lo])

@@ -30,13 +30,61 @@ TYPE_DIGITS = np.array([1, 2, 3])
 PCT_DIGITS = np.array([8, 9, 3])
 NEW_NUMBERS_FROM = np.datetime64("2003-10-01")
 XLSX_MAX_ROWS = 1_048_575
-PATENT_HEADERS = ["申请号", "申请日", "公开（公告）号", "公开（公告）日", "授权公告日", "名称", "摘要", "申请（专利权）人",
-                  "发明（设计）人", "地址", "主分类号", "分类号", "专利类型", "法律状态", "失效日", "同族国家", "代理机构",
-                  "代理人", "优先权", "权利要求数"]
+PATENT_HEADERS = [
+    "申请号",
+    "申请日",
+    "公开（公告）号",
+    "公开（公告）日",
+    "授权公告日",
+    "名称",
+    "摘要",
+    "申请（专利权）人",
+    "发明（设计）人",
+    "地址",
+    "主分类号",
+    "分类号",
+    "专利类型",
+    "法律状态",
+    "失效日",
+    "同族国家",
+    "代理机构",
+    "代理人",
+    "优先权",
+    "权利要求数",
+]
 EVENT_HEADERS = ["申请号", "事件类型", "事件日期", "转出方", "转入方", "金额（万元）"]
 TRADEMARK_HEADERS = ["注册号", "商标名称", "国际分类", "注册人", "注册人地址", "申请日", "注册日", "专用权期限至", "商标状态"]
-SUBGROUPS = np.array(["00", "02", "04", "06", "08", "10", "12", "14", "16", "18", "20", "22", "24", "26", "28",
-                      "30", "32", "36", "40", "44", "48", "52", "56", "60", "0525", "0565", "0585"])
+SUBGROUPS = np.array(
+    [
+        "00",
+        "02",
+        "04",
+        "06",
+        "08",
+        "10",
+        "12",
+        "14",
+        "16",
+        "18",
+        "20",
+        "22",
+        "24",
+        "26",
+        "28",
+        "30",
+        "32",
+        "36",
+        "40",
+        "44",
+        "48",
+        "52",
+        "56",
+        "60",
+        "0525",
+        "0565",
+        "0585",
+    ]
+)
 
 
 @dataclass
@@ -101,8 +149,7 @@ def build_pools(rng: np.random.Generator, size_per_city: int) -> dict[str, Pool]
     """Enterprise applicants per Jiangsu city with messy address variants."""
     by_city = _districts_by_city()
     old = _old_names()
-    cities = {r.code: r.name for r in regions() if r.level == "city" and r.province_code == "320000"
-              and r.status == "current"}
+    cities = {r.code: r.name for r in regions() if r.level == "city" and r.province_code == "320000" and r.status == "current"}
     pools: dict[str, Pool] = {}
     for city_code, city_name in sorted(cities.items()):
         districts = by_city[city_code]
@@ -228,7 +275,7 @@ class Generator:
         body = np.where(new_form, body12, body8)
         check = np.where(new_form, check_digits(body12, 12), check_digits(body8, 8))
         check_txt = pc.if_else(pa.array(check == 10), "X", pc.cast(pa.array(check), pa.string()))
-        body_txt = pc.cast(pa.array(body), pa.string())
+        body_txt = pc.utf8_lpad(pc.cast(pa.array(body), pa.string()), 8, "0")  # 2000-2003 numbers start with 0
         canonical = _join(body_txt, ".", check_txt)
         style = rng.integers(0, 20, n)
         app_no = pc.if_else(pa.array(style < 3), _join("CN", canonical), canonical)
@@ -277,8 +324,9 @@ class Generator:
             pub_serial[mask] = self.pub_counter[k] + np.arange(1, c + 1)
             self.pub_counter[k] += c
         pub_year = pub.astype("datetime64[Y]").astype(int) + 1970
-        pub_body = np.where(pub_year >= 2007, (ptype + 1) * 10**8 + 1_000_000 + pub_serial,
-                            (ptype + 1) * 10**6 + pub_serial % 10**6)
+        pub_body = np.where(
+            pub_year >= 2007, (ptype + 1) * 10**8 + 1_000_000 + pub_serial, (ptype + 1) * 10**6 + pub_serial % 10**6
+        )
         pub_no = _join("CN", pc.cast(pa.array(pub_body), pa.string()), pa.array(kind))
         pub_no = pc.if_else(pa.array(has_pub), pub_no, pa.scalar(None, pa.string()))
 
@@ -314,20 +362,29 @@ class Generator:
         person = _person_names(rng, n)
         applicant = pc.if_else(pa.array(category == "individual"), person, applicant)
         gov = category == "government"
-        applicant = pc.if_else(pa.array(gov), _join(_take([c[:-1] for c in self.city_names()], np.searchsorted(self.city_codes, city)), "市农业技术推广中心"), applicant)
+        applicant = pc.if_else(
+            pa.array(gov),
+            _join(_take([c[:-1] for c in self.city_names()], np.searchsorted(self.city_codes, city)), "市农业技术推广中心"),
+            applicant,
+        )
         where = rng.random(n)
         other = where < cal.OUT_OF_PROVINCE_SHARE
         foreign = (where >= cal.OUT_OF_PROVINCE_SHARE) & (where < cal.OUT_OF_PROVINCE_SHARE + cal.FOREIGN_SHARE)
         unplaceable = (where >= 0.5) & (where < 0.5 + cal.UNPLACEABLE_SHARE)
         numbers = pc.cast(pa.array(rng.integers(1, 999, n)), pa.string())
-        for mask, templates in ((other, vocab.OTHER_ADDRESSES), (foreign, vocab.FOREIGN_ADDRESSES),
-                                (unplaceable, vocab.UNPLACEABLE)):
+        for mask, templates in (
+            (other, vocab.OTHER_ADDRESSES),
+            (foreign, vocab.FOREIGN_ADDRESSES),
+            (unplaceable, vocab.UNPLACEABLE),
+        ):
             pick = rng.integers(0, len(templates), n)
             heads = _take([t.split("{n}")[0] for t in templates], pick)
             tails = _take([t.split("{n}")[1] for t in templates], pick)
             address = pc.if_else(pa.array(mask), _join(heads, numbers, tails), address)
         co = (rng.random(n) < cal.CO_APPLICANT_SHARE) & (category == "enterprise")
-        applicant = pc.if_else(pa.array(co), _join(applicant, "；", _take([u[0] for u in vocab.UNIVERSITIES], uni_idx)), applicant)
+        applicant = pc.if_else(
+            pa.array(co), _join(applicant, "；", _take([u[0] for u in vocab.UNIVERSITIES], uni_idx)), applicant
+        )
         inventors = _join(_person_names(rng, n), ";", _person_names(rng, n))
         inventors = pc.if_else(pa.array(rng.random(n) < 0.3), person, inventors)
 
@@ -336,16 +393,23 @@ class Generator:
         subclass = _take([f[0] for f in vocab.FIELDS], fld)
         groups_flat = [(i, g) for i, f in enumerate(vocab.FIELDS) for g in f[1]]
         group_of_field = [[g for (i, g) in groups_flat if i == k] for k in range(len(vocab.FIELDS))]
-        gpick = np.array([group_of_field[f][r % len(group_of_field[f])] for f, r in zip(fld, rng.integers(0, 12, n), strict=True)])
+        gpick = np.array(
+            [group_of_field[f][r % len(group_of_field[f])] for f, r in zip(fld, rng.integers(0, 12, n), strict=True)]
+        )
         sub = SUBGROUPS[rng.integers(0, len(SUBGROUPS), n)]
         spaced = rng.random(n) < 0.5
-        ipc_main = _join(subclass, pc.if_else(pa.array(spaced), " ", ""), pc.cast(pa.array(gpick), pa.string()), "/", pa.array(sub))
+        ipc_main = _join(
+            subclass, pc.if_else(pa.array(spaced), " ", ""), pc.cast(pa.array(gpick), pa.string()), "/", pa.array(sub)
+        )
         extra_sub = SUBGROUPS[rng.integers(0, len(SUBGROUPS), n)]
         ipc_extra = _join(subclass, pc.cast(pa.array(gpick), pa.string()), "/", pa.array(extra_sub))
         ipc_all = pc.if_else(pa.array(rng.random(n) < 0.6), _join(ipc_main, ";", ipc_extra), ipc_main)
         # designs are classified by Locarno (e.g. 09-01), not IPC
-        locarno = _join(pc.utf8_lpad(pc.cast(pa.array(rng.integers(1, 33, n)), pa.string()), 2, "0"), "-",
-                        pc.utf8_lpad(pc.cast(pa.array(rng.integers(1, 10, n)), pa.string()), 2, "0"))
+        locarno = _join(
+            pc.utf8_lpad(pc.cast(pa.array(rng.integers(1, 33, n)), pa.string()), 2, "0"),
+            "-",
+            pc.utf8_lpad(pc.cast(pa.array(rng.integers(1, 10, n)), pa.string()), 2, "0"),
+        )
         ipc_main = pc.if_else(pa.array(ptype == 2), locarno, ipc_main)
         ipc_all = pc.if_else(pa.array(ptype == 2), locarno, ipc_all)
         terms_flat = [t for f in vocab.FIELDS for t in f[3]]
@@ -359,53 +423,72 @@ class Generator:
         product = _take(vocab.DESIGN_PRODUCTS, rng.integers(0, len(vocab.DESIGN_PRODUCTS), n))
         design_title = _join(product, pc.if_else(pa.array(rng.random(n) < 0.5), "（一）", ""))
         title = pc.if_else(pa.array(ptype == 0), inv_title, pc.if_else(pa.array(ptype == 1), um_title, design_title))
-        lead = pc.if_else(pa.array(ptype == 0), "本发明公开了", pc.if_else(pa.array(ptype == 1), "本实用新型公开了", "本外观设计产品为"))
+        lead = pc.if_else(
+            pa.array(ptype == 0), "本发明公开了", pc.if_else(pa.array(ptype == 1), "本实用新型公开了", "本外观设计产品为")
+        )
         p1 = _take(vocab.PARTS, rng.integers(0, len(vocab.PARTS), n))
         p2 = _take(vocab.PARTS, rng.integers(0, len(vocab.PARTS), n))
         effect = _take(vocab.EFFECTS, rng.integers(0, len(vocab.EFFECTS), n))
-        abstract = _join(lead, title, "，包括", p1, "和", p2, "，所述", p1, "与", p2, "相连接，用于", term, "。具有", effect, "的优点。")
-        abstract = pc.if_else(pa.array(ptype == 2), _join(lead, product, "，用于日常使用。设计要点在于产品的形状与图案。"), abstract)
+        abstract = _join(
+            lead, title, "，包括", p1, "和", p2, "，所述", p1, "与", p2, "相连接，用于", term, "。具有", effect, "的优点。"
+        )
+        abstract = pc.if_else(
+            pa.array(ptype == 2), _join(lead, product, "，用于日常使用。设计要点在于产品的形状与图案。"), abstract
+        )
 
         family = pc.if_else(
             pa.array((ptype == 0) & (rng.random(n) < cal.FAMILY_ABROAD_SHARE)),
-            _join(_take(vocab.FAMILY_COUNTRIES, rng.integers(0, 3, n)), ";",
-                  _take(vocab.FAMILY_COUNTRIES, rng.integers(3, len(vocab.FAMILY_COUNTRIES), n))),
-            pa.scalar(None, pa.string()))
+            _join(
+                _take(vocab.FAMILY_COUNTRIES, rng.integers(0, 3, n)),
+                ";",
+                _take(vocab.FAMILY_COUNTRIES, rng.integers(3, len(vocab.FAMILY_COUNTRIES), n)),
+            ),
+            pa.scalar(None, pa.string()),
+        )
         has_agency = rng.random(n) < 0.7
-        agency = pc.if_else(pa.array(has_agency), _join(
-            _take([c[:-1] for c in self.city_names()], rng.integers(0, 13, n)),
-            _take(list(vocab.BRAND_A), rng.integers(0, len(vocab.BRAND_A), n)), "信专利代理事务所（普通合伙）"),
-            pa.scalar(None, pa.string()))
+        agency = pc.if_else(
+            pa.array(has_agency),
+            _join(
+                _take([c[:-1] for c in self.city_names()], rng.integers(0, 13, n)),
+                _take(list(vocab.BRAND_A), rng.integers(0, len(vocab.BRAND_A), n)),
+                "信专利代理事务所（普通合伙）",
+            ),
+            pa.scalar(None, pa.string()),
+        )
         agents = pc.if_else(pa.array(has_agency), _person_names(rng, n), pa.scalar(None, pa.string()))
-        claims = pc.if_else(pa.array(ptype == 2), pa.scalar(None, pa.string()),
-                            pc.cast(pa.array(rng.integers(1, 16, n)), pa.string()))
+        claims = pc.if_else(
+            pa.array(ptype == 2), pa.scalar(None, pa.string()), pc.cast(pa.array(rng.integers(1, 16, n)), pa.string())
+        )
         type_word = _take(["发明", "实用新型", "外观设计"], ptype)
         type_word = pc.if_else(pa.array((ptype == 0) & (rng.random(n) < 0.2)), "发明专利", type_word)
 
-        table = pa.table({
-            "申请号": app_no,
-            "申请日": _date_strings(app, np.ones(n, bool), rng),
-            "公开（公告）号": pub_no,
-            "公开（公告）日": _date_strings(pub, has_pub, rng),
-            "授权公告日": _date_strings(grant, granted, rng),
-            "名称": title,
-            "摘要": abstract,
-            "申请（专利权）人": applicant,
-            "发明（设计）人": inventors,
-            "地址": address,
-            "主分类号": ipc_main,
-            "分类号": ipc_all,
-            "专利类型": type_word,
-            "法律状态": pa.array(status_words, pa.string()),
-            "失效日": _date_strings(lapse, lapsed, rng),
-            "同族国家": family,
-            "代理机构": agency,
-            "代理人": agents,
-            "优先权": pa.nulls(n, pa.string()),
-            "权利要求数": claims,
-        })
-        self.effective_2021 += _effective_inventions(np.datetime64("2021-12-31"), app, ptype, granted, grant,
-                                                     lapse, lapsed, term_end, other | foreign)
+        table = pa.table(
+            {
+                "申请号": app_no,
+                "申请日": _date_strings(app, np.ones(n, bool), rng),
+                "公开（公告）号": pub_no,
+                "公开（公告）日": _date_strings(pub, has_pub, rng),
+                "授权公告日": _date_strings(grant, granted, rng),
+                "名称": title,
+                "摘要": abstract,
+                "申请（专利权）人": applicant,
+                "发明（设计）人": inventors,
+                "地址": address,
+                "主分类号": ipc_main,
+                "分类号": ipc_all,
+                "专利类型": type_word,
+                "法律状态": pa.array(status_words, pa.string()),
+                "失效日": _date_strings(lapse, lapsed, rng),
+                "同族国家": family,
+                "代理机构": agency,
+                "代理人": agents,
+                "优先权": pa.nulls(n, pa.string()),
+                "权利要求数": claims,
+            }
+        )
+        self.effective_2021 += _effective_inventions(
+            np.datetime64("2021-12-31"), app, ptype, granted, grant, lapse, lapsed, term_end, other | foreign
+        )
         events = self._events(rng, canonical, granted & ~invalidated, grant, lapse, lapsed, applicant, category)
         table, broken, dups = self._break(rng, table)
         self.summary.broken_rows += broken
@@ -416,13 +499,16 @@ class Generator:
         names = {r.code: r.name for r in regions()}
         return [names[c] for c in self.city_codes]
 
-    def _events(self, rng, app_no, eligible, grant, lapse, lapsed, applicant, category) -> pa.Table:  # noqa: ANN001
+    def _events(self, rng, app_no, eligible, grant, lapse, lapsed, applicant, category) -> pa.Table:
         n = len(eligible)
         rows: list[pa.Table] = []
         end = np.where(lapsed, lapse, self.until)
         span = np.maximum(1, (end - grant).astype(int))
-        for etype, share, word in (("transfer", cal.TRANSFER_SHARE, "转让"), ("licence", cal.LICENCE_SHARE, "许可"),
-                                   ("pledge", cal.PLEDGE_SHARE, "质押")):
+        for etype, share, word in (
+            ("transfer", cal.TRANSFER_SHARE, "转让"),
+            ("licence", cal.LICENCE_SHARE, "许可"),
+            ("pledge", cal.PLEDGE_SHARE, "质押"),
+        ):
             mask = eligible & (rng.random(n) < share)
             if etype == "pledge":
                 mask &= category == "enterprise"
@@ -432,30 +518,44 @@ class Generator:
             if not len(idx):
                 continue
             amount = np.round(np.exp(rng.normal(6.0, 1.0, len(idx))), 1) if etype == "pledge" else None
-            to_party = _take(["中国银行江苏省分行", "江苏银行", "南京银行", "苏州银行", "交通银行江苏省分行"],
-                             rng.integers(0, 5, len(idx))) if etype == "pledge" else _take(
-                [p.names[0].as_py() for p in self.pools.values()], rng.integers(0, 13, len(idx)))
-            rows.append(pa.table({
-                "申请号": app_no.take(pa.array(idx)),
-                "事件类型": pa.array([word] * len(idx)),
-                "事件日期": _date_strings(when[idx], np.ones(len(idx), bool), rng),
-                "转出方": applicant.take(pa.array(idx)),
-                "转入方": to_party,
-                "金额（万元）": pc.cast(pa.array(amount), pa.string()) if amount is not None else pa.nulls(len(idx), pa.string()),
-            }))
+            to_party = (
+                _take(
+                    ["中国银行江苏省分行", "江苏银行", "南京银行", "苏州银行", "交通银行江苏省分行"], rng.integers(0, 5, len(idx))
+                )
+                if etype == "pledge"
+                else _take([p.names[0].as_py() for p in self.pools.values()], rng.integers(0, 13, len(idx)))
+            )
+            rows.append(
+                pa.table(
+                    {
+                        "申请号": app_no.take(pa.array(idx)),
+                        "事件类型": pa.array([word] * len(idx)),
+                        "事件日期": _date_strings(when[idx], np.ones(len(idx), bool), rng),
+                        "转出方": applicant.take(pa.array(idx)),
+                        "转入方": to_party,
+                        "金额（万元）": pc.cast(pa.array(amount), pa.string())
+                        if amount is not None
+                        else pa.nulls(len(idx), pa.string()),
+                    }
+                )
+            )
             if etype == "pledge":
                 release = when[idx] + rng.integers(365, 3 * 365, len(idx))
                 keep = (rng.random(len(idx)) < cal.PLEDGE_RELEASE_SHARE) & (release <= self.until)
                 r = idx[keep]
                 if len(r):
-                    rows.append(pa.table({
-                        "申请号": app_no.take(pa.array(r)),
-                        "事件类型": pa.array(["质押解除"] * len(r)),
-                        "事件日期": _date_strings(release[keep], np.ones(len(r), bool), rng),
-                        "转出方": applicant.take(pa.array(r)),
-                        "转入方": to_party.filter(pa.array(keep)),
-                        "金额（万元）": pc.cast(pa.array(amount[keep]), pa.string()),
-                    }))
+                    rows.append(
+                        pa.table(
+                            {
+                                "申请号": app_no.take(pa.array(r)),
+                                "事件类型": pa.array(["质押解除"] * len(r)),
+                                "事件日期": _date_strings(release[keep], np.ones(len(r), bool), rng),
+                                "转出方": applicant.take(pa.array(r)),
+                                "转入方": to_party.filter(pa.array(keep)),
+                                "金额（万元）": pc.cast(pa.array(amount[keep]), pa.string()),
+                            }
+                        )
+                    )
         if not rows:
             return pa.table({h: pa.array([], pa.string()) for h in EVENT_HEADERS})
         return pa.concat_tables(rows)
@@ -469,9 +569,11 @@ class Generator:
         pick = rng.random(n) < share
         how = rng.integers(0, 6, n)
         cols = {name: table.column(name).combine_chunks() for name in table.column_names}
+
         def spoil(col: str, mask: np.ndarray, value: pa.Array | str | None) -> None:
             v = value if isinstance(value, pa.Array) else pa.scalar(value, pa.string())
             cols[col] = pc.if_else(pa.array(mask), v, cols[col])
+
         wrong = pc.utf8_replace_slice(cols["申请号"], -1, 2147483647, "7")
         wrong = pc.if_else(pc.ends_with(cols["申请号"], "7"), pc.utf8_replace_slice(cols["申请号"], -1, 2147483647, "5"), wrong)
         spoil("申请号", pick & (how == 0), wrong)
@@ -487,7 +589,7 @@ class Generator:
         return spoiled, int(pick.sum()), len(dup)
 
 
-def _effective_inventions(d, app, ptype, granted, grant, lapse, lapsed, term_end, outside) -> int:  # noqa: ANN001
+def _effective_inventions(d, app, ptype, granted, grant, lapse, lapsed, term_end, outside) -> int:
     """Jiangsu inventions effective on ``d`` (CONVENTIONS.md), for the calibration check."""
     return int(((ptype == 0) & granted & (grant <= d) & ~outside & (term_end > d) & (~lapsed | (lapse > d))).sum())
 
@@ -529,8 +631,12 @@ class _Writer:
             self._w.write_table(table)
         else:
             if self.rows + table.num_rows > XLSX_MAX_ROWS:
-                raise IpsError(Msg(f"XLSX 最多 {XLSX_MAX_ROWS:,} 行数据，请改用 csv 或 parquet",
-                                   f"XLSX holds at most {XLSX_MAX_ROWS:,} data rows; use csv or parquet"))
+                raise IpsError(
+                    Msg(
+                        f"XLSX 最多 {XLSX_MAX_ROWS:,} 行数据，请改用 csv 或 parquet",
+                        f"XLSX holds at most {XLSX_MAX_ROWS:,} data rows; use csv or parquet",
+                    )
+                )
             for r, row in enumerate(table.to_pylist(), start=self.rows + 1):
                 self._sheet.write_row(r, 0, [row[c] for c in table.column_names])
         self.rows += table.num_rows
@@ -549,8 +655,12 @@ def generate(cfg: SynthConfig, out: Path, progress: Callable[[int], None] = lamb
     if cfg.patents <= 0:
         raise IpsError(Msg("--patents 必须大于 0", "--patents must be greater than 0"))
     if cfg.fmt == "xlsx" and cfg.patents * (1 + cfg.broken_share) > XLSX_MAX_ROWS:
-        raise IpsError(Msg(f"XLSX 最多 {XLSX_MAX_ROWS:,} 行数据，请改用 csv 或 parquet",
-                           f"XLSX holds at most {XLSX_MAX_ROWS:,} data rows; use csv or parquet"))
+        raise IpsError(
+            Msg(
+                f"XLSX 最多 {XLSX_MAX_ROWS:,} 行数据，请改用 csv 或 parquet",
+                f"XLSX holds at most {XLSX_MAX_ROWS:,} data rows; use csv or parquet",
+            )
+        )
     out.mkdir(parents=True, exist_ok=True)
     (out / "events").mkdir(exist_ok=True)
     (out / "trademarks").mkdir(exist_ok=True)
@@ -605,17 +715,21 @@ def _trademarks(cfg: SynthConfig, gen: Generator, path: Path) -> int:
     registered = reg <= gen.until
     expiry = reg + np.round(10 * 365.25).astype(int)
     status = np.where(~registered, "申请中", np.where(expiry <= gen.until, "已失效", "已注册"))
-    table = pa.table({
-        "注册号": pc.cast(pa.array(10_000_000 + np.arange(n) * 7 + rng.integers(0, 7, n)), pa.string()),
-        "商标名称": _join(_take(list(vocab.BRAND_A), rng.integers(0, len(vocab.BRAND_A), n)),
-                          _take(list(vocab.BRAND_B), rng.integers(0, len(vocab.BRAND_B), n))),
-        "国际分类": pc.cast(pa.array(rng.integers(1, 46, n)), pa.string()),
-        "注册人": owner,
-        "注册人地址": addr,
-        "申请日": _date_strings(app, np.ones(n, bool), rng),
-        "注册日": _date_strings(reg, registered, rng),
-        "专用权期限至": _date_strings(expiry, registered, rng),
-        "商标状态": pa.array(status),
-    })
+    table = pa.table(
+        {
+            "注册号": pc.cast(pa.array(10_000_000 + np.arange(n) * 7 + rng.integers(0, 7, n)), pa.string()),
+            "商标名称": _join(
+                _take(list(vocab.BRAND_A), rng.integers(0, len(vocab.BRAND_A), n)),
+                _take(list(vocab.BRAND_B), rng.integers(0, len(vocab.BRAND_B), n)),
+            ),
+            "国际分类": pc.cast(pa.array(rng.integers(1, 46, n)), pa.string()),
+            "注册人": owner,
+            "注册人地址": addr,
+            "申请日": _date_strings(app, np.ones(n, bool), rng),
+            "注册日": _date_strings(reg, registered, rng),
+            "专用权期限至": _date_strings(expiry, registered, rng),
+            "商标状态": pa.array(status),
+        }
+    )
     pacsv.write_csv(table, str(path))
     return n

@@ -1,4 +1,4 @@
-""""Effective as of a date" in SQL (CONVENTIONS.md), shared by every engine that reads the warehouse.
+""" "Effective as of a date" in SQL (CONVENTIONS.md), shared by every engine that reads the warehouse.
 
 A patent is effective on date D when it was granted on or before D, D lies within its statutory term counted
 from the filing date (invention 20 years, utility model 10, design 10 or 15 for designs filed from 2021-06-01),

@@ -15,13 +15,24 @@ def info(data_dir: Path) -> dict[str, Any]:
     warehouse = Warehouse(data_dir)
     current = warehouse.current_id()
     if current is None:
-        return {"snapshot": None, "created_at": None, "totals": {}, "by_city": [], "by_type_status": [],
-                "sources": [], "data_dir": str(data_dir)}
+        return {
+            "snapshot": None,
+            "created_at": None,
+            "totals": {},
+            "by_city": [],
+            "by_type_status": [],
+            "sources": [],
+            "data_dir": str(data_dir),
+        }
     manifest = warehouse.manifest(current)
     con = snapshot_connection(data_dir)
     by_city = [
-        {"city_code": code, "city_name": region_name(code) if code else "未能定位 / region unknown", "patents": n,
-         "inventions": inv}
+        {
+            "city_code": code,
+            "city_name": region_name(code) if code else "未能定位 / region unknown",
+            "patents": n,
+            "inventions": inv,
+        }
         for code, n, inv in con.execute("""
             SELECT city_code, count(*), count(*) FILTER (WHERE patent_type = 'invention')
             FROM patents WHERE province_code = '320000' OR city_code IS NULL
@@ -30,8 +41,7 @@ def info(data_dir: Path) -> dict[str, Any]:
     ]
     by_type_status = [
         {"patent_type": t, "legal_status": s, "patents": n}
-        for t, s, n in con.execute(
-            "SELECT patent_type, legal_status, count(*) FROM patents GROUP BY ALL ORDER BY ALL").fetchall()
+        for t, s, n in con.execute("SELECT patent_type, legal_status, count(*) FROM patents GROUP BY ALL ORDER BY ALL").fetchall()
     ]
     con.close()
     return {

@@ -87,13 +87,17 @@ class Warehouse:
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
         now = datetime.now(UTC)
         snapshot_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
-        staging = Staging(snapshot_id, self.staging_dir / snapshot_id, {
-            "id": snapshot_id,
-            "parent": parent,
-            "created_at": now.isoformat(timespec="seconds"),
-            "schema_version": SCHEMA_VERSION,
-            "ipstrong_version": __version__,
-        })
+        staging = Staging(
+            snapshot_id,
+            self.staging_dir / snapshot_id,
+            {
+                "id": snapshot_id,
+                "parent": parent,
+                "created_at": now.isoformat(timespec="seconds"),
+                "schema_version": SCHEMA_VERSION,
+                "ipstrong_version": __version__,
+            },
+        )
         staging.path.mkdir()
         try:
             yield staging

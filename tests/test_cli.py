@@ -1,0 +1,80 @@
+"""The command line as people and scripts use it: exit codes, one JSON document, bilingual errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = [sys.executable, "-m", "ipstrong.cli"]
+
+
+def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    if data_dir is not None:
+        env["IPSTRONG_DATA_DIR"] = str(data_dir)
+    return subprocess.run([*BIN, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_id_check_json() -> None:
+    p = run("id", "check", "CN 2017 1 0601862.3", "--json")
+    doc = json.loads(p.stdout)
+    assert p.returncode == 0 and doc["canonical"] == "201710601862.3" and doc["patent_type"] == "invention"
+    bad = run("id", "check", "201710601862.4", "--json")
+    assert bad.returncode == 1 and json.loads(bad.stdout)["valid"] is False
+
+
+def test_synth_ingest_sql_snapshots_rollback(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    src = tmp_path / "src"
+    assert run("synth", "--patents", "1500", "--seed", "3", "--out", str(src), "--json").returncode == 0
+    first = run("ingest", str(src / "patents.csv"), "--json", "--status-date", "2024-12-31", data_dir=data)
+    doc = json.loads(first.stdout)  # exactly one JSON document on stdout
+    assert first.returncode == 0 and doc["new"] > 1000
+    second = run("ingest", str(src / "events" / "events.csv"), "--json", data_dir=data)
+    assert json.loads(second.stdout)["new"] > 0
+    snaps = json.loads(run("warehouse", "snapshots", "--json", data_dir=data).stdout)
+    assert len(snaps) == 2 and snaps[1]["current"]
+    q = run("sql", "SELECT city_code, count(*) AS n FROM patents GROUP BY 1", "--json", data_dir=data)
+    assert sum(r["n"] for r in json.loads(q.stdout)) == doc["new"]
+    back = run("warehouse", "rollback", snaps[0]["id"], "--json", data_dir=data)
+    assert back.returncode == 0
+    events = json.loads(run("sql", "SELECT count(*) AS n FROM events", "--json", data_dir=data).stdout)
+    assert events == [{"n": 0}]
+    info = json.loads(run("warehouse", "info", "--json", data_dir=data).stdout)
+    assert info["snapshot"] == snaps[0]["id"] and len(info["by_city"]) >= 13
+
+
+@pytest.mark.parametrize(
+    "query,words",
+    [
+        ("DROP TABLE patents", "read-only"),
+        ("SELECT 1; SELECT 2", "exactly one"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "SQL error"),
+        ("SELECT count(*) FROM range(100000000000) a, range(100000) b", "timed out"),
+    ],
+)
+def test_sql_refuses_writes_files_and_runaway_queries(tmp_path: Path, query: str, words: str) -> None:
+    p = run("sql", query, "--json", "--timeout", "1", data_dir=tmp_path)
+    assert p.returncode == 2 and words in p.stderr
+    assert "error" in json.loads(p.stdout)
+
+
+def test_ingest_nothing_usable_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "x.csv"
+    bad.write_text("名称\n一种装置\n", encoding="utf-8")
+    p = run("ingest", str(bad), "--json", data_dir=tmp_path / "d")
+    doc = json.loads(p.stdout)
+    assert p.returncode == 2 and doc["files_failed"] and doc["snapshot"] is None
+    assert "申请号" in p.stderr
+
+
+def test_reference_series_json(tmp_path: Path) -> None:
+    p = run("reference", "series", "--region", "320000", "--indicator", "resident_pop_10k", "--json", data_dir=tmp_path)
+    rows = json.loads(p.stdout)
+    assert {r["year"] for r in rows} >= {2012, 2021, 2024}
+    assert all(r["source_title"] for r in rows)

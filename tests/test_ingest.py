@@ -1,0 +1,195 @@
+"""Ingest: reconciliation, idempotence, updates with history, bad input, atomic publication, events, as-of."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ipstrong.ingest import ingest
+from ipstrong.warehouse import Warehouse, run_sql
+from ipstrong.warehouse.snapshots import Warehouse as WarehouseClass
+
+HEADER = (
+    "申请号,申请日,公开（公告）号,公开（公告）日,授权公告日,名称,摘要,申请（专利权）人,发明（设计）人,地址,主分类号,"
+    "分类号,专利类型,法律状态,失效日"
+)
+ROWS = [
+    "CN201710601862.3,2017-07-21,CN107300000A,2017.10.27,2020/3/4,一种锂电池,摘要,苏州某某科技有限公司；南京大学,张三;李四,"
+    "江苏省苏州市工业园区星湖街328号,H01M 10/0525,H01M 10/0525;H01M 4/13,发明,有权,",
+    "95115608.X,1995-11-02,,,1998-01-01,旧专利,,南京大学,王五,江苏省南京市白下区中山东路1号,C08L 1/00,,发明,无权-期限届满,",
+    "201220687633,2012-12-12,,,2013-05-01,一种装置,,张三,张三,江苏江阴澄江街道,B23K 1/00,,实用新型,失效,2016-12-12",
+]
+SD = dt.date(2024, 12, 31)
+
+
+def write(path: Path, rows: list[str], encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def reconciles(r) -> bool:
+    return r.read == r.accepted + r.quarantined + r.duplicates and r.accepted == r.new + r.updated + r.unchanged
+
+
+def test_clean_synthetic_reconciles_and_reingest_changes_nothing(synth_clean: Path, data_dir: Path) -> None:
+    files = [synth_clean / "patents.csv", synth_clean / "events" / "events.csv"]
+    first = ingest(files, data_dir, status_date=SD)
+    assert reconciles(first) and first.accepted > 2000 and first.published
+    assert first.by_kind["patents"]["quarantined"] == 0
+    again = ingest(files, data_dir, status_date=SD)
+    assert reconciles(again)
+    assert (again.new, again.updated, again.published) == (0, 0, False)
+    assert again.snapshot == first.snapshot
+    assert len(Warehouse(data_dir).list()) == 1
+
+
+def test_dirty_synthetic_quarantines_with_reasons(synth_dirty: Path, data_dir: Path) -> None:
+    r = ingest([synth_dirty / "patents.csv"], data_dir, status_date=SD)
+    assert reconciles(r)
+    assert r.quarantined > 100 and r.duplicates > 0
+    with open(r.quarantine_file, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == r.quarantined
+    reasons = " ".join(row["reason_en"] for row in rows)
+    for expected in ("wrong check digit", "invalid date", "title is empty", "granted before", "unknown patent type"):
+        assert expected in reasons
+    assert all(row["file"] and row["row"] and row["reason_zh"] for row in rows)
+
+
+def test_fixed_quarantine_file_ingests_as_is(tmp_path: Path, data_dir: Path) -> None:
+    bad = write(tmp_path / "a.csv", [*ROWS, "201310699744,2021-02-30,,,,日期错,,无锡公司,,无锡市新区,G06F 3/01,,发明,,"])
+    r = ingest([bad], data_dir, status_date=SD)
+    assert r.quarantined == 1
+    q = Path(r.quarantine_file)
+    text = q.read_text(encoding="utf-8-sig").replace("2021-02-30", "2013-12-18")
+    q.write_text(text, encoding="utf-8-sig")
+    fixed = ingest([q], data_dir, status_date=SD)
+    assert (fixed.new, fixed.quarantined) == (1, 0)
+    assert run_sql(data_dir, "SELECT count(*) AS n FROM patents").to_pylist() == [{"n": 4}]
+
+
+def test_normalised_values(tmp_path: Path, data_dir: Path) -> None:
+    ingest([write(tmp_path / "a.csv", ROWS)], data_dir, status_date=SD)
+    rows = {r["app_no"]: r for r in run_sql(data_dir, "SELECT * FROM patents").to_pylist()}
+    sip = rows["201710601862.3"]
+    assert (sip["city_code"], sip["district_code"], sip["zone_id"]) == ("320500", "320506", "zone:suzhou-sip")
+    assert sip["applicants"] == ["苏州某某科技有限公司", "南京大学"] and sip["applicant_type"] == "enterprise"
+    assert sip["ipc_all"] == ["H01M10/0525", "H01M4/13"] and sip["legal_status"] == "in_force"
+    old = rows["95115608.X"]
+    assert (old["district_code"], old["district_code_old"], old["legal_status"]) == ("320104", "320103", "expired")
+    um = rows["201220687633.0"]
+    assert (um["district_code"], um["legal_status"], um["patent_type"]) == ("320281", "lapsed", "utility_model")
+
+
+def test_update_keeps_history(tmp_path: Path, data_dir: Path) -> None:
+    ingest([write(tmp_path / "a.csv", ROWS)], data_dir, status_date=SD)
+    changed = [ROWS[0].replace("有权,", "无权-未缴年费,2023-07-21"), *ROWS[1:]]
+    r = ingest([write(tmp_path / "b.csv", changed)], data_dir, status_date=SD)
+    assert (r.new, r.updated, r.unchanged) == (0, 1, 2)
+    hist = run_sql(data_dir, "SELECT app_no, legal_status FROM patents_history").to_pylist()
+    assert hist == [{"app_no": "201710601862.3", "legal_status": "in_force"}]
+    now = run_sql(data_dir, "SELECT legal_status FROM patents WHERE app_no = '201710601862.3'").to_pylist()
+    assert now == [{"legal_status": "lapsed"}]
+
+
+def test_gbk_file(tmp_path: Path, data_dir: Path) -> None:
+    r = ingest([write(tmp_path / "gbk.csv", ROWS, encoding="gbk")], data_dir, status_date=SD)
+    assert r.files[0]["encoding"] == "gb18030" and r.new == 3
+
+
+def test_xlsx_with_banner_row_and_excel_dates(tmp_path: Path, data_dir: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "export.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["检索结果导出 — 请勿修改"])
+    sheet.write_row(1, 0, HEADER.split(","))
+    fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    for i, row in enumerate(ROWS, start=2):
+        cells = row.split(",")
+        sheet.write_row(i, 0, cells)
+        sheet.write_datetime(i, 1, dt.datetime.fromisoformat(cells[1]), fmt)
+    book.close()
+    r = ingest([path], data_dir, status_date=SD)
+    assert (r.new, r.quarantined) == (3, 0)
+    assert run_sql(data_dir, "SELECT min(source_row) AS r FROM patents").to_pylist() == [{"r": 3}]
+
+
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"", "empty"),
+        ("名称,摘要\n一种装置,摘要\n".encode(), "application number"),
+        ("申请号,名称,申请日\n201710601862.3,x,2017-01-01\n".encode(), "missing required columns"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "neither a text file"),
+    ],
+)
+def test_unusable_files_change_nothing(tmp_path: Path, data_dir: Path, content: bytes, reason: str) -> None:
+    ingest([write(tmp_path / "ok.csv", ROWS)], data_dir, status_date=SD)
+    before = Warehouse(data_dir).current_id()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    r = ingest([bad], data_dir, status_date=SD)
+    assert r.exit_code == 2 and reason in r.files_failed[0]["reason_en"]
+    assert r.files_failed[0]["file"] in r.files_failed[0]["reason_en"]
+    assert Warehouse(data_dir).current_id() == before
+
+
+def test_one_bad_file_among_good_ones(tmp_path: Path, data_dir: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    r = ingest([write(tmp_path / "ok.csv", ROWS), empty], data_dir, status_date=SD)
+    assert r.exit_code == 1 and r.new == 3
+
+
+def test_row_with_too_many_fields(tmp_path: Path, data_dir: Path) -> None:
+    r = ingest([write(tmp_path / "a.csv", [ROWS[0], ROWS[1] + ",extra,fields", ROWS[2]])], data_dir, status_date=SD)
+    assert (r.new, r.quarantined) == (2, 1)
+    with open(r.quarantine_file, encoding="utf-8-sig") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["row"] == "3" and "extra" in row["raw_line"]
+
+
+@pytest.mark.parametrize("stage", ["_switch_current", "_publish"])
+def test_failure_mid_publish_keeps_previous_snapshot(tmp_path: Path, data_dir: Path, monkeypatch, stage) -> None:
+    first = ingest([write(tmp_path / "a.csv", ROWS[:1])], data_dir, status_date=SD)
+
+    def boom(*_args, **_kwargs):
+        raise OSError("disk full (injected)")
+
+    monkeypatch.setattr(WarehouseClass, stage, boom)
+    with pytest.raises(OSError):
+        ingest([write(tmp_path / "b.csv", ROWS)], data_dir, status_date=SD)
+    monkeypatch.undo()
+    assert Warehouse(data_dir).current_id() == first.snapshot
+    assert run_sql(data_dir, "SELECT count(*) AS n FROM patents").to_pylist() == [{"n": 1}]
+    retry = ingest([tmp_path / "b.csv"], data_dir, status_date=SD)
+    assert retry.new == 2
+
+
+def test_events_applied_and_unknown_patents_quarantined(tmp_path: Path, data_dir: Path) -> None:
+    ingest([write(tmp_path / "a.csv", ROWS)], data_dir, status_date=SD)
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n"
+        "201710601862.3,质押,2021-05-06,苏州某某科技有限公司,江苏银行,500\n"
+        "201710601862.3,质押解除,2022-05-06,苏州某某科技有限公司,江苏银行,500\n"
+        "201710601862.3,失效,2022-07-21,,,\n"
+        "201710601862.3,恢复,2022-09-01,,,\n"
+        "202099999999.1,转让,2021-01-01,a,b,\n"
+        "201710601862.3,质押,2021-05-06,苏州某某科技有限公司,江苏银行,500\n",
+        encoding="utf-8",
+    )
+    r = ingest([events], data_dir, status_date=SD)
+    assert reconciles(r) and (r.new, r.quarantined, r.duplicates) == (4, 1, 1)
+
+    def effective(day: str) -> int:
+        q = f"SELECT count(*) AS n FROM effective_on('{day}') WHERE app_no = '201710601862.3'"
+        return run_sql(data_dir, q).to_pylist()[0]["n"]
+
+    assert (effective("2020-01-01"), effective("2021-12-31"), effective("2022-08-01"), effective("2023-01-01")) == (0, 1, 0, 1)
+    assert effective("2037-07-22") == 0  # past the 20-year term even without a lapse date
