@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ipstrong.ingest.geocode import alias_pattern, resolve, street_pattern
+from ipstrong.ingest.geocode import extract_tokens, resolve, street_pattern
 
 CASES = [
     ("江苏省苏州市工业园区星湖街328号", ("320500", "320506", None, "zone:suzhou-sip")),
@@ -25,7 +25,7 @@ CASES = [
 
 def place(address: str):
     text = re.sub(street_pattern(), " ", address.upper())
-    return resolve(tuple(re.findall(alias_pattern(), text)))
+    return resolve(extract_tokens(text))
 
 
 @pytest.mark.parametrize("address,expected", CASES)

