@@ -38,7 +38,12 @@ CHECKS: list[Check] = [
         "'unknown event type: ' || coalesce(event_type, '')",
     ),
     Check("event_date", "ips_blank(event_date)", lit("事件日期为空"), lit("the event date is empty")),
-    Check("event_date", "ips_date_bad(event_date)", "'日期无效：' || event_date", "'invalid date: ' || event_date"),
+    Check(
+        "event_date",
+        "NOT ips_blank(event_date) AND d_event IS NULL",
+        "'日期无效：' || event_date",
+        "'invalid date: ' || event_date",
+    ),
     Check(
         "amount_10k_yuan",
         "NOT ips_blank(amount_10k_yuan) AND amount IS NULL",
@@ -53,12 +58,13 @@ CREATE OR REPLACE TEMP TABLE events_parsed AS
 WITH a AS (
     SELECT *, ips_an_clean(app_no) AS an_c FROM events_staged
 ), b AS (
-    SELECT *, ips_an_body(an_c) AS an_b, ips_an_given(an_c) AS an_g,
+    SELECT * EXCLUDE (an_p), an_p.b AS an_b, nullif(an_p.g, '') AS an_g,
            {EVENT_TYPE_SQL} AS etype,
            TRY_CAST(replace(replace(trim(amount_10k_yuan), ',', ''), '，', '') AS DOUBLE) AS amount
-    FROM a
+    FROM (SELECT *, ips_an_parts(an_c) AS an_p FROM a)
 ), c AS (
-    SELECT *, ips_an_check(an_b) AS an_k, ips_an_type(an_b) AS an_t, ips_an_year(an_b) AS an_y FROM b
+    SELECT *, ips_an_check(an_b) AS an_k, ips_an_type(an_b) AS an_t, ips_an_year(an_b) AS an_y,
+           ips_date(event_date) AS d_event FROM b
 )
 SELECT *, {errors_sql(CHECKS)} AS errors FROM c
 """
@@ -66,11 +72,11 @@ SELECT *, {errors_sql(CHECKS)} AS errors FROM c
 ACCEPT_SQL = """
 CREATE OR REPLACE TEMP TABLE events_accepted AS
 SELECT _file, _row,
-    md5(concat_ws('|', an_b || '.' || an_k, etype, CAST(ips_date(event_date) AS VARCHAR), coalesce(trim(from_party), ''),
+    md5(concat_ws('|', an_b || '.' || an_k, etype, CAST(d_event AS VARCHAR), coalesce(trim(from_party), ''),
                   coalesce(trim(to_party), ''), coalesce(CAST(amount AS VARCHAR), ''))) AS event_id,
     an_b || '.' || an_k AS app_no,
     etype AS event_type,
-    ips_date(event_date) AS event_date,
+    d_event AS event_date,
     nullif(trim(from_party), '') AS from_party,
     nullif(trim(to_party), '') AS to_party,
     amount AS amount_10k_yuan,

@@ -12,10 +12,20 @@ from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit
 CHECKS: list[Check] = [
     *APP_NO_CHECKS,
     Check("app_date", "ips_blank(app_date)", lit("申请日为空"), lit("the filing date is empty")),
-    Check("app_date", "ips_date_bad(app_date)", "'日期无效：' || app_date", "'invalid date: ' || app_date"),
-    Check("pub_date", "ips_date_bad(pub_date)", "'日期无效：' || pub_date", "'invalid date: ' || pub_date"),
-    Check("grant_date", "ips_date_bad(grant_date)", "'日期无效：' || grant_date", "'invalid date: ' || grant_date"),
-    Check("lapse_date", "ips_date_bad(lapse_date)", "'日期无效：' || lapse_date", "'invalid date: ' || lapse_date"),
+    Check("app_date", "NOT ips_blank(app_date) AND d_app IS NULL", "'日期无效：' || app_date", "'invalid date: ' || app_date"),
+    Check("pub_date", "NOT ips_blank(pub_date) AND d_pub IS NULL", "'日期无效：' || pub_date", "'invalid date: ' || pub_date"),
+    Check(
+        "grant_date",
+        "NOT ips_blank(grant_date) AND d_grant IS NULL",
+        "'日期无效：' || grant_date",
+        "'invalid date: ' || grant_date",
+    ),
+    Check(
+        "lapse_date",
+        "NOT ips_blank(lapse_date) AND d_lapse IS NULL",
+        "'日期无效：' || lapse_date",
+        "'invalid date: ' || lapse_date",
+    ),
     Check("app_date", "d_app > $status_date", lit("申请日晚于今天"), lit("the filing date is in the future")),
     Check(
         "app_no",
@@ -72,7 +82,8 @@ WITH a AS (
            'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\s', '', 'g')), '^CN', '') AS pub_c
     FROM patents_staged
 ), b AS (
-    SELECT *, ips_an_body(an_c) AS an_b, ips_an_given(an_c) AS an_g FROM a
+    SELECT * EXCLUDE (an_p), an_p.b AS an_b, nullif(an_p.g, '') AS an_g
+    FROM (SELECT *, ips_an_parts(an_c) AS an_p FROM a)
 ), c AS (
     SELECT *,
         ips_an_check(an_b) AS an_k, ips_an_type(an_b) AS an_t, ips_an_year(an_b) AS an_y,
@@ -80,8 +91,8 @@ WITH a AS (
         ips_date(grant_date) AS d_grant, ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,
         ips_split(applicants, '[;；|]') AS l_applicants,
-        list_transform(list_filter(ips_split(ipc_all, '[;；|,，]'), lambda x: NOT regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}')),
-                       lambda x: ips_ipc(x)) AS l_ipc,
+        ips_ipc_list(list_filter(ips_split(ipc_all, '[;；|,，]'),
+                                 lambda x: NOT regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}'))) AS l_ipc,
         CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}') THEN NULL
              ELSE ips_ipc(ipc_main) END AS ipc_m,
         CASE WHEN regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}')

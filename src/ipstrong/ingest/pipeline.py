@@ -11,6 +11,7 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ import pyarrow as pa
 
 from ipstrong.ingest import events as event_rules
 from ipstrong.ingest import patents as patent_rules
-from ipstrong.ingest.geocode import geocode
+from ipstrong.ingest.geocode import ADDRESS_KEY_SQL, geocode
 from ipstrong.ingest.headers import (
     EVENT_ALIASES,
     EVENT_REQUIRED,
@@ -51,12 +52,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 class SourceFile:
     """One input file as the command saw it."""
 
+    @property
+    def sha256(self) -> str:
+        return self.digest.result() if self.digest else ""
+
     path: Path
     index: int
     kind: str = ""
     loaded: Loaded | None = None
     mapping: dict[str, str] = field(default_factory=dict)
-    sha256: str = ""
+    digest: Future[str] | None = None  # SHA-256 of the file, computed beside the SQL work
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -120,11 +125,12 @@ def ingest(
     tmp_root.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(dir=tmp_root))
     con = new_duckdb(temp_directory=str(workdir / "spill"))
+    hasher = ThreadPoolExecutor(max_workers=1)
     try:
         install(con)
         for macro in ASOF_MACROS[:1]:
             con.execute(macro)
-        sources = _load_sources(con, paths, workdir, report, step)
+        sources = _load_sources(con, paths, workdir, report, step, hasher)
         if not sources:
             report.message = str(Msg("没有可用的文件，仓库未改变", "no usable file; the warehouse is unchanged"))
             return report
@@ -152,6 +158,7 @@ def ingest(
         report.message = _summary(report, changed)
         return report
     finally:
+        hasher.shutdown(wait=True)
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -162,6 +169,7 @@ def _load_sources(
     workdir: Path,
     report: IngestReport,
     step: Callable[[str], None],
+    hasher: ThreadPoolExecutor,
 ) -> list[SourceFile]:
     sources: list[SourceFile] = []
     for index, path in enumerate(paths):
@@ -183,7 +191,7 @@ def _load_sources(
             missing = [aliases[c][0] for c in required if c not in source.mapping]
             if missing:
                 raise FileUnusable(Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}"))
-            source.sha256 = _sha256(source.path)
+            source.digest = hasher.submit(_sha256, source.path)
             sources.append(source)
         except FileUnusable as exc:
             con.execute(f"DROP TABLE IF EXISTS raw_{index}")
@@ -241,10 +249,10 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
         """)
     else:
         geocode(con, "patents_accepted")
-        con.execute("""
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE patents_final AS
             SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id
-            FROM patents_accepted p LEFT JOIN geo g ON p.address = g.address
+            FROM patents_accepted p LEFT JOIN geo g ON {ADDRESS_KEY_SQL.format(col="p.address")} = g.address_key
         """)
     parsed = con.execute(f"SELECT count(*), count(*) FILTER (WHERE len(errors) > 0) FROM {kind}_parsed").fetchall()[0]
     rejects = sum(len(s.loaded.rejects) for s in sources if s.loaded)
@@ -257,18 +265,31 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     }
 
 
+_SQL_TYPES = {
+    "string": "VARCHAR",
+    "date32[day]": "DATE",
+    "bool": "BOOLEAN",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "list<item: string>": "VARCHAR[]",
+}
+
+
 def _hash_sql(alias: str) -> str:
-    return "md5(CAST(struct_pack(" + ", ".join(f"{c} := {alias}.{c}" for c in CONTENT_COLUMNS) + ") AS VARCHAR))"
+    """A record's content hash. DuckDB's own hash is ten times faster than md5 of the row's text (measured); it is
+    not promised stable across DuckDB versions, so both sides of a comparison are hashed in the same run."""
+    typed = [f"CAST({alias}.{c} AS {_SQL_TYPES[str(PATENTS.field(c).type)]})" for c in CONTENT_COLUMNS]
+    return f"CAST(hash({', '.join(typed)}) AS VARCHAR)"
 
 
 def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
     """Split accepted records into new, updated and unchanged against the previous snapshot."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE patents_cmp AS
-        SELECT f.*, {_hash_sql("f")} AS record_hash,
-               CASE WHEN p.app_no IS NULL THEN 'new' WHEN p.record_hash = {_hash_sql("f")} THEN 'unchanged'
-                    ELSE 'updated' END AS change
-        FROM patents_final f LEFT JOIN prev_patents p ON p.app_no = f.app_no
+        SELECT f.*, CASE WHEN p.app_no IS NULL THEN 'new' WHEN p.record_hash = f.record_hash THEN 'unchanged'
+                         ELSE 'updated' END AS change
+        FROM (SELECT *, {_hash_sql("patents_final")} AS record_hash FROM patents_final) f
+        LEFT JOIN (SELECT app_no, {_hash_sql("prev_patents")} AS record_hash FROM prev_patents) p ON p.app_no = f.app_no
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE events_cmp AS
