@@ -148,3 +148,11 @@ def test_real_incopat_numbers_validate() -> None:
     assert len(cn) > 5000
     for number in cn:
         ApplicationNumber.parse(number)
+
+
+def test_region_code_reports_todays_code() -> None:
+    from ipstrong.reference.regions import describe_code
+
+    old = check_identifier("320103", kind="region_code", region_lookup=describe_code)
+    assert old["valid"] and old["name"] == "白下区" and old["current_code"] == "320104"
+    assert not check_identifier("329999", kind="region_code", region_lookup=describe_code)["valid"]

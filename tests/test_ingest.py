@@ -193,3 +193,34 @@ def test_events_applied_and_unknown_patents_quarantined(tmp_path: Path, data_dir
 
     assert (effective("2020-01-01"), effective("2021-12-31"), effective("2022-08-01"), effective("2023-01-01")) == (0, 1, 0, 1)
     assert effective("2037-07-22") == 0  # past the 20-year term even without a lapse date
+
+
+def test_lying_bom_and_utf16(tmp_path: Path, data_dir: Path) -> None:
+    """A UTF-8 byte-order mark in front of a GBK body, and a UTF-16 file, both read correctly."""
+    liar = tmp_path / "liar.csv"
+    liar.write_bytes(b"\xef\xbb\xbf" + "\n".join([HEADER, *ROWS]).encode("gbk"))
+    utf16 = tmp_path / "u16.csv"
+    utf16.write_text("\n".join([HEADER, ROWS[0].replace("201710601862.3", "201710601863.8")]), encoding="utf-16")
+    r = ingest([liar, utf16], data_dir, status_date=SD)
+    assert [f["encoding"] for f in r.files] == ["gb18030", "utf-16"]
+    assert (r.new, r.quarantined, r.files_failed) == (4, 0, [])
+
+
+def test_status_conflicts_reported(tmp_path: Path, data_dir: Path) -> None:
+    """The source says 有权 (in force) but the patent lapsed: dates win and the row is in the quality report."""
+    row = ROWS[0].replace("有权,", "有权,2019-07-21")
+    r = ingest([write(tmp_path / "a.csv", [row])], data_dir, status_date=SD)
+    assert r.status_conflicts == 1
+    with open(r.quality_file, encoding="utf-8-sig") as fh:
+        report = list(csv.DictReader(fh))
+    assert report[0]["legal_status_raw"] == "有权" and report[0]["legal_status_from_dates"] == "lapsed"
+
+
+def test_ibis_over_the_snapshot(tmp_path: Path, data_dir: Path) -> None:
+    from ipstrong.warehouse import ibis_connection
+
+    ingest([write(tmp_path / "a.csv", ROWS)], data_dir, status_date=SD)
+    t = ibis_connection(data_dir).table("patents")
+    expr = t.filter(t.province_code == "320000").group_by("patent_type").aggregate(n=t.count())
+    got = dict(zip(*[expr.execute()[c] for c in ("patent_type", "n")], strict=True))
+    assert got == {"invention": 2, "utility_model": 1}

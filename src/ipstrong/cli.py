@@ -63,9 +63,9 @@ def id_check(
 ) -> None:
     """校验标识符并给出规范形式 / validate an identifier and print its canonical form."""
     from ipstrong.ids.check import check_identifier
-    from ipstrong.reference.regions import region_name
+    from ipstrong.reference.regions import describe_code
 
-    result = check_identifier(value, kind, region_lookup=region_name)
+    result = check_identifier(value, kind, region_lookup=describe_code)
     status = "有效 / valid" if result["valid"] else "无效 / invalid"
     human = f"{result['kind']}: {status}  {result['canonical'] or ''}  {result['reason'] or ''}".rstrip()
     emit_document(result, as_json, human)

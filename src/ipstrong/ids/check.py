@@ -39,13 +39,13 @@ def _details(kind: str, parsed: Any) -> dict[str, Any]:
     if kind == "ipc":
         return {"level": parsed.level, "display": parsed.display}
     if kind == "region_code":
-        return {"level": parsed.level, "name": parsed.name}
+        return {"level": parsed.level, "name": parsed.name, "current_code": parsed.current_code}
     if kind == "credit_code":
         return {"region_code": parsed.region_code}
     return {}
 
 
-def _one(value: str, kind: str, region_lookup: Callable[[str], str | None] | None) -> dict[str, Any]:
+def _one(value: str, kind: str, region_lookup: Callable[[str], tuple[str, str] | None] | None) -> dict[str, Any]:
     try:
         parsed = KINDS[kind](value, region_lookup) if kind == "region_code" else KINDS[kind](value)
     except InvalidIdentifier as exc:
@@ -54,7 +54,7 @@ def _one(value: str, kind: str, region_lookup: Callable[[str], str | None] | Non
 
 
 def check_identifier(
-    value: str, kind: str | None = None, region_lookup: Callable[[str], str | None] | None = None
+    value: str, kind: str | None = None, region_lookup: Callable[[str], tuple[str, str] | None] | None = None
 ) -> dict[str, Any]:
     """Check ``value`` as ``kind``, or as every kind when none is given.
 

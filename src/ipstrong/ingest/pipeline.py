@@ -32,7 +32,7 @@ from ipstrong.ingest.headers import (
     file_kind,
     map_headers,
 )
-from ipstrong.ingest.quarantine import write_quarantine
+from ipstrong.ingest.quarantine import write_excel_csv, write_quarantine
 from ipstrong.ingest.readers import FileUnusable, Loaded, load_file
 from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
@@ -46,6 +46,12 @@ KINDS = {
     "events": (EVENT_ALIASES, EVENT_REQUIRED, event_rules),
 }
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Rows whose source status words disagree with their dates (dates win, CONVENTIONS.md): the data-quality report.
+STATUS_CONFLICTS_SQL = """
+    SELECT app_no, legal_status_raw, legal_status AS legal_status_from_dates, app_date, grant_date, lapse_date,
+           _file + 1 AS file_number, _row AS row
+    FROM patents_cmp WHERE status_conflict ORDER BY _file, _row
+"""
 
 
 @dataclass
@@ -83,6 +89,7 @@ class IngestReport:
     published: bool = False
     quarantine_file: str | None = None
     quarantine_files: list[str] = field(default_factory=list)
+    quality_file: str | None = None
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     files: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
@@ -155,6 +162,10 @@ def ingest(
                 out = write_quarantine(con, kind, kind_sources, data_dir / "quarantine" / f"{stamp}-{kind}.csv")
                 report.quarantine_files.append(str(out))
         report.quarantine_file = report.quarantine_files[0] if report.quarantine_files else None
+        if report.status_conflicts:
+            report.quality_file = str(
+                write_excel_csv(con, STATUS_CONFLICTS_SQL, data_dir / "quality" / f"{stamp}-status-conflicts.csv")
+            )
         report.message = _summary(report, changed)
         return report
     finally:

@@ -65,14 +65,19 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, kind: str, sources: list[So
                 ),
             )
             parts.append(f"SELECT * FROM {name}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    body = out.with_suffix(".body.csv")
     union = " UNION ALL BY NAME ".join(f"({p})" for p in parts)
     ordered = (
         f"SELECT * EXCLUDE (file, row, field, reason_zh, reason_en, raw_line), file, row, field, "
         f"reason_zh, reason_en, raw_line FROM ({union}) ORDER BY file, row"
     )
-    con.execute(f"COPY ({ordered}) TO '{body}' (FORMAT csv, HEADER true)")
+    return write_excel_csv(con, ordered, out)
+
+
+def write_excel_csv(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> Path:
+    """Write a query's result as CSV in UTF-8 with a BOM (so Excel shows Chinese correctly)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    body = out.with_suffix(".body.csv")
+    con.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER true)")
     with out.open("wb") as dst, body.open("rb") as src:
         dst.write(codecs.BOM_UTF8)
         while chunk := src.read(1 << 22):

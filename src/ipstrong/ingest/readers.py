@@ -89,18 +89,31 @@ def detect_encoding(path: Path) -> str:
 
 
 def transcode(path: Path, encoding: str, workdir: Path) -> Path:
-    """Stream a non-UTF-8 text file into a UTF-8 copy; undecodable bytes make the file unusable."""
+    """Stream a non-UTF-8 text file into a UTF-8 copy; undecodable bytes make the file unusable.
+
+    A UTF-8 byte-order mark in front of a GBK body (a file that lies about its encoding) is dropped as bytes,
+    before decoding, so it cannot merge with the first header's characters.
+    """
     target = workdir / (path.name + ".utf8.csv")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    consumed = 0  # bytes decoded before the current chunk, for the error message
     try:
-        with path.open("r", encoding=encoding, newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
-            dst.write(src.read(1 << 22).lstrip("\ufeff"))
+        with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+            chunk = src.read(1 << 22)
+            if encoding != "utf-16" and chunk.startswith(codecs.BOM_UTF8):
+                chunk, consumed = chunk[3:], 3
+            dst.write(decoder.decode(chunk).lstrip("\ufeff"))
+            consumed += len(chunk)
             while chunk := src.read(1 << 22):
-                dst.write(chunk)
+                dst.write(decoder.decode(chunk))
+                consumed += len(chunk)
+            dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
+        where = consumed + exc.start
         raise FileUnusable(
             Msg(
-                f"文件编码不一致：按 {encoding} 解码在第 {exc.start} 字节附近失败",
-                f"inconsistent encoding: decoding as {encoding} failed near byte {exc.start}",
+                f"文件编码不一致：按 {encoding} 解码在第 {where} 字节附近失败",
+                f"inconsistent encoding: decoding as {encoding} failed near byte {where}",
             )
         ) from None
     return target
@@ -122,14 +135,15 @@ class CsvReader:
         delim = "\\t" if first.count("\t") > first.count(",") else ","
         try:
             con.execute(
-                f"CREATE TABLE {table} AS SELECT row_number() OVER () AS _ord, * FROM read_csv({_quote(source)}, "
+                f"CREATE TABLE {table} AS SELECT row_number() OVER () AS _ord, row_number() OVER () + 1 AS _row, * "
+                f"FROM read_csv({_quote(source)}, "
                 f"all_varchar = true, header = true, delim = '{delim}', quote = '\"', escape = '\"', "
                 f"store_rejects = true, rejects_table = '{table}_rej', rejects_scan = '{table}_scan', "
                 f"max_line_size = 10000000, sample_size = 20480)"
             )
         except duckdb.Error as exc:
             raise FileUnusable(Msg(f"无法按 CSV 解析：{exc}", f"cannot parse as CSV: {exc}")) from None
-        headers = [c for c in con.table(table).columns if c != "_ord"]
+        headers = [c for c in con.table(table).columns if c not in ("_ord", "_row")]
         rej = con.execute(
             f"SELECT line, any_value(csv_line), any_value(error_type) FROM {table}_rej GROUP BY line ORDER BY line"
         ).fetchall()
@@ -148,13 +162,13 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str, rows: int, reject_r
     Exact when no quoted field spans lines before a rejected row (DuckDB reports rejects by line).
     """
     if not reject_rows:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN _row BIGINT")
-        con.execute(f"UPDATE {table} SET _row = _ord + 1")
-        return
+        return  # the table's own _row (ordinal + 1) is right
     all_rows = np.arange(2, rows + len(reject_rows) + 2, dtype=np.int64)
     kept = np.setdiff1d(all_rows, np.asarray(reject_rows, dtype=np.int64))[:rows]
     con.register(f"{table}_rowmap", pa.table({"_ord": np.arange(1, rows + 1, dtype=np.int64), "_row": kept}))
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, m._row FROM {table} t JOIN {table}_rowmap m USING (_ord)")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT t.* EXCLUDE (_row), m._row FROM {table} t JOIN {table}_rowmap m USING (_ord)"
+    )
     con.unregister(f"{table}_rowmap")
 
 
@@ -233,14 +247,12 @@ class ParquetReader:
     def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
         try:
             con.execute(
-                f"CREATE TABLE {table} AS SELECT row_number() OVER () AS _ord, COLUMNS(*)::VARCHAR "
-                f"FROM read_parquet({_quote(path)})"
+                f"CREATE TABLE {table} AS SELECT row_number() OVER () AS _ord, row_number() OVER () AS _row, "
+                f"COLUMNS(*)::VARCHAR FROM read_parquet({_quote(path)})"
             )
         except duckdb.Error as exc:
             raise FileUnusable(Msg(f"无法读取 Parquet：{exc}", f"cannot read Parquet: {exc}")) from None
-        headers = [c for c in con.table(table).columns if c != "_ord"]
-        con.execute(f"ALTER TABLE {table} ADD COLUMN _row BIGINT")
-        con.execute(f"UPDATE {table} SET _row = _ord")
+        headers = [c for c in con.table(table).columns if c not in ("_ord", "_row")]
         rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         return Loaded(table, headers, rows, self.name)
 

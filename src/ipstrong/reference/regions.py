@@ -61,3 +61,9 @@ def current_code(code: str) -> str:
     """Map an abolished division code to the one in force today (白下区 320103 -> 秦淮区 320104)."""
     region = by_code().get(code)
     return region.successor if region and region.status == "abolished" and region.successor else code
+
+
+def describe_code(code: str) -> tuple[str, str] | None:
+    """(name, code in force today) of a division code, or None when the table does not know it."""
+    region = by_code().get(code)
+    return (region.name, current_code(code)) if region else None
