@@ -208,7 +208,7 @@ def test_lying_bom_and_utf16(tmp_path: Path, data_dir: Path) -> None:
 
 def test_status_conflicts_reported(tmp_path: Path, data_dir: Path) -> None:
     """The source says 有权 (in force) but the patent lapsed: dates win and the row is in the quality report."""
-    row = ROWS[0].replace("有权,", "有权,2019-07-21")
+    row = ROWS[0].replace("有权,", "有权,2021-07-21")
     r = ingest([write(tmp_path / "a.csv", [row])], data_dir, status_date=SD)
     assert r.status_conflicts == 1
     with open(r.quality_file, encoding="utf-8-sig") as fh:
@@ -217,10 +217,12 @@ def test_status_conflicts_reported(tmp_path: Path, data_dir: Path) -> None:
 
 
 def test_ibis_over_the_snapshot(tmp_path: Path, data_dir: Path) -> None:
+    from ibis import _
+
     from ipstrong.warehouse import ibis_connection
 
     ingest([write(tmp_path / "a.csv", ROWS)], data_dir, status_date=SD)
     t = ibis_connection(data_dir).table("patents")
-    expr = t.filter(t.province_code == "320000").group_by("patent_type").aggregate(n=t.count())
+    expr = t.filter(t.province_code == "320000").group_by("patent_type").aggregate(n=_.count())
     got = dict(zip(*[expr.execute()[c] for c in ("patent_type", "n")], strict=True))
     assert got == {"invention": 2, "utility_model": 1}
