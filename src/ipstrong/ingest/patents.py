@@ -105,13 +105,18 @@ WITH a AS (
         list_filter(l_ipc, lambda x: NOT ips_ipc_ok(x)) AS ipc_bad
     FROM c
 )
-SELECT *, {errors_sql(CHECKS)} AS errors FROM d
+-- the raw text of checked columns is needed only for the reasons: it is not kept
+SELECT * EXCLUDE (app_no, app_date, pub_date, grant_date, lapse_date, patent_type, ipc_all, ipc_main, applicants,
+                  an_c, an_g, an_y, type_word, ipc_bad),
+       {errors_sql(CHECKS)} AS errors
+FROM d
 """
 
-# The accepted rows in the warehouse schema (before region codes are joined). ``$status_date`` is the day the
-# normalised legal status describes; dates win over the source's words (CONVENTIONS.md).
+# The accepted rows in the warehouse schema (before region codes are joined), a view: it is materialised once,
+# with the region codes and the change against the previous snapshot. ``$status_date`` is the day the normalised
+# legal status describes; dates win over the source's words (CONVENTIONS.md).
 ACCEPT_SQL = """
-CREATE OR REPLACE TEMP TABLE patents_accepted AS
+CREATE OR REPLACE TEMP VIEW patents_accepted AS
 WITH base AS (
     SELECT *,
         an_b || '.' || an_k AS app_no_c,

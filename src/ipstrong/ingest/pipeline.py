@@ -234,9 +234,9 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
         + " WHERE false"
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {kind}_staged AS " + (" UNION ALL ".join(selects) or empty))
-    con.execute(rules.PARSE_SQL, {"status_date": status_date} if "$status_date" in rules.PARSE_SQL else None)
-    params = {"status_date": status_date} if "$status_date" in rules.ACCEPT_SQL else None
-    con.execute(rules.ACCEPT_SQL, params)
+    day = f"DATE '{status_date.isoformat()}'"  # a view cannot take parameters; a date's text is safe to inline
+    con.execute(rules.PARSE_SQL.replace("$status_date", day))
+    con.execute(rules.ACCEPT_SQL.replace("$status_date", day))
     if kind == "events":
         # events for patents the warehouse will not hold are refused
         con.execute("""
@@ -261,19 +261,13 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     else:
         geocode(con, "patents_accepted")
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE patents_final AS
+            CREATE OR REPLACE TEMP VIEW patents_final AS
             SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id
             FROM patents_accepted p LEFT JOIN geo g ON {ADDRESS_KEY_SQL.format(col="p.address")} = g.address_key
         """)
     parsed = con.execute(f"SELECT count(*), count(*) FILTER (WHERE len(errors) > 0) FROM {kind}_parsed").fetchall()[0]
     rejects = sum(len(s.loaded.rejects) for s in sources if s.loaded)
-    final = con.execute(f"SELECT count(*) FROM {kind}_final").fetchall()[0][0]
-    return {
-        "read": parsed[0] + rejects,
-        "quarantined": parsed[1] + rejects,
-        "duplicates": parsed[0] - parsed[1] - final,
-        "accepted": final,
-    }
+    return {"read": parsed[0] + rejects, "quarantined": parsed[1] + rejects}
 
 
 _SQL_TYPES = {
@@ -309,7 +303,10 @@ def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
     """)
     for kind in KINDS:
         rows = dict(con.execute(f"SELECT change, count(*) FROM {kind}_cmp GROUP BY change").fetchall())
-        counts[kind].update({k: rows.get(k, 0) for k in ("new", "updated", "unchanged")})
+        c = counts[kind]
+        c.update({k: rows.get(k, 0) for k in ("new", "updated", "unchanged")})
+        c["accepted"] = c["new"] + c["updated"] + c["unchanged"]
+        c["duplicates"] = c["read"] - c["quarantined"] - c["accepted"]
 
 
 def _fill_report(
