@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import shutil
 import sys
 from pathlib import Path
+
+from ipstrong.reference.series import COLUMNS as SERIES_COLUMNS
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "ipstrong" / "reference" / "data"
 
@@ -385,18 +388,6 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-SERIES_COLUMNS = [
-    "year",
-    "region_code",
-    "region_name",
-    "indicator",
-    "value",
-    "unit",
-    "status",
-    "quoted_text",
-    "source_title",
-    "source_url",
-]
 
 
 def build_series(shared: Path, regions: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -472,7 +463,10 @@ def build_ipc(shared: Path) -> None:
         if code not in seen:
             level = {1: "section", 3: "class", 4: "subclass"}.get(len(code), "main_group")
             out.append(dict(code=code, level=level, title_zh="", title_en=title))
-    with gzip.open(OUT / "ipc_titles.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+    with (
+        gzip.GzipFile(OUT / "ipc_titles.csv.gz", "wb", mtime=0) as raw,  # mtime 0: the same bytes every build
+        io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh,
+    ):
         writer = csv.DictWriter(fh, fieldnames=["code", "level", "title_zh", "title_en"])
         writer.writeheader()
         writer.writerows(sorted(out, key=lambda r: r["code"]))

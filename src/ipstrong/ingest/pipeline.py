@@ -37,7 +37,7 @@ from ipstrong.ingest.readers import FileUnusable, Loaded, load_file
 from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
 from ipstrong.warehouse.asof import ASOF_MACROS
-from ipstrong.warehouse.connection import new_duckdb
+from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
 from ipstrong.warehouse.schema import CONTENT_COLUMNS, EVENTS, HISTORY, PATENTS
 from ipstrong.warehouse.snapshots import Warehouse
 
@@ -141,7 +141,7 @@ def ingest(
         if not sources:
             report.message = str(Msg("没有可用的文件，仓库未改变", "no usable file; the warehouse is unchanged"))
             return report
-        _attach_previous(con, warehouse, previous)
+        attach_snapshot(con, warehouse, previous, prefix="prev_")
         step("检查与规范化 / checking and normalising")
         counts = {kind: _stage_kind(con, [s for s in sources if s.kind == kind], kind, status_date) for kind in KINDS}
         step("比对上一快照 / comparing with the previous snapshot")
@@ -209,16 +209,6 @@ def _load_sources(
             msg = exc.msg.located(file=str(path))
             report.files_failed.append({"file": str(path), "reason_zh": msg.zh, "reason_en": msg.en})
     return sources
-
-
-def _attach_previous(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, previous: str | None) -> None:
-    for name, schema in (("patents", PATENTS), ("events", EVENTS), ("patents_history", HISTORY)):
-        path = warehouse.table_path(name, previous) if previous else None
-        if path is not None:
-            con.execute(f"CREATE VIEW prev_{name} AS SELECT * FROM read_parquet('{path}')")
-        else:
-            con.register(f"prev_{name}_empty", schema.empty_table())
-            con.execute(f"CREATE VIEW prev_{name} AS SELECT * FROM prev_{name}_empty")
 
 
 def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind: str, status_date: date) -> dict:
@@ -363,30 +353,29 @@ def _publish(
         sid = staging.id
         patent_cols = ", ".join(f.name for f in PATENTS)
         changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
-        con.execute(f"""
-            COPY (
-                SELECT {patent_cols} FROM prev_patents WHERE app_no NOT IN ({changed})
-                UNION ALL
-                SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'
-            ) TO '{staging.path / "patents.parquet"}' (FORMAT parquet, COMPRESSION zstd)
-        """)
         history_cols = ", ".join(f.name for f in HISTORY)
-        con.execute(f"""
-            COPY (
-                SELECT {history_cols} FROM prev_patents_history
-                UNION ALL
-                SELECT {patent_cols}, '{sid}' AS superseded_by FROM prev_patents
-                WHERE app_no IN (SELECT app_no FROM patents_cmp WHERE change = 'updated')
-            ) TO '{staging.path / "patents_history.parquet"}' (FORMAT parquet, COMPRESSION zstd)
-        """)
         event_cols = ", ".join(f.name for f in EVENTS)
-        con.execute(f"""
-            COPY (
-                SELECT {event_cols} FROM prev_events
-                UNION ALL
-                SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'
-            ) TO '{staging.path / "events.parquet"}' (FORMAT parquet, COMPRESSION zstd)
-        """)
+        tables = {
+            # kept records, then the new and updated ones
+            "patents": (
+                f"SELECT {patent_cols} FROM prev_patents WHERE app_no NOT IN ({changed})",
+                f"SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'",
+            ),
+            # earlier history, then the versions this snapshot replaces
+            "patents_history": (
+                f"SELECT {history_cols} FROM prev_patents_history",
+                f"SELECT {patent_cols}, '{sid}' AS superseded_by FROM prev_patents "
+                f"WHERE app_no IN (SELECT app_no FROM patents_cmp WHERE change = 'updated')",
+            ),
+            "events": (
+                f"SELECT {event_cols} FROM prev_events",
+                f"SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'",
+            ),
+        }
+        for name, (kept, added) in tables.items():
+            con.execute(
+                f"COPY ({kept} UNION ALL {added}) TO '{staging.path / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)"
+            )
         totals = {
             name: con.execute(f"SELECT count(*) FROM read_parquet('{staging.path / (name + '.parquet')}')").fetchall()[0][0]
             for name in ("patents", "events", "patents_history")

@@ -27,18 +27,23 @@ def new_duckdb(**extra: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={**DUCKDB_CONFIG, **extra})
 
 
-def attach_snapshot(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: str | None = None) -> str:
-    """Create views ``patents``, ``events``, ``patents_history`` (empty when there is no snapshot yet)."""
+def attach_snapshot(
+    con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: str | None = None, prefix: str = ""
+) -> str:
+    """Create views ``patents``, ``events``, ``patents_history`` (empty when there is no snapshot yet), each name
+    with ``prefix``; the as-of macros come with the unprefixed views."""
     snapshot_id = snapshot_id or warehouse.current_id()
     for table, schema in TABLES.items():
+        view = prefix + table
         path = warehouse.table_path(table, snapshot_id) if snapshot_id else None
         if path is not None:
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{path}')")
         else:
-            con.register(f"_{table}_empty", schema.empty_table())
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _{table}_empty")
-    for macro in ASOF_MACROS:
-        con.execute(macro)
+            con.register(f"_{view}_empty", schema.empty_table())
+            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM _{view}_empty")
+    if not prefix:
+        for macro in ASOF_MACROS:
+            con.execute(macro)
     return snapshot_id or ""
 
 
