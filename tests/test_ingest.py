@@ -226,3 +226,11 @@ def test_ibis_over_the_snapshot(tmp_path: Path, data_dir: Path) -> None:
     expr = t.filter(t.province_code == "320000").group_by("patent_type").aggregate(n=_.count())
     got = dict(zip(*[expr.execute()[c] for c in ("patent_type", "n")], strict=True))
     assert got == {"invention": 2, "utility_model": 1}
+
+
+def test_unplaceable_address_is_accepted_and_counted(tmp_path: Path, data_dir: Path) -> None:
+    row = ROWS[0].replace("江苏省苏州市工业园区星湖街328号", "开发区创新路18号")
+    r = ingest([write(tmp_path / "a.csv", [row])], data_dir, status_date=SD)
+    assert (r.new, r.region_unknown) == (1, 1)
+    placed = run_sql(data_dir, "SELECT province_code, city_code, district_code FROM patents").to_pylist()
+    assert placed == [{"province_code": None, "city_code": None, "district_code": None}]
