@@ -90,9 +90,9 @@ WITH a AS (
         ips_date(app_date) AS d_app, ips_date(pub_date) AS d_pub,
         ips_date(grant_date) AS d_grant, ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,
-        ips_split(applicants, '[;；|]') AS l_applicants,
-        ips_ipc_list(list_filter(ips_split(ipc_all, '[;；|,，]'),
-                                 lambda x: NOT regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}'))) AS l_ipc,
+        ips_split(applicants, ';；|') AS l_applicants,
+        ips_ipc_list(list_filter(ips_split(ipc_all, ';；|,，'),
+                                 lambda x: NOT (length(x) = 5 AND regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}')))) AS l_ipc,
         CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}') THEN NULL
              ELSE ips_ipc(ipc_main) END AS ipc_m,
         CASE WHEN regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}')
@@ -150,7 +150,7 @@ SELECT
     l_applicants AS applicants,
     first_app AS first_applicant,
     ips_applicant_type(first_app) AS applicant_type,
-    ips_split(inventors, '[;；|,，]') AS inventors,
+    ips_split(inventors, ';；|,，') AS inventors,
     nullif(trim(address), '') AS address,
     ipc_main_c AS ipc_main,
     CASE WHEN ipc_main_c IS NULL OR list_contains(l_ipc, ipc_main_c) THEN l_ipc
@@ -159,9 +159,9 @@ SELECT
     status_c AS legal_status,
     nullif(trim(legal_status), '') AS legal_status_raw,
     status_word IS NOT NULL AND status_word <> status_c AS status_conflict,
-    list_transform(ips_split(family_countries, '[;；|,，\\s]'), lambda x: upper(x)) AS family_countries,
+    list_transform(ips_split(family_countries, ';；|,， '), lambda x: upper(x)) AS family_countries,
     nullif(trim(agency), '') AS agency,
-    ips_split(agents, '[;；|,，]') AS agents,
+    ips_split(agents, ';；|,，') AS agents,
     nullif(trim(priority), '') AS priority,
     TRY_CAST(trim(claims_count) AS INTEGER) AS claims_count
 FROM derived

@@ -18,8 +18,15 @@ def _weighted(weights: tuple[int, ...]) -> str:
 
 MACROS = [
     # application numbers: fold width, drop CN/ZL prefix, spaces and middle dots
-    r"""CREATE OR REPLACE MACRO ips_an_clean(s) AS
-        regexp_replace(translate(upper(trim(s)), '０１２３４５６７８９．Ｘ', '0123456789.X'), '^(CN|ZL)|\s|·', '', 'g')""",
+    """CREATE OR REPLACE MACRO ips_an_fold(s) AS
+        replace(replace(translate(upper(trim(s)), '０１２３４５６７８９．Ｘ　', '0123456789.X '), ' ', ''), '·', '')""",
+    # (macros are expanded in place, so a value used three times would be computed three times: one regex)
+    # fast paths for the two forms exports use most (201710601862.3 and CN201710601862.3); the digits are checked
+    # by ips_an_parts either way
+    """CREATE OR REPLACE MACRO ips_an_clean(s) AS CASE
+        WHEN length(s) = 14 AND substr(s, 13, 1) = '.' THEN s
+        WHEN length(s) = 16 AND substr(s, 15, 1) = '.' AND starts_with(s, 'CN') THEN substr(s, 3)
+        ELSE regexp_replace(ips_an_fold(s), '^(CN|ZL)', '') END""",
     # body and given check digit in one match: {'b': '201710601862', 'g': '3'}
     r"CREATE OR REPLACE MACRO ips_an_parts(c) AS regexp_extract(c, '^(\d{12}|\d{8})\.?([0-9X])?$', ['b', 'g'])",
     f"""CREATE OR REPLACE MACRO ips_an_mod(n, width) AS CASE
@@ -32,25 +39,30 @@ MACROS = [
         WHEN length(b) = 8 THEN (CASE WHEN CAST(substr(b, 1, 2) AS INTEGER) >= 85
             THEN 1900 ELSE 2000 END) + CAST(substr(b, 1, 2) AS INTEGER) END""",
     # dates: 2021-03-04, 2021.03.04, 20210304, 2021/3/4 (and a time part); '0' and '' are empty
-    """CREATE OR REPLACE MACRO ips_blank(s) AS s IS NULL OR trim(s) IN ('', '0', '-', '—')""",
+    """CREATE OR REPLACE MACRO ips_blank(s) AS CASE WHEN s IS NULL THEN true WHEN length(s) > 3 THEN false
+        ELSE trim(s) IN ('', '0', '-', '—') END""",
     # the ISO form is tried first with a plain cast (the common case, and the fastest)
     """CREATE OR REPLACE MACRO ips_date(s) AS CASE WHEN ips_blank(s) THEN NULL ELSE coalesce(
-        TRY_CAST(trim(s) AS DATE),
+        TRY_CAST(s AS DATE), TRY_CAST(trim(s) AS DATE),
         CAST(coalesce(try_strptime(trim(s), '%Y.%m.%d'), try_strptime(trim(s), '%Y%m%d'),
                       try_strptime(trim(s), '%Y/%m/%d'), try_strptime(trim(s), '%Y-%m-%d %H:%M:%S'),
                       try_strptime(trim(s), '%Y/%m/%d %H:%M:%S')) AS DATE)) END""",
-    # multi-valued cells
-    r"""CREATE OR REPLACE MACRO ips_split(s, seps) AS CASE WHEN ips_blank(s) THEN [] ELSE
-        list_filter(list_transform(regexp_split_to_array(trim(s), seps), lambda x: trim(x)), lambda x: x <> '') END""",
+    # multi-valued cells: every character of ``seps`` separates values (plain string functions, no regex)
+    """CREATE OR REPLACE MACRO ips_split(s, seps) AS CASE WHEN ips_blank(s) THEN [] ELSE
+        list_filter(list_transform(string_split(translate(s, seps, repeat(chr(31), length(seps))), chr(31)),
+                                   lambda x: trim(x)), lambda x: x <> '') END""",
     # IPC symbols: edition suffix, spaces, WIPO 14-character form, leading zeros of the group
-    r"""CREATE OR REPLACE MACRO ips_ipc_fold(s) AS
-        regexp_replace(regexp_replace(upper(translate(s, '／', '/')), '\(\d{4}\.\d{2}\)\S*', ''), '\s', '', 'g')""",
+    r"""CREATE OR REPLACE MACRO ips_ipc_fold(s) AS CASE
+        WHEN contains(s, '(') THEN regexp_replace(regexp_replace(upper(translate(s, '／', '/')), '\(\d{4}\.\d{2}\)\S*', ''),
+                                                  '\s', '', 'g')
+        ELSE replace(upper(translate(s, '／', '/')), ' ', '') END""",
     r"""CREATE OR REPLACE MACRO ips_ipc_sub(v) AS CASE length(rtrim(substr(v, 9, 6), '0')) WHEN 0 THEN '00'
         WHEN 1 THEN rtrim(substr(v, 9, 6), '0') || '0' ELSE rtrim(substr(v, 9, 6), '0') END""",
     r"""CREATE OR REPLACE MACRO ips_ipc_norm(v) AS CASE
-        WHEN regexp_full_match(v, '[A-H]\d{2}[A-Z]\d{10}')
+        WHEN length(v) = 14 AND regexp_full_match(v, '[A-H]\d{2}[A-Z]\d{10}')
             THEN substr(v, 1, 4) || CAST(CAST(substr(v, 5, 4) AS INTEGER) AS VARCHAR) || '/' || ips_ipc_sub(v)
-        ELSE regexp_replace(v, '^([A-H]\d{2}[A-Z])0+(\d)', '\1\2') END""",
+        WHEN substr(v, 5, 1) = '0' THEN regexp_replace(v, '^([A-H]\d{2}[A-Z])0+(\d)', '\1\2')
+        ELSE v END""",
     # one symbol, any written form -> canonical; lists go through ips_ipc_list, which folds each element once
     "CREATE OR REPLACE MACRO ips_ipc(s) AS ips_ipc_norm(ips_ipc_fold(s))",
     """CREATE OR REPLACE MACRO ips_ipc_list(l) AS
@@ -60,9 +72,9 @@ MACROS = [
     # patent type words
     """CREATE OR REPLACE MACRO ips_type_word(s) AS CASE
         WHEN ips_blank(s) THEN NULL
-        WHEN regexp_matches(s, '实用新型|UTILITY') THEN 'utility_model'
-        WHEN regexp_matches(s, '外观|DESIGN') THEN 'design'
-        WHEN regexp_matches(lower(s), '发明|invention') THEN 'invention'
+        WHEN contains(s, '实用新型') OR contains(upper(s), 'UTILITY') THEN 'utility_model'
+        WHEN contains(s, '外观') OR contains(upper(s), 'DESIGN') THEN 'design'
+        WHEN contains(s, '发明') OR contains(upper(s), 'INVENTION') THEN 'invention'
         ELSE 'unknown' END""",
     # legal status words of CNIPA, Patentics and incoPat exports
     """CREATE OR REPLACE MACRO ips_status_word(s) AS CASE
@@ -83,7 +95,7 @@ MACROS = [
             THEN 'enterprise'
         WHEN regexp_matches(upper(n), '大学|学院|学校|UNIVERSITY|COLLEGE') THEN 'university'
         WHEN regexp_matches(upper(n), '研究院|研究所|研究中心|科学院|实验室|INSTITUTE|ACADEMY') THEN 'institute'
-        WHEN regexp_matches(n, '人民政府|委员会|管理局|局$|厅$|办公室|部队|监督') THEN 'government'
+        WHEN regexp_matches(n, '人民政府|委员会|管理局|局$|厅$|办公室|部队|监督|推广中心|服务中心') THEN 'government'
         WHEN regexp_full_match(n, '\p{Han}{2,4}') THEN 'individual'
         ELSE 'other' END""",
 ]
