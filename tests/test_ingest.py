@@ -10,6 +10,7 @@ import pytest
 
 from ipstrong.ingest import ingest
 from ipstrong.warehouse import Warehouse, run_sql
+from ipstrong.warehouse.schema import APPLICANT_TYPES, EVENT_TYPES, LEGAL_STATUSES, PATENT_TYPES
 from ipstrong.warehouse.snapshots import Warehouse as WarehouseClass
 
 HEADER = (
@@ -49,6 +50,10 @@ def test_clean_synthetic_reconciles_and_reingest_changes_nothing(synth_clean: Pa
 def test_dirty_synthetic_quarantines_with_reasons(synth_dirty: Path, data_dir: Path) -> None:
     r = ingest([synth_dirty / "patents.csv"], data_dir, status_date=SD)
     assert reconciles(r)
+    vocab = run_sql(data_dir, """SELECT list(DISTINCT patent_type) AS t, list(DISTINCT legal_status) AS s,
+                                        list(DISTINCT applicant_type) AS a FROM patents""").to_pylist()[0]
+    assert set(vocab["t"]) == set(PATENT_TYPES) and set(vocab["s"]) <= set(LEGAL_STATUSES)
+    assert set(vocab["a"]) <= set(APPLICANT_TYPES) and len(vocab["a"]) >= 4
     assert r.quarantined > 100 and r.duplicates > 0
     with open(r.quarantine_file, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -186,6 +191,8 @@ def test_events_applied_and_unknown_patents_quarantined(tmp_path: Path, data_dir
     )
     r = ingest([events], data_dir, status_date=SD)
     assert reconciles(r) and (r.new, r.quarantined, r.duplicates) == (4, 1, 1)
+    types = run_sql(data_dir, "SELECT list(DISTINCT event_type) AS t FROM events").to_pylist()[0]["t"]
+    assert set(types) == {"pledge", "pledge_release", "lapse", "restoration"} and set(types) <= set(EVENT_TYPES)
 
     def effective(day: str) -> int:
         q = f"SELECT count(*) AS n FROM effective_on('{day}') WHERE app_no = '201710601862.3'"

@@ -49,14 +49,13 @@ def emit_records(
     fmt: str = "table",
     out: Path | None = None,
     title: str | None = None,
-    document: dict[str, Any] | None = None,
 ) -> None:
-    """Print or write rows. With ``json`` the document is ``document`` (or the list of rows)."""
+    """Print or write rows: a table for people, or CSV, JSON (one list) or XLSX for programs."""
     if fmt not in FORMATS:
         raise IpsError(Msg(f"未知格式 {fmt}（可选 {'、'.join(FORMATS)}）", f"unknown format {fmt} (one of {', '.join(FORMATS)})"))
     columns = list(records[0]) if records else []
     if fmt == "json":
-        text = to_json(document if document is not None else list(records))
+        text = to_json(list(records))
         if out:
             out.write_text(text + "\n", encoding="utf-8")
         else:

@@ -244,6 +244,12 @@ class Generator:
         self.pub_counter = {"A": 0, "U": 0, "S": 0}
         self.summary = SynthSummary()
         self.effective_2021 = 0
+        names = {r.code: r.name for r in regions()}
+        self.city_short_names = [names[c].removesuffix("市") for c in self.city_codes]
+        # main groups of each field, padded by repetition into one array: groups[field, k]
+        widest = max(len(f[1]) for f in vocab.FIELDS)
+        self.field_groups = np.array([[f[1][k % len(f[1])] for k in range(widest)] for f in vocab.FIELDS])
+        self.field_groups_count = np.array([len(f[1]) for f in vocab.FIELDS])
         field_w = np.array([f[2] for f in vocab.FIELDS])
         self.field_p = field_w / field_w.sum()
 
@@ -364,7 +370,7 @@ class Generator:
         gov = category == "government"
         applicant = pc.if_else(
             pa.array(gov),
-            _join(_take([c[:-1] for c in self.city_names()], np.searchsorted(self.city_codes, city)), "市农业技术推广中心"),
+            _join(_take(self.city_short_names, np.searchsorted(self.city_codes, city)), "市农业技术推广中心"),
             applicant,
         )
         where = rng.random(n)
@@ -391,11 +397,8 @@ class Generator:
         # what: field, IPC, title, abstract
         fld = rng.choice(len(vocab.FIELDS), size=n, p=self.field_p)
         subclass = _take([f[0] for f in vocab.FIELDS], fld)
-        groups_flat = [(i, g) for i, f in enumerate(vocab.FIELDS) for g in f[1]]
-        group_of_field = [[g for (i, g) in groups_flat if i == k] for k in range(len(vocab.FIELDS))]
-        gpick = np.array(
-            [group_of_field[f][r % len(group_of_field[f])] for f, r in zip(fld, rng.integers(0, 12, n), strict=True)]
-        )
+        group_count = self.field_groups_count[fld]
+        gpick = self.field_groups[fld, rng.integers(0, 12, n) % group_count]
         sub = SUBGROUPS[rng.integers(0, len(SUBGROUPS), n)]
         spaced = rng.random(n) < 0.5
         ipc_main = _join(
@@ -449,7 +452,7 @@ class Generator:
         agency = pc.if_else(
             pa.array(has_agency),
             _join(
-                _take([c[:-1] for c in self.city_names()], rng.integers(0, 13, n)),
+                _take(self.city_short_names, rng.integers(0, 13, n)),
                 _take(list(vocab.BRAND_A), rng.integers(0, len(vocab.BRAND_A), n)),
                 "信专利代理事务所（普通合伙）",
             ),
@@ -494,10 +497,6 @@ class Generator:
         self.summary.broken_rows += broken
         self.summary.duplicate_rows += dups
         return table, events
-
-    def city_names(self) -> list[str]:
-        names = {r.code: r.name for r in regions()}
-        return [names[c] for c in self.city_codes]
 
     def _events(self, rng, app_no, eligible, grant, lapse, lapsed, applicant, category) -> pa.Table:
         n = len(eligible)
