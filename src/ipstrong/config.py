@@ -1,9 +1,16 @@
-"""Where ipstrong keeps its state: one data directory (``--data-dir`` or ``IPSTRONG_DATA_DIR``)."""
+"""Where ipstrong keeps its state and how it reaches its servers.
+
+The data directory (``--data-dir`` or ``IPSTRONG_DATA_DIR``, default ``./data``) holds the warehouse, quarantine,
+the SQLite database and indexes. Everything else is a setting read by pydantic-settings from ``IPSTRONG_*``
+environment variables and, below them, from ``DATA_DIR/config.toml`` (or the file named by ``IPSTRONG_CONFIG``).
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -14,3 +21,48 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     path = Path(chosen).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+class Settings(BaseSettings):
+    """Platform settings; every field can be set as ``IPSTRONG_<FIELD>`` or in the TOML file."""
+
+    model_config = SettingsConfigDict(env_prefix="IPSTRONG_", extra="ignore")
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str | None = None  # default: SQLite file DATA_DIR/ipstrong.db
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        explicit = os.environ.get("IPSTRONG_CONFIG")
+        toml_file = Path(explicit) if explicit else _config_dir() / "config.toml"
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file under the data directory."""
+        return self.database_url or f"sqlite:///{(data_dir(self.data_dir) / 'ipstrong.db').as_posix()}"
+
+
+_chosen_dir: list[Path] = []  # the data directory of the running command, where its config.toml lives
+
+
+def _config_dir() -> Path:
+    return _chosen_dir[-1] if _chosen_dir else data_dir()
+
+
+def settings(data_dir_override: str | os.PathLike[str] | None = None) -> Settings:
+    """Settings for the data directory the command line chose (its ``config.toml`` included)."""
+    chosen = data_dir(data_dir_override)
+    _chosen_dir.append(chosen)
+    try:
+        return Settings(data_dir=chosen)
+    finally:
+        _chosen_dir.pop()

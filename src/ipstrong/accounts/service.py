@@ -1,0 +1,241 @@
+"""Accounts as service functions: organisations, users, passwords, sign-in with throttling, API tokens.
+
+Every function takes the acting :class:`Actor`, checks permissions here (not only in pages), and records each
+change in the audit log inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipstrong.accounts import audit
+from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, utcnow
+from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, in_scope, require
+from ipstrong.db import transaction
+from ipstrong.ids import CreditCode, InvalidIdentifier
+from ipstrong.messages import IpsError, Msg
+from ipstrong.reference.regions import describe_code
+
+MIN_PASSWORD = 10
+ORG_KINDS = ("enterprise", "agency", "centre", "office")
+USER_FIELDS = ("username", "display_name", "role", "region_code", "organisation_id", "active", "language")
+TOKEN_SCOPES = ("read", "write")
+_hasher = PasswordHasher()
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, user.username, user.role, user.region_code, user.organisation_id)
+
+
+def _check_region(code: str) -> None:
+    if describe_code(code) is None:
+        raise IpsError(Msg(f"未知区划代码 {code}", f"unknown region code {code}"))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise IpsError(Msg(f"密码至少 {MIN_PASSWORD} 个字符", f"a password needs at least {MIN_PASSWORD} characters"))
+
+
+def create_organisation(
+    session: Session, actor: Actor, kind: str, name: str, region_code: str, credit_code: str | None = None
+) -> Organisation:
+    """Register an enterprise, agency, centre or office; enterprises are identified by their credit code."""
+    require(actor, "orgs.manage", region_code)
+    _check_region(region_code)
+    if kind not in ORG_KINDS:
+        raise IpsError(Msg(f"未知机构类型 {kind}", f"unknown organisation kind {kind} ({', '.join(ORG_KINDS)})"))
+    if credit_code:
+        try:
+            credit_code = CreditCode.parse(credit_code).canonical
+        except InvalidIdentifier as exc:
+            raise IpsError(exc.msg.located(field="credit_code")) from None
+    elif kind == "enterprise":
+        raise IpsError(Msg("企业须有统一社会信用代码", "an enterprise needs its unified social credit code"))
+    org = Organisation(kind=kind, name=name, credit_code=credit_code, region_code=region_code)
+    session.add(org)
+    session.flush()
+    fields = ("kind", "name", "credit_code", "region_code")
+    audit.append(session, actor.username, "org.create", "organisation", org.id, region_code, None, as_dict(org, fields))
+    return org
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str,
+    display_name: str | None = None,
+    organisation_id: int | None = None,
+) -> User:
+    """Create a user; only administrators of that region may, and nobody may hand out a wider role than theirs."""
+    require(actor, "users.manage", region_code)
+    if role not in ROLES:
+        raise IpsError(Msg(f"未知角色 {role}", f"unknown role {role} ({', '.join(ROLES)})"))
+    if ROLES[role].everywhere and not actor.role_info.everywhere:
+        raise PermissionDenied(Msg("不能授予省级管理员角色", "only a province administrator can create one"))
+    _check_region(region_code)
+    _check_password(password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise IpsError(Msg(f"用户名 {username} 已存在", f"username {username} is taken"))
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=_hasher.hash(password),
+        role=role,
+        region_code=region_code,
+        organisation_id=organisation_id,
+    )
+    session.add(user)
+    session.flush()
+    audit.append(session, actor.username, "user.create", "user", user.id, region_code, None, as_dict(user, USER_FIELDS))
+    return user
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    """The users within the actor's reach."""
+    require(actor, "users.manage")
+    return [u for u in session.scalars(select(User).order_by(User.username)) if in_scope(actor, u.region_code)]
+
+
+def authenticate(
+    factory: sessionmaker[Session], username: str, password: str, max_failures: int = 5, lock_minutes: int = 15
+) -> Actor:
+    """Check a password; after ``max_failures`` failures in a row the account is locked for ``lock_minutes``.
+
+    The same message answers an unknown user and a wrong password (no account enumeration); every attempt is
+    audited, and the failure counter is committed even though the sign-in fails.
+    """
+    wrong = IpsError(Msg("用户名或密码错误", "wrong username or password"))
+    with transaction(factory) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            audit.append(session, username[:64], "login.failed", "user", None, None, None, {"reason": "unknown"})
+            outcome: Exception | Actor = wrong
+        elif user.locked_until and _aware(user.locked_until) > utcnow():
+            audit.append(session, username, "login.locked", "user", user.id, user.region_code)
+            outcome = IpsError(
+                Msg("失败次数过多，账号暂时锁定，请稍后再试", "too many failed attempts; the account is locked for a while")
+            )
+        elif _password_ok(user, password):
+            user.failed_logins, user.locked_until = 0, None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            audit.append(session, username, "login", "user", user.id, user.region_code)
+            outcome = actor_of(user)
+        else:
+            user.failed_logins += 1
+            if user.failed_logins >= max_failures:
+                user.locked_until = utcnow() + dt.timedelta(minutes=lock_minutes)
+            audit.append(
+                session, username, "login.failed", "user", user.id, user.region_code, None, {"failed_logins": user.failed_logins}
+            )
+            outcome = wrong
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
+
+
+def _password_ok(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session: Session, actor: Actor, old: str, new: str) -> None:
+    user = session.get(User, actor.user_id)
+    if user is None or not _password_ok(user, old):
+        raise IpsError(Msg("原密码错误", "the current password is wrong"))
+    _check_password(new)
+    user.password_hash, user.must_change_password = _hasher.hash(new), False
+    audit.append(session, actor.username, "user.password_change", "user", user.id, user.region_code)
+
+
+def reset_password(session: Session, actor: Actor, username: str, new: str) -> None:
+    """An administrator sets a new password; the user must change it at the next sign-in."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise IpsError(Msg(f"没有用户 {username}", f"no user {username}"))
+    require(actor, "users.manage", user.region_code)
+    _check_password(new)
+    user.password_hash, user.must_change_password = _hasher.hash(new), True
+    user.failed_logins, user.locked_until = 0, None
+    audit.append(session, actor.username, "user.password_reset", "user", user.id, user.region_code)
+
+
+def _token_digest(token: str) -> str:
+    # tokens are 256 random bits, so a fast hash is as safe as a slow one and keeps every API call cheap
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, actor: Actor, name: str, scopes: list[str], days: int | None = 365) -> tuple[ApiToken, str]:
+    """A new API token for the actor; the plain token is returned once and never stored."""
+    require(actor, "tokens.own")
+    bad = [s for s in scopes if s not in TOKEN_SCOPES]
+    if bad or not scopes:
+        raise IpsError(Msg(f"无效的权限范围 {bad}", f"invalid scopes {bad} (choose from {', '.join(TOKEN_SCOPES)})"))
+    plain = "ips_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=actor.user_id,
+        name=name,
+        token_hash=_token_digest(plain),
+        scopes=sorted(set(scopes)),
+        expires_at=utcnow() + dt.timedelta(days=days) if days else None,
+    )
+    session.add(token)
+    session.flush()
+    audit.append(
+        session,
+        actor.username,
+        "token.create",
+        "api_token",
+        token.id,
+        actor.region_code,
+        None,
+        {"name": name, "scopes": token.scopes},
+    )
+    return token, plain
+
+
+def actor_for_token(session: Session, plain: str, scope: str) -> Actor:
+    """The actor behind a bearer token that is valid, unrevoked, unexpired and holds ``scope``."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    invalid = PermissionDenied(Msg("API 令牌无效、已撤销或已过期", "the API token is invalid, revoked or expired"))
+    if token is None or token.revoked_at is not None:
+        raise invalid
+    if token.expires_at is not None and _aware(token.expires_at) < utcnow():
+        raise invalid
+    if scope not in token.scopes:
+        raise PermissionDenied(Msg(f"令牌没有 {scope} 权限", f"the token lacks the {scope} scope"))
+    if not token.user.active:
+        raise invalid
+    token.last_used_at = utcnow()
+    return actor_of(token.user)
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.user_id and not actor.role_info.everywhere):
+        raise IpsError(Msg(f"没有令牌 {token_id}", f"no token {token_id}"))
+    token.revoked_at = utcnow()
+    audit.append(session, actor.username, "token.revoke", "api_token", token.id, actor.region_code)
+
+
+def user_summary(user: User) -> dict[str, Any]:
+    role = ROLES[user.role]
+    return {**as_dict(user, USER_FIELDS), "id": user.id, "role_zh": role.name_zh, "role_en": role.name_en}

@@ -1,0 +1,15 @@
+"""Alembic environment: runs migrations against the URL ipstrong passes in (never a hard-coded one)."""
+
+from alembic import context
+
+from ipstrong.accounts import models  # noqa: F401 - registers the tables on Base.metadata
+from ipstrong.db import Base, make_engine
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+engine = make_engine(url)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=url.startswith("sqlite"))
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()
