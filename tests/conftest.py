@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from db_fixtures import db  # noqa: F401 - the operational-database fixture, on SQLite and PostgreSQL
 
 from ipstrong.synth.generator import SynthConfig, generate
 
@@ -44,3 +45,9 @@ def synth_clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth_clean")
     generate(SynthConfig(patents=2000, seed=5, broken_share=0.0), out)
     return out
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db", default="both", choices=("both", "sqlite", "postgresql"), help="which operational database the db tests run on"
+    )

@@ -78,3 +78,33 @@ def test_reference_series_json(tmp_path: Path) -> None:
     rows = json.loads(p.stdout)
     assert {r["year"] for r in rows} >= {2012, 2021, 2024}
     assert all(r["source_title"] for r in rows)
+
+
+def test_operational_database_commands(tmp_path: Path) -> None:
+    data = tmp_path / "ops"
+    assert json.loads(run("db", "upgrade", "--json", data_dir=data).stdout)["revision"] == "0001"
+    env = {**os.environ, "IPSTRONG_DATA_DIR": str(data)}
+    p = subprocess.run(
+        [*BIN, "users", "add", "admin", "--role", "province_admin", "--region", "320000", "--password", "-", "--json"],
+        input="a long password\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert p.returncode == 0 and json.loads(p.stdout)["role_en"] == "province administrator"
+    short = run("users", "add", "x", "--role", "case_officer", "--region", "320500", "--password", "short", data_dir=data)
+    assert short.returncode == 2 and "至少" in short.stderr and "at least" in short.stderr
+    assert json.loads(run("audit", "verify", "--json", data_dir=data).stdout)["ok"] is True
+    assert run("backup", str(tmp_path / "b.zip"), data_dir=data).returncode == 0
+    other = tmp_path / "other"
+    run("db", "upgrade", data_dir=other)
+    assert run("restore", str(tmp_path / "b.zip"), data_dir=other).returncode == 0
+    users = json.loads(run("users", "list", "--json", data_dir=other).stdout)
+    assert [u["username"] for u in users] == ["admin"]
+    import sqlite3
+
+    with sqlite3.connect(other / "ipstrong.db") as conn:
+        conn.execute("UPDATE audit_log SET after = '{}' WHERE id = 1")
+    broken = run("audit", "verify", "--json", data_dir=other)
+    assert broken.returncode == 1 and json.loads(broken.stdout)["first_broken"] == 1

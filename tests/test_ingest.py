@@ -50,8 +50,11 @@ def test_clean_synthetic_reconciles_and_reingest_changes_nothing(synth_clean: Pa
 def test_dirty_synthetic_quarantines_with_reasons(synth_dirty: Path, data_dir: Path) -> None:
     r = ingest([synth_dirty / "patents.csv"], data_dir, status_date=SD)
     assert reconciles(r)
-    vocab = run_sql(data_dir, """SELECT list(DISTINCT patent_type) AS t, list(DISTINCT legal_status) AS s,
-                                        list(DISTINCT applicant_type) AS a FROM patents""").to_pylist()[0]
+    vocab = run_sql(
+        data_dir,
+        """SELECT list(DISTINCT patent_type) AS t, list(DISTINCT legal_status) AS s,
+                                        list(DISTINCT applicant_type) AS a FROM patents""",
+    ).to_pylist()[0]
     assert set(vocab["t"]) == set(PATENT_TYPES) and set(vocab["s"]) <= set(LEGAL_STATUSES)
     assert set(vocab["a"]) <= set(APPLICANT_TYPES) and len(vocab["a"]) >= 4
     assert r.quarantined > 100 and r.duplicates > 0

@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, func, insert, select, text
 
 from ipstrong import __version__
-from ipstrong.accounts import audit
-from ipstrong.accounts import models  # noqa: F401 - registers the tables
+from ipstrong.accounts import (
+    audit,
+    models,  # noqa: F401 - registers the tables
+)
 from ipstrong.db import Base, current_revision, session_factory
 from ipstrong.messages import IpsError, Msg
 
@@ -81,4 +83,15 @@ def restore(engine: Engine, url: str, path: Path) -> dict[str, Any]:
                 conn.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))")
                 )
+    with session_factory(engine)() as session, session.begin():
+        audit.append(
+            session,
+            "system",
+            "restore",
+            "database",
+            None,
+            None,
+            None,
+            {"file": path.name, "revision": manifest["revision"], "counts": manifest["counts"]},
+        )
     return manifest

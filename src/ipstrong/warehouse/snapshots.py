@@ -72,12 +72,13 @@ class Warehouse:
             return []
         current = self.current_id()
         out = []
-        for child in sorted(self.snapshots_dir.iterdir()):
+        for child in self.snapshots_dir.iterdir():
             if (child / "manifest.json").exists():
                 m = self.manifest(child.name)
                 m["current"] = child.name == current
                 out.append(m)
-        return out
+        # ids name the second; two snapshots of one second are ordered by their microseconds
+        return sorted(out, key=lambda m: m["created_at"])
 
     # --- writing -------------------------------------------------------------------------------------------
     @contextmanager
@@ -93,7 +94,7 @@ class Warehouse:
             {
                 "id": snapshot_id,
                 "parent": parent,
-                "created_at": now.isoformat(timespec="seconds"),
+                "created_at": now.isoformat(timespec="microseconds"),
                 "schema_version": SCHEMA_VERSION,
                 "ipstrong_version": __version__,
             },

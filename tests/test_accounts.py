@@ -1,0 +1,177 @@
+"""Accounts, permissions, tokens and the audit chain, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm.exc import StaleDataError
+
+from ipstrong.accounts import audit
+from ipstrong.accounts.models import User
+from ipstrong.accounts.roles import SYSTEM, PermissionDenied
+from ipstrong.accounts.service import (
+    actor_for_token,
+    actor_of,
+    authenticate,
+    change_password,
+    create_organisation,
+    create_token,
+    create_user,
+    list_users,
+    reset_password,
+    revoke_token,
+)
+from ipstrong.backup import backup, restore
+from ipstrong.db import make_engine, session_factory, transaction, upgrade
+from ipstrong.messages import IpsError
+
+PW = "correct horse 1"
+
+
+def add_user(db, username: str, role: str, region: str, actor=SYSTEM):
+    with transaction(db.factory) as s:
+        return actor_of(create_user(s, actor, username, PW, role, region))
+
+
+def test_roles_are_scoped_to_regions(db) -> None:
+    suzhou = add_user(db, "sz", "city_official", "320500")
+    add_user(db, "nj", "city_official", "320100")
+    add_user(db, "ks", "case_officer", "320583")
+    with transaction(db.factory) as s:
+        assert [u.username for u in list_users(s, suzhou)] == ["ks", "sz"]
+    with pytest.raises(PermissionDenied, match="320102"), transaction(db.factory) as s:
+        create_user(s, suzhou, "x1", PW, "case_officer", "320102")
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:
+        create_user(s, suzhou, "x2", PW, "province_admin", "320500")
+    officer = add_user(db, "wx", "case_officer", "320200")
+    with pytest.raises(PermissionDenied, match=r"users\.manage"), transaction(db.factory) as s:
+        list_users(s, officer)
+
+
+def test_sign_in_throttled_and_audited(db) -> None:
+    add_user(db, "sz", "city_official", "320500")
+    for _ in range(3):
+        with pytest.raises(IpsError, match="wrong username or password"):
+            authenticate(db.factory, "sz", "nope", max_failures=3)
+    with pytest.raises(IpsError, match="locked"):
+        authenticate(db.factory, "sz", PW, max_failures=3)
+    with pytest.raises(IpsError, match="wrong username or password"):
+        authenticate(db.factory, "nobody", PW)
+    with transaction(db.factory) as s:
+        reset_password(s, SYSTEM, "sz", "a new password 2")
+        actions = [e.action for e in s.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id))]
+    assert actions.count("login.failed") == 4 and "login.locked" in actions and actions[-1] == "user.password_reset"
+    actor = authenticate(db.factory, "sz", "a new password 2")
+    with transaction(db.factory) as s:
+        assert s.get(User, actor.user_id).must_change_password
+        change_password(s, actor, "a new password 2", "my own password 3")
+    assert authenticate(db.factory, "sz", "my own password 3").username == "sz"
+
+
+def test_tokens_hashed_scoped_revocable(db) -> None:
+    ent = add_user(db, "ent", "enterprise_user", "320505")
+    with transaction(db.factory) as s:
+        token, plain = create_token(s, ent, "erp", ["read"])
+        assert plain not in str(s.execute(text("SELECT token_hash FROM api_tokens")).all())
+    with transaction(db.factory) as s:
+        assert actor_for_token(s, plain, "read").username == "ent"
+        with pytest.raises(PermissionDenied, match="write"):
+            actor_for_token(s, plain, "write")
+    with transaction(db.factory) as s:
+        revoke_token(s, ent, token.id)
+    with pytest.raises(PermissionDenied, match="revoked"), transaction(db.factory) as s:
+        actor_for_token(s, plain, "read")
+
+
+def test_organisations_need_valid_credit_codes(db) -> None:
+    with transaction(db.factory) as s:
+        org = create_organisation(s, SYSTEM, "enterprise", "某某科技", "320505", "91350100m000100y43")
+        assert org.credit_code == "91350100M000100Y43"
+    with pytest.raises(IpsError, match="credit_code"), transaction(db.factory) as s:
+        create_organisation(s, SYSTEM, "enterprise", "坏代码", "320505", "91350100M000100Y44")
+
+
+def test_optimistic_locking(db) -> None:
+    add_user(db, "sz", "city_official", "320500")
+    first, second = db.factory(), db.factory()
+    a = first.scalar(select(User).where(User.username == "sz"))
+    first.commit()  # two people read the same row, each in a transaction of their own
+    b = second.scalar(select(User).where(User.username == "sz"))
+    second.commit()
+    a.display_name = "苏州 A"
+    first.commit()
+    b.display_name = "苏州 B"
+    with pytest.raises(StaleDataError):
+        second.commit()
+    first.close(), second.close()
+
+
+def test_tampering_is_detected_at_the_edited_row(db) -> None:
+    for i in range(5):
+        add_user(db, f"u{i}", "case_officer", "320500")
+    with db.factory() as s:
+        assert audit.verify(s).ok
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = 3"))
+    with db.factory() as s:
+        result = audit.verify(s)
+    assert (result.ok, result.first_broken) == (False, 3)
+
+
+def test_deleting_entries_is_detected(db) -> None:
+    for i in range(4):
+        add_user(db, f"u{i}", "case_officer", "320500")
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = 4"))
+    with db.factory() as s:
+        assert audit.verify(s).first_broken == 4
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = 2"))
+    with db.factory() as s:
+        assert audit.verify(s).first_broken == 3
+
+
+def test_concurrent_writers_never_fork_the_chain(db) -> None:
+    writers, each = 8, 15
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(each):
+                with transaction(db.factory) as s:
+                    audit.append(s, f"w{n}", "test.append", "thing", i, "320500", None, {"n": n, "i": i})
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with db.factory() as s:
+        result = audit.verify(s)
+    assert result.ok and result.entries == writers * each
+
+
+def test_backup_restore_round_trip(db, tmp_path: Path) -> None:
+    add_user(db, "sz", "city_official", "320500")
+    with transaction(db.factory) as s:
+        create_organisation(s, SYSTEM, "enterprise", "某某科技", "320505", "91350100M000100Y43")
+    manifest = backup(db.engine, db.url, tmp_path / "b.zip")
+    assert manifest["counts"]["users"] == 1 and manifest["counts"]["audit_log"] == 2
+    target_url = f"sqlite:///{tmp_path / 'restored.db'}"
+    upgrade(target_url)
+    target = make_engine(target_url)
+    restore(target, target_url, tmp_path / "b.zip")
+    factory = session_factory(target)
+    with factory() as s:
+        result = audit.verify(s)
+        assert result.ok and result.entries == 3  # two restored entries and the restore itself
+    assert authenticate(factory, "sz", PW).region_code == "320500"
+    with pytest.raises(IpsError, match="not empty"):
+        restore(target, target_url, tmp_path / "b.zip")
+    target.dispose()
