@@ -14,6 +14,7 @@ $(BIN)/ipstrong: pyproject.toml requirements.lock
 
 demo: $(BIN)/ipstrong
 	$(BIN)/ipstrong demo
+	$(BIN)/ipstrong serve
 
 test: $(BIN)/ipstrong
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -524,6 +524,24 @@ def restore_cmd(
     emit_document(manifest, as_json, str(Msg(f"已从 {file} 恢复", f"restored from {file}")))
 
 
+@app.command("serve")
+def serve_cmd(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="监听地址 / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口 / port")] = 8000,
+) -> None:
+    """启动平台（先升级数据库）/ start the platform (migrating the database first)."""
+    import uvicorn
+
+    from ipstrong.db import upgrade
+    from ipstrong.web.app import create_app
+
+    cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
+    upgrade(cfg.resolved_database_url())
+    stderr.print(f"http://{host}:{port}  ·  {cfg.data_dir}")
+    uvicorn.run(create_app(cfg), host=host, port=port, log_level="warning")
+
+
 # --- demo --------------------------------------------------------------------------------------------------------
 @app.command("demo")
 def demo_cmd(

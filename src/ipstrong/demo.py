@@ -27,8 +27,42 @@ EXAMPLES = [
 ]
 
 
+DEMO_ACCOUNTS = [  # username, role, region, display name
+    ("admin", "province_admin", "320000", "省局管理员"),
+    ("suzhou", "city_official", "320500", "苏州市局"),
+    ("nanjing", "city_official", "320100", "南京市局"),
+    ("examiner", "centre_examiner", "320500", "苏州保护中心审查员"),
+    ("enterprise", "enterprise_user", "320505", "企业知识产权经理"),
+]
+DEMO_PASSWORD = "ipstrong-demo-2024"
+
+
+def demo_accounts(data_dir: Path) -> list[str]:
+    """Migrate the operational database and create the demo accounts when it has no user yet."""
+    from sqlalchemy import func, select
+
+    from ipstrong.accounts.models import User
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.accounts.service import create_user
+    from ipstrong.config import settings
+    from ipstrong.db import make_engine, session_factory, transaction, upgrade
+
+    url = settings(data_dir).resolved_database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with transaction(session_factory(engine)) as s:
+            if s.scalar(select(func.count()).select_from(User)):
+                return []
+            for username, role, region, name in DEMO_ACCOUNTS:
+                create_user(s, SYSTEM, username, DEMO_PASSWORD, role, region, name)
+    finally:
+        engine.dispose()
+    return [a[0] for a in DEMO_ACCOUNTS]
+
+
 def run_demo(data_dir: Path, patents: int, seed: int) -> None:
-    """Generate, ingest (patents, then events), print the summary and three example queries."""
+    """Generate, ingest (patents, then events), create demo accounts, print the summary and example queries."""
     console = Console()
     source = data_dir / "demo-source"
     if Warehouse(data_dir).current_id() is None or not (source / "patents.csv").exists():
@@ -45,3 +79,7 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
         console.print(f'\n[bold]{title}[/bold]\n  ipstrong --data-dir {data_dir} sql "{query}"')
         emit_records(run_sql(data_dir, query).to_pylist()[:13])
     console.print("\n更多 / more: ipstrong --help · ipstrong warehouse snapshots · ipstrong id check 201710601862.3")
+    created = demo_accounts(data_dir)
+    if created:
+        console.print(f"\n演示账号 / demo accounts: {', '.join(created)} — 密码 / password: {DEMO_PASSWORD}")
+    console.print("平台 / platform: ipstrong serve → http://127.0.0.1:8000")

@@ -1,0 +1,175 @@
+"""The FastAPI application: pages, JSON API, health, local API docs, security headers, logs, error pages.
+
+Everything the browser loads is served from this process (no CDN): the platform runs on networks without
+internet. Business rules stay in the service layer; handlers here translate HTTP to service calls and back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ipstrong import __version__
+from ipstrong.accounts.roles import PermissionDenied
+from ipstrong.config import Settings, data_dir
+from ipstrong.db import make_engine, session_factory
+from ipstrong.messages import IpsError
+from ipstrong.web import api, pages
+from ipstrong.web.context import WebContext
+from ipstrong.web.i18n import t
+from ipstrong.web.sessions import SessionCodec, secret_key
+
+WEB = Path(str(files("ipstrong") / "web"))
+MAX_BODY = 1_000_000
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": CSP,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+log = logging.getLogger("ipstrong.web")
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: what log collectors read."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            entry["exc"] = "".join(traceback.format_exception(*record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _configure_logging() -> None:
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLogFormatter())
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def create_app(cfg: Settings) -> FastAPI:
+    """Build the application for one data directory and database."""
+    _configure_logging()
+    engine = make_engine(cfg.resolved_database_url())
+    ctx = WebContext(
+        settings=cfg,
+        data_dir=data_dir(cfg.data_dir),
+        engine=engine,
+        factory=session_factory(engine),
+        codec=SessionCodec(secret_key(data_dir(cfg.data_dir))),
+        templates=Jinja2Templates(directory=str(WEB / "templates")),
+    )
+    app = FastAPI(
+        title="ipstrong API",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        description="知识产权强省平台接口 / the IP-strong province platform's JSON API",
+    )
+    app.state.ctx = ctx
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next) -> Response:
+        started = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY:
+            response: Response = JSONResponse({"error": {"zh": "请求体过大", "en": "request body too large"}}, 413)
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        log.info(
+            "request",
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+            },
+        )
+        return response
+
+    @app.exception_handler(PermissionDenied)
+    async def denied(request: Request, exc: PermissionDenied) -> Response:
+        return _error(request, 403, "forbidden", str(exc.msg))
+
+    @app.exception_handler(IpsError)
+    async def refused(request: Request, exc: IpsError) -> Response:
+        return _error(request, 400, "bad_request", str(exc.msg))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        key = {404: "not_found", 403: "forbidden"}.get(exc.status_code, "bad_request")
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return _error(request, exc.status_code, key, detail)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", exc_info=exc, extra={"fields": {"path": request.url.path}})
+        return _error(request, 500, "server_error", None)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        checks: dict[str, Any] = {}
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # any failure: not ready, and say which
+            checks["database"] = f"error: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, 200 if ready else 503)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        return ctx.templates.TemplateResponse(request, "docs.html", {"spec": app.openapi_url})
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> HTMLResponse:
+        return ctx.templates.TemplateResponse(request, "redoc.html", {"spec": app.openapi_url})
+
+    return app
+
+
+def _error(request: Request, status: int, key: str, detail: str | None) -> Response:
+    """A JSON error for the API, a page for people; never a stack trace."""
+    if request.url.path.startswith("/api/"):
+        zh, _, en = (detail or f"{t(key, 'zh')} / {t(key, 'en')}").partition(" / ")
+        return JSONResponse({"error": {"zh": zh, "en": en or zh, "status": status}}, status)
+    ctx: WebContext = request.app.state.ctx
+    return ctx.render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)

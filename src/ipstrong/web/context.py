@@ -1,0 +1,89 @@
+"""What every handler needs: settings, the database, the session codec, templates, and who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipstrong.accounts.models import User
+from ipstrong.accounts.roles import ROLES, Actor
+from ipstrong.accounts.service import actor_for_token, actor_of
+from ipstrong.config import Settings
+from ipstrong.db import transaction
+from ipstrong.reference.regions import region_name
+from ipstrong.web.i18n import LANGUAGES, t
+from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
+
+# Navigation entries: (path, word key, permission needed or None for every signed-in person)
+NAV = [
+    ("/", "home", None),
+    ("/admin/users", "users", "users.manage"),
+    ("/admin/audit", "audit", "audit.read"),
+    ("/account/password", "change_password", None),
+    ("/docs", "api_docs", None),
+]
+
+
+@dataclass
+class Who:
+    """The person behind a request: the actor, their user row's display name, and the session (if by cookie)."""
+
+    actor: Actor
+    display_name: str
+    session: SessionData | None
+    must_change_password: bool = False
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    data_dir: Path
+    engine: Engine
+    factory: sessionmaker[Session]
+    codec: SessionCodec
+    templates: Jinja2Templates
+
+    def lang(self, request: Request) -> str:
+        chosen = request.cookies.get(LANG_COOKIE)
+        return chosen if chosen in LANGUAGES else "zh"
+
+    def who(self, request: Request, scope: str = "read") -> Who | None:
+        """Bearer token first (API clients), else the session cookie (browsers); None when neither is valid."""
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            with transaction(self.factory) as s:
+                actor = actor_for_token(s, header[7:].strip(), scope)
+            return Who(actor, actor.username, None)
+        session = self.codec.read(request.cookies.get(COOKIE))
+        if session is None:
+            return None
+        with self.factory() as s:
+            user = s.get(User, session.user_id)
+            if user is None or not user.active:
+                return None
+            return Who(actor_of(user), user.display_name, session, user.must_change_password)
+
+    def render(
+        self, request: Request, template: str, values: dict[str, Any], status: int = 200, who: Who | None = None
+    ) -> HTMLResponse:
+        lang = self.lang(request)
+        nav = []
+        if who is not None:
+            nav = [(path, t(key, lang)) for path, key, perm in NAV if perm is None or perm in who.actor.role_info.permissions]
+        base = {
+            "lang": lang,
+            "t": lambda key: t(key, lang),
+            "who": who,
+            "nav": nav,
+            "role_label": (lambda r: ROLES[r].name_en if lang == "en" else ROLES[r].name_zh),
+            "region_label": lambda code: region_name(code) or code,
+            "csrf": who.session.csrf if who and who.session else "",
+        }
+        return self.templates.TemplateResponse(request, template, {**base, **values}, status_code=status)

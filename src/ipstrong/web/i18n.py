@@ -1,0 +1,48 @@
+"""Interface words in Chinese and English; Chinese is the default, English one click away."""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app_name": ("知识产权强省平台", "IP-Strong Province Platform"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "home": ("首页", "Home"),
+    "users": ("用户管理", "Users"),
+    "audit": ("审计日志", "Audit log"),
+    "warehouse": ("数据仓库", "Warehouse"),
+    "api_docs": ("接口文档", "API docs"),
+    "my_account": ("我的账号", "My account"),
+    "change_password": ("修改密码", "Change password"),
+    "current_password": ("原密码", "Current password"),
+    "new_password": ("新密码", "New password"),
+    "save": ("保存", "Save"),
+    "create_user": ("新建用户", "Create user"),
+    "role": ("角色", "Role"),
+    "region": ("地区", "Region"),
+    "display_name": ("显示名", "Display name"),
+    "welcome": ("欢迎", "Welcome"),
+    "your_role": ("您的角色", "Your role"),
+    "your_region": ("您的地区", "Your region"),
+    "snapshot": ("当前快照", "Current snapshot"),
+    "patents": ("专利", "Patents"),
+    "no_data": ("仓库中还没有数据", "The warehouse holds no data yet"),
+    "not_found": ("页面不存在", "Page not found"),
+    "forbidden": ("无权访问", "Not allowed"),
+    "server_error": ("服务器出错，已记录", "Server error; it has been logged"),
+    "bad_request": ("请求无效", "Bad request"),
+    "saved": ("已保存", "Saved"),
+    "audit_intact": ("审计链完好", "Audit chain intact"),
+    "audit_broken": ("审计链断开", "Audit chain broken"),
+    "must_change_password": ("请先修改初始密码", "Please change your initial password first"),
+    "language_switch": ("English", "中文"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The word for ``key`` in ``lang`` (Chinese when unknown)."""
+    zh, en = WORDS[key]
+    return en if lang == "en" else zh

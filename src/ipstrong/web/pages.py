@@ -1,0 +1,165 @@
+"""Server-rendered pages: sign-in, the home page of each role, user administration, audit, password, language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from ipstrong.accounts import audit
+from ipstrong.accounts.models import AuditEntry
+from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
+from ipstrong.accounts.service import authenticate, change_password, create_user, list_users
+from ipstrong.db import transaction
+from ipstrong.messages import IpsError, Msg
+from ipstrong.web.context import WebContext, Who
+from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
+
+router = APIRouter(include_in_schema=False)
+
+
+def _ctx(request: Request) -> WebContext:
+    return request.app.state.ctx
+
+
+def _signed_in(request: Request) -> Who | Response:
+    who = _ctx(request).who(request)
+    if who is None:
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    return who
+
+
+def _check_csrf(who: Who, token: str) -> None:
+    if who.session is None or not csrf_ok(who.session, token):
+        raise PermissionDenied(
+            Msg("表单已过期或来源不明，请刷新后重试", "the form expired or did not come from this site; reload and retry")
+        )
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> Response:
+    return _ctx(request).render(request, "login.html", {"next": next, "error": None})
+
+
+@router.post("/login")
+def login(
+    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
+    ctx = _ctx(request)
+    try:
+        actor = authenticate(ctx.factory, username, password, ctx.settings.login_max_failures, ctx.settings.login_lock_minutes)
+    except IpsError as exc:
+        return ctx.render(request, "login.html", {"next": next, "error": str(exc.msg)}, status=401)
+    cookie, _session = ctx.codec.issue(actor.user_id)
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, cookie, max_age=MAX_AGE_S, httponly=True, samesite="lax", secure=_secure(request))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    who = _signed_in(request)
+    if isinstance(who, Who):
+        _check_csrf(who, csrf_token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/lang/{lang}")
+def switch_language(request: Request, lang: str, next: str = "/") -> Response:
+    response = RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/", status_code=303)
+    response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "zh", max_age=365 * 86400, samesite="lax", secure=_secure(request))
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    if who.must_change_password:
+        return RedirectResponse("/account/password", status_code=303)
+    from ipstrong.warehouse.info import info
+
+    summary = info(_ctx(request).data_dir)
+    cities = [c for c in summary["by_city"] if c["city_code"] and in_scope(who.actor, c["city_code"])]
+    return _ctx(request).render(request, "home.html", {"summary": summary, "cities": cities}, who=who)
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, message: str | None = None) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    ctx = _ctx(request)
+    with ctx.factory() as s:
+        users = list_users(s, who.actor)
+    roles = [r for r in ROLES.values() if who.actor.role_info.everywhere or not r.everywhere]
+    return ctx.render(request, "users.html", {"users": users, "roles": roles, "message": message}, who=who)
+
+
+@router.post("/admin/users")
+def users_create(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    region_code: Annotated[str, Form()],
+    display_name: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    _check_csrf(who, csrf_token)
+    with transaction(_ctx(request).factory) as s:
+        create_user(s, who.actor, username.strip(), password, role, region_code.strip(), display_name.strip() or None)
+    return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(request: Request) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    require(who.actor, "audit.read")
+    ctx = _ctx(request)
+    with ctx.factory() as s:
+        result = audit.verify(s)
+        newest = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
+        entries = [e for e in newest if who.actor.role_info.everywhere or in_scope(who.actor, e.region_code)][:50]
+    return ctx.render(request, "audit.html", {"result": result, "entries": entries}, who=who)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, message: str | None = None) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    return _ctx(request).render(request, "password.html", {"message": message, "error": None}, who=who)
+
+
+@router.post("/account/password")
+def password_change(
+    request: Request, current: Annotated[str, Form()], new: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    _check_csrf(who, csrf_token)
+    ctx = _ctx(request)
+    try:
+        with transaction(ctx.factory) as s:
+            change_password(s, who.actor, current, new)
+    except IpsError as exc:
+        return ctx.render(request, "password.html", {"message": None, "error": str(exc.msg)}, status=400, who=who)
+    return RedirectResponse("/account/password?message=ok", status_code=303)
