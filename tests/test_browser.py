@@ -1,0 +1,131 @@
+"""Browser tests: Debian's chromium driven by Playwright against a real server on 127.0.0.1.
+
+They skip with a reason when chromium is absent, except under CI=true, where .ci/run installs it and they must run.
+No tool here downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from ipstrong.accounts.roles import SYSTEM
+from ipstrong.accounts.service import create_user
+from ipstrong.config import Settings
+from ipstrong.db import make_engine, session_factory, transaction, upgrade
+from ipstrong.web.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PW = "a long password 1"
+
+if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+    if os.environ.get("CI") == "true":
+        pytest.fail("chromium is missing in CI (.ci/run installs it)", pytrace=False)
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("browser-data")
+    url = f"sqlite:///{data / 'ops.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as s:
+        create_user(s, SYSTEM, "suzhou", PW, "city_official", "320500", "苏州市局")
+        create_user(s, SYSTEM, "ent", PW, "enterprise_user", "320505", "企业用户甲")
+    engine.dispose()
+    port = _free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(Settings(data_dir=data, database_url=url)), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(base_url=server)
+    pg = context.new_page()
+    pg.outside: list[str] = []
+    pg.on("request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:") else pg.outside.append(r.url))
+    yield pg
+    context.close()
+
+
+def sign_in(page, username: str) -> None:  # noqa: ANN001
+    page.goto("/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PW)
+    page.click("#sign-in")
+    page.wait_for_selector("#role")
+
+
+def test_sign_in_and_role_navigation(page) -> None:  # noqa: ANN001
+    sign_in(page, "suzhou")
+    assert page.inner_text("#role") == "市级工作人员"
+    assert page.locator("nav a[href='/admin/users']").count() == 1
+    page.click("nav a[href='/admin/users']")
+    page.wait_for_selector("#users")
+    assert "suzhou" in page.inner_text("#users") and page.outside == []
+
+
+def test_language_switch(page) -> None:  # noqa: ANN001
+    sign_in(page, "suzhou")
+    page.click("#lang-switch")
+    page.wait_for_selector("text=city official")
+    assert page.inner_text("#sign-out") == "Sign out"
+    page.click("#lang-switch")
+    page.wait_for_selector("text=市级工作人员")
+
+
+def test_permission_refusal(page) -> None:  # noqa: ANN001
+    sign_in(page, "ent")
+    assert page.locator("nav a[href='/admin/users']").count() == 0
+    response = page.goto("/admin/users")
+    assert response.status == 403 and "无权" in page.inner_text("#error-title")
+
+
+def test_api_docs_load_from_this_server(page) -> None:  # noqa: ANN001
+    page.goto("/docs")
+    page.get_by_text("/api/v1/users/{user_id}", exact=True).first.wait_for(timeout=15000)
+    assert page.outside == []

@@ -1,0 +1,133 @@
+"""The web platform through HTTP: sign-in, roles, language, CSRF, tokens, region refusals, headers, errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from ipstrong.accounts.models import AuditEntry
+from ipstrong.accounts.roles import SYSTEM
+from ipstrong.accounts.service import actor_of, create_token, create_user
+from ipstrong.config import Settings
+from ipstrong.db import transaction
+from ipstrong.web.app import create_app
+
+PW = "a long password 1"
+
+
+@pytest.fixture
+def site(db, tmp_path: Path):  # noqa: ANN001, ANN201 - (client, db, user ids)
+    cfg = Settings(data_dir=tmp_path / "data", database_url=db.url, login_max_failures=3)
+    with transaction(db.factory) as s:
+        ids = {}
+        for name, role, region in (
+            ("admin", "province_admin", "320000"),
+            ("suzhou", "city_official", "320500"),
+            ("nanjing", "city_official", "320100"),
+            ("ent", "enterprise_user", "320505"),
+        ):
+            ids[name] = create_user(s, SYSTEM, name, PW, role, region).id
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        yield client, db, ids
+
+
+def sign_in(client: TestClient, username: str) -> str:
+    r = client.post("/login", data={"username": username, "password": PW, "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    page = client.get("/account/password").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_sign_in_home_and_navigation_by_role(site) -> None:  # noqa: ANN001
+    client, _db, _ids = site
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login?next=/"
+    sign_in(client, "suzhou")
+    home = client.get("/").text
+    assert "市级工作人员" in home and "苏州市" in home and 'href="/admin/users"' in home
+    client.cookies.clear()
+    sign_in(client, "ent")
+    home = client.get("/").text
+    assert "企业用户" in home and 'href="/admin/users"' not in home
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_language_switch(site) -> None:  # noqa: ANN001
+    client, _db, _ids = site
+    sign_in(client, "suzhou")
+    client.get("/lang/en?next=/")
+    assert "city official" in client.get("/").text and "Sign out" in client.get("/").text
+    client.get("/lang/zh?next=/")
+    assert "退出" in client.get("/").text
+
+
+def test_wrong_passwords_are_throttled(site) -> None:  # noqa: ANN001
+    client, _db, _ids = site
+    for _ in range(3):
+        assert client.post("/login", data={"username": "suzhou", "password": "wrong"}).status_code == 401
+    r = client.post("/login", data={"username": "suzhou", "password": PW})
+    assert r.status_code == 401 and "locked" in r.text
+
+
+def test_forged_or_missing_session_and_csrf(site) -> None:  # noqa: ANN001
+    client, _db, _ids = site
+    client.cookies.set("ips_session", "eyJ1IjoxLCJjIjoieCJ9.forged.signature")
+    assert client.get("/", follow_redirects=False).status_code == 303
+    csrf = sign_in(client, "admin")
+    form = {"username": "new1", "password": PW, "role": "case_officer", "region_code": "320500"}
+    assert client.post("/admin/users", data=form).status_code == 403
+    assert client.post("/admin/users", data={**form, "csrf_token": "wrong"}).status_code == 403
+    assert client.post("/admin/users", data={**form, "csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert client.post("/api/v1/users", json={**form, "username": "new2"}).status_code == 403
+    ok = client.post("/api/v1/users", json={**form, "username": "new2"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 201 and ok.json()["role_en"] == "case officer"
+
+
+def test_other_citys_record_is_404_and_audited(site) -> None:  # noqa: ANN001
+    client, db, ids = site
+    sign_in(client, "suzhou")
+    assert client.get(f"/api/v1/users/{ids['nanjing']}").status_code == 404
+    assert client.get(f"/api/v1/users/{ids['suzhou']}").json()["username"] == "suzhou"
+    with db.factory() as s:
+        denied = s.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+    assert [(e.actor, e.entity_id) for e in denied] == [("suzhou", str(ids["nanjing"]))]
+
+
+def test_api_tokens(site) -> None:  # noqa: ANN001
+    client, db, ids = site
+    with transaction(db.factory) as s:
+        from ipstrong.accounts.models import User
+
+        _token, plain = create_token(s, actor_of(s.get(User, ids["ent"])), "erp", ["read"])
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/me", headers=headers).json()["username"] == "ent"
+    refused = client.post("/api/v1/users", headers=headers, json={})
+    assert refused.status_code == 403 and "write" in refused.json()["error"]["en"]
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer ips_forged"}).status_code == 403
+
+
+def test_headers_errors_and_local_docs(site) -> None:  # noqa: ANN001
+    client, _db, _ids = site
+    r = client.get("/login")
+    assert r.headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert client.get("/no/such/page").status_code == 404
+    big = client.post("/login", content=b"x" * 2_000_000, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert big.status_code == 413
+    docs = client.get("/docs").text
+    assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/users/{user_id}" in spec["paths"]
+    assert client.get("/readyz").json()["ready"] is True
+
+
+def test_template_injection_is_escaped(site) -> None:  # noqa: ANN001
+    client, db, _ids = site
+    with transaction(db.factory) as s:
+        create_user(s, SYSTEM, "evil", PW, "case_officer", "320500", "<script>alert(1)</script>{{7*7}}")
+    sign_in(client, "admin")
+    page = client.get("/admin/users").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page and "{{7*7}}" in page
