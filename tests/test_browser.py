@@ -83,7 +83,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001
+def page(browser, server: str) -> Iterator[object]:
     context = browser.new_context(base_url=server)
     pg = context.new_page()
     pg.outside: list[str] = []
@@ -92,7 +92,7 @@ def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001
     context.close()
 
 
-def sign_in(page, username: str) -> None:  # noqa: ANN001
+def sign_in(page, username: str) -> None:
     page.goto("/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PW)
@@ -100,7 +100,7 @@ def sign_in(page, username: str) -> None:  # noqa: ANN001
     page.wait_for_selector("#role")
 
 
-def test_sign_in_and_role_navigation(page) -> None:  # noqa: ANN001
+def test_sign_in_and_role_navigation(page) -> None:
     sign_in(page, "suzhou")
     assert page.inner_text("#role") == "市级工作人员"
     assert page.locator("nav a[href='/admin/users']").count() == 1
@@ -109,7 +109,7 @@ def test_sign_in_and_role_navigation(page) -> None:  # noqa: ANN001
     assert "suzhou" in page.inner_text("#users") and page.outside == []
 
 
-def test_language_switch(page) -> None:  # noqa: ANN001
+def test_language_switch(page) -> None:
     sign_in(page, "suzhou")
     page.click("#lang-switch")
     page.wait_for_selector("text=city official")
@@ -118,14 +118,14 @@ def test_language_switch(page) -> None:  # noqa: ANN001
     page.wait_for_selector("text=市级工作人员")
 
 
-def test_permission_refusal(page) -> None:  # noqa: ANN001
+def test_permission_refusal(page) -> None:
     sign_in(page, "ent")
     assert page.locator("nav a[href='/admin/users']").count() == 0
     response = page.goto("/admin/users")
     assert response.status == 403 and "无权" in page.inner_text("#error-title")
 
 
-def test_api_docs_load_from_this_server(page) -> None:  # noqa: ANN001
+def test_api_docs_load_from_this_server(page) -> None:
     page.goto("/docs")
     page.get_by_text("/api/v1/users/{user_id}", exact=True).first.wait_for(timeout=15000)
     assert page.outside == []

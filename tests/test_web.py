@@ -20,7 +20,7 @@ PW = "a long password 1"
 
 
 @pytest.fixture
-def site(db, tmp_path: Path):  # noqa: ANN001, ANN201 - (client, db, user ids)
+def site(db, tmp_path: Path):
     cfg = Settings(data_dir=tmp_path / "data", database_url=db.url, login_max_failures=3)
     with transaction(db.factory) as s:
         ids = {}
@@ -42,7 +42,7 @@ def sign_in(client: TestClient, username: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-def test_sign_in_home_and_navigation_by_role(site) -> None:  # noqa: ANN001
+def test_sign_in_home_and_navigation_by_role(site) -> None:
     client, _db, _ids = site
     assert client.get("/", follow_redirects=False).headers["location"] == "/login?next=/"
     sign_in(client, "suzhou")
@@ -55,7 +55,7 @@ def test_sign_in_home_and_navigation_by_role(site) -> None:  # noqa: ANN001
     assert client.get("/admin/users").status_code == 403
 
 
-def test_language_switch(site) -> None:  # noqa: ANN001
+def test_language_switch(site) -> None:
     client, _db, _ids = site
     sign_in(client, "suzhou")
     client.get("/lang/en?next=/")
@@ -64,7 +64,7 @@ def test_language_switch(site) -> None:  # noqa: ANN001
     assert "退出" in client.get("/").text
 
 
-def test_wrong_passwords_are_throttled(site) -> None:  # noqa: ANN001
+def test_wrong_passwords_are_throttled(site) -> None:
     client, _db, _ids = site
     for _ in range(3):
         assert client.post("/login", data={"username": "suzhou", "password": "wrong"}).status_code == 401
@@ -72,7 +72,7 @@ def test_wrong_passwords_are_throttled(site) -> None:  # noqa: ANN001
     assert r.status_code == 401 and "locked" in r.text
 
 
-def test_forged_or_missing_session_and_csrf(site) -> None:  # noqa: ANN001
+def test_forged_or_missing_session_and_csrf(site) -> None:
     client, _db, _ids = site
     client.cookies.set("ips_session", "eyJ1IjoxLCJjIjoieCJ9.forged.signature")
     assert client.get("/", follow_redirects=False).status_code == 303
@@ -86,7 +86,7 @@ def test_forged_or_missing_session_and_csrf(site) -> None:  # noqa: ANN001
     assert ok.status_code == 201 and ok.json()["role_en"] == "case officer"
 
 
-def test_other_citys_record_is_404_and_audited(site) -> None:  # noqa: ANN001
+def test_other_citys_record_is_404_and_audited(site) -> None:
     client, db, ids = site
     sign_in(client, "suzhou")
     assert client.get(f"/api/v1/users/{ids['nanjing']}").status_code == 404
@@ -96,7 +96,7 @@ def test_other_citys_record_is_404_and_audited(site) -> None:  # noqa: ANN001
     assert [(e.actor, e.entity_id) for e in denied] == [("suzhou", str(ids["nanjing"]))]
 
 
-def test_api_tokens(site) -> None:  # noqa: ANN001
+def test_api_tokens(site) -> None:
     client, db, ids = site
     with transaction(db.factory) as s:
         from ipstrong.accounts.models import User
@@ -109,7 +109,7 @@ def test_api_tokens(site) -> None:  # noqa: ANN001
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer ips_forged"}).status_code == 403
 
 
-def test_headers_errors_and_local_docs(site) -> None:  # noqa: ANN001
+def test_headers_errors_and_local_docs(site) -> None:
     client, _db, _ids = site
     r = client.get("/login")
     assert r.headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
@@ -124,7 +124,7 @@ def test_headers_errors_and_local_docs(site) -> None:  # noqa: ANN001
     assert client.get("/readyz").json()["ready"] is True
 
 
-def test_template_injection_is_escaped(site) -> None:  # noqa: ANN001
+def test_template_injection_is_escaped(site) -> None:
     client, db, _ids = site
     with transaction(db.factory) as s:
         create_user(s, SYSTEM, "evil", PW, "case_officer", "320500", "<script>alert(1)</script>{{7*7}}")
