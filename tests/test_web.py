@@ -131,3 +131,23 @@ def test_template_injection_is_escaped(site) -> None:
     sign_in(client, "admin")
     page = client.get("/admin/users").text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page and "{{7*7}}" in page
+
+
+def test_upload_queues_an_ingest_job_with_progress_page(site, tmp_path: Path) -> None:
+    from ipstrong.jobs import make_queue
+
+    client, _db, _ids = site
+    csrf = sign_in(client, "suzhou")
+    csv = "申请号,申请日,名称,申请（专利权）人\n201710601862.3,2017-07-21,一种锂电池,某公司\n".encode()
+    r = client.post("/jobs/ingest", data={"csrf_token": csrf}, files={"file": ("e.csv", csv, "text/csv")},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert 'data-status="queued"' in client.get("/jobs/table").text
+    cfg = client.app.state.ctx.settings
+    queue, _task = make_queue(cfg)
+    queue.execute(queue.dequeue())
+    table = client.get("/jobs/table").text
+    assert 'data-status="done"' in table and 'value="100"' in table
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get("/jobs").status_code == 403

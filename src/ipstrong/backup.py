@@ -16,7 +16,10 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, func, insert, select, text
 
-from ipstrong import __version__
+from ipstrong import (
+    __version__,
+    jobs,  # noqa: F401 - registers the jobs table
+)
 from ipstrong.accounts import (
     audit,
     models,  # noqa: F401 - registers the tables

@@ -93,12 +93,26 @@ def ingest_cmd(
         str | None,
         typer.Option("--status-date", help="法律状态所对应的日期（默认今天）/ date the legal status describes (default today)"),
     ] = None,
+    background: Annotated[bool, typer.Option("--background", help="排入后台任务队列 / queue it as a background job")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """导入专利清单与法律事件，发布新快照 / ingest patent lists and events into a new snapshot."""
     from ipstrong.ingest import ingest
 
     sd = _parse_date(status_date, "--status-date") if status_date else None
+    if background:
+        from ipstrong.accounts.roles import SYSTEM
+        from ipstrong.jobs import enqueue
+
+        cfg, _engine, _factory = _db(ctx)
+        params = {"files": [str(f.resolve()) for f in files], "status_date": sd.isoformat() if sd else None}
+        job_id = enqueue(cfg, SYSTEM, "ingest", params)
+        emit_document(
+            {"job": job_id, "status": "queued"},
+            as_json,
+            str(Msg(f"已排入任务 {job_id}（由 ipstrong worker 执行）", f"queued as job {job_id} (run by ipstrong worker)")),
+        )
+        return
     with stderr.status("导入中 / ingesting") as status:
         report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m))
     for failed in report.files_failed:
@@ -298,10 +312,13 @@ def reference_import(
 
 
 # --- operational database ----------------------------------------------------------------------------------------
-def _db(ctx: typer.Context):
-    from ipstrong.db import make_engine, session_factory
+def _db(ctx: typer.Context, migrate: bool = True):
+    """The operational database of this data directory, migrated to the current schema first (idempotent)."""
+    from ipstrong.db import make_engine, session_factory, upgrade
 
     cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
+    if migrate:
+        upgrade(cfg.resolved_database_url())
     engine = make_engine(cfg.resolved_database_url())
     return cfg, engine, session_factory(engine)
 
@@ -319,7 +336,7 @@ def db_upgrade(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """建立或升级数据库结构 / create or migrate the database schema."""
     from ipstrong.db import upgrade
 
-    cfg, _engine, _ = _db(ctx)
+    cfg, _engine, _ = _db(ctx, migrate=False)
     url = cfg.resolved_database_url()
     revision = upgrade(url)
     safe_url = url.split("@")[-1] if "@" in url else url
@@ -519,9 +536,36 @@ def restore_cmd(
     """把备份恢复到一个空数据库 / restore a backup into an empty database."""
     from ipstrong.backup import restore
 
-    cfg, engine, _ = _db(ctx)
+    cfg, engine, _ = _db(ctx, migrate=False)
     manifest = restore(engine, cfg.resolved_database_url(), file)
     emit_document(manifest, as_json, str(Msg(f"已从 {file} 恢复", f"restored from {file}")))
+
+
+jobs_app = typer.Typer(help="后台任务 / background jobs", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("list")
+def jobs_list(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
+    """最近的后台任务及进度 / recent background jobs and their progress."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.jobs import job_summary, visible_jobs
+
+    _cfg, _engine, factory = _db(ctx)
+    with factory() as session:
+        rows = [job_summary(j) for j in visible_jobs(session, SYSTEM)]
+    emit_records(rows, _fmt(as_json, fmt), out)
+
+
+@app.command("worker")
+def worker_cmd(ctx: typer.Context, workers: Annotated[int, typer.Option("--workers", help="并发数 / workers")] = 1) -> None:
+    """运行后台任务（SQLite 队列，或配置的 Redis）/ run background jobs (SQLite queue or the configured Redis)."""
+    from ipstrong.jobs import make_queue
+
+    cfg, _engine, _factory = _db(ctx)
+    queue, _task = make_queue(cfg)
+    stderr.print(str(Msg("任务执行器已启动", "worker started")))
+    queue.create_consumer(workers=workers).run()
 
 
 @app.command("serve")
@@ -557,13 +601,28 @@ def demo_cmd(
 
 def main() -> None:
     """Entry point: bilingual errors on stderr with the exit codes of CONVENTIONS.md."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         app()
+    except SQLAlchemyError as exc:
+        _fail(
+            IpsError(
+                Msg(
+                    f"数据库错误：{exc.__class__.__name__}：{str(exc.orig if hasattr(exc, 'orig') else exc)[:300]}",
+                    f"database error: {exc.__class__.__name__}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:300]}",
+                )
+            )
+        )
     except IpsError as exc:
-        stderr.print(f"[red]{exc.msg}[/red]", highlight=False)
-        if "--json" in sys.argv:
-            sys.stdout.write(to_json({"error": {"zh": exc.msg.zh, "en": exc.msg.en}}) + "\n")
-        sys.exit(exc.exit_code)
+        _fail(exc)
+
+
+def _fail(exc: IpsError) -> None:
+    stderr.print(f"[red]{exc.msg}[/red]", highlight=False)
+    if "--json" in sys.argv:
+        sys.stdout.write(to_json({"error": {"zh": exc.msg.zh, "en": exc.msg.en}}) + "\n")
+    sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

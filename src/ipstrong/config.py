@@ -30,6 +30,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str | None = None  # default: SQLite file DATA_DIR/ipstrong.db
+    redis_url: str | None = None  # default: the job queue on a SQLite file DATA_DIR/jobs.db
     login_max_failures: int = 5
     login_lock_minutes: int = 15
 

@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from ipstrong.accounts import models  # noqa: F401 - registers the tables on Base.metadata
+from ipstrong import jobs  # noqa: F401 - registers the jobs table on Base.metadata
+from ipstrong.accounts import models  # noqa: F401 - registers the account and audit tables
 from ipstrong.db import Base, make_engine
 
 config = context.config

@@ -26,6 +26,7 @@ NAV = [
     ("/", "home", None),
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
+    ("/jobs", "jobs", "records.write"),
     ("/account/password", "change_password", None),
     ("/docs", "api_docs", None),
 ]

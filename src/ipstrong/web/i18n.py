@@ -39,6 +39,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit_broken": ("审计链断开", "Audit chain broken"),
     "must_change_password": ("请先修改初始密码", "Please change your initial password first"),
     "language_switch": ("English", "中文"),
+    "jobs": ("后台任务", "Jobs"),
+    "upload_ingest": ("上传并导入", "Upload and ingest"),
+    "status": ("状态", "Status"),
+    "progress": ("进度", "Progress"),
+    "message": ("说明", "Message"),
 }
 
 

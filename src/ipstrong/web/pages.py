@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -163,3 +164,53 @@ def password_change(
     except IpsError as exc:
         return ctx.render(request, "password.html", {"message": None, "error": str(exc.msg)}, status=400, who=who)
     return RedirectResponse("/account/password?message=ok", status_code=303)
+
+
+def _jobs_values(request: Request, who: Who) -> dict:
+    from ipstrong.jobs import job_summary, visible_jobs
+
+    with _ctx(request).factory() as s:
+        return {"jobs": [job_summary(j) for j in visible_jobs(s, who.actor)]}
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    require(who.actor, "records.write")
+    return _ctx(request).render(request, "jobs.html", _jobs_values(request, who), who=who)
+
+
+@router.get("/jobs/table", response_class=HTMLResponse)
+def jobs_table(request: Request) -> Response:
+    """The job table alone: the page polls it with HTMX every two seconds."""
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    require(who.actor, "records.write")
+    return _ctx(request).render(request, "jobs_table.html", _jobs_values(request, who), who=who)
+
+
+@router.post("/jobs/ingest")
+def jobs_ingest(request: Request, file: Annotated[UploadFile, File()], csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Upload a CNIPA export or event file and queue its ingest."""
+    from uuid import uuid4
+
+    from ipstrong.jobs import enqueue
+
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    _check_csrf(who, csrf_token)
+    require(who.actor, "records.write")
+    ctx = _ctx(request)
+    uploads = ctx.data_dir / "uploads"
+    uploads.mkdir(exist_ok=True)
+    name = Path(file.filename or "upload").name
+    target = uploads / f"{uuid4().hex[:8]}-{name}"
+    with target.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            out.write(chunk)
+    enqueue(ctx.settings, who.actor, "ingest", {"files": [str(target)], "status_date": None})
+    return RedirectResponse("/jobs", status_code=303)

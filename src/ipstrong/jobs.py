@@ -1,0 +1,162 @@
+"""Background jobs: long work (ingest now; index builds, reports, notifications later) off the request path.
+
+The queue is huey: embedded on a SQLite file under the data directory by default, Redis when ``redis_url`` is set.
+What a person sees — kind, status, progress, message, result — lives in the ``jobs`` table of the operational
+database, so the page and ``ipstrong jobs list`` show it whichever queue runs the work. Each kind of job is one
+entry of ``JOB_KINDS``: a function taking the settings, the job's parameters and a progress callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ipstrong.accounts import audit
+from ipstrong.accounts.models import utcnow
+from ipstrong.accounts.roles import Actor, in_scope
+from ipstrong.config import Settings, data_dir
+from ipstrong.db import Base, make_engine, session_factory, transaction
+from ipstrong.messages import IpsError, Msg
+
+Progress = Callable[[int, str], None]
+
+
+class Job(Base):
+    """One piece of background work as people see it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10))  # queued | running | done | failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(String(500))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    from ipstrong.ingest import ingest
+
+    steps = iter(range(10, 95, 15))
+    report = ingest(
+        [Path(p) for p in params["files"]],
+        data_dir(cfg.data_dir),
+        status_date=dt.date.fromisoformat(params["status_date"]) if params.get("status_date") else None,
+        step=lambda message: progress(next(steps, 95), message),
+    )
+    return report.to_dict()
+
+
+JOB_KINDS: dict[str, tuple[str, str, Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]]] = {
+    "ingest": ("导入", "ingest", _ingest),
+}
+
+
+def make_queue(cfg: Settings, immediate: bool = False) -> tuple[Huey, Callable[..., Any]]:
+    """The queue for these settings and its one task, ``run_job(job_id)``."""
+    if cfg.redis_url:
+        queue: Huey = RedisHuey("ipstrong", url=cfg.redis_url, immediate=immediate)
+    else:
+        queue = SqliteHuey("ipstrong", filename=str(data_dir(cfg.data_dir) / "jobs.db"), immediate=immediate)
+
+    @queue.task(name="run_job")
+    def run_job(job_id: int) -> None:
+        execute(cfg, job_id)
+
+    return queue, run_job
+
+
+def submit(session: Session, actor: Actor, kind: str, params: dict[str, Any]) -> Job:
+    """Record a job (to be queued by the caller once this transaction commits)."""
+    if kind not in JOB_KINDS:
+        raise IpsError(Msg(f"未知任务类型 {kind}", f"unknown job kind {kind}"))
+    job = Job(kind=kind, params=params, status="queued", progress=0, created_by=actor.username, region_code=actor.region_code)
+    session.add(job)
+    session.flush()
+    audit.append(session, actor.username, "job.submit", "job", job.id, actor.region_code, None, {"kind": kind, "params": params})
+    return job
+
+
+def enqueue(cfg: Settings, actor: Actor, kind: str, params: dict[str, Any], immediate: bool = False) -> int:
+    """Record and queue a job; return its id."""
+    engine = make_engine(cfg.resolved_database_url())
+    try:
+        with transaction(session_factory(engine)) as s:
+            job_id = submit(s, actor, kind, params).id
+    finally:
+        engine.dispose()
+    _queue, run_job = make_queue(cfg, immediate=immediate)
+    run_job(job_id)
+    return job_id
+
+
+def execute(cfg: Settings, job_id: int) -> None:
+    """Run one recorded job, keeping its row up to date; a failure is recorded, never lost."""
+    engine = make_engine(cfg.resolved_database_url())
+    factory = session_factory(engine)
+
+    def update(**values: Any) -> None:
+        with transaction(factory) as s:
+            job = s.get(Job, job_id)
+            for key, value in values.items():
+                setattr(job, key, value)
+
+    try:
+        with factory() as s:
+            job = s.get(Job, job_id)
+            kind, params = job.kind, dict(job.params)
+        update(status="running", started_at=dt.datetime.now(dt.UTC), progress=1)
+        result = JOB_KINDS[kind][2](cfg, params, lambda pct, msg: update(progress=pct, message=msg[:500]))
+        update(
+            status="done",
+            progress=100,
+            result=result,
+            message=str(result.get("message", ""))[:500],
+            finished_at=dt.datetime.now(dt.UTC),
+        )
+    except Exception as exc:  # the job's failure is its result: recorded for the person who asked
+        detail = exc.msg if isinstance(exc, IpsError) else Msg("任务失败", "the job failed")
+        update(
+            status="failed",
+            message=str(detail)[:500],
+            result={"error": traceback.format_exc()[-2000:]},
+            finished_at=dt.datetime.now(dt.UTC),
+        )
+    finally:
+        engine.dispose()
+
+
+def visible_jobs(session: Session, actor: Actor, limit: int = 50) -> list[Job]:
+    """The newest jobs the actor may see: their own, or all within their region for staff who manage it."""
+    newest = session.scalars(select(Job).order_by(Job.id.desc()).limit(500)).all()
+    staff = "users.manage" in actor.role_info.permissions
+    return [j for j in newest if j.created_by == actor.username or (staff and in_scope(actor, j.region_code))][:limit]
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    zh, en, _run = JOB_KINDS.get(job.kind, (job.kind, job.kind, None))
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "kind_zh": zh,
+        "kind_en": en,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "created_by": job.created_by,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
