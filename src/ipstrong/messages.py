@@ -42,3 +42,7 @@ class IpsError(Exception):
         super().__init__(str(msg))
         self.msg = msg
         self.exit_code = exit_code
+
+
+class Conflict(IpsError):
+    """The request clashes with what is stored (a name or code already taken): HTTP 409."""

@@ -21,7 +21,7 @@ from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, utcn
 from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, in_scope, require
 from ipstrong.db import transaction
 from ipstrong.ids import CreditCode, InvalidIdentifier
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import Conflict, IpsError, Msg
 from ipstrong.reference.regions import describe_code
 
 MIN_PASSWORD = 10
@@ -87,7 +87,7 @@ def create_user(
     _check_region(region_code)
     _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise IpsError(Msg(f"用户名 {username} 已存在", f"username {username} is taken"))
+        raise Conflict(Msg(f"用户名 {username} 已存在", f"username {username} is taken"))
     user = User(
         username=username,
         display_name=display_name or username,

@@ -7,6 +7,7 @@ as if it did not exist, and the attempt is audited.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -14,17 +15,32 @@ from pydantic import BaseModel, Field
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import User
-from ipstrong.accounts.roles import PermissionDenied, in_scope, require
+from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
 from ipstrong.accounts.service import create_user, list_users, user_summary
 from ipstrong.db import transaction
 from ipstrong.messages import Msg
+from ipstrong.reference.regions import JIANGSU, regions
 from ipstrong.web.context import WebContext, Who
 from ipstrong.web.sessions import csrf_ok
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+
+class ErrorBody(BaseModel):
+    zh: str
+    en: str
+    status: int
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "未登录或令牌无效 / not signed in or invalid token"},
-    403: {"description": "无权访问 / not allowed"},
+    400: {"model": ErrorOut, "description": "输入无效 / invalid input"},
+    409: {"model": ErrorOut, "description": "与已有数据冲突 / conflicts with what is stored"},
+    401: {"model": ErrorOut, "description": "未登录或令牌无效 / not signed in or invalid token"},
+    403: {"model": ErrorOut, "description": "无权访问 / not allowed"},
 }
 
 
@@ -41,11 +57,20 @@ class UserOut(BaseModel):
     language: str
 
 
+RoleName = Enum("RoleName", {name: name for name in ROLES}, type=str)  # type: ignore[misc]
+# accounts belong to Jiangsu's bodies: the province, its cities and county-level units (today's codes)
+JiangsuRegion = Enum(  # type: ignore[misc]
+    "JiangsuRegion",
+    {r.code: r.code for r in regions() if r.province_code == JIANGSU and r.status == "current" and r.code.isdigit()},
+    type=str,
+)
+
+
 class UserIn(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = Field(min_length=10, max_length=200)
-    role: str = Field(max_length=30)
-    region_code: str = Field(pattern=r"^\d{6}$")
+    role: RoleName
+    region_code: JiangsuRegion
     display_name: str | None = Field(default=None, max_length=100)
 
 
@@ -85,7 +110,7 @@ def users(request: Request, who: Caller) -> list[dict[str, Any]]:
 @router.get(
     "/users/{user_id}",
     response_model=UserOut,
-    responses={**ERRORS, 404: {"description": "不存在 / not found"}},
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "不存在 / not found"}},
     summary="一个用户 / one user",
 )
 def user(request: Request, who: Caller, user_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> dict[str, Any]:

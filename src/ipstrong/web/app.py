@@ -25,7 +25,7 @@ from ipstrong import __version__
 from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import make_engine, session_factory
-from ipstrong.messages import IpsError
+from ipstrong.messages import Conflict, IpsError
 from ipstrong.web import api, pages
 from ipstrong.web.context import WebContext
 from ipstrong.web.i18n import t
@@ -126,7 +126,7 @@ def create_app(cfg: Settings) -> FastAPI:
 
     @app.exception_handler(IpsError)
     async def refused(request: Request, exc: IpsError) -> Response:
-        return _error(request, 400, "bad_request", str(exc.msg))
+        return _error(request, 409 if isinstance(exc, Conflict) else 400, "bad_request", str(exc.msg))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
