@@ -130,5 +130,7 @@ def user(request: Request, who: Caller, user_id: Annotated[int, Path(ge=1, le=2*
 @router.post("/users", response_model=UserOut, status_code=201, responses=ERRORS, summary="新建用户 / create a user")
 def add_user(request: Request, who: Caller, body: UserIn) -> dict[str, Any]:
     with transaction(request.app.state.ctx.factory) as s:
-        created = create_user(s, who.actor, body.username, body.password, body.role, body.region_code, body.display_name)
+        created = create_user(
+            s, who.actor, body.username, body.password, body.role.value, body.region_code.value, body.display_name
+        )
         return user_summary(created)
