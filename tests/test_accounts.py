@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from ipstrong.accounts import audit
-from ipstrong.accounts.models import User
+from ipstrong.accounts.models import ApiToken, User
 from ipstrong.accounts.roles import SYSTEM, PermissionDenied
 from ipstrong.accounts.service import (
     actor_for_token,
@@ -25,7 +25,7 @@ from ipstrong.accounts.service import (
     revoke_token,
 )
 from ipstrong.backup import backup, restore
-from ipstrong.db import make_engine, session_factory, transaction, upgrade
+from ipstrong.db import make_engine, reader_factory, session_factory, transaction, upgrade
 from ipstrong.messages import IpsError
 
 PW = "correct horse 1"
@@ -76,14 +76,16 @@ def test_tokens_hashed_scoped_revocable(db) -> None:
     with transaction(db.factory) as s:
         token, plain = create_token(s, ent, "erp", ["read"])
         assert plain not in str(s.execute(text("SELECT token_hash FROM api_tokens")).all())
-    with transaction(db.factory) as s:
-        assert actor_for_token(s, plain, "read").username == "ent"
-        with pytest.raises(PermissionDenied, match="write"):
-            actor_for_token(s, plain, "write")
+    reader = reader_factory(db.engine)
+    assert actor_for_token(reader, db.factory, plain, "read").username == "ent"
+    with pytest.raises(PermissionDenied, match="write"):
+        actor_for_token(reader, db.factory, plain, "write")
+    with db.factory() as s:
+        assert s.get(ApiToken, token.id).last_used_at is not None
     with transaction(db.factory) as s:
         revoke_token(s, ent, token.id)
-    with pytest.raises(PermissionDenied, match="revoked"), transaction(db.factory) as s:
-        actor_for_token(s, plain, "read")
+    with pytest.raises(PermissionDenied, match="revoked"):
+        actor_for_token(reader, db.factory, plain, "read")
 
 
 def test_organisations_need_valid_credit_codes(db) -> None:

@@ -139,8 +139,7 @@ def test_upload_queues_an_ingest_job_with_progress_page(site, tmp_path: Path) ->
     client, _db, _ids = site
     csrf = sign_in(client, "suzhou")
     csv = "申请号,申请日,名称,申请（专利权）人\n201710601862.3,2017-07-21,一种锂电池,某公司\n".encode()
-    r = client.post("/jobs/ingest", data={"csrf_token": csrf}, files={"file": ("e.csv", csv, "text/csv")},
-                    follow_redirects=False)
+    r = client.post("/jobs/ingest", data={"csrf_token": csrf}, files={"file": ("e.csv", csv, "text/csv")}, follow_redirects=False)
     assert r.status_code == 303
     assert 'data-status="queued"' in client.get("/jobs/table").text
     cfg = client.app.state.ctx.settings

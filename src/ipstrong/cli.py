@@ -573,17 +573,15 @@ def serve_cmd(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口 / port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="进程数 / worker processes")] = 2,
 ) -> None:
     """启动平台（先升级数据库）/ start the platform (migrating the database first)."""
     import uvicorn
 
-    from ipstrong.db import upgrade
-    from ipstrong.web.app import create_app
-
-    cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
-    upgrade(cfg.resolved_database_url())
+    cfg, _engine, _factory = _db(ctx)
+    os.environ["IPSTRONG_DATA_DIR"] = str(cfg.data_dir)  # each worker process builds its app from it
     stderr.print(f"http://{host}:{port}  ·  {cfg.data_dir}")
-    uvicorn.run(create_app(cfg), host=host, port=port, log_level="warning")
+    uvicorn.run("ipstrong.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 # --- demo --------------------------------------------------------------------------------------------------------

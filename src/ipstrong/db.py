@@ -60,6 +60,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine.execution_options(ips_writer=True), expire_on_commit=False)
 
 
+def reader_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: on SQLite they never wait for the write lock."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits together at the end of the block, or not at all."""

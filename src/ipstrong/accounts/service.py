@@ -212,20 +212,29 @@ def create_token(session: Session, actor: Actor, name: str, scopes: list[str], d
     return token, plain
 
 
-def actor_for_token(session: Session, plain: str, scope: str) -> Actor:
-    """The actor behind a bearer token that is valid, unrevoked, unexpired and holds ``scope``."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+TOKEN_USE_RECORDED_EVERY = dt.timedelta(minutes=5)
+
+
+def actor_for_token(reader: sessionmaker[Session], writer: sessionmaker[Session], plain: str, scope: str) -> Actor:
+    """The actor behind a bearer token that is valid, unrevoked, unexpired and holds ``scope``.
+
+    Checking reads only; the token's ``last_used_at`` is written at most every few minutes, so API calls do not
+    queue on the database's write lock.
+    """
     invalid = PermissionDenied(Msg("API 令牌无效、已撤销或已过期", "the API token is invalid, revoked or expired"))
-    if token is None or token.revoked_at is not None:
-        raise invalid
-    if token.expires_at is not None and _aware(token.expires_at) < utcnow():
-        raise invalid
-    if scope not in token.scopes:
-        raise PermissionDenied(Msg(f"令牌没有 {scope} 权限", f"the token lacks the {scope} scope"))
-    if not token.user.active:
-        raise invalid
-    token.last_used_at = utcnow()
-    return actor_of(token.user)
+    with reader() as session:
+        token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+        if token is None or token.revoked_at is not None or not token.user.active:
+            raise invalid
+        if token.expires_at is not None and _aware(token.expires_at) < utcnow():
+            raise invalid
+        if scope not in token.scopes:
+            raise PermissionDenied(Msg(f"令牌没有 {scope} 权限", f"the token lacks the {scope} scope"))
+        actor, token_id, last_used = actor_of(token.user), token.id, token.last_used_at
+    if last_used is None or _aware(last_used) < utcnow() - TOKEN_USE_RECORDED_EVERY:
+        with transaction(writer) as session:
+            session.get(ApiToken, token_id).last_used_at = utcnow()
+    return actor
 
 
 def revoke_token(session: Session, actor: Actor, token_id: int) -> None:

@@ -103,7 +103,7 @@ def me(who: Caller) -> Me:
 
 @router.get("/users", response_model=list[UserOut], responses=ERRORS, summary="用户列表 / users in my region")
 def users(request: Request, who: Caller) -> list[dict[str, Any]]:
-    with request.app.state.ctx.factory() as s:
+    with request.app.state.ctx.reader() as s:
         return [user_summary(u) for u in list_users(s, who.actor)]
 
 

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ipstrong import __version__
 from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
-from ipstrong.db import make_engine, session_factory
+from ipstrong.db import make_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError
 from ipstrong.web import api, pages
 from ipstrong.web.context import WebContext
@@ -81,6 +81,7 @@ def create_app(cfg: Settings) -> FastAPI:
         data_dir=data_dir(cfg.data_dir),
         engine=engine,
         factory=session_factory(engine),
+        reader=reader_factory(engine),
         codec=SessionCodec(secret_key(data_dir(cfg.data_dir))),
         templates=Jinja2Templates(directory=str(WEB / "templates")),
     )
@@ -164,6 +165,13 @@ def create_app(cfg: Settings) -> FastAPI:
         return ctx.templates.TemplateResponse(request, "redoc.html", {"spec": app.openapi_url})
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application for ``IPSTRONG_DATA_DIR`` and its settings: what each uvicorn worker process builds."""
+    from ipstrong.config import settings
+
+    return create_app(settings())
 
 
 def _error(request: Request, status: int, key: str, detail: str | None) -> Response:

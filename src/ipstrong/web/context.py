@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ from ipstrong.accounts.models import User
 from ipstrong.accounts.roles import ROLES, Actor
 from ipstrong.accounts.service import actor_for_token, actor_of
 from ipstrong.config import Settings
-from ipstrong.db import transaction
 from ipstrong.reference.regions import region_name
 from ipstrong.web.i18n import LANGUAGES, t
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
@@ -48,8 +47,20 @@ class WebContext:
     data_dir: Path
     engine: Engine
     factory: sessionmaker[Session]
+    reader: sessionmaker[Session]
     codec: SessionCodec
     templates: Jinja2Templates
+    _summaries: dict[str | None, dict[str, Any]] = field(default_factory=dict)
+
+    def warehouse_summary(self) -> dict[str, Any]:
+        """What the current snapshot holds; a snapshot never changes, so its summary is computed once."""
+        from ipstrong.warehouse.info import info
+        from ipstrong.warehouse.snapshots import Warehouse
+
+        current = Warehouse(self.data_dir).current_id()
+        if current not in self._summaries:
+            self._summaries[current] = info(self.data_dir)
+        return self._summaries[current]
 
     def lang(self, request: Request) -> str:
         chosen = request.cookies.get(LANG_COOKIE)
@@ -59,13 +70,12 @@ class WebContext:
         """Bearer token first (API clients), else the session cookie (browsers); None when neither is valid."""
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
-            with transaction(self.factory) as s:
-                actor = actor_for_token(s, header[7:].strip(), scope)
+            actor = actor_for_token(self.reader, self.factory, header[7:].strip(), scope)
             return Who(actor, actor.username, None)
         session = self.codec.read(request.cookies.get(COOKIE))
         if session is None:
             return None
-        with self.factory() as s:
+        with self.reader() as s:
             user = s.get(User, session.user_id)
             if user is None or not user.active:
                 return None

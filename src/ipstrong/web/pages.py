@@ -89,9 +89,7 @@ def home(request: Request) -> Response:
         return who
     if who.must_change_password:
         return RedirectResponse("/account/password", status_code=303)
-    from ipstrong.warehouse.info import info
-
-    summary = info(_ctx(request).data_dir)
+    summary = _ctx(request).warehouse_summary()
     cities = [c for c in summary["by_city"] if c["city_code"] and in_scope(who.actor, c["city_code"])]
     return _ctx(request).render(request, "home.html", {"summary": summary, "cities": cities}, who=who)
 
@@ -102,7 +100,7 @@ def users_page(request: Request, message: str | None = None) -> Response:
     if not isinstance(who, Who):
         return who
     ctx = _ctx(request)
-    with ctx.factory() as s:
+    with ctx.reader() as s:
         users = list_users(s, who.actor)
     roles = [r for r in ROLES.values() if who.actor.role_info.everywhere or not r.everywhere]
     return ctx.render(request, "users.html", {"users": users, "roles": roles, "message": message}, who=who)
@@ -134,7 +132,7 @@ def audit_page(request: Request) -> Response:
         return who
     require(who.actor, "audit.read")
     ctx = _ctx(request)
-    with ctx.factory() as s:
+    with ctx.reader() as s:
         result = audit.verify(s)
         newest = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
         entries = [e for e in newest if who.actor.role_info.everywhere or in_scope(who.actor, e.region_code)][:50]
@@ -169,7 +167,7 @@ def password_change(
 def _jobs_values(request: Request, who: Who) -> dict:
     from ipstrong.jobs import job_summary, visible_jobs
 
-    with _ctx(request).factory() as s:
+    with _ctx(request).reader() as s:
         return {"jobs": [job_summary(j) for j in visible_jobs(s, who.actor)]}
 
 
