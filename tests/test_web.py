@@ -150,3 +150,13 @@ def test_upload_queues_an_ingest_job_with_progress_page(site, tmp_path: Path) ->
     client.cookies.clear()
     sign_in(client, "ent")
     assert client.get("/jobs").status_code == 403
+
+
+def test_enterprise_developer_gets_a_token_and_calls_the_api(site) -> None:
+    client, _db, _ids = site
+    csrf = sign_in(client, "ent")
+    page = client.post("/account/tokens", data={"name": "ERP", "csrf_token": csrf}).text
+    token = re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)
+    client.cookies.clear()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["username"] == "ent"
+    assert token not in client.get("/account/tokens").text

@@ -52,7 +52,8 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # the web server runs requests on up to 40 threads: let most of them hold a connection
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

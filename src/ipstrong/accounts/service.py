@@ -14,11 +14,11 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, utcnow
-from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, in_scope, require
+from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, region_prefix, require
 from ipstrong.db import transaction
 from ipstrong.ids import CreditCode, InvalidIdentifier
 from ipstrong.messages import Conflict, IpsError, Msg
@@ -103,9 +103,12 @@ def create_user(
 
 
 def list_users(session: Session, actor: Actor) -> list[User]:
-    """The users within the actor's reach."""
+    """The users within the actor's reach (the region filter runs in the database)."""
     require(actor, "users.manage")
-    return [u for u in session.scalars(select(User).order_by(User.username)) if in_scope(actor, u.region_code)]
+    query = select(User).order_by(User.username)
+    if not actor.role_info.everywhere:
+        query = query.where(User.region_code.startswith(region_prefix(actor.region_code), autoescape=True))
+    return list(session.scalars(query))
 
 
 def authenticate(
@@ -223,7 +226,9 @@ def actor_for_token(reader: sessionmaker[Session], writer: sessionmaker[Session]
     """
     invalid = PermissionDenied(Msg("API 令牌无效、已撤销或已过期", "the API token is invalid, revoked or expired"))
     with reader() as session:
-        token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+        token = session.scalar(
+            select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _token_digest(plain))
+        )
         if token is None or token.revoked_at is not None or not token.user.active:
             raise invalid
         if token.expires_at is not None and _aware(token.expires_at) < utcnow():

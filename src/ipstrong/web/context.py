@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ NAV = [
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
     ("/jobs", "jobs", "records.write"),
+    ("/account/tokens", "api_tokens", "tokens.own"),
     ("/account/password", "change_password", None),
     ("/docs", "api_docs", None),
 ]
@@ -51,15 +53,19 @@ class WebContext:
     codec: SessionCodec
     templates: Jinja2Templates
     _summaries: dict[str | None, dict[str, Any]] = field(default_factory=dict)
+    _summary_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def warehouse_summary(self) -> dict[str, Any]:
-        """What the current snapshot holds; a snapshot never changes, so its summary is computed once."""
+        """What the current snapshot holds; a snapshot never changes, so its summary is computed once (by one
+        request while the others wait, not by every request that arrives before it is ready)."""
         from ipstrong.warehouse.info import info
         from ipstrong.warehouse.snapshots import Warehouse
 
         current = Warehouse(self.data_dir).current_id()
         if current not in self._summaries:
-            self._summaries[current] = info(self.data_dir)
+            with self._summary_lock:
+                if current not in self._summaries:
+                    self._summaries[current] = info(self.data_dir)
         return self._summaries[current]
 
     def lang(self, request: Request) -> str:

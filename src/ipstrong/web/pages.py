@@ -212,3 +212,53 @@ def jobs_ingest(request: Request, file: Annotated[UploadFile, File()], csrf_toke
             out.write(chunk)
     enqueue(ctx.settings, who.actor, "ingest", {"files": [str(target)], "status_date": None})
     return RedirectResponse("/jobs", status_code=303)
+
+
+@router.get("/account/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request) -> Response:
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    return _tokens_render(request, who, None)
+
+
+def _tokens_render(request: Request, who: Who, new_token: str | None) -> Response:
+    from ipstrong.accounts.models import ApiToken
+
+    require(who.actor, "tokens.own")
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        tokens = s.scalars(select(ApiToken).where(ApiToken.user_id == who.actor.user_id).order_by(ApiToken.id)).all()
+    return ctx.render(request, "tokens.html", {"tokens": tokens, "new_token": new_token}, who=who)
+
+
+@router.post("/account/tokens")
+def tokens_create(
+    request: Request,
+    name: Annotated[str, Form()],
+    write: Annotated[bool, Form()] = False,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Issue a token; the page shows it once (it is stored only as a hash)."""
+    from ipstrong.accounts.service import create_token
+
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    _check_csrf(who, csrf_token)
+    with transaction(_ctx(request).factory) as s:
+        _token, plain = create_token(s, who.actor, name.strip()[:100] or "api", ["read", "write"] if write else ["read"])
+    return _tokens_render(request, who, plain)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def tokens_revoke(request: Request, token_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+    from ipstrong.accounts.service import revoke_token
+
+    who = _signed_in(request)
+    if not isinstance(who, Who):
+        return who
+    _check_csrf(who, csrf_token)
+    with transaction(_ctx(request).factory) as s:
+        revoke_token(s, who.actor, token_id)
+    return RedirectResponse("/account/tokens", status_code=303)
