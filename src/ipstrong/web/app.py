@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
@@ -29,6 +29,7 @@ from ipstrong.messages import Conflict, IpsError
 from ipstrong.web import api, pages
 from ipstrong.web.context import WebContext
 from ipstrong.web.i18n import t
+from ipstrong.web.pages import SignInRequired
 from ipstrong.web.sessions import SessionCodec, secret_key
 
 WEB = Path(str(files("ipstrong") / "web"))
@@ -120,6 +121,10 @@ def create_app(cfg: Settings) -> FastAPI:
             },
         )
         return response
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_first(_request: Request, exc: SignInRequired) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
 
     @app.exception_handler(PermissionDenied)
     async def denied(request: Request, exc: PermissionDenied) -> Response:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -26,18 +26,34 @@ def _ctx(request: Request) -> WebContext:
     return request.app.state.ctx
 
 
-def _signed_in(request: Request) -> Who | Response:
+class SignInRequired(Exception):
+    """No valid session: the app answers with a redirect to the sign-in page."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.location = f"/login?next={quote(path)}"
+
+
+def signed_in(request: Request) -> Who:
+    """Dependency: the signed-in person, or a redirect to the sign-in page."""
     who = _ctx(request).who(request)
     if who is None:
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        raise SignInRequired(request.url.path)
     return who
 
 
-def _check_csrf(who: Who, token: str) -> None:
-    if who.session is None or not csrf_ok(who.session, token):
+def form_sender(request: Request, csrf_token: Annotated[str, Form()] = "") -> Who:
+    """Dependency for forms that change something: signed in, and the form carries this session's CSRF token."""
+    who = signed_in(request)
+    if who.session is None or not csrf_ok(who.session, csrf_token):
         raise PermissionDenied(
             Msg("表单已过期或来源不明，请刷新后重试", "the form expired or did not come from this site; reload and retry")
         )
+    return who
+
+
+SignedIn = Annotated[Who, Depends(signed_in)]
+FormSender = Annotated[Who, Depends(form_sender)]
 
 
 def _secure(request: Request) -> bool:
@@ -66,10 +82,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
-    who = _signed_in(request)
-    if isinstance(who, Who):
-        _check_csrf(who, csrf_token)
+def logout(_who: FormSender) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -83,10 +96,7 @@ def switch_language(request: Request, lang: str, next: str = "/") -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
+def home(request: Request, who: SignedIn) -> Response:
     if who.must_change_password:
         return RedirectResponse("/account/password", status_code=303)
     summary = _ctx(request).warehouse_summary()
@@ -95,10 +105,7 @@ def home(request: Request) -> Response:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, message: str | None = None) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
+def users_page(request: Request, who: SignedIn, message: str | None = None) -> Response:
     ctx = _ctx(request)
     with ctx.reader() as s:
         users = list_users(s, who.actor)
@@ -113,23 +120,16 @@ def users_create(
     password: Annotated[str, Form()],
     role: Annotated[str, Form()],
     region_code: Annotated[str, Form()],
+    who: FormSender,
     display_name: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
-    _check_csrf(who, csrf_token)
     with transaction(_ctx(request).factory) as s:
         create_user(s, who.actor, username.strip(), password, role, region_code.strip(), display_name.strip() or None)
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
-def audit_page(request: Request) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
+def audit_page(request: Request, who: SignedIn) -> Response:
     require(who.actor, "audit.read")
     ctx = _ctx(request)
     with ctx.reader() as s:
@@ -140,21 +140,12 @@ def audit_page(request: Request) -> Response:
 
 
 @router.get("/account/password", response_class=HTMLResponse)
-def password_page(request: Request, message: str | None = None) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
+def password_page(request: Request, who: SignedIn, message: str | None = None) -> Response:
     return _ctx(request).render(request, "password.html", {"message": message, "error": None}, who=who)
 
 
 @router.post("/account/password")
-def password_change(
-    request: Request, current: Annotated[str, Form()], new: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
-    _check_csrf(who, csrf_token)
+def password_change(request: Request, who: FormSender, current: Annotated[str, Form()], new: Annotated[str, Form()]) -> Response:
     ctx = _ctx(request)
     try:
         with transaction(ctx.factory) as s:
@@ -172,35 +163,25 @@ def _jobs_values(request: Request, who: Who) -> dict:
 
 
 @router.get("/jobs", response_class=HTMLResponse)
-def jobs_page(request: Request) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
+def jobs_page(request: Request, who: SignedIn) -> Response:
     require(who.actor, "records.write")
     return _ctx(request).render(request, "jobs.html", _jobs_values(request, who), who=who)
 
 
 @router.get("/jobs/table", response_class=HTMLResponse)
-def jobs_table(request: Request) -> Response:
+def jobs_table(request: Request, who: SignedIn) -> Response:
     """The job table alone: the page polls it with HTMX every two seconds."""
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
     require(who.actor, "records.write")
     return _ctx(request).render(request, "jobs_table.html", _jobs_values(request, who), who=who)
 
 
 @router.post("/jobs/ingest")
-def jobs_ingest(request: Request, file: Annotated[UploadFile, File()], csrf_token: Annotated[str, Form()] = "") -> Response:
+def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, File()]) -> Response:
     """Upload a CNIPA export or event file and queue its ingest."""
     from uuid import uuid4
 
     from ipstrong.jobs import enqueue
 
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
-    _check_csrf(who, csrf_token)
     require(who.actor, "records.write")
     ctx = _ctx(request)
     uploads = ctx.data_dir / "uploads"
@@ -215,10 +196,7 @@ def jobs_ingest(request: Request, file: Annotated[UploadFile, File()], csrf_toke
 
 
 @router.get("/account/tokens", response_class=HTMLResponse)
-def tokens_page(request: Request) -> Response:
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
+def tokens_page(request: Request, who: SignedIn) -> Response:
     return _tokens_render(request, who, None)
 
 
@@ -236,29 +214,21 @@ def _tokens_render(request: Request, who: Who, new_token: str | None) -> Respons
 def tokens_create(
     request: Request,
     name: Annotated[str, Form()],
+    who: FormSender,
     write: Annotated[bool, Form()] = False,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Issue a token; the page shows it once (it is stored only as a hash)."""
     from ipstrong.accounts.service import create_token
 
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
-    _check_csrf(who, csrf_token)
     with transaction(_ctx(request).factory) as s:
         _token, plain = create_token(s, who.actor, name.strip()[:100] or "api", ["read", "write"] if write else ["read"])
     return _tokens_render(request, who, plain)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def tokens_revoke(request: Request, token_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+def tokens_revoke(request: Request, who: FormSender, token_id: int) -> Response:
     from ipstrong.accounts.service import revoke_token
 
-    who = _signed_in(request)
-    if not isinstance(who, Who):
-        return who
-    _check_csrf(who, csrf_token)
     with transaction(_ctx(request).factory) as s:
         revoke_token(s, who.actor, token_id)
     return RedirectResponse("/account/tokens", status_code=303)
