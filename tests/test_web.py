@@ -116,6 +116,13 @@ def test_headers_errors_and_local_docs(site) -> None:
     assert client.get("/no/such/page").status_code == 404
     big = client.post("/login", content=b"x" * 2_000_000, headers={"content-type": "application/x-www-form-urlencoded"})
     assert big.status_code == 413
+
+    def chunks():  # no Content-Length: the body is counted as it arrives
+        for _ in range(40):
+            yield b"x" * 50_000
+
+    chunked = client.post("/api/v1/users", content=chunks(), headers={"content-type": "application/json"})
+    assert chunked.status_code == 413 and chunked.json()["error"]["en"] == "Request body too large"
     docs = client.get("/docs").text
     assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200

@@ -10,6 +10,8 @@ import json
 import logging
 import time
 import traceback
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -86,7 +88,15 @@ def create_app(cfg: Settings) -> FastAPI:
         codec=SessionCodec(secret_key(data_dir(cfg.data_dir))),
         templates=Jinja2Templates(directory=str(WEB / "templates")),
     )
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.warehouse_summary()  # ready before the first home page is asked for
+        yield
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
+        max_body_size=MAX_BODY,  # FastAPI's own limit: declared lengths and streamed (chunked) bodies alike
         title="ipstrong API",
         version=__version__,
         docs_url=None,
@@ -102,11 +112,7 @@ def create_app(cfg: Settings) -> FastAPI:
     @app.middleware("http")
     async def guard(request: Request, call_next) -> Response:
         started = time.perf_counter()
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            response: Response = JSONResponse({"error": {"zh": "请求体过大", "en": "request body too large"}}, 413)
-        else:
-            response = await call_next(request)
+        response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         log.info(
@@ -136,8 +142,8 @@ def create_app(cfg: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "not_found", 403: "forbidden"}.get(exc.status_code, "bad_request")
-        detail = exc.detail if isinstance(exc.detail, str) else None
+        key = {404: "not_found", 403: "forbidden", 413: "too_large"}.get(exc.status_code, "bad_request")
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 413 else None
         return _error(request, exc.status_code, key, detail)
 
     @app.exception_handler(Exception)

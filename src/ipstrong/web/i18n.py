@@ -34,6 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "forbidden": ("无权访问", "Not allowed"),
     "server_error": ("服务器出错，已记录", "Server error; it has been logged"),
     "bad_request": ("请求无效", "Bad request"),
+    "too_large": ("请求体过大", "Request body too large"),
     "saved": ("已保存", "Saved"),
     "audit_intact": ("审计链完好", "Audit chain intact"),
     "audit_broken": ("审计链断开", "Audit chain broken"),
