@@ -167,3 +167,17 @@ def test_enterprise_developer_gets_a_token_and_calls_the_api(site) -> None:
     client.cookies.clear()
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["username"] == "ent"
     assert token not in client.get("/account/tokens").text
+
+
+def test_admin_resets_and_deactivates_within_their_region(site) -> None:
+    client, _db, _ids = site
+    csrf = sign_in(client, "suzhou")
+    r = client.post("/admin/users/suzhou/reset-password", data={"password": "another password", "csrf_token": csrf})
+    assert r.status_code == 200
+    assert client.post("/admin/users/nanjing/active", data={"active": "false", "csrf_token": csrf}).status_code == 403
+    client.cookies.clear()
+    csrf = sign_in(client, "admin")
+    assert client.post("/admin/users/ent/active", data={"active": "false", "csrf_token": csrf}).status_code == 200
+    client.cookies.clear()
+    r = client.post("/login", data={"username": "ent", "password": PW})
+    assert r.status_code == 401

@@ -181,6 +181,28 @@ def reset_password(session: Session, actor: Actor, username: str, new: str) -> N
     audit.append(session, actor.username, "user.password_reset", "user", user.id, user.region_code)
 
 
+def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
+    """Deactivate (or reactivate) an account: it can no longer sign in, and its API tokens stop working."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise IpsError(Msg(f"没有用户 {username}", f"no user {username}"))
+    require(actor, "users.manage", user.region_code)
+    if user.id == actor.user_id:
+        raise IpsError(Msg("不能停用自己的账号", "you cannot deactivate your own account"))
+    before = as_dict(user, ("active",))
+    user.active = active
+    audit.append(
+        session,
+        actor.username,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        user.region_code,
+        before,
+        as_dict(user, ("active",)),
+    )
+
+
 def _token_digest(token: str) -> str:
     # tokens are 256 random bits, so a fast hash is as safe as a slow one and keeps every API call cheap
     return hashlib.sha256(token.encode()).hexdigest()

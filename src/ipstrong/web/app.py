@@ -88,6 +88,7 @@ def create_app(cfg: Settings) -> FastAPI:
         codec=SessionCodec(secret_key(data_dir(cfg.data_dir))),
         templates=Jinja2Templates(directory=str(WEB / "templates")),
     )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.warehouse_summary()  # ready before the first home page is asked for

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
-from ipstrong.accounts.service import authenticate, change_password, create_user, list_users
+from ipstrong.accounts.service import (
+    authenticate,
+    change_password,
+    create_user,
+    list_users,
+    reset_password,
+    set_active,
+)
 from ipstrong.db import transaction
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import WebContext, Who
@@ -232,3 +239,18 @@ def tokens_revoke(request: Request, who: FormSender, token_id: int) -> Response:
     with transaction(_ctx(request).factory) as s:
         revoke_token(s, who.actor, token_id)
     return RedirectResponse("/account/tokens", status_code=303)
+
+
+@router.post("/admin/users/{username}/reset-password")
+def users_reset_password(request: Request, who: FormSender, username: str, password: Annotated[str, Form()]) -> Response:
+    """An administrator sets a new password; the user must change it at the next sign-in."""
+    with transaction(_ctx(request).factory) as s:
+        reset_password(s, who.actor, username, password)
+    return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
+
+
+@router.post("/admin/users/{username}/active")
+def users_set_active(request: Request, who: FormSender, username: str, active: Annotated[bool, Form()] = False) -> Response:
+    with transaction(_ctx(request).factory) as s:
+        set_active(s, who.actor, username, active)
+    return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
