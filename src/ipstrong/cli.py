@@ -437,18 +437,12 @@ def tokens_create(
     as_json: JsonOpt = False,
 ) -> None:
     """为用户签发 API 令牌（只显示一次）/ issue an API token for a user (shown once)."""
-    from sqlalchemy import select
-
-    from ipstrong.accounts.models import User
-    from ipstrong.accounts.service import actor_of, create_token
+    from ipstrong.accounts.service import actor_of, create_token, find_user
     from ipstrong.db import transaction
 
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise IpsError(Msg(f"没有用户 {username}", f"no user {username}"))
-        token, plain = create_token(session, actor_of(user), name, scopes.split(","), days)
+        token, plain = create_token(session, actor_of(find_user(session, username)), name, scopes.split(","), days)
         doc = {"id": token.id, "token": plain, "scopes": token.scopes, "expires_at": token.expires_at}
     emit_document(doc, as_json, str(Msg(f"令牌（仅显示一次）：{plain}", f"token (shown once): {plain}")))
 

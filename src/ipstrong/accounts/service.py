@@ -169,12 +169,24 @@ def change_password(session: Session, actor: Actor, old: str, new: str) -> None:
     audit.append(session, actor.username, "user.password_change", "user", user.id, user.region_code)
 
 
-def reset_password(session: Session, actor: Actor, username: str, new: str) -> None:
-    """An administrator sets a new password; the user must change it at the next sign-in."""
+def find_user(session: Session, username: str) -> User:
+    """The user with this name, or a bilingual error naming it."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise IpsError(Msg(f"没有用户 {username}", f"no user {username}"))
+    return user
+
+
+def _managed_user(session: Session, actor: Actor, username: str) -> User:
+    """A user the actor administers (``users.manage`` over the user's region)."""
+    user = find_user(session, username)
     require(actor, "users.manage", user.region_code)
+    return user
+
+
+def reset_password(session: Session, actor: Actor, username: str, new: str) -> None:
+    """An administrator sets a new password; the user must change it at the next sign-in."""
+    user = _managed_user(session, actor, username)
     _check_password(new)
     user.password_hash, user.must_change_password = _hasher.hash(new), True
     user.failed_logins, user.locked_until = 0, None
@@ -183,10 +195,7 @@ def reset_password(session: Session, actor: Actor, username: str, new: str) -> N
 
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
     """Deactivate (or reactivate) an account: it can no longer sign in, and its API tokens stop working."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise IpsError(Msg(f"没有用户 {username}", f"no user {username}"))
-    require(actor, "users.manage", user.region_code)
+    user = _managed_user(session, actor, username)
     if user.id == actor.user_id:
         raise IpsError(Msg("不能停用自己的账号", "you cannot deactivate your own account"))
     before = as_dict(user, ("active",))
