@@ -535,6 +535,52 @@ def restore_cmd(
     emit_document(manifest, as_json, str(Msg(f"已从 {file} 恢复", f"restored from {file}")))
 
 
+indicators_app = typer.Typer(help="官方指标 / official indicators", no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
+
+
+@indicators_app.command("list")
+def indicators_list(as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
+    """指标目录（含定义来源与参数）/ the indicator catalogue, with sources and parameters."""
+    from ipstrong.indicators.catalogue import CATALOGUE
+
+    emit_records([i.to_dict() for i in CATALOGUE], _fmt(as_json, fmt), out)
+
+
+@indicators_app.command("compute")
+def indicators_compute(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="年末 / as of Y-12-31")] = None,
+    asof: Annotated[str | None, typer.Option("--asof", help="截至日期 / as of DATE")] = None,
+    from_year: Annotated[int | None, typer.Option("--from", help="起始年 / first year-end")] = None,
+    to_year: Annotated[int | None, typer.Option("--to", help="截止年 / last year-end")] = None,
+    region: Annotated[str, typer.Option("--region", help="区划代码或开发区 / region code or zone id")] = "320000",
+    by: Annotated[str | None, typer.Option("--by", help="city|district")] = None,
+    indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标编号，可重复 / indicator id")] = None,
+    snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
+    vintage: Annotated[str, typer.Option("--population-vintage", help="first|revised")] = "first",
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """计算指标 / compute indicators for regions and year-ends (default: the last complete year-end in the data)."""
+    from ipstrong.indicators.engine import compute, default_asof
+
+    data = _data_dir(ctx)
+    if asof:
+        dates = [_parse_date(asof, "--asof")]
+    elif year:
+        dates = [dt.date(year, 12, 31)]
+    elif from_year and to_year:
+        dates = [dt.date(y, 12, 31) for y in range(from_year, to_year + 1)]
+    else:
+        dates = [default_asof(data)]
+    records = compute(data, indicator, dates, region, by, vintage, snapshot)
+    if _fmt(as_json, fmt) == "table":
+        records = [{k: r[k] for k in ("indicator", "region_name", "asof", "value", "unit", "status", "note")} for r in records]
+    emit_records(records, _fmt(as_json, fmt), out)
+
+
 jobs_app = typer.Typer(help="后台任务 / background jobs", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 

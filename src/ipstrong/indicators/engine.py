@@ -1,0 +1,160 @@
+"""``ipstrong indicators compute``: evaluate catalogue entries for regions and as-of dates.
+
+Regions are division codes (province, city, county-level unit) or named zones; a record is produced for every
+requested region even when it has no patents (a count of 0 is a fact), while a ratio whose denominator was never
+published is ``missing`` with the reason — never zero, never estimated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ibis import _
+
+from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, Indicator
+from ipstrong.indicators.measures import MEASURES
+from ipstrong.messages import IpsError, Msg
+from ipstrong.reference.regions import by_code, regions
+from ipstrong.reference.series import lookup, population
+from ipstrong.warehouse.connection import ibis_connection
+from ipstrong.warehouse.snapshots import Warehouse
+
+LEVEL_COLUMN = {"province": "province_code", "city": "city_code", "district": "district_code", "zone": "zone_id"}
+
+
+def target_regions(region: str, by: str | None) -> list[tuple[str, str, str]]:
+    """(code, name, level) of the region and, with ``by``, of its cities or county-level units."""
+    table = by_code()
+    if region not in table or table[region].level not in LEVEL_COLUMN or table[region].status != "current":
+        raise IpsError(Msg(f"未知或已撤销的区划代码 {region}", f"unknown or abolished region code {region}"))
+    root = table[region]
+    out = [(root.code, root.name, root.level)]
+    if by in ("city", "district"):
+        column = "province_code" if root.level == "province" else "city_code"
+        out += [
+            (r.code, r.name, r.level)
+            for r in regions()
+            if r.level == by and r.status == "current" and getattr(r, column) == root.code and r.code != root.code
+        ]
+    elif by is not None:
+        raise IpsError(Msg(f"--by 只能是 city 或 district：{by}", f"--by is city or district, not {by}"))
+    return out
+
+
+def default_asof(data_dir: Path) -> dt.date:
+    """The last complete year-end in the data."""
+    from ipstrong.warehouse.connection import snapshot_connection
+
+    con = snapshot_connection(data_dir)
+    latest = con.execute("SELECT greatest(max(app_date), max(pub_date), max(grant_date)) FROM patents").fetchall()[0][0]
+    con.close()
+    if latest is None:
+        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    return latest if (latest.month, latest.day) == (12, 31) else dt.date(latest.year - 1, 12, 31)
+
+
+def _counts(backend: Any, measure: str, d: dt.date, levels: set[str]) -> dict[tuple[str, str], float]:
+    """Value of a measure per (level, region code) for the as-of date."""
+    p, e = backend.table("patents"), backend.table("events")
+    rows = MEASURES[measure](p, e, d, dt.date(d.year, 1, 1))
+    out: dict[tuple[str, str], float] = {}
+    for level in levels:
+        column = LEVEL_COLUMN[level]
+        grouped = rows.filter(rows[column].notnull()).group_by(column).aggregate(value=_.value.sum())
+        for row in grouped.to_pyarrow().to_pylist():
+            out[(level, row[column])] = float(row["value"] or 0)
+    return out
+
+
+def _denominator(
+    ind: Indicator,
+    code: str,
+    year: int,
+    vintage: str,
+    data_dir: Path,
+    counts: dict[str, dict[tuple[str, str], float]],
+    level: str,
+) -> tuple[float | None, str | None]:
+    den = ind.denominator
+    assert den is not None
+    if den.measure:
+        value = counts[den.measure].get((level, code), 0.0)
+        return (value, None) if value else (None, "分母为零 / the denominator is zero")
+    if den.series == "population":
+        fig = population(code, year, vintage, data_dir)
+        label = (
+            ("年末常住人口（首次公布）", "year-end resident population (first published)")
+            if vintage == "first"
+            else ("年末常住人口（修订）", "year-end resident population (revised)")
+        )
+    else:
+        fig = lookup(code, year, den.series or "", data_dir)
+        label = ("地区生产总值", "GDP")
+    if fig is None:
+        return None, f"{year} 年{label[0]}未找到 / {label[1]} for {year} not found"
+    return fig.value * den.unit_factor, None
+
+
+def compute(
+    data_dir: Path,
+    indicator_ids: list[str] | None,
+    asof_dates: list[dt.date],
+    region: str = "320000",
+    by: str | None = None,
+    vintage: str = "first",
+    snapshot: str | None = None,
+) -> list[dict[str, Any]]:
+    """Records for every indicator × region × as-of date."""
+    unknown = [i for i in indicator_ids or [] if i not in BY_ID]
+    if unknown:
+        raise IpsError(
+            Msg(
+                f"未知指标 {'、'.join(unknown)}（ipstrong indicators list）",
+                f"unknown indicator {', '.join(unknown)} (see ipstrong indicators list)",
+            )
+        )
+    if vintage not in ("first", "revised"):
+        raise IpsError(Msg("--population-vintage 只能是 first 或 revised", "--population-vintage is first or revised"))
+    warehouse = Warehouse(data_dir)
+    snapshot = snapshot or warehouse.current_id()
+    if snapshot is None:
+        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    chosen = [BY_ID[i] for i in indicator_ids] if indicator_ids else CATALOGUE
+    targets = target_regions(region, by)
+    levels = {level for _c, _n, level in targets}
+    backend = ibis_connection(data_dir, snapshot)
+    measures = {i.numerator for i in chosen} | {i.denominator.measure for i in chosen if i.denominator and i.denominator.measure}
+    records: list[dict[str, Any]] = []
+    for d in asof_dates:
+        counts = {m: _counts(backend, m, d, levels) for m in sorted(measures)}
+        for ind in chosen:
+            for code, name, level in targets:
+                numerator = counts[ind.numerator].get((level, code), 0.0)
+                record = {
+                    "indicator": ind.id,
+                    "name_zh": ind.name_zh,
+                    "name_en": ind.name_en,
+                    "region_code": code,
+                    "region_name": name,
+                    "asof": d.isoformat(),
+                    "kind": ind.kind,
+                    "value": numerator,
+                    "numerator": numerator,
+                    "denominator": None,
+                    "unit": ind.unit,
+                    "snapshot": snapshot,
+                    "status": "ok",
+                    "note": None,
+                }
+                if ind.denominator is not None:
+                    den, note = _denominator(ind, code, d.year, vintage, data_dir, counts, level)
+                    record.update(
+                        denominator=den,
+                        note=note,
+                        value=numerator / den * ind.scale if den else None,
+                        status="ok" if den else "missing",
+                    )
+                records.append(record)
+    return records

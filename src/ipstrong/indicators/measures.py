@@ -1,0 +1,110 @@
+"""Measures: the counts and sums indicators are made of, as Ibis expressions (DuckDB by default; the same
+expressions run on any Ibis backend).
+
+Each measure takes the patents and events tables, the as-of date and the start of its window (flows count the
+calendar year of the as-of date up to it) and returns a table with the region columns and a ``value`` column per
+row — one row per patent for counts, per event for sums — so the engine can group it by any region level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import ibis
+from ibis.expr.types import Table
+
+REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
+TERMINATING = ("lapse", "invalidation", "restoration")
+
+
+def effective_on(p: Table, e: Table, d: dt.date) -> Table:
+    """Patents effective on ``d`` (CONVENTIONS.md), the same rule as the warehouse's ``effective_on`` SQL macro."""
+    day = ibis.literal(d)
+    lapses = p.filter(p.lapse_date.notnull()).select(app_no=p.app_no, fact_date=p.lapse_date, terminates=ibis.literal(1))
+    state = e.filter(e.event_type.isin(TERMINATING))
+    state = state.select(
+        app_no=state.app_no, fact_date=state.event_date, terminates=ibis.ifelse(state.event_type == "restoration", 0, 1)
+    )
+    facts = lapses.union(state)
+    facts = facts.filter(facts.fact_date <= day)
+    latest = facts.group_by(fact_app_no=facts.app_no).aggregate(terminated=facts.terminates.argmax(facts.fact_date))
+    grants = e.filter(e.event_type == "grant")
+    grants = grants.group_by(grant_app_no=grants.app_no).aggregate(event_grant=grants.event_date.min())
+    term_years = ibis.cases(
+        (p.patent_type == "invention", 20),
+        ((p.patent_type == "design") & (p.app_date >= ibis.literal(dt.date(2021, 6, 1))), 15),
+        else_=10,
+    )
+    joined = p.left_join(latest, p.app_no == latest.fact_app_no).left_join(grants, p.app_no == grants.grant_app_no)
+    granted = joined.grant_date.coalesce(joined.event_grant)
+    return joined.filter(
+        granted <= day,
+        day < joined.app_date + term_years.as_interval("Y"),
+        joined.terminated.coalesce(0) == 0,
+    ).select(*p.columns)
+
+
+def _domestic(t: Table) -> Table:
+    return t.filter(t.country == "CN", t.province_code.notnull())
+
+
+def _counted(t: Table) -> Table:
+    return t.select(*REGION_COLUMNS, app_no=t.app_no, value=ibis.literal(1))
+
+
+def _in_window(col: ibis.Value, start: dt.date, d: dt.date) -> ibis.Value:
+    return col.between(ibis.literal(start), ibis.literal(d))
+
+
+def _filed(kind: str | None, pct: bool = False) -> Callable[[Table, Table, dt.date, dt.date], Table]:
+    def measure(p: Table, _e: Table, d: dt.date, start: dt.date) -> Table:
+        t = p.filter(_in_window(p.app_date, start, d))
+        if kind:
+            t = t.filter(t.patent_type == kind)
+        if pct:
+            t = t.filter(t.pct)
+        return _counted(t)
+
+    return measure
+
+
+def _granted(kind: str, enterprise: bool = False) -> Callable[[Table, Table, dt.date, dt.date], Table]:
+    def measure(p: Table, _e: Table, d: dt.date, start: dt.date) -> Table:
+        t = p.filter(_in_window(p.grant_date, start, d), p.patent_type == kind)
+        if enterprise:
+            t = t.filter(t.applicant_type == "enterprise")
+        return _counted(t)
+
+    return measure
+
+
+def _effective_inventions(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
+    t = _domestic(effective_on(p, e, d))
+    return _counted(t.filter(t.patent_type == "invention"))
+
+
+def _pledges(amount: bool) -> Callable[[Table, Table, dt.date, dt.date], Table]:
+    def measure(p: Table, e: Table, d: dt.date, start: dt.date) -> Table:
+        pledges = e.filter(e.event_type == "pledge", _in_window(e.event_date, start, d))
+        j = pledges.inner_join(p, pledges.app_no == p.app_no)
+        if amount:
+            return j.select(*REGION_COLUMNS, app_no=j.app_no, value=j.amount_10k_yuan.coalesce(0.0))
+        return j.select(*REGION_COLUMNS, app_no=j.app_no, value=ibis.literal(1)).distinct()
+
+    return measure
+
+
+MEASURES: dict[str, Callable[[Table, Table, dt.date, dt.date], Table]] = {
+    "effective_inventions": _effective_inventions,
+    "applications_invention": _filed("invention"),
+    "applications_utility_model": _filed("utility_model"),
+    "applications_design": _filed("design"),
+    "applications_pct": _filed(None, pct=True),
+    "grants_invention": _granted("invention"),
+    "grants_utility_model": _granted("utility_model"),
+    "grants_design": _granted("design"),
+    "grants_invention_enterprise": _granted("invention", enterprise=True),
+    "pledged_patents": _pledges(amount=False),
+    "pledge_amount": _pledges(amount=True),
+}

@@ -1,0 +1,111 @@
+"""Indicators on a hand-checked fixture: every expected figure below can be recomputed on paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ipstrong.ids import application_check_digit
+from ipstrong.indicators.catalogue import CATALOGUE
+from ipstrong.indicators.engine import compute
+from ipstrong.ingest import ingest
+from ipstrong.messages import IpsError
+from ipstrong.warehouse import run_sql
+
+SZ, NJ = "江苏省苏州市吴中区星湖街1号", "江苏省南京市鼓楼区汉口路22号"
+
+
+def number(body: str) -> str:
+    return f"{body}.{application_check_digit(body)}"
+
+
+# key: (application number body, type, filed, granted, lapse date, first applicant, address)
+PATENTS = {
+    "A": ("201710000001", "发明", "2017-03-01", "2019-05-01", "", "苏州甲科技有限公司", SZ),  # in force
+    "B": ("01100001", "发明", "2001-01-10", "2003-06-01", "", "苏州乙有限公司", SZ),  # term ends 2021-01-10
+    "C": ("201510000002", "发明", "2015-02-01", "2018-02-01", "2020-02-01", "南京丙有限公司", NJ),  # lapsed 2020
+    "D": ("201610000003", "发明", "2016-04-01", "2019-04-01", "", "南京丁有限公司", NJ),  # lapse + restoration
+    "E": ("201810000004", "发明", "2018-01-01", "2020-01-01", "", "南京戊有限公司；苏州己有限公司", NJ),  # co-owned
+    "F": ("202020000005", "实用新型", "2020-03-01", "2020-09-01", "", "苏州庚有限公司", SZ),  # not an invention
+    "G": ("201610000006", "发明", "2016-05-01", "2019-05-01", "", "ACME CORP", "美国加利福尼亚州圣何塞市1号"),  # abroad
+    "H": ("201710000007", "发明", "2017-06-01", "2019-01-01", "", "苏州辛有限公司", SZ),  # invalidated 2021
+    "I": ("201910000008", "发明", "2019-01-01", "2021-07-01", "", "苏州壬有限公司", SZ),  # granted 2021, enterprise
+    "J": ("201910000009", "发明", "2019-02-01", "2021-08-01", "", "张三", NJ),  # granted 2021, individual
+}
+EVENTS = [
+    ("D", "失效", "2021-04-01", "", "", ""),
+    ("D", "恢复", "2021-06-01", "", "", ""),
+    ("H", "无效宣告", "2021-03-01", "", "", ""),
+    ("A", "质押", "2021-05-06", "苏州甲科技有限公司", "江苏银行", "500"),
+]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("indicators")
+    patents = root / "patents.csv"
+    rows = ["申请号,申请日,授权公告日,失效日,名称,申请（专利权）人,地址,专利类型,主分类号"]
+    rows += [
+        f"{number(b)},{filed},{granted},{lapse},测试专利{k},{who},{addr},{kind},H01M 10/0525"
+        for k, (b, kind, filed, granted, lapse, who, addr) in PATENTS.items()
+    ]
+    patents.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    events = root / "events.csv"
+    rows = ["申请号,事件类型,事件日期,转出方,转入方,金额（万元）"]
+    rows += [f"{number(PATENTS[k][0])},{kind},{day},{a},{b},{amount}" for k, kind, day, a, b, amount in EVENTS]
+    events.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = ingest([patents, events], root / "data", status_date=dt.date(2024, 12, 31))
+    assert (report.quarantined, report.new) == (0, len(PATENTS) + len(EVENTS))
+    return root / "data"
+
+
+def values(data: Path, indicator: str, day: str, region: str = "320000", by: str | None = "city") -> dict[str, object]:
+    records = compute(data, [indicator], [dt.date.fromisoformat(day)], region, by)
+    return {r["region_code"]: r["value"] for r in records if r["region_code"] in ("320000", "320100", "320500")}
+
+
+def test_effective_inventions_by_hand(data: Path) -> None:
+    # 2020-12-31: Suzhou A, B (term runs to 2021-01-10), H; Nanjing D, E (C lapsed 2020, J not yet granted)
+    assert values(data, "effective_inventions", "2020-12-31") == {"320000": 5, "320100": 2, "320500": 3}
+    # 2021-05-01: Suzhou A only (B expired, H invalidated, I granted in July); Nanjing E only (D lapsed in April,
+    # restored only on 06-01)
+    assert values(data, "effective_inventions", "2021-05-01") == {"320000": 2, "320100": 1, "320500": 1}
+    # 2021-12-31: Suzhou A, I; Nanjing D (restored), E (co-owned, counted once where its first owner is), J
+    assert values(data, "effective_inventions", "2021-12-31") == {"320000": 5, "320100": 3, "320500": 2}
+
+
+def test_the_engine_agrees_with_the_sql_macro(data: Path) -> None:
+    sql = run_sql(
+        data, "SELECT count(*) AS n FROM effective_on('2021-12-31') WHERE patent_type = 'invention' AND province_code = '320000'"
+    ).to_pylist()[0]["n"]
+    assert sql == values(data, "effective_inventions", "2021-12-31")["320000"]
+
+
+def test_density_uses_the_published_population(data: Path) -> None:
+    got = values(data, "inventions_per_10k_pop", "2021-12-31")
+    assert got["320000"] == pytest.approx(5 / 8505.4, rel=1e-6)  # 8505.4 万: jiangsu-series 2021
+    assert got["320100"] == pytest.approx(3 / 942.34, rel=1e-6)
+    assert got["320500"] is None  # Suzhou's 2021 year-end population was not found: missing, never zero
+    missing = compute(data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320500")[0]
+    assert missing["status"] == "missing" and "not found" in missing["note"]
+
+
+def test_flows_by_hand(data: Path) -> None:
+    assert values(data, "grants_invention", "2021-12-31") == {"320000": 2, "320100": 1, "320500": 1}
+    assert values(data, "enterprise_share_invention_grants", "2021-12-31") == {"320000": 50.0, "320100": 0.0, "320500": 100.0}
+    assert values(data, "grants_utility_model", "2020-12-31")["320500"] == 1
+    assert values(data, "pledge_amount", "2021-12-31") == {"320000": 500.0, "320100": 0.0, "320500": 500.0}
+    assert values(data, "pledged_patents", "2021-12-31")["320500"] == 1
+    assert values(data, "pledge_amount", "2021-04-30")["320500"] == 0.0  # the window ends at the as-of date
+
+
+def test_catalogue_and_bad_input(data: Path) -> None:
+    assert all(i.source and i.kind in ("stock", "flow") for i in CATALOGUE)
+    with pytest.raises(IpsError, match="unknown indicator"):
+        compute(data, ["nope"], [dt.date(2021, 12, 31)])
+    with pytest.raises(IpsError, match="unknown or abolished region"):
+        compute(data, ["effective_inventions"], [dt.date(2021, 12, 31)], "320103")
+    records = compute(data, ["effective_inventions"], [dt.date(2021, 12, 31)], "320000", "city")
+    assert len(records) == 14 and {r["status"] for r in records} == {"ok"}
