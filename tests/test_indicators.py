@@ -109,3 +109,11 @@ def test_catalogue_and_bad_input(data: Path) -> None:
         compute(data, ["effective_inventions"], [dt.date(2021, 12, 31)], "320103")
     records = compute(data, ["effective_inventions"], [dt.date(2021, 12, 31)], "320000", "city")
     assert len(records) == 14 and {r["status"] for r in records} == {"ok"}
+
+
+def test_explain_lists_the_patents_behind_a_count(data: Path) -> None:
+    from ipstrong.indicators.engine import explain
+
+    rows = explain(data, "effective_inventions", "320100", dt.date(2021, 12, 31))
+    assert sorted(r["app_no"] for r in rows) == sorted(number(PATENTS[k][0]) for k in "DEJ")
+    assert len(rows) == values(data, "effective_inventions", "2021-12-31")["320100"]

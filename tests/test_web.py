@@ -181,3 +181,28 @@ def test_admin_resets_and_deactivates_within_their_region(site) -> None:
     client.cookies.clear()
     r = client.post("/login", data={"username": "ent", "password": PW})
     assert r.status_code == 401
+
+
+def test_indicators_page_and_api(site, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+
+    client, _db, _ids = site
+    data = client.app.state.ctx.data_dir
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
+        encoding="utf-8",
+    )
+    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    sign_in(client, "admin")
+    page = client.get("/indicators?indicator=effective_inventions&year=2021").text
+    assert "苏州市" in page and 'id="figures"' in page
+    figures = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&region=320500").json()
+    assert figures[0]["value"] == 1.0 and figures[0]["region_name"] == "苏州市"
+    client.cookies.clear()
+    sign_in(client, "suzhou")  # a city official sees their city and its districts
+    page = client.get("/indicators?indicator=effective_inventions&year=2021").text
+    assert "吴中区" in page and "南京市" not in page

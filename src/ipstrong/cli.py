@@ -581,6 +581,26 @@ def indicators_compute(
     emit_records(records, _fmt(as_json, fmt), out)
 
 
+@indicators_app.command("explain")
+def indicators_explain(
+    ctx: typer.Context,
+    indicator: Annotated[str, typer.Option("--indicator", help="指标编号 / indicator id")],
+    region: Annotated[str, typer.Option("--region", help="区划代码 / region code")],
+    asof: Annotated[str, typer.Option("--asof", help="截至日期 / as-of date")],
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """列出指标分子背后的每一件专利 / the patents behind a figure, row by row."""
+    from ipstrong.indicators.engine import explain
+
+    rows = explain(_data_dir(ctx), indicator, region, _parse_date(asof, "--asof"))
+    chosen = _fmt(as_json, fmt)
+    if out and out.suffix.lower() == ".csv" and fmt is None and not as_json:
+        chosen = "csv"
+    emit_records(rows, chosen, out)
+
+
 jobs_app = typer.Typer(help="后台任务 / background jobs", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 

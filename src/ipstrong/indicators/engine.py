@@ -158,3 +158,37 @@ def compute(
                     )
                 records.append(record)
     return records
+
+
+def explain(
+    data_dir: Path, indicator_id: str, region: str, asof: dt.date, snapshot: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The patents behind an indicator's numerator for one region and date, so a figure can be checked row by row."""
+    if indicator_id not in BY_ID:
+        raise IpsError(Msg(f"未知指标 {indicator_id}", f"unknown indicator {indicator_id}"))
+    code, _name, level = target_regions(region, None)[0]
+    backend = ibis_connection(data_dir, snapshot or Warehouse(data_dir).current_id())
+    p, e = backend.table("patents"), backend.table("events")
+    rows = MEASURES[BY_ID[indicator_id].numerator](p, e, asof, dt.date(asof.year, 1, 1))
+    rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
+    detail = (
+        rows.inner_join(p, rows.app_no == p.app_no)
+        .select(
+            "app_no",
+            "title",
+            "first_applicant",
+            "applicant_type",
+            "patent_type",
+            "app_date",
+            "grant_date",
+            "lapse_date",
+            "legal_status",
+            "city_code",
+            "district_code",
+            "value",
+        )
+        .order_by("app_no")
+    )
+    if limit:
+        detail = detail.limit(limit)
+    return detail.to_pyarrow().to_pylist()

@@ -7,10 +7,11 @@ as if it did not exist, and the attempt is audited.
 
 from __future__ import annotations
 
-from enum import Enum
+import datetime as dt
+from enum import Enum, StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from ipstrong.accounts import audit
@@ -18,8 +19,10 @@ from ipstrong.accounts.models import User
 from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
 from ipstrong.accounts.service import create_user, list_users, user_summary
 from ipstrong.db import transaction
+from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.messages import Msg
 from ipstrong.reference.regions import JIANGSU, regions
+from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.context import WebContext, Who
 from ipstrong.web.sessions import csrf_ok
 
@@ -134,3 +137,79 @@ def add_user(request: Request, who: Caller, body: UserIn) -> dict[str, Any]:
             s, who.actor, body.username, body.password, body.role.value, body.region_code.value, body.display_name
         )
         return user_summary(created)
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str
+    source: str
+    parameters: dict[str, Any]
+    numerator: str
+    denominator: str | None
+
+
+class FigureOut(BaseModel):
+    indicator: str
+    name_zh: str
+    name_en: str
+    region_code: str
+    region_name: str
+    asof: str
+    kind: str
+    value: float | None
+    numerator: float
+    denominator: float | None
+    unit: str
+    snapshot: str
+    status: str
+    note: str | None
+
+
+IndicatorId = Enum("IndicatorId", {i.id: i.id for i in CATALOGUE}, type=str)  # type: ignore[misc]
+RegionCode = Enum(  # type: ignore[misc]
+    "RegionCode",
+    {
+        r.code: r.code
+        for r in regions()
+        if r.province_code == JIANGSU and r.status == "current" and r.level in ("province", "city", "district", "zone")
+    },
+    type=str,
+)
+
+
+PROVINCE = RegionCode(JIANGSU)
+
+
+class By(StrEnum):
+    city = "city"
+    district = "district"
+
+
+@router.get("/indicators", response_model=list[IndicatorOut], responses=ERRORS, summary="指标目录 / the catalogue")
+def indicators(_who: Caller) -> list[dict[str, Any]]:
+    return [i.to_dict() for i in CATALOGUE]
+
+
+@router.get(
+    "/indicators/figures",
+    response_model=list[FigureOut],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
+    summary="计算指标 / indicator figures for a region and year-end",
+)
+def figures(
+    request: Request,
+    _who: Caller,
+    indicator: IndicatorId,
+    year: Annotated[int, Query(ge=1985, le=2100)],
+    region: RegionCode = PROVINCE,
+    by: By | None = None,
+) -> list[dict[str, Any]]:
+    from ipstrong.indicators.engine import compute
+
+    ctx: WebContext = request.app.state.ctx
+    if Warehouse(ctx.data_dir).current_id() is None:
+        raise HTTPException(404, "仓库中还没有数据 / the warehouse holds no data yet")
+    return compute(ctx.data_dir, [indicator.value], [dt.date(year, 12, 31)], region.value, by.value if by else None)

@@ -24,6 +24,7 @@ from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
 # Navigation entries: (path, word key, permission needed or None for every signed-in person)
 NAV = [
     ("/", "home", None),
+    ("/indicators", "indicators", None),
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
     ("/jobs", "jobs", "records.write"),

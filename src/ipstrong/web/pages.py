@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -254,3 +255,32 @@ def users_set_active(request: Request, who: FormSender, username: str, active: A
     with transaction(_ctx(request).factory) as s:
         set_active(s, who.actor, username, active)
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators_page(
+    request: Request, who: SignedIn, indicator: str = "inventions_per_10k_pop", year: int | None = None, by: str = "city"
+) -> Response:
+    """One indicator for a year-end, for the person's region and its cities or counties."""
+    from ipstrong.indicators.catalogue import BY_ID, CATALOGUE
+    from ipstrong.indicators.engine import compute, default_asof
+    from ipstrong.warehouse.snapshots import Warehouse
+
+    ctx = _ctx(request)
+    if indicator not in BY_ID:
+        raise IpsError(Msg(f"未知指标 {indicator}", f"unknown indicator {indicator}"))
+    records: list[dict] = []
+    asof = None
+    if Warehouse(ctx.data_dir).current_id() is not None:
+        asof = dt.date(year, 12, 31) if year else default_asof(ctx.data_dir)
+        region = "320000" if who.actor.role_info.everywhere else who.actor.region_code
+        level_by = by if by in ("city", "district") else "city"
+        if region != "320000" and level_by == "city":
+            level_by = "district"
+        records = compute(ctx.data_dir, [indicator], [asof], region, level_by)
+    return ctx.render(
+        request,
+        "indicators.html",
+        {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": records, "asof": asof},
+        who=who,
+    )
