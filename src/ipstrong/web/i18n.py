@@ -45,6 +45,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
     "year_end": ("年末", "Year-end"),
     "value": ("数值", "Value"),
+    "num_den": ("分子 / 分母", "Numerator / denominator"),
     "show": ("显示", "Show"),
     "source": ("依据", "Source"),
     "api_tokens": ("API 令牌", "API tokens"),
