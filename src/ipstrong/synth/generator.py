@@ -341,6 +341,13 @@ class Generator:
         mix = list(cal.APPLICANT_MIX)
         mix_p = np.array([cal.APPLICANT_MIX[m] for m in mix])
         category = np.array(mix)[rng.choice(len(mix), size=n, p=mix_p / mix_p.sum())]
+        # universities and institutes file from their own city (an address there, not where the draw fell)
+        uni = category == "university"
+        uni_idx = rng.integers(0, len(vocab.UNIVERSITIES), n)
+        inst = category == "institute"
+        inst_idx = rng.integers(0, len(vocab.INSTITUTES), n)
+        city = np.where(uni, np.array([u[1] for u in vocab.UNIVERSITIES])[uni_idx], city)
+        city = np.where(inst, np.array([u[1] for u in vocab.INSTITUTES])[inst_idx], city)
         pool_idx = (rng.random(n) ** 2.5 * len(self.pools[self.city_codes[0]].names)).astype(int)
         applicant = pa.array(np.full(n, "", dtype=object), pa.string())
         address = applicant
@@ -359,11 +366,7 @@ class Generator:
             addr = pc.if_else(pa.array(use_old), pool.addresses[3].take(pa.array(idx)), addr)
             applicant = _scatter(applicant, mask, names)
             address = _scatter(address, mask, addr)
-        uni = category == "university"
-        uni_idx = rng.integers(0, len(vocab.UNIVERSITIES), n)
         applicant = pc.if_else(pa.array(uni), _take([u[0] for u in vocab.UNIVERSITIES], uni_idx), applicant)
-        inst = category == "institute"
-        inst_idx = rng.integers(0, len(vocab.INSTITUTES), n)
         applicant = pc.if_else(pa.array(inst), _take([u[0] for u in vocab.INSTITUTES], inst_idx), applicant)
         person = _person_names(rng, n)
         applicant = pc.if_else(pa.array(category == "individual"), person, applicant)
