@@ -117,3 +117,16 @@ def test_explain_lists_the_patents_behind_a_count(data: Path) -> None:
     rows = explain(data, "effective_inventions", "320100", dt.date(2021, 12, 31))
     assert sorted(r["app_no"] for r in rows) == sorted(number(PATENTS[k][0]) for k in "DEJ")
     assert len(rows) == values(data, "effective_inventions", "2021-12-31")["320100"]
+
+
+def test_high_value_criteria_by_hand(data: Path) -> None:
+    # 2021-12-31: A (Suzhou) was pledged in 2021 → high-value by the pledge criterion; nothing else qualifies
+    assert values(data, "high_value_pledge", "2021-12-31") == {"320000": 1, "320100": 0, "320500": 1}
+    assert values(data, "high_value_maintained_10y", "2021-12-31")["320000"] == 0  # B expired in January
+    # 2020-12-31: B (filed 2001, still in its term) has been maintained for more than 10 years; A's pledge is later
+    assert values(data, "high_value_maintained_10y", "2020-12-31") == {"320000": 1, "320100": 0, "320500": 1}
+    assert values(data, "high_value_pledge", "2020-12-31")["320500"] == 0
+    total = compute(data, ["high_value_inventions"], [dt.date(2021, 12, 31)], "320000")[0]
+    assert (total["value"], total["status"]) == (1, "partial") and "award" in total["note"]
+    award = compute(data, ["high_value_award"], [dt.date(2021, 12, 31)], "320000")[0]
+    assert (award["value"], award["status"]) == (None, "missing")

@@ -45,6 +45,9 @@ class Indicator:
     denominator: Denominator | None = None
     scale: float = 1.0
     parameters: dict[str, Any] = field(default_factory=dict)
+    # why a figure cannot be computed at all (no input data loaded), or why it is only partial — never a zero
+    not_evaluable: tuple[str, str] | None = None
+    partial: tuple[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +150,106 @@ CATALOGUE: list[Indicator] = [
     ),
     Indicator("pledged_patents", "质押专利数", "patents pledged", "件", "flow", "pledged_patents", SRC_PLEDGE),
     Indicator("pledge_amount", "专利质押登记金额", "registered pledge amount", "万元", "flow", "pledge_amount", SRC_PLEDGE),
+]
+
+SRC_HIGH_VALUE = (
+    "国家知识产权局战略规划司，2021-03（新华社）：高价值发明专利五类——战略性新兴产业、海外有同族、维持年限超过10年、"
+    "较高质押融资金额、获国家科学技术奖或中国专利奖；国内有效量，每件只计一次（OFFICIAL_RULES.md §1）"
+)
+NO_AWARDS = (
+    "未加载中国专利奖/国家科学技术奖名单，该类无法计算",
+    "no China Patent Award / national S&T award list loaded: this criterion cannot be evaluated",
+)
+PARTIAL = ("不含获奖一类（未加载获奖名单），为部分值", "partial: the award criterion is not evaluated (no award list loaded)")
+HV_PARAMETERS = {
+    **DOMESTIC,
+    "sei_matching": {
+        "default": "ipc-only rules, or the rule's keyword in title/abstract",
+        "reason": "2021 SEI–IPC concordance; keywords as the table's 关键词概述 column",
+    },
+    "maintained_from": {"default": "filing date", "reason": "CONVENTIONS.md: age counted from the filing date"},
+    "pledge_threshold_10k_yuan": {
+        "default": 0,
+        "reason": "「较高质押融资金额」 threshold not published (OFFICIAL_RULES §1): "
+        "any registered pledge counts until the office sets one",
+    },
+}
+
+CATALOGUE += [
+    Indicator(
+        "high_value_inventions",
+        "高价值发明专利拥有量",
+        "high-value invention patents",
+        "件",
+        "stock",
+        "high_value_inventions",
+        SRC_HIGH_VALUE,
+        parameters=HV_PARAMETERS,
+        partial=PARTIAL,
+    ),
+    Indicator(
+        "high_value_per_10k_pop",
+        "每万人口高价值发明专利拥有量",
+        "high-value invention patents per 10,000 residents",
+        "件/万人",
+        "stock",
+        "high_value_inventions",
+        SRC_HIGH_VALUE,
+        Denominator(series="population"),
+        parameters={**HV_PARAMETERS, **VINTAGE},
+        partial=PARTIAL,
+    ),
+    Indicator(
+        "high_value_sei",
+        "高价值：战略性新兴产业发明专利",
+        "high-value: strategic emerging industries",
+        "件",
+        "stock",
+        "high_value_sei",
+        SRC_HIGH_VALUE,
+        parameters=HV_PARAMETERS,
+    ),
+    Indicator(
+        "high_value_family_abroad",
+        "高价值：海外有同族专利权",
+        "high-value: granted family member abroad",
+        "件",
+        "stock",
+        "high_value_family_abroad",
+        SRC_HIGH_VALUE,
+        parameters=HV_PARAMETERS,
+    ),
+    Indicator(
+        "high_value_maintained_10y",
+        "高价值：维持年限超过10年",
+        "high-value: maintained more than 10 years",
+        "件",
+        "stock",
+        "high_value_maintained_10y",
+        SRC_HIGH_VALUE,
+        parameters=HV_PARAMETERS,
+    ),
+    Indicator(
+        "high_value_pledge",
+        "高价值：实现较高质押融资金额",
+        "high-value: pledge financing above the threshold",
+        "件",
+        "stock",
+        "high_value_pledge",
+        SRC_HIGH_VALUE,
+        parameters=HV_PARAMETERS,
+    ),
+    Indicator(
+        "high_value_award",
+        "高价值：获国家科技奖或中国专利奖",
+        "high-value: national S&T award or China Patent Award",
+        "件",
+        "stock",
+        "",
+        SRC_HIGH_VALUE,
+        parameters=HV_PARAMETERS,
+        not_evaluable=NO_AWARDS,
+    ),
 ]
 
 BY_ID = {i.id: i for i in CATALOGUE}

@@ -125,13 +125,15 @@ def compute(
     targets = target_regions(region, by)
     levels = {level for _c, _n, level in targets}
     backend = ibis_connection(data_dir, snapshot)
-    measures = {i.numerator for i in chosen} | {i.denominator.measure for i in chosen if i.denominator and i.denominator.measure}
+    measures = {i.numerator for i in chosen if not i.not_evaluable} | {
+        i.denominator.measure for i in chosen if i.denominator and i.denominator.measure
+    }
     records: list[dict[str, Any]] = []
     for d in asof_dates:
         counts = {m: _counts(backend, m, d, levels) for m in sorted(measures)}
         for ind in chosen:
             for code, name, level in targets:
-                numerator = counts[ind.numerator].get((level, code), 0.0)
+                numerator = counts[ind.numerator].get((level, code), 0.0) if not ind.not_evaluable else None
                 record = {
                     "indicator": ind.id,
                     "name_zh": ind.name_zh,
@@ -148,7 +150,9 @@ def compute(
                     "status": "ok",
                     "note": None,
                 }
-                if ind.denominator is not None:
+                if ind.not_evaluable:
+                    record.update(status="missing", note=" / ".join(ind.not_evaluable))
+                elif ind.denominator is not None:
                     den, note = _denominator(ind, code, d.year, vintage, data_dir, counts, level)
                     record.update(
                         denominator=den,
@@ -156,6 +160,8 @@ def compute(
                         value=numerator / den * ind.scale if den else None,
                         status="ok" if den else "missing",
                     )
+                if ind.partial and record["status"] == "ok":
+                    record.update(status="partial", note=" / ".join(ind.partial))
                 records.append(record)
     return records
 
@@ -164,8 +170,8 @@ def explain(
     data_dir: Path, indicator_id: str, region: str, asof: dt.date, snapshot: str | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """The patents behind an indicator's numerator for one region and date, so a figure can be checked row by row."""
-    if indicator_id not in BY_ID:
-        raise IpsError(Msg(f"未知指标 {indicator_id}", f"unknown indicator {indicator_id}"))
+    if indicator_id not in BY_ID or BY_ID[indicator_id].not_evaluable:
+        raise IpsError(Msg(f"未知或无法计算的指标 {indicator_id}", f"unknown or not evaluable indicator {indicator_id}"))
     code, _name, level = target_regions(region, None)[0]
     backend = ibis_connection(data_dir, snapshot or Warehouse(data_dir).current_id())
     p, e = backend.table("patents"), backend.table("events")

@@ -9,10 +9,14 @@ row — one row per patent for counts, per event for sums — so the engine can 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import ibis
 from ibis.expr.types import Table
+
+from ipstrong.ids.ipc import ipc_matches
+from ipstrong.reference.sei import keyword_terms, sei_rules
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
@@ -95,7 +99,89 @@ def _pledges(amount: bool) -> Callable[[Table, Table, dt.date, dt.date], Table]:
     return measure
 
 
+# --- high-value inventions (CNIPA's five criteria, OFFICIAL_RULES.md §1) ------------------------------------------
+MAINTAINED_YEARS = 10  # "维持年限超过10年", counted from the filing date (CONVENTIONS.md)
+PLEDGE_THRESHOLD_10K_YUAN = 0.0  # "较高质押融资金额": no published threshold; default any registered pledge amount > 0
+
+
+def _sei_symbols(p: Table) -> Table:
+    """For every IPC symbol in the data: does an IPC-only SEI rule cover it, and which keywords would the keyword
+    rules that cover it need in the title or abstract (as one regular expression)."""
+    symbols = p.select(symbol=p.ipc_all.unnest()).distinct().to_pyarrow().column("symbol").to_pylist()
+    rules = sei_rules()
+    ipc_only, keywords = [], []
+    for sym in symbols:
+        hit = [
+            r
+            for r in rules
+            if sym and any(ipc_matches(sym, x) for x in r.patterns) and not any(ipc_matches(sym, x) for x in r.exclusions)
+        ]
+        ipc_only.append(any(not r.keywords for r in hit))
+        terms = sorted({t for r in hit if r.keywords for t in keyword_terms(r.keywords)})
+        keywords.append("|".join(re.escape(t) for t in terms) or None)
+    return ibis.memtable(
+        {"symbol": symbols, "ipc_only": ipc_only, "kw": keywords},
+        schema={"symbol": "string", "ipc_only": "boolean", "kw": "string"},
+    )
+
+
+def _hv_base(p: Table, e: Table, d: dt.date) -> Table:
+    t = _domestic(effective_on(p, e, d))
+    return t.filter(t.patent_type == "invention")
+
+
+def _hv_sei(p: Table, e: Table, d: dt.date) -> Table:
+    base = _hv_base(p, e, d)
+    pairs = base.select(app_no=base.app_no, symbol=base.ipc_all.unnest(), text=base.title.concat(" ", base.abstract.coalesce("")))
+    sei = _sei_symbols(p)
+    j = pairs.inner_join(sei, pairs.symbol == sei.symbol)
+    hits = j.filter(j.ipc_only | (j.kw.notnull() & j.text.re_search(j.kw.coalesce("$^")))).select("app_no").distinct()
+    return base.semi_join(hits, base.app_no == hits.app_no)
+
+
+def _hv_family_abroad(p: Table, e: Table, d: dt.date) -> Table:
+    base = _hv_base(p, e, d)
+    return base.filter(base.family_countries.filter(lambda c: (c != "CN") & (c != "")).length() > 0)
+
+
+def _hv_maintained(p: Table, e: Table, d: dt.date) -> Table:
+    base = _hv_base(p, e, d)
+    return base.filter(base.app_date + ibis.interval(years=MAINTAINED_YEARS) < ibis.literal(d))
+
+
+def _hv_pledged(p: Table, e: Table, d: dt.date) -> Table:
+    base = _hv_base(p, e, d)
+    pledges = e.filter(e.event_type == "pledge", e.event_date <= ibis.literal(d))
+    totals = pledges.group_by(pledge_app_no=pledges.app_no).aggregate(total=pledges.amount_10k_yuan.sum())
+    big = totals.filter(totals.total > PLEDGE_THRESHOLD_10K_YUAN)
+    return base.semi_join(big, base.app_no == big.pledge_app_no)
+
+
+HIGH_VALUE_CRITERIA = {
+    "sei": _hv_sei,
+    "family_abroad": _hv_family_abroad,
+    "maintained_10y": _hv_maintained,
+    "pledge": _hv_pledged,
+}
+
+
+def _high_value(criterion: str | None) -> Callable[[Table, Table, dt.date, dt.date], Table]:
+    def measure(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
+        if criterion is not None:
+            return _counted(HIGH_VALUE_CRITERIA[criterion](p, e, d))
+        union = None
+        for build in HIGH_VALUE_CRITERIA.values():
+            ids = build(p, e, d).select("app_no")
+            union = ids if union is None else union.union(ids)  # a distinct union: each patent counted once
+        base = _hv_base(p, e, d)
+        return _counted(base.semi_join(union, base.app_no == union.app_no))
+
+    return measure
+
+
 MEASURES: dict[str, Callable[[Table, Table, dt.date, dt.date], Table]] = {
+    "high_value_inventions": _high_value(None),
+    **{f"high_value_{name}": _high_value(name) for name in HIGH_VALUE_CRITERIA},
     "effective_inventions": _effective_inventions,
     "applications_invention": _filed("invention"),
     "applications_utility_model": _filed("utility_model"),

@@ -52,13 +52,13 @@ def sei_branches(ipcs: Iterable[str], text: str = "", use_keywords: bool = True)
             for ipc in ipcs
         )
         if hit and use_keywords and rule.keywords:
-            hit = any(k in text for k in _keyword_terms(rule.keywords))
+            hit = any(k in text for k in keyword_terms(rule.keywords))
         if hit:
             found.append(rule.branch_no)
     return found
 
 
-def _keyword_terms(keywords: tuple[str, ...]) -> list[str]:
+def keyword_terms(keywords: tuple[str, ...]) -> list[str]:
     """Split the table's keyword summaries (；、，-separated phrases) into terms."""
     terms: list[str] = []
     for k in keywords:
