@@ -130,3 +130,30 @@ def test_high_value_criteria_by_hand(data: Path) -> None:
     assert (total["value"], total["status"]) == (1, "partial") and "award" in total["note"]
     award = compute(data, ["high_value_award"], [dt.date(2021, 12, 31)], "320000")[0]
     assert (award["value"], award["status"]) == (None, "missing")
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The same catalogue entries on PySpark (local mode) and on DuckDB, over a generated data set."""
+    pytest.importorskip("pyspark")
+    from ipstrong.synth.generator import SynthConfig, generate
+
+    root = tmp_path_factory.mktemp("spark")
+    generate(SynthConfig(patents=3000, seed=21, broken_share=0), root / "src")
+    ingest(
+        [root / "src" / "patents.csv", root / "src" / "events" / "events.csv"], root / "data", status_date=dt.date(2024, 12, 31)
+    )
+    ids = [
+        "effective_inventions",
+        "grants_invention",
+        "enterprise_share_invention_grants",
+        "pledge_amount",
+        "high_value_inventions",
+    ]
+    day = [dt.date(2021, 12, 31)]
+    duck = compute(root / "data", ids, day, "320000", "city")
+    spark = compute(root / "data", ids, day, "320000", "city", engine="spark")
+    assert [(r["indicator"], r["region_code"]) for r in duck] == [(r["indicator"], r["region_code"]) for r in spark]
+    for a, b in zip(duck, spark, strict=True):
+        assert a["value"] == pytest.approx(b["value"]) and a["status"] == b["status"]
+    assert sum(r["value"] for r in duck if r["indicator"] == "effective_inventions" and r["region_code"] != "320000") > 0

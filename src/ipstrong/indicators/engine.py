@@ -97,6 +97,19 @@ def _denominator(
     return fig.value * den.unit_factor, None
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def _backend(data_dir: Path, snapshot: str, engine: str) -> Any:
+    if engine == "spark":
+        from ipstrong.warehouse.connection import spark_connection
+
+        return spark_connection(data_dir, snapshot)
+    if engine != "duckdb":
+        raise IpsError(Msg(f"未知引擎 {engine}（duckdb 或 spark）", f"unknown engine {engine} (duckdb or spark)"))
+    return ibis_connection(data_dir, snapshot)
+
+
 def compute(
     data_dir: Path,
     indicator_ids: list[str] | None,
@@ -105,6 +118,7 @@ def compute(
     by: str | None = None,
     vintage: str = "first",
     snapshot: str | None = None,
+    engine: str = "duckdb",
 ) -> list[dict[str, Any]]:
     """Records for every indicator × region × as-of date."""
     unknown = [i for i in indicator_ids or [] if i not in BY_ID]
@@ -124,7 +138,7 @@ def compute(
     chosen = [BY_ID[i] for i in indicator_ids] if indicator_ids else CATALOGUE
     targets = target_regions(region, by)
     levels = {level for _c, _n, level in targets}
-    backend = ibis_connection(data_dir, snapshot)
+    backend = _backend(data_dir, snapshot, engine)
     measures = {i.numerator for i in chosen if not i.not_evaluable} | {
         i.denominator.measure for i in chosen if i.denominator and i.denominator.measure
     }

@@ -61,6 +61,28 @@ def ibis_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
     return ibis.duckdb.from_connection(snapshot_connection(data_dir, snapshot_id))
 
 
+def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
+    """An Ibis backend on PySpark (local mode unless ``SPARK_REMOTE``/the session says otherwise) over the same
+    snapshot files, for data that does not fit one machine; the indicator catalogue runs on it unchanged."""
+    import ibis
+    from pyspark.sql import SparkSession
+
+    warehouse = Warehouse(data_dir)
+    snapshot_id = snapshot_id or warehouse.current_id()
+    if snapshot_id is None:
+        raise IpsError(Msg("仓库中没有数据", "the warehouse holds no data yet"))
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("ipstrong")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    for table in TABLES:
+        spark.read.parquet(str(warehouse.table_path(table, snapshot_id))).createOrReplaceTempView(table)
+    return ibis.pyspark.connect(spark)
+
+
 def run_sql(data_dir: Path, query: str, timeout_s: float = DEFAULT_TIMEOUT_S, limit: int | None = None) -> pa.Table:
     """Run one read-only statement against the current snapshot and return its result as Arrow."""
     statements = duckdb.extract_statements(query)
