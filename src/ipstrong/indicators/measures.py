@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import cache
 
 import ibis
 from ibis.expr.types import Table
@@ -104,23 +105,25 @@ MAINTAINED_YEARS = 10  # "维持年限超过10年", counted from the filing date
 PLEDGE_THRESHOLD_10K_YUAN = 0.0  # "较高质押融资金额": no published threshold; default any registered pledge amount > 0
 
 
+@cache
+def sei_flags(symbol: str) -> tuple[bool, str | None]:
+    """For one IPC symbol: does an IPC-only SEI rule cover it, and which keywords (one regular expression) would the
+    keyword rules that cover it need in the title or abstract. Cached: the concordance never changes in a run."""
+    hit = [
+        r
+        for r in sei_rules()
+        if any(ipc_matches(symbol, x) for x in r.patterns) and not any(ipc_matches(symbol, x) for x in r.exclusions)
+    ]
+    terms = sorted({t for r in hit if r.keywords for t in keyword_terms(r.keywords)})
+    return any(not r.keywords for r in hit), "|".join(re.escape(t) for t in terms) or None
+
+
 def _sei_symbols(p: Table) -> Table:
-    """For every IPC symbol in the data: does an IPC-only SEI rule cover it, and which keywords would the keyword
-    rules that cover it need in the title or abstract (as one regular expression)."""
-    symbols = p.select(symbol=p.ipc_all.unnest()).distinct().to_pyarrow().column("symbol").to_pylist()
-    rules = sei_rules()
-    ipc_only, keywords = [], []
-    for sym in symbols:
-        hit = [
-            r
-            for r in rules
-            if sym and any(ipc_matches(sym, x) for x in r.patterns) and not any(ipc_matches(sym, x) for x in r.exclusions)
-        ]
-        ipc_only.append(any(not r.keywords for r in hit))
-        terms = sorted({t for r in hit if r.keywords for t in keyword_terms(r.keywords)})
-        keywords.append("|".join(re.escape(t) for t in terms) or None)
+    """The SEI flags of every IPC symbol in the data, as a table to join on."""
+    symbols = [s for s in p.select(symbol=p.ipc_all.unnest()).distinct().to_pyarrow().column("symbol").to_pylist() if s]
+    flags = [sei_flags(s) for s in symbols]
     return ibis.memtable(
-        {"symbol": symbols, "ipc_only": ipc_only, "kw": keywords},
+        {"symbol": symbols, "ipc_only": [f[0] for f in flags], "kw": [f[1] for f in flags]},
         schema={"symbol": "string", "ipc_only": "boolean", "kw": "string"},
     )
 
