@@ -157,3 +157,13 @@ def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPa
     for a, b in zip(duck, spark, strict=True):
         assert a["value"] == pytest.approx(b["value"]) and a["status"] == b["status"]
     assert sum(r["value"] for r in duck if r["indicator"] == "effective_inventions" and r["region_code"] != "320000") > 0
+
+
+def test_growth_and_base_year_multiples_by_hand(data: Path) -> None:
+    # invention grants: 2021 I and J, 2020 E only → +100 %
+    assert values(data, "grants_invention_growth", "2021-12-31")["320000"] == pytest.approx(100.0)
+    # effective inventions: 5 at the end of 2021 and 5 at the end of 2020 → 0 %; at the end of 2012 only B → 5 times
+    assert values(data, "effective_inventions_growth", "2021-12-31")["320000"] == pytest.approx(0.0)
+    assert values(data, "effective_inventions_vs_2012", "2021-12-31")["320000"] == pytest.approx(5.0)
+    nanjing = compute(data, ["effective_inventions_vs_2012"], [dt.date(2021, 12, 31)], "320100")[0]
+    assert nanjing["status"] == "missing" and "zero" in nanjing["note"]  # nothing in force in Nanjing in 2012

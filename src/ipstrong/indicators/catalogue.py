@@ -48,6 +48,9 @@ class Indicator:
     # why a figure cannot be computed at all (no input data loaded), or why it is only partial — never a zero
     not_evaluable: tuple[str, str] | None = None
     partial: tuple[str, str] | None = None
+    # a comparison of the numerator with itself at another date: ("growth", None) = % change on the same day a year
+    # earlier; ("multiple", 2012) = times the value at the end of 2012
+    compare: tuple[str, int | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,6 +252,58 @@ CATALOGUE += [
         SRC_HIGH_VALUE,
         parameters=HV_PARAMETERS,
         not_evaluable=NO_AWARDS,
+    ),
+]
+
+SRC_PROGRAMME = "江苏省知识产权强省建设规划/年度公报的比较口径：同比增长率；相对基年倍数（如“2021年是2012年的7.72倍”）"
+CATALOGUE += [
+    Indicator(
+        f"{measure}_growth",
+        f"{zh}同比增长率",
+        f"{en}: growth on a year earlier",
+        "%",
+        "flow",
+        measure,
+        SRC_PROGRAMME,
+        compare=("growth", None),
+    )
+    for measure, zh, en in (
+        ("applications_invention", "发明专利申请量", "invention applications"),
+        ("grants_invention", "发明专利授权量", "invention grants"),
+    )
+] + [
+    Indicator(
+        "effective_inventions_growth",
+        "有效发明专利量同比增长率",
+        "effective inventions: growth on a year earlier",
+        "%",
+        "stock",
+        "effective_inventions",
+        SRC_PROGRAMME,
+        compare=("growth", None),
+        parameters=DOMESTIC,
+    ),
+    Indicator(
+        "effective_inventions_vs_2012",
+        "有效发明专利量相对2012年倍数",
+        "effective inventions: times end-2012",
+        "倍",
+        "stock",
+        "effective_inventions",
+        SRC_PROGRAMME,
+        compare=("multiple", 2012),
+        parameters={**DOMESTIC, "base_year": {"default": 2012, "reason": "强省建设起始年 / the programme's base"}},
+    ),
+    Indicator(
+        "grants_invention_vs_2012",
+        "发明专利授权量相对2012年倍数",
+        "invention grants: times 2012",
+        "倍",
+        "flow",
+        "grants_invention",
+        SRC_PROGRAMME,
+        compare=("multiple", 2012),
+        parameters={"base_year": {"default": 2012, "reason": "强省建设起始年 / the programme's base"}},
     ),
 ]
 

@@ -143,8 +143,15 @@ def compute(
         i.denominator.measure for i in chosen if i.denominator and i.denominator.measure
     }
     records: list[dict[str, Any]] = []
+    cache: dict[tuple[str, dt.date], dict[tuple[str, str], float]] = {}
+
+    def counts_at(measure: str, day: dt.date) -> dict[tuple[str, str], float]:
+        if (measure, day) not in cache:
+            cache[(measure, day)] = _counts(backend, measure, day, levels)
+        return cache[(measure, day)]
+
     for d in asof_dates:
-        counts = {m: _counts(backend, m, d, levels) for m in sorted(measures)}
+        counts = {m: counts_at(m, d) for m in sorted(measures)}
         for ind in chosen:
             for code, name, level in targets:
                 numerator = counts[ind.numerator].get((level, code), 0.0) if not ind.not_evaluable else None
@@ -166,6 +173,20 @@ def compute(
                 }
                 if ind.not_evaluable:
                     record.update(status="missing", note=" / ".join(ind.not_evaluable))
+                elif ind.compare is not None:
+                    how, base_year = ind.compare
+                    ref_day = _reference_day(d, base_year)
+                    ref = counts_at(ind.numerator, ref_day).get((level, code), 0.0)
+                    if ref:
+                        value = (numerator / ref - 1) * 100 if how == "growth" else numerator / ref
+                        record.update(denominator=ref, value=value, note=f"与 {ref_day} 比较 / compared with {ref_day}")
+                    else:
+                        record.update(
+                            denominator=ref,
+                            value=None,
+                            status="missing",
+                            note=f"{ref_day} 的值为零 / the value on {ref_day} is zero",
+                        )
                 elif ind.denominator is not None:
                     den, note = _denominator(ind, code, d.year, vintage, data_dir, counts, level)
                     record.update(
@@ -178,6 +199,12 @@ def compute(
                     record.update(status="partial", note=" / ".join(ind.partial))
                 records.append(record)
     return records
+
+
+def _reference_day(d: dt.date, base_year: int | None) -> dt.date:
+    """The same day a year earlier, or in the base year (28 February stands for 29 February)."""
+    year = base_year if base_year is not None else d.year - 1
+    return d.replace(year=year, day=28) if (d.month, d.day) == (2, 29) else d.replace(year=year)
 
 
 def explain(
