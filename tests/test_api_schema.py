@@ -46,7 +46,7 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
         def check(case) -> None:
             case.call_and_validate(headers=headers)
 

@@ -202,6 +202,8 @@ def test_indicators_page_and_api(site, tmp_path: Path) -> None:
     assert "苏州市" in page and 'id="figures"' in page
     figures = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&region=320500").json()
     assert figures[0]["value"] == 1.0 and figures[0]["region_name"] == "苏州市"
+    award = client.get("/api/v1/indicators/figures?indicator=high_value_award&year=2021").json()[0]
+    assert (award["value"], award["numerator"], award["status"]) == (None, None, "missing")
     client.cookies.clear()
     sign_in(client, "suzhou")  # a city official sees their city and its districts
     page = client.get("/indicators?indicator=effective_inventions&year=2021").text

@@ -160,7 +160,7 @@ class FigureOut(BaseModel):
     asof: str
     kind: str
     value: float | None
-    numerator: float
+    numerator: float | None
     denominator: float | None
     unit: str
     snapshot: str
