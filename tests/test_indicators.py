@@ -167,3 +167,38 @@ def test_growth_and_base_year_multiples_by_hand(data: Path) -> None:
     assert values(data, "effective_inventions_vs_2012", "2021-12-31")["320000"] == pytest.approx(5.0)
     nanjing = compute(data, ["effective_inventions_vs_2012"], [dt.date(2021, 12, 31)], "320100")[0]
     assert nanjing["status"] == "missing" and "zero" in nanjing["note"]  # nothing in force in Nanjing in 2012
+
+
+def test_assessment_table(data: Path, tmp_path: Path) -> None:
+    from ipstrong.indicators.assess import assess, write_xlsx
+    from ipstrong.reference.series import import_figures
+
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "region_code,indicator,year,target,direction\n"
+        "320100,effective_inventions,2021,4,higher\n"
+        "320500,effective_inventions,2021,2,higher\n"
+        "320500,effective_inventions,2020,9,higher\n",
+        encoding="utf-8",
+    )
+    published = tmp_path / "published.csv"
+    published.write_text(
+        "year,region_code,indicator,value,unit,source_title\n"
+        "2021,320100,effective_inventions,4,件,南京市知识产权局 2021 年报（测试）\n",
+        encoding="utf-8",
+    )
+    import_figures(published, data)
+    rows = {r["region_code"]: r for r in assess(data, 2021, targets)}
+    nanjing, suzhou = rows["320100"], rows["320500"]
+    assert (nanjing["value"], nanjing["completion_pct"], nanjing["change"], nanjing["rank"]) == (3, 75.0, 1, 1)
+    assert (nanjing["published"], nanjing["difference"]) == (4, -1)
+    assert (suzhou["value"], suzhou["completion_pct"], suzhou["change"], suzhou["rank"]) == (2, 100.0, -1, 2)
+    write_xlsx(list(rows.values()), tmp_path / "a.xlsx")
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "a.xlsx")).get_sheet_by_index(0).to_python()
+    assert sheet[0][0] == "地区 Region" and len(sheet) == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_text("region_code,indicator,year,target,direction\n320100,effective_inventions,2021,4,up\n", encoding="utf-8")
+    with pytest.raises(IpsError, match="row 2, field 'direction'"):
+        assess(data, 2021, bad)

@@ -601,6 +601,48 @@ def indicators_explain(
     emit_records(rows, chosen, out)
 
 
+@app.command("assess")
+def assess_cmd(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="考核年度 / the year assessed")],
+    targets: Annotated[Path, typer.Option("--targets", help="CSV: region_code, indicator, year, target, direction")],
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table."""
+    from ipstrong.indicators.assess import assess, write_xlsx
+
+    rows = assess(_data_dir(ctx), year, targets)
+    chosen = _fmt(as_json, fmt)
+    if chosen == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx" and fmt is None and not as_json):
+        if out is None:
+            raise IpsError(Msg("xlsx 格式需要 --out 文件", "xlsx needs --out FILE"))
+        write_xlsx(rows, out)
+        print(str(Msg(f"已写入 {out}", f"written to {out}")))
+        return
+    if chosen == "table":
+        rows = [
+            {
+                k: r[k]
+                for k in (
+                    "region_name",
+                    "indicator",
+                    "value",
+                    "target",
+                    "completion_pct",
+                    "change",
+                    "rank",
+                    "published",
+                    "difference",
+                    "status",
+                )
+            }
+            for r in rows
+        ]
+    emit_records(rows, chosen, out)
+
+
 jobs_app = typer.Typer(help="后台任务 / background jobs", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 

@@ -1,0 +1,154 @@
+"""``ipstrong assess``: the city assessment table — each region's indicator against its target.
+
+The targets file is CSV: ``region_code, indicator, year, target, direction`` (``higher`` or ``lower`` is better).
+Each row gives the computed value at the year-end, the completion rate, the change on the year before, the rank
+among the regions assessed on the same indicator, and — where the office loaded the published figure with
+``ipstrong reference import`` under the indicator's id — the published value and the difference.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ipstrong.indicators.catalogue import BY_ID
+from ipstrong.indicators.engine import compute
+from ipstrong.messages import IpsError, Msg
+from ipstrong.reference.regions import by_code
+from ipstrong.reference.series import lookup
+
+COLUMNS = ("region_code", "indicator", "year", "target", "direction")
+
+
+def read_targets(path: Path, year: int) -> list[dict[str, Any]]:
+    """The targets of ``year``, each row checked (file, row and field named in every message)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise IpsError(
+                    Msg(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}").located(file=str(path))
+                )
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IpsError(Msg(f"无法读取：{exc}", f"cannot read: {exc}").located(file=str(path))) from None
+    regions = by_code()
+    out = []
+    for number, row in enumerate(rows, start=2):
+
+        def bad(field: str, zh: str, en: str, number: int = number) -> IpsError:
+            return IpsError(Msg(zh, en).located(str(path), number, field))
+
+        if row["region_code"] not in regions or regions[row["region_code"]].status != "current":
+            raise bad("region_code", f"未知区划代码 {row['region_code']}", f"unknown region code {row['region_code']}")
+        if row["indicator"] not in BY_ID:
+            raise bad("indicator", f"未知指标 {row['indicator']}", f"unknown indicator {row['indicator']}")
+        if row["direction"] not in ("higher", "lower"):
+            raise bad("direction", "应为 higher 或 lower", "must be higher or lower")
+        try:
+            row_year, target = int(row["year"]), float(row["target"])
+        except ValueError:
+            raise bad("year/target", "年份或目标值不是数字", "year or target is not a number") from None
+        if row_year == year:
+            out.append({**row, "year": row_year, "target": target})
+    if not out:
+        raise IpsError(Msg(f"没有 {year} 年的目标", f"no targets for {year}").located(file=str(path)))
+    return out
+
+
+def assess(data_dir: Path, year: int, targets_file: Path) -> list[dict[str, Any]]:
+    """One record per target row."""
+    targets = read_targets(targets_file, year)
+    day, before = dt.date(year, 12, 31), dt.date(year - 1, 12, 31)
+    figures: dict[tuple[str, str, dt.date], dict[str, Any]] = {}
+    regions = by_code()
+    for indicator in sorted({t["indicator"] for t in targets}):
+        codes = {t["region_code"] for t in targets if t["indicator"] == indicator}
+        # the province and its cities come from one computation; other regions one by one
+        provincial = {c for c in codes if c == "320000" or (regions[c].level == "city" and c.startswith("32"))}
+        batches = [("320000", "city")] if provincial else []
+        batches += [(c, None) for c in sorted(codes - provincial)]
+        for region, by in batches:
+            for record in compute(data_dir, [indicator], [day, before], region, by):
+                figures[(indicator, record["region_code"], dt.date.fromisoformat(record["asof"]))] = record
+    rows = []
+    for t in targets:
+        now, prev = figures[(t["indicator"], t["region_code"], day)], figures[(t["indicator"], t["region_code"], before)]
+        value = now["value"]
+        higher = t["direction"] == "higher"
+        completion = None
+        if value is not None and t["target"]:
+            completion = value / t["target"] * 100 if higher else (t["target"] / value * 100 if value else None)
+        published = lookup(t["region_code"], year, t["indicator"], data_dir)
+        rows.append(
+            {
+                "region_code": t["region_code"],
+                "region_name": now["region_name"],
+                "indicator": t["indicator"],
+                "name_zh": now["name_zh"],
+                "name_en": now["name_en"],
+                "year": year,
+                "unit": now["unit"],
+                "value": value,
+                "target": t["target"],
+                "direction": t["direction"],
+                "completion_pct": completion,
+                "previous": prev["value"],
+                "change": value - prev["value"] if value is not None and prev["value"] is not None else None,
+                "published": published.value if published else None,
+                "difference": value - published.value if published and value is not None else None,
+                "status": now["status"],
+                "note": now["note"],
+                "rank": None,
+            }
+        )
+    level = {code: region.level for code, region in regions.items()}
+    for indicator, peers in {(r["indicator"], level[r["region_code"]]) for r in rows}:
+        # ranked among regions of the same level (cities with cities, counties with counties)
+        group = [r for r in rows if r["indicator"] == indicator and level[r["region_code"]] == peers and r["value"] is not None]
+        group.sort(key=lambda r: r["value"], reverse=group[0]["direction"] == "higher" if group else True)
+        for rank, r in enumerate(group, start=1):
+            r["rank"] = rank
+    return rows
+
+
+def write_xlsx(rows: list[dict[str, Any]], out: Path) -> None:
+    """The assessment table formatted for printing: landscape, one page wide, header repeated on every page."""
+    import xlsxwriter
+
+    headers = [
+        ("region_name", "地区 Region", 14),
+        ("name_zh", "指标 Indicator", 26),
+        ("unit", "单位 Unit", 9),
+        ("value", "完成值 Value", 12),
+        ("target", "目标 Target", 12),
+        ("completion_pct", "完成率% Completion", 14),
+        ("change", "同比变化 Change", 14),
+        ("rank", "排名 Rank", 8),
+        ("published", "公布值 Published", 14),
+        ("difference", "差异 Difference", 14),
+        ("status", "状态 Status", 10),
+    ]
+    book = xlsxwriter.Workbook(str(out))
+    sheet = book.add_worksheet("考核 Assessment")
+    head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"})
+    cell = book.add_format({"border": 1})
+    number = book.add_format({"border": 1, "num_format": "#,##0.00"})
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    for col, (_key, label, width) in enumerate(headers):
+        sheet.write(0, col, label, head)
+        sheet.set_column(col, col, width)
+    for r, row in enumerate(rows, start=1):
+        for col, (key, _label, _width) in enumerate(headers):
+            value = row[key]
+            if isinstance(value, float):
+                sheet.write_number(r, col, value, number)
+            else:
+                sheet.write(r, col, "" if value is None else value, cell)
+    book.close()
