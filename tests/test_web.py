@@ -208,3 +208,34 @@ def test_indicators_page_and_api(site, tmp_path: Path) -> None:
     sign_in(client, "suzhou")  # a city official sees their city and its districts
     page = client.get("/indicators?indicator=effective_inventions&year=2021").text
     assert "吴中区" in page and "南京市" not in page
+
+
+def test_assessment_page(site, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+
+    client, _db, _ids = site
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
+        encoding="utf-8",
+    )
+    ingest([export], client.app.state.ctx.data_dir, status_date=dt.date(2024, 12, 31))
+    targets = (
+        b"region_code,indicator,year,target,direction\n320500,effective_inventions,2021,2,higher\n"
+        b"320100,effective_inventions,2021,2,higher\n"
+    )
+    csrf = sign_in(client, "suzhou")
+    page = client.post(
+        "/assess", data={"year": "2021", "csrf_token": csrf}, files={"targets": ("t.csv", targets, "text/csv")}
+    ).text
+    assert "50.0%" in page and "苏州市" in page and "南京市" not in page  # a city official sees their city only
+    xlsx = client.post(
+        "/assess", data={"year": "2021", "csrf_token": csrf, "xlsx": "true"}, files={"targets": ("t.csv", targets, "text/csv")}
+    )
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get("/assess").status_code == 403

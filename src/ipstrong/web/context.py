@@ -25,6 +25,7 @@ from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
 NAV = [
     ("/", "home", None),
     ("/indicators", "indicators", None),
+    ("/assess", "assessment", "records.read"),
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
     ("/jobs", "jobs", "records.write"),

@@ -284,3 +284,39 @@ def indicators_page(
         {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": records, "asof": asof},
         who=who,
     )
+
+
+@router.get("/assess", response_class=HTMLResponse)
+def assess_page(request: Request, who: SignedIn) -> Response:
+    require(who.actor, "records.read")
+    return _ctx(request).render(request, "assess.html", {"rows": None, "year": None}, who=who)
+
+
+@router.post("/assess")
+def assess_run(
+    request: Request,
+    who: FormSender,
+    year: Annotated[int, Form()],
+    targets: Annotated[UploadFile, File()],
+    xlsx: Annotated[bool, Form()] = False,
+) -> Response:
+    """Upload a targets CSV; see the assessment table, or download it as XLSX."""
+    import tempfile
+
+    from fastapi.responses import FileResponse
+
+    from ipstrong.indicators.assess import assess, write_xlsx
+
+    require(who.actor, "records.read")
+    ctx = _ctx(request)
+    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
+    source = work / "targets.csv"
+    source.write_bytes(targets.file.read(1_000_000))
+    rows = [r for r in assess(ctx.data_dir, year, source) if in_scope(who.actor, r["region_code"])]
+    if xlsx:
+        out = work / f"assessment-{year}.xlsx"
+        write_xlsx(rows, out)
+        return FileResponse(
+            out, filename=out.name, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    return ctx.render(request, "assess.html", {"rows": rows, "year": year}, who=who)
