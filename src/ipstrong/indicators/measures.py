@@ -84,9 +84,14 @@ def _granted(kind: str, enterprise: bool = False) -> Callable[[Table, Table, dt.
     return measure
 
 
-def _effective_inventions(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
+def _effective_domestic_inventions(p: Table, e: Table, d: dt.date) -> Table:
+    """Inventions of domestic owners effective on ``d``: the count behind 有效发明专利量 and the high-value base."""
     t = _domestic(effective_on(p, e, d))
-    return _counted(t.filter(t.patent_type == "invention"))
+    return t.filter(t.patent_type == "invention")
+
+
+def _effective_inventions(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
+    return _counted(_effective_domestic_inventions(p, e, d))
 
 
 def _pledges(amount: bool) -> Callable[[Table, Table, dt.date, dt.date], Table]:
@@ -128,13 +133,8 @@ def _sei_symbols(p: Table) -> Table:
     )
 
 
-def _hv_base(p: Table, e: Table, d: dt.date) -> Table:
-    t = _domestic(effective_on(p, e, d))
-    return t.filter(t.patent_type == "invention")
-
-
-def _hv_sei(p: Table, e: Table, d: dt.date) -> Table:
-    base = _hv_base(p, e, d)
+# Each criterion narrows ``base`` (the effective domestic inventions on ``d``), built once per measure.
+def _hv_sei(base: Table, p: Table, _e: Table, _d: dt.date) -> Table:
     pairs = base.select(app_no=base.app_no, symbol=base.ipc_all.unnest(), text=base.title.concat(" ", base.abstract.coalesce("")))
     sei = _sei_symbols(p)
     j = pairs.inner_join(sei, pairs.symbol == sei.symbol)
@@ -142,18 +142,15 @@ def _hv_sei(p: Table, e: Table, d: dt.date) -> Table:
     return base.semi_join(hits, base.app_no == hits.app_no)
 
 
-def _hv_family_abroad(p: Table, e: Table, d: dt.date) -> Table:
-    base = _hv_base(p, e, d)
+def _hv_family_abroad(base: Table, _p: Table, _e: Table, _d: dt.date) -> Table:
     return base.filter(base.family_countries.filter(lambda c: (c != "CN") & (c != "")).length() > 0)
 
 
-def _hv_maintained(p: Table, e: Table, d: dt.date) -> Table:
-    base = _hv_base(p, e, d)
+def _hv_maintained(base: Table, _p: Table, _e: Table, d: dt.date) -> Table:
     return base.filter(base.app_date + ibis.interval(years=MAINTAINED_YEARS) < ibis.literal(d))
 
 
-def _hv_pledged(p: Table, e: Table, d: dt.date) -> Table:
-    base = _hv_base(p, e, d)
+def _hv_pledged(base: Table, _p: Table, e: Table, d: dt.date) -> Table:
     pledges = e.filter(e.event_type == "pledge", e.event_date <= ibis.literal(d))
     totals = pledges.group_by(pledge_app_no=pledges.app_no).aggregate(total=pledges.amount_10k_yuan.sum())
     big = totals.filter(totals.total > PLEDGE_THRESHOLD_10K_YUAN)
@@ -170,13 +167,13 @@ HIGH_VALUE_CRITERIA = {
 
 def _high_value(criterion: str | None) -> Callable[[Table, Table, dt.date, dt.date], Table]:
     def measure(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
+        base = _effective_domestic_inventions(p, e, d)
         if criterion is not None:
-            return _counted(HIGH_VALUE_CRITERIA[criterion](p, e, d))
+            return _counted(HIGH_VALUE_CRITERIA[criterion](base, p, e, d))
         union = None
         for build in HIGH_VALUE_CRITERIA.values():
-            ids = build(p, e, d).select("app_no")
+            ids = build(base, p, e, d).select("app_no")
             union = ids if union is None else union.union(ids)  # a distinct union: each patent counted once
-        base = _hv_base(p, e, d)
         return _counted(base.semi_join(union, base.app_no == union.app_no))
 
     return measure

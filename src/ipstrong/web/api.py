@@ -61,12 +61,16 @@ class UserOut(BaseModel):
 
 
 RoleName = Enum("RoleName", {name: name for name in ROLES}, type=str)  # type: ignore[misc]
-# accounts belong to Jiangsu's bodies: the province, its cities and county-level units (today's codes)
-JiangsuRegion = Enum(  # type: ignore[misc]
-    "JiangsuRegion",
-    {r.code: r.code for r in regions() if r.province_code == JIANGSU and r.status == "current" and r.code.isdigit()},
-    type=str,
-)
+
+
+def _jiangsu_codes(name: str, levels: tuple[str, ...]) -> type[Enum]:
+    """Today's Jiangsu region codes of the given levels, as an enum the OpenAPI description lists."""
+    codes = {r.code: r.code for r in regions() if r.province_code == JIANGSU and r.status == "current" and r.level in levels}
+    return Enum(name, codes, type=str)  # type: ignore[return-value]
+
+
+# accounts belong to Jiangsu's bodies: the province, its cities and county-level units
+JiangsuRegion = _jiangsu_codes("JiangsuRegion", ("province", "city", "district"))
 
 
 class UserIn(BaseModel):
@@ -169,15 +173,7 @@ class FigureOut(BaseModel):
 
 
 IndicatorId = Enum("IndicatorId", {i.id: i.id for i in CATALOGUE}, type=str)  # type: ignore[misc]
-RegionCode = Enum(  # type: ignore[misc]
-    "RegionCode",
-    {
-        r.code: r.code
-        for r in regions()
-        if r.province_code == JIANGSU and r.status == "current" and r.level in ("province", "city", "district", "zone")
-    },
-    type=str,
-)
+RegionCode = _jiangsu_codes("RegionCode", ("province", "city", "district", "zone"))  # figures also for named zones
 
 
 PROVINCE = RegionCode(JIANGSU)
