@@ -10,6 +10,7 @@ import pytest
 from ipstrong.ids import application_check_digit
 from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.indicators.engine import compute
+from ipstrong.indicators.measures import Parameters
 from ipstrong.ingest import ingest
 from ipstrong.messages import IpsError
 from ipstrong.warehouse import run_sql
@@ -33,12 +34,14 @@ PATENTS = {
     "H": ("201710000007", "发明", "2017-06-01", "2019-01-01", "", "苏州辛有限公司", SZ),  # invalidated 2021
     "I": ("201910000008", "发明", "2019-01-01", "2021-07-01", "", "苏州壬有限公司", SZ),  # granted 2021, enterprise
     "J": ("201910000009", "发明", "2019-02-01", "2021-08-01", "", "张三", NJ),  # granted 2021, individual
+    "K": ("201810000010", "发明", "2018-03-01", "2019-03-01", "", "苏州癸有限公司", SZ),  # transferred to Nanjing 2020
 }
 EVENTS = [
     ("D", "失效", "2021-04-01", "", "", ""),
     ("D", "恢复", "2021-06-01", "", "", ""),
     ("H", "无效宣告", "2021-03-01", "", "", ""),
     ("A", "质押", "2021-05-06", "苏州甲科技有限公司", "江苏银行", "500"),
+    ("K", "转让", "2020-06-01", "苏州癸有限公司", "南京子有限公司", "", NJ),
 ]
 
 
@@ -53,8 +56,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     patents.write_text("\n".join(rows) + "\n", encoding="utf-8")
     events = root / "events.csv"
-    rows = ["申请号,事件类型,事件日期,转出方,转入方,金额（万元）"]
-    rows += [f"{number(PATENTS[k][0])},{kind},{day},{a},{b},{amount}" for k, kind, day, a, b, amount in EVENTS]
+    rows = ["申请号,事件类型,事件日期,转出方,转入方,金额（万元）,转入方地址"]
+    rows += [",".join((number(PATENTS[key][0]), *rest, *[""] * (6 - len(rest)))) for key, *rest in EVENTS]
     events.write_text("\n".join(rows) + "\n", encoding="utf-8")
     report = ingest([patents, events], root / "data", status_date=dt.date(2024, 12, 31))
     assert (report.quarantined, report.new) == (0, len(PATENTS) + len(EVENTS))
@@ -67,13 +70,26 @@ def values(data: Path, indicator: str, day: str, region: str = "320000", by: str
 
 
 def test_effective_inventions_by_hand(data: Path) -> None:
-    # 2020-12-31: Suzhou A, B (term runs to 2021-01-10), H; Nanjing D, E (C lapsed 2020, J not yet granted)
-    assert values(data, "effective_inventions", "2020-12-31") == {"320000": 5, "320100": 2, "320500": 3}
-    # 2021-05-01: Suzhou A only (B expired, H invalidated, I granted in July); Nanjing E only (D lapsed in April,
-    # restored only on 06-01)
-    assert values(data, "effective_inventions", "2021-05-01") == {"320000": 2, "320100": 1, "320500": 1}
-    # 2021-12-31: Suzhou A, I; Nanjing D (restored), E (co-owned, counted once where its first owner is), J
-    assert values(data, "effective_inventions", "2021-12-31") == {"320000": 5, "320100": 3, "320500": 2}
+    # 2020-12-31, counted by the patentee: Suzhou A, B (term runs to 2021-01-10), H; Nanjing D, E and K (filed in
+    # Suzhou, transferred to a Nanjing owner in June 2020); C lapsed 2020, J not yet granted
+    assert values(data, "effective_inventions", "2020-12-31") == {"320000": 6, "320100": 3, "320500": 3}
+    # 2021-05-01, counted by the applicant from 2021: Suzhou A, K (B expired, H invalidated, I granted in July);
+    # Nanjing E only (D lapsed in April, restored only on 06-01)
+    assert values(data, "effective_inventions", "2021-05-01") == {"320000": 3, "320100": 1, "320500": 2}
+    # 2021-12-31: Suzhou A, I, K; Nanjing D (restored), E (co-owned, counted once where its first owner is), J
+    assert values(data, "effective_inventions", "2021-12-31") == {"320000": 6, "320100": 3, "320500": 3}
+
+
+def test_attribution_rule_is_a_parameter(data: Path) -> None:
+    def by(rule: str, day: str) -> dict[str, object]:
+        records = compute(data, ["effective_inventions"], [dt.date.fromisoformat(day)], "320000", "city", params=Parameters(rule))
+        return {r["region_code"]: r["value"] for r in records if r["region_code"] in ("320100", "320500")}
+
+    assert by("applicant", "2020-12-31") == {"320100": 2, "320500": 4}  # K stays with its Suzhou applicant
+    assert by("patentee", "2021-12-31") == {"320100": 4, "320500": 2}  # K's patentee is in Nanjing
+    assert by("patentee", "2020-05-31") == by("applicant", "2020-05-31")  # before the transfer both agree
+    with pytest.raises(IpsError, match="--attribution is one of"):
+        by("owner", "2021-12-31")
 
 
 def test_the_engine_agrees_with_the_sql_macro(data: Path) -> None:
@@ -85,7 +101,7 @@ def test_the_engine_agrees_with_the_sql_macro(data: Path) -> None:
 
 def test_density_uses_the_published_population(data: Path) -> None:
     got = values(data, "inventions_per_10k_pop", "2021-12-31")
-    assert got["320000"] == pytest.approx(5 / 8505.4, rel=1e-6)  # 8505.4 万: jiangsu-series 2021
+    assert got["320000"] == pytest.approx(6 / 8505.4, rel=1e-6)  # 8505.4 万: jiangsu-series 2021
     assert got["320100"] == pytest.approx(3 / 942.34, rel=1e-6)
     assert got["320500"] is None  # Suzhou's 2021 year-end population was not found: missing, never zero
     missing = compute(data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320500")[0]
@@ -132,6 +148,21 @@ def test_high_value_criteria_by_hand(data: Path) -> None:
     assert (award["value"], award["status"]) == (None, "missing")
 
 
+def test_high_value_parameters(data: Path) -> None:
+    def province(indicator: str, params: Parameters) -> object:
+        return compute(data, [indicator], [dt.date(2021, 12, 31)], "320000", params=params)[0]["value"]
+
+    # every fixture patent is H01M 10/0525, covered by an SEI rule that also asks for car-related keywords, which the
+    # titles (测试专利X) lack: none by default, all six effective inventions when the IPC alone decides
+    assert province("high_value_sei", Parameters()) == 0
+    assert province("high_value_sei", Parameters(sei_matching="ipc-only")) == 6
+    # A's pledge was 500 (10,000 yuan): above a threshold of 499, not above 500
+    assert province("high_value_pledge", Parameters(pledge_threshold=499)) == 1
+    assert province("high_value_pledge", Parameters(pledge_threshold=500)) == 0
+    with pytest.raises(IpsError, match="--sei-matching"):
+        province("high_value_sei", Parameters(sei_matching="fuzzy"))
+
+
 @pytest.mark.spark
 def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The same catalogue entries on PySpark (local mode) and on DuckDB, over a generated data set."""
@@ -150,7 +181,7 @@ def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPa
         "pledge_amount",
         "high_value_inventions",
     ]
-    day = [dt.date(2021, 12, 31)]
+    day = [dt.date(2020, 12, 31), dt.date(2021, 12, 31)]  # by the patentee (after transfers), then by the applicant
     duck = compute(root / "data", ids, day, "320000", "city")
     spark = compute(root / "data", ids, day, "320000", "city", engine="spark")
     assert [(r["indicator"], r["region_code"]) for r in duck] == [(r["indicator"], r["region_code"]) for r in spark]
@@ -162,9 +193,9 @@ def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPa
 def test_growth_and_base_year_multiples_by_hand(data: Path) -> None:
     # invention grants: 2021 I and J, 2020 E only → +100 %
     assert values(data, "grants_invention_growth", "2021-12-31")["320000"] == pytest.approx(100.0)
-    # effective inventions: 5 at the end of 2021 and 5 at the end of 2020 → 0 %; at the end of 2012 only B → 5 times
+    # effective inventions: 6 at the end of 2021 and 6 at the end of 2020 → 0 %; at the end of 2012 only B → 6 times
     assert values(data, "effective_inventions_growth", "2021-12-31")["320000"] == pytest.approx(0.0)
-    assert values(data, "effective_inventions_vs_2012", "2021-12-31")["320000"] == pytest.approx(5.0)
+    assert values(data, "effective_inventions_vs_2012", "2021-12-31")["320000"] == pytest.approx(6.0)
     nanjing = compute(data, ["effective_inventions_vs_2012"], [dt.date(2021, 12, 31)], "320100")[0]
     assert nanjing["status"] == "missing" and "zero" in nanjing["note"]  # nothing in force in Nanjing in 2012
 
@@ -190,9 +221,10 @@ def test_assessment_table(data: Path, tmp_path: Path) -> None:
     import_figures(published, data)
     rows = {r["region_code"]: r for r in assess(data, 2021, targets)}
     nanjing, suzhou = rows["320100"], rows["320500"]
-    assert (nanjing["value"], nanjing["completion_pct"], nanjing["change"], nanjing["rank"]) == (3, 75.0, 1, 1)
+    # 2020 by the patentee (K moved to Nanjing), 2021 by the applicant (K back in Suzhou): equal values share rank 1
+    assert (nanjing["value"], nanjing["completion_pct"], nanjing["change"], nanjing["rank"]) == (3, 75.0, 0, 1)
     assert (nanjing["published"], nanjing["difference"]) == (4, -1)
-    assert (suzhou["value"], suzhou["completion_pct"], suzhou["change"], suzhou["rank"]) == (2, 100.0, -1, 2)
+    assert (suzhou["value"], suzhou["completion_pct"], suzhou["change"], suzhou["rank"]) == (3, 150.0, 0, 1)
     write_xlsx(list(rows.values()), tmp_path / "a.xlsx")
     from python_calamine import CalamineWorkbook
 

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,6 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ipstrong import config
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
+
+if TYPE_CHECKING:
+    from ipstrong.indicators.measures import Parameters
 
 app = typer.Typer(
     help="ipstrong 知识产权强省平台 / the IP-strong province platform",
@@ -538,6 +541,24 @@ def restore_cmd(
 indicators_app = typer.Typer(help="官方指标 / official indicators", no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")
 
+AttributionOpt = Annotated[
+    str,
+    typer.Option(
+        "--attribution",
+        help="by-year（2020 年底前按专利权人、2021 年起按申请人）|patentee|applicant / whose address places a patent",
+    ),
+]
+SeiOpt = Annotated[str, typer.Option("--sei-matching", help="keywords|ipc-only：战略性新兴产业匹配 / SEI matching")]
+PledgeOpt = Annotated[
+    float, typer.Option("--pledge-threshold", help="高价值质押金额门槛（万元）/ high-value pledge threshold, 10k yuan")
+]
+
+
+def _parameters(attribution: str, sei_matching: str, pledge_threshold: float) -> Parameters:
+    from ipstrong.indicators.measures import Parameters
+
+    return Parameters(attribution=attribution, sei_matching=sei_matching, pledge_threshold=pledge_threshold)
+
 
 @indicators_app.command("list")
 def indicators_list(as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
@@ -559,6 +580,9 @@ def indicators_compute(
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标编号，可重复 / indicator id")] = None,
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
     vintage: Annotated[str, typer.Option("--population-vintage", help="first|revised")] = "first",
+    attribution: AttributionOpt = "by-year",
+    sei_matching: SeiOpt = "keywords",
+    pledge_threshold: PledgeOpt = 0.0,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
@@ -575,7 +599,8 @@ def indicators_compute(
         dates = [dt.date(y, 12, 31) for y in range(from_year, to_year + 1)]
     else:
         dates = [default_asof(data)]
-    records = compute(data, indicator, dates, region, by, vintage, snapshot)
+    params = _parameters(attribution, sei_matching, pledge_threshold)
+    records = compute(data, indicator, dates, region, by, vintage, snapshot, params=params)
     if _fmt(as_json, fmt) == "table":
         records = [{k: r[k] for k in ("indicator", "region_name", "asof", "value", "unit", "status", "note")} for r in records]
     emit_records(records, _fmt(as_json, fmt), out)
@@ -587,6 +612,9 @@ def indicators_explain(
     indicator: Annotated[str, typer.Option("--indicator", help="指标编号 / indicator id")],
     region: Annotated[str, typer.Option("--region", help="区划代码 / region code")],
     asof: Annotated[str, typer.Option("--asof", help="截至日期 / as-of date")],
+    attribution: AttributionOpt = "by-year",
+    sei_matching: SeiOpt = "keywords",
+    pledge_threshold: PledgeOpt = 0.0,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
@@ -594,7 +622,8 @@ def indicators_explain(
     """列出指标分子背后的每一件专利 / the patents behind a figure, row by row."""
     from ipstrong.indicators.engine import explain
 
-    rows = explain(_data_dir(ctx), indicator, region, _parse_date(asof, "--asof"))
+    params = _parameters(attribution, sei_matching, pledge_threshold)
+    rows = explain(_data_dir(ctx), indicator, region, _parse_date(asof, "--asof"), params=params)
     chosen = _fmt(as_json, fmt)
     if out and out.suffix.lower() == ".csv" and fmt is None and not as_json:
         chosen = "csv"

@@ -107,11 +107,13 @@ def assess(data_dir: Path, year: int, targets_file: Path) -> list[dict[str, Any]
         )
     level = {code: region.level for code, region in regions.items()}
     for indicator, peers in {(r["indicator"], level[r["region_code"]]) for r in rows}:
-        # ranked among regions of the same level (cities with cities, counties with counties)
+        # ranked among regions of the same level (cities with cities, counties with counties); equal values share
+        # a rank and the next rank is skipped (1, 1, 3)
         group = [r for r in rows if r["indicator"] == indicator and level[r["region_code"]] == peers and r["value"] is not None]
         group.sort(key=lambda r: r["value"], reverse=group[0]["direction"] == "higher" if group else True)
-        for rank, r in enumerate(group, start=1):
-            r["rank"] = rank
+        for position, r in enumerate(group, start=1):
+            ahead = group[position - 2] if position > 1 else None
+            r["rank"] = ahead["rank"] if ahead is not None and ahead["value"] == r["value"] else position
     return rows
 
 

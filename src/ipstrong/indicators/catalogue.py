@@ -66,7 +66,16 @@ class Indicator:
         }
 
 
-DOMESTIC = {"scope": {"default": "domestic", "reason": "国内（不含港澳台）有效量 / domestic owners only (OFFICIAL_RULES §1)"}}
+DOMESTIC = {
+    "scope": {"default": "domestic", "reason": "国内（不含港澳台）有效量 / domestic owners only (OFFICIAL_RULES §1)"},
+    "attribution": {
+        "default": "by-year",
+        "options": ["by-year", "patentee", "applicant"],
+        "reason": "国家知识产权局 2020 年底前按第一专利权人地址（转让后为受让人）统计，2021 年起按申请人地址 "
+        "(cnipa-annual-stats 月报表注) / CNIPA placed patents by the first patentee's address (the transferee after a "
+        "transfer) up to 2020-12-31 and by the applicant's address from 2021; --attribution",
+    },
+}
 VINTAGE = {
     "population_vintage": {
         "default": "first",
@@ -167,14 +176,18 @@ PARTIAL = ("不含获奖一类（未加载获奖名单），为部分值", "part
 HV_PARAMETERS = {
     **DOMESTIC,
     "sei_matching": {
-        "default": "ipc-only rules, or the rule's keyword in title/abstract",
-        "reason": "2021 SEI–IPC concordance; keywords as the table's 关键词概述 column",
+        "default": "keywords",
+        "options": ["keywords", "ipc-only"],
+        "reason": "2021 年战略性新兴产业分类与国际专利分类参照关系表：仅 IPC 的规则按 IPC 匹配，带关键词的规则还需题名或摘要含"
+        "关键词（表中「关键词概述」列多为行业描述，命中很少；ipc-only 只看 IPC）/ IPC-only rules match by IPC; rules with "
+        "keywords also need the keyword in the title or abstract (the table's keywords describe industries, so few "
+        "match; ipc-only ignores them); --sei-matching",
     },
     "maintained_from": {"default": "filing date", "reason": "CONVENTIONS.md: age counted from the filing date"},
     "pledge_threshold_10k_yuan": {
         "default": 0,
-        "reason": "「较高质押融资金额」 threshold not published (OFFICIAL_RULES §1): "
-        "any registered pledge counts until the office sets one",
+        "reason": "「较高质押融资金额」门槛未公布，在省局确定前任何已登记质押均计入 / threshold not published "
+        "(OFFICIAL_RULES §1): any registered pledge counts until the office sets one; --pledge-threshold",
     },
 }
 

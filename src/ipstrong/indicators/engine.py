@@ -8,13 +8,20 @@ published is ``missing`` with the reason — never zero, never estimated.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ibis import _
-
 from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, Indicator
-from ipstrong.indicators.measures import MEASURES
+from ipstrong.indicators.measures import (
+    ATTRIBUTIONS,
+    DEFAULTS,
+    MEASURES,
+    REGION_COLUMNS,
+    SEI_MATCHINGS,
+    Parameters,
+    days_table,
+)
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import by_code, regions
 from ipstrong.reference.series import lookup, population
@@ -55,16 +62,17 @@ def default_asof(data_dir: Path) -> dt.date:
     return latest if (latest.month, latest.day) == (12, 31) else dt.date(latest.year - 1, 12, 31)
 
 
-def _counts(backend: Any, measure: str, d: dt.date, levels: set[str]) -> dict[tuple[str, str], float]:
-    """Value of a measure per (level, region code) for the as-of date."""
+def _counts(backend: Any, measure: str, days: list[dt.date], params: Parameters) -> dict[tuple[dt.date, str, str], float]:
+    """Value of a measure per (as-of day, level, region code), every day in one query: rows are grouped by day and
+    the finest place, and the levels are added up from those groups."""
     p, e = backend.table("patents"), backend.table("events")
-    rows = MEASURES[measure](p, e, d, dt.date(d.year, 1, 1))
-    out: dict[tuple[str, str], float] = {}
-    for level in levels:
-        column = LEVEL_COLUMN[level]
-        grouped = rows.filter(rows[column].notnull()).group_by(column).aggregate(value=_.value.sum())
-        for row in grouped.to_pyarrow().to_pylist():
-            out[(level, row[column])] = float(row["value"] or 0)
+    rows = MEASURES[measure](p, e, days_table(days), params)
+    grouped = rows.group_by("asof", *REGION_COLUMNS).aggregate(value=rows.value.sum())
+    out: dict[tuple[dt.date, str, str], float] = defaultdict(float)
+    for row in grouped.to_pyarrow().to_pylist():
+        for level, column in LEVEL_COLUMN.items():
+            if row[column] is not None:
+                out[(row["asof"], level, row[column])] += float(row["value"] or 0)
     return out
 
 
@@ -119,6 +127,7 @@ def compute(
     vintage: str = "first",
     snapshot: str | None = None,
     engine: str = "duckdb",
+    params: Parameters = DEFAULTS,
 ) -> list[dict[str, Any]]:
     """Records for every indicator × region × as-of date."""
     unknown = [i for i in indicator_ids or [] if i not in BY_ID]
@@ -131,27 +140,29 @@ def compute(
         )
     if vintage not in ("first", "revised"):
         raise IpsError(Msg("--population-vintage 只能是 first 或 revised", "--population-vintage is first or revised"))
+    check_parameters(params)
     warehouse = Warehouse(data_dir)
     snapshot = snapshot or warehouse.current_id()
     if snapshot is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
     chosen = [BY_ID[i] for i in indicator_ids] if indicator_ids else CATALOGUE
     targets = target_regions(region, by)
-    levels = {level for _c, _n, level in targets}
     backend = _backend(data_dir, snapshot, engine)
-    measures = {i.numerator for i in chosen if not i.not_evaluable} | {
-        i.denominator.measure for i in chosen if i.denominator and i.denominator.measure
-    }
+    # the days each measure is needed on: the as-of dates, and the comparison days of growth rates and multiples
+    needed: dict[str, set[dt.date]] = defaultdict(set)
+    for ind in chosen:
+        if ind.not_evaluable:
+            continue
+        needed[ind.numerator].update(asof_dates)
+        if ind.denominator and ind.denominator.measure:
+            needed[ind.denominator.measure].update(asof_dates)
+        if ind.compare is not None:
+            needed[ind.numerator].update(_reference_day(d, ind.compare[1]) for d in asof_dates)
+    values = {m: _counts(backend, m, sorted(days), params) for m, days in sorted(needed.items())}
     records: list[dict[str, Any]] = []
-    cache: dict[tuple[str, dt.date], dict[tuple[str, str], float]] = {}
-
-    def counts_at(measure: str, day: dt.date) -> dict[tuple[str, str], float]:
-        if (measure, day) not in cache:
-            cache[(measure, day)] = _counts(backend, measure, day, levels)
-        return cache[(measure, day)]
 
     for d in asof_dates:
-        counts = {m: counts_at(m, d) for m in sorted(measures)}
+        counts = {m: {(level, code): v for (day, level, code), v in by_day.items() if day == d} for m, by_day in values.items()}
         for ind in chosen:
             for code, name, level in targets:
                 numerator = counts[ind.numerator].get((level, code), 0.0) if not ind.not_evaluable else None
@@ -176,7 +187,7 @@ def compute(
                 elif ind.compare is not None:
                     how, base_year = ind.compare
                     ref_day = _reference_day(d, base_year)
-                    ref = counts_at(ind.numerator, ref_day).get((level, code), 0.0)
+                    ref = values[ind.numerator].get((ref_day, level, code), 0.0)
                     if ref:
                         value = (numerator / ref - 1) * 100 if how == "growth" else numerator / ref
                         record.update(denominator=ref, value=value, note=f"与 {ref_day} 比较 / compared with {ref_day}")
@@ -201,6 +212,20 @@ def compute(
     return records
 
 
+def check_parameters(params: Parameters) -> None:
+    """Refuse parameter values the measures do not know, naming the option."""
+    for option, value, allowed in (
+        ("--attribution", params.attribution, ATTRIBUTIONS),
+        ("--sei-matching", params.sei_matching, SEI_MATCHINGS),
+    ):
+        if value not in allowed:
+            raise IpsError(
+                Msg(f"{option} 只能是 {'、'.join(allowed)}：{value}", f"{option} is one of {', '.join(allowed)}, not {value}")
+            )
+    if params.pledge_threshold < 0:
+        raise IpsError(Msg("--pledge-threshold 不能为负数", "--pledge-threshold cannot be negative"))
+
+
 def _reference_day(d: dt.date, base_year: int | None) -> dt.date:
     """The same day a year earlier, or in the base year (28 February stands for 29 February)."""
     year = base_year if base_year is not None else d.year - 1
@@ -208,15 +233,22 @@ def _reference_day(d: dt.date, base_year: int | None) -> dt.date:
 
 
 def explain(
-    data_dir: Path, indicator_id: str, region: str, asof: dt.date, snapshot: str | None = None, limit: int | None = None
+    data_dir: Path,
+    indicator_id: str,
+    region: str,
+    asof: dt.date,
+    snapshot: str | None = None,
+    limit: int | None = None,
+    params: Parameters = DEFAULTS,
 ) -> list[dict[str, Any]]:
     """The patents behind an indicator's numerator for one region and date, so a figure can be checked row by row."""
     if indicator_id not in BY_ID or BY_ID[indicator_id].not_evaluable:
         raise IpsError(Msg(f"未知或无法计算的指标 {indicator_id}", f"unknown or not evaluable indicator {indicator_id}"))
+    check_parameters(params)
     code, _name, level = target_regions(region, None)[0]
     backend = ibis_connection(data_dir, snapshot or Warehouse(data_dir).current_id())
     p, e = backend.table("patents"), backend.table("events")
-    rows = MEASURES[BY_ID[indicator_id].numerator](p, e, asof, dt.date(asof.year, 1, 1))
+    rows = MEASURES[BY_ID[indicator_id].numerator](p, e, days_table([asof]), params)
     rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
     detail = (
         rows.inner_join(p, rows.app_no == p.app_no)

@@ -1,9 +1,10 @@
 """Measures: the counts and sums indicators are made of, as Ibis expressions (DuckDB by default; the same
 expressions run on any Ibis backend).
 
-Each measure takes the patents and events tables, the as-of date and the start of its window (flows count the
-calendar year of the as-of date up to it) and returns a table with the region columns and a ``value`` column per
-row — one row per patent for counts, per event for sums — so the engine can group it by any region level.
+Each measure takes the patents and events tables, a table of as-of days (``asof``; ``start`` and ``year`` of the
+window that flows count: the calendar year of the as-of date up to it) and the open definitions' ``Parameters``,
+and returns one row per patent (counts) or per event (sums) and as-of day, with the region columns and ``value``.
+Every day is evaluated in one query: the engine groups the rows once by day and finest place and adds up the levels.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 import ibis
@@ -21,19 +23,45 @@ from ipstrong.reference.sei import keyword_terms, sei_rules
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
+ATTRIBUTIONS = ("by-year", "patentee", "applicant")
+SEI_MATCHINGS = ("keywords", "ipc-only")
+LAST_PATENTEE_DAY = dt.date(2020, 12, 31)  # CNIPA counted by the patentee's address up to here, then the applicant's
 
 
-def effective_on(p: Table, e: Table, d: dt.date) -> Table:
-    """Patents effective on ``d`` (CONVENTIONS.md), the same rule as the warehouse's ``effective_on`` SQL macro."""
-    day = ibis.literal(d)
+@dataclass(frozen=True)
+class Parameters:
+    """The choices the official definitions leave open; catalogue.py states each default and the reason."""
+
+    attribution: str = "by-year"  # by-year | patentee | applicant
+    sei_matching: str = "keywords"  # keywords: keyword rules also need the keyword in title/abstract; ipc-only: not
+    pledge_threshold: float = 0.0  # 10,000 yuan: a pledge total above this is 较高质押融资金额
+
+
+DEFAULTS = Parameters()
+Measure = Callable[[Table, Table, Table, Parameters], Table]
+
+
+def days_table(days: list[dt.date]) -> Table:
+    """The as-of days as a table: ``asof``, and the ``start`` and ``year`` of each day's flow window."""
+    return ibis.memtable(
+        {"asof": days, "start": [dt.date(d.year, 1, 1) for d in days], "year": [d.year for d in days]},
+        schema={"asof": "date", "start": "date", "year": "int32"},
+    )
+
+
+def effective_on(p: Table, e: Table, days: Table) -> Table:
+    """Patents of ``p`` effective on each day of ``days`` (CONVENTIONS.md), one row per patent and day with
+    ``asof``: the same rule as the warehouse's ``effective_on`` SQL macro."""
     lapses = p.filter(p.lapse_date.notnull()).select(app_no=p.app_no, fact_date=p.lapse_date, terminates=ibis.literal(1))
     state = e.filter(e.event_type.isin(TERMINATING))
     state = state.select(
         app_no=state.app_no, fact_date=state.event_date, terminates=ibis.ifelse(state.event_type == "restoration", 0, 1)
     )
     facts = lapses.union(state)
-    facts = facts.filter(facts.fact_date <= day)
-    latest = facts.group_by(fact_app_no=facts.app_no).aggregate(terminated=facts.terminates.argmax(facts.fact_date))
+    facts = facts.inner_join(days, facts.fact_date <= days.asof)
+    latest = facts.group_by(fact_app_no=facts.app_no, fact_asof=facts.asof).aggregate(
+        terminated=facts.terminates.argmax(facts.fact_date)
+    )
     grants = e.filter(e.event_type == "grant")
     grants = grants.group_by(grant_app_no=grants.app_no).aggregate(event_grant=grants.event_date.min())
     term_years = ibis.cases(
@@ -41,13 +69,39 @@ def effective_on(p: Table, e: Table, d: dt.date) -> Table:
         ((p.patent_type == "design") & (p.app_date >= ibis.literal(dt.date(2021, 6, 1))), 15),
         else_=10,
     )
-    joined = p.left_join(latest, p.app_no == latest.fact_app_no).left_join(grants, p.app_no == grants.grant_app_no)
-    granted = joined.grant_date.coalesce(joined.event_grant)
-    return joined.filter(
-        granted <= day,
-        day < joined.app_date + term_years.as_interval("Y"),
-        joined.terminated.coalesce(0) == 0,
-    ).select(*p.columns)
+    spans = p.left_join(grants, p.app_no == grants.grant_app_no)
+    spans = spans.select(
+        *p.columns, granted=spans.grant_date.coalesce(spans.event_grant), ends=spans.app_date + term_years.as_interval("Y")
+    )
+    spans = spans.filter(spans.granted.notnull())
+    on_day = spans.inner_join(days.select("asof"), [spans.granted <= days.asof, days.asof < spans.ends])
+    j = on_day.left_join(latest, [on_day.app_no == latest.fact_app_no, on_day.asof == latest.fact_asof])
+    return j.filter(j.terminated.coalesce(0) == 0).select(*p.columns, "asof")
+
+
+PLACE_COLUMNS = ("country", *REGION_COLUMNS)
+
+
+def attributed(t: Table, e: Table, days: Table, params: Parameters) -> Table:
+    """``t`` (rows with ``asof``) with its place columns those of the owner ``params`` names on each day. Under the
+    patentee rule the latest transfer on or before the day whose transferee could be placed moves the patent (ties:
+    the latest event id); a transferee that could not be placed leaves the patent where it was."""
+    if params.attribution == "applicant":
+        return t
+    moves = e.filter(e.event_type == "transfer", e.to_country.notnull())
+    moves = moves.inner_join(days.select("asof"), moves.event_date <= days.asof)
+    if params.attribution == "by-year":
+        moves = moves.filter(moves.asof <= ibis.literal(LAST_PATENTEE_DAY))
+    order = ibis.row_number().over(
+        group_by=[moves.app_no, moves.asof], order_by=[ibis.desc(moves.event_date), ibis.desc(moves.event_id)]
+    )
+    latest = moves.mutate(rank=order).filter(lambda m: m.rank == 0)
+    latest = latest.select(
+        moved_app_no=latest.app_no, moved_asof=latest.asof, **{f"moved_{c}": latest[f"to_{c}"] for c in PLACE_COLUMNS}
+    )
+    j = t.left_join(latest, [t.app_no == latest.moved_app_no, t.asof == latest.moved_asof])
+    moved = j.moved_app_no.notnull()
+    return j.select(*[ibis.ifelse(moved, j[f"moved_{c}"], j[c]).name(c) if c in PLACE_COLUMNS else j[c] for c in t.columns])
 
 
 def _domestic(t: Table) -> Table:
@@ -55,59 +109,58 @@ def _domestic(t: Table) -> Table:
 
 
 def _counted(t: Table) -> Table:
-    return t.select(*REGION_COLUMNS, app_no=t.app_no, value=ibis.literal(1))
+    return t.select("asof", *REGION_COLUMNS, app_no=t.app_no, value=ibis.literal(1))
 
 
-def _in_window(col: ibis.Value, start: dt.date, d: dt.date) -> ibis.Value:
-    return col.between(ibis.literal(start), ibis.literal(d))
+def _in_window(t: Table, column: str, days: Table) -> Table:
+    """Rows of ``t`` whose ``column`` falls in a day's flow window (its calendar year, up to the day), with ``asof``."""
+    col = t[column]
+    return t.inner_join(days, [col.year() == days.year, col.between(days.start, days.asof)])
 
 
-def _filed(kind: str | None, pct: bool = False) -> Callable[[Table, Table, dt.date, dt.date], Table]:
-    def measure(p: Table, _e: Table, d: dt.date, start: dt.date) -> Table:
-        t = p.filter(_in_window(p.app_date, start, d))
-        if kind:
-            t = t.filter(t.patent_type == kind)
+def _filed(kind: str | None, pct: bool = False) -> Measure:
+    def measure(p: Table, _e: Table, days: Table, _params: Parameters) -> Table:
+        t = p.filter(p.patent_type == kind) if kind else p
         if pct:
             t = t.filter(t.pct)
-        return _counted(t)
+        return _counted(_in_window(t, "app_date", days))
 
     return measure
 
 
-def _granted(kind: str, enterprise: bool = False) -> Callable[[Table, Table, dt.date, dt.date], Table]:
-    def measure(p: Table, _e: Table, d: dt.date, start: dt.date) -> Table:
-        t = p.filter(_in_window(p.grant_date, start, d), p.patent_type == kind)
+def _granted(kind: str, enterprise: bool = False) -> Measure:
+    def measure(p: Table, _e: Table, days: Table, _params: Parameters) -> Table:
+        t = p.filter(p.patent_type == kind)
         if enterprise:
             t = t.filter(t.applicant_type == "enterprise")
-        return _counted(t)
+        return _counted(_in_window(t, "grant_date", days))
 
     return measure
 
 
-def _effective_domestic_inventions(p: Table, e: Table, d: dt.date) -> Table:
-    """Inventions of domestic owners effective on ``d``: the count behind 有效发明专利量 and the high-value base."""
-    t = _domestic(effective_on(p, e, d))
-    return t.filter(t.patent_type == "invention")
+def _effective_domestic_inventions(p: Table, e: Table, days: Table, params: Parameters) -> Table:
+    """Inventions of domestic owners effective on each day, placed by the attribution rule: the count behind
+    有效发明专利量 and the high-value base."""
+    return _domestic(attributed(effective_on(p.filter(p.patent_type == "invention"), e, days), e, days, params))
 
 
-def _effective_inventions(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
-    return _counted(_effective_domestic_inventions(p, e, d))
+def _effective_inventions(p: Table, e: Table, days: Table, params: Parameters) -> Table:
+    return _counted(_effective_domestic_inventions(p, e, days, params))
 
 
-def _pledges(amount: bool) -> Callable[[Table, Table, dt.date, dt.date], Table]:
-    def measure(p: Table, e: Table, d: dt.date, start: dt.date) -> Table:
-        pledges = e.filter(e.event_type == "pledge", _in_window(e.event_date, start, d))
+def _pledges(amount: bool) -> Measure:
+    def measure(p: Table, e: Table, days: Table, _params: Parameters) -> Table:
+        pledges = _in_window(e.filter(e.event_type == "pledge"), "event_date", days)
         j = pledges.inner_join(p, pledges.app_no == p.app_no)
         if amount:
-            return j.select(*REGION_COLUMNS, app_no=j.app_no, value=j.amount_10k_yuan.coalesce(0.0))
-        return j.select(*REGION_COLUMNS, app_no=j.app_no, value=ibis.literal(1)).distinct()
+            return j.select("asof", *REGION_COLUMNS, app_no=j.app_no, value=j.amount_10k_yuan.coalesce(0.0))
+        return j.select("asof", *REGION_COLUMNS, app_no=j.app_no, value=ibis.literal(1)).distinct()
 
     return measure
 
 
 # --- high-value inventions (CNIPA's five criteria, OFFICIAL_RULES.md §1) ------------------------------------------
 MAINTAINED_YEARS = 10  # "维持年限超过10年", counted from the filing date (CONVENTIONS.md)
-PLEDGE_THRESHOLD_10K_YUAN = 0.0  # "较高质押融资金额": no published threshold; default any registered pledge amount > 0
 
 
 @cache
@@ -133,28 +186,40 @@ def _sei_symbols(p: Table) -> Table:
     )
 
 
-# Each criterion narrows ``base`` (the effective domestic inventions on ``d``), built once per measure.
-def _hv_sei(base: Table, p: Table, _e: Table, _d: dt.date) -> Table:
-    pairs = base.select(app_no=base.app_no, symbol=base.ipc_all.unnest(), text=base.title.concat(" ", base.abstract.coalesce("")))
+# Each criterion narrows ``base`` (the effective domestic inventions on each day), built once per measure.
+def _hv_sei(base: Table, p: Table, _e: Table, _days: Table, params: Parameters) -> Table:
+    inventions = p.filter(p.patent_type == "invention")
+    pairs = inventions.select(
+        app_no=inventions.app_no,
+        symbol=inventions.ipc_all.unnest(),
+        text=inventions.title.concat(" ", inventions.abstract.coalesce("")),
+    )
     sei = _sei_symbols(p)
     j = pairs.inner_join(sei, pairs.symbol == sei.symbol)
-    hits = j.filter(j.ipc_only | (j.kw.notnull() & j.text.re_search(j.kw.coalesce("$^")))).select("app_no").distinct()
+    if params.sei_matching == "ipc-only":
+        hit = j.ipc_only | j.kw.notnull()  # a keyword rule's IPC alone is enough
+    else:
+        hit = j.ipc_only | (j.kw.notnull() & j.text.re_search(j.kw.coalesce("$^")))
+    hits = j.filter(hit).select("app_no").distinct()
     return base.semi_join(hits, base.app_no == hits.app_no)
 
 
-def _hv_family_abroad(base: Table, _p: Table, _e: Table, _d: dt.date) -> Table:
+def _hv_family_abroad(base: Table, _p: Table, _e: Table, _days: Table, _params: Parameters) -> Table:
     return base.filter(base.family_countries.filter(lambda c: (c != "CN") & (c != "")).length() > 0)
 
 
-def _hv_maintained(base: Table, _p: Table, _e: Table, d: dt.date) -> Table:
-    return base.filter(base.app_date + ibis.interval(years=MAINTAINED_YEARS) < ibis.literal(d))
+def _hv_maintained(base: Table, _p: Table, _e: Table, _days: Table, _params: Parameters) -> Table:
+    return base.filter(base.app_date + ibis.interval(years=MAINTAINED_YEARS) < base.asof)
 
 
-def _hv_pledged(base: Table, _p: Table, e: Table, d: dt.date) -> Table:
-    pledges = e.filter(e.event_type == "pledge", e.event_date <= ibis.literal(d))
-    totals = pledges.group_by(pledge_app_no=pledges.app_no).aggregate(total=pledges.amount_10k_yuan.sum())
-    big = totals.filter(totals.total > PLEDGE_THRESHOLD_10K_YUAN)
-    return base.semi_join(big, base.app_no == big.pledge_app_no)
+def _hv_pledged(base: Table, _p: Table, e: Table, days: Table, params: Parameters) -> Table:
+    pledges = e.filter(e.event_type == "pledge")
+    pledges = pledges.inner_join(days.select("asof"), pledges.event_date <= days.asof)
+    totals = pledges.group_by(pledge_app_no=pledges.app_no, pledge_asof=pledges.asof).aggregate(
+        total=pledges.amount_10k_yuan.sum()
+    )
+    big = totals.filter(totals.total > params.pledge_threshold)
+    return base.semi_join(big, [base.app_no == big.pledge_app_no, base.asof == big.pledge_asof])
 
 
 HIGH_VALUE_CRITERIA = {
@@ -165,21 +230,21 @@ HIGH_VALUE_CRITERIA = {
 }
 
 
-def _high_value(criterion: str | None) -> Callable[[Table, Table, dt.date, dt.date], Table]:
-    def measure(p: Table, e: Table, d: dt.date, _start: dt.date) -> Table:
-        base = _effective_domestic_inventions(p, e, d)
+def _high_value(criterion: str | None) -> Measure:
+    def measure(p: Table, e: Table, days: Table, params: Parameters) -> Table:
+        base = _effective_domestic_inventions(p, e, days, params)
         if criterion is not None:
-            return _counted(HIGH_VALUE_CRITERIA[criterion](base, p, e, d))
+            return _counted(HIGH_VALUE_CRITERIA[criterion](base, p, e, days, params))
         union = None
         for build in HIGH_VALUE_CRITERIA.values():
-            ids = build(base, p, e, d).select("app_no")
-            union = ids if union is None else union.union(ids)  # a distinct union: each patent counted once
-        return _counted(base.semi_join(union, base.app_no == union.app_no))
+            ids = build(base, p, e, days, params).select(hv_app_no="app_no", hv_asof="asof")
+            union = ids if union is None else union.union(ids)  # a distinct union: each patent counted once a day
+        return _counted(base.semi_join(union, [base.app_no == union.hv_app_no, base.asof == union.hv_asof]))
 
     return measure
 
 
-MEASURES: dict[str, Callable[[Table, Table, dt.date, dt.date], Table]] = {
+MEASURES: dict[str, Measure] = {
     "high_value_inventions": _high_value(None),
     **{f"high_value_{name}": _high_value(name) for name in HIGH_VALUE_CRITERIA},
     "effective_inventions": _effective_inventions,

@@ -9,6 +9,7 @@ Documented format (CSV or XLSX, UTF-8 or GBK), one event per row:
 | 事件日期 / event_date         | the date the event took effect                               | yes      |
 | 转出方 / from_party           | transferor, licensor, pledgor (出质人)                        | no       |
 | 转入方 / to_party             | transferee, licensee, pledgee (质权人)                        | no       |
+| 转入方地址 / to_address        | the transferee's address (else its name is geocoded)          | no       |
 | 金额（万元） / amount_10k_yuan | registered amount of a pledge, transfer or licence, 10,000 yuan | no    |
 
 Events for patents the warehouse does not hold are quarantined; an event already stored is unchanged.
@@ -79,6 +80,7 @@ SELECT _file, _row,
     d_event AS event_date,
     nullif(trim(from_party), '') AS from_party,
     nullif(trim(to_party), '') AS to_party,
+    nullif(trim(to_address), '') AS to_address,
     amount AS amount_10k_yuan,
     trim(event_type) AS event_raw
 FROM events_parsed WHERE len(errors) = 0

@@ -120,8 +120,8 @@ def resolve(tokens: tuple[str, ...]) -> Place:
 ADDRESS_KEY_SQL = "regexp_replace(upper({col}), '[0-9０-９]+', '#', 'g')"
 
 
-def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "address") -> str:
-    """Create table ``geo`` (address key -> Place columns) for the addresses of ``source``; return its name.
+def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "address", into: str = "geo") -> str:
+    """Create table ``into`` (address key -> Place columns) for the addresses of ``source``; return its name.
 
     Join it on ``address_key(address)``. DuckDB blanks street names and de-duplicates the keys; an Aho-Corasick
     automaton finds the region names (ten times faster than one regular expression of every name, measured on
@@ -150,6 +150,6 @@ def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "
         }
     )
     con.register("geo_resolved", resolved)
-    con.execute("CREATE OR REPLACE TEMP TABLE geo AS SELECT * FROM geo_resolved")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM geo_resolved")
     con.unregister("geo_resolved")
-    return "geo"
+    return into

@@ -39,6 +39,7 @@ EVENT_ALIASES: dict[str, tuple[str, ...]] = {
     "event_date": ("事件日期", "日期", "生效日", "event_date"),
     "from_party": ("转出方", "出质人", "让与人", "许可人", "from_party"),
     "to_party": ("转入方", "质权人", "受让人", "被许可人", "to_party"),
+    "to_address": ("转入方地址", "受让人地址", "to_address"),
     "amount_10k_yuan": ("金额万元", "金额", "质押金额万元", "amount_10k_yuan"),
 }
 EVENT_REQUIRED = ("app_no", "event_type", "event_date")

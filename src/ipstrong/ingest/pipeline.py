@@ -38,7 +38,7 @@ from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
 from ipstrong.warehouse.asof import ASOF_MACROS
 from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
-from ipstrong.warehouse.schema import CONTENT_COLUMNS, EVENTS, HISTORY, PATENTS
+from ipstrong.warehouse.schema import CONTENT_COLUMNS, EVENTS, HISTORY, PATENTS, sql_type
 from ipstrong.warehouse.snapshots import Warehouse
 
 KINDS = {
@@ -245,8 +245,17 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
             WHERE EXISTS (SELECT 1 FROM events_unknown u WHERE u._file = events_accepted._file AND u._row = events_accepted._row)
         """)
         con.execute("""
+            CREATE OR REPLACE TEMP TABLE events_unique AS
+            SELECT *, CASE WHEN event_type = 'transfer' THEN coalesce(to_address, to_party) END AS to_place
+            FROM events_accepted QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _file, _row) = 1
+        """)
+        # the transferee becomes the patentee: place it by its address, else by its name (苏州某某有限公司)
+        geocode(con, "events_unique", "to_place", into="to_geo")
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE events_final AS
-            SELECT * FROM events_accepted QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _file, _row) = 1
+            SELECT e.* EXCLUDE (to_place), g.country AS to_country, g.province_code AS to_province_code,
+                   g.city_code AS to_city_code, g.district_code AS to_district_code, g.zone_id AS to_zone_id
+            FROM events_unique e LEFT JOIN to_geo g ON {ADDRESS_KEY_SQL.format(col="e.to_place")} = g.address_key
         """)
     else:
         geocode(con, "patents_accepted")
@@ -260,20 +269,10 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     return {"read": parsed[0] + rejects, "quarantined": parsed[1] + rejects}
 
 
-_SQL_TYPES = {
-    "string": "VARCHAR",
-    "date32[day]": "DATE",
-    "bool": "BOOLEAN",
-    "int32": "INTEGER",
-    "int64": "BIGINT",
-    "list<item: string>": "VARCHAR[]",
-}
-
-
 def _hash_sql(alias: str) -> str:
     """A record's content hash. DuckDB's own hash is ten times faster than md5 of the row's text (measured); it is
     not promised stable across DuckDB versions, so both sides of a comparison are hashed in the same run."""
-    typed = [f"CAST({alias}.{c} AS {_SQL_TYPES[str(PATENTS.field(c).type)]})" for c in CONTENT_COLUMNS]
+    typed = [f"CAST({alias}.{c} AS {sql_type(PATENTS.field(c))})" for c in CONTENT_COLUMNS]
     return f"CAST(hash({', '.join(typed)}) AS VARCHAR)"
 
 

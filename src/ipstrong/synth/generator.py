@@ -520,12 +520,19 @@ class Generator:
             if not len(idx):
                 continue
             amount = np.round(np.exp(rng.normal(6.0, 1.0, len(idx))), 1) if etype == "pledge" else None
+            pick = rng.integers(0, 13, len(idx))
             to_party = (
                 _take(
                     ["中国银行江苏省分行", "江苏银行", "南京银行", "苏州银行", "交通银行江苏省分行"], rng.integers(0, 5, len(idx))
                 )
                 if etype == "pledge"
-                else _take([p.names[0].as_py() for p in self.pools.values()], rng.integers(0, 13, len(idx)))
+                else _take([p.names[0].as_py() for p in self.pools.values()], pick)
+            )
+            # an assignment records the assignee's address: the patentee's region after a transfer
+            to_address = (
+                _take([p.addresses[0][0].as_py() for p in self.pools.values()], pick)
+                if etype == "transfer"
+                else pa.nulls(len(idx), pa.string())
             )
             rows.append(
                 pa.table(
@@ -535,6 +542,7 @@ class Generator:
                         "事件日期": _date_strings(when[idx], np.ones(len(idx), bool), rng),
                         "转出方": applicant.take(pa.array(idx)),
                         "转入方": to_party,
+                        "转入方地址": to_address,
                         "金额（万元）": pc.cast(pa.array(amount), pa.string())
                         if amount is not None
                         else pa.nulls(len(idx), pa.string()),
@@ -554,6 +562,7 @@ class Generator:
                                 "事件日期": _date_strings(release[keep], np.ones(len(r), bool), rng),
                                 "转出方": applicant.take(pa.array(r)),
                                 "转入方": to_party.filter(pa.array(keep)),
+                                "转入方地址": pa.nulls(len(r), pa.string()),
                                 "金额（万元）": pc.cast(pa.array(amount[keep]), pa.string()),
                             }
                         )

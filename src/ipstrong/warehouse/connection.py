@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ipstrong.messages import IpsError, Msg
 from ipstrong.warehouse.asof import ASOF_MACROS
-from ipstrong.warehouse.schema import TABLES
+from ipstrong.warehouse.schema import TABLES, select_list
 from ipstrong.warehouse.snapshots import Warehouse
 
 DUCKDB_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
@@ -37,7 +37,8 @@ def attach_snapshot(
         view = prefix + table
         path = warehouse.table_path(table, snapshot_id) if snapshot_id else None
         if path is not None:
-            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{path}')")
+            present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
+            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {select_list(schema, present)} FROM read_parquet('{path}')")
         else:
             con.register(f"_{view}_empty", schema.empty_table())
             con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM _{view}_empty")
@@ -78,8 +79,11 @@ def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
         .config("spark.ui.enabled", "false")
         .getOrCreate()
     )
-    for table in TABLES:
-        spark.read.parquet(str(warehouse.table_path(table, snapshot_id))).createOrReplaceTempView(table)
+    for table, schema in TABLES.items():
+        frame = spark.read.parquet(str(warehouse.table_path(table, snapshot_id)))
+        frame.createOrReplaceTempView(f"{table}_file")
+        present = set(frame.columns)
+        spark.sql(f"SELECT {select_list(schema, present, 'spark')} FROM {table}_file").createOrReplaceTempView(table)
     return ibis.pyspark.connect(spark)
 
 

@@ -72,6 +72,13 @@ EVENTS = pa.schema(
         ("event_date", _date),
         ("from_party", _str),
         ("to_party", _str),
+        # where the transferee is (geocoded from its address, else its name): the patentee after a transfer
+        ("to_address", _str),
+        ("to_country", _str),
+        ("to_province_code", _str),
+        ("to_city_code", _str),
+        ("to_district_code", _str),
+        ("to_zone_id", _str),
         ("amount_10k_yuan", pa.float64()),
         ("event_raw", _str),
         ("source", _str),
@@ -81,3 +88,25 @@ EVENTS = pa.schema(
 )
 
 TABLES = {"patents": PATENTS, "events": EVENTS, "patents_history": HISTORY}
+
+# DuckDB and Spark SQL names of the schema's Arrow types
+SQL_TYPES = {
+    "string": ("VARCHAR", "STRING"),
+    "date32[day]": ("DATE", "DATE"),
+    "bool": ("BOOLEAN", "BOOLEAN"),
+    "int32": ("INTEGER", "INT"),
+    "int64": ("BIGINT", "BIGINT"),
+    "double": ("DOUBLE", "DOUBLE"),
+    "list<item: string>": ("VARCHAR[]", "ARRAY<STRING>"),
+}
+
+
+def sql_type(field: pa.Field, dialect: str = "duckdb") -> str:
+    """The SQL type of a schema field in ``dialect`` (duckdb or spark)."""
+    return SQL_TYPES[str(field.type)][dialect == "spark"]
+
+
+def select_list(schema: pa.Schema, present: set[str], dialect: str = "duckdb") -> str:
+    """Columns of ``schema`` in order, those a file lacks as typed NULLs: a snapshot written before a column was
+    added reads with the column empty instead of failing."""
+    return ", ".join(f.name if f.name in present else f"CAST(NULL AS {sql_type(f, dialect)}) AS {f.name}" for f in schema)
