@@ -6,6 +6,7 @@ No tool here downloads a browser.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -21,6 +22,7 @@ from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import create_user
 from ipstrong.config import Settings
 from ipstrong.db import make_engine, session_factory, transaction, upgrade
+from ipstrong.ingest import ingest
 from ipstrong.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,7 +58,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with transaction(session_factory(engine)) as s:
         create_user(s, SYSTEM, "suzhou", PW, "city_official", "320500", "苏州市局")
         create_user(s, SYSTEM, "ent", PW, "enterprise_user", "320505", "企业用户甲")
+        create_user(s, SYSTEM, "admin", PW, "province_admin", "320000", "省局管理员")
     engine.dispose()
+    export = data / "export.csv"
+    export.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
+        encoding="utf-8",
+    )
+    ingest([export], data, status_date=dt.date(2024, 12, 31))
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(Settings(data_dir=data, database_url=url)), host="127.0.0.1", port=port, log_level="warning")
@@ -129,3 +139,14 @@ def test_api_docs_load_from_this_server(page) -> None:
     page.goto("/docs")
     page.get_by_text("/api/v1/users/{user_id}", exact=True).first.wait_for(timeout=15000)
     assert page.outside == []
+
+
+def test_dashboard_map_series_and_click_through(page) -> None:
+    sign_in(page, "admin")
+    page.goto("/indicators?indicator=effective_inventions&year=2021")
+    page.wait_for_selector("#map[data-ready=true] canvas")
+    page.wait_for_selector("#series[data-ready=true] canvas")
+    assert "苏州市" in page.inner_text("#figures")
+    page.click("#headline a.card >> nth=0")  # the province's effective inventions → the patents behind them
+    page.wait_for_selector("#patents")
+    assert "201710601862.3" in page.inner_text("#patents") and page.outside == []

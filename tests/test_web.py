@@ -210,6 +210,43 @@ def test_indicators_page_and_api(site, tmp_path: Path) -> None:
     assert "吴中区" in page and "南京市" not in page
 
 
+def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
+    import datetime as dt
+    import json
+
+    from ipstrong.ingest import ingest
+
+    client, _db, _ids = site
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n"
+        "201810000004.5,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明\n",
+        encoding="utf-8",
+    )
+    ingest([export], client.app.state.ctx.data_dir, status_date=dt.date(2024, 12, 31))
+    sign_in(client, "admin")
+    page = client.get("/indicators?indicator=effective_inventions&year=2021").text
+    chart = json.loads(re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S).group(1))
+    by_city = {d["code"]: d["value"] for d in chart["map"]}
+    assert len(by_city) == 13 and by_city["320500"] == 1 and by_city["320100"] == 1 and by_city["320200"] == 0
+    # the series runs from 2012: nothing effective before the 2019 grant, then both patents
+    assert [(d["year"], d["value"]) for d in chart["series"]][6:] == [("2018", 0), ("2019", 1), ("2020", 2), ("2021", 2)]
+    assert chart["series"][0]["year"] == "2012" and 'id="headline"' in page
+    link = "/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-12-31"
+    assert link.replace("&", "&amp;") in page  # every figure links to the patents behind it
+    explained = client.get(link).text
+    assert "201710601862.3" in explained and "201810000004.5" not in explained
+    download = client.get(link + "&csv=true")
+    assert download.headers["content-type"].startswith("text/csv") and download.content.startswith("\ufeff".encode())
+    assert "201710601862.3" in download.text and download.text.count("\n") == 2
+    assert client.get("/map.js").text.startswith("!function") and "320100" in client.get("/map.js").text
+    client.cookies.clear()
+    sign_in(client, "suzhou")  # a city official may not list another city's patents
+    assert client.get(link.replace("320500", "320100")).status_code == 403
+    assert client.get("/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-13-01").status_code == 400
+
+
 def test_assessment_page(site, tmp_path: Path) -> None:
     import datetime as dt
 

@@ -576,7 +576,7 @@ def indicators_compute(
     from_year: Annotated[int | None, typer.Option("--from", help="起始年 / first year-end")] = None,
     to_year: Annotated[int | None, typer.Option("--to", help="截止年 / last year-end")] = None,
     region: Annotated[str, typer.Option("--region", help="区划代码或开发区 / region code or zone id")] = "320000",
-    by: Annotated[str | None, typer.Option("--by", help="city|district")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="city|district|city,district")] = None,
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标编号，可重复 / indicator id")] = None,
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
     vintage: Annotated[str, typer.Option("--population-vintage", help="first|revised")] = "first",

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None  # default: the job queue on a SQLite file DATA_DIR/jobs.db
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # the dashboard's map layer: a script that registers an ECharts map named map_name with one feature per city
+    # (feature names as the region names, e.g. 南京市); default the vendored Jiangsu map. An office that needs an
+    # approved map (审图号) replaces it here.
+    map_file: Path | None = None
+    map_name: str = "江苏"
+    query_timeout_s: float = 30.0  # every query a person triggers on the web stops here and says "timed out"
 
     @classmethod
     def settings_customise_sources(

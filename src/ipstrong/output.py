@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def csv_lines(records: Sequence[dict[str, Any]]) -> Iterator[str]:
+    """Rows as CSV text, the header first, one line at a time (for files, standard output and web downloads)."""
+    columns = list(records[0]) if records else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in (columns, *([_cell(r[c]) for c in columns] for r in records)):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
 def emit_records(
     records: Sequence[dict[str, Any]],
     fmt: str = "table",
@@ -63,9 +76,7 @@ def emit_records(
         return
     if fmt == "csv":
         fh = out.open("w", encoding="utf-8-sig", newline="") if out else sys.stdout
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        writer.writerows([_cell(r[c]) for c in columns] for r in records)
+        fh.writelines(csv_lines(records))
         if out:
             fh.close()
         return

@@ -40,17 +40,35 @@ def sei_rules() -> tuple[SeiRule, ...]:
     )
 
 
+@cache
+def _rules_by_class() -> dict[str, tuple[SeiRule, ...]]:
+    """Rules indexed by the IPC classes (first three characters) of their patterns: every pattern is at least a
+    class, so a symbol need only be tried against the rules of its own class (about 1,700 patterns otherwise)."""
+    index: dict[str, list[SeiRule]] = {}
+    for rule in sei_rules():
+        for cls in {p[:3] for p in rule.patterns}:
+            index.setdefault(cls, []).append(rule)
+    return {cls: tuple(rules) for cls, rules in index.items()}
+
+
+@cache
+def rules_covering(symbol: str) -> tuple[SeiRule, ...]:
+    """The rules whose patterns cover the canonical IPC ``symbol`` and whose exclusions do not (in table order)."""
+    return tuple(
+        r
+        for r in _rules_by_class().get(symbol[:3], ())
+        if any(ipc_matches(symbol, x) for x in r.patterns) and not any(ipc_matches(symbol, x) for x in r.exclusions)
+    )
+
+
 def sei_branches(ipcs: Iterable[str], text: str = "", use_keywords: bool = True) -> list[str]:
     """SEI branch numbers matched by any of the patent's canonical IPC symbols."""
-    ipcs = list(ipcs)
+    covering = {id(r) for ipc in ipcs for r in rules_covering(ipc)}
     found: list[str] = []
     for rule in sei_rules():
         if rule.branch_no in found:
             continue
-        hit = any(
-            any(ipc_matches(ipc, p) for p in rule.patterns) and not any(ipc_matches(ipc, x) for x in rule.exclusions)
-            for ipc in ipcs
-        )
+        hit = id(rule) in covering
         if hit and use_keywords and rule.keywords:
             hit = any(k in text for k in keyword_terms(rule.keywords))
         if hit:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ipstrong.messages import IpsError, Msg
@@ -51,9 +52,9 @@ class Figure:
     origin: str  # shipped | imported
 
 
-def _read(path: Path, origin: str) -> list[Figure]:
+def _read(path: Path, origin: str) -> tuple[Figure, ...]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [
+        return tuple(
             Figure(
                 int(r["year"]),
                 r["region_code"],
@@ -66,27 +67,35 @@ def _read(path: Path, origin: str) -> list[Figure]:
                 origin,
             )
             for r in csv.DictReader(fh)
-        ]
+        )
 
 
-def figures(data_dir: Path | None = None) -> list[Figure]:
-    """Shipped figures, then the office's imported ones (which win on the same year, region and indicator)."""
-    merged: dict[tuple[int, str, str], Figure] = {}
+def _merged(data_dir: Path | None) -> dict[tuple[int, str, str], Figure]:
+    """Shipped figures, then the office's imported ones (which win on the same year, region and indicator); read
+    again only when a file changes (size or modification time), since the engine looks figures up per record."""
     sources = [(data_path("series.csv"), "shipped")]
     if data_dir is not None and (data_dir / OVERRIDES).exists():
         sources.append((data_dir / OVERRIDES, "imported"))
-    for path, origin in sources:
+    return _merged_versions(tuple((path, origin, path.stat().st_mtime_ns, path.stat().st_size) for path, origin in sources))
+
+
+@lru_cache(maxsize=16)
+def _merged_versions(sources: tuple[tuple[Path, str, int, int], ...]) -> dict[tuple[int, str, str], Figure]:
+    merged: dict[tuple[int, str, str], Figure] = {}
+    for path, origin, _mtime, _size in sources:
         for f in _read(path, origin):
             merged[(f.year, f.region_code, f.indicator)] = f
-    return sorted(merged.values(), key=lambda f: (f.indicator, f.region_code, f.year))
+    return merged
+
+
+def figures(data_dir: Path | None = None) -> list[Figure]:
+    """Every figure, shipped and imported, sorted by indicator, region and year."""
+    return sorted(_merged(data_dir).values(), key=lambda f: (f.indicator, f.region_code, f.year))
 
 
 def lookup(region_code: str, year: int, indicator: str, data_dir: Path | None = None) -> Figure | None:
     """One figure or None when it was never found."""
-    for f in figures(data_dir):
-        if (f.region_code, f.year, f.indicator) == (region_code, year, indicator):
-            return f
-    return None
+    return _merged(data_dir).get((year, region_code, indicator))
 
 
 def population(region_code: str, year: int, vintage: str = "first", data_dir: Path | None = None) -> Figure | None:

@@ -7,6 +7,8 @@ DuckDB never downloads extensions here (CONVENTIONS.md). ``run_sql`` is what a p
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,26 @@ DEFAULT_TIMEOUT_S = 30.0
 
 
 def new_duckdb(**extra: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection that will not fetch extensions."""
-    return duckdb.connect(config={**DUCKDB_CONFIG, **extra})
+    """An in-memory DuckDB connection that will not fetch extensions, nor draw a progress bar into output that
+    programs read (``--json``)."""
+    con = duckdb.connect(config={**DUCKDB_CONFIG, **extra})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+@contextmanager
+def time_limit(con: duckdb.DuckDBPyConnection, timeout_s: float | None) -> Iterator[None]:
+    """Interrupt what ``con`` runs after ``timeout_s`` seconds and say "timed out" (no limit when None)."""
+    timer = threading.Timer(timeout_s, con.interrupt) if timeout_s else None
+    if timer is not None:
+        timer.start()
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise IpsError(Msg(f"查询超时（{timeout_s:g} 秒）", f"query timed out after {timeout_s:g} s")) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def attach_snapshot(
@@ -102,17 +122,13 @@ def run_sql(data_dir: Path, query: str, timeout_s: float = DEFAULT_TIMEOUT_S, li
         con.execute(f"SET allowed_directories = ['{warehouse.path(snapshot_id)}/']")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
-    timer = threading.Timer(timeout_s, con.interrupt)
-    timer.start()
     try:
-        rel = con.sql(query)
-        if limit is not None:
-            rel = rel.limit(limit)
-        return rel.to_arrow_table()
-    except duckdb.InterruptException:
-        raise IpsError(Msg(f"查询超时（{timeout_s:g} 秒）", f"query timed out after {timeout_s:g} s")) from None
+        with time_limit(con, timeout_s):
+            rel = con.sql(query)
+            if limit is not None:
+                rel = rel.limit(limit)
+            return rel.to_arrow_table()
     except duckdb.Error as exc:
         raise IpsError(Msg(f"SQL 错误：{exc}", f"SQL error: {exc}")) from None
     finally:
-        timer.cancel()
         con.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -257,11 +258,30 @@ def users_set_active(request: Request, who: FormSender, username: str, active: A
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
 
 
+HEADLINE = (
+    "effective_inventions",
+    "inventions_per_10k_pop",
+    "high_value_per_10k_pop",
+    "inventions_per_billion_gdp",
+    "grants_invention",
+    "enterprise_share_invention_grants",
+    "pct_applications",
+    "pledge_amount",
+)
+SERIES_FROM = 2012  # the programme's base year
+EXPLAIN_ROWS = 500
+
+
+def _home_region(who: Who) -> str:
+    return "320000" if who.actor.role_info.everywhere else who.actor.region_code
+
+
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators_page(
     request: Request, who: SignedIn, indicator: str = "inventions_per_10k_pop", year: int | None = None, by: str = "city"
 ) -> Response:
-    """One indicator for a year-end, for the person's region and its cities or counties."""
+    """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
+    table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
     from ipstrong.indicators.catalogue import BY_ID, CATALOGUE
     from ipstrong.indicators.engine import compute, default_asof
     from ipstrong.warehouse.snapshots import Warehouse
@@ -269,21 +289,87 @@ def indicators_page(
     ctx = _ctx(request)
     if indicator not in BY_ID:
         raise IpsError(Msg(f"未知指标 {indicator}", f"unknown indicator {indicator}"))
-    records: list[dict] = []
-    asof = None
+    values: dict = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": [], "asof": None}
     if Warehouse(ctx.data_dir).current_id() is not None:
         asof = dt.date(year, 12, 31) if year else default_asof(ctx.data_dir)
-        region = "320000" if who.actor.role_info.everywhere else who.actor.region_code
-        level_by = by if by in ("city", "district") else "city"
-        if region != "320000" and level_by == "city":
-            level_by = "district"
-        records = compute(ctx.data_dir, [indicator], [asof], region, level_by)
+        region = _home_region(who)
+        level_by = "district" if region != "320000" or by == "district" else "city"
+        limit = ctx.settings.query_timeout_s
+        records = compute(ctx.data_dir, [indicator], [asof], region, level_by, timeout_s=limit)
+        headline = compute(ctx.data_dir, list(HEADLINE), [asof], region, timeout_s=limit)
+        days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, asof.year), asof.year + 1)]
+        series = compute(ctx.data_dir, [indicator], days, region, timeout_s=limit)
+        values.update(
+            records=records,
+            asof=asof,
+            headline=headline,
+            chart={
+                "unit": BY_ID[indicator].unit,
+                "mapName": ctx.settings.map_name,
+                "map": [
+                    {"name": r["region_name"], "code": r["region_code"], "value": r["value"]}
+                    for r in records[1:]
+                    if level_by == "city"
+                ],
+                "series": [{"year": r["asof"][:4], "asof": r["asof"], "value": r["value"]} for r in series],
+                "region": region,
+                "explain": f"/indicators/explain?indicator={indicator}" if not BY_ID[indicator].not_evaluable else None,
+                "asof": asof.isoformat(),
+            },
+        )
+    return ctx.render(request, "indicators.html", values, who=who)
+
+
+@router.get("/indicators/explain", response_model=None)
+def explain_page(request: Request, who: SignedIn, indicator: str, region: str, asof: str, csv: bool = False) -> Response:
+    """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
+    from fastapi.responses import StreamingResponse
+
+    from ipstrong.indicators.catalogue import BY_ID
+    from ipstrong.indicators.engine import explain
+    from ipstrong.output import csv_lines
+
+    require(who.actor, "records.read")
+    if not in_scope(who.actor, region):
+        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
+    try:
+        day = dt.date.fromisoformat(asof)
+    except ValueError:
+        raise IpsError(Msg(f"日期无效：{asof}", f"invalid date: {asof}")) from None
+    ctx = _ctx(request)
+    rows = explain(
+        ctx.data_dir, indicator, region, day, limit=None if csv else EXPLAIN_ROWS + 1, timeout_s=ctx.settings.query_timeout_s
+    )
+    if csv:
+        name = f"{indicator}-{region}-{day.isoformat()}.csv"
+        return StreamingResponse(
+            chain(["\ufeff"], csv_lines(rows)),  # with a byte-order mark, so Excel reads the Chinese
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     return ctx.render(
         request,
-        "indicators.html",
-        {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": records, "asof": asof},
+        "explain.html",
+        {
+            "chosen": BY_ID[indicator],
+            "region": region,
+            "asof": day,
+            "rows": rows[:EXPLAIN_ROWS],
+            "more": len(rows) > EXPLAIN_ROWS,
+            "limit": EXPLAIN_ROWS,
+        },
         who=who,
     )
+
+
+@router.get("/map.js", include_in_schema=False)
+def map_layer(request: Request) -> Response:
+    """The map layer the dashboard draws: the configured file, else the vendored Jiangsu map."""
+    from fastapi.responses import FileResponse
+
+    configured = _ctx(request).settings.map_file
+    path = configured or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
+    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/assess", response_class=HTMLResponse)
