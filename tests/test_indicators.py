@@ -234,3 +234,36 @@ def test_assessment_table(data: Path, tmp_path: Path) -> None:
     bad.write_text("region_code,indicator,year,target,direction\n320100,effective_inventions,2021,4,up\n", encoding="utf-8")
     with pytest.raises(IpsError, match="row 2, field 'direction'"):
         assess(data, 2021, bad)
+
+
+def test_custom_zones_by_district_and_address(data: Path, tmp_path: Path) -> None:
+    from ipstrong.indicators.engine import explain
+    from ipstrong.reference.zones import custom_zones, import_zones
+
+    zones = tmp_path / "zones.csv"
+    zones.write_text(
+        "zone_id,name_zh,name_en,districts,address_patterns,source\n"
+        "custom:wuzhong-demo,吴中示范区,Wuzhong demonstration zone,320506,,测试文件\n"
+        "custom:hankou-road,汉口路片区,Hankou Road area,,汉口路,测试文件\n"
+        "custom:both,两地,Both,320506,汉口路,测试文件\n",
+        encoding="utf-8",
+    )
+    assert import_zones(zones, data) == 3
+    assert set(custom_zones(data)) == {"custom:wuzhong-demo", "custom:hankou-road", "custom:both"}
+
+    def zone(code: str, day: str = "2021-12-31") -> object:
+        return compute(data, ["effective_inventions"], [dt.date.fromisoformat(day)], code)[0]["value"]
+
+    # 2021-12-31 by the applicant: Suzhou's A, I, K are all at 星湖街 in 吴中区; Nanjing's D, E, J at 汉口路
+    assert (zone("custom:wuzhong-demo"), zone("custom:hankou-road"), zone("custom:both")) == (3, 3, 6)
+    # 2020-12-31 by the patentee: K's owner is in 鼓楼区, so the district list no longer holds it: A, B, H
+    assert zone("custom:wuzhong-demo", "2020-12-31") == 3
+    rows = explain(data, "effective_inventions", "custom:hankou-road", dt.date(2021, 12, 31))
+    assert sorted(r["app_no"] for r in rows) == sorted(number(PATENTS[k][0]) for k in "DEJ")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("zone_id,name_zh,name_en,districts,address_patterns,source\ncustom:x,某区,X,999999,,\n", encoding="utf-8")
+    with pytest.raises(IpsError, match="row 2, field 'districts'"):
+        import_zones(bad, data)
+    assert len(custom_zones(data)) == 3  # a refused file leaves the zones as they were
+    with pytest.raises(IpsError, match="no custom zone"):
+        zone("custom:nowhere")

@@ -221,7 +221,7 @@ def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
     export.write_text(
         "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
         "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n"
-        "201810000004.5,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明\n",
+        "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明\n",
         encoding="utf-8",
     )
     ingest([export], client.app.state.ctx.data_dir, status_date=dt.date(2024, 12, 31))
@@ -234,16 +234,24 @@ def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
     assert [(d["year"], d["value"]) for d in chart["series"]][6:] == [("2018", 0), ("2019", 1), ("2020", 2), ("2021", 2)]
     assert chart["series"][0]["year"] == "2012" and 'id="headline"' in page
     link = "/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-12-31"
-    assert link.replace("&", "&amp;") in page  # every figure links to the patents behind it
+    assert link in page  # every figure links to the patents behind it
     explained = client.get(link).text
-    assert "201710601862.3" in explained and "201810000004.5" not in explained
+    assert "201710601862.3" in explained and "201810000004.8" not in explained
     download = client.get(link + "&csv=true")
     assert download.headers["content-type"].startswith("text/csv") and download.content.startswith("\ufeff".encode())
     assert "201710601862.3" in download.text and download.text.count("\n") == 2
     assert client.get("/map.js").text.startswith("!function") and "320100" in client.get("/map.js").text
+    behind = client.get("/api/v1/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-12-31").json()
+    assert [r["app_no"] for r in behind] == ["201710601862.3"]
+    series = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&year_from=2019").json()
+    assert [(r["asof"], r["value"]) for r in series] == [("2019-12-31", 1), ("2020-12-31", 2), ("2021-12-31", 2)]
+    unknown = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&region=custom:nowhere")
+    assert unknown.status_code == 404 and "no custom zone" in unknown.json()["error"]["en"]
     client.cookies.clear()
     sign_in(client, "suzhou")  # a city official may not list another city's patents
     assert client.get(link.replace("320500", "320100")).status_code == 403
+    api = "/api/v1/indicators/explain?indicator=effective_inventions&region=320100&asof=2021-12-31"
+    assert client.get(api).status_code == 403
     assert client.get("/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-13-01").status_code == 400
 
 

@@ -314,6 +314,27 @@ def reference_import(
     emit_document({"imported": count}, as_json, str(Msg(f"已导入 {count} 条", f"imported {count} figures")))
 
 
+@reference_app.command("zones")
+def reference_zones(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
+    """省局定义的开发区/示范区（县级区划与地址关键词）/ the office's custom zones (districts and address patterns)."""
+    from ipstrong.reference.zones import custom_zones
+
+    emit_records([z.to_dict() for z in custom_zones(_data_dir(ctx)).values()], _fmt(as_json, fmt), out)
+
+
+@reference_app.command("zones-import")
+def reference_zones_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV: zone_id, name_zh, name_en, districts, address_patterns, source")],
+    as_json: JsonOpt = False,
+) -> None:
+    """以文件替换全部自定义区域（全部有效才生效）/ replace the custom zones with a file's (all rows or none)."""
+    from ipstrong.reference.zones import import_zones
+
+    count = import_zones(file, _data_dir(ctx))
+    emit_document({"imported": count}, as_json, str(Msg(f"已导入 {count} 个区域", f"imported {count} zones")))
+
+
 # --- operational database ----------------------------------------------------------------------------------------
 def _db(ctx: typer.Context, migrate: bool = True):
     """The operational database of this data directory, migrated to the current schema first (idempotent)."""

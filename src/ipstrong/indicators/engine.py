@@ -13,6 +13,9 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+import ibis
+from ibis.expr.types import Table
+
 from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, Indicator
 from ipstrong.indicators.measures import (
     ATTRIBUTIONS,
@@ -27,29 +30,71 @@ from ipstrong.indicators.measures import (
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import by_code, regions
 from ipstrong.reference.series import lookup, population
+from ipstrong.reference.zones import CustomZone, custom_zones
 from ipstrong.warehouse.connection import ibis_connection, time_limit
 from ipstrong.warehouse.snapshots import Warehouse
 
 LEVEL_COLUMN = {"province": "province_code", "city": "city_code", "district": "district_code", "zone": "zone_id"}
 
 
-def target_regions(region: str, by: str | None) -> list[tuple[str, str, str]]:
+def target_regions(region: str, by: str | None, data_dir: Path | None = None) -> list[tuple[str, str, str]]:
     """(code, name, level) of the region and, with ``by`` (``city``, ``district`` or both: ``city,district``), of
-    its cities and/or county-level units."""
+    its cities and/or county-level units. ``region`` may also be one of the office's custom zones (level
+    ``custom``), whose ``by district`` is the county-level units it lists."""
+    levels = by.split(",") if by else []
+    for level in levels:
+        if level not in ("city", "district"):
+            raise IpsError(Msg(f"--by 只能是 city、district 或 city,district：{by}", f"--by is city, district or both, not {by}"))
     table = by_code()
+    if region.startswith("custom:"):
+        zone = custom_zones(data_dir).get(region)
+        if zone is None:
+            raise IpsError(
+                Msg(
+                    f"未定义的开发区 {region}（ipstrong reference zones）",
+                    f"no custom zone {region} (see ipstrong reference zones)",
+                )
+            )
+        listed = [(code, table[code].name, "district") for code in zone.districts] if "district" in levels else []
+        return [(zone.zone_id, zone.name_zh, "custom"), *listed]
     if region not in table or table[region].level not in LEVEL_COLUMN or table[region].status != "current":
         raise IpsError(Msg(f"未知或已撤销的区划代码 {region}", f"unknown or abolished region code {region}"))
     root = table[region]
     out = [(root.code, root.name, root.level)]
-    for level in by.split(",") if by else []:
-        if level not in ("city", "district"):
-            raise IpsError(Msg(f"--by 只能是 city、district 或 city,district：{by}", f"--by is city, district or both, not {by}"))
+    for level in levels:
         column = "province_code" if root.level == "province" else "city_code"
         out += [
             (r.code, r.name, r.level)
             for r in regions()
             if r.level == level and r.status == "current" and getattr(r, column) == root.code and r.code != root.code
         ]
+    return out
+
+
+def in_zone(t: Table, zone: CustomZone) -> ibis.Value:
+    """Whether a row of ``t`` (with ``district_code`` and ``address``) lies in a custom zone."""
+    inside = t.district_code.isin(list(zone.districts) or [""])
+    for pattern in zone.address_patterns:
+        inside |= t.address.contains(pattern)
+    return inside.fill_null(False)
+
+
+def _with_address(src: Sources, rows: Table) -> Table:
+    """Measure rows with the applicant's address, which custom zones' address patterns test."""
+    addresses = src.p.select(address_app_no=src.p.app_no, address=src.p.address)
+    return rows.left_join(addresses, rows.app_no == addresses.address_app_no)
+
+
+def _zone_counts(src: Sources, measure: str, zones: list[CustomZone]) -> dict[tuple[dt.date, str, str], float]:
+    """Value of a measure per (as-of day, ``custom``, zone id), every zone in one query (zones may overlap)."""
+    if not zones:
+        return {}
+    j = _with_address(src, MEASURES[measure](src))
+    sums = {f"z{i}": j.value.sum(where=in_zone(j, zone)) for i, zone in enumerate(zones)}
+    out: dict[tuple[dt.date, str, str], float] = {}
+    for row in j.group_by("asof").aggregate(**sums).to_pyarrow().to_pylist():
+        for i, zone in enumerate(zones):
+            out[(row["asof"], "custom", zone.zone_id)] = float(row[f"z{i}"] or 0)
     return out
 
 
@@ -155,7 +200,8 @@ def compute(
     if snapshot is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
     chosen = [BY_ID[i] for i in indicator_ids] if indicator_ids else CATALOGUE
-    targets = target_regions(region, by)
+    targets = target_regions(region, by, data_dir)
+    zones = [custom_zones(data_dir)[code] for code, _name, level in targets if level == "custom"]
     backend = _backend(data_dir, snapshot, engine)
     # every measure on every day needed: the as-of dates and the comparison days of growth rates and multiples
     evaluable = [i for i in chosen if not i.not_evaluable]
@@ -166,7 +212,7 @@ def compute(
     src = _sources(backend, sorted(days), params)
     try:
         with time_limit(backend.con, timeout_s) if engine == "duckdb" else nullcontext():
-            values = {m: _counts(src, m) for m in sorted(measures)}
+            values = {m: {**_counts(src, m), **_zone_counts(src, m, zones)} for m in sorted(measures)}
     finally:
         src.release()
     records: list[dict[str, Any]] = []
@@ -255,12 +301,16 @@ def explain(
     if indicator_id not in BY_ID or BY_ID[indicator_id].not_evaluable:
         raise IpsError(Msg(f"未知或无法计算的指标 {indicator_id}", f"unknown or not evaluable indicator {indicator_id}"))
     check_parameters(params)
-    code, _name, level = target_regions(region, None)[0]
+    code, _name, level = target_regions(region, None, data_dir)[0]
     backend = ibis_connection(data_dir, snapshot or Warehouse(data_dir).current_id())
     src = _sources(backend, [asof], params)
     p = src.p
     rows = MEASURES[BY_ID[indicator_id].numerator](src)
-    rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
+    if level == "custom":
+        rows = _with_address(src, rows)
+        rows = rows.filter(in_zone(rows, custom_zones(data_dir)[code])).drop("address_app_no", "address")
+    else:
+        rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
     detail = (
         rows.inner_join(p, rows.app_no == p.app_no)
         .select(

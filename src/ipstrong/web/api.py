@@ -20,7 +20,7 @@ from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
 from ipstrong.accounts.service import create_user, list_users, user_summary
 from ipstrong.db import transaction
 from ipstrong.indicators.catalogue import CATALOGUE
-from ipstrong.messages import Msg
+from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.context import WebContext, Who
@@ -173,10 +173,14 @@ class FigureOut(BaseModel):
 
 
 IndicatorId = Enum("IndicatorId", {i.id: i.id for i in CATALOGUE}, type=str)  # type: ignore[misc]
-RegionCode = _jiangsu_codes("RegionCode", ("province", "city", "district", "zone"))  # figures also for named zones
-
-
-PROVINCE = RegionCode(JIANGSU)
+# a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
+RegionParam = Annotated[
+    str,
+    Query(
+        pattern=r"^([0-9]{6}|zone:[a-z0-9-]{1,40}|custom:[a-z0-9-]{1,41})$",
+        description="区划代码、开发区或自定义区域 / a region code, named zone or custom zone",
+    ),
+]
 
 
 class By(StrEnum):
@@ -192,20 +196,75 @@ def indicators(_who: Caller) -> list[dict[str, Any]]:
 @router.get(
     "/indicators/figures",
     response_model=list[FigureOut],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}},
     summary="计算指标 / indicator figures for a region and year-end",
 )
 def figures(
     request: Request,
     _who: Caller,
     indicator: IndicatorId,
-    year: Annotated[int, Query(ge=1985, le=2100)],
-    region: RegionCode = PROVINCE,
+    year: Annotated[int, Query(ge=1985, le=2100, description="年末 / the last year-end")],
+    year_from: Annotated[int | None, Query(ge=1985, le=2100, description="起始年末（时间序列）/ first year-end")] = None,
+    region: RegionParam = JIANGSU,
     by: By | None = None,
 ) -> list[dict[str, Any]]:
     from ipstrong.indicators.engine import compute
 
     ctx: WebContext = request.app.state.ctx
+    _require_data(ctx, region)
+    first = min(year_from or year, year)
+    days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
+    return compute(
+        ctx.data_dir, [indicator.value], days, region, by.value if by else None, timeout_s=ctx.settings.query_timeout_s
+    )
+
+
+def _require_data(ctx: WebContext, region: str) -> None:
+    """404 when there is nothing to compute on: no snapshot yet, or a region code or zone that does not exist."""
+    from ipstrong.indicators.engine import target_regions
+
     if Warehouse(ctx.data_dir).current_id() is None:
         raise HTTPException(404, "仓库中还没有数据 / the warehouse holds no data yet")
-    return compute(ctx.data_dir, [indicator.value], [dt.date(year, 12, 31)], region.value, by.value if by else None)
+    try:
+        target_regions(region, None, ctx.data_dir)
+    except IpsError as exc:
+        raise HTTPException(404, str(exc.msg)) from None
+
+
+class PatentBehind(BaseModel):
+    app_no: str
+    title: str | None
+    first_applicant: str | None
+    applicant_type: str | None
+    patent_type: str | None
+    app_date: dt.date | None
+    grant_date: dt.date | None
+    lapse_date: dt.date | None
+    legal_status: str | None
+    city_code: str | None
+    district_code: str | None
+    value: float
+
+
+@router.get(
+    "/indicators/explain",
+    response_model=list[PatentBehind],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}},
+    summary="指标明细：构成数值的专利 / the patents behind a figure",
+)
+def explain_figure(
+    request: Request,
+    who: Caller,
+    indicator: IndicatorId,
+    asof: Annotated[dt.date, Query(description="截至日期 / as-of date")],
+    region: RegionParam = JIANGSU,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+) -> list[dict[str, Any]]:
+    from ipstrong.indicators.engine import explain
+
+    require(who.actor, "records.read")
+    ctx: WebContext = request.app.state.ctx
+    if not ctx.may_list(who.actor, region):
+        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
+    _require_data(ctx, region)
+    return explain(ctx.data_dir, indicator.value, region, asof, limit=limit, timeout_s=ctx.settings.query_timeout_s)

@@ -330,7 +330,7 @@ def explain_page(request: Request, who: SignedIn, indicator: str, region: str, a
     from ipstrong.output import csv_lines
 
     require(who.actor, "records.read")
-    if not in_scope(who.actor, region):
+    if not _ctx(request).may_list(who.actor, region):
         raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     try:
         day = dt.date.fromisoformat(asof)
