@@ -267,3 +267,46 @@ def test_custom_zones_by_district_and_address(data: Path, tmp_path: Path) -> Non
     assert len(custom_zones(data)) == 3  # a refused file leaves the zones as they were
     with pytest.raises(IpsError, match="no custom zone"):
         zone("custom:nowhere")
+
+
+def test_trademark_indicators_by_hand(tmp_path: Path) -> None:
+    from ipstrong.indicators.engine import explain
+    from ipstrong.reference.series import import_figures
+
+    marks = tmp_path / "marks.csv"
+    marks.write_text(
+        "注册号,商标名称,国际分类,注册人,注册人地址,申请日,注册日,专用权期限至,商标状态\n"
+        f"1001,甲一,9;42,苏州甲科技有限公司,{SZ},2014-03-01,2015-03-01,2025-02-28,已注册\n"
+        f"1002,甲二,35,苏州甲科技有限公司,{SZ},2018-01-01,2019-01-01,2029-12-31,已注册\n"
+        f"1003,张记,30,张三,{NJ},2009-01-01,2010-01-01,2020-12-31,已失效\n"
+        f"1004,丙标,7,南京丙有限公司,{NJ},2017-01-01,2018-01-01,2028-01-01,无效宣告\n"
+        f"1005,丁标,7,南京丁有限公司,{NJ},2021-01-01,,,申请中\n"
+        f"1006,坏标,46,南京戊有限公司,{NJ},2021-01-01,,,申请中\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    report = ingest([marks], data, status_date=dt.date(2024, 12, 31))
+    assert (report.by_kind["trademarks"]["accepted"], report.quarantined) == (5, 1)  # class 46 does not exist
+
+    def by_city(indicator: str, day: str) -> dict[str, object]:
+        records = compute(data, [indicator], [dt.date.fromisoformat(day)], "320000", "city")
+        return {r["region_code"]: r["value"] for r in records if r["region_code"] in ("320000", "320100", "320500")}
+
+    # 2020-12-31: Suzhou 1001, 1002; Nanjing 1003 (its right ends that very day); 1004 invalidated, 1005 pending
+    assert by_city("effective_trademarks", "2020-12-31") == {"320000": 2 + 1, "320100": 1, "320500": 2}
+    assert by_city("effective_trademarks", "2021-12-31") == {"320000": 2, "320100": 0, "320500": 2}
+    # one enterprise (苏州甲) holds both Suzhou marks; 张三 is a person, not an enterprise
+    import_figures_file = tmp_path / "entities.csv"
+    import_figures_file.write_text(
+        "year,region_code,indicator,value,unit,source_title\n2020,320500,market_entities_10k,250,万户,测试来源\n",
+        encoding="utf-8",
+    )
+    import_figures(import_figures_file, data)
+    ratio = compute(data, ["trademark_enterprises_per_10k_market_entities"], [dt.date(2020, 12, 31)], "320000", "city")
+    ratio = {r["region_code"]: r for r in ratio}
+    assert ratio["320500"]["value"] == pytest.approx(1 / 250) and ratio["320500"]["numerator"] == 1
+    assert ratio["320100"]["status"] == "missing" and "market entities" in ratio["320100"]["note"]
+    rows = explain(data, "effective_trademarks", "320500", dt.date(2021, 12, 31))
+    assert [(r["app_no"], r["title"]) for r in rows] == [("1001", "甲一"), ("1002", "甲二")]
+    gi = compute(data, ["geographical_indications"], [dt.date(2021, 12, 31)], "320000")[0]
+    assert (gi["value"], gi["status"]) == (None, "missing")  # no register to read: never a zero

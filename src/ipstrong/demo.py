@@ -68,7 +68,9 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
     if Warehouse(data_dir).current_id() is None or not (source / "patents.csv").exists():
         stderr.print(f"生成 {patents} 条演示专利 / generating {patents} demo patents …")
         generate(SynthConfig(patents=patents, seed=seed, broken_share=0.02), source)
-        report = ingest([source / "patents.csv", source / "events" / "events.csv"], data_dir)
+        report = ingest(
+            [source / "patents.csv", source / "events" / "events.csv", source / "trademarks" / "trademarks.csv"], data_dir
+        )
         console.print(report.message)
         if report.quarantine_file:
             console.print(f"隔离文件 / quarantine file: {report.quarantine_file}")

@@ -320,4 +320,75 @@ CATALOGUE += [
     ),
 ]
 
+SRC_TRADEMARKS = (
+    "《“十四五”国家知识产权保护和运用规划》指标“每万户市场主体平均有效商标拥有量”；国家知识产权局商标统计口径："
+    "有效注册商标按注册人所在地统计；市场主体数为年末实有市场主体（市场监管部门公布，参考数据表，缺年报告为缺失）"
+)
+SRC_NO_SOURCE = "《江苏省知识产权促进和保护条例》第二条所列客体；统计口径按登记机关公布的登记数"
+HOLDER = {
+    "holder": {
+        "default": "enterprise registrants",
+        "reason": "按注册人名称判断企业（与专利申请人类型同一规则）/ "
+        "enterprises by the registrant's name (the applicant-type rule)",
+    }
+}
+CATALOGUE += [
+    Indicator(
+        "effective_trademarks",
+        "有效注册商标量",
+        "effective registered trademarks",
+        "件",
+        "stock",
+        "effective_trademarks",
+        SRC_TRADEMARKS,
+    ),
+    Indicator(
+        "trademarks_per_10k_market_entities",
+        "每万户市场主体平均有效商标拥有量",
+        "effective trademarks per 10,000 market entities",
+        "件/万户",
+        "stock",
+        "effective_trademarks",
+        SRC_TRADEMARKS,
+        Denominator(series="market_entities_10k"),
+    ),
+    Indicator(
+        "trademark_enterprises_per_10k_market_entities",
+        "每万户市场主体中拥有有效注册商标的企业数",
+        "enterprises holding effective trademarks per 10,000 market entities",
+        "户/万户",
+        "stock",
+        "trademark_holders",
+        SRC_TRADEMARKS,
+        Denominator(series="market_entities_10k"),
+        parameters=HOLDER,
+    ),
+    Indicator(
+        "geographical_indications",
+        "地理标志（产品、商标）数",
+        "geographical indications",
+        "件",
+        "stock",
+        "",
+        SRC_NO_SOURCE,
+        not_evaluable=(
+            "尚无地理标志登记清单可导入（没有可引用的公开格式或样本），无法计算",
+            "no geographical-indication register can be loaded yet (no published format or sample to read)",
+        ),
+    ),
+    Indicator(
+        "ic_layout_registrations",
+        "集成电路布图设计登记数",
+        "IC layout-design registrations",
+        "件",
+        "flow",
+        "",
+        SRC_NO_SOURCE,
+        not_evaluable=(
+            "尚无集成电路布图设计登记清单可导入（没有可引用的公开格式或样本），无法计算",
+            "no IC layout-design register can be loaded yet (no published format or sample to read)",
+        ),
+    ),
+]
+
 BY_ID = {i.id: i for i in CATALOGUE}

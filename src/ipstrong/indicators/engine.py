@@ -23,6 +23,7 @@ from ipstrong.indicators.measures import (
     MEASURES,
     REGION_COLUMNS,
     SEI_MATCHINGS,
+    TRADEMARK_MEASURES,
     Parameters,
     Sources,
     days_table,
@@ -111,7 +112,7 @@ def default_asof(data_dir: Path) -> dt.date:
 
 
 def _sources(backend: Any, days: list[dt.date], params: Parameters) -> Sources:
-    return Sources(backend.table("patents"), backend.table("events"), days_table(days), params)
+    return Sources(backend.table("patents"), backend.table("events"), backend.table("trademarks"), days_table(days), params)
 
 
 def _counts(src: Sources, measure: str) -> dict[tuple[dt.date, str, str], float]:
@@ -126,6 +127,16 @@ def _counts(src: Sources, measure: str) -> dict[tuple[dt.date, str, str], float]
             if row[column] is not None:
                 out[(row["asof"], level, row[column])] += float(row["value"] or 0)
     return out
+
+
+# what a reference series is called in a "not found" note
+SERIES_LABELS = {
+    "gdp_100m_yuan": ("地区生产总值", "GDP"),
+    "market_entities_10k": (
+        "年末实有市场主体数（万户，可用 ipstrong reference import 导入）",
+        "market entities at year-end (10,000s; import them with ipstrong reference import)",
+    ),
+}
 
 
 def _denominator(
@@ -152,7 +163,7 @@ def _denominator(
         )
     else:
         fig = lookup(code, year, den.series or "", data_dir)
-        label = ("地区生产总值", "GDP")
+        label = SERIES_LABELS.get(den.series or "", (den.series or "", den.series or ""))
     if fig is None:
         return None, f"{year} 年{label[0]}未找到 / {label[1]} for {year} not found"
     return fig.value * den.unit_factor, None
@@ -287,6 +298,58 @@ def _reference_day(d: dt.date, base_year: int | None) -> dt.date:
     return d.replace(year=year, day=28) if (d.month, d.day) == (2, 29) else d.replace(year=year)
 
 
+EXPLAIN_COLUMNS = (
+    "app_no",
+    "title",
+    "first_applicant",
+    "applicant_type",
+    "patent_type",
+    "app_date",
+    "grant_date",
+    "lapse_date",
+    "legal_status",
+    "city_code",
+    "district_code",
+    "value",
+)
+
+
+def _marks_behind(measure: str, rows: Table, t: Table) -> Table:
+    """The trademarks behind a trademark figure — or, for holder counts, one row per enterprise — in the columns of
+    ``EXPLAIN_COLUMNS``: registration number, mark, owner, owner type, ``trademark``, filing, registration and expiry
+    dates, status."""
+    if measure == "trademark_holders":
+        return rows.select(
+            app_no=rows.app_no,
+            title=ibis.null("string"),
+            first_applicant=rows.app_no,
+            applicant_type=ibis.literal("enterprise"),
+            patent_type=ibis.literal("trademark holder"),
+            app_date=ibis.null("date"),
+            grant_date=ibis.null("date"),
+            lapse_date=ibis.null("date"),
+            legal_status=ibis.null("string"),
+            city_code=rows.city_code,
+            district_code=rows.district_code,
+            value=rows.value,
+        )
+    j = rows.inner_join(t, rows.app_no == t.reg_no)
+    return j.select(
+        app_no=j.reg_no,
+        title=j.mark_name,
+        first_applicant=j.owner,
+        applicant_type=j.owner_type,
+        patent_type=ibis.literal("trademark"),
+        app_date=j.app_date,
+        grant_date=j.reg_date,
+        lapse_date=j.expiry_date,
+        legal_status=j.status,
+        city_code=j.city_code,
+        district_code=j.district_code,
+        value=j.value,
+    )
+
+
 def explain(
     data_dir: Path,
     indicator_id: str,
@@ -311,24 +374,12 @@ def explain(
         rows = rows.filter(in_zone(rows, custom_zones(data_dir)[code])).drop("address_app_no", "address")
     else:
         rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
-    detail = (
-        rows.inner_join(p, rows.app_no == p.app_no)
-        .select(
-            "app_no",
-            "title",
-            "first_applicant",
-            "applicant_type",
-            "patent_type",
-            "app_date",
-            "grant_date",
-            "lapse_date",
-            "legal_status",
-            "city_code",
-            "district_code",
-            "value",
-        )
-        .order_by("app_no")
-    )
+    measure = BY_ID[indicator_id].numerator
+    if measure in TRADEMARK_MEASURES:
+        detail = _marks_behind(measure, rows, src.t)
+    else:
+        detail = rows.inner_join(p, rows.app_no == p.app_no).select(*EXPLAIN_COLUMNS)
+    detail = detail.order_by("app_no")
     if limit:
         detail = detail.limit(limit)
     try:

@@ -49,8 +49,9 @@ class Sources:
     high-value counts and the effective-invention count do not each rebuild the effective-on base. On Spark they
     stay expressions (Ibis 12's cache does not register the in-memory tables they use there)."""
 
-    p: Table
-    e: Table
+    p: Table  # patents
+    e: Table  # legal-status events
+    t: Table  # trademarks
     days: Table
     params: Parameters = DEFAULTS
     _shared: dict[str, Table] = field(default_factory=dict)
@@ -318,7 +319,33 @@ def _high_value(criterion: str | None) -> Measure:
     return measure
 
 
+# --- trademarks ---------------------------------------------------------------------------------------------------
+def _effective_marks(src: Sources) -> Table:
+    """Registered marks effective on each day (ingest/trademarks.py): registered on or before the day, the exclusive
+    right not yet ended, not cancelled or invalidated; placed by the registrant's address."""
+    t = src.t.filter(src.t.status != "invalidated", src.t.reg_date.notnull(), src.t.expiry_date.notnull())
+    days = src.days.select("asof")
+    return t.inner_join(days, [t.reg_date <= days.asof, days.asof <= t.expiry_date])
+
+
+def _effective_trademarks(src: Sources) -> Table:
+    marks = _effective_marks(src)
+    return marks.select("asof", *REGION_COLUMNS, app_no=marks.reg_no, value=ibis.literal(1))
+
+
+def _trademark_holders(src: Sources) -> Table:
+    """Enterprises holding at least one effective mark, each counted once per day and place."""
+    marks = _effective_marks(src)
+    marks = marks.filter(marks.owner_type == "enterprise")
+    return marks.select("asof", *REGION_COLUMNS, app_no=marks.owner, value=ibis.literal(1)).distinct()
+
+
+# measures that count trademarks: ``app_no`` holds the registration number or the owner, not a patent
+TRADEMARK_MEASURES = {"effective_trademarks", "trademark_holders"}
+
 MEASURES: dict[str, Measure] = {
+    "effective_trademarks": _effective_trademarks,
+    "trademark_holders": _trademark_holders,
     "high_value_inventions": _high_value(None),
     **{f"high_value_{name}": _high_value(name) for name in HIGH_VALUE_CRITERIA},
     "effective_inventions": _effective_inventions,

@@ -44,6 +44,22 @@ EVENT_ALIASES: dict[str, tuple[str, ...]] = {
 }
 EVENT_REQUIRED = ("app_no", "event_type", "event_date")
 
+TRADEMARK_ALIASES: dict[str, tuple[str, ...]] = {
+    "reg_no": ("注册号", "商标注册号", "注册号/申请号", "申请/注册号", "registration_number", "reg_no"),
+    "mark_name": ("商标名称", "商标", "商标文字", "mark_name", "trademark"),
+    "owner": ("注册人", "申请人名称", "注册人名义", "商标注册人", "owner", "registrant"),
+    "owner_address": ("注册人地址", "申请人地址", "注册人地址中文", "owner_address"),
+    "nice_classes": ("国际分类", "国际分类号", "类别", "尼斯分类", "nice_classes", "class"),
+    "app_date": ("申请日", "申请日期", "app_date"),
+    "reg_date": ("注册日", "注册日期", "注册公告日期", "reg_date"),
+    "expiry_date": ("专用权期限至", "专用权期限", "有效期至", "专用期限至", "expiry_date"),
+    "status_raw": ("商标状态", "状态", "法律状态", "status"),
+}
+TRADEMARK_REQUIRED = ("reg_no", "mark_name", "owner")
+
+# every file kind's columns, by the kind's name (ingest stages them, quarantine names them back)
+ALIASES = {"patents": PATENT_ALIASES, "events": EVENT_ALIASES, "trademarks": TRADEMARK_ALIASES}
+
 # Columns a quarantine file adds after the original row; ignored when a fixed quarantine file is ingested.
 QUARANTINE_COLUMNS = ("file", "row", "field", "reason_zh", "reason_en", "raw_line")
 
@@ -67,7 +83,10 @@ def map_headers(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict
 
 
 def file_kind(headers: list[str]) -> str | None:
-    """``patents`` or ``events`` by the columns present, or None when neither fits."""
+    """``patents``, ``events`` or ``trademarks`` by the columns present, or None when none fits."""
+    trademark = map_headers(headers, TRADEMARK_ALIASES)
+    if "reg_no" in trademark and ("mark_name" in trademark or "nice_classes" in trademark):
+        return "trademarks"
     event = map_headers(headers, EVENT_ALIASES)
     if "event_type" in event and "app_no" in event:
         return "events"
@@ -79,5 +98,6 @@ def file_kind(headers: list[str]) -> str | None:
 
 def known_header_count(headers: list[str]) -> int:
     """How many cells of a row are known headers (finds the header row under banner rows)."""
-    folded = {fold_header(a) for names in (*PATENT_ALIASES.values(), *EVENT_ALIASES.values()) for a in names}
+    every = (*PATENT_ALIASES.values(), *EVENT_ALIASES.values(), *TRADEMARK_ALIASES.values())
+    folded = {fold_header(a) for names in every for a in names}
     return sum(1 for h in headers if fold_header(str(h)) in folded)

@@ -23,12 +23,15 @@ import pyarrow as pa
 
 from ipstrong.ingest import events as event_rules
 from ipstrong.ingest import patents as patent_rules
+from ipstrong.ingest import trademarks as trademark_rules
 from ipstrong.ingest.geocode import ADDRESS_KEY_SQL, geocode
 from ipstrong.ingest.headers import (
     EVENT_ALIASES,
     EVENT_REQUIRED,
     PATENT_ALIASES,
     PATENT_REQUIRED,
+    TRADEMARK_ALIASES,
+    TRADEMARK_REQUIRED,
     file_kind,
     map_headers,
 )
@@ -38,13 +41,23 @@ from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
 from ipstrong.warehouse.asof import ASOF_MACROS
 from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
-from ipstrong.warehouse.schema import CONTENT_COLUMNS, EVENTS, HISTORY, PATENTS, sql_type
+from ipstrong.warehouse.schema import (
+    CONTENT_COLUMNS,
+    EVENTS,
+    HISTORY,
+    PATENTS,
+    TRADEMARK_CONTENT,
+    TRADEMARKS,
+    sql_type,
+)
 from ipstrong.warehouse.snapshots import Warehouse
 
 KINDS = {
     "patents": (PATENT_ALIASES, PATENT_REQUIRED, patent_rules),
     "events": (EVENT_ALIASES, EVENT_REQUIRED, event_rules),
+    "trademarks": (TRADEMARK_ALIASES, TRADEMARK_REQUIRED, trademark_rules),
 }
+PLACE_SELECT = "g.country, g.province_code, g.city_code, g.district_code, g.zone_id"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Rows whose source status words disagree with their dates (dates win, CONVENTIONS.md): the data-quality report.
 STATUS_CONFLICTS_SQL = """
@@ -257,6 +270,13 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
                    g.city_code AS to_city_code, g.district_code AS to_district_code, g.zone_id AS to_zone_id
             FROM events_unique e LEFT JOIN to_geo g ON {ADDRESS_KEY_SQL.format(col="e.to_place")} = g.address_key
         """)
+    elif kind == "trademarks":
+        geocode(con, "trademarks_accepted", "owner_address", into="tm_geo")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP VIEW trademarks_final AS
+            SELECT t.*, {PLACE_SELECT} FROM trademarks_accepted t
+            LEFT JOIN tm_geo g ON {ADDRESS_KEY_SQL.format(col="t.owner_address")} = g.address_key
+        """)
     else:
         geocode(con, "patents_accepted")
         con.execute(f"""
@@ -269,10 +289,10 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     return {"read": parsed[0] + rejects, "quarantined": parsed[1] + rejects}
 
 
-def _hash_sql(alias: str) -> str:
+def _hash_sql(alias: str, schema: pa.Schema = PATENTS, columns: list[str] = CONTENT_COLUMNS) -> str:
     """A record's content hash. DuckDB's own hash is ten times faster than md5 of the row's text (measured); it is
     not promised stable across DuckDB versions, so both sides of a comparison are hashed in the same run."""
-    typed = [f"CAST({alias}.{c} AS {sql_type(PATENTS.field(c))})" for c in CONTENT_COLUMNS]
+    typed = [f"CAST({alias}.{c} AS {sql_type(schema.field(c))})" for c in columns]
     return f"CAST(hash({', '.join(typed)}) AS VARCHAR)"
 
 
@@ -284,6 +304,15 @@ def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
                          ELSE 'updated' END AS change
         FROM (SELECT *, {_hash_sql("patents_final")} AS record_hash FROM patents_final) f
         LEFT JOIN (SELECT app_no, {_hash_sql("prev_patents")} AS record_hash FROM prev_patents) p ON p.app_no = f.app_no
+    """)
+    tm_hash = _hash_sql("trademarks_final", TRADEMARKS, TRADEMARK_CONTENT)
+    prev_hash = _hash_sql("prev_trademarks", TRADEMARKS, TRADEMARK_CONTENT)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE trademarks_cmp AS
+        SELECT f.*, CASE WHEN p.reg_no IS NULL THEN 'new' WHEN p.record_hash = f.record_hash THEN 'unchanged'
+                         ELSE 'updated' END AS change
+        FROM (SELECT *, {tm_hash} AS record_hash FROM trademarks_final) f
+        LEFT JOIN (SELECT reg_no, {prev_hash} AS record_hash FROM prev_trademarks) p ON p.reg_no = f.reg_no
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE events_cmp AS
@@ -354,6 +383,7 @@ def _publish(
         changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
         history_cols = ", ".join(f.name for f in HISTORY)
         event_cols = ", ".join(f.name for f in EVENTS)
+        tm_cols = ", ".join(f.name for f in TRADEMARKS)
         tables = {
             # kept records, then the new and updated ones
             "patents": (
@@ -370,6 +400,12 @@ def _publish(
                 f"SELECT {event_cols} FROM prev_events",
                 f"SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'",
             ),
+            # a mark's latest state replaces the earlier one (the register keeps no dated history in this list)
+            "trademarks": (
+                f"SELECT {tm_cols} FROM prev_trademarks WHERE reg_no NOT IN "
+                "(SELECT reg_no FROM trademarks_cmp WHERE change <> 'unchanged')",
+                f"SELECT {_new_rows_select(TRADEMARKS, sid, sources)} FROM trademarks_cmp WHERE change <> 'unchanged'",
+            ),
         }
         for name, (kept, added) in tables.items():
             con.execute(
@@ -377,7 +413,7 @@ def _publish(
             )
         totals = {
             name: con.execute(f"SELECT count(*) FROM read_parquet('{staging.path / (name + '.parquet')}')").fetchall()[0][0]
-            for name in ("patents", "events", "patents_history")
+            for name in tables
         }
         staging.manifest.update(
             {

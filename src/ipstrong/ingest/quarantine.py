@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from ipstrong.ingest.headers import EVENT_ALIASES, PATENT_ALIASES, QUARANTINE_COLUMNS, fold_header
+from ipstrong.ingest.headers import ALIASES, QUARANTINE_COLUMNS, fold_header
 
 if TYPE_CHECKING:
     from ipstrong.ingest.pipeline import SourceFile
 
-ALIASES = {"patents": PATENT_ALIASES, "events": EVENT_ALIASES}
 
 
 def _field_label_sql(source: SourceFile, kind: str) -> str:

@@ -56,7 +56,7 @@ def attach_snapshot(
     for table, schema in TABLES.items():
         view = prefix + table
         path = warehouse.table_path(table, snapshot_id) if snapshot_id else None
-        if path is not None:
+        if path is not None and path.exists():  # a snapshot written before a table existed reads it as empty
             present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
             con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {select_list(schema, present)} FROM read_parquet('{path}')")
         else:
@@ -100,7 +100,11 @@ def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
         .getOrCreate()
     )
     for table, schema in TABLES.items():
-        frame = spark.read.parquet(str(warehouse.table_path(table, snapshot_id)))
+        path = warehouse.table_path(table, snapshot_id)
+        if path is None or not path.exists():  # a table the snapshot predates: empty, with its columns
+            spark.sql(f"SELECT {select_list(schema, set(), 'spark')} WHERE false").createOrReplaceTempView(table)
+            continue
+        frame = spark.read.parquet(str(path))
         frame.createOrReplaceTempView(f"{table}_file")
         present = set(frame.columns)
         spark.sql(f"SELECT {select_list(schema, present, 'spark')} FROM {table}_file").createOrReplaceTempView(table)

@@ -87,7 +87,35 @@ EVENTS = pa.schema(
     ]
 )
 
-TABLES = {"patents": PATENTS, "events": EVENTS, "patents_history": HISTORY}
+TRADEMARK_STATUSES = ("pending", "registered", "expired", "invalidated")
+
+TRADEMARKS = pa.schema(
+    [
+        ("reg_no", _str),
+        ("mark_name", _str),
+        ("nice_classes", _list),
+        ("owner", _str),
+        ("owner_type", _str),
+        ("owner_address", _str),
+        ("country", _str),
+        ("province_code", _str),
+        ("city_code", _str),
+        ("district_code", _str),
+        ("zone_id", _str),
+        ("app_date", _date),
+        ("reg_date", _date),
+        ("expiry_date", _date),
+        ("status", _str),
+        ("status_raw", _str),
+        ("record_hash", _str),
+        ("source", _str),
+        ("source_row", pa.int64()),
+        ("snapshot_added", _str),
+    ]
+)
+TRADEMARK_CONTENT = [f.name for f in TRADEMARKS if f.name not in ("source", "source_row", "record_hash", "snapshot_added")]
+
+TABLES = {"patents": PATENTS, "events": EVENTS, "patents_history": HISTORY, "trademarks": TRADEMARKS}
 
 # DuckDB and Spark SQL names of the schema's Arrow types
 SQL_TYPES = {
