@@ -171,15 +171,16 @@ def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPa
 
     root = tmp_path_factory.mktemp("spark")
     generate(SynthConfig(patents=3000, seed=21, broken_share=0), root / "src")
-    ingest(
-        [root / "src" / "patents.csv", root / "src" / "events" / "events.csv"], root / "data", status_date=dt.date(2024, 12, 31)
-    )
+    files = [root / "src" / "patents.csv", root / "src" / "events" / "events.csv", root / "src" / "trademarks" / "trademarks.csv"]
+    ingest(files, root / "data", status_date=dt.date(2024, 12, 31))
     ids = [
         "effective_inventions",
         "grants_invention",
         "enterprise_share_invention_grants",
         "pledge_amount",
         "high_value_inventions",
+        "effective_trademarks",
+        "trademark_enterprises_per_10k_market_entities",
     ]
     day = [dt.date(2020, 12, 31), dt.date(2021, 12, 31)]  # by the patentee (after transfers), then by the applicant
     duck = compute(root / "data", ids, day, "320000", "city")

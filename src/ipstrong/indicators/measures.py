@@ -82,10 +82,16 @@ Measure = Callable[[Sources], Table]
 
 
 def days_table(days: list[dt.date]) -> Table:
-    """The as-of days as a table: ``asof``, and the ``start`` and ``year`` of each day's flow window."""
+    """The as-of days as a table: ``asof``, the ``start`` and ``year`` of each day's flow window, and its position
+    ``i`` (for day sets kept as bits)."""
     return ibis.memtable(
-        {"asof": days, "start": [dt.date(d.year, 1, 1) for d in days], "year": [d.year for d in days]},
-        schema={"asof": "date", "start": "date", "year": "int32"},
+        {
+            "asof": days,
+            "start": [dt.date(d.year, 1, 1) for d in days],
+            "year": [d.year for d in days],
+            "i": list(range(len(days))),
+        },
+        schema={"asof": "date", "start": "date", "year": "int32", "i": "int64"},
     )
 
 
@@ -324,7 +330,7 @@ def _effective_marks(src: Sources) -> Table:
     """Registered marks effective on each day (ingest/trademarks.py): registered on or before the day, the exclusive
     right not yet ended, not cancelled or invalidated; placed by the registrant's address."""
     t = src.t.filter(src.t.status != "invalidated", src.t.reg_date.notnull(), src.t.expiry_date.notnull())
-    days = src.days.select("asof")
+    days = src.days.select("asof", "i")
     return t.inner_join(days, [t.reg_date <= days.asof, days.asof <= t.expiry_date])
 
 
@@ -334,10 +340,20 @@ def _effective_trademarks(src: Sources) -> Table:
 
 
 def _trademark_holders(src: Sources) -> Table:
-    """Enterprises holding at least one effective mark, each counted once per day and place."""
+    """Enterprises holding at least one effective mark, each counted once per day and place. Each holder's days
+    are first gathered as bits on DuckDB (one group per holder and place instead of one per holder, place and day:
+    measured 2.7 s → 1.2 s on 2.5 million marks); Ibis cannot compile the bit aggregate for Spark, and more days
+    than a 63-bit set holds do not fit, so those take the plain distinct (the same figures: the parity test)."""
     marks = _effective_marks(src)
     marks = marks.filter(marks.owner_type == "enterprise")
-    return marks.select("asof", *REGION_COLUMNS, app_no=marks.owner, value=ibis.literal(1)).distinct()
+    if src.p.get_backend().name != "duckdb" or src.days.count().to_pyarrow().as_py() > 63:
+        return marks.select("asof", *REGION_COLUMNS, app_no=marks.owner, value=ibis.literal(1)).distinct()
+    held = marks.group_by(*REGION_COLUMNS, holder=marks.owner).aggregate(
+        days_held=(ibis.literal(1, "int64") << marks.i).bit_or()
+    )
+    days = src.days.select("asof", "i")
+    on_day = held.inner_join(days, ((held.days_held >> days.i) & 1) == 1)
+    return on_day.select("asof", *REGION_COLUMNS, app_no=on_day.holder, value=ibis.literal(1))
 
 
 # measures that count trademarks: ``app_no`` holds the registration number or the owner, not a patent
