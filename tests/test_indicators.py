@@ -163,6 +163,22 @@ def test_high_value_parameters(data: Path) -> None:
         province("high_value_sei", Parameters(sei_matching="fuzzy"))
 
 
+def test_sei_match_is_recomputed_for_snapshots_without_it(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot whose manifest names another concordance (or none) is matched at query time, with the same result."""
+    import ipstrong.indicators.engine as engine
+
+    stored = [
+        compute(data, ["high_value_sei"], [dt.date(2021, 12, 31)], "320000", params=Parameters(sei_matching=m))
+        for m in ("keywords", "ipc-only")
+    ]
+    monkeypatch.setattr(engine, "SEI_CONCORDANCE", "a later concordance")
+    recomputed = [
+        compute(data, ["high_value_sei"], [dt.date(2021, 12, 31)], "320000", params=Parameters(sei_matching=m))
+        for m in ("keywords", "ipc-only")
+    ]
+    assert [r[0]["value"] for r in recomputed] == [r[0]["value"] for r in stored] == [0, 6]
+
+
 @pytest.mark.spark
 def test_duckdb_and_spark_give_identical_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The same catalogue entries on PySpark (local mode) and on DuckDB, over a generated data set."""

@@ -22,7 +22,6 @@ from ipstrong.indicators.measures import (
     DEFAULTS,
     MEASURES,
     REGION_COLUMNS,
-    SEI_MATCHINGS,
     TRADEMARK_MEASURES,
     Parameters,
     Sources,
@@ -30,6 +29,7 @@ from ipstrong.indicators.measures import (
 )
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import by_code, regions
+from ipstrong.reference.sei import SEI_CONCORDANCE, SEI_MATCHINGS
 from ipstrong.reference.series import lookup, population
 from ipstrong.reference.zones import CustomZone, custom_zones
 from ipstrong.warehouse.connection import ibis_connection, time_limit
@@ -111,8 +111,15 @@ def default_asof(data_dir: Path) -> dt.date:
     return latest if (latest.month, latest.day) == (12, 31) else dt.date(latest.year - 1, 12, 31)
 
 
-def _sources(backend: Any, days: list[dt.date], params: Parameters) -> Sources:
-    return Sources(backend.table("patents"), backend.table("events"), backend.table("trademarks"), days_table(days), params)
+def _sources(backend: Any, days: list[dt.date], params: Parameters, manifest: dict[str, Any]) -> Sources:
+    return Sources(
+        backend.table("patents"),
+        backend.table("events"),
+        backend.table("trademarks"),
+        days_table(days),
+        params,
+        stored_sei=manifest.get("sei_concordance") == SEI_CONCORDANCE,
+    )
 
 
 def _counts(src: Sources, measure: str) -> dict[tuple[dt.date, str, str], float]:
@@ -220,7 +227,7 @@ def compute(
         i.denominator.measure for i in evaluable if i.denominator and i.denominator.measure
     }
     days = set(asof_dates) | {_reference_day(d, i.compare[1]) for i in evaluable if i.compare for d in asof_dates}
-    src = _sources(backend, sorted(days), params)
+    src = _sources(backend, sorted(days), params, warehouse.manifest(snapshot))
     try:
         with time_limit(backend.con, timeout_s) if engine == "duckdb" else nullcontext():
             values = {m: {**_counts(src, m), **_zone_counts(src, m, zones)} for m in sorted(measures)}
@@ -365,8 +372,9 @@ def explain(
         raise IpsError(Msg(f"未知或无法计算的指标 {indicator_id}", f"unknown or not evaluable indicator {indicator_id}"))
     check_parameters(params)
     code, _name, level = target_regions(region, None, data_dir)[0]
-    backend = ibis_connection(data_dir, snapshot or Warehouse(data_dir).current_id())
-    src = _sources(backend, [asof], params)
+    snapshot = snapshot or Warehouse(data_dir).current_id()
+    backend = ibis_connection(data_dir, snapshot)
+    src = _sources(backend, [asof], params, Warehouse(data_dir).manifest(snapshot) if snapshot else {})
     p = src.p
     rows = MEASURES[BY_ID[indicator_id].numerator](src)
     if level == "custom":

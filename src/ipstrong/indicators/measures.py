@@ -12,21 +12,18 @@ and adds up the levels.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 import ibis
 from ibis.expr.types import Table
 
-from ipstrong.reference.sei import keyword_terms, rules_covering
+from ipstrong.reference.sei import match_table
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
 ATTRIBUTIONS = ("by-year", "patentee", "applicant")
-SEI_MATCHINGS = ("keywords", "ipc-only")
 LAST_PATENTEE_DAY = dt.date(2020, 12, 31)  # CNIPA counted by the patentee's address up to here, then the applicant's
 
 
@@ -54,6 +51,7 @@ class Sources:
     t: Table  # trademarks
     days: Table
     params: Parameters = DEFAULTS
+    stored_sei: bool = False  # the snapshot holds each invention's SEI match (written by ingest)
     _shared: dict[str, Table] = field(default_factory=dict)
     _temporary: list[str] = field(default_factory=list)
 
@@ -197,7 +195,17 @@ def _granted(kind: str, enterprise: bool = False) -> Measure:
 
 
 # what the effective base keeps (materialised for 13 year-ends × millions of inventions: only what measures read)
-BASE_COLUMNS = ("app_no", "app_date", "grant_date", "lapse_date", "patent_type", "family_countries", *PLACE_COLUMNS)
+BASE_COLUMNS = (
+    "app_no",
+    "app_date",
+    "grant_date",
+    "lapse_date",
+    "patent_type",
+    "family_countries",
+    "sei_match",
+    "sei_ipc",
+    *PLACE_COLUMNS,
+)
 
 
 def _effective_domestic_inventions(src: Sources) -> Table:
@@ -208,7 +216,9 @@ def _effective_domestic_inventions(src: Sources) -> Table:
         inventions = s.p.filter(s.p.patent_type == "invention").select(*BASE_COLUMNS)
         base = _domestic(attributed(effective_on(inventions, s.e, s.days), s.e, s.days, s.params))
         abroad = base.family_countries.filter(lambda c: (c != "CN") & (c != "")).length() > 0
-        return base.select("app_no", "app_date", *REGION_COLUMNS, "asof", family_abroad=abroad.coalesce(False))
+        return base.select(
+            "app_no", "app_date", *REGION_COLUMNS, "asof", "sei_match", "sei_ipc", family_abroad=abroad.coalesce(False)
+        )
 
     return src.shared("effective_domestic_inventions", build)
 
@@ -233,54 +243,22 @@ def _pledges(amount: bool) -> Measure:
 MAINTAINED_YEARS = 10  # "维持年限超过10年", counted from the filing date (CONVENTIONS.md)
 
 
-@cache
-def sei_terms(symbol: str) -> tuple[str | None, ...]:
-    """For one IPC symbol, what the SEI concordance asks beyond the IPC: ``None`` for a rule that needs nothing more
-    (IPC only), else each keyword term one of its keyword rules needs in the title or abstract; empty when no rule
-    covers the symbol. Cached: the concordance never changes in a run."""
-    hit = rules_covering(symbol)
-    ipc_only = (None,) if any(not r.keywords for r in hit) else ()
-    return ipc_only + tuple(sorted({t for r in hit if r.keywords for t in keyword_terms(r.keywords)}))
-
-
 def _sei_matches(src: Sources) -> Table:
-    """Inventions in a strategic emerging industry (app_no), by the SEI matching parameter; the same on every day,
-    so built once (shared). The concordance is applied to the few thousand distinct IPC symbols in Python; the
-    patents are then filtered by constant lists and one constant regular expression of every keyword term, and only
-    the patents that mention some term are tested term by term (measured on 10 million patents: 68 s with one
-    regular expression per row, about 2 s this way)."""
+    """Inventions in a strategic emerging industry (app_no) by the SEI matching parameter, for snapshots written
+    before ingest stored the match (``sei_match`` / ``sei_ipc``): the same on every day, so built once (shared),
+    and only for the inventions some high-value count can reach (those in the effective base on some day)."""
 
     def build(s: Sources) -> Table:
-        # only the inventions some high-value count can reach: those in the effective base on some day
         base = _effective_domestic_inventions(s).select(base_app_no="app_no").distinct()
-        inventions = s.p.semi_join(base, s.p.app_no == base.base_app_no)
-        symbols = inventions.select(symbol=inventions.ipc_all.unnest()).distinct().to_pyarrow().column("symbol")
-        rules = [(symbol, term) for symbol in symbols.to_pylist() if symbol for term in sei_terms(symbol)]
-        covered = sorted({symbol for symbol, _term in rules})
-        by_ipc_alone = covered if s.params.sei_matching == "ipc-only" else sorted({sym for sym, term in rules if term is None})
-        terms = sorted({term for _sym, term in rules if term}) if s.params.sei_matching == "keywords" else []
-        pairs = inventions.select(app_no=inventions.app_no, symbol=inventions.ipc_all.unnest())
-        hits = pairs.filter(pairs.symbol.isin(by_ipc_alone or [""])).select("app_no")
-        if terms:
-            mentioning = inventions.select(
-                app_no=inventions.app_no,
-                ipc_all=inventions.ipc_all,
-                text=inventions.title.concat(" ", inventions.abstract.coalesce("")),
-            ).filter(lambda t: t.text.re_search("|".join(re.escape(term) for term in terms)))
-            asked = ibis.memtable(
-                {"sei_symbol": [r[0] for r in rules if r[1]], "term": [r[1] for r in rules if r[1]]},
-                schema={"sei_symbol": "string", "term": "string"},
-            )
-            said = mentioning.select("app_no", "text", symbol=mentioning.ipc_all.unnest())
-            said = said.inner_join(asked, said.symbol == asked.sei_symbol)
-            hits = hits.union(said.filter(said.text.contains(said.term)).select("app_no"))
-        return hits.distinct()
+        return match_table(s.p.semi_join(base, s.p.app_no == base.base_app_no), s.params.sei_matching)
 
     return src.shared("sei_matches", build)
 
 
 # Each criterion narrows ``base`` (the effective domestic inventions on each day).
 def _hv_sei(base: Table, src: Sources) -> Table:
+    if src.stored_sei:
+        return base.filter(base["sei_ipc" if src.params.sei_matching == "ipc-only" else "sei_match"].fill_null(False))
     hits = _sei_matches(src)
     return base.semi_join(hits, base.app_no == hits.app_no)
 
@@ -348,9 +326,7 @@ def _trademark_holders(src: Sources) -> Table:
     marks = marks.filter(marks.owner_type == "enterprise")
     if src.p.get_backend().name != "duckdb" or src.days.count().to_pyarrow().as_py() > 63:
         return marks.select("asof", *REGION_COLUMNS, app_no=marks.owner, value=ibis.literal(1)).distinct()
-    held = marks.group_by(*REGION_COLUMNS, holder=marks.owner).aggregate(
-        days_held=(ibis.literal(1, "int64") << marks.i).bit_or()
-    )
+    held = marks.group_by(*REGION_COLUMNS, holder=marks.owner).aggregate(days_held=(ibis.literal(1, "int64") << marks.i).bit_or())
     days = src.days.select("asof", "i")
     on_day = held.inner_join(days, ((held.days_held >> days.i) & 1) == 1)
     return on_day.select("asof", *REGION_COLUMNS, app_no=on_day.holder, value=ibis.literal(1))

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
+import ibis
 import pyarrow as pa
 
 from ipstrong.ingest import events as event_rules
@@ -39,6 +40,7 @@ from ipstrong.ingest.quarantine import write_excel_csv, write_quarantine
 from ipstrong.ingest.readers import FileUnusable, Loaded, load_file
 from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
+from ipstrong.reference.sei import SEI_CONCORDANCE, match_table
 from ipstrong.warehouse.asof import ASOF_MACROS
 from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
 from ipstrong.warehouse.schema import (
@@ -279,14 +281,45 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
         """)
     else:
         geocode(con, "patents_accepted")
+        _match_sei(con)
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW patents_final AS
-            SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id
+            SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id,
+                   {_sei_select("p")}
             FROM patents_accepted p LEFT JOIN geo g ON {ADDRESS_KEY_SQL.format(col="p.address")} = g.address_key
         """)
     parsed = con.execute(f"SELECT count(*), count(*) FILTER (WHERE len(errors) > 0) FROM {kind}_parsed").fetchall()[0]
     rejects = sum(len(s.loaded.rejects) for s in sources if s.loaded)
     return {"read": parsed[0] + rejects, "quarantined": parsed[1] + rejects}
+
+
+# the stored SEI match of a patent row ``{alias}`` (inventions only), from the tables _match_sei made
+SEI_COLUMNS = {
+    column: f"CASE WHEN {{alias}}.patent_type = 'invention' THEN {{alias}}.app_no IN (SELECT app_no FROM {table}) END"
+    for column, table in (("sei_match", "sei_keywords"), ("sei_ipc", "sei_ipc_only"))
+}
+
+
+def _sei_select(alias: str) -> str:
+    return ", ".join(f"{sql.format(alias=alias)} AS {column}" for column, sql in SEI_COLUMNS.items())
+
+
+def _match_sei(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables ``sei_keywords`` and ``sei_ipc_only``: the inventions of the new snapshot (accepted rows and the
+    previous snapshot's others) in a strategic emerging industry, by the concordance's Ibis expression the
+    indicators also use — re-derived on every ingest, so every stored match is made with today's concordance."""
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW sei_inventions AS
+        SELECT app_no, ipc_all, title, abstract FROM patents_accepted WHERE patent_type = 'invention'
+        UNION ALL
+        SELECT app_no, ipc_all, title, abstract FROM prev_patents
+        WHERE patent_type = 'invention' AND app_no NOT IN (SELECT app_no FROM patents_accepted)
+    """)
+    backend = ibis.duckdb.from_connection(con)
+    inventions = backend.table("sei_inventions")
+    for name, matching in (("sei_keywords", "keywords"), ("sei_ipc_only", "ipc-only")):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        backend.create_table(name, match_table(inventions, matching), temp=True)
 
 
 def _hash_sql(alias: str, schema: pa.Schema = PATENTS, columns: list[str] = CONTENT_COLUMNS) -> str:
@@ -380,6 +413,9 @@ def _publish(
     with warehouse.stage(previous) as staging:
         sid = staging.id
         patent_cols = ", ".join(f.name for f in PATENTS)
+        kept_cols = ", ".join(
+            f"{SEI_COLUMNS[f.name].format(alias='p')} AS {f.name}" if f.name in SEI_COLUMNS else f.name for f in PATENTS
+        )
         changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
         history_cols = ", ".join(f.name for f in HISTORY)
         event_cols = ", ".join(f.name for f in EVENTS)
@@ -387,7 +423,7 @@ def _publish(
         tables = {
             # kept records, then the new and updated ones
             "patents": (
-                f"SELECT {patent_cols} FROM prev_patents WHERE app_no NOT IN ({changed})",
+                f"SELECT {kept_cols} FROM prev_patents p WHERE app_no NOT IN ({changed})",
                 f"SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'",
             ),
             # earlier history, then the versions this snapshot replaces
@@ -434,6 +470,7 @@ def _publish(
                 "status_conflicts": report.status_conflicts,
                 "files_failed": report.files_failed,
                 "totals": totals,
+                "sei_concordance": SEI_CONCORDANCE,
             }
         )
     return sid

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from ipstrong.ingest.pipeline import SourceFile
 
 
-
 def _field_label_sql(source: SourceFile, kind: str) -> str:
     """SQL CASE mapping a canonical field name to the header the person sees in their file."""
     whens = " ".join(

@@ -48,6 +48,10 @@ PATENTS = pa.schema(
         ("legal_status", _str),
         ("legal_status_raw", _str),
         ("family_countries", _list),
+        # derived at ingest from the SEI–IPC concordance (inventions only): keyword rules need their keyword in the
+        # title or abstract (sei_match), or the IPC alone decides (sei_ipc)
+        ("sei_match", pa.bool_()),
+        ("sei_ipc", pa.bool_()),
         ("agency", _str),
         ("agents", _list),
         ("priority", _str),
@@ -60,7 +64,8 @@ PATENTS = pa.schema(
 )
 
 # Columns whose values decide whether a re-ingested record changed (everything but where it came from).
-CONTENT_COLUMNS = [f.name for f in PATENTS if f.name not in ("source", "source_row", "record_hash", "snapshot_added")]
+DERIVED = ("source", "source_row", "record_hash", "snapshot_added", "sei_match", "sei_ipc")
+CONTENT_COLUMNS = [f.name for f in PATENTS if f.name not in DERIVED]
 
 HISTORY = PATENTS.append(pa.field("superseded_by", _str))
 
