@@ -108,3 +108,32 @@ def test_operational_database_commands(tmp_path: Path) -> None:
         conn.execute("UPDATE audit_log SET after = '{}' WHERE id = 1")
     broken = run("audit", "verify", "--json", data_dir=other)
     assert broken.returncode == 1 and json.loads(broken.stdout)["first_broken"] == 1
+
+
+def test_indicator_commands_with_parameters_and_zones(tmp_path: Path) -> None:
+    data, src = tmp_path / "data", tmp_path / "src"
+    assert run("synth", "--patents", "1500", "--seed", "5", "--out", str(src), "--json").returncode == 0
+    files = [str(src / "patents.csv"), str(src / "events" / "events.csv"), str(src / "trademarks" / "trademarks.csv")]
+    assert run("ingest", *files, "--json", "--status-date", "2024-12-31", data_dir=data).returncode == 0
+    p = run(
+        "indicators", "compute", "--year", "2020", "--by", "city,district", "--attribution", "patentee", "--json", data_dir=data
+    )
+    records = json.loads(p.stdout)
+    assert p.returncode == 0 and {r["region_code"] for r in records} >= {"320000", "320500", "320506"}
+    assert any(r["indicator"] == "effective_trademarks" and r["value"] for r in records)
+    bad = run("indicators", "compute", "--year", "2020", "--attribution", "owner", "--json", data_dir=data)
+    assert bad.returncode == 2 and "--attribution 只能是" in bad.stderr and "not owner" in bad.stderr
+    zones = tmp_path / "zones.csv"
+    zones.write_text(
+        "zone_id,name_zh,name_en,districts,address_patterns,source\ncustom:sz-core,苏州核心区,Suzhou core,320506|320505,,test\n",
+        encoding="utf-8",
+    )
+    assert json.loads(run("reference", "zones-import", str(zones), "--json", data_dir=data).stdout) == {"imported": 1}
+    listed = json.loads(run("reference", "zones", "--json", data_dir=data).stdout)
+    assert listed[0]["districts"] == ["320506", "320505"]
+    zone = run(
+        "indicators", "compute", "--year", "2021", "--region", "custom:sz-core", "--by", "district", "--json", data_dir=data
+    )
+    rows = {(r["indicator"], r["region_code"]): r["value"] for r in json.loads(zone.stdout)}
+    count = rows[("effective_inventions", "custom:sz-core")]
+    assert count == rows[("effective_inventions", "320506")] + rows[("effective_inventions", "320505")]

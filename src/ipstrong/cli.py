@@ -604,6 +604,7 @@ def indicators_compute(
     attribution: AttributionOpt = "by-year",
     sei_matching: SeiOpt = "keywords",
     pledge_threshold: PledgeOpt = 0.0,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb|spark（spark_master 设置）/ where to compute")] = "duckdb",
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
@@ -621,7 +622,7 @@ def indicators_compute(
     else:
         dates = [default_asof(data)]
     params = _parameters(attribution, sei_matching, pledge_threshold)
-    records = compute(data, indicator, dates, region, by, vintage, snapshot, params=params)
+    records = compute(data, indicator, dates, region, by, vintage, snapshot, engine=engine, params=params)
     if _fmt(as_json, fmt) == "table":
         records = [{k: r[k] for k in ("indicator", "region_name", "asof", "value", "unit", "status", "note")} for r in records]
     emit_records(records, _fmt(as_json, fmt), out)

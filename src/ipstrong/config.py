@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # approved map (审图号) replaces it here.
     map_file: Path | None = None
     map_name: str = "江苏"
+    # where `--engine spark` runs: local mode on this machine by default, or a cluster's master URL
+    spark_master: str = "local[2]"
     query_timeout_s: float = 30.0  # every query a person triggers on the web stops here and says "timed out"
 
     @classmethod

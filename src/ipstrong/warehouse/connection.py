@@ -83,17 +83,20 @@ def ibis_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
 
 
 def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
-    """An Ibis backend on PySpark (local mode unless ``SPARK_REMOTE``/the session says otherwise) over the same
-    snapshot files, for data that does not fit one machine; the indicator catalogue runs on it unchanged."""
+    """An Ibis backend on PySpark over the same snapshot files, for data that does not fit one machine; the
+    indicator catalogue runs on it unchanged. The master is the ``spark_master`` setting (``local[2]`` by default,
+    a cluster's URL by configuration); the snapshot must then be on storage the cluster reads."""
     import ibis
     from pyspark.sql import SparkSession
+
+    from ipstrong.config import settings
 
     warehouse = Warehouse(data_dir)
     snapshot_id = snapshot_id or warehouse.current_id()
     if snapshot_id is None:
         raise IpsError(Msg("仓库中没有数据", "the warehouse holds no data yet"))
     spark = (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master(settings(data_dir).spark_master)
         .appName("ipstrong")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
