@@ -327,3 +327,27 @@ def test_trademark_indicators_by_hand(tmp_path: Path) -> None:
     assert [(r["app_no"], r["title"]) for r in rows] == [("1001", "甲一"), ("1002", "甲二")]
     gi = compute(data, ["geographical_indications"], [dt.date(2021, 12, 31)], "320000")[0]
     assert (gi["value"], gi["status"]) == (None, "missing")  # no register to read: never a zero
+
+
+def test_density_definition_reproduces_cnipa_published_ratios() -> None:
+    """CNIPA's monthly Table 8 publishes valid domestic inventions, population and the density: the catalogue's
+    definition of 每万人口发明专利拥有量 (count ÷ population in 10,000s × scale) gives the published figure for every
+    region and month where the inputs are printed, within what CNIPA's rounding of population to 0.1 million allows."""
+    import csv
+
+    from conftest import shared_data
+    from ipstrong.indicators.catalogue import BY_ID
+
+    density = BY_ID["inventions_per_10k_pop"]
+    path = shared_data("cnipa-annual-stats", "cnipa_monthly_table8_valid_inventions_from_home_density.csv")
+    checked = 0
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if not (row["population_million"] and row["valid_inventions"] and row["density_per_million_people"]):
+                continue
+            population_10k = float(row["population_million"]) * 100
+            value = float(row["valid_inventions"]) / (population_10k * density.denominator.unit_factor) * density.scale
+            rounding = value * 0.05 / float(row["population_million"]) + 0.005  # population ±0.05 million, density ±0.005
+            assert value == pytest.approx(float(row["density_per_million_people"]) / 100, abs=rounding), row
+            checked += 1
+    assert checked >= 40
