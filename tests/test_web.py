@@ -247,6 +247,16 @@ def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
     assert [(r["asof"], r["value"]) for r in series] == [("2019-12-31", 1), ("2020-12-31", 2), ("2021-12-31", 2)]
     unknown = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&region=custom:nowhere")
     assert unknown.status_code == 404 and "no custom zone" in unknown.json()["error"]["en"]
+    csrf = sign_in(client, "admin")
+    body = {
+        "year": 2021,
+        "targets": [
+            {"region_code": "320500", "indicator": "effective_inventions", "target": 2},
+            {"region_code": "320100", "indicator": "effective_inventions", "target": 1},
+        ],
+    }
+    table = client.post("/api/v1/assess", json=body, headers={"X-CSRF-Token": csrf}).json()
+    assert [(r["region_code"], r["completion_pct"], r["rank"]) for r in table] == [("320500", 50.0, 1), ("320100", 100.0, 1)]
     client.cookies.clear()
     sign_in(client, "suzhou")  # a city official may not list another city's patents
     assert client.get(link.replace("320500", "320100")).status_code == 403

@@ -65,15 +65,15 @@ def assess(data_dir: Path, year: int, targets_file: Path) -> list[dict[str, Any]
     day, before = dt.date(year, 12, 31), dt.date(year - 1, 12, 31)
     figures: dict[tuple[str, str, dt.date], dict[str, Any]] = {}
     regions = by_code()
-    for indicator in sorted({t["indicator"] for t in targets}):
-        codes = {t["region_code"] for t in targets if t["indicator"] == indicator}
-        # the province and its cities come from one computation; other regions one by one
-        provincial = {c for c in codes if c == "320000" or (regions[c].level == "city" and c.startswith("32"))}
-        batches = [("320000", "city")] if provincial else []
-        batches += [(c, None) for c in sorted(codes - provincial)]
-        for region, by in batches:
-            for record in compute(data_dir, [indicator], [day, before], region, by):
-                figures[(indicator, record["region_code"], dt.date.fromisoformat(record["asof"]))] = record
+    indicators = sorted({t["indicator"] for t in targets})
+    codes = {t["region_code"] for t in targets}
+    # the province and its cities come from one computation of every indicator; other regions one by one
+    provincial = {c for c in codes if c == "320000" or (regions[c].level == "city" and c.startswith("32"))}
+    batches = [("320000", "city")] if provincial else []
+    batches += [(c, None) for c in sorted(codes - provincial)]
+    for region, by in batches:
+        for record in compute(data_dir, indicators, [day, before], region, by):
+            figures[(record["indicator"], record["region_code"], dt.date.fromisoformat(record["asof"]))] = record
     rows = []
     for t in targets:
         now, prev = figures[(t["indicator"], t["region_code"], day)], figures[(t["indicator"], t["region_code"], before)]

@@ -268,3 +268,70 @@ def explain_figure(
         raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     _require_data(ctx, region)
     return explain(ctx.data_dir, indicator.value, region, asof, limit=limit, timeout_s=ctx.settings.query_timeout_s)
+
+
+class Direction(StrEnum):
+    higher = "higher"
+    lower = "lower"
+
+
+class TargetIn(BaseModel):
+    region_code: JiangsuRegion  # type: ignore[valid-type]
+    indicator: IndicatorId  # type: ignore[valid-type]
+    target: float = Field(gt=0, le=1e12)
+    direction: Direction = Direction.higher
+
+
+class AssessIn(BaseModel):
+    year: int = Field(ge=1986, le=2100)
+    targets: list[TargetIn] = Field(min_length=1, max_length=500)
+
+
+class AssessOut(BaseModel):
+    region_code: str
+    region_name: str
+    indicator: str
+    name_zh: str
+    name_en: str
+    year: int
+    unit: str
+    value: float | None
+    target: float
+    direction: str
+    completion_pct: float | None
+    previous: float | None
+    change: float | None
+    published: float | None
+    difference: float | None
+    status: str
+    note: str | None
+    rank: int | None
+
+
+@router.post(
+    "/assess",
+    response_model=list[AssessOut],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
+    summary="城市考核表 / the assessment table for a year's targets",
+)
+def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[str, Any]]:
+    """The same table as ``ipstrong assess`` and the /assess page, for the targets in the body; rows outside the
+    caller's region are left out. Computes only: nothing is stored (POST because targets are a body)."""
+    import csv
+    import tempfile
+    from pathlib import Path as FilePath
+
+    from ipstrong.indicators.assess import COLUMNS, assess
+
+    require(who.actor, "records.read")
+    ctx: WebContext = request.app.state.ctx
+    _require_data(ctx, JIANGSU)
+    with tempfile.TemporaryDirectory(dir=ctx.data_dir) as work:
+        source = FilePath(work) / "targets.csv"
+        with source.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            for t in body.targets:
+                writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
+        rows = assess(ctx.data_dir, body.year, source)
+    return [r for r in rows if in_scope(who.actor, r["region_code"])]
