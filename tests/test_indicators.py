@@ -106,6 +106,17 @@ def test_density_uses_the_published_population(data: Path) -> None:
     assert got["320500"] is None  # Suzhou's 2021 year-end population was not found: missing, never zero
     missing = compute(data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320500")[0]
     assert missing["status"] == "missing" and "not found" in missing["note"]
+    # the year-end stock over the previous year's population (a parameter): 2020's 8477.0 万
+    previous = compute(data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], params=Parameters(population_year="previous"))
+    assert previous[0]["value"] == pytest.approx(6 / 8477.0, rel=1e-6) and previous[0]["denominator"] == 8477.0
+
+
+def test_an_asof_date_before_the_data_begins_is_missing(data: Path) -> None:
+    record = compute(data, ["effective_inventions"], [dt.date(1999, 12, 31)], "320000")[0]
+    assert (record["value"], record["status"]) == (
+        None,
+        "missing",
+    ) and "before the data begins (first filing 2001-01-10)" in record["note"]
 
 
 def test_flows_by_hand(data: Path) -> None:

@@ -570,15 +570,18 @@ AttributionOpt = Annotated[
     ),
 ]
 SeiOpt = Annotated[str, typer.Option("--sei-matching", help="keywords|ipc-only：战略性新兴产业匹配 / SEI matching")]
+PopYearOpt = Annotated[
+    str, typer.Option("--population-year", help="same|previous：年末存量除以哪一年的人口 / which year's population")
+]
 PledgeOpt = Annotated[
     float, typer.Option("--pledge-threshold", help="高价值质押金额门槛（万元）/ high-value pledge threshold, 10k yuan")
 ]
 
 
-def _parameters(attribution: str, sei_matching: str, pledge_threshold: float) -> Parameters:
+def _parameters(attribution: str, sei_matching: str, pledge_threshold: float, population_year: str = "same") -> Parameters:
     from ipstrong.indicators.measures import Parameters
 
-    return Parameters(attribution=attribution, sei_matching=sei_matching, pledge_threshold=pledge_threshold)
+    return Parameters(attribution, sei_matching, pledge_threshold, population_year)
 
 
 @indicators_app.command("list")
@@ -604,6 +607,7 @@ def indicators_compute(
     attribution: AttributionOpt = "by-year",
     sei_matching: SeiOpt = "keywords",
     pledge_threshold: PledgeOpt = 0.0,
+    population_year: PopYearOpt = "same",
     engine: Annotated[str, typer.Option("--engine", help="duckdb|spark（spark_master 设置）/ where to compute")] = "duckdb",
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -621,7 +625,7 @@ def indicators_compute(
         dates = [dt.date(y, 12, 31) for y in range(from_year, to_year + 1)]
     else:
         dates = [default_asof(data)]
-    params = _parameters(attribution, sei_matching, pledge_threshold)
+    params = _parameters(attribution, sei_matching, pledge_threshold, population_year)
     records = compute(data, indicator, dates, region, by, vintage, snapshot, engine=engine, params=params)
     if _fmt(as_json, fmt) == "table":
         records = [{k: r[k] for k in ("indicator", "region_name", "asof", "value", "unit", "status", "note")} for r in records]

@@ -79,8 +79,15 @@ DOMESTIC = {
 VINTAGE = {
     "population_vintage": {
         "default": "first",
+        "options": ["first", "revised"],
         "reason": "年度公报首次公布数，与当年公布的比值一致 / first-published figures match the ratios published that year",
-    }
+    },
+    "population_year": {
+        "default": "same",
+        "options": ["same", "previous"],
+        "reason": "年末存量除以同年年末常住人口，与各地公布的万人发明专利拥有量一致 / a year-end stock divided by the same "
+        "year's year-end population, as the published figures do; --population-year",
+    },
 }
 
 CATALOGUE: list[Indicator] = [

@@ -21,6 +21,7 @@ from ipstrong.indicators.measures import (
     ATTRIBUTIONS,
     DEFAULTS,
     MEASURES,
+    POPULATION_YEARS,
     REGION_COLUMNS,
     TRADEMARK_MEASURES,
     Parameters,
@@ -136,6 +137,10 @@ def _counts(src: Sources, measure: str) -> dict[tuple[dt.date, str, str], float]
     return out
 
 
+def den_is_population(ind: Indicator) -> bool:
+    return ind.denominator is not None and ind.denominator.series == "population"
+
+
 # what a reference series is called in a "not found" note
 SERIES_LABELS = {
     "gdp_100m_yuan": ("地区生产总值", "GDP"),
@@ -231,6 +236,7 @@ def compute(
     try:
         with time_limit(backend.con, timeout_s) if engine == "duckdb" else nullcontext():
             values = {m: {**_counts(src, m), **_zone_counts(src, m, zones)} for m in sorted(measures)}
+            first_filed = src.p.app_date.min().to_pyarrow().as_py()
     finally:
         src.release()
     records: list[dict[str, Any]] = []
@@ -257,6 +263,13 @@ def compute(
                 }
                 if ind.not_evaluable:
                     record.update(status="missing", note=" / ".join(ind.not_evaluable))
+                elif first_filed is None or d < first_filed:
+                    record.update(
+                        value=None,
+                        numerator=None,
+                        status="missing",
+                        note=f"早于数据起点（最早申请日 {first_filed}）/ before the data begins (first filing {first_filed})",
+                    )
                 elif ind.compare is not None:
                     how, base_year = ind.compare
                     ref_day = _reference_day(d, base_year)
@@ -272,7 +285,8 @@ def compute(
                             note=f"{ref_day} 的值为零 / the value on {ref_day} is zero",
                         )
                 elif ind.denominator is not None:
-                    den, note = _denominator(ind, code, d.year, vintage, data_dir, values, d, level)
+                    year = d.year - 1 if params.population_year == "previous" and den_is_population(ind) else d.year
+                    den, note = _denominator(ind, code, year, vintage, data_dir, values, d, level)
                     record.update(
                         denominator=den,
                         note=note,
@@ -290,6 +304,7 @@ def check_parameters(params: Parameters) -> None:
     for option, value, allowed in (
         ("--attribution", params.attribution, ATTRIBUTIONS),
         ("--sei-matching", params.sei_matching, SEI_MATCHINGS),
+        ("--population-year", params.population_year, POPULATION_YEARS),
     ):
         if value not in allowed:
             raise IpsError(

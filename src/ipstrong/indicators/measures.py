@@ -24,6 +24,7 @@ from ipstrong.reference.sei import match_table
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
 ATTRIBUTIONS = ("by-year", "patentee", "applicant")
+POPULATION_YEARS = ("same", "previous")
 LAST_PATENTEE_DAY = dt.date(2020, 12, 31)  # CNIPA counted by the patentee's address up to here, then the applicant's
 
 
@@ -34,6 +35,7 @@ class Parameters:
     attribution: str = "by-year"  # by-year | patentee | applicant
     sei_matching: str = "keywords"  # keywords: keyword rules also need the keyword in title/abstract; ipc-only: not
     pledge_threshold: float = 0.0  # 10,000 yuan: a pledge total above this is 较高质押融资金额
+    population_year: str = "same"  # same: a year-end stock ÷ that year's year-end population; previous: the year before
 
 
 DEFAULTS = Parameters()
