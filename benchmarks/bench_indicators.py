@@ -91,9 +91,10 @@ def floor_scan(data_dir: Path) -> None:
     sid = warehouse.current_id()
     con = duckdb.connect()
     columns = {
-        "patents": [*PATENT_COLUMNS, "ipc_all", "family_countries", "title", "abstract", "sei_match", "sei_ipc"],
+        # the SEI match is stored at ingest, so titles, abstracts and IPC lists are not read
+        "patents": [*PATENT_COLUMNS, "zone_id", "family_countries", "sei_match", "sei_ipc"],
         "events": EVENT_COLUMNS,
-        "trademarks": ["reg_no", "owner", "owner_type", "reg_date", "expiry_date", "status", *LEVELS],
+        "trademarks": ["reg_no", "owner", "owner_type", "reg_date", "expiry_date", "status", *LEVELS, "zone_id"],
     }
     for table, cols in columns.items():
         path = warehouse.table_path(table, sid)

@@ -8,11 +8,11 @@ among the regions assessed on the same indicator, and — where the office loade
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ipstrong.csvin import read_rows
 from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.engine import compute
 from ipstrong.messages import IpsError, Msg
@@ -24,17 +24,7 @@ COLUMNS = ("region_code", "indicator", "year", "target", "direction")
 
 def read_targets(path: Path, year: int) -> list[dict[str, Any]]:
     """The targets of ``year``, each row checked (file, row and field named in every message)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise IpsError(
-                    Msg(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}").located(file=str(path))
-                )
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IpsError(Msg(f"无法读取：{exc}", f"cannot read: {exc}").located(file=str(path))) from None
+    rows = read_rows(path, COLUMNS)
     regions = by_code()
     out = []
     for number, row in enumerate(rows, start=2):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ipstrong.csvin import read_rows
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference import data_path
 from ipstrong.reference.regions import by_code
@@ -109,16 +110,7 @@ def population(region_code: str, year: int, vintage: str = "first", data_dir: Pa
 
 def import_figures(path: Path, data_dir: Path) -> int:
     """Validate a CSV of figures and append it to the office's overrides; all rows or none are stored."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise IpsError(
-                Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}").located(
-                    file=str(path)
-                )
-            )
-        rows = list(reader)
+    rows = read_rows(path, REQUIRED)
     known = by_code()
     for number, row in enumerate(rows, start=2):
         for field in REQUIRED:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipstrong.csvin import read_rows
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import by_code
 
@@ -50,16 +51,7 @@ def _split(cell: str | None) -> tuple[str, ...]:
 
 def _parse(path: Path) -> list[CustomZone]:
     """Read and check a zones file; the first bad cell stops it with file, row and field named."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise IpsError(
-                Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}").located(
-                    file=str(path)
-                )
-            )
-        rows = list(reader)
+    rows = read_rows(path, COLUMNS)
     known = by_code()
     zones: list[CustomZone] = []
     for number, row in enumerate(rows, start=2):

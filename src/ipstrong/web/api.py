@@ -188,6 +188,9 @@ class By(StrEnum):
     district = "district"
 
 
+FIGURE_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}}
+
+
 @router.get("/indicators", response_model=list[IndicatorOut], responses=ERRORS, summary="指标目录 / the catalogue")
 def indicators(_who: Caller) -> list[dict[str, Any]]:
     return [i.to_dict() for i in CATALOGUE]
@@ -196,7 +199,7 @@ def indicators(_who: Caller) -> list[dict[str, Any]]:
 @router.get(
     "/indicators/figures",
     response_model=list[FigureOut],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}},
+    responses=FIGURE_ERRORS,
     summary="计算指标 / indicator figures for a region and year-end",
 )
 def figures(
@@ -249,7 +252,7 @@ class PatentBehind(BaseModel):
 @router.get(
     "/indicators/explain",
     response_model=list[PatentBehind],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}},
+    responses=FIGURE_ERRORS,
     summary="指标明细：构成数值的专利 / the patents behind a figure",
 )
 def explain_figure(
