@@ -236,7 +236,11 @@ def compute(
     try:
         with time_limit(backend.con, timeout_s) if engine == "duckdb" else nullcontext():
             values = {m: {**_counts(src, m), **_zone_counts(src, m, zones)} for m in sorted(measures)}
-            first_filed = src.p.app_date.min().to_pyarrow().as_py()
+            # where each kind of record begins: a day before it has no figure (missing, not zero)
+            begins = {
+                False: src.p.app_date.min().to_pyarrow().as_py(),
+                True: src.t.app_date.coalesce(src.t.reg_date).min().to_pyarrow().as_py(),
+            }
     finally:
         src.release()
     records: list[dict[str, Any]] = []
@@ -263,12 +267,14 @@ def compute(
                 }
                 if ind.not_evaluable:
                     record.update(status="missing", note=" / ".join(ind.not_evaluable))
-                elif first_filed is None or d < first_filed:
+                elif (first := begins[ind.numerator in TRADEMARK_MEASURES]) is None or d < first:
                     record.update(
                         value=None,
                         numerator=None,
                         status="missing",
-                        note=f"早于数据起点（最早申请日 {first_filed}）/ before the data begins (first filing {first_filed})",
+                        note=f"早于数据起点（最早申请日 {first}）/ before the data begins (first filing {first})"
+                        if first
+                        else "快照中没有此类记录 / the snapshot holds no such records",
                     )
                 elif ind.compare is not None:
                     how, base_year = ind.compare

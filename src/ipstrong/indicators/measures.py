@@ -229,14 +229,24 @@ def _effective_inventions(src: Sources) -> Table:
     return _counted(_effective_domestic_inventions(src))
 
 
+def _pledges_in_window(src: Sources) -> Table:
+    """Pledges registered in each day's window with the pledged patent's place (shared by both pledge counts)."""
+
+    def build(s: Sources) -> Table:
+        pledges = _in_window(s.e.filter(s.e.event_type == "pledge"), "event_date", s.days)
+        places = s.p.select("app_no", *REGION_COLUMNS)
+        j = pledges.inner_join(places, pledges.app_no == places.app_no)
+        return j.select("asof", *REGION_COLUMNS, app_no=pledges.app_no, amount=j.amount_10k_yuan.coalesce(0.0))
+
+    return src.shared("pledges_in_window", build)
+
+
 def _pledges(amount: bool) -> Measure:
     def measure(src: Sources) -> Table:
-        p, e = src.p, src.e
-        pledges = _in_window(e.filter(e.event_type == "pledge"), "event_date", src.days)
-        j = pledges.inner_join(p, pledges.app_no == p.app_no)
+        j = _pledges_in_window(src)
         if amount:
-            return j.select("asof", *REGION_COLUMNS, app_no=j.app_no, value=j.amount_10k_yuan.coalesce(0.0))
-        return j.select("asof", *REGION_COLUMNS, app_no=j.app_no, value=ibis.literal(1)).distinct()
+            return j.select("asof", *REGION_COLUMNS, "app_no", value=j.amount)
+        return j.select("asof", *REGION_COLUMNS, "app_no", value=ibis.literal(1)).distinct()
 
     return measure
 
