@@ -396,23 +396,23 @@ def explain(
     snapshot = snapshot or Warehouse(data_dir).current_id()
     backend = ibis_connection(data_dir, snapshot)
     src = _sources(backend, [asof], params, Warehouse(data_dir).manifest(snapshot) if snapshot else {})
-    p = src.p
-    rows = MEASURES[BY_ID[indicator_id].numerator](src)
-    if level == "custom":
-        rows = _with_address(src, rows)
-        rows = rows.filter(in_zone(rows, custom_zones(data_dir)[code])).drop("address_app_no", "address")
-    else:
-        rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
     measure = BY_ID[indicator_id].numerator
-    if measure in TRADEMARK_MEASURES:
-        detail = _marks_behind(measure, rows, src.t)
-    else:
-        detail = rows.inner_join(p, rows.app_no == p.app_no).select(*EXPLAIN_COLUMNS)
-    detail = detail.order_by("app_no")
-    if limit:
-        detail = detail.limit(limit)
     try:
+        # building a measure may already run queries (shared tables): all of it under the time limit
         with time_limit(backend.con, timeout_s):
+            rows = MEASURES[measure](src)
+            if level == "custom":
+                rows = _with_address(src, rows)
+                rows = rows.filter(in_zone(rows, custom_zones(data_dir)[code])).drop("address_app_no", "address")
+            else:
+                rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
+            if measure in TRADEMARK_MEASURES:
+                detail = _marks_behind(measure, rows, src.t)
+            else:
+                detail = rows.inner_join(src.p, rows.app_no == src.p.app_no).select(*EXPLAIN_COLUMNS)
+            detail = detail.order_by("app_no")
+            if limit:
+                detail = detail.limit(limit)
             return detail.to_pyarrow().to_pylist()
     finally:
         src.release()
