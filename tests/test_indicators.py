@@ -35,6 +35,7 @@ PATENTS = {
     "I": ("201910000008", "发明", "2019-01-01", "2021-07-01", "", "苏州壬有限公司", SZ),  # granted 2021, enterprise
     "J": ("201910000009", "发明", "2019-02-01", "2021-08-01", "", "张三", NJ),  # granted 2021, individual
     "K": ("201810000010", "发明", "2018-03-01", "2019-03-01", "", "苏州癸有限公司", SZ),  # transferred to Nanjing 2020
+    "L": ("201980000011", "发明", "2019-05-01", "", "", "苏州子有限公司", SZ),  # PCT national phase, pending
 }
 EVENTS = [
     ("D", "失效", "2021-04-01", "", "", ""),
@@ -126,6 +127,18 @@ def test_flows_by_hand(data: Path) -> None:
     assert values(data, "pledge_amount", "2021-12-31") == {"320000": 500.0, "320100": 0.0, "320500": 500.0}
     assert values(data, "pledged_patents", "2021-12-31")["320500"] == 1
     assert values(data, "pledge_amount", "2021-04-30")["320500"] == 0.0  # the window ends at the as-of date
+    # filed in 2019: I and L (Suzhou, L a PCT national-phase application), J (Nanjing); F is 2020's utility model
+    assert values(data, "applications_invention", "2019-12-31") == {"320000": 3, "320100": 1, "320500": 2}
+    assert values(data, "pct_applications", "2019-12-31") == {"320000": 1, "320100": 0, "320500": 1}
+    assert values(data, "applications_utility_model", "2020-12-31") == {"320000": 1, "320100": 0, "320500": 1}
+    assert values(data, "applications_design", "2020-12-31") == {"320000": 0, "320100": 0, "320500": 0}
+
+
+def test_per_billion_gdp_by_hand(data: Path) -> None:
+    # 2021-12-31: 6 effective inventions in the province, 3 in Nanjing; GDP 119,853.2 and 16,355.33 亿元 (shipped
+    # series, 2021) = 11,985.32 and 1,635.533 billion yuan
+    got = values(data, "inventions_per_billion_gdp", "2021-12-31")
+    assert got["320000"] == pytest.approx(6 / 11985.32, rel=1e-9) and got["320100"] == pytest.approx(3 / 1635.533, rel=1e-9)
 
 
 def test_catalogue_and_bad_input(data: Path) -> None:
