@@ -295,8 +295,12 @@ def indicators_page(
         region = _home_region(who)
         level_by = "district" if region != "320000" or by == "district" else "city"
         limit = ctx.settings.query_timeout_s
-        records = compute(ctx.data_dir, [indicator], [asof], region, level_by, timeout_s=limit)
-        headline = compute(ctx.data_dir, list(HEADLINE), [asof], region, timeout_s=limit)
+        # one computation for the map/table and the headline cards (they share the effective base), one for the series
+        wanted = [indicator, *(h for h in HEADLINE if h != indicator)]
+        both = compute(ctx.data_dir, wanted, [asof], region, level_by, timeout_s=limit)
+        records = [r for r in both if r["indicator"] == indicator]
+        headline = [r for r in both if r["indicator"] in HEADLINE and r["region_code"] == region]
+        headline.sort(key=lambda r: HEADLINE.index(r["indicator"]))
         days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, asof.year), asof.year + 1)]
         series = compute(ctx.data_dir, [indicator], days, region, timeout_s=limit)
         values.update(
