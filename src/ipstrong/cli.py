@@ -698,6 +698,69 @@ def assess_cmd(
     emit_records(rows, chosen, out)
 
 
+index_app = typer.Typer(help="检索索引 / the search index", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("build")
+def index_build(
+    ctx: typer.Context,
+    background: Annotated[bool, typer.Option("--background", help="排入后台任务队列 / queue it as a background job")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """为当前快照建立检索索引 / build the search index of the current snapshot."""
+    if background:
+        from ipstrong.accounts.roles import SYSTEM
+        from ipstrong.jobs import enqueue
+
+        cfg, _engine, _factory = _db(ctx)
+        job_id = enqueue(cfg, SYSTEM, "index", {})
+        emit_document(
+            {"job": job_id, "status": "queued"},
+            as_json,
+            str(Msg(f"已排入任务 {job_id}（由 ipstrong worker 执行）", f"queued as job {job_id} (run by ipstrong worker)")),
+        )
+        return
+    from ipstrong.search.index import build
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr) as bar:
+        task = bar.add_task("索引 / indexing", total=None)
+        summary = build(_data_dir(ctx), step=lambda done, total: bar.update(task, completed=done, total=total))
+    emit_document(summary, as_json, str(Msg(f"已索引 {summary['documents']} 件专利", f"indexed {summary['documents']} patents")))
+
+
+@app.command("search")
+def search_cmd(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="检索式，如 TI=电池 AND CITY=苏州 AND AD>=2020-01-01 / a query")],
+    limit: Annotated[int, typer.Option("--limit", help="每页条数 / hits per page")] = 20,
+    offset: Annotated[int, typer.Option("--offset", help="跳过条数 / hits to skip")] = 0,
+    sort: Annotated[str, typer.Option("--sort", help="relevance|AD|PD")] = "relevance",
+    facets: Annotated[str | None, typer.Option("--facets", help="city,year,ipc,type,status,applicant")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """检索专利（字段代码、与/或/非、括号、短语、日期范围）/ search patents with field codes and Boolean logic.
+
+    字段 / fields: TI AB TA CL AP PA IN ADDR AN PN IPC MIPC CITY DIST TYPE STATUS AD PD GD SEI;
+    AND OR NOT (与 或 非), ( ), "phrase", AD=2020-01-01..2021-12-31, AD>=2021-01-01, IPC=H01M10/05*.
+    """
+    from ipstrong.search.engine import search
+
+    chosen = tuple(f.strip() for f in facets.split(",") if f.strip()) if facets else ()
+    result = search(_data_dir(ctx), query, limit=limit, offset=offset, facets=chosen, sort=sort)
+    if as_json:
+        sys.stdout.write(to_json(result) + "\n")
+        return
+    rows = [
+        {k: h[k] for k in ("app_no", "title", "app_date", "ipc_main", "status")} | {"applicants": "；".join(h["applicants"])}
+        for h in result["hits"]
+    ]
+    emit_records(rows, "table", title=f"共 {result['total']} 件 / {result['total']} hits")
+    for name, values in result["facets"].items():
+        print(f"{name}: " + "，".join(f"{v['label']} {v['count']}" for v in values))
+
+
 jobs_app = typer.Typer(help="后台任务 / background jobs", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 

@@ -60,8 +60,18 @@ def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
     return report.to_dict()
 
 
+def _index(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    from ipstrong.search.index import build
+
+    summary = build(
+        data_dir(cfg.data_dir), step=lambda done, total: progress(min(99, done * 100 // max(total, 1)), f"{done}/{total}")
+    )
+    return {**summary, "message": f"已索引 {summary['documents']} 件 / indexed {summary['documents']} patents"}
+
+
 JOB_KINDS: dict[str, tuple[str, str, Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]]] = {
     "ingest": ("导入", "ingest", _ingest),
+    "index": ("建立检索索引", "search index build", _index),
 }
 
 

@@ -1,0 +1,184 @@
+"""Running a query: the tree of ``query.py`` compiled to a tantivy query over the snapshot's index, hits with
+highlights, facets, paging under caps so that a query matching everything never loads everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from ipstrong.messages import IpsError, Msg
+from ipstrong.search.index import analyzer, open_index, schema
+from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
+
+MAX_LIMIT = 1000
+MAX_OFFSET = 100_000
+# query field → the index's text fields it searches
+TEXT_TARGETS = {
+    "TI": ("title",),
+    "AB": ("abstract",),
+    "TA": ("title", "abstract"),
+    "AP": ("applicants",),
+    "PA": ("applicants",),
+    "IN": ("inventors",),
+    "ADDR": ("address",),
+    "CL": (),  # claims are not in the exports the warehouse holds: nothing matches
+}
+KEYWORD_TARGETS = {"AN": "app_no", "PN": "pub_no", "CITY": "city", "DIST": "district", "IPC": "ipc", "MIPC": "mipc"}
+DATE_TARGETS = {"AD": "ad", "PD": "pd", "GD": "gd"}
+ENUM_TARGETS = {"TYPE": "type", "STATUS": "status"}
+# facet name → (index field, label of a value)
+FACETS = {"city": "city", "year": "year", "ipc": "ipc_sub", "type": "type", "status": "status", "applicant": "first_applicant"}
+HIGHLIGHTED = ("title", "abstract")
+
+
+def _words(text: str) -> list[str]:
+    return [str(t) for t in analyzer().analyze(text)]
+
+
+def _text(fields: tuple[str, ...], value: str) -> tantivy.Query:
+    words = _words(value)
+    if not fields or not words:
+        return tantivy.Query.empty_query()
+    per_field = [
+        tantivy.Query.term_query(schema(), f, words[0]) if len(words) == 1 else tantivy.Query.phrase_query(schema(), f, words)
+        for f in fields
+    ]
+    return per_field[0] if len(per_field) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_field])
+
+
+def _day(value: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+
+
+def _term(term: Term) -> tantivy.Query:
+    if term.field in TEXT_TARGETS:
+        return _text(TEXT_TARGETS[term.field], term.value)
+    if term.field in KEYWORD_TARGETS:
+        field = KEYWORD_TARGETS[term.field]
+        if term.value.endswith("*"):
+            return tantivy.Query.regex_query(schema(), field, re.escape(term.value[:-1]) + ".*")
+        return tantivy.Query.term_query(schema(), field, term.value.upper() if term.field == "PN" else term.value)
+    if term.field in DATE_TARGETS:
+        lower, upper = {
+            "=": (term.value, term.value),
+            ">=": (term.value, None),
+            "<=": (None, term.value),
+            "..": (term.value, term.upper),
+        }[term.op]
+        return tantivy.Query.range_query(
+            schema(),
+            DATE_TARGETS[term.field],
+            tantivy.FieldType.Date,
+            _day(lower) if lower else None,
+            _day(upper) if upper else None,
+        )
+    if term.field in ENUM_TARGETS:
+        values = ENUMS[term.field][term.value]
+        return tantivy.Query.term_set_query(schema(), ENUM_TARGETS[term.field], list(values))
+    if term.field == "SEI":
+        if term.value.lower() not in ("是", "yes", "true", "1"):
+            raise QueryError(term.position, "起：SEI 目前只能写 SEI=是", "SEI takes 是 (yes) for now")
+        return tantivy.Query.term_query(schema(), "sei", "yes")
+    raise QueryError(term.position, f"起的字段 {term.field} 不能检索", f"field {term.field} cannot be searched")
+
+
+def compile_query(node: Node) -> tantivy.Query:
+    """The tantivy query of a parsed tree."""
+    if isinstance(node, Term):
+        return _term(node)
+    if isinstance(node, Not):
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, compile_query(node.item))]
+        )
+    occur = tantivy.Occur.Must if isinstance(node, And) else tantivy.Occur.Should
+    return tantivy.Query.boolean_query([(occur, compile_query(i)) for i in node.items])
+
+
+def _first(doc: tantivy.Document, field: str) -> Any:
+    values = doc.get_all(field)
+    return values[0] if values else None
+
+
+SORTS = {"relevance": None, "AD": "ad", "PD": "pd"}
+
+
+def search(
+    data_dir: Path,
+    query: str,
+    limit: int = 20,
+    offset: int = 0,
+    facets: tuple[str, ...] = (),
+    sort: str = "relevance",
+) -> dict[str, Any]:
+    """``total``, one page of ``hits`` (with ``highlights``) and the requested ``facets`` of a query; ``sort`` by
+    relevance (BM25) or by filing (AD) or publication (PD) date, newest first."""
+    if sort not in SORTS:
+        raise IpsError(Msg(f"--sort 只能是 {'、'.join(SORTS)}", f"--sort is one of {', '.join(SORTS)}"))
+    if not 0 <= limit <= MAX_LIMIT:
+        raise IpsError(Msg(f"--limit 须在 0 到 {MAX_LIMIT} 之间", f"--limit is between 0 and {MAX_LIMIT}"))
+    if not 0 <= offset <= MAX_OFFSET:
+        raise IpsError(
+            Msg(
+                f"--offset 须在 0 到 {MAX_OFFSET} 之间（请细化检索式）",
+                f"--offset is between 0 and {MAX_OFFSET} (narrow the query)",
+            )
+        )
+    unknown = [f for f in facets if f not in FACETS]
+    if unknown:
+        raise IpsError(
+            Msg(f"未知分面：{'、'.join(unknown)}", f"unknown facets: {', '.join(unknown)} (one of {', '.join(FACETS)})")
+        )
+    tree = parse(query)
+    index, snapshot = open_index(data_dir)
+    compiled = compile_query(tree)
+    searcher = index.searcher()
+    ordered = {"order_by_field": SORTS[sort], "order": tantivy.Order.Desc} if SORTS[sort] else {}
+    result = searcher.search(compiled, limit, count=True, offset=offset, **ordered)
+    snippets = {f: tantivy.SnippetGenerator.create(searcher, compiled, schema(), f) for f in HIGHLIGHTED}
+    hits = []
+    for score, address in result.hits:
+        doc = searcher.doc(address)
+        app_date = _first(doc, "ad")
+        hits.append(
+            {
+                "app_no": _first(doc, "app_no"),
+                "title": _first(doc, "title"),
+                "applicants": [a for a in (_first(doc, "applicants") or "").split("；") if a],
+                "city_code": _first(doc, "city"),
+                "app_date": app_date.date().isoformat() if app_date else None,
+                "ipc_main": (doc.get_all("mipc") or [None])[-1],
+                "status": _first(doc, "status"),
+                "score": score if not ordered else None,
+                "highlights": {
+                    f: [snippet.to_html()]
+                    for f, generator in snippets.items()
+                    if (snippet := generator.snippet_from_doc(doc)).highlighted()
+                },
+            }
+        )
+    return {
+        "query": query,
+        "snapshot": snapshot,
+        "total": result.count,
+        "offset": offset,
+        "hits": hits,
+        "facets": {name: _facet(searcher, compiled, name) for name in facets},
+    }
+
+
+def _facet(searcher: tantivy.Searcher, compiled: tantivy.Query, name: str, size: int = 20) -> list[dict[str, Any]]:
+    from ipstrong.reference.regions import region_name
+
+    field = FACETS[name]
+    result = searcher.aggregate(compiled, {name: {"terms": {"field": field, "size": size}}})
+    out = []
+    for bucket in result[name]["buckets"]:
+        value = bucket["key"]
+        value = int(value) if name == "year" else value
+        label = region_name(value) if name == "city" else str(value)
+        out.append({"value": value, "label": label or str(value), "count": bucket["doc_count"]})
+    return out

@@ -1,0 +1,166 @@
+"""The search index: one tantivy index per warehouse snapshot, under ``DATA_DIR/search/<snapshot id>``.
+
+Chinese is indexed one Han character per token and English one word per token, lower-cased and stemmed (tantivy's
+regex tokenizer ``\\p{Han}|[A-Za-z0-9]+``): a Chinese word or phrase is then a phrase query of its characters, which
+gave exact phrase counts where jieba without a patent dictionary split 石墨烯 and bigrams miscounted
+(../shared/reference/DEPENDENCY_NOTES.md). IPC symbols are indexed at every level (subclass ``H01M``, main group
+``H01M10``, the symbol ``H01M10/0525``) so a hierarchical query is one term; facet fields are fast fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from ipstrong.messages import IpsError, Msg
+from ipstrong.warehouse.connection import snapshot_connection
+from ipstrong.warehouse.snapshots import Warehouse
+
+TOKENIZER = "han_words"
+TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
+BATCH = 50_000
+# searchable text: index field ← warehouse column(s)
+TEXT_FIELDS = ("title", "abstract", "applicants", "inventors", "address")
+KEYWORD_FIELDS = ("app_no", "pub_no", "first_applicant", "city", "district", "type", "status", "ipc", "mipc", "ipc_sub", "sei")
+DATE_FIELDS = ("ad", "pd", "gd")
+
+
+@cache
+def analyzer() -> tantivy.TextAnalyzer:
+    """The analyzer of every text field, for indexing and for reading query words alike."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+@cache
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZER)
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
+    for name in DATE_FIELDS:
+        builder.add_date_field(name, stored=True, indexed=True, fast=True)
+    builder.add_integer_field("year", stored=True, indexed=True, fast=True)
+    return builder.build()
+
+
+def index_path(data_dir: Path, snapshot: str) -> Path:
+    return data_dir / "search" / snapshot
+
+
+def open_index(data_dir: Path, snapshot: str | None = None) -> tuple[tantivy.Index, str]:
+    """The index of ``snapshot`` (default the current one), or a message saying to build it."""
+    snapshot = snapshot or Warehouse(data_dir).current_id()
+    if snapshot is None:
+        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    path = index_path(data_dir, snapshot)
+    if not (path / "meta.json").exists():
+        raise IpsError(
+            Msg(
+                f"快照 {snapshot} 还没有检索索引：先运行 ipstrong index build",
+                f"snapshot {snapshot} has no search index yet: run ipstrong index build",
+            )
+        )
+    index = tantivy.Index.open(str(path))
+    index.register_tokenizer(TOKENIZER, analyzer())  # registered again on every open (tantivy does not store it)
+    return index, snapshot
+
+
+def ipc_levels(symbols: list[str] | None) -> list[str]:
+    """Every level of each canonical symbol: ``H01M10/0525`` → ``H01M``, ``H01M10``, ``H01M10/0525``."""
+    out: list[str] = []
+    for symbol in symbols or []:
+        if not symbol:
+            continue
+        group = symbol.split("/", 1)[0]
+        for level in (symbol[:4], group, symbol):
+            if level not in out:
+                out.append(level)
+    return out
+
+
+SOURCE_SQL = """
+SELECT app_no, pub_no, title, abstract, applicants, inventors, address, first_applicant, city_code, district_code,
+       patent_type, legal_status, ipc_all, ipc_main, sei_match, app_date, pub_date, grant_date
+FROM patents
+"""
+
+
+def _document(row: dict[str, Any]) -> tantivy.Document:
+    doc = tantivy.Document()
+    texts = {
+        "title": row["title"],
+        "abstract": row["abstract"],
+        "applicants": "；".join(row["applicants"] or []),
+        "inventors": "；".join(row["inventors"] or []),
+        "address": row["address"],
+    }
+    for name, value in texts.items():
+        if value:
+            doc.add_text(name, value)
+    keywords = {
+        "app_no": row["app_no"],
+        "pub_no": row["pub_no"],
+        "first_applicant": row["first_applicant"],
+        "city": row["city_code"],
+        "district": row["district_code"],
+        "type": row["patent_type"],
+        "status": row["legal_status"],
+        "ipc_sub": (row["ipc_main"] or "")[:4] or None,
+        "sei": "yes" if row["sei_match"] else None,
+    }
+    for name, value in keywords.items():
+        if value:
+            doc.add_text(name, value)
+    for symbol in ipc_levels(row["ipc_all"]):
+        doc.add_text("ipc", symbol)
+    for symbol in ipc_levels([row["ipc_main"]] if row["ipc_main"] else []):
+        doc.add_text("mipc", symbol)
+    for name, column in (("ad", "app_date"), ("pd", "pub_date"), ("gd", "grant_date")):
+        if row[column] is not None:
+            doc.add_date(name, dt.datetime.combine(row[column], dt.time()))
+    if row["app_date"] is not None:
+        doc.add_integer("year", row["app_date"].year)
+    return doc
+
+
+def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _total: None) -> dict[str, Any]:
+    """Index every patent of the current snapshot; the index appears whole or not at all (built beside, renamed)."""
+    snapshot = Warehouse(data_dir).current_id()
+    if snapshot is None:
+        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    target = index_path(data_dir, snapshot)
+    work = target.with_name(target.name + ".building")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    index = tantivy.Index(schema(), path=str(work))
+    index.register_tokenizer(TOKENIZER, analyzer())
+    writer = index.writer(heap_size=256_000_000)
+    con = snapshot_connection(data_dir, snapshot)
+    try:
+        total = con.execute("SELECT count(*) FROM patents").fetchall()[0][0]
+        reader = con.sql(SOURCE_SQL).to_arrow_reader(BATCH)
+        done = 0
+        for batch in reader:
+            for row in batch.to_pylist():
+                writer.add_document(_document(row))
+            done += batch.num_rows
+            step(done, total)
+        writer.commit()
+        writer.wait_merging_threads()
+    finally:
+        con.close()
+    shutil.rmtree(target, ignore_errors=True)
+    work.rename(target)
+    return {"snapshot": snapshot, "documents": total, "path": str(target)}

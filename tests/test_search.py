@@ -1,0 +1,132 @@
+"""Search over a hand-made snapshot: every expected hit list can be checked by reading the rows below."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ipstrong.ids import application_check_digit
+from ipstrong.ingest import ingest
+from ipstrong.messages import IpsError
+from ipstrong.search.engine import search
+from ipstrong.search.index import build
+
+SZ, NJ = "江苏省苏州市吴中区星湖街1号", "江苏省南京市鼓楼区汉口路22号"
+ROWS = {
+    # key: (number body, type, filed, granted, title, applicant, address, main IPC, all IPCs)
+    "A": (
+        "201710000001",
+        "发明",
+        "2017-03-01",
+        "2019-05-01",
+        "一种锂离子电池的石墨烯负极",
+        "苏州甲科技有限公司",
+        SZ,
+        "H01M10/0525",
+        "H01M10/0525;H01M4/583",
+    ),
+    "B": ("201810000002", "发明", "2018-04-01", "", "石墨电极材料及其制备方法", "南京乙有限公司", NJ, "H01M4/583", "H01M4/583"),
+    "C": (
+        "201920000003",
+        "实用新型",
+        "2019-06-01",
+        "2019-12-01",
+        "一种电池包装置",
+        "苏州甲科技有限公司",
+        SZ,
+        "H01M50/20",
+        "H01M50/20",
+    ),
+    "D": (
+        "202010000004",
+        "发明",
+        "2020-02-01",
+        "",
+        "Lithium batteries with solid electrolytes",
+        "南京丙有限公司",
+        NJ,
+        "H01M10/056",
+        "H01M10/056",
+    ),
+    "E": ("202130000005", "外观设计", "2021-07-01", "2021-10-01", "电池盒", "南京乙有限公司", NJ, "", ""),
+}
+
+
+def number(body: str) -> str:
+    return f"{body}.{application_check_digit(body)}"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    export = root / "export.csv"
+    lines = ["申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型,主分类号,分类号"]
+    lines += [
+        f"{number(b)},{ad},{gd},{ti},{ap},{addr},{kind},{mipc},{ipcs}"
+        for b, kind, ad, gd, ti, ap, addr, mipc, ipcs in ROWS.values()
+    ]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ingest([export], root / "data", status_date=dt.date(2024, 12, 31)).quarantined == 0
+    assert build(root / "data")["documents"] == len(ROWS)
+    return root / "data"
+
+
+def hits(data: Path, query: str, **options: object) -> set[str]:
+    found = search(data, query, limit=100, **options)
+    keys = {number(v[0]): k for k, v in ROWS.items()}
+    assert found["total"] == len(found["hits"])
+    return {keys[h["app_no"]] for h in found["hits"]}
+
+
+def test_text_phrases_and_english(data: Path) -> None:
+    assert hits(data, "TI=电池") == {"A", "C", "E"}  # 电 and 池 together, not 电极 (B)
+    assert hits(data, "石墨") == {"A", "B"}
+    assert hits(data, '"锂离子电池"') == {"A"}
+    assert hits(data, "TI=batteries") == hits(data, "TI=battery") == {"D"}  # English is stemmed
+    assert hits(data, "AP=苏州甲科技有限公司") == {"A", "C"}
+
+
+def test_ipc_is_hierarchical(data: Path) -> None:
+    assert hits(data, "IPC=H01M") == {"A", "B", "C", "D"}
+    assert hits(data, "IPC=H01M10") == {"A", "D"}  # main group 10 and its subgroups, not H01M4 or H01M50
+    assert hits(data, "IPC=H01M10/05*") == {"A", "D"}
+    assert hits(data, "IPC=H01M4") == {"A", "B"}  # A's second symbol
+    assert hits(data, "MIPC=H01M4") == {"B"}  # the main symbol only
+
+
+def test_dates_types_places_and_boolean_logic(data: Path) -> None:
+    assert hits(data, "AD=2018-01-01..2020-12-31") == {"B", "C", "D"}
+    assert hits(data, "AD>=2020-02-01") == {"D", "E"}
+    assert hits(data, "GD<=2019-06-30") == {"A"}
+    assert hits(data, "TYPE=发明") == {"A", "B", "D"}
+    assert hits(data, "CITY=南京 AND NOT TYPE=外观设计") == {"B", "D"}
+    assert hits(data, "(TI=电池 OR TI=电极) AND CITY=320500") == {"A", "C"}
+    assert hits(data, f"AN={ROWS['B'][0]}") == {"B"}  # without the check digit
+
+
+def test_facets_highlights_sorting_and_paging(data: Path) -> None:
+    result = search(data, "IPC=H01M", facets=("city", "type", "year"), limit=2, sort="AD")
+    assert result["total"] == 4 and len(result["hits"]) == 2
+    assert [h["app_date"] for h in result["hits"]] == ["2020-02-01", "2019-06-01"]  # newest filing first
+    assert {(v["value"], v["label"], v["count"]) for v in result["facets"]["city"]} == {
+        ("320500", "苏州市", 2),
+        ("320100", "南京市", 2),
+    }
+    assert {v["value"]: v["count"] for v in result["facets"]["type"]} == {"invention": 3, "utility_model": 1}
+    found = search(data, "TI=石墨烯")["hits"][0]
+    assert found["highlights"]["title"] == ["一种锂离子电池的<b>石</b><b>墨</b><b>烯</b>负极"]
+    assert set(found) >= {"app_no", "title", "applicants", "city_code", "app_date", "ipc_main", "status", "highlights"}
+    with pytest.raises(IpsError, match="--offset"):
+        search(data, "电池", offset=10**9)
+    with pytest.raises(IpsError, match="unknown facets"):
+        search(data, "电池", facets=("colour",))
+
+
+def test_a_snapshot_without_index_says_so(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(f"申请号,申请日,名称,申请（专利权）人\n{number('201710000001')},2017-03-01,电池,甲\n", encoding="utf-8")
+    ingest([export], tmp_path / "d", status_date=dt.date(2024, 12, 31))
+    with pytest.raises(IpsError, match="run ipstrong index build"):
+        search(tmp_path / "d", "电池")
