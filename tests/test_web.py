@@ -294,3 +294,34 @@ def test_assessment_page(site, tmp_path: Path) -> None:
     client.cookies.clear()
     sign_in(client, "ent")
     assert client.get("/assess").status_code == 403
+
+
+def test_search_page_and_api(site, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+    from ipstrong.search.index import build
+
+    client, _db, _ids = site
+    data = client.app.state.ctx.data_dir
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池<script>alert(1)</script>,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n"
+        "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明\n",
+        encoding="utf-8",
+    )
+    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    sign_in(client, "suzhou")
+    assert client.get("/api/v1/search?q=电池").status_code == 404  # no index yet, and it says so
+    build(data)
+    page = client.get("/search", params={"q": "TI=电池"}).text
+    assert "201710601862.3" in page and "201810000004.8" not in page
+    assert "<script>alert" not in page and "<b>电</b>" in page  # highlights are escaped, then marked
+    assert "CITY%3D320500" in page  # the city facet refines the query
+    bad = client.get("/search", params={"q": "AD>=2021-13-01"}).text
+    assert "invalid date at position 5" in bad
+    found = client.get("/api/v1/search", params={"q": "TI=电池 OR TI=电极", "facets": "city,type"}).json()
+    assert found["total"] == 2 and {v["value"] for v in found["facets"]["city"]} == {"320500", "320100"}
+    wrong = client.get("/api/v1/search", params={"q": "TI=(电池"})
+    assert wrong.status_code == 400 and "position 4" in wrong.json()["error"]["en"]

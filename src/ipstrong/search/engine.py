@@ -137,10 +137,11 @@ def search(
     compiled = compile_query(tree)
     searcher = index.searcher()
     ordered = {"order_by_field": SORTS[sort], "order": tantivy.Order.Desc} if SORTS[sort] else {}
-    result = searcher.search(compiled, limit, count=True, offset=offset, **ordered)
+    # tantivy refuses a page of 0 hits (it panics): ask for one and keep none, the count is the same
+    result = searcher.search(compiled, max(limit, 1), count=True, offset=offset, **ordered)
     snippets = {f: tantivy.SnippetGenerator.create(searcher, compiled, schema(), f) for f in HIGHLIGHTED}
     hits = []
-    for score, address in result.hits:
+    for score, address in result.hits[:limit]:
         doc = searcher.doc(address)
         app_date = _first(doc, "ad")
         hits.append(
@@ -182,3 +183,12 @@ def _facet(searcher: tantivy.Searcher, compiled: tantivy.Query, name: str, size:
         label = region_name(value) if name == "city" else str(value)
         out.append({"value": value, "label": label or str(value), "count": bucket["doc_count"]})
     return out
+
+
+def refinement(name: str, value: object) -> str:
+    """The query clause a facet value adds when a person picks it (``AND`` it to the query)."""
+    if name == "year":
+        return f"AD={value}-01-01..{value}-12-31"
+    field = {"city": "CITY", "ipc": "IPC", "type": "TYPE", "status": "STATUS", "applicant": "AP"}[name]
+    text = str(value)
+    return f'{field}="{text}"' if name == "applicant" else f"{field}={text}"

@@ -173,6 +173,8 @@ class FigureOut(BaseModel):
 
 
 IndicatorId = Enum("IndicatorId", {i.id: i.id for i in CATALOGUE}, type=str)  # type: ignore[misc]
+# indicators with patents (or marks) behind them: not those that cannot be evaluated at all
+Explainable = Enum("Explainable", {i.id: i.id for i in CATALOGUE if not i.not_evaluable}, type=str)  # type: ignore[misc]
 # a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
 RegionParam = Annotated[
     str,
@@ -258,7 +260,7 @@ class PatentBehind(BaseModel):
 def explain_figure(
     request: Request,
     who: Caller,
-    indicator: IndicatorId,
+    indicator: Explainable,  # type: ignore[valid-type]
     asof: Annotated[dt.date, Query(description="截至日期 / as-of date")],
     region: RegionParam = JIANGSU,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
@@ -338,3 +340,65 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
                 writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
         rows = assess(ctx.data_dir, body.year, source)
     return [r for r in rows if in_scope(who.actor, r["region_code"])]
+
+
+class Sort(StrEnum):
+    relevance = "relevance"
+    AD = "AD"
+    PD = "PD"
+
+
+class FacetValue(BaseModel):
+    value: str | int
+    label: str
+    count: int
+
+
+class SearchHit(BaseModel):
+    app_no: str
+    title: str | None
+    applicants: list[str]
+    city_code: str | None
+    app_date: str | None
+    ipc_main: str | None
+    status: str | None
+    score: float | None
+    highlights: dict[str, list[str]]
+
+
+class SearchOut(BaseModel):
+    query: str
+    snapshot: str
+    total: int
+    offset: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+
+
+@router.get(
+    "/search",
+    response_model=SearchOut,
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "还没有检索索引 / no search index yet"}},
+    summary="检索专利 / search patents (the query language of ipstrong search)",
+)
+def search_patents(
+    request: Request,
+    _who: Caller,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="检索式 / query, e.g. TI=电池 AND CITY=苏州")],
+    limit: Annotated[int, Query(ge=0, le=1000)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    sort: Sort = Sort.relevance,
+    facets: Annotated[
+        str | None, Query(pattern=r"^(city|year|ipc|type|status|applicant)(,(city|year|ipc|type|status|applicant))*$")
+    ] = None,
+) -> dict[str, Any]:
+    """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
+    from ipstrong.search.engine import search
+    from ipstrong.search.index import index_path
+
+    ctx: WebContext = request.app.state.ctx
+    current = Warehouse(ctx.data_dir).current_id()
+    if current is None or not (index_path(ctx.data_dir, current) / "meta.json").exists():
+        raise HTTPException(404, "还没有检索索引：运行 ipstrong index build / no search index yet: run ipstrong index build")
+    chosen = tuple(facets.split(",")) if facets else ()
+    return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)

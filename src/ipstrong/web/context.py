@@ -25,6 +25,7 @@ from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
 # Navigation entries: (path, word key, permission needed or None for every signed-in person)
 NAV = [
     ("/", "home", None),
+    ("/search", "search", None),
     ("/indicators", "indicators", None),
     ("/assess", "assessment", "records.read"),
     ("/admin/users", "users", "users.manage"),

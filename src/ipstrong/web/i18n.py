@@ -42,6 +42,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "language_switch": ("English", "中文"),
     "jobs": ("后台任务", "Jobs"),
     "indicators": ("指标", "Indicators"),
+    "search": ("检索", "Search"),
+    "search_help": (
+        "字段：TI 名称、AB 摘要、TA 名称或摘要、AP 申请人、IN 发明人、ADDR 地址、AN 申请号、PN 公开号、IPC、MIPC、CITY、DIST、"
+        'TYPE、STATUS、AD/PD/GD 日期（=、>=、<=、a..b）、SEI；与 或 非（AND OR NOT）、括号、"短语"',
+        "Fields: TI title, AB abstract, TA title or abstract, AP applicant, IN inventor, ADDR address, AN application "
+        "number, PN publication number, IPC, MIPC, CITY, DIST, TYPE, STATUS, AD/PD/GD dates (=, >=, <=, a..b), SEI; "
+        'AND OR NOT (与 或 非), parentheses, "phrases"',
+    ),
+    "hits": ("命中", "Hits"),
+    "refine": ("细化", "Refine"),
     "assessment": ("考核", "Assessment"),
     "targets_file": (
         "目标文件（CSV：region_code, indicator, year, target, direction）",

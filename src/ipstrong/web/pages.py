@@ -324,6 +324,25 @@ def indicators_page(
     return ctx.render(request, "indicators.html", values, who=who)
 
 
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, who: SignedIn, q: str = "", offset: int = 0, sort: str = "relevance") -> Response:
+    """The query box with its syntax, one page of hits with highlights, and facets that refine the query."""
+    from ipstrong.search.engine import FACETS, refinement, search
+
+    ctx = _ctx(request)
+    result, error = None, None
+    if q.strip():
+        try:
+            result = search(ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
+        except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
+            error = exc.msg
+    refine = {
+        name: [(v, f"({q}) AND {refinement(name, v['value'])}") for v in values]
+        for name, values in (result["facets"].items() if result else [])
+    }
+    return ctx.render(request, "search.html", {"q": q, "result": result, "error": error, "refine": refine, "sort": sort}, who=who)
+
+
 @router.get("/indicators/explain", response_model=None)
 def explain_page(request: Request, who: SignedIn, indicator: str, region: str, asof: str, csv: bool = False) -> Response:
     """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
