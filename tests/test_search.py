@@ -147,3 +147,25 @@ def test_any_query_answers_or_refuses_never_crashes(data: Path, query: str, limi
     except IpsError:
         return
     assert len(result["hits"]) <= limit and result["total"] >= len(result["hits"])
+
+
+def test_export_writes_every_hit(data: Path, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from python_calamine import CalamineWorkbook
+
+    from ipstrong.search.engine import export
+
+    assert export(data, "IPC=H01M", tmp_path / "h.csv", sort="AD")["exported"] == 4
+    with (tmp_path / "h.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["申请日 app_date"] for r in rows] == ["2020-02-01", "2019-06-01", "2018-04-01", "2017-03-01"]
+    export(data, "TYPE=发明", tmp_path / "h.jsonl")
+    lines = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["app_no"] for r in lines} == {number(ROWS[k][0]) for k in "ABD"} and lines[0]["patent_type"] == "invention"
+    export(data, "电池", tmp_path / "h.xlsx")
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "h.xlsx")).get_sheet_by_index(0).to_python()
+    assert sheet[0][0] == "申请号 app_no" and len(sheet) == 1 + 3
+    with pytest.raises(IpsError, match=r"\.csv, \.jsonl or \.xlsx"):
+        export(data, "电池", tmp_path / "h.txt")

@@ -321,6 +321,8 @@ def test_search_page_and_api(site, tmp_path: Path) -> None:
     assert "CITY%3D320500" in page  # the city facet refines the query
     bad = client.get("/search", params={"q": "AD>=2021-13-01"}).text
     assert "invalid date at position 5" in bad
+    exported = client.get("/search/export", params={"q": "TI=电池 OR TI=电极", "format": "csv"})
+    assert exported.status_code == 200 and exported.text.count("\n") == 3 and "201810000004.8" in exported.text
     found = client.get("/api/v1/search", params={"q": "TI=电池 OR TI=电极", "facets": "city,type"}).json()
     assert found["total"] == 2 and {v["value"] for v in found["facets"]["city"]} == {"320500", "320100"}
     wrong = client.get("/api/v1/search", params={"q": "TI=(电池"})

@@ -738,6 +738,9 @@ def search_cmd(
     offset: Annotated[int, typer.Option("--offset", help="跳过条数 / hits to skip")] = 0,
     sort: Annotated[str, typer.Option("--sort", help="relevance|AD|PD")] = "relevance",
     facets: Annotated[str | None, typer.Option("--facets", help="city,year,ipc,type,status,applicant")] = None,
+    export_file: Annotated[
+        Path | None, typer.Option("--export", help="导出全部命中 / export every hit: FILE.csv|.jsonl|.xlsx")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """检索专利（字段代码、与/或/非、括号、短语、日期范围）/ search patents with field codes and Boolean logic.
@@ -745,8 +748,16 @@ def search_cmd(
     字段 / fields: TI AB TA CL AP PA IN ADDR AN PN IPC MIPC CITY DIST TYPE STATUS AD PD GD SEI;
     AND OR NOT (与 或 非), ( ), "phrase", AD=2020-01-01..2021-12-31, AD>=2021-01-01, IPC=H01M10/05*.
     """
-    from ipstrong.search.engine import search
+    from ipstrong.search.engine import export, search
 
+    if export_file is not None:
+        summary = export(_data_dir(ctx), query, export_file, sort=sort)
+        emit_document(
+            summary,
+            as_json,
+            str(Msg(f"已导出 {summary['exported']} 件到 {export_file}", f"exported {summary['exported']} hits to {export_file}")),
+        )
+        return
     chosen = tuple(f.strip() for f in facets.split(",") if f.strip()) if facets else ()
     result = search(_data_dir(ctx), query, limit=limit, offset=offset, facets=chosen, sort=sort)
     if as_json:

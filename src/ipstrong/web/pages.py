@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from itertools import chain
 from pathlib import Path
 from typing import Annotated
@@ -29,6 +30,7 @@ from ipstrong.web.context import WebContext, Who
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _ctx(request: Request) -> WebContext:
@@ -343,6 +345,31 @@ def search_page(request: Request, who: SignedIn, q: str = "", offset: int = 0, s
     return ctx.render(request, "search.html", {"q": q, "result": result, "error": error, "refine": refine, "sort": sort}, who=who)
 
 
+@router.get("/search/export", response_model=None)
+def search_export(request: Request, who: SignedIn, q: str, format: str = "csv", sort: str = "relevance") -> Response:
+    """Every hit of a query as CSV, JSONL or XLSX, written to a temporary file that is removed once sent."""
+    import tempfile
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from ipstrong.search.engine import export
+
+    require(who.actor, "records.read")
+    ctx = _ctx(request)
+    if format not in ("csv", "jsonl", "xlsx"):
+        raise IpsError(Msg("格式须为 csv、jsonl 或 xlsx", "the format is csv, jsonl or xlsx"))
+    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
+    out = work / f"search.{format}"
+    try:
+        export(ctx.data_dir, q, out, sort=sort)
+    except Exception:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson", "xlsx": XLSX_MEDIA}[format]
+    return FileResponse(out, filename=out.name, media_type=media, background=BackgroundTask(shutil.rmtree, work, True))
+
+
 @router.get("/indicators/explain", response_model=None)
 def explain_page(request: Request, who: SignedIn, indicator: str, region: str, asof: str, csv: bool = False) -> Response:
     """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
@@ -425,7 +452,5 @@ def assess_run(
     if xlsx:
         out = work / f"assessment-{year}.xlsx"
         write_xlsx(rows, out)
-        return FileResponse(
-            out, filename=out.name, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
     return ctx.render(request, "assess.html", {"rows": rows, "year": year}, who=who)
