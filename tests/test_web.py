@@ -325,5 +325,10 @@ def test_search_page_and_api(site, tmp_path: Path) -> None:
     assert exported.status_code == 200 and exported.text.count("\n") == 3 and "201810000004.8" in exported.text
     found = client.get("/api/v1/search", params={"q": "TI=电池 OR TI=电极", "facets": "city,type"}).json()
     assert found["total"] == 2 and {v["value"] for v in found["facets"]["city"]} == {"320500", "320100"}
+    detail = client.get("/patents/CN201710601862.3").text  # any written form of the number
+    assert 'id="timeline"' in detail and "2017-07-21 · 申请" in detail and "2019-01-02 · 授权" in detail
+    assert "201810000004.8" in detail.split('id="similar"')[1]  # 一种电极 shares words with 一种锂电池
+    assert client.get("/patents/201910000001.9").status_code == 404
+    assert client.get("/patents/not-a-number").status_code == 400
     wrong = client.get("/api/v1/search", params={"q": "TI=(电池"})
     assert wrong.status_code == 400 and "position 4" in wrong.json()["error"]["en"]

@@ -103,6 +103,38 @@ def _first(doc: tantivy.Document, field: str) -> Any:
     return values[0] if values else None
 
 
+def _brief(doc: tantivy.Document) -> dict[str, Any]:
+    """What a hit shows of a patent (the keys of ``search --json`` hits)."""
+    app_date = _first(doc, "ad")
+    return {
+        "app_no": _first(doc, "app_no"),
+        "title": _first(doc, "title"),
+        "applicants": [a for a in (_first(doc, "applicants") or "").split("；") if a],
+        "city_code": _first(doc, "city"),
+        "app_date": app_date.date().isoformat() if app_date else None,
+        "ipc_main": (doc.get_all("mipc") or [None])[-1],
+        "status": _first(doc, "status"),
+    }
+
+
+def similar(data_dir: Path, text: str, limit: int = 10, exclude: str | None = None) -> list[dict[str, Any]]:
+    """Patents like a paragraph (or a patent's title and abstract): more-like-this by BM25 over the same tokens
+    as search (one per Han character, English words), each with its ``score``; ``exclude`` leaves one patent out."""
+    if not text.strip():
+        raise IpsError(Msg("请给出一段文字", "give a paragraph of text"))
+    index, _snapshot = open_index(data_dir)
+    searcher = index.searcher()
+    query = tantivy.Query.more_like_this_document_fields_query(
+        schema(), {"title": [text], "abstract": [text]}, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40
+    )
+    out = []
+    for score, address in searcher.search(query, limit + 1).hits:
+        brief = _brief(searcher.doc(address))
+        if brief["app_no"] != exclude:
+            out.append({**brief, "score": score})
+    return out[:limit]
+
+
 SORTS = {"relevance": None, "AD": "ad", "PD": "pd"}
 
 
@@ -143,16 +175,9 @@ def search(
     hits = []
     for score, address in result.hits[:limit]:
         doc = searcher.doc(address)
-        app_date = _first(doc, "ad")
         hits.append(
             {
-                "app_no": _first(doc, "app_no"),
-                "title": _first(doc, "title"),
-                "applicants": [a for a in (_first(doc, "applicants") or "").split("；") if a],
-                "city_code": _first(doc, "city"),
-                "app_date": app_date.date().isoformat() if app_date else None,
-                "ipc_main": (doc.get_all("mipc") or [None])[-1],
-                "status": _first(doc, "status"),
+                **_brief(doc),
                 "score": score if not ordered else None,
                 "highlights": {
                     f: [snippet.to_html()]

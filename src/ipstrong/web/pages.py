@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import AuditEntry
@@ -343,6 +344,70 @@ def search_page(request: Request, who: SignedIn, q: str = "", offset: int = 0, s
         for name, values in (result["facets"].items() if result else [])
     }
     return ctx.render(request, "search.html", {"q": q, "result": result, "error": error, "refine": refine, "sort": sort}, who=who)
+
+
+EVENT_WORDS = {
+    "grant": ("授权", "granted"),
+    "lapse": ("失效", "lapsed"),
+    "restoration": ("恢复", "restored"),
+    "invalidation": ("宣告无效", "invalidated"),
+    "transfer": ("转让", "transferred"),
+    "licence": ("许可", "licensed"),
+    "pledge": ("质押", "pledged"),
+    "pledge_release": ("质押解除", "pledge released"),
+}
+
+
+@router.get("/patents/{app_no}", response_class=HTMLResponse)
+def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
+    """One patent: bibliographic data, its legal-status timeline, family, the same applicant's and similar patents."""
+    from ipstrong.ids import ApplicationNumber, InvalidIdentifier
+    from ipstrong.search.engine import search, similar
+    from ipstrong.warehouse.connection import snapshot_connection, time_limit
+
+    ctx = _ctx(request)
+    try:
+        canonical = ApplicationNumber.parse(app_no).canonical
+    except InvalidIdentifier as exc:
+        raise IpsError(exc.msg) from None
+    con = snapshot_connection(ctx.data_dir)
+    try:
+        with time_limit(con, ctx.settings.query_timeout_s):
+            found = con.execute("SELECT * FROM patents WHERE app_no = ?", [canonical]).to_arrow_table().to_pylist()
+            events = (
+                con.execute(
+                    "SELECT event_type, event_date, from_party, to_party, amount_10k_yuan FROM events WHERE app_no = ? "
+                    "ORDER BY event_date",
+                    [canonical],
+                )
+                .to_arrow_table()
+                .to_pylist()
+            )
+    finally:
+        con.close()
+    if not found:
+        raise StarletteHTTPException(404, f"仓库中没有 {canonical} / no patent {canonical} in the warehouse")
+    patent = found[0]
+    timeline = [(patent["app_date"], ("申请", "filed"), "")]
+    timeline += [(patent[c], w, "") for c, w in (("pub_date", ("公开", "published")), ("grant_date", ("授权", "granted")))]
+    timeline += [
+        (e["event_date"], EVENT_WORDS.get(e["event_type"], (e["event_type"], e["event_type"])), e["to_party"] or "")
+        for e in events
+        if e["event_type"] != "grant" or patent["grant_date"] is None
+    ]
+    timeline += [(patent["lapse_date"], ("失效", "lapsed"), patent["legal_status_raw"] or "")]
+    timeline = sorted((t for t in timeline if t[0] is not None), key=lambda t: t[0])
+    related: dict[str, list] = {"same_applicant": [], "similar": []}
+    try:
+        if patent["first_applicant"]:
+            query = 'AP="' + patent["first_applicant"].replace('"', "") + '"'
+            related["same_applicant"] = [h for h in search(ctx.data_dir, query, limit=11)["hits"] if h["app_no"] != canonical][
+                :10
+            ]
+        related["similar"] = similar(ctx.data_dir, f"{patent['title']} {patent['abstract'] or ''}", exclude=canonical)
+    except IpsError as exc:  # no index yet: the page says so instead of failing
+        related["note"] = exc.msg
+    return ctx.render(request, "patent.html", {"p": patent, "timeline": timeline, "related": related}, who=who)
 
 
 @router.get("/search/export", response_model=None)
