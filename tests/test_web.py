@@ -35,6 +35,23 @@ def site(db, tmp_path: Path):
         yield client, db, ids
 
 
+SUZHOU_ROW = "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明"
+NANJING_ROW = "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明"
+
+
+def ingest_rows(client: TestClient, tmp_path: Path, *rows: str) -> Path:
+    """Ingest a small CNIPA-style export into the site's data directory; return the directory."""
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+
+    export = tmp_path / "e.csv"
+    export.write_text("申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    data = client.app.state.ctx.data_dir
+    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    return data
+
+
 def sign_in(client: TestClient, username: str) -> str:
     r = client.post("/login", data={"username": username, "password": PW, "next": "/"}, follow_redirects=False)
     assert r.status_code == 303, r.text
@@ -184,19 +201,9 @@ def test_admin_resets_and_deactivates_within_their_region(site) -> None:
 
 
 def test_indicators_page_and_api(site, tmp_path: Path) -> None:
-    import datetime as dt
-
-    from ipstrong.ingest import ingest
 
     client, _db, _ids = site
-    data = client.app.state.ctx.data_dir
-    export = tmp_path / "e.csv"
-    export.write_text(
-        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
-        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
-        encoding="utf-8",
-    )
-    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    ingest_rows(client, tmp_path, SUZHOU_ROW)
     sign_in(client, "admin")
     page = client.get("/indicators?indicator=effective_inventions&year=2021").text
     assert "苏州市" in page and 'id="figures"' in page
@@ -211,20 +218,10 @@ def test_indicators_page_and_api(site, tmp_path: Path) -> None:
 
 
 def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
-    import datetime as dt
     import json
 
-    from ipstrong.ingest import ingest
-
     client, _db, _ids = site
-    export = tmp_path / "e.csv"
-    export.write_text(
-        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
-        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n"
-        "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明\n",
-        encoding="utf-8",
-    )
-    ingest([export], client.app.state.ctx.data_dir, status_date=dt.date(2024, 12, 31))
+    ingest_rows(client, tmp_path, SUZHOU_ROW, NANJING_ROW)
     sign_in(client, "admin")
     page = client.get("/indicators?indicator=effective_inventions&year=2021").text
     chart = json.loads(re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S).group(1))
@@ -266,18 +263,9 @@ def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
 
 
 def test_assessment_page(site, tmp_path: Path) -> None:
-    import datetime as dt
-
-    from ipstrong.ingest import ingest
 
     client, _db, _ids = site
-    export = tmp_path / "e.csv"
-    export.write_text(
-        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
-        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
-        encoding="utf-8",
-    )
-    ingest([export], client.app.state.ctx.data_dir, status_date=dt.date(2024, 12, 31))
+    ingest_rows(client, tmp_path, SUZHOU_ROW)
     targets = (
         b"region_code,indicator,year,target,direction\n320500,effective_inventions,2021,2,higher\n"
         b"320100,effective_inventions,2021,2,higher\n"
@@ -297,21 +285,11 @@ def test_assessment_page(site, tmp_path: Path) -> None:
 
 
 def test_search_page_and_api(site, tmp_path: Path) -> None:
-    import datetime as dt
 
-    from ipstrong.ingest import ingest
     from ipstrong.search.index import build
 
     client, _db, _ids = site
-    data = client.app.state.ctx.data_dir
-    export = tmp_path / "e.csv"
-    export.write_text(
-        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
-        "201710601862.3,2017-07-21,2019-01-02,一种锂电池<script>alert(1)</script>,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n"
-        "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明\n",
-        encoding="utf-8",
-    )
-    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    data = ingest_rows(client, tmp_path, SUZHOU_ROW.replace("一种锂电池", "一种锂电池<script>alert(1)</script>"), NANJING_ROW)
     sign_in(client, "suzhou")
     assert client.get("/api/v1/search?q=电池").status_code == 404  # no index yet, and it says so
     build(data)
