@@ -169,3 +169,24 @@ def test_export_writes_every_hit(data: Path, tmp_path: Path) -> None:
     assert sheet[0][0] == "申请号 app_no" and len(sheet) == 1 + 3
     with pytest.raises(IpsError, match=r"\.csv, \.jsonl or \.xlsx"):
         export(data, "电池", tmp_path / "h.txt")
+
+
+def test_the_index_follows_each_ingest_incrementally(tmp_path: Path) -> None:
+    from ipstrong.search.index import refresh_after_ingest
+
+    def export(name: str, *rows: tuple[str, str]) -> Path:
+        path = tmp_path / name
+        lines = ["申请号,申请日,名称,申请（专利权）人"] + [f"{number(body)},2020-01-01,{title},甲公司" for body, title in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    data = tmp_path / "data"
+    ingest([export("a.csv", ("202010000001", "旧的电池"), ("202010000002", "电极"))], data, status_date=dt.date(2024, 12, 31))
+    assert refresh_after_ingest(data) is None  # no index yet: nothing to follow
+    assert build(data)["mode"] == "full"
+    ingest([export("b.csv", ("202010000001", "新的隔膜"), ("202010000003", "电池包"))], data, status_date=dt.date(2024, 12, 31))
+    summary = refresh_after_ingest(data)
+    assert summary is not None and (summary["mode"], summary["indexed"], summary["documents"]) == ("incremental", 2, 3)
+    assert [h["title"] for h in search(data, "TI=隔膜")["hits"]] == ["新的隔膜"]
+    assert {h["title"] for h in search(data, "TI=电池")["hits"]} == {"电池包"}  # the old title is gone
+    assert search(data, "电", limit=10)["total"] == 2  # 电极 and 电池包, each once

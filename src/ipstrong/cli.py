@@ -118,6 +118,11 @@ def ingest_cmd(
         return
     with stderr.status("导入中 / ingesting") as status:
         report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m))
+        if report.published:
+            from ipstrong.search.index import refresh_after_ingest
+
+            status.update("更新检索索引 / updating the search index")
+            refresh_after_ingest(_data_dir(ctx))
     for failed in report.files_failed:
         stderr.print(f"[red]{failed['reason_zh']} / {failed['reason_en']}[/red]")
     if as_json:

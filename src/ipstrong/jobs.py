@@ -57,6 +57,11 @@ def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
         status_date=dt.date.fromisoformat(params["status_date"]) if params.get("status_date") else None,
         step=lambda message: progress(next(steps, 95), message),
     )
+    if report.published:
+        from ipstrong.search.index import refresh_after_ingest
+
+        progress(96, "更新检索索引 / updating the search index")
+        refresh_after_ingest(data_dir(cfg.data_dir))
     return report.to_dict()
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import tantivy
 
 from ipstrong.messages import IpsError, Msg
-from ipstrong.warehouse.connection import snapshot_connection
+from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
@@ -136,31 +136,76 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
 
 
 def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _total: None) -> dict[str, Any]:
-    """Index every patent of the current snapshot; the index appears whole or not at all (built beside, renamed)."""
-    snapshot = Warehouse(data_dir).current_id()
+    """Index the current snapshot. When its parent snapshot has an index, that index is copied and only the patents
+    added, changed or removed since are rewritten (``mode`` incremental); otherwise every patent is indexed. The
+    index appears whole or not at all: it is built beside and renamed."""
+    warehouse = Warehouse(data_dir)
+    snapshot = warehouse.current_id()
     if snapshot is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    parent = warehouse.manifest(snapshot).get("parent")
+    base = index_path(data_dir, parent) if parent else None
+    incremental = base is not None and (base / "meta.json").exists()
     target = index_path(data_dir, snapshot)
     work = target.with_name(target.name + ".building")
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    index = tantivy.Index(schema(), path=str(work))
+    work.parent.mkdir(parents=True, exist_ok=True)
+    if incremental:
+        shutil.copytree(base, work)
+        index = tantivy.Index.open(str(work))
+    else:
+        work.mkdir()
+        index = tantivy.Index(schema(), path=str(work))
     index.register_tokenizer(TOKENIZER, analyzer())
     writer = index.writer(heap_size=256_000_000)
     con = snapshot_connection(data_dir, snapshot)
     try:
-        total = con.execute("SELECT count(*) FROM patents").fetchall()[0][0]
-        reader = con.sql(SOURCE_SQL).to_arrow_reader(BATCH)
+        source = SOURCE_SQL
+        if incremental:
+            attach_snapshot(con, warehouse, parent, prefix="prev_")
+            con.execute(CHANGED_SQL)
+            for (app_no,) in con.execute("SELECT app_no FROM changed UNION ALL SELECT app_no FROM removed").fetchall():
+                writer.delete_documents_by_term("app_no", app_no)
+            source += " WHERE app_no IN (SELECT app_no FROM changed)"
+        total = con.execute(f"SELECT count(*) FROM ({source})").fetchall()[0][0]
         done = 0
-        for batch in reader:
+        for batch in con.sql(source).to_arrow_reader(BATCH):
             for row in batch.to_pylist():
                 writer.add_document(_document(row))
             done += batch.num_rows
             step(done, total)
         writer.commit()
         writer.wait_merging_threads()
+        documents = con.execute("SELECT count(*) FROM patents").fetchall()[0][0]
     finally:
         con.close()
     shutil.rmtree(target, ignore_errors=True)
     work.rename(target)
-    return {"snapshot": snapshot, "documents": total, "path": str(target)}
+    return {
+        "snapshot": snapshot,
+        "mode": "incremental" if incremental else "full",
+        "indexed": total,
+        "documents": documents,
+        "path": str(target),
+    }
+
+
+# patents of the snapshot that are new or differ from the parent's (content, or the stored SEI match), and the
+# parent's patents the snapshot no longer holds
+CHANGED_SQL = """
+CREATE OR REPLACE TEMP TABLE changed AS
+SELECT p.app_no FROM patents p LEFT JOIN prev_patents q ON q.app_no = p.app_no
+WHERE q.app_no IS NULL OR q.record_hash IS DISTINCT FROM p.record_hash OR q.sei_match IS DISTINCT FROM p.sei_match;
+CREATE OR REPLACE TEMP TABLE removed AS
+SELECT q.app_no FROM prev_patents q WHERE NOT EXISTS (SELECT 1 FROM patents p WHERE p.app_no = q.app_no);
+"""
+
+
+def refresh_after_ingest(data_dir: Path) -> dict[str, Any] | None:
+    """After an ingest: bring the index up to the new snapshot when the previous one had an index (incrementally)."""
+    warehouse = Warehouse(data_dir)
+    snapshot = warehouse.current_id()
+    parent = warehouse.manifest(snapshot).get("parent") if snapshot else None
+    if parent is None or not (index_path(data_dir, parent) / "meta.json").exists():
+        return None
+    return build(data_dir)
