@@ -8,6 +8,8 @@ from rich.console import Console
 
 from ipstrong.ingest import ingest
 from ipstrong.output import emit_records, stderr
+from ipstrong.search.index import build as build_index
+from ipstrong.search.index import index_path
 from ipstrong.synth.generator import SynthConfig, generate
 from ipstrong.warehouse import Warehouse, run_sql
 from ipstrong.warehouse.info import info
@@ -75,11 +77,17 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
         if report.quarantine_file:
             console.print(f"隔离文件 / quarantine file: {report.quarantine_file}")
     data = info(data_dir)
+    if not (index_path(data_dir, data["snapshot"]) / "meta.json").exists():
+        stderr.print("建立检索索引 / building the search index …")
+        build_index(data_dir)
     console.print(f"\n数据目录 / data directory: {data_dir}\n快照 / snapshot: {data['snapshot']}")
     emit_records(data["by_city"], title="江苏各市专利 / patents by Jiangsu city")
     for title, query in EXAMPLES:
         console.print(f'\n[bold]{title}[/bold]\n  ipstrong --data-dir {data_dir} sql "{query}"')
         emit_records(run_sql(data_dir, query).to_pylist()[:13])
+    console.print(
+        f"\n[bold]检索 / search[/bold]\n  ipstrong --data-dir {data_dir} search 'TI=电池 AND CITY=苏州' --facets city,year"
+    )
     console.print("\n更多 / more: ipstrong --help · ipstrong warehouse snapshots · ipstrong id check 201710601862.3")
     created = demo_accounts(data_dir)
     if created:
