@@ -53,6 +53,17 @@ ROWS = {
         "H01M10/056",
     ),
     "E": ("202130000005", "外观设计", "2021-07-01", "2021-10-01", "电池盒", "南京乙有限公司", NJ, "", ""),
+    "F": (
+        "202220000006",
+        "实用新型",
+        "2022-03-01",
+        "",
+        "鋰離子電池隔膜",
+        "臺灣丁股份有限公司",
+        "台湾省台北市",
+        "H01M50/40",
+        "H01M50/40",
+    ),
 }
 
 
@@ -83,15 +94,16 @@ def hits(data: Path, query: str, **options: object) -> set[str]:
 
 
 def test_text_phrases_and_english(data: Path) -> None:
-    assert hits(data, "TI=电池") == {"A", "C", "E"}  # 电 and 池 together, not 电极 (B)
+    assert hits(data, "TI=电池") == {"A", "C", "E", "F"}  # 电 and 池 together, not 电极 (B); F is filed in 繁体
     assert hits(data, "石墨") == {"A", "B"}
-    assert hits(data, '"锂离子电池"') == {"A"}
+    assert hits(data, '"锂离子电池"') == hits(data, '"鋰離子電池"') == {"A", "F"}  # either form finds both
+    assert search(data, "AP=台湾丁")["hits"][0]["applicants"] == ["臺灣丁股份有限公司"]  # shown as filed
     assert hits(data, "TI=batteries") == hits(data, "TI=battery") == {"D"}  # English is stemmed
     assert hits(data, "AP=苏州甲科技有限公司") == {"A", "C"}
 
 
 def test_ipc_is_hierarchical(data: Path) -> None:
-    assert hits(data, "IPC=H01M") == {"A", "B", "C", "D"}
+    assert hits(data, "IPC=H01M") == {"A", "B", "C", "D", "F"}
     assert hits(data, "IPC=H01M10") == {"A", "D"}  # main group 10 and its subgroups, not H01M4 or H01M50
     assert hits(data, "IPC=H01M10/05*") == {"A", "D"}
     assert hits(data, "IPC=H01M4") == {"A", "B"}  # A's second symbol
@@ -100,7 +112,7 @@ def test_ipc_is_hierarchical(data: Path) -> None:
 
 def test_dates_types_places_and_boolean_logic(data: Path) -> None:
     assert hits(data, "AD=2018-01-01..2020-12-31") == {"B", "C", "D"}
-    assert hits(data, "AD>=2020-02-01") == {"D", "E"}
+    assert hits(data, "AD>=2020-02-01") == {"D", "E", "F"}
     assert hits(data, "GD<=2019-06-30") == {"A"}
     assert hits(data, "TYPE=发明") == {"A", "B", "D"}
     assert hits(data, "CITY=南京 AND NOT TYPE=外观设计") == {"B", "D"}
@@ -109,7 +121,7 @@ def test_dates_types_places_and_boolean_logic(data: Path) -> None:
 
 
 def test_facets_highlights_sorting_and_paging(data: Path) -> None:
-    result = search(data, "IPC=H01M", facets=("city", "type", "year"), limit=2, sort="AD")
+    result = search(data, "IPC=H01M AND CITY=南京 OR IPC=H01M AND CITY=苏州", facets=("city", "type", "year"), limit=2, sort="AD")
     assert result["total"] == 4 and len(result["hits"]) == 2
     assert [h["app_date"] for h in result["hits"]] == ["2020-02-01", "2019-06-01"]  # newest filing first
     assert {(v["value"], v["label"], v["count"]) for v in result["facets"]["city"]} == {
@@ -157,7 +169,7 @@ def test_export_writes_every_hit(data: Path, tmp_path: Path) -> None:
 
     from ipstrong.search.engine import export
 
-    assert export(data, "IPC=H01M", tmp_path / "h.csv", sort="AD")["exported"] == 4
+    assert export(data, "IPC=H01M NOT TI=隔膜", tmp_path / "h.csv", sort="AD")["exported"] == 4
     with (tmp_path / "h.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["申请日 app_date"] for r in rows] == ["2020-02-01", "2019-06-01", "2018-04-01", "2017-03-01"]
@@ -166,7 +178,7 @@ def test_export_writes_every_hit(data: Path, tmp_path: Path) -> None:
     assert {r["app_no"] for r in lines} == {number(ROWS[k][0]) for k in "ABD"} and lines[0]["patent_type"] == "invention"
     export(data, "电池", tmp_path / "h.xlsx")
     sheet = CalamineWorkbook.from_path(str(tmp_path / "h.xlsx")).get_sheet_by_index(0).to_python()
-    assert sheet[0][0] == "申请号 app_no" and len(sheet) == 1 + 3
+    assert sheet[0][0] == "申请号 app_no" and len(sheet) == 1 + 4
     with pytest.raises(IpsError, match=r"\.csv, \.jsonl or \.xlsx"):
         export(data, "电池", tmp_path / "h.txt")
 

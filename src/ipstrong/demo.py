@@ -9,7 +9,7 @@ from rich.console import Console
 from ipstrong.ingest import ingest
 from ipstrong.output import emit_records, stderr
 from ipstrong.search.index import build as build_index
-from ipstrong.search.index import index_path
+from ipstrong.search.index import index_path, is_current
 from ipstrong.synth.generator import SynthConfig, generate
 from ipstrong.warehouse import Warehouse, run_sql
 from ipstrong.warehouse.info import info
@@ -77,7 +77,7 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
         if report.quarantine_file:
             console.print(f"隔离文件 / quarantine file: {report.quarantine_file}")
     data = info(data_dir)
-    if not (index_path(data_dir, data["snapshot"]) / "meta.json").exists():
+    if not is_current(index_path(data_dir, data["snapshot"])):
         stderr.print("建立检索索引 / building the search index …")
         build_index(data_dir)
     console.print(f"\n数据目录 / data directory: {data_dir}\n快照 / snapshot: {data['snapshot']}")

@@ -11,7 +11,7 @@ from typing import Any
 import tantivy
 
 from ipstrong.messages import IpsError, Msg
-from ipstrong.search.index import analyzer, open_index, schema
+from ipstrong.search.index import analyzer, fold, open_index, schema
 from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
 
 MAX_LIMIT = 1000
@@ -40,7 +40,8 @@ def _words(text: str) -> list[str]:
 
 
 def _text(fields: tuple[str, ...], value: str) -> tantivy.Query:
-    words = _words(value)
+    words = _words(fold(value))
+    fields = tuple(f for name in fields for f in (name, f"{name}_folded"))  # records filed in traditional characters
     if not fields or not words:
         return tantivy.Query.empty_query()
     per_field = [

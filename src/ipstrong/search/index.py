@@ -1,6 +1,8 @@
 """The search index: one tantivy index per warehouse snapshot, under ``DATA_DIR/search/<snapshot id>``.
 
-Chinese is indexed one Han character per token and English one word per token, lower-cased and stemmed (tantivy's
+Traditional characters are folded to simplified ones (OpenCC ``t2s``) in a hidden twin of each text field, filled
+only for records that hold traditional characters, so either form of a word finds both while hits show the text as
+filed. Chinese is indexed one Han character per token and English one word per token, lower-cased and stemmed (tantivy's
 regex tokenizer ``\\p{Han}|[A-Za-z0-9]+``): a Chinese word or phrase is then a phrase query of its characters, which
 gave exact phrase counts where jieba without a patent dictionary split 石墨烯 and bigrams miscounted
 (../shared/reference/DEPENDENCY_NOTES.md). IPC symbols are indexed at every level (subclass ``H01M``, main group
@@ -10,6 +12,7 @@ gave exact phrase counts where jieba without a patent dictionary split 石墨烯
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Callable
 from functools import cache
@@ -23,6 +26,8 @@ from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
+INDEX_VERSION = 2  # written beside each index; an index of another version is rebuilt, never read with this schema
+VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
 # searchable text: index field ← warehouse column(s)
@@ -43,10 +48,29 @@ def analyzer() -> tantivy.TextAnalyzer:
 
 
 @cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """Traditional characters as simplified ones (OpenCC t2s), for indexing and for query words alike."""
+    return _t2s().convert(text)
+
+
+def is_current(path: Path) -> bool:
+    """Whether ``path`` holds an index this version of the code can read."""
+    marker = path / VERSION_FILE
+    return marker.exists() and json.loads(marker.read_text(encoding="utf-8")).get("version") == INDEX_VERSION
+
+
+@cache
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in TEXT_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZER)
+        builder.add_text_field(f"{name}_folded", stored=False, tokenizer_name=TOKENIZER)
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
     for name in DATE_FIELDS:
@@ -65,7 +89,7 @@ def open_index(data_dir: Path, snapshot: str | None = None) -> tuple[tantivy.Ind
     if snapshot is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
     path = index_path(data_dir, snapshot)
-    if not (path / "meta.json").exists():
+    if not is_current(path):
         raise IpsError(
             Msg(
                 f"快照 {snapshot} 还没有检索索引：先运行 ipstrong index build",
@@ -109,6 +133,9 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
     for name, value in texts.items():
         if value:
             doc.add_text(name, value)
+            folded = fold(value)
+            if folded != value:
+                doc.add_text(f"{name}_folded", folded)
     keywords = {
         "app_no": row["app_no"],
         "pub_no": row["pub_no"],
@@ -145,7 +172,7 @@ def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _tota
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
     parent = warehouse.manifest(snapshot).get("parent")
     base = index_path(data_dir, parent) if parent else None
-    incremental = base is not None and (base / "meta.json").exists()
+    incremental = base is not None and is_current(base)
     target = index_path(data_dir, snapshot)
     work = target.with_name(target.name + ".building")
     shutil.rmtree(work, ignore_errors=True)
@@ -179,6 +206,7 @@ def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _tota
         documents = con.execute("SELECT count(*) FROM patents").fetchall()[0][0]
     finally:
         con.close()
+    (work / VERSION_FILE).write_text(json.dumps({"version": INDEX_VERSION, "snapshot": snapshot}), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     work.rename(target)
     return {
@@ -206,6 +234,6 @@ def refresh_after_ingest(data_dir: Path) -> dict[str, Any] | None:
     warehouse = Warehouse(data_dir)
     snapshot = warehouse.current_id()
     parent = warehouse.manifest(snapshot).get("parent") if snapshot else None
-    if parent is None or not (index_path(data_dir, parent) / "meta.json").exists():
+    if parent is None or not is_current(index_path(data_dir, parent)):
         return None
     return build(data_dir)

@@ -394,11 +394,11 @@ def search_patents(
 ) -> dict[str, Any]:
     """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
     from ipstrong.search.engine import search
-    from ipstrong.search.index import index_path
+    from ipstrong.search.index import index_path, is_current
 
     ctx: WebContext = request.app.state.ctx
     current = Warehouse(ctx.data_dir).current_id()
-    if current is None or not (index_path(ctx.data_dir, current) / "meta.json").exists():
+    if current is None or not is_current(index_path(ctx.data_dir, current)):
         raise HTTPException(404, "还没有检索索引：运行 ipstrong index build / no search index yet: run ipstrong index build")
     chosen = tuple(facets.split(",")) if facets else ()
     return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
