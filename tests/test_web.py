@@ -308,5 +308,9 @@ def test_search_page_and_api(site, tmp_path: Path) -> None:
     assert "201810000004.8" in detail.split('id="similar"')[1]  # 一种电极 shares words with 一种锂电池
     assert client.get("/patents/201910000001.9").status_code == 404
     assert client.get("/patents/not-a-number").status_code == 400
+    like = client.get("/search", params={"like": "一种用于汽车的锂电池"}).text
+    assert "201710601862.3" in like.split('id="similar"')[1]
+    alike = client.get("/api/v1/similar", params={"text": "锂电池"}).json()
+    assert alike[0]["app_no"] == "201710601862.3" and alike[0]["score"] > 0
     wrong = client.get("/api/v1/search", params={"q": "TI=(电池"})
     assert wrong.status_code == 400 and "position 4" in wrong.json()["error"]["en"]

@@ -342,6 +342,14 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
     return [r for r in rows if in_scope(who.actor, r["region_code"])]
 
 
+def _require_index(ctx: WebContext) -> None:
+    from ipstrong.search.index import index_path, is_current
+
+    current = Warehouse(ctx.data_dir).current_id()
+    if current is None or not is_current(index_path(ctx.data_dir, current)):
+        raise HTTPException(404, "还没有检索索引：运行 ipstrong index build / no search index yet: run ipstrong index build")
+
+
 class Sort(StrEnum):
     relevance = "relevance"
     AD = "AD"
@@ -394,11 +402,40 @@ def search_patents(
 ) -> dict[str, Any]:
     """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
     from ipstrong.search.engine import search
-    from ipstrong.search.index import index_path, is_current
 
     ctx: WebContext = request.app.state.ctx
-    current = Warehouse(ctx.data_dir).current_id()
-    if current is None or not is_current(index_path(ctx.data_dir, current)):
-        raise HTTPException(404, "还没有检索索引：运行 ipstrong index build / no search index yet: run ipstrong index build")
+    _require_index(ctx)
     chosen = tuple(facets.split(",")) if facets else ()
     return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
+
+
+class SimilarHit(BaseModel):
+    app_no: str
+    title: str | None
+    applicants: list[str]
+    city_code: str | None
+    app_date: str | None
+    ipc_main: str | None
+    status: str | None
+    score: float
+
+
+@router.get(
+    "/similar",
+    response_model=list[SimilarHit],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "还没有检索索引 / no search index yet"}},
+    summary="相似专利 / patents like a paragraph of text",
+)
+def similar_patents(
+    request: Request,
+    _who: Caller,
+    text: Annotated[str, Query(min_length=1, max_length=5000, description="一段技术描述 / a paragraph")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[dict[str, Any]]:
+    """More-like-this by BM25 over the search tokens (one per Han character, English words)."""
+    from ipstrong.search.engine import similar
+
+    _require_index(request.app.state.ctx)
+    if not text.strip():
+        return []  # blank text is like nothing
+    return similar(request.app.state.ctx.data_dir, text, limit=limit)

@@ -52,6 +52,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "hits": ("命中", "Hits"),
     "refine": ("细化", "Refine"),
+    "similar_to": ("粘贴一段技术描述，查找相似专利", "Paste a technical description to find similar patents"),
+    "find_similar": ("查找相似", "Find similar"),
     "assessment": ("考核", "Assessment"),
     "targets_file": (
         "目标文件（CSV：region_code, indicator, year, target, direction）",

@@ -328,22 +328,28 @@ def indicators_page(
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, who: SignedIn, q: str = "", offset: int = 0, sort: str = "relevance") -> Response:
-    """The query box with its syntax, one page of hits with highlights, and facets that refine the query."""
-    from ipstrong.search.engine import FACETS, refinement, search
+def search_page(
+    request: Request, who: SignedIn, q: str = "", offset: int = 0, sort: str = "relevance", like: str = ""
+) -> Response:
+    """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
+    pasted paragraph (``like``), the patents most like it."""
+    from ipstrong.search.engine import FACETS, refinement, search, similar
 
     ctx = _ctx(request)
-    result, error = None, None
-    if q.strip():
-        try:
+    result, error, alike = None, None, None
+    try:
+        if like.strip():
+            alike = similar(ctx.data_dir, like[:5000], limit=20)
+        elif q.strip():
             result = search(ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
-        except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
-            error = exc.msg
+    except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
+        error = exc.msg
     refine = {
         name: [(v, f"({q}) AND {refinement(name, v['value'])}") for v in values]
         for name, values in (result["facets"].items() if result else [])
     }
-    return ctx.render(request, "search.html", {"q": q, "result": result, "error": error, "refine": refine, "sort": sort}, who=who)
+    values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
+    return ctx.render(request, "search.html", values, who=who)
 
 
 EVENT_WORDS = {
