@@ -14,6 +14,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# rows of a small CNIPA-style export that the web, API and browser tests ingest
+EXPORT_HEADER = "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型"
+SUZHOU_ROW = "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明"
+NANJING_ROW = "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明"
+
+
+def ingest_export(data: Path, *rows: str) -> Path:
+    """Write the rows as an export beside ``data`` and ingest it (legal status as of 2024-12-31); return ``data``."""
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+
+    data.mkdir(parents=True, exist_ok=True)
+    export = data / "export.csv"
+    export.write_text("\n".join((EXPORT_HEADER, *rows)) + "\n", encoding="utf-8")
+    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    return data
+
 
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; skip when it is absent, except in CI where it must be there."""

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from conftest import SUZHOU_ROW, ingest_export
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import actor_of, create_token, create_user
 from ipstrong.config import Settings
 from ipstrong.db import make_engine, session_factory, transaction, upgrade
-from ipstrong.ingest import ingest
 from ipstrong.search.index import build
 from ipstrong.web.app import create_app
 
@@ -28,13 +26,7 @@ def _app_and_token(tmp_path_factory: pytest.TempPathFactory):
         create_user(s, SYSTEM, "nanjing", "a long password 1", "city_official", "320100")
         _token, plain = create_token(s, actor_of(admin), "schemathesis", ["read", "write"])
     engine.dispose()
-    export = data / "export.csv"
-    export.write_text(
-        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
-        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
-        encoding="utf-8",
-    )
-    ingest([export], data, status_date=dt.date(2024, 12, 31))  # figures are computed over a real snapshot
+    ingest_export(data, SUZHOU_ROW)  # figures are computed over a real snapshot
     build(data)  # and searched through its index
     return create_app(Settings(data_dir=data, database_url=url)), plain
 

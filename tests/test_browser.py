@@ -6,7 +6,6 @@ No tool here downloads a browser.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import socket
@@ -18,11 +17,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from conftest import SUZHOU_ROW, ingest_export
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import create_user
 from ipstrong.config import Settings
 from ipstrong.db import make_engine, session_factory, transaction, upgrade
-from ipstrong.ingest import ingest
 from ipstrong.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -60,13 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(s, SYSTEM, "ent", PW, "enterprise_user", "320505", "企业用户甲")
         create_user(s, SYSTEM, "admin", PW, "province_admin", "320000", "省局管理员")
     engine.dispose()
-    export = data / "export.csv"
-    export.write_text(
-        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
-        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
-        encoding="utf-8",
-    )
-    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    ingest_export(data, SUZHOU_ROW)
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(Settings(data_dir=data, database_url=url)), host="127.0.0.1", port=port, log_level="warning")

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from conftest import NANJING_ROW, SUZHOU_ROW, ingest_export
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import actor_of, create_token, create_user
@@ -33,23 +34,6 @@ def site(db, tmp_path: Path):
             ids[name] = create_user(s, SYSTEM, name, PW, role, region).id
     with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
         yield client, db, ids
-
-
-SUZHOU_ROW = "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明"
-NANJING_ROW = "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明"
-
-
-def ingest_rows(client: TestClient, tmp_path: Path, *rows: str) -> Path:
-    """Ingest a small CNIPA-style export into the site's data directory; return the directory."""
-    import datetime as dt
-
-    from ipstrong.ingest import ingest
-
-    export = tmp_path / "e.csv"
-    export.write_text("申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    data = client.app.state.ctx.data_dir
-    ingest([export], data, status_date=dt.date(2024, 12, 31))
-    return data
 
 
 def sign_in(client: TestClient, username: str) -> str:
@@ -200,10 +184,10 @@ def test_admin_resets_and_deactivates_within_their_region(site) -> None:
     assert r.status_code == 401
 
 
-def test_indicators_page_and_api(site, tmp_path: Path) -> None:
+def test_indicators_page_and_api(site) -> None:
 
     client, _db, _ids = site
-    ingest_rows(client, tmp_path, SUZHOU_ROW)
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW)
     sign_in(client, "admin")
     page = client.get("/indicators?indicator=effective_inventions&year=2021").text
     assert "苏州市" in page and 'id="figures"' in page
@@ -217,11 +201,11 @@ def test_indicators_page_and_api(site, tmp_path: Path) -> None:
     assert "吴中区" in page and "南京市" not in page
 
 
-def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
+def test_dashboard_explain_and_map_layer(site) -> None:
     import json
 
     client, _db, _ids = site
-    ingest_rows(client, tmp_path, SUZHOU_ROW, NANJING_ROW)
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW)
     sign_in(client, "admin")
     page = client.get("/indicators?indicator=effective_inventions&year=2021").text
     chart = json.loads(re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S).group(1))
@@ -262,10 +246,10 @@ def test_dashboard_explain_and_map_layer(site, tmp_path: Path) -> None:
     assert client.get("/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-13-01").status_code == 400
 
 
-def test_assessment_page(site, tmp_path: Path) -> None:
+def test_assessment_page(site) -> None:
 
     client, _db, _ids = site
-    ingest_rows(client, tmp_path, SUZHOU_ROW)
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW)
     targets = (
         b"region_code,indicator,year,target,direction\n320500,effective_inventions,2021,2,higher\n"
         b"320100,effective_inventions,2021,2,higher\n"
@@ -284,12 +268,14 @@ def test_assessment_page(site, tmp_path: Path) -> None:
     assert client.get("/assess").status_code == 403
 
 
-def test_search_page_and_api(site, tmp_path: Path) -> None:
+def test_search_page_and_api(site) -> None:
 
     from ipstrong.search.index import build
 
     client, _db, _ids = site
-    data = ingest_rows(client, tmp_path, SUZHOU_ROW.replace("一种锂电池", "一种锂电池<script>alert(1)</script>"), NANJING_ROW)
+    data = ingest_export(
+        client.app.state.ctx.data_dir, SUZHOU_ROW.replace("一种锂电池", "一种锂电池<script>alert(1)</script>"), NANJING_ROW
+    )
     sign_in(client, "suzhou")
     assert client.get("/api/v1/search?q=电池").status_code == 404  # no index yet, and it says so
     build(data)

@@ -104,17 +104,8 @@ def ingest_cmd(
 
     sd = _parse_date(status_date, "--status-date") if status_date else None
     if background:
-        from ipstrong.accounts.roles import SYSTEM
-        from ipstrong.jobs import enqueue
-
-        cfg, _engine, _factory = _db(ctx)
         params = {"files": [str(f.resolve()) for f in files], "status_date": sd.isoformat() if sd else None}
-        job_id = enqueue(cfg, SYSTEM, "ingest", params)
-        emit_document(
-            {"job": job_id, "status": "queued"},
-            as_json,
-            str(Msg(f"已排入任务 {job_id}（由 ipstrong worker 执行）", f"queued as job {job_id} (run by ipstrong worker)")),
-        )
+        _queue_job(ctx, "ingest", params, as_json)
         return
     with stderr.status("导入中 / ingesting") as status:
         report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m))
@@ -338,6 +329,20 @@ def reference_zones_import(
 
     count = import_zones(file, _data_dir(ctx))
     emit_document({"imported": count}, as_json, str(Msg(f"已导入 {count} 个区域", f"imported {count} zones")))
+
+
+def _queue_job(ctx: typer.Context, kind: str, params: dict, as_json: bool) -> None:
+    """``--background``: record and queue a job of ``kind`` for ``ipstrong worker``, and say so."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.jobs import enqueue
+
+    cfg, _engine, _factory = _db(ctx)
+    job_id = enqueue(cfg, SYSTEM, kind, params)
+    emit_document(
+        {"job": job_id, "status": "queued"},
+        as_json,
+        str(Msg(f"已排入任务 {job_id}（由 ipstrong worker 执行）", f"queued as job {job_id} (run by ipstrong worker)")),
+    )
 
 
 # --- operational database ----------------------------------------------------------------------------------------
@@ -715,16 +720,7 @@ def index_build(
 ) -> None:
     """为当前快照建立检索索引 / build the search index of the current snapshot."""
     if background:
-        from ipstrong.accounts.roles import SYSTEM
-        from ipstrong.jobs import enqueue
-
-        cfg, _engine, _factory = _db(ctx)
-        job_id = enqueue(cfg, SYSTEM, "index", {})
-        emit_document(
-            {"job": job_id, "status": "queued"},
-            as_json,
-            str(Msg(f"已排入任务 {job_id}（由 ipstrong worker 执行）", f"queued as job {job_id} (run by ipstrong worker)")),
-        )
+        _queue_job(ctx, "index", {}, as_json)
         return
     from ipstrong.search.index import build
 

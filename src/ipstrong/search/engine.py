@@ -139,6 +139,13 @@ def similar(data_dir: Path, text: str, limit: int = 10, exclude: str | None = No
 SORTS = {"relevance": None, "AD": "ad", "PD": "pd"}
 
 
+def _ordering(sort: str) -> dict[str, Any]:
+    """tantivy's search options for a ``--sort`` value: by score, or by a date field newest first."""
+    if sort not in SORTS:
+        raise IpsError(Msg(f"--sort 只能是 {'、'.join(SORTS)}", f"--sort is one of {', '.join(SORTS)}"))
+    return {"order_by_field": SORTS[sort], "order": tantivy.Order.Desc} if SORTS[sort] else {}
+
+
 def search(
     data_dir: Path,
     query: str,
@@ -149,8 +156,7 @@ def search(
 ) -> dict[str, Any]:
     """``total``, one page of ``hits`` (with ``highlights``) and the requested ``facets`` of a query; ``sort`` by
     relevance (BM25) or by filing (AD) or publication (PD) date, newest first."""
-    if sort not in SORTS:
-        raise IpsError(Msg(f"--sort 只能是 {'、'.join(SORTS)}", f"--sort is one of {', '.join(SORTS)}"))
+    ordered = _ordering(sort)
     if not 0 <= limit <= MAX_LIMIT:
         raise IpsError(Msg(f"--limit 须在 0 到 {MAX_LIMIT} 之间", f"--limit is between 0 and {MAX_LIMIT}"))
     if not 0 <= offset <= MAX_OFFSET:
@@ -169,7 +175,6 @@ def search(
     index, snapshot = open_index(data_dir)
     compiled = compile_query(tree)
     searcher = index.searcher()
-    ordered = {"order_by_field": SORTS[sort], "order": tantivy.Order.Desc} if SORTS[sort] else {}
     # tantivy refuses a page of 0 hits (it panics): ask for one and keep none, the count is the same
     result = searcher.search(compiled, max(limit, 1), count=True, offset=offset, **ordered)
     snippets = {f: tantivy.SnippetGenerator.create(searcher, compiled, schema(), f) for f in HIGHLIGHTED}
@@ -260,8 +265,7 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".xlsx"):
         raise IpsError(Msg("导出文件须为 .csv、.jsonl 或 .xlsx", "the export file is .csv, .jsonl or .xlsx"))
-    if sort not in SORTS:
-        raise IpsError(Msg(f"--sort 只能是 {'、'.join(SORTS)}", f"--sort is one of {', '.join(SORTS)}"))
+    ordered = _ordering(sort)
     compiled = compile_query(parse(query))
     index, snapshot = open_index(data_dir)
     searcher = index.searcher()
@@ -273,7 +277,6 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
                 f"{total:,} hits exceed Excel's {XLSX_MAX_ROWS:,} rows: export .csv or .jsonl, or narrow the query",
             )
         )
-    ordered = {"order_by_field": SORTS[sort], "order": tantivy.Order.Desc} if SORTS[sort] else {}
     addresses = [address for _key, address in searcher.search(compiled, max(total, 1), count=False, **ordered).hits]
     rows = (_export_row(searcher.doc(address)) for address in addresses)
     if suffix == ".xlsx":
