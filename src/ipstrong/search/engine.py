@@ -119,11 +119,16 @@ def _brief(doc: tantivy.Document) -> dict[str, Any]:
 
 
 def similar(data_dir: Path, text: str, limit: int = 10, exclude: str | None = None) -> list[dict[str, Any]]:
-    """Patents like a paragraph (or a patent's title and abstract): more-like-this by BM25 over the same tokens
-    as search (one per Han character, English words), each with its ``score``; ``exclude`` leaves one patent out."""
+    """Patents like a paragraph (or a patent's title and abstract) in the current snapshot's index."""
     if not text.strip():
         raise IpsError(Msg("请给出一段文字", "give a paragraph of text"))
     index, _snapshot = open_index(data_dir)
+    return similar_in(index, text, limit, exclude)
+
+
+def similar_in(index: tantivy.Index, text: str, limit: int = 10, exclude: str | None = None) -> list[dict[str, Any]]:
+    """More-like-this by BM25 over the same tokens as search (one per Han character, English words), each hit with
+    its ``score``; ``exclude`` leaves one patent out."""
     searcher = index.searcher()
     query = tantivy.Query.more_like_this_document_fields_query(
         schema(), {"title": [text], "abstract": [text]}, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -114,14 +114,16 @@ def ipc_levels(symbols: list[str] | None) -> list[str]:
     return out
 
 
-SOURCE_SQL = """
-SELECT app_no, pub_no, title, abstract, applicants, inventors, address, first_applicant, city_code, district_code,
-       patent_type, legal_status, ipc_all, ipc_main, sei_match, app_date, pub_date, grant_date
-FROM patents
-"""
+COLUMNS = (
+    "app_no", "pub_no", "title", "abstract", "applicants", "inventors", "address", "first_applicant", "city_code",
+    "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", "sei_match", "app_date", "pub_date",
+    "grant_date",
+)  # fmt: skip
+SOURCE_SQL = f"SELECT {', '.join(COLUMNS)} FROM patents"
 
 
 def _document(row: dict[str, Any]) -> tantivy.Document:
+    row = {column: row.get(column) for column in COLUMNS}  # a row may leave out what it does not hold
     doc = tantivy.Document()
     texts = {
         "title": row["title"],
@@ -162,6 +164,19 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
     return doc
 
 
+def create(path: Path) -> tantivy.Index:
+    """A new, empty index at ``path`` (an existing directory) with this module's schema and analyzer."""
+    index = tantivy.Index(schema(), path=str(path))
+    index.register_tokenizer(TOKENIZER, analyzer())
+    return index
+
+
+def add(writer: tantivy.IndexWriter, rows: Iterable[dict[str, Any]]) -> None:
+    """Index rows holding (some of) the warehouse columns of ``COLUMNS``."""
+    for row in rows:
+        writer.add_document(_document(row))
+
+
 def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _total: None) -> dict[str, Any]:
     """Index the current snapshot. When its parent snapshot has an index, that index is copied and only the patents
     added, changed or removed since are rewritten (``mode`` incremental); otherwise every patent is indexed. The
@@ -180,10 +195,10 @@ def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _tota
     if incremental:
         shutil.copytree(base, work)
         index = tantivy.Index.open(str(work))
+        index.register_tokenizer(TOKENIZER, analyzer())
     else:
         work.mkdir()
-        index = tantivy.Index(schema(), path=str(work))
-    index.register_tokenizer(TOKENIZER, analyzer())
+        index = create(work)
     writer = index.writer(heap_size=256_000_000)
     con = snapshot_connection(data_dir, snapshot)
     try:
@@ -197,8 +212,7 @@ def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _tota
         total = con.execute(f"SELECT count(*) FROM ({source})").fetchall()[0][0]
         done = 0
         for batch in con.sql(source).to_arrow_reader(BATCH):
-            for row in batch.to_pylist():
-                writer.add_document(_document(row))
+            add(writer, batch.to_pylist())
             done += batch.num_rows
             step(done, total)
         writer.commit()
