@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("--shared-data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     args = parser.parse_args()
     corpus = evaluation.load(args.shared_data)
-    print(f"machine: {platform.machine()} {platform.system()} · python {platform.python_version()} · tantivy {tantivy.__version__}")
+    print(f"machine: {platform.machine()} {platform.system()} · python {platform.python_version()} · {tantivy.__version__}")
     print(f"corpus: {len(corpus.records):,} titles, {len(corpus.labelled()):,} with true IPC subclasses")
     reports = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,7 +116,7 @@ def main() -> None:
             built = time.perf_counter() - start
             reports[name] = (built, evaluation.evaluate(corpus, retriever))
     base = reports["per-character"][1]
-    print(f"{'way':18} {'build s':>8} {'vendor P/R':>13} {'words P/R':>13} {'topic P@20':>11} {'similar P@10':>13}  ratios to per-character")
+    print(f"{'way':18} {'build s':>8} {'vendor P/R':>13} {'words P/R':>13} {'topic P@20':>11} {'similar P@10':>13}  ratios")
     for name, (built, report) in reports.items():
         words = report.words_mean()
         print(

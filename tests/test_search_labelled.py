@@ -4,7 +4,6 @@ similar-patent neighbours at least as well as measured when per-character tokens
 
 from __future__ import annotations
 
-
 import pytest
 
 from conftest import shared_data
