@@ -64,6 +64,8 @@ ROWS = {
         "H01M50/40",
         "H01M50/40",
     ),
+    # G06F40 is in SEI branch 1.5 人工智能 (industry 1) by its IPC alone
+    "G": ("201610000007", "发明", "2016-05-01", "", "一种中文语义分析方法", "苏州戊科技有限公司", SZ, "G06F40/30", "G06F40/30"),
 }
 
 
@@ -114,10 +116,18 @@ def test_dates_types_places_and_boolean_logic(data: Path) -> None:
     assert hits(data, "AD=2018-01-01..2020-12-31") == {"B", "C", "D"}
     assert hits(data, "AD>=2020-02-01") == {"D", "E", "F"}
     assert hits(data, "GD<=2019-06-30") == {"A"}
-    assert hits(data, "TYPE=发明") == {"A", "B", "D"}
+    assert hits(data, "TYPE=发明") == {"A", "B", "D", "G"}
     assert hits(data, "CITY=南京 AND NOT TYPE=外观设计") == {"B", "D"}
     assert hits(data, "(TI=电池 OR TI=电极) AND CITY=320500") == {"A", "C"}
     assert hits(data, f"AN={ROWS['B'][0]}") == {"B"}  # without the check digit
+
+
+def test_strategic_emerging_industries_by_branch_industry_or_name(data: Path) -> None:
+    assert hits(data, "SEI=是") == hits(data, "SEI=1.5") == hits(data, "SEI=1") == hits(data, "SEI=人工智能") == {"G"}
+    assert hits(data, "SEI=新一代信息技术产业") == {"G"}
+    assert hits(data, "SEI=3.4") == set()  # a branch nothing here is in
+    with pytest.raises(IpsError, match="unknown strategic emerging industry.* at position 5"):
+        search(data, "SEI=芯片")
 
 
 def test_facets_highlights_sorting_and_paging(data: Path) -> None:
@@ -175,7 +185,7 @@ def test_export_writes_every_hit(data: Path, tmp_path: Path) -> None:
     assert [r["申请日 app_date"] for r in rows] == ["2020-02-01", "2019-06-01", "2018-04-01", "2017-03-01"]
     export(data, "TYPE=发明", tmp_path / "h.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {r["app_no"] for r in lines} == {number(ROWS[k][0]) for k in "ABD"} and lines[0]["patent_type"] == "invention"
+    assert {r["app_no"] for r in lines} == {number(ROWS[k][0]) for k in "ABDG"} and lines[0]["patent_type"] == "invention"
     export(data, "电池", tmp_path / "h.xlsx")
     sheet = CalamineWorkbook.from_path(str(tmp_path / "h.xlsx")).get_sheet_by_index(0).to_python()
     assert sheet[0][0] == "申请号 app_no" and len(sheet) == 1 + 4

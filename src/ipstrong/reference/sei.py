@@ -92,6 +92,27 @@ def keyword_terms(keywords: tuple[str, ...]) -> list[str]:
     return terms
 
 
+# the nine industries the branches belong to (the first part of a branch number), as named in 战略性新兴产业分类（2018）
+# (国家统计局令第 23 号), whose numbering the concordance follows
+SEI_INDUSTRIES = {
+    "1": "新一代信息技术产业",
+    "2": "高端装备制造产业",
+    "3": "新材料产业",
+    "4": "生物产业",
+    "5": "新能源汽车产业",
+    "6": "新能源产业",
+    "7": "节能环保产业",
+    "8": "数字创意产业",
+    "9": "相关服务业",
+}
+
+
+@cache
+def sei_names() -> dict[str, str]:
+    """Industry and branch numbers → their names (``1`` 新一代信息技术产业, ``1.5`` 人工智能)."""
+    return {**SEI_INDUSTRIES, **{r.branch_no: r.branch_name for r in sei_rules()}}
+
+
 SEI_MATCHINGS = ("keywords", "ipc-only")
 # the concordance the stored matches were made with (a snapshot's manifest names it; another means recompute)
 SEI_CONCORDANCE = "CNIPA SEI-IPC 2021 (trial), 303 rules"

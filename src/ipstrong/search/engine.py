@@ -81,9 +81,7 @@ def _term(term: Term) -> tantivy.Query:
         values = ENUMS[term.field][term.value]
         return tantivy.Query.term_set_query(schema(), ENUM_TARGETS[term.field], list(values))
     if term.field == "SEI":
-        if term.value.lower() not in ("是", "yes", "true", "1"):
-            raise QueryError(term.position, "起：SEI 目前只能写 SEI=是", "SEI takes 是 (yes) for now")
-        return tantivy.Query.term_query(schema(), "sei", "yes")
+        return tantivy.Query.term_query(schema(), "sei", term.value)
     raise QueryError(term.position, f"起的字段 {term.field} 不能检索", f"field {term.field} cannot be searched")
 
 

@@ -22,11 +22,12 @@ from typing import Any
 import tantivy
 
 from ipstrong.messages import IpsError, Msg
+from ipstrong.reference.sei import sei_branches
 from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 2  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 3  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
@@ -114,6 +115,17 @@ def ipc_levels(symbols: list[str] | None) -> list[str]:
     return out
 
 
+def sei_values(row: dict[str, Any]) -> list[str]:
+    """What ``SEI=`` finds a patent by: ``yes`` when the stored match says it is in a strategic emerging industry,
+    and each branch (``1.5``) and industry (``1``) the concordance puts it in (keywords read in title and abstract,
+    as the stored match was made)."""
+    if not row["sei_match"]:
+        return []
+    text = f"{row['title'] or ''} {row['abstract'] or ''}"
+    branches = sei_branches(row["ipc_all"] or [], text)
+    return ["yes", *branches, *dict.fromkeys(b.split(".", 1)[0] for b in branches)]
+
+
 COLUMNS = (
     "app_no", "pub_no", "title", "abstract", "applicants", "inventors", "address", "first_applicant", "city_code",
     "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", "sei_match", "app_date", "pub_date",
@@ -147,11 +159,12 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
         "type": row["patent_type"],
         "status": row["legal_status"],
         "ipc_sub": (row["ipc_main"] or "")[:4] or None,
-        "sei": "yes" if row["sei_match"] else None,
     }
     for name, value in keywords.items():
         if value:
             doc.add_text(name, value)
+    for value in sei_values(row):
+        doc.add_text("sei", value)
     for symbol in ipc_levels(row["ipc_all"]):
         doc.add_text("ipc", symbol)
     for symbol in ipc_levels([row["ipc_main"]] if row["ipc_main"] else []):

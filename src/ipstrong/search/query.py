@@ -9,7 +9,8 @@
   (hierarchical: ``H01M`` the subclass, ``H01M10`` main group 10 and below, ``H01M10/05*`` subgroups by prefix),
   MIPC the main IPC only, CITY / DIST (name or code), TYPE (发明/实用新型/外观设计), STATUS (有效/失效/审中…),
   AD / PD / GD filing, publication and grant dates with ``=``, ``>=``, ``<=`` and ranges ``a..b``, SEI (a
-  strategic-emerging-industry branch number or ``是`` for any).
+  strategic-emerging-industry industry or branch, by number or name — ``SEI=1``, ``SEI=1.5``, ``SEI=人工智能`` — or
+  ``是`` for any).
 - ``AND`` / ``OR`` / ``NOT`` (any case) or 与 / 或 / 非; adjacent terms are joined by AND; parentheses group;
   ``FIELD=(a OR b)`` applies the field to every term inside; a quoted phrase matches as written; a bare term
   searches title and abstract (TA).
@@ -282,6 +283,8 @@ def _value(field: Field, op: str, raw: str, phrase: bool, position: int) -> Term
             words = "、".join(ENUMS[field.code])
             raise QueryError(position, f"起的取值无效（可用：{words}）", f"unknown value (one of: {words})")
         return Term(field.code, raw, position=position)
+    if field.kind == "sei":
+        return Term(field.code, _sei(raw, position), position=position)
     if field.kind == "region":
         from ipstrong.reference.regions import by_code, regions
 
@@ -294,6 +297,28 @@ def _value(field: Field, op: str, raw: str, phrase: bool, position: int) -> Term
             known = names[0]
         return Term(field.code, known.code, position=position)
     return Term(field.code, raw, phrase=phrase, position=position)
+
+
+SEI_ANY = ("是", "yes", "any")
+
+
+def _sei(raw: str, position: int) -> str:
+    """``yes`` for any SEI patent, else the industry or branch number a number or name stands for."""
+    from ipstrong.reference.sei import sei_names
+
+    if raw.lower() in SEI_ANY:
+        return "yes"
+    names = sei_names()
+    if raw in names:
+        return raw
+    numbers = [number for number, name in names.items() if name == raw]
+    if not numbers:
+        raise QueryError(
+            position,
+            "起的战略性新兴产业未知：写 是、产业号（1–9）、分支号（如 1.5）或其名称",
+            "unknown strategic emerging industry: write 是 (any), an industry (1–9) or branch number (1.5) or its name",
+        )
+    return numbers[0]
 
 
 @v_args(meta=True)
