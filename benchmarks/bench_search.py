@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_indicators import prepare  # noqa: E402 (the same generated warehouse as the indicator benchmark)
+from bench_indicators import prepare
 
-from ipstrong.search.engine import FACETS, search  # noqa: E402
-from ipstrong.search.index import build, index_path, is_current  # noqa: E402
-from ipstrong.warehouse.connection import snapshot_connection  # noqa: E402
-from ipstrong.warehouse.snapshots import Warehouse  # noqa: E402
+from ipstrong.search.engine import FACETS, search
+from ipstrong.search.index import build, index_path, is_current
+from ipstrong.warehouse.connection import snapshot_connection
+from ipstrong.warehouse.snapshots import Warehouse
 
 
 def chars(text: str) -> str:
@@ -101,7 +101,12 @@ QUERIES: list[tuple[str, str, str, str]] = [
         f"({ta('芯片')} OR {ta('半导体')})",
         "m.patent_type = 'invention' AND m.legal_status NOT IN ('lapsed','expired','invalidated','rejected','withdrawn')",
     ),
-    ("Boolean+facets", "TI=洗衣机 OR TI=烘干装置 OR TI=空调系统", " OR ".join(phrase("title", w) for w in ("洗衣机", "烘干装置", "空调系统")), ""),
+    (
+        "Boolean+facets",
+        "TI=洗衣机 OR TI=烘干装置 OR TI=空调系统",
+        " OR ".join(phrase("title", w) for w in ("洗衣机", "烘干装置", "空调系统")),
+        "",
+    ),
 ]
 FTS_FACETS = {
     "city": "m.city_code",
@@ -192,6 +197,12 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def tantivy_version() -> str:
+    import tantivy
+
+    return tantivy.__version__
+
+
 def du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
 
@@ -203,7 +214,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-fts5", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()} {platform.system()} · python {platform.python_version()} · sqlite {sqlite3.sqlite_version}")
+    print(f"machine: {platform.machine()} {platform.system()} · python {platform.python_version()}", end="")
+    print(f" · sqlite {sqlite3.sqlite_version} · {tantivy_version()}")
     prepare(args.data_dir, args.patents)
     snapshot = Warehouse(args.data_dir).current_id()
     path = index_path(args.data_dir, snapshot)

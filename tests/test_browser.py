@@ -143,3 +143,16 @@ def test_dashboard_map_series_and_click_through(page) -> None:
     page.click("#headline a.card >> nth=0")  # the province's effective inventions → the patents behind them
     page.wait_for_selector("#patents")
     assert "201710601862.3" in page.inner_text("#patents") and page.outside == []
+
+
+def test_search_field_picker_adds_a_clause(page) -> None:
+    sign_in(page, "suzhou")
+    page.goto("/search")
+    box = page.locator("#search-form input[name=q]")
+    box.fill("TI=电池")
+    page.select_option("#field-picker", "AD=2020-01-01..2021-12-31")
+    assert box.input_value() == "TI=电池 AND AD=2020-01-01..2021-12-31"
+    page.keyboard.type("2022-01-01")  # the example's value was selected: typing replaces it
+    assert box.input_value() == "TI=电池 AND AD=2022-01-01"
+    page.click("#syntax summary")
+    assert "SEI=人工智能" in page.inner_text("#syntax") and page.outside == []

@@ -126,7 +126,7 @@ def test_strategic_emerging_industries_by_branch_industry_or_name(data: Path) ->
     assert hits(data, "SEI=是") == hits(data, "SEI=1.5") == hits(data, "SEI=1") == hits(data, "SEI=人工智能") == {"G"}
     assert hits(data, "SEI=新一代信息技术产业") == {"G"}
     assert hits(data, "SEI=3.4") == set()  # a branch nothing here is in
-    with pytest.raises(IpsError, match="unknown strategic emerging industry.* at position 5"):
+    with pytest.raises(IpsError, match=r"unknown strategic emerging industry.* at position 5"):
         search(data, "SEI=芯片")
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipstrong.messages import IpsError
-from ipstrong.search.query import And, Node, Not, Or, QueryError, Term, parse, render
+from ipstrong.search.query import FIELDS, And, Node, Not, Or, QueryError, Term, parse, render
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,10 @@ def _flat(node: Node) -> Node:
 @given(TREES)
 def test_rendered_trees_read_back(tree: Node) -> None:
     assert _flat(parse(render(tree))) == _flat(tree)
+
+
+@pytest.mark.parametrize("field", FIELDS.values(), ids=list(FIELDS))
+def test_each_fields_example_reads_as_that_field(field) -> None:
+    """The examples the help and the field picker show are queries that parse, on the field they illustrate."""
+    tree = parse(field.example)
+    assert isinstance(tree, Term) and tree.field == field.code

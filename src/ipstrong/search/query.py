@@ -46,38 +46,40 @@ class QueryError(IpsError):
 
 @dataclass(frozen=True)
 class Field:
-    """A field code: what it searches (``column``) and how its values are read (``kind``)."""
+    """A field code: what it searches (``column``), how its values are read (``kind``) and a clause that shows how
+    it is written (``example``, for the help and the search page's field picker)."""
 
     code: str
     column: str
     kind: str  # text | number | ipc | enum | region | date | sei
     name_zh: str
     name_en: str
+    example: str
 
 
 FIELDS: dict[str, Field] = {
     f.code: f
     for f in (
-        Field("TI", "title", "text", "名称", "title"),
-        Field("AB", "abstract", "text", "摘要", "abstract"),
-        Field("TA", "title_abstract", "text", "名称或摘要", "title or abstract"),
-        Field("CL", "claims", "text", "权利要求", "claims"),
-        Field("AP", "applicants", "text", "申请人", "applicant"),
-        Field("PA", "applicants", "text", "申请人", "applicant"),
-        Field("IN", "inventors", "text", "发明人", "inventor"),
-        Field("ADDR", "address", "text", "地址", "address"),
-        Field("AN", "app_no", "number", "申请号", "application number"),
-        Field("PN", "pub_no", "number", "公开号", "publication number"),
-        Field("IPC", "ipc_all", "ipc", "分类号", "IPC"),
-        Field("MIPC", "ipc_main", "ipc", "主分类号", "main IPC"),
-        Field("CITY", "city_code", "region", "地市", "city"),
-        Field("DIST", "district_code", "region", "区县", "county-level unit"),
-        Field("TYPE", "patent_type", "enum", "专利类型", "patent type"),
-        Field("STATUS", "legal_status", "enum", "法律状态", "legal status"),
-        Field("AD", "app_date", "date", "申请日", "filing date"),
-        Field("PD", "pub_date", "date", "公开日", "publication date"),
-        Field("GD", "grant_date", "date", "授权日", "grant date"),
-        Field("SEI", "sei", "sei", "战略性新兴产业", "strategic emerging industry"),
+        Field("TI", "title", "text", "名称", "title", "TI=锂离子电池"),
+        Field("AB", "abstract", "text", "摘要", "abstract", 'AB="固态电解质"'),
+        Field("TA", "title_abstract", "text", "名称或摘要", "title or abstract", "TA=石墨烯"),
+        Field("CL", "claims", "text", "权利要求（库中暂无）", "claims (not held yet)", "CL=电极"),
+        Field("AP", "applicants", "text", "申请人", "applicant", "AP=苏州大学"),
+        Field("PA", "applicants", "text", "申请人", "applicant", "PA=苏州大学"),
+        Field("IN", "inventors", "text", "发明人", "inventor", "IN=张伟"),
+        Field("ADDR", "address", "text", "地址", "address", "ADDR=工业园区"),
+        Field("AN", "app_no", "number", "申请号", "application number", "AN=CN202010123456.2"),
+        Field("PN", "pub_no", "number", "公开号", "publication number", "PN=CN111234567A"),
+        Field("IPC", "ipc_all", "ipc", "分类号", "IPC", "IPC=H01M10/05*"),
+        Field("MIPC", "ipc_main", "ipc", "主分类号", "main IPC", "MIPC=H01M"),
+        Field("CITY", "city_code", "region", "地市", "city", "CITY=苏州"),
+        Field("DIST", "district_code", "region", "区县", "county-level unit", "DIST=吴中区"),
+        Field("TYPE", "patent_type", "enum", "专利类型", "patent type", "TYPE=发明"),
+        Field("STATUS", "legal_status", "enum", "法律状态", "legal status", "STATUS=有效"),
+        Field("AD", "app_date", "date", "申请日", "filing date", "AD=2020-01-01..2021-12-31"),
+        Field("PD", "pub_date", "date", "公开日", "publication date", "PD>=2022-01-01"),
+        Field("GD", "grant_date", "date", "授权日", "grant date", "GD<=2023-12-31"),
+        Field("SEI", "sei", "sei", "战略性新兴产业", "strategic emerging industry", "SEI=人工智能"),
     )
 }
 

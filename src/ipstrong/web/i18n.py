@@ -50,6 +50,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "number, PN publication number, IPC, MIPC, CITY, DIST, TYPE, STATUS, AD/PD/GD dates (=, >=, <=, a..b), SEI; "
         'AND OR NOT (与 或 非), parentheses, "phrases"',
     ),
+    "insert_field": ("插入字段…", "Insert a field…"),
+    "query_syntax": ("检索语法", "Query syntax"),
+    "field_code": ("代码", "Code"),
+    "example": ("示例", "Example"),
+    "syntax_rules": (
+        "与/或/非（AND/OR/NOT）组合检索项，括号分组，相邻检索项视为“与”；FIELD=(a OR b) 对括号内每项使用同一字段；"
+        "引号内为短语；不写字段时检索名称和摘要；中文逐字匹配，繁简体、全半角均可；英文词干匹配（battery 与 batteries）；"
+        "IPC=H01M 为小类，IPC=H01M10 为大组及其下各组，IPC=H01M10/05* 为前缀；日期可用 =、>=、<= 与 a..b 范围。",
+        "Combine terms with AND/OR/NOT (与/或/非) and parentheses; adjacent terms are ANDed; FIELD=(a OR b) applies the "
+        "field to each term inside; quotes make a phrase; a term without a field searches title and abstract; Chinese "
+        "matches character by character in traditional or simplified, full- or half-width; English is stemmed (battery "
+        "finds batteries); IPC=H01M is the subclass, IPC=H01M10 main group 10 and below, IPC=H01M10/05* a prefix; dates "
+        "take =, >=, <= and ranges a..b.",
+    ),
     "hits": ("命中", "Hits"),
     "refine": ("细化", "Refine"),
     "similar_to": ("粘贴一段技术描述，查找相似专利", "Paste a technical description to find similar patents"),

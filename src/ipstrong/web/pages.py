@@ -334,6 +334,7 @@ def search_page(
     """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
     pasted paragraph (``like``), the patents most like it."""
     from ipstrong.search.engine import FACETS, refinement, search, similar
+    from ipstrong.search.query import FIELDS
 
     ctx = _ctx(request)
     result, error, alike = None, None, None
@@ -349,7 +350,7 @@ def search_page(
         for name, values in (result["facets"].items() if result else [])
     }
     values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
-    return ctx.render(request, "search.html", values, who=who)
+    return ctx.render(request, "search.html", {**values, "fields": FIELDS}, who=who)
 
 
 EVENT_WORDS = {
