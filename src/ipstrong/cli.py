@@ -746,8 +746,17 @@ def search_cmd(
 ) -> None:
     """检索专利（字段代码、与/或/非、括号、短语、日期范围）/ search patents with field codes and Boolean logic.
 
-    字段 / fields: TI AB TA CL AP PA IN ADDR AN PN IPC MIPC CITY DIST TYPE STATUS AD PD GD SEI;
-    AND OR NOT (与 或 非), ( ), "phrase", AD=2020-01-01..2021-12-31, AD>=2021-01-01, IPC=H01M10/05*.
+    字段 / fields:
+    TI 名称 title · AB 摘要 abstract · TA 名称或摘要 title or abstract
+    CL 权利要求 claims (not held yet) · AP/PA 申请人 applicant · IN 发明人 inventor
+    ADDR 地址 address · AN 申请号 (any form) · PN 公开号 publication number
+    IPC: H01M subclass, H01M10 group and below, H01M10/05* prefix · MIPC 主分类号
+    CITY / DIST 地市/区县 (name or code) · TYPE 发明/实用新型/外观设计
+    STATUS 有效/失效/审中 · AD/PD/GD 申请/公开/授权日 (=, >=, <=, a..b)
+    SEI 战略性新兴产业: 是, 1–9, 1.5 or a name (人工智能)
+
+    AND OR NOT (与 或 非), ( ), "phrase"; a bare term searches title and abstract.
+    e.g. TI=锂离子电池 AND AD=2020-01-01..2021-12-31 AND IPC=H01M10/05* AND CITY=苏州
     """
     from ipstrong.search.engine import export, search
 
