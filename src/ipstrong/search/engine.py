@@ -11,7 +11,7 @@ from typing import Any
 import tantivy
 
 from ipstrong.messages import IpsError, Msg
-from ipstrong.search.index import analyzer, fold, open_index, schema
+from ipstrong.search.index import BIGRAM_FIELDS, analyzer, fold, han_bigrams, open_index, schema
 from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
 
 MAX_LIMIT = 1000
@@ -39,14 +39,21 @@ def _words(text: str) -> list[str]:
     return [str(t) for t in analyzer().analyze(text)]
 
 
-def _text(fields: tuple[str, ...], value: str) -> tantivy.Query:
-    words = _words(fold(value))
-    fields = tuple(f for name in fields for f in (name, f"{name}_folded"))  # records filed in traditional characters
-    if not fields or not words:
+def _text(fields: tuple[str, ...], value: str, highlight: bool) -> tantivy.Query:
+    """A word or phrase in text fields. A Chinese word (Han characters only) is looked up in the fields' bigram twins
+    where they have them, one term or a short phrase of rarer terms; otherwise, and always for highlighting, it is the
+    phrase of its characters in the field and its traditional-folded twin."""
+    folded = fold(value)
+    pairs = han_bigrams(folded)
+    if not highlight and len(pairs) == len(folded) - 1 and pairs and all(f in BIGRAM_FIELDS for f in fields):
+        targets, words = tuple(f"{f}_bigrams" for f in fields), pairs
+    else:
+        targets, words = tuple(f for name in fields for f in (name, f"{name}_folded")), _words(folded)
+    if not targets or not words:
         return tantivy.Query.empty_query()
     per_field = [
         tantivy.Query.term_query(schema(), f, words[0]) if len(words) == 1 else tantivy.Query.phrase_query(schema(), f, words)
-        for f in fields
+        for f in targets
     ]
     return per_field[0] if len(per_field) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_field])
 
@@ -55,9 +62,9 @@ def _day(value: str) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
 
 
-def _term(term: Term) -> tantivy.Query:
+def _term(term: Term, highlight: bool) -> tantivy.Query:
     if term.field in TEXT_TARGETS:
-        return _text(TEXT_TARGETS[term.field], term.value)
+        return _text(TEXT_TARGETS[term.field], term.value, highlight)
     if term.field in KEYWORD_TARGETS:
         field = KEYWORD_TARGETS[term.field]
         if term.value.endswith("*"):
@@ -85,16 +92,17 @@ def _term(term: Term) -> tantivy.Query:
     raise QueryError(term.position, f"起的字段 {term.field} 不能检索", f"field {term.field} cannot be searched")
 
 
-def compile_query(node: Node) -> tantivy.Query:
-    """The tantivy query of a parsed tree."""
+def compile_query(node: Node, highlight: bool = False) -> tantivy.Query:
+    """The tantivy query of a parsed tree; ``highlight`` asks for the same matches in the stored text fields (the
+    ones snippets are cut from) rather than the fastest form."""
     if isinstance(node, Term):
-        return _term(node)
+        return _term(node, highlight)
     if isinstance(node, Not):
         return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, compile_query(node.item))]
+            [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, compile_query(node.item, highlight))]
         )
     occur = tantivy.Occur.Must if isinstance(node, And) else tantivy.Occur.Should
-    return tantivy.Query.boolean_query([(occur, compile_query(i)) for i in node.items])
+    return tantivy.Query.boolean_query([(occur, compile_query(i, highlight)) for i in node.items])
 
 
 def _first(doc: tantivy.Document, field: str) -> Any:
@@ -180,7 +188,8 @@ def search(
     searcher = index.searcher()
     # tantivy refuses a page of 0 hits (it panics): ask for one and keep none, the count is the same
     result = searcher.search(compiled, max(limit, 1), count=True, offset=offset, **ordered)
-    snippets = {f: tantivy.SnippetGenerator.create(searcher, compiled, schema(), f) for f in HIGHLIGHTED}
+    marked = compile_query(tree, highlight=True)
+    snippets = {f: tantivy.SnippetGenerator.create(searcher, marked, schema(), f) for f in HIGHLIGHTED}
     hits = []
     for score, address in result.hits[:limit]:
         doc = searcher.doc(address)
@@ -201,21 +210,24 @@ def search(
         "total": result.count,
         "offset": offset,
         "hits": hits,
-        "facets": {name: _facet(searcher, compiled, name) for name in facets},
+        "facets": _facets(searcher, compiled, facets),
     }
 
 
-def _facet(searcher: tantivy.Searcher, compiled: tantivy.Query, name: str, size: int = 20) -> list[dict[str, Any]]:
+def _facets(searcher: tantivy.Searcher, compiled: tantivy.Query, names: tuple[str, ...], size: int = 20) -> dict[str, list]:
+    """The top values of each facet among the hits: one aggregation request, so the query is matched once for all."""
     from ipstrong.reference.regions import region_name
 
-    field = FACETS[name]
-    result = searcher.aggregate(compiled, {name: {"terms": {"field": field, "size": size}}})
-    out = []
-    for bucket in result[name]["buckets"]:
-        value = bucket["key"]
-        value = int(value) if name == "year" else value
-        label = region_name(value) if name == "city" else str(value)
-        out.append({"value": value, "label": label or str(value), "count": bucket["doc_count"]})
+    if not names:
+        return {}
+    result = searcher.aggregate(compiled, {name: {"terms": {"field": FACETS[name], "size": size}} for name in names})
+    out: dict[str, list] = {}
+    for name in names:
+        out[name] = []
+        for bucket in result[name]["buckets"]:
+            value = int(bucket["key"]) if name == "year" else bucket["key"]
+            label = region_name(value) if name == "city" else str(value)
+            out[name].append({"value": value, "label": label or str(value), "count": bucket["doc_count"]})
     return out
 
 

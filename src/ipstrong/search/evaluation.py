@@ -176,12 +176,9 @@ class IndexRetriever:
     """The production search over an index of the corpus (``build_index``): ``TI="…"`` and ``similar_in``."""
 
     def __init__(self, path: Path) -> None:
-        import tantivy
+        from ipstrong.search.index import open_at
 
-        from ipstrong.search.index import TOKENIZER, analyzer
-
-        self.index = tantivy.Index.open(str(path))
-        self.index.register_tokenizer(TOKENIZER, analyzer())
+        self.index = open_at(path)
 
     def phrase(self, text: str) -> set[str]:
         from ipstrong.search.engine import compile_query

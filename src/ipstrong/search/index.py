@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -27,12 +28,16 @@ from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 3  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 4  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
 # searchable text: index field ← warehouse column(s)
 TEXT_FIELDS = ("title", "abstract", "applicants", "inventors", "address")
+# fields that also get a hidden twin of Han bigrams (``<field>_bigrams``), where a Chinese word is found fast
+BIGRAM_FIELDS = ("title", "abstract")
+BIGRAM_TOKENIZER = "bigrams"
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 KEYWORD_FIELDS = ("app_no", "pub_no", "first_applicant", "city", "district", "type", "status", "ipc", "mipc", "ipc_sub", "sei")
 DATE_FIELDS = ("ad", "pd", "gd")
 
@@ -55,6 +60,13 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+def han_bigrams(text: str) -> list[str]:
+    """The overlapping pairs of Han characters in each run of them (``锂离子电池`` → 锂离 离子 子电 电池); text is folded
+    to simplified characters first. A word of two or more Han characters is then one term or a phrase of few, rarer
+    terms: the same titles as the phrase of its single characters (measured on the labelled set), found faster."""
+    return [run[i : i + 2] for run in HAN_RUN.findall(fold(text)) for i in range(len(run) - 1)]
+
+
 def fold(text: str) -> str:
     """Traditional characters as simplified ones (OpenCC t2s), for indexing and for query words alike."""
     return _t2s().convert(text)
@@ -72,6 +84,8 @@ def schema() -> tantivy.Schema:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZER)
         builder.add_text_field(f"{name}_folded", stored=False, tokenizer_name=TOKENIZER)
+    for name in BIGRAM_FIELDS:
+        builder.add_text_field(f"{name}_bigrams", stored=False, tokenizer_name=BIGRAM_TOKENIZER)
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
     for name in DATE_FIELDS:
@@ -97,9 +111,19 @@ def open_index(data_dir: Path, snapshot: str | None = None) -> tuple[tantivy.Ind
                 f"snapshot {snapshot} has no search index yet: run ipstrong index build",
             )
         )
-    index = tantivy.Index.open(str(path))
-    index.register_tokenizer(TOKENIZER, analyzer())  # registered again on every open (tantivy does not store it)
-    return index, snapshot
+    return open_at(path), snapshot
+
+
+def open_at(path: Path) -> tantivy.Index:
+    """The index in directory ``path``, ready to search."""
+    return _registered(tantivy.Index.open(str(path)))
+
+
+def _registered(index: tantivy.Index) -> tantivy.Index:
+    """The index with this module's analyzers (registered on every open: tantivy does not store them)."""
+    index.register_tokenizer(TOKENIZER, analyzer())
+    index.register_tokenizer(BIGRAM_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    return index
 
 
 def ipc_levels(symbols: list[str] | None) -> list[str]:
@@ -150,6 +174,8 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
             folded = fold(value)
             if folded != value:
                 doc.add_text(f"{name}_folded", folded)
+            if name in BIGRAM_FIELDS:
+                doc.add_text(f"{name}_bigrams", " ".join(han_bigrams(folded)))
     keywords = {
         "app_no": row["app_no"],
         "pub_no": row["pub_no"],
@@ -179,9 +205,7 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
 
 def create(path: Path) -> tantivy.Index:
     """A new, empty index at ``path`` (an existing directory) with this module's schema and analyzer."""
-    index = tantivy.Index(schema(), path=str(path))
-    index.register_tokenizer(TOKENIZER, analyzer())
-    return index
+    return _registered(tantivy.Index(schema(), path=str(path)))
 
 
 def add(writer: tantivy.IndexWriter, rows: Iterable[dict[str, Any]]) -> None:
@@ -207,8 +231,7 @@ def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _tota
     work.parent.mkdir(parents=True, exist_ok=True)
     if incremental:
         shutil.copytree(base, work)
-        index = tantivy.Index.open(str(work))
-        index.register_tokenizer(TOKENIZER, analyzer())
+        index = open_at(work)
     else:
         work.mkdir()
         index = create(work)
