@@ -212,3 +212,35 @@ def test_the_index_follows_each_ingest_incrementally(tmp_path: Path) -> None:
     assert [h["title"] for h in search(data, "TI=隔膜")["hits"]] == ["新的隔膜"]
     assert {h["title"] for h in search(data, "TI=电池")["hits"]} == {"电池包"}  # the old title is gone
     assert search(data, "电", limit=10)["total"] == 2  # 电极 and 电池包, each once
+
+
+@pytest.mark.parametrize("sort", ["relevance", "AD", "PD"])
+def test_exports_page_through_every_hit_once(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sort: str) -> None:
+    """Pages of two hits (ranking only three): every hit once, in the order asked for; no PD here, so PD order
+    falls back to filing dates."""
+    import csv
+
+    from ipstrong.search import engine
+
+    monkeypatch.setattr(engine, "EXPORT_PAGE", 2)
+    monkeypatch.setattr(engine, "EXPORT_RANKED", 3)
+    assert engine.export(data, "AD>=1900-01-01", tmp_path / "all.csv", sort=sort)["exported"] == len(ROWS)
+    with (tmp_path / "all.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["申请号 app_no"] for r in rows) == sorted(number(v[0]) for v in ROWS.values())
+    dates = [r["申请日 app_date"] for r in rows]
+    assert dates == sorted(dates, reverse=True) if sort != "relevance" else dates[3:] == sorted(dates[3:], reverse=True)
+
+
+def test_exports_page_through_hits_on_one_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipstrong.search import engine
+
+    rows = [f"{number(f'2020100000{i:02d}')},2020-01-01,电池{i},甲公司" for i in range(7)]
+    lines = ["申请号,申请日,名称,申请（专利权）人", *rows]
+    (tmp_path / "e.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest([tmp_path / "e.csv"], tmp_path / "d", status_date=dt.date(2024, 12, 31))
+    build(tmp_path / "d")
+    monkeypatch.setattr(engine, "EXPORT_PAGE", 2)
+    engine.export(tmp_path / "d", "电池", tmp_path / "x.jsonl", sort="AD")
+    written = (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(written) == len(set(written)) == 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -271,16 +272,78 @@ def _export_row(doc: tantivy.Document) -> list[Any]:
     return row
 
 
+EXPORT_PAGE = 50_000  # hits held at once while exporting
+EXPORT_RANKED = 100_000  # an export by relevance ranks this many hits, then goes on newest filing first
+
+
+def _key(address: tantivy.DocAddress) -> tuple[int, int]:
+    return (address.segment_ord, address.doc)
+
+
+def _by_date(
+    searcher: tantivy.Searcher, query: tantivy.Query, field: str, skip: set[tuple[int, int]]
+) -> Iterator[list[tantivy.DocAddress]]:
+    """Every hit of ``query`` that has ``field``, newest first, a page at a time: each page asks for the hits on or
+    before the last date written, leaving out those already written on that date, so memory holds one page."""
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.exists_query(field))])
+    cursor: int | None = None
+    written_on_cursor: set[tuple[int, int]] = set()
+    while True:
+        bounded = query
+        if cursor is not None:
+            upper = dt.datetime.fromtimestamp(cursor / 1e9, tz=dt.UTC)
+            before = tantivy.Query.range_query(schema(), field, tantivy.FieldType.Date, None, upper)
+            bounded = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, before)])
+        limit = EXPORT_PAGE + len(written_on_cursor)
+        hits = searcher.search(bounded, limit, order_by_field=field, order=tantivy.Order.Desc).hits
+        page = [(value, address) for value, address in hits if _key(address) not in written_on_cursor]
+        yield [address for _value, address in page if _key(address) not in skip]
+        if len(hits) < limit:
+            return
+        last = hits[-1][0]
+        if last != cursor:
+            written_on_cursor = set()
+        written_on_cursor |= {_key(address) for value, address in page if value == last}
+        cursor = last
+
+
+def _export_pages(searcher: tantivy.Searcher, query: tantivy.Query, sort: str) -> Iterator[list[tantivy.DocAddress]]:
+    """Every hit, in pages, in the export's order: by relevance the first ``EXPORT_RANKED`` (ranking further means
+    little and would hold them all), then by filing date; by a date, newest first, hits without that date after
+    them by filing date, and any without a filing date last."""
+    written: set[tuple[int, int]] = set()
+    if sort == "relevance":
+        ranked = [address for _score, address in searcher.search(query, EXPORT_RANKED).hits]
+        yield ranked
+        if len(ranked) < EXPORT_RANKED:
+            return
+        written = {_key(address) for address in ranked}
+    field = SORTS[sort] or "ad"
+    yield from _by_date(searcher, query, field, written)
+    undated = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, tantivy.Query.exists_query(field))]
+    )
+    if field != "ad":
+        yield from _by_date(searcher, undated, "ad", written)
+        undated = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, undated), (tantivy.Occur.MustNot, tantivy.Query.exists_query("ad"))]
+        )
+    rest = searcher.search(undated, 1, count=True).count
+    if rest:
+        yield [address for _score, address in searcher.search(undated, rest).hits if _key(address) not in written]
+
+
 def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> dict[str, Any]:
     """Write every hit of a query to ``out`` (.csv with a byte-order mark for Excel, .jsonl, or .xlsx up to Excel's
-    row limit), row by row in the search's order: the whole result set, never held as rows in memory."""
+    row limit), row by row in the search's order (``_export_pages``): the whole result set at any size, never more
+    than a page of it in memory."""
     import csv
     import json
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".xlsx"):
         raise IpsError(Msg("导出文件须为 .csv、.jsonl 或 .xlsx", "the export file is .csv, .jsonl or .xlsx"))
-    ordered = _ordering(sort)
+    _ordering(sort)
     compiled = compile_query(parse(query))
     index, snapshot = open_index(data_dir)
     searcher = index.searcher()
@@ -292,25 +355,28 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
                 f"{total:,} hits exceed Excel's {XLSX_MAX_ROWS:,} rows: export .csv or .jsonl, or narrow the query",
             )
         )
-    addresses = [address for _key, address in searcher.search(compiled, max(total, 1), count=False, **ordered).hits]
-    rows = (_export_row(searcher.doc(address)) for address in addresses)
+    rows = (_export_row(searcher.doc(address)) for page in _export_pages(searcher, compiled, sort) for address in page)
     if suffix == ".xlsx":
         import xlsxwriter
 
         book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
         sheet = book.add_worksheet()
         sheet.write_row(0, 0, list(EXPORT_COLUMNS.values()))
-        for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, row)
+        exported = 0
+        for exported, row in enumerate(rows, start=1):
+            sheet.write_row(exported, 0, row)
         book.close()
     else:
         with out.open("w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
+            exported = 0
+            keys = [label.split(" ", 1)[1] for label in EXPORT_COLUMNS.values()]
+            writer = csv.writer(fh)
             if suffix == ".csv":
-                writer = csv.writer(fh)
                 writer.writerow(EXPORT_COLUMNS.values())
-                writer.writerows(rows)
-            else:
-                keys = [label.split(" ", 1)[1] for label in EXPORT_COLUMNS.values()]
-                for row in rows:
+            for row in rows:
+                exported += 1
+                if suffix == ".csv":
+                    writer.writerow(row)
+                else:
                     fh.write(json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) + "\n")
-    return {"query": query, "snapshot": snapshot, "exported": len(addresses), "file": str(out)}
+    return {"query": query, "snapshot": snapshot, "exported": exported, "file": str(out)}
