@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -74,6 +75,7 @@ def prepare(data_dir: Path, patents: int) -> None:
     generate(SynthConfig(patents=patents, seed=1, broken_share=0, fmt="parquet"), source)
     files = [source / "patents.parquet", source / "events" / "events.csv", source / "trademarks" / "trademarks.csv"]
     ingest(files, data_dir, status_date=dt.date(2024, 12, 31))
+    shutil.rmtree(source)  # the warehouse holds it now
 
 
 def timed(label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
