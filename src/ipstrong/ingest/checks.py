@@ -31,11 +31,24 @@ def errors_sql(checks: list[Check]) -> str:
     return f"CASE WHEN {failing} THEN list_filter([\n        {items}\n    ], lambda x: x IS NOT NULL) ELSE [] END"
 
 
+# An application of another office (DE…, US…, WO…): vendors' global exports mix them with CN ones
+_FOREIGN = "regexp_matches(upper(trim(app_no)), '^[A-Z]{2}') AND NOT regexp_matches(upper(trim(app_no)), '^(CN|ZL)')"
+
 # The application number is checked the same way in every file kind (columns an_b, an_g, an_k, an_t, an_y).
 APP_NO_CHECKS: list[Check] = [
     Check("app_no", "ips_blank(app_no)", lit("申请号为空"), lit("the application number is empty")),
     Check(
-        "app_no", "NOT ips_blank(app_no) AND an_b = ''", "'申请号格式无效：' || app_no", "'not an application number: ' || app_no"
+        "app_no",
+        f"NOT ips_blank(app_no) AND an_b = '' AND {_FOREIGN}",
+        "'境外申请（' || upper(substr(trim(app_no), 1, 2)) || '）：仓库只收中国专利申请 ' || app_no",
+        "'an application of office ' || upper(substr(trim(app_no), 1, 2)) || ': the warehouse holds CN applications only, ' "
+        "|| app_no",
+    ),
+    Check(
+        "app_no",
+        f"NOT ips_blank(app_no) AND an_b = '' AND NOT ({_FOREIGN})",
+        "'申请号格式无效：' || app_no",
+        "'not an application number: ' || app_no",
     ),
     Check(
         "app_no",

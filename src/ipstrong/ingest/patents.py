@@ -88,7 +88,11 @@ WITH a AS (
     SELECT *,
         ips_an_check(an_b) AS an_k, ips_an_type(an_b) AS an_t, ips_an_year(an_b) AS an_y,
         ips_date(app_date) AS d_app, ips_date(pub_date) AS d_pub,
-        ips_date(grant_date) AS d_grant, ips_date(lapse_date) AS d_lapse,
+        -- a grant publication (kind B, C, U, Y or S, ZC 0008-2004) is dated by its announcement when an export (incoPat)
+        -- gives no grant date of its own
+        coalesce(ips_date(grant_date), CASE WHEN regexp_full_match(pub_c, 'CN\d{{7,9}}[BCUYS]\d?') THEN ips_date(pub_date) END)
+            AS d_grant,
+        ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,
         ips_split(applicants, ';；|') AS l_applicants,
         ips_ipc_list(list_filter(ips_split(ipc_all, ';；|,，'),
@@ -117,15 +121,26 @@ FROM d
 # legal status describes; dates win over the source's words (CONVENTIONS.md).
 ACCEPT_SQL = """
 CREATE OR REPLACE TEMP VIEW patents_accepted AS
-WITH base AS (
+WITH rows AS (
+    SELECT *, an_b || '.' || an_k AS app_no_c, CASE WHEN ips_blank(pub_no) THEN NULL ELSE pub_c END AS pub_n
+    FROM patents_parsed WHERE len(errors) = 0
+), merged AS (
+    -- vendors list an application once per publication (the A and the B row of one invention): within a file, the
+    -- kept row takes the grant of any of its rows and the first publication of them all
+    SELECT * EXCLUDE (d_grant, d_pub, pub_n),
+        max(d_grant) OVER w AS d_grant,
+        coalesce(min(d_pub) OVER w, d_pub) AS d_pub,
+        coalesce(arg_min(pub_n, d_pub) OVER w, pub_n) AS pub_n
+    FROM rows
+    WINDOW w AS (PARTITION BY app_no_c, _file)
+), base AS (
     SELECT *,
-        an_b || '.' || an_k AS app_no_c,
         CASE WHEN ips_ipc_subclass_ok(ipc_m) THEN coalesce(list_filter(l_ipc, lambda x: starts_with(x, ipc_m))[1], ipc_m)
              ELSE coalesce(ipc_m, l_ipc[1]) END AS ipc_main_c,
         ips_status_word(legal_status) AS status_word,
         term_end(ptype, d_app) AS term_end_d,
         trim(l_applicants[1]) AS first_app
-    FROM patents_parsed WHERE len(errors) = 0
+    FROM merged
 ), derived AS (
     SELECT *, CASE
         WHEN d_lapse IS NOT NULL AND d_lapse <= $status_date THEN
@@ -141,7 +156,7 @@ WITH base AS (
 SELECT
     _file, _row,
     app_no_c AS app_no,
-    CASE WHEN ips_blank(pub_no) THEN NULL ELSE pub_c END AS pub_no,
+    pub_n AS pub_no,
     d_app AS app_date, d_pub AS pub_date, d_grant AS grant_date, d_lapse AS lapse_date,
     ptype AS patent_type,
     an_t IN ('8', '9') AS pct,
@@ -159,7 +174,9 @@ SELECT
     status_c AS legal_status,
     nullif(trim(legal_status), '') AS legal_status_raw,
     status_word IS NOT NULL AND status_word <> status_c AS status_conflict,
-    list_transform(ips_split(family_countries, ';；|,， '), lambda x: upper(x)) AS family_countries,
+    CASE WHEN ips_blank(family_countries) AND NOT ips_blank(family_members)
+         THEN list_sort(list_distinct(list_transform(ips_split(family_members, ';；|,， '), lambda x: upper(substr(x, 1, 2)))))
+         ELSE list_transform(ips_split(family_countries, ';；|,， '), lambda x: upper(x)) END AS family_countries,
     nullif(trim(agency), '') AS agency,
     ips_split(agents, ';；|,，') AS agents,
     nullif(trim(priority), '') AS priority,

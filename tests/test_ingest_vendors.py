@@ -1,0 +1,87 @@
+"""The exports analysts download from Patentics and incoPat (real samples in ../shared/data/cn-patent-db-exports,
+read there, never copied: the vendors' terms may restrict redistribution): their column names, ``|`` and ``; ``
+multi-value cells, banner rows, Excel dates, vendor legal-status words, one row per publication, and incoPat's global
+sets where CN applications sit beside other offices' records."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_data
+from ipstrong.ingest import ingest
+from ipstrong.warehouse import run_sql
+
+EXPORTS = "cn-patent-db-exports"
+SD = dt.date(2024, 12, 31)
+
+
+def vendor_file(name: str) -> Path:
+    return shared_data(EXPORTS, name)
+
+
+def reconciles(r) -> bool:
+    return r.read == r.accepted + r.quarantined + r.duplicates and r.accepted == r.new + r.updated + r.unchanged
+
+
+def quarantined(data: Path) -> list[dict[str, str]]:
+    files = sorted((data / "quarantine").glob("*.csv"))
+    with files[-1].open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def one(data: Path, sql: str) -> dict:
+    return run_sql(data, sql).to_pylist()[0]
+
+
+def test_patentics_csv_pipes_and_spaced_ipc(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    report = ingest([vendor_file("patentics_cn_title-augmented-reality_4483.csv")], data, status_date=SD)
+    assert reconciles(report) and (report.read, report.accepted, report.quarantined) == (4483, 4481, 2)
+    assert {r["reason_en"] for r in quarantined(data)} == {"the year in the application number is before the filing date"}
+    row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN114527879A'")
+    assert row["app_no"] == "202210174730.8" and row["app_date"] == dt.date(2022, 2, 25)
+    assert row["ipc_all"] == ["G06F3/01", "G06F9/451", "G06T19/00", "G06T19/20"] and row["ipc_main"] == "G06F3/01"
+    assert row["inventors"][:2] == ["谈敦铭", "杜晓伟"] and row["legal_status_raw"] == "公开"
+    assert report.region_unknown == report.accepted  # no applicant address in these exports: accepted, region unknown
+    again = ingest([vendor_file("patentics_cn_title-augmented-reality_4483.csv")], data, status_date=SD)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 4481)
+
+
+def test_patentics_xlsx_banner_row_and_one_row_per_publication(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    report = ingest([vendor_file("patentics_cambricon_358.xlsx")], data, status_date=SD)
+    assert reconciles(report) and report.read == 357  # the hyperlink banner in row 1 is not a record
+    assert report.duplicates == 29  # applications listed twice: the A and the B publication
+    row = one(data, "SELECT * FROM patents WHERE app_no = '201811222553.6'")
+    # listed as CN111078125A (2020-04-28) and CN111078125B (2021-01-29): the first publication and the grant
+    assert (row["pub_no"], row["pub_date"], row["grant_date"]) == ("CN111078125A", dt.date(2020, 4, 28), dt.date(2021, 1, 29))
+    assert row["legal_status"] == "in_force"
+
+
+def test_incopat_global_set_keeps_cn_applications(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    report = ingest([vendor_file("incopat_gm_autodriving_global_10000.xlsx")], data, status_date=SD)
+    assert reconciles(report) and report.read == 10000
+    rows = quarantined(data)
+    offices = Counter(r["申请号"][:2] for r in rows)
+    assert offices["CN"] == 2 and report.accepted == 6506  # every CN application but two whose number predates the filing
+    other = [r for r in rows if not r["申请号"].startswith("CN")]
+    assert all(r["reason_en"].startswith("an application of office ") for r in other)
+    assert {"US", "WO", "JP", "KR", "EP", "DE"} <= set(offices)
+    row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN106768928B'")
+    # 标题 (中文), Excel dates, IPC主分类, 简单同族 → family countries, a B publication dates the grant
+    assert row["title"] == "一种力可控的机械传动式转子碰摩试验台" and row["app_date"] == dt.date(2016, 11, 30)
+    assert row["grant_date"] == row["pub_date"] and row["legal_status"] == "in_force" and row["patent_type"] == "invention"
+    first = one(data, "SELECT family_countries FROM patents WHERE app_no = '201110437794.4'")
+    assert first["family_countries"] == ["CN", "DE"]
+
+
+@pytest.mark.parametrize("name", ["incopat_chatbot_global_2798.xlsx", "patentics_thundersoft_cn_511.xlsx"])
+def test_other_vendor_files_reconcile(tmp_path: Path, name: str) -> None:
+    report = ingest([vendor_file(name)], tmp_path / "d", status_date=SD)
+    assert reconciles(report) and report.accepted > 0 and not report.files_failed
