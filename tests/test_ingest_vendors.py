@@ -85,3 +85,26 @@ def test_incopat_global_set_keeps_cn_applications(tmp_path: Path) -> None:
 def test_other_vendor_files_reconcile(tmp_path: Path, name: str) -> None:
     report = ingest([vendor_file(name)], tmp_path / "d", status_date=SD)
     assert reconciles(report) and report.accepted > 0 and not report.files_failed
+
+
+def test_patentics_applicant_province_places_records_without_address(tmp_path: Path) -> None:
+    """省市 is the applicant's province: it places a record at province level (Beijing, a municipality, also at city
+    level); 通信地址 — the agency's correspondence address — is never used."""
+    data = tmp_path / "d"
+    report = ingest([vendor_file("patentics_thundersoft_cn_511.xlsx")], data, status_date=SD)
+    places = {
+        (r["province_code"], r["city_code"]): r["n"]
+        for r in run_sql(data, "SELECT province_code, city_code, count(*) AS n FROM patents GROUP BY ALL").to_pylist()
+    }
+    assert places[("320000", None)] == 27 and places[("110000", "110100")] == 313
+    assert one(data, "SELECT count(*) AS n FROM patents WHERE address IS NOT NULL")["n"] == 0
+    assert report.region_unknown == report.accepted - 313 - 10  # no city but for the municipalities (Beijing, Chongqing)
+
+
+def test_format_is_read_from_content_not_extension(tmp_path: Path) -> None:
+    import shutil
+
+    xlsx_named_csv = shutil.copy(vendor_file("patentics_cambricon_358.xlsx"), tmp_path / "export.csv")
+    csv_named_xlsx = shutil.copy(vendor_file("patentics_cn_title-augmented-reality_4483.csv"), tmp_path / "export.xlsx")
+    report = ingest([Path(xlsx_named_csv), Path(csv_named_xlsx)], tmp_path / "d", status_date=SD)
+    assert [(f["format"], f["read"]) for f in report.files] == [("xlsx", 357), ("csv", 4483)] and not report.files_failed

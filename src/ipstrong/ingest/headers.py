@@ -20,6 +20,9 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     "applicants": ("申请专利权人", "申请人", "专利权人", "申请人专利权人", "applicants", "applicant", "pa"),
     "inventors": ("发明设计人", "发明人", "设计人", "inventors", "inventor"),
     "address": ("地址", "申请人地址", "专利权人地址", "申请专利权人地址", "address"),
+    # the applicant's province or city as a vendor gives it apart from any address (Patentics 省市): it places a record
+    # that has no address, never the correspondence address (通信地址, usually the patent agency's)
+    "applicant_region": ("省市", "申请人省市", "申请人所在省市", "申请人省份", "applicant_region"),
     "ipc_main": ("主分类号", "主分类", "ipc主分类号", "ipc主分类", "主ipc", "国际主分类", "国际主分类号", "ipc_main"),
     "ipc_all": ("分类号", "ipc分类号", "国际分类号", "国际分类", "ipc", "ipc_all"),
     "patent_type": ("专利类型", "专利种类", "类型", "patent_type"),

@@ -167,6 +167,7 @@ SELECT
     ips_applicant_type(first_app) AS applicant_type,
     ips_split(inventors, ';；|,，') AS inventors,
     nullif(trim(address), '') AS address,
+    coalesce(nullif(trim(address), ''), nullif(trim(applicant_region), '')) AS place_text,  -- what places the record
     ipc_main_c AS ipc_main,
     CASE WHEN ipc_main_c IS NULL OR list_contains(l_ipc, ipc_main_c) THEN l_ipc
          ELSE list_prepend(ipc_main_c, l_ipc) END AS ipc_all,

@@ -280,13 +280,13 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
             LEFT JOIN tm_geo g ON {ADDRESS_KEY_SQL.format(col="t.owner_address")} = g.address_key
         """)
     else:
-        geocode(con, "patents_accepted")
+        geocode(con, "patents_accepted", "place_text")
         _match_sei(con)
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW patents_final AS
             SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id,
                    {_sei_select("p")}
-            FROM patents_accepted p LEFT JOIN geo g ON {ADDRESS_KEY_SQL.format(col="p.address")} = g.address_key
+            FROM patents_accepted p LEFT JOIN geo g ON {ADDRESS_KEY_SQL.format(col="p.place_text")} = g.address_key
         """)
     parsed = con.execute(f"SELECT count(*), count(*) FILTER (WHERE len(errors) > 0) FROM {kind}_parsed").fetchall()[0]
     rejects = sum(len(s.loaded.rejects) for s in sources if s.loaded)
