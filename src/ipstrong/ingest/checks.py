@@ -31,8 +31,13 @@ def errors_sql(checks: list[Check]) -> str:
     return f"CASE WHEN {failing} THEN list_filter([\n        {items}\n    ], lambda x: x IS NOT NULL) ELSE [] END"
 
 
-# An application of another office (DE…, US…, WO…): vendors' global exports mix them with CN ones
-_FOREIGN = "regexp_matches(upper(trim(app_no)), '^[A-Z]{2}') AND NOT regexp_matches(upper(trim(app_no)), '^(CN|ZL)')"
+# An application of another office: an office code, then digits (DE2020…, US17/…), WIPO's with the receiving office
+# (WOCN22…) or in PCT form (PCT/CN2020/…); vendors' global exports mix them with CN ones
+_FOREIGN = (
+    "regexp_matches(upper(trim(app_no)), '^([A-Z]{2}([A-Z]{2})?\\d|PCT/)') "
+    "AND NOT regexp_matches(upper(trim(app_no)), '^(CN|ZL)')"
+)
+_OFFICE = "CASE WHEN starts_with(upper(trim(app_no)), 'PCT/') THEN 'WO' ELSE upper(substr(trim(app_no), 1, 2)) END"
 
 # The application number is checked the same way in every file kind (columns an_b, an_g, an_k, an_t, an_y).
 APP_NO_CHECKS: list[Check] = [
@@ -40,9 +45,8 @@ APP_NO_CHECKS: list[Check] = [
     Check(
         "app_no",
         f"NOT ips_blank(app_no) AND an_b = '' AND {_FOREIGN}",
-        "'境外申请（' || upper(substr(trim(app_no), 1, 2)) || '）：仓库只收中国专利申请 ' || app_no",
-        "'an application of office ' || upper(substr(trim(app_no), 1, 2)) || ': the warehouse holds CN applications only, ' "
-        "|| app_no",
+        f"'境外申请（' || {_OFFICE} || '）：仓库只收中国专利申请 ' || app_no",
+        f"'an application of office ' || {_OFFICE} || ': the warehouse holds CN applications only, ' || app_no",
     ),
     Check(
         "app_no",
