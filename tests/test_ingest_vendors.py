@@ -108,3 +108,21 @@ def test_format_is_read_from_content_not_extension(tmp_path: Path) -> None:
     csv_named_xlsx = shutil.copy(vendor_file("patentics_cn_title-augmented-reality_4483.csv"), tmp_path / "export.xlsx")
     report = ingest([Path(xlsx_named_csv), Path(csv_named_xlsx)], tmp_path / "d", status_date=SD)
     assert [(f["format"], f["read"]) for f in report.files] == [("xlsx", 357), ("csv", 4483)] and not report.files_failed
+
+
+def test_patentics_first_claim_is_kept_and_searchable(tmp_path: Path) -> None:
+    """主权项 (the first claim) lands in ``claims``, and CL= finds exactly the patents whose claim holds a phrase."""
+    import re
+
+    from ipstrong.search.engine import search
+    from ipstrong.search.index import build
+
+    data = tmp_path / "d"
+    ingest([vendor_file("patentics_thundersoft_cn_511.xlsx")], data, status_date=SD)
+    claim = one(data, "SELECT claims FROM patents WHERE claims IS NOT NULL ORDER BY app_no LIMIT 1")["claims"]
+    phrase = re.findall(r"[\u4e00-\u9fff]{6,}", claim)[1][:6]
+    build(data)
+    expected = one(data, f"SELECT count(*) AS n FROM patents WHERE claims LIKE '%{phrase}%'")["n"]
+    found = search(data, f'CL="{phrase}"', limit=1000)
+    assert found["total"] == expected >= 1
+    assert all("claims" in h["highlights"] for h in found["hits"])  # the claim is highlighted where it matched

@@ -748,7 +748,7 @@ def search_cmd(
 
     字段 / fields:
     TI 名称 title · AB 摘要 abstract · TA 名称或摘要 title or abstract
-    CL 权利要求 claims (not held yet) · AP/PA 申请人 applicant · IN 发明人 inventor
+    CL 权利要求 claims (first claim) · AP/PA 申请人 applicant · IN 发明人 inventor
     ADDR 地址 address · AN 申请号 (any form) · PN 公开号 publication number
     IPC: H01M subclass, H01M10 group and below, H01M10/05* prefix · MIPC 主分类号
     CITY / DIST 地市/区县 (name or code) · TYPE 发明/实用新型/外观设计

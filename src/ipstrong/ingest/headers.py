@@ -35,6 +35,7 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     "agents": ("代理人", "专利代理人", "agents"),
     "priority": ("优先权", "priority"),
     "claims_count": ("权利要求数", "权利要求项数", "claims_count"),
+    "claims": ("主权项", "首项权利要求", "独立权利要求", "权利要求", "权利要求书", "claims"),
 }
 PATENT_REQUIRED = ("app_no", "app_date", "title", "applicants")
 

@@ -162,6 +162,7 @@ SELECT
     an_t IN ('8', '9') AS pct,
     trim(title) AS title,
     nullif(trim(abstract), '') AS abstract,
+    nullif(trim(claims), '') AS claims,
     l_applicants AS applicants,
     first_app AS first_applicant,
     ips_applicant_type(first_app) AS applicant_type,

@@ -26,14 +26,14 @@ TEXT_TARGETS = {
     "PA": ("applicants",),
     "IN": ("inventors",),
     "ADDR": ("address",),
-    "CL": (),  # claims are not in the exports the warehouse holds: nothing matches
+    "CL": ("claims",),
 }
 KEYWORD_TARGETS = {"AN": "app_no", "PN": "pub_no", "CITY": "city", "DIST": "district", "IPC": "ipc", "MIPC": "mipc"}
 DATE_TARGETS = {"AD": "ad", "PD": "pd", "GD": "gd"}
 ENUM_TARGETS = {"TYPE": "type", "STATUS": "status"}
 # facet name → (index field, label of a value)
 FACETS = {"city": "city", "year": "year", "ipc": "ipc_sub", "type": "type", "status": "status", "applicant": "first_applicant"}
-HIGHLIGHTED = ("title", "abstract")
+HIGHLIGHTED = ("title", "abstract", "claims")
 
 
 def _words(text: str) -> list[str]:

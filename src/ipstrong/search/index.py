@@ -28,12 +28,12 @@ from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 4  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 5  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
 # searchable text: index field ← warehouse column(s)
-TEXT_FIELDS = ("title", "abstract", "applicants", "inventors", "address")
+TEXT_FIELDS = ("title", "abstract", "claims", "applicants", "inventors", "address")
 # fields that also get a hidden twin of Han bigrams (``<field>_bigrams``), where a Chinese word is found fast
 BIGRAM_FIELDS = ("title", "abstract")
 BIGRAM_TOKENIZER = "bigrams"
@@ -151,7 +151,7 @@ def sei_values(row: dict[str, Any]) -> list[str]:
 
 
 COLUMNS = (
-    "app_no", "pub_no", "title", "abstract", "applicants", "inventors", "address", "first_applicant", "city_code",
+    "app_no", "pub_no", "title", "abstract", "claims", "applicants", "inventors", "address", "first_applicant", "city_code",
     "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", "sei_match", "app_date", "pub_date",
     "grant_date",
 )  # fmt: skip
@@ -164,6 +164,7 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
     texts = {
         "title": row["title"],
         "abstract": row["abstract"],
+        "claims": row["claims"],
         "applicants": "；".join(row["applicants"] or []),
         "inventors": "；".join(row["inventors"] or []),
         "address": row["address"],

@@ -31,6 +31,7 @@ PATENTS = pa.schema(
         ("pct", pa.bool_()),
         ("title", _str),
         ("abstract", _str),
+        ("claims", _str),  # the first (independent) claim where the source gives it (Patentics 主权项)
         ("applicants", _list),
         ("first_applicant", _str),
         ("applicant_type", _str),

@@ -64,6 +64,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "finds batteries); IPC=H01M is the subclass, IPC=H01M10 main group 10 and below, IPC=H01M10/05* a prefix; dates "
         "take =, >=, <= and ranges a..b.",
     ),
+    "first_claim": ("主权项", "First claim"),
     "hits": ("命中", "Hits"),
     "refine": ("细化", "Refine"),
     "similar_to": ("粘贴一段技术描述，查找相似专利", "Paste a technical description to find similar patents"),
