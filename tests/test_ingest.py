@@ -244,3 +244,19 @@ def test_unplaceable_address_is_accepted_and_counted(tmp_path: Path, data_dir: P
     assert (r.new, r.region_unknown) == (1, 1)
     placed = run_sql(data_dir, "SELECT province_code, city_code, district_code FROM patents").to_pylist()
     assert placed == [{"province_code": None, "city_code": None, "district_code": None}]
+
+
+def test_rows_of_one_publication_are_corrections_rows_of_two_are_merged(tmp_path: Path) -> None:
+    """A later row with the same publication number stands as it is (a correction drops a wrong grant date); rows of
+    an application's A and B publications give one record with the first publication and the grant."""
+    corrected = ROWS[0].replace(",2020/3/4,", ",,").replace(",有权,", ",审中,")
+    a_row = ROWS[0].replace(",2020/3/4,", ",,").replace(",有权,", ",审中,")
+    b_row = ROWS[0].replace("CN107300000A,2017.10.27", "CN107300000B,2020/3/4").replace(",2020/3/4,一种", ",,一种")
+    data = tmp_path / "d"
+    ingest([write(tmp_path / "c.csv", [ROWS[0], corrected])], data, status_date=SD)
+    first = run_sql(data, "SELECT pub_no, grant_date, legal_status FROM patents").to_pylist()
+    assert first == [{"pub_no": "CN107300000A", "grant_date": None, "legal_status": "pending"}]
+    ingest([write(tmp_path / "ab.csv", [b_row, a_row])], tmp_path / "d2", status_date=SD)
+    merged = run_sql(tmp_path / "d2", "SELECT pub_no, pub_date, grant_date, legal_status FROM patents").to_pylist()
+    expected = {"pub_no": "CN107300000A", "pub_date": dt.date(2017, 10, 27), "grant_date": dt.date(2020, 3, 4)}
+    assert merged == [{**expected, "legal_status": "in_force"}]

@@ -125,13 +125,14 @@ WITH rows AS (
     SELECT *, an_b || '.' || an_k AS app_no_c, CASE WHEN ips_blank(pub_no) THEN NULL ELSE pub_c END AS pub_n
     FROM patents_parsed WHERE len(errors) = 0
 ), merged AS (
-    -- vendors list an application once per publication (the A and the B row of one invention): within a file, the
-    -- kept row takes the grant of any of its rows and the first publication of them all
-    SELECT * EXCLUDE (d_grant, d_pub, pub_n),
-        max(d_grant) OVER w AS d_grant,
-        coalesce(min(d_pub) OVER w, d_pub) AS d_pub,
-        coalesce(arg_min(pub_n, d_pub) OVER w, pub_n) AS pub_n
-    FROM rows
+    -- vendors list an application once per publication (the A and the B row of one invention): within a file, when
+    -- its rows are different publications, the kept row takes the grant of any of them and the first publication;
+    -- rows of one publication are corrections, and the later one stands as it is
+    SELECT * EXCLUDE (d_grant, d_pub, pub_n, publications),
+        CASE WHEN publications THEN max(d_grant) OVER w ELSE d_grant END AS d_grant,
+        CASE WHEN publications THEN coalesce(min(d_pub) OVER w, d_pub) ELSE d_pub END AS d_pub,
+        CASE WHEN publications THEN coalesce(arg_min(pub_n, d_pub) OVER w, pub_n) ELSE pub_n END AS pub_n
+    FROM (SELECT *, min(pub_n) OVER w <> max(pub_n) OVER w AS publications FROM rows WINDOW w AS (PARTITION BY app_no_c, _file))
     WINDOW w AS (PARTITION BY app_no_c, _file)
 ), base AS (
     SELECT *,
