@@ -31,9 +31,9 @@ from pathlib import Path
 import tantivy
 
 from ipstrong.search import evaluation
-from ipstrong.search.index import fold
+from ipstrong.search.index import HAN_RUN, fold
 
-TOKENS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")  # runs of Han characters, English words
+TOKENS = re.compile(HAN_RUN.pattern + r"|[A-Za-z0-9]+")  # runs of Han characters (as the index reads them), English words
 
 
 def _han_runs(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +343,7 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".xlsx"):
         raise IpsError(Msg("导出文件须为 .csv、.jsonl 或 .xlsx", "the export file is .csv, .jsonl or .xlsx"))
-    _ordering(sort)
+    _ordering(sort)  # refuses an unknown --sort before any work
     compiled = compile_query(parse(query))
     index, snapshot = open_index(data_dir)
     searcher = index.searcher()
@@ -368,15 +368,18 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
         book.close()
     else:
         with out.open("w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
-            exported = 0
-            keys = [label.split(" ", 1)[1] for label in EXPORT_COLUMNS.values()]
-            writer = csv.writer(fh)
             if suffix == ".csv":
+                writer = csv.writer(fh)
                 writer.writerow(EXPORT_COLUMNS.values())
+                emit: Callable[[list[Any]], object] = writer.writerow
+            else:
+                keys = [label.split(" ", 1)[1] for label in EXPORT_COLUMNS.values()]
+
+                def emit(row: list[Any]) -> object:
+                    return fh.write(json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) + "\n")
+
+            exported = 0
             for row in rows:
+                emit(row)
                 exported += 1
-                if suffix == ".csv":
-                    writer.writerow(row)
-                else:
-                    fh.write(json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) + "\n")
     return {"query": query, "snapshot": snapshot, "exported": exported, "file": str(out)}

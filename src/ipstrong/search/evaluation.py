@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -75,6 +76,11 @@ class Corpus:
     def labelled(self) -> list[Record]:
         return [r for r in self.records if r.subclasses]
 
+    @cached_property
+    def folded_titles(self) -> dict[str, str]:
+        """Each title folded as search folds it (simplified, lower case), once for every word query."""
+        return {r.pub_no: fold(r.title).lower() for r in self.records}
+
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -116,13 +122,11 @@ def _score(found: set[str], truth: set[str]) -> Score:
     return Score(right / len(found) if found else 1.0, right / len(truth) if truth else 1.0)
 
 
-def _holds(title: str, word: str) -> bool:
-    return fold(word).lower() in fold(title).lower()
-
-
 def word_truth(corpus: Corpus, word: str) -> set[str]:
     """The titles that hold ``word`` as a word."""
-    return {r.pub_no for r in corpus.records if _holds(r.title, word) and (word, r.title) not in NOT_THE_WORD}
+    folded = fold(word).lower()
+    titles = corpus.folded_titles
+    return {r.pub_no for r in corpus.records if folded in titles[r.pub_no] and (word, r.title) not in NOT_THE_WORD}
 
 
 def topic_text(subclass: str) -> str:

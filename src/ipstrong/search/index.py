@@ -119,10 +119,16 @@ def open_at(path: Path) -> tantivy.Index:
     return _registered(tantivy.Index.open(str(path)))
 
 
+@cache
+def _bigram_analyzer() -> tantivy.TextAnalyzer:
+    """The bigram twins' analyzer: their text is already the bigrams, separated by spaces."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+
+
 def _registered(index: tantivy.Index) -> tantivy.Index:
     """The index with this module's analyzers (registered on every open: tantivy does not store them)."""
     index.register_tokenizer(TOKENIZER, analyzer())
-    index.register_tokenizer(BIGRAM_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    index.register_tokenizer(BIGRAM_TOKENIZER, _bigram_analyzer())
     return index
 
 
