@@ -5,6 +5,7 @@ from alembic import context
 from ipstrong import jobs  # noqa: F401 - registers the jobs table on Base.metadata
 from ipstrong.accounts import models  # noqa: F401 - registers the account and audit tables
 from ipstrong.db import Base, make_engine
+from ipstrong.ingest import entity_store  # noqa: F401 - registers the applicant-entity tables
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

@@ -34,6 +34,8 @@ PATENTS = pa.schema(
         ("claims", _str),  # the first (independent) claim where the source gives it (Patentics 主权项)
         ("applicants", _list),
         ("first_applicant", _str),
+        # the first applicant's enterprise in the reviewed mapping (ingest.entity_store); empty for individuals
+        ("first_applicant_id", pa.int64()),
         ("applicant_type", _str),
         ("inventors", _list),
         ("address", _str),
@@ -65,7 +67,7 @@ PATENTS = pa.schema(
 )
 
 # Columns whose values decide whether a re-ingested record changed (everything but where it came from).
-DERIVED = ("source", "source_row", "record_hash", "snapshot_added", "sei_match", "sei_ipc")
+DERIVED = ("source", "source_row", "record_hash", "snapshot_added", "sei_match", "sei_ipc", "first_applicant_id")
 CONTENT_COLUMNS = [f.name for f in PATENTS if f.name not in DERIVED]
 
 HISTORY = PATENTS.append(pa.field("superseded_by", _str))

@@ -1,0 +1,276 @@
+"""The reviewed applicant mapping: enterprises, the names that belong to each, and pairs waiting for review.
+
+It lives in the operational database because staff correct it and other records (enterprise profiles, pledges)
+will point at its ids; the warehouse carries the result as ``patents.first_applicant_id``, stamped at every ingest
+and by ``ipstrong entities apply``. Automatic resolution only adds names: a name staff placed (``reviewed``) is never
+moved again, a merged entity keeps its id as a pointer to the one it went into, and a rejected pair is not offered
+again — so corrections survive re-ingests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, Engine, Float, ForeignKey, Integer, String, UniqueConstraint, func, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from ipstrong.accounts import audit
+from ipstrong.accounts.models import utcnow
+from ipstrong.accounts.roles import Actor, require
+from ipstrong.db import Base, make_engine, session_factory, transaction, upgrade
+from ipstrong.ingest.entities import Applicant, resolve
+from ipstrong.ingest.names import NameForms, name_forms, name_key
+from ipstrong.messages import Conflict, IpsError, Msg
+
+
+class ApplicantEntity(Base):
+    """One enterprise (or university, institute …) that files as an applicant."""
+
+    __tablename__ = "applicant_entities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(1000))
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("applicant_entities.id"), nullable=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApplicantName(Base):
+    """A name (by its key) and the entity it belongs to, with how it got there."""
+
+    __tablename__ = "applicant_names"
+    key: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    name: Mapped[str] = mapped_column(String(1000))  # as first seen
+    entity_id: Mapped[int] = mapped_column(ForeignKey("applicant_entities.id"), index=True)
+    method: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float, default=100.0)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    script: Mapped[str] = mapped_column(String(5))
+    core: Mapped[str] = mapped_column(String(1000))
+    latin: Mapped[str] = mapped_column(String(2000))
+    block: Mapped[str] = mapped_column(String(20), index=True)
+    marks: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EntityCandidate(Base):
+    """Two names that may be one enterprise: open until staff merge them or say they differ."""
+
+    __tablename__ = "entity_candidates"
+    __table_args__ = (UniqueConstraint("a_key", "b_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a_key: Mapped[str] = mapped_column(ForeignKey("applicant_names.key"))
+    b_key: Mapped[str] = mapped_column(ForeignKey("applicant_names.key"))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | merged | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+def _forms_of(row: ApplicantName) -> NameForms:
+    return NameForms(row.key, row.script, row.core, row.latin, row.block, row.marks)
+
+
+def assign(session: Session, applicants: Iterable[Applicant]) -> dict[str, int]:
+    """Give every applicant name an entity: known names keep theirs, new names join one or found a new entity.
+
+    Returns name key → entity id (merged entities followed to the one they went into).
+    """
+    given: dict[str, Applicant] = {}
+    for applicant in applicants:
+        forms = name_forms(applicant.name)
+        if forms is not None and forms.key not in given:
+            given[forms.key] = Applicant(**{**applicant.__dict__, "forms": forms, "entity": None})
+    known = {row.key: row for row in session.scalars(select(ApplicantName))}
+    for key, row in known.items():
+        if key in given:
+            given[key].entity, given[key].forms = row.entity_id, _forms_of(row)
+        else:  # a known name this ingest does not carry still anchors its entity
+            given[key] = Applicant(row.name, entity=row.entity_id, forms=_forms_of(row))
+    resolution = resolve(given.values())
+    for group in resolution.groups:
+        new = [k for k in group if k not in known]
+        if not new:
+            continue
+        entity_id = next((given[k].entity for k in group if given[k].entity is not None), None)
+        if entity_id is None:
+            display = max(new, key=lambda k: (given[k].forms.script == "han", given[k].count))  # type: ignore[union-attr]
+            entity = ApplicantEntity(name=given[display].name)
+            session.add(entity)
+            session.flush()
+            entity_id = entity.id
+        for key in new:
+            forms = given[key].forms
+            assert forms is not None
+            session.add(
+                ApplicantName(
+                    key=key, name=given[key].name, entity_id=entity_id, method=resolution.method[key],
+                    score=resolution.score[key], script=forms.script, core=forms.core, latin=forms.latin,
+                    block=forms.block, marks=forms.marks,
+                )
+            )  # fmt: skip
+            given[key].entity = entity_id
+    session.flush()
+    seen = {(c.a_key, c.b_key) for c in session.scalars(select(EntityCandidate))}
+    for c in resolution.candidates:
+        a, b = sorted((c.a, c.b))
+        if (a, b) not in seen and (a not in known or b not in known):
+            session.add(EntityCandidate(a_key=a, b_key=b, score=round(c.score, 1), reason=c.reason))
+            seen.add((a, b))
+    return {key: _final(session, applicant.entity) for key, applicant in given.items() if applicant.entity is not None}
+
+
+def _final(session: Session, entity_id: int | None) -> int:
+    entity = session.get(ApplicantEntity, entity_id)
+    while entity is not None and entity.merged_into is not None:
+        entity = session.get(ApplicantEntity, entity.merged_into)
+    if entity is None:
+        raise IpsError(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
+    return entity.id
+
+
+def mapping(session: Session) -> dict[str, int]:
+    """Every name key → its current entity id (what ``first_applicant_id`` is stamped from)."""
+    redirect = dict(session.execute(select(ApplicantEntity.id, ApplicantEntity.merged_into)).all())
+
+    def final(entity_id: int) -> int:
+        while redirect.get(entity_id) is not None:
+            entity_id = redirect[entity_id]  # type: ignore[assignment]
+        return entity_id
+
+    return {key: final(entity_id) for key, entity_id in session.execute(select(ApplicantName.key, ApplicantName.entity_id))}
+
+
+# --- what staff see and do ---------------------------------------------------------------------------------
+
+
+def entity_summary(session: Session, entity: ApplicantEntity) -> dict[str, Any]:
+    names = session.scalars(select(ApplicantName).where(ApplicantName.entity_id == entity.id).order_by(ApplicantName.key))
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "merged_into": entity.merged_into,
+        "names": [
+            {"key": n.key, "name": n.name, "method": n.method, "score": n.score, "reviewed": n.reviewed} for n in names
+        ],
+    }
+
+
+def find_entities(session: Session, query: str = "", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Entities (not merged away) whose name or any of whose names contains ``query`` (folded like a name key)."""
+    stmt = select(ApplicantEntity).where(ApplicantEntity.merged_into.is_(None))
+    if query.strip():
+        needle = f"%{name_key(query)}%"
+        holders = select(ApplicantName.entity_id).where(or_(ApplicantName.key.like(needle), ApplicantName.name.like(needle)))
+        stmt = stmt.where(or_(ApplicantEntity.name.like(f"%{query.strip()}%"), ApplicantEntity.id.in_(holders)))
+    rows = session.scalars(stmt.order_by(ApplicantEntity.id).limit(min(limit, 500)).offset(offset))
+    return [entity_summary(session, e) for e in rows]
+
+
+def get_entity(session: Session, entity_id: int) -> dict[str, Any]:
+    entity = session.get(ApplicantEntity, entity_id)
+    if entity is None:
+        raise IpsError(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"), exit_code=2)
+    return entity_summary(session, entity)
+
+
+def open_candidates(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+    """Pairs waiting for review, the closest first, each with both names' current entities."""
+    rows = session.scalars(
+        select(EntityCandidate).where(EntityCandidate.status == "open").order_by(EntityCandidate.score.desc()).limit(limit)
+    )
+    current = mapping(session)
+    out = []
+    for c in rows:
+        a, b = current.get(c.a_key), current.get(c.b_key)
+        if a is None or b is None or a == b:
+            continue
+        out.append({"id": c.id, "a": c.a_key, "b": c.b_key, "a_entity": a, "b_entity": b, "score": c.score, "reason": c.reason})
+    return out
+
+
+def merge(session: Session, actor: Actor, keep: int, other: int) -> dict[str, Any]:
+    """Put every name of ``other`` into ``keep``; ``other`` stays as a pointer so its id still resolves."""
+    require(actor, "records.write")
+    keep, other = _final(session, keep), _final(session, other)
+    if keep == other:
+        raise Conflict(Msg("两个编号已是同一申请人实体", "both ids are already one applicant entity"))
+    before = get_entity(session, other)
+    for row in session.scalars(select(ApplicantName).where(ApplicantName.entity_id == other)):
+        row.entity_id, row.reviewed, row.method = keep, True, "reviewed"
+    source = session.get(ApplicantEntity, other)
+    assert source is not None
+    source.merged_into, source.updated_at = keep, utcnow()
+    _close_candidates(session, actor, keep)
+    audit.append(session, actor.username, "entity.merge", "applicant_entity", keep, None, before, {"merged": other})
+    return get_entity(session, keep)
+
+
+def move_name(session: Session, actor: Actor, name: str, to: int | None) -> dict[str, Any]:
+    """Place one name in entity ``to``, or in a new entity of its own (``to`` None): staff's word, kept."""
+    require(actor, "records.write")
+    row = session.get(ApplicantName, name_key(name))
+    if row is None:
+        raise IpsError(Msg(f"映射中没有申请人名称「{name}」", f"no applicant name '{name}' in the mapping"), exit_code=2)
+    before = {"entity_id": row.entity_id, "method": row.method}
+    if to is None:
+        entity = ApplicantEntity(name=row.name)
+        session.add(entity)
+        session.flush()
+        to = entity.id
+    to = _final(session, to)
+    row.entity_id, row.reviewed, row.method, row.score = to, True, "reviewed", 100.0
+    audit.append(session, actor.username, "entity.move_name", "applicant_name", row.key, None, before, {"entity_id": to})
+    return get_entity(session, to)
+
+
+def reject_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
+    """Staff say the pair are different enterprises: it is not offered again."""
+    require(actor, "records.write")
+    row = session.get(EntityCandidate, candidate_id)
+    if row is None:
+        raise IpsError(Msg(f"没有编号为 {candidate_id} 的待审对", f"no review pair {candidate_id}"), exit_code=2)
+    row.status, row.decided_by, row.decided_at = "rejected", actor.username, utcnow()
+    pair = {"a": row.a_key, "b": row.b_key}
+    audit.append(session, actor.username, "entity.reject_pair", "entity_candidate", candidate_id, None, None, pair)
+
+
+def _close_candidates(session: Session, actor: Actor, entity_id: int) -> None:
+    current = mapping(session)
+    for c in session.scalars(select(EntityCandidate).where(EntityCandidate.status == "open")):
+        if current.get(c.a_key) == current.get(c.b_key) == entity_id:
+            c.status, c.decided_by, c.decided_at = "merged", actor.username, utcnow()
+
+
+def counts(session: Session) -> dict[str, int]:
+    return {
+        "entities": session.scalar(select(func.count()).where(ApplicantEntity.merged_into.is_(None))) or 0,
+        "names": session.scalar(select(func.count()).select_from(ApplicantName)) or 0,
+        "open_pairs": session.scalar(select(func.count()).where(EntityCandidate.status == "open")) or 0,
+    }
+
+
+def open_store(data_dir: Path) -> tuple[Engine, sessionmaker[Session]]:
+    """The operational database of ``data_dir``, migrated to the current schema, and a writer session factory."""
+    from ipstrong.config import settings
+
+    url = settings(data_dir).resolved_database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    return engine, session_factory(engine)
+
+
+def stamp(data_dir: Path, rows: Iterable[tuple[str, int, list[str] | None, list[str] | None]]) -> dict[str, int]:
+    """Entities for the first applicants of a coming snapshot: rows of (name, records, cities, inventors) →
+    raw name → entity id. New names are resolved and recorded in the same transaction."""
+    applicants = [Applicant(n, c, frozenset(cities or ()), frozenset(inventors or ())) for n, c, cities, inventors in rows]
+    engine, factory = open_store(data_dir)
+    try:
+        with transaction(factory) as session:
+            by_key = assign(session, applicants)
+    finally:
+        engine.dispose()
+    return {a.name: by_key[k] for a in applicants if (k := name_key(a.name)) in by_key}
