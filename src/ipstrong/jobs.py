@@ -74,9 +74,23 @@ def _index(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[s
     return {**summary, "message": f"已索引 {summary['documents']} 件 / indexed {summary['documents']} patents"}
 
 
+def _entities(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Stamp the warehouse with the reviewed applicant mapping, then bring the search index along."""
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.search.index import refresh_after_ingest
+
+    progress(10, "申请人实体 / applicant entities")
+    result = apply_entities(data_dir(cfg.data_dir))
+    if result["published"]:
+        progress(90, "更新检索索引 / updating the search index")
+        refresh_after_ingest(data_dir(cfg.data_dir))
+    return {**result, "message": f"{result['changed']} 件专利的申请人实体改变 / {result['changed']} patents changed entity"}
+
+
 JOB_KINDS: dict[str, tuple[str, str, Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]]] = {
     "ingest": ("导入", "ingest", _ingest),
     "index": ("建立检索索引", "search index build", _index),
+    "entities": ("更新申请人实体", "applicant entity update", _entities),
 }
 
 

@@ -46,3 +46,7 @@ class IpsError(Exception):
 
 class Conflict(IpsError):
     """The request clashes with what is stored (a name or code already taken): HTTP 409."""
+
+
+class NotFound(IpsError):
+    """The record asked for does not exist: HTTP 404."""

@@ -23,7 +23,7 @@ from ipstrong.accounts.roles import Actor, require
 from ipstrong.db import Base, make_engine, session_factory, transaction, upgrade
 from ipstrong.ingest.entities import Applicant, resolve
 from ipstrong.ingest.names import NameForms, name_forms, name_key
-from ipstrong.messages import Conflict, IpsError, Msg
+from ipstrong.messages import Conflict, Msg, NotFound
 
 
 class ApplicantEntity(Base):
@@ -128,7 +128,7 @@ def _final(session: Session, entity_id: int | None) -> int:
     while entity is not None and entity.merged_into is not None:
         entity = session.get(ApplicantEntity, entity.merged_into)
     if entity is None:
-        raise IpsError(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
+        raise NotFound(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
     return entity.id
 
 
@@ -153,9 +153,7 @@ def entity_summary(session: Session, entity: ApplicantEntity) -> dict[str, Any]:
         "id": entity.id,
         "name": entity.name,
         "merged_into": entity.merged_into,
-        "names": [
-            {"key": n.key, "name": n.name, "method": n.method, "score": n.score, "reviewed": n.reviewed} for n in names
-        ],
+        "names": [{"key": n.key, "name": n.name, "method": n.method, "score": n.score, "reviewed": n.reviewed} for n in names],
     }
 
 
@@ -173,7 +171,7 @@ def find_entities(session: Session, query: str = "", limit: int = 50, offset: in
 def get_entity(session: Session, entity_id: int) -> dict[str, Any]:
     entity = session.get(ApplicantEntity, entity_id)
     if entity is None:
-        raise IpsError(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"), exit_code=2)
+        raise NotFound(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
     return entity_summary(session, entity)
 
 
@@ -214,7 +212,7 @@ def move_name(session: Session, actor: Actor, name: str, to: int | None) -> dict
     require(actor, "records.write")
     row = session.get(ApplicantName, name_key(name))
     if row is None:
-        raise IpsError(Msg(f"映射中没有申请人名称「{name}」", f"no applicant name '{name}' in the mapping"), exit_code=2)
+        raise NotFound(Msg(f"映射中没有申请人名称「{name}」", f"no applicant name '{name}' in the mapping"))
     before = {"entity_id": row.entity_id, "method": row.method}
     if to is None:
         entity = ApplicantEntity(name=row.name)
@@ -232,7 +230,7 @@ def reject_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
     require(actor, "records.write")
     row = session.get(EntityCandidate, candidate_id)
     if row is None:
-        raise IpsError(Msg(f"没有编号为 {candidate_id} 的待审对", f"no review pair {candidate_id}"), exit_code=2)
+        raise NotFound(Msg(f"没有编号为 {candidate_id} 的待审对", f"no review pair {candidate_id}"))
     row.status, row.decided_by, row.decided_at = "rejected", actor.username, utcnow()
     pair = {"a": row.a_key, "b": row.b_key}
     audit.append(session, actor.username, "entity.reject_pair", "entity_candidate", candidate_id, None, None, pair)

@@ -8,6 +8,7 @@ distinct address token sequences and the counts). Counts reconcile per CONVENTIO
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ipstrong.ingest import events as event_rules
 from ipstrong.ingest import patents as patent_rules
@@ -48,6 +50,7 @@ from ipstrong.warehouse.schema import (
     EVENTS,
     HISTORY,
     PATENTS,
+    TABLES,
     TRADEMARK_CONTENT,
     TRADEMARKS,
     sql_type,
@@ -529,3 +532,38 @@ def _summary(report: IngestReport, changed: bool) -> str:
             f"{report.unchanged} unchanged, {report.quarantined} quarantined, {report.duplicates} duplicates",
         )
     )
+
+
+def apply_entities(data_dir: Path) -> dict[str, Any]:
+    """Stamp the current snapshot's patents with today's reviewed mapping: a new snapshot whose ``patents`` file is
+    rewritten and whose other tables are the parent's files (hard links), or none when no id changes."""
+    warehouse = Warehouse(data_dir)
+    previous = warehouse.current_id()
+    if previous is None:
+        raise FileUnusable(Msg("仓库中没有数据", "the warehouse holds no data yet"))
+    con = new_duckdb()
+    try:
+        attach_snapshot(con, warehouse, previous, prefix="prev_")
+        stamp_applicants(con, data_dir, "SELECT * FROM prev_patents WHERE false")
+        ids = APPLICANT_ID_SQL.format(alias="p").removesuffix(" AS first_applicant_id")
+        changed = con.execute(
+            f"SELECT count(*) FROM prev_patents p WHERE p.first_applicant_id IS DISTINCT FROM {ids}"
+        ).fetchall()[0][0]
+        if not changed:
+            return {"snapshot": previous, "published": False, "changed": 0}
+        columns = ", ".join(APPLICANT_ID_SQL.format(alias="p") if f.name == "first_applicant_id" else f.name for f in PATENTS)
+        with warehouse.stage(previous) as staging:
+            con.execute(f"COPY (SELECT {columns} FROM prev_patents p) TO '{staging.path / 'patents.parquet'}' "
+                        "(FORMAT parquet, COMPRESSION zstd)")  # fmt: skip
+            for table in TABLES:
+                source = warehouse.table_path(table, previous)
+                if table != "patents" and source is not None and source.exists():
+                    os.link(source, staging.path / f"{table}.parquet")
+                elif table != "patents":
+                    pq.write_table(TABLES[table].empty_table(), staging.path / f"{table}.parquet")
+            parent = warehouse.manifest(previous)
+            keep = ("sources", "counts", "region_unknown", "status_conflicts", "totals", "sei_concordance")
+            staging.manifest.update({k: parent[k] for k in keep if k in parent} | {"entities_applied": changed})
+        return {"snapshot": staging.id, "published": True, "changed": changed}
+    finally:
+        con.close()

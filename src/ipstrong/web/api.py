@@ -439,3 +439,100 @@ def similar_patents(
     if not text.strip():
         return []  # blank text is like nothing
     return similar(request.app.state.ctx.data_dir, text, limit=limit)
+
+
+# --- applicant entities -------------------------------------------------------------------------------------------
+class EntityNameOut(BaseModel):
+    key: str
+    name: str
+    method: str
+    score: float
+    reviewed: bool
+
+
+class EntityOut(BaseModel):
+    id: int
+    name: str
+    merged_into: int | None
+    names: list[EntityNameOut]
+
+
+class PairOut(BaseModel):
+    id: int
+    a: str
+    b: str
+    a_entity: int
+    b_entity: int
+    score: float
+    reason: str
+
+
+class MergeIn(BaseModel):
+    other: int = Field(ge=1, le=2**31 - 1, description="并入本实体的实体编号 / the entity merged into this one")
+
+
+class MoveIn(BaseModel):
+    name: str = Field(min_length=1, max_length=1000)
+    to: int | None = Field(default=None, ge=1, le=2**31 - 1, description="目标实体；空则单列 / target; empty splits it out")
+
+
+NOT_FOUND = {**ERRORS, 404: {"model": ErrorOut, "description": "不存在 / not found"}}
+EntityId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/entities", response_model=list[EntityOut], responses=ERRORS, summary="申请人实体 / applicant entities")
+def entities(
+    request: Request,
+    who: Caller,
+    q: Annotated[str, Query(max_length=200, description="名称片段 / part of a name")] = "",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[dict[str, Any]]:
+    from ipstrong.ingest.entity_store import find_entities
+
+    require(who.actor, "records.read")
+    with request.app.state.ctx.reader() as s:
+        return find_entities(s, q, limit, offset)
+
+
+@router.get("/entities/pairs", response_model=list[PairOut], responses=ERRORS, summary="待审名称对 / pairs to review")
+def entity_pairs(request: Request, who: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
+    from ipstrong.ingest.entity_store import open_candidates
+
+    require(who.actor, "records.read")
+    with request.app.state.ctx.reader() as s:
+        return open_candidates(s, limit)
+
+
+@router.get("/entities/{entity_id}", response_model=EntityOut, responses=NOT_FOUND, summary="一个申请人实体 / one entity")
+def entity(request: Request, who: Caller, entity_id: EntityId) -> dict[str, Any]:
+    from ipstrong.ingest.entity_store import get_entity
+
+    require(who.actor, "records.read")
+    with request.app.state.ctx.reader() as s:
+        return get_entity(s, entity_id)
+
+
+@router.post("/entities/{entity_id}/merge", response_model=EntityOut, responses=NOT_FOUND, summary="合并实体 / merge")
+def entity_merge(request: Request, who: Caller, entity_id: EntityId, body: MergeIn) -> dict[str, Any]:
+    from ipstrong.ingest.entity_store import merge
+
+    with transaction(request.app.state.ctx.factory) as s:
+        return merge(s, who.actor, entity_id, body.other)
+
+
+@router.post("/entities/move", response_model=EntityOut, responses=NOT_FOUND, summary="移动名称 / move a name")
+def entity_move(request: Request, who: Caller, body: MoveIn) -> dict[str, Any]:
+    from ipstrong.ingest.entity_store import move_name
+
+    with transaction(request.app.state.ctx.factory) as s:
+        return move_name(s, who.actor, body.name, body.to)
+
+
+@router.post("/entities/pairs/{pair_id}/reject", responses=NOT_FOUND, summary="驳回名称对 / not the same enterprise")
+def entity_reject(request: Request, who: Caller, pair_id: EntityId) -> dict[str, Any]:
+    from ipstrong.ingest.entity_store import reject_candidate
+
+    with transaction(request.app.state.ctx.factory) as s:
+        reject_candidate(s, who.actor, pair_id)
+    return {"pair": pair_id, "status": "rejected"}

@@ -27,7 +27,7 @@ from ipstrong import __version__
 from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import make_engine, reader_factory, session_factory
-from ipstrong.messages import Conflict, IpsError
+from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import api, pages
 from ipstrong.web.context import WebContext
 from ipstrong.web.i18n import t
@@ -139,7 +139,8 @@ def create_app(cfg: Settings) -> FastAPI:
 
     @app.exception_handler(IpsError)
     async def refused(request: Request, exc: IpsError) -> Response:
-        return _error(request, 409 if isinstance(exc, Conflict) else 400, "bad_request", str(exc.msg))
+        status = 409 if isinstance(exc, Conflict) else 404 if isinstance(exc, NotFound) else 400
+        return _error(request, status, "not_found" if status == 404 else "bad_request", str(exc.msg))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

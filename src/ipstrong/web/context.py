@@ -30,6 +30,7 @@ NAV = [
     ("/assess", "assessment", "records.read"),
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
+    ("/entities", "entities", "records.read"),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
     ("/account/password", "change_password", None),

@@ -41,6 +41,25 @@ WORDS: dict[str, tuple[str, str]] = {
     "must_change_password": ("请先修改初始密码", "Please change your initial password first"),
     "language_switch": ("English", "中文"),
     "jobs": ("后台任务", "Jobs"),
+    "entities": ("申请人实体", "Applicant entities"),
+    "entities_help": (
+        "同一企业的不同写法（有限公司/股份有限公司、中英文名称、全半角）归为一个实体；人工合并、移出或驳回的结论在重新导入后保留，"
+        "点击“更新仓库”后写入专利的 first_applicant_id。",
+        "Names of one enterprise (company forms, Chinese and English, full/half width) are one entity; merges, moves "
+        "and rejections made here survive re-ingests and reach patents.first_applicant_id with “update warehouse”.",
+    ),
+    "entity_names": ("名称", "Names"),
+    "entity_method": ("归入方式", "How it joined"),
+    "entity_merge_into": ("并入本实体（实体编号）", "Merge into this entity (entity id)"),
+    "entity_move": ("移出为新实体", "Split out as a new entity"),
+    "entity_pairs": ("待审名称对", "Pairs to review"),
+    "entity_same": ("是同一企业", "Same enterprise"),
+    "entity_different": ("不是同一企业", "Different"),
+    "entity_apply": ("更新仓库", "Update warehouse"),
+    "entity_stats": (
+        "实体 {entities} 个，名称 {names} 个，待审 {open_pairs} 对",
+        "{entities} entities, {names} names, {open_pairs} pairs open",
+    ),
     "indicators": ("指标", "Indicators"),
     "search": ("检索", "Search"),
     "search_help": (

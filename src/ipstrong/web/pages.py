@@ -526,3 +526,59 @@ def assess_run(
         write_xlsx(rows, out)
         return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
     return ctx.render(request, "assess.html", {"rows": rows, "year": year}, who=who)
+
+
+# --- applicant entities ---------------------------------------------------------------------------------------
+@router.get("/entities", response_class=HTMLResponse)
+def entities_page(request: Request, who: SignedIn, q: str = "", entity: int | None = None) -> Response:
+    from ipstrong.ingest.entity_store import counts, find_entities, get_entity, open_candidates
+
+    require(who.actor, "records.read")
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        values = {
+            "q": q,
+            "found": find_entities(s, q[:200], 50) if q.strip() else [],
+            "chosen": get_entity(s, entity) if entity else None,
+            "pairs": open_candidates(s, 50),
+            "stats": counts(s),
+        }
+    return ctx.render(request, "entities.html", values, who=who)
+
+
+@router.post("/entities/merge")
+def entities_merge_form(
+    request: Request, who: FormSender, keep: Annotated[int, Form()], other: Annotated[int, Form()]
+) -> Response:
+    from ipstrong.ingest.entity_store import merge
+
+    with transaction(_ctx(request).factory) as s:
+        merge(s, who.actor, keep, other)
+    return RedirectResponse(f"/entities?entity={keep}", status_code=303)
+
+
+@router.post("/entities/move")
+def entities_move_form(request: Request, who: FormSender, name: Annotated[str, Form()]) -> Response:
+    from ipstrong.ingest.entity_store import move_name
+
+    with transaction(_ctx(request).factory) as s:
+        moved = move_name(s, who.actor, name, None)
+    return RedirectResponse(f"/entities?entity={moved['id']}", status_code=303)
+
+
+@router.post("/entities/pairs/{pair_id}/reject")
+def entities_reject_form(request: Request, who: FormSender, pair_id: int) -> Response:
+    from ipstrong.ingest.entity_store import reject_candidate
+
+    with transaction(_ctx(request).factory) as s:
+        reject_candidate(s, who.actor, pair_id)
+    return RedirectResponse("/entities", status_code=303)
+
+
+@router.post("/entities/apply")
+def entities_apply_form(request: Request, who: FormSender) -> Response:
+    from ipstrong.jobs import enqueue
+
+    require(who.actor, "records.write")
+    enqueue(_ctx(request).settings, who.actor, "entities", {})
+    return RedirectResponse("/jobs", status_code=303)
