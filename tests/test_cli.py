@@ -137,3 +137,28 @@ def test_indicator_commands_with_parameters_and_zones(tmp_path: Path) -> None:
     rows = {(r["indicator"], r["region_code"]): r["value"] for r in json.loads(zone.stdout)}
     count = rows[("effective_inventions", "custom:sz-core")]
     assert count == rows[("effective_inventions", "320506")] + rows[("effective_inventions", "320505")]
+
+
+def test_entities_commands(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,名称,申请（专利权）人,专利类型\n"
+        "201710601862.3,2017-07-21,一种锂电池,苏州某某科技有限公司,发明\n"
+        "201710601863.8,2017-07-21,一种电池,苏州某某科技股份有限公司,发明\n"
+        "201710601864.2,2017-07-21,一种电机,常州乙丙丁电气有限公司,发明\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(export), "--json", data_dir=data).returncode == 0
+    listed = json.loads(run("entities", "list", "--json", data_dir=data).stdout)["entities"]
+    assert sorted(len(e["names"]) for e in listed) == [1, 2]
+    suzhou = next(e for e in listed if len(e["names"]) == 2)["id"]
+    other = next(e for e in listed if len(e["names"]) == 1)["id"]
+    merged = run("entities", "merge", str(suzhou), str(other), "--json", data_dir=data)
+    assert merged.returncode == 0 and len(json.loads(merged.stdout)["names"]) == 3
+    applied = json.loads(run("entities", "apply", "--json", data_dir=data).stdout)
+    assert applied["published"] and applied["changed"] == 1
+    ids = run("sql", "SELECT DISTINCT first_applicant_id FROM patents", "--json", data_dir=data)
+    assert [r["first_applicant_id"] for r in json.loads(ids.stdout)] == [suzhou]
+    missing = run("entities", "show", "99999", data_dir=data)
+    assert missing.returncode == 2 and "没有编号为 99999 的申请人实体" in missing.stderr

@@ -300,3 +300,41 @@ def test_search_page_and_api(site) -> None:
     assert alike[0]["app_no"] == "201710601862.3" and alike[0]["score"] > 0
     wrong = client.get("/api/v1/search", params={"q": "TI=(电池"})
     assert wrong.status_code == 400 and "position 4" in wrong.json()["error"]["en"]
+
+
+def test_entities_page_and_api(site, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+
+    client, db, _ids = site
+    rows = [
+        "201710601862.3,2017-07-21,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明",
+        "201810000004.8,2018-01-01,一种电极,SUZHOU MOUMOU TECHNOLOGY CO LTD,,发明",
+        "201710601863.8,2017-07-21,一种电池,无锡甲乙丙电子有限公司,江苏省无锡市梁溪区中山路1号,发明",
+        "201710601864.2,2017-07-21,一种电机,无锡甲乙丙电气有限公司,江苏省无锡市梁溪区中山路9号,发明",
+    ]
+    export = tmp_path / "e.csv"
+    export.write_text("申请号,申请日,名称,申请（专利权）人,地址,专利类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    data = client.app.state.ctx.data_dir
+    assert ingest([export], data, status_date=dt.date(2024, 12, 31), database_url=db.url).published
+    csrf = sign_in(client, "suzhou")
+    page = client.get("/entities", params={"q": "某某科技"}).text
+    assert "SUZHOU MOUMOU TECHNOLOGY CO LTD" in page and "苏州某某科技有限公司" in page
+    found = client.get("/api/v1/entities", params={"q": "suzhou moumou"}).json()
+    assert len(found) == 1 and {n["method"] for n in found[0]["names"]} == {"exact", "translation"}
+    pairs = client.get("/api/v1/entities/pairs").json()
+    pair = next(p for p in pairs if "无锡甲乙丙电子有限公司" in (p["a"], p["b"]))
+    assert 'id="entity-pairs"' in client.get("/entities").text
+    r = client.post("/entities/merge", data={"csrf_token": csrf, "keep": pair["a_entity"], "other": pair["b_entity"]})
+    assert r.status_code == 200 and "无锡甲乙丙电气有限公司" in r.text and 'id="entity-detail"' in r.text
+    assert client.get(f"/api/v1/entities/{pair['b_entity']}").json()["merged_into"] == pair["a_entity"]
+    assert client.get("/api/v1/entities/999999").status_code == 404
+    headers = {"X-CSRF-Token": csrf}
+    moved = client.post("/api/v1/entities/move", json={"name": "无锡甲乙丙电气有限公司"}, headers=headers).json()
+    assert [n["name"] for n in moved["names"]] == ["无锡甲乙丙电气有限公司"]
+    assert client.post("/api/v1/entities/pairs/999999/reject", headers=headers).status_code == 404
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get("/entities").status_code == 403
+    assert client.post("/api/v1/entities/1/merge", json={"other": 2}, headers=headers).status_code == 403

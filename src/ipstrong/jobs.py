@@ -56,6 +56,7 @@ def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
         data_dir(cfg.data_dir),
         status_date=dt.date.fromisoformat(params["status_date"]) if params.get("status_date") else None,
         step=lambda message: progress(next(steps, 95), message),
+        database_url=cfg.resolved_database_url(),
     )
     if report.published:
         from ipstrong.search.index import refresh_after_ingest
@@ -80,7 +81,7 @@ def _entities(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dic
     from ipstrong.search.index import refresh_after_ingest
 
     progress(10, "申请人实体 / applicant entities")
-    result = apply_entities(data_dir(cfg.data_dir))
+    result = apply_entities(data_dir(cfg.data_dir), cfg.resolved_database_url())
     if result["published"]:
         progress(90, "更新检索索引 / updating the search index")
         refresh_after_ingest(data_dir(cfg.data_dir))

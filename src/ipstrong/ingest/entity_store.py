@@ -251,21 +251,23 @@ def counts(session: Session) -> dict[str, int]:
     }
 
 
-def open_store(data_dir: Path) -> tuple[Engine, sessionmaker[Session]]:
-    """The operational database of ``data_dir``, migrated to the current schema, and a writer session factory."""
+def open_store(data_dir: Path, url: str | None = None) -> tuple[Engine, sessionmaker[Session]]:
+    """The operational database (``url``, else the data directory's), migrated, and a writer session factory."""
     from ipstrong.config import settings
 
-    url = settings(data_dir).resolved_database_url()
+    url = url or settings(data_dir).resolved_database_url()
     upgrade(url)
     engine = make_engine(url)
     return engine, session_factory(engine)
 
 
-def stamp(data_dir: Path, rows: Iterable[tuple[str, int, list[str] | None, list[str] | None]]) -> dict[str, int]:
+def stamp(
+    data_dir: Path, rows: Iterable[tuple[str, int, list[str] | None, list[str] | None]], url: str | None = None
+) -> dict[str, int]:
     """Entities for the first applicants of a coming snapshot: rows of (name, records, cities, inventors) →
     raw name → entity id. New names are resolved and recorded in the same transaction."""
     applicants = [Applicant(n, c, frozenset(cities or ()), frozenset(inventors or ())) for n, c, cities, inventors in rows]
-    engine, factory = open_store(data_dir)
+    engine, factory = open_store(data_dir, url)
     try:
         with transaction(factory) as session:
             by_key = assign(session, applicants)

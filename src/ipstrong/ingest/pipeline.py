@@ -140,8 +140,11 @@ def ingest(
     data_dir: Path,
     status_date: date | None = None,
     step: Callable[[str], None] = lambda _msg: None,
+    database_url: str | None = None,
 ) -> IngestReport:
-    """Ingest files into a new snapshot (or none when nothing changed) and write the quarantine files."""
+    """Ingest files into a new snapshot (or none when nothing changed) and write the quarantine files.
+
+    ``database_url`` is the operational database holding the applicant mapping (default: the data directory's)."""
     status_date = status_date or today_shanghai()
     warehouse = Warehouse(data_dir)
     previous = warehouse.current_id()
@@ -168,7 +171,7 @@ def ingest(
         changed = report.new + report.updated > 0
         if changed:
             step("申请人实体 / applicant entities")
-            stamp_applicants(con, data_dir, "SELECT * FROM patents_cmp")
+            stamp_applicants(con, data_dir, "SELECT * FROM patents_cmp", database_url)
             step("发布快照 / publishing the snapshot")
             report.snapshot = _publish(con, warehouse, previous, sources, report)
             report.published = True
@@ -405,7 +408,7 @@ def _fill_report(
 APPLICANT_ID_SQL = "(SELECT a.entity_id FROM applicant_ids a WHERE a.name = {alias}.first_applicant) AS first_applicant_id"
 
 
-def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: str) -> None:
+def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: str, database_url: str | None) -> None:
     """Table ``applicant_ids`` (name, entity_id): every organisation first applicant of the coming snapshot (the
     ``new_rows`` and the previous snapshot's others) given its entity in the reviewed mapping, with the cities and
     inventors of its records as the evidence resolution weighs."""
@@ -423,7 +426,7 @@ def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: s
         FROM coming WHERE first_applicant IS NOT NULL AND applicant_type IS DISTINCT FROM 'individual'
         GROUP BY first_applicant
     """).fetchall()
-    ids = stamp(data_dir, rows)
+    ids = stamp(data_dir, rows, database_url)
     con.register("_applicant_ids", pa.table({"name": list(ids), "entity_id": pa.array(list(ids.values()), pa.int64())}))
     con.execute("CREATE OR REPLACE TEMP TABLE applicant_ids AS SELECT * FROM _applicant_ids")
     con.unregister("_applicant_ids")
@@ -534,7 +537,7 @@ def _summary(report: IngestReport, changed: bool) -> str:
     )
 
 
-def apply_entities(data_dir: Path) -> dict[str, Any]:
+def apply_entities(data_dir: Path, database_url: str | None = None) -> dict[str, Any]:
     """Stamp the current snapshot's patents with today's reviewed mapping: a new snapshot whose ``patents`` file is
     rewritten and whose other tables are the parent's files (hard links), or none when no id changes."""
     warehouse = Warehouse(data_dir)
@@ -544,7 +547,7 @@ def apply_entities(data_dir: Path) -> dict[str, Any]:
     con = new_duckdb()
     try:
         attach_snapshot(con, warehouse, previous, prefix="prev_")
-        stamp_applicants(con, data_dir, "SELECT * FROM prev_patents WHERE false")
+        stamp_applicants(con, data_dir, "SELECT * FROM prev_patents WHERE false", database_url)
         ids = APPLICANT_ID_SQL.format(alias="p").removesuffix(" AS first_applicant_id")
         changed = con.execute(
             f"SELECT count(*) FROM prev_patents p WHERE p.first_applicant_id IS DISTINCT FROM {ids}"
