@@ -10,11 +10,11 @@ again — so corrections survive re-ingests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Engine, Float, ForeignKey, Integer, String, UniqueConstraint, func, or_, select
+from sqlalchemy import Boolean, DateTime, Engine, Float, ForeignKey, Integer, String, UniqueConstraint, func, insert, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from ipstrong.accounts import audit
@@ -91,36 +91,62 @@ def assign(session: Session, applicants: Iterable[Applicant]) -> dict[str, int]:
         else:  # a known name this ingest does not carry still anchors its entity
             given[key] = Applicant(row.name, entity=row.entity_id, forms=_forms_of(row))
     resolution = resolve(given.values())
+    founding: list[list[str]] = []  # groups of new names only: each founds an entity
     for group in resolution.groups:
         new = [k for k in group if k not in known]
-        if not new:
-            continue
         entity_id = next((given[k].entity for k in group if given[k].entity is not None), None)
-        if entity_id is None:
-            display = max(new, key=lambda k: (given[k].forms.script == "han", given[k].count))  # type: ignore[union-attr]
-            entity = ApplicantEntity(name=given[display].name)
-            session.add(entity)
-            session.flush()
-            entity_id = entity.id
+        if entity_id is None and new:
+            founding.append(new)
         for key in new:
-            forms = given[key].forms
-            assert forms is not None
-            session.add(
-                ApplicantName(
-                    key=key, name=given[key].name, entity_id=entity_id, method=resolution.method[key],
-                    score=resolution.score[key], script=forms.script, core=forms.core, latin=forms.latin,
-                    block=forms.block, marks=forms.marks,
-                )
-            )  # fmt: skip
             given[key].entity = entity_id
+    if founding:  # one multi-row INSERT … RETURNING for all new entities, in order
+        displays = [given[max(g, key=lambda k: (given[k].forms.script == "han", given[k].count))].name for g in founding]  # type: ignore
+        ids = session.scalars(
+            insert(ApplicantEntity).returning(ApplicantEntity.id, sort_by_parameter_order=True),
+            [{"name": name, "created_at": utcnow(), "updated_at": utcnow()} for name in displays],
+        ).all()
+        for group, entity_id in zip(founding, ids, strict=True):
+            for key in group:
+                given[key].entity = entity_id
+    rows = []
+    for key, applicant in given.items():
+        if key not in known and applicant.forms is not None:
+            f = applicant.forms
+            rows.append({
+                "key": key, "name": applicant.name, "entity_id": applicant.entity, "method": resolution.method[key],
+                "score": resolution.score[key], "reviewed": False, "script": f.script, "core": f.core, "latin": f.latin,
+                "block": f.block, "marks": f.marks, "created_at": utcnow(),
+            })  # fmt: skip
+    if rows:
+        session.execute(insert(ApplicantName), rows)
     session.flush()
-    seen = {(c.a_key, c.b_key) for c in session.scalars(select(EntityCandidate))}
+    seen = {tuple(r) for r in session.execute(select(EntityCandidate.a_key, EntityCandidate.b_key))}
+    pairs = []
     for c in resolution.candidates:
         a, b = sorted((c.a, c.b))
         if (a, b) not in seen and (a not in known or b not in known):
-            session.add(EntityCandidate(a_key=a, b_key=b, score=round(c.score, 1), reason=c.reason))
+            pairs.append({"a_key": a, "b_key": b, "score": round(c.score, 1), "reason": c.reason, "status": "open"})
             seen.add((a, b))
-    return {key: _final(session, applicant.entity) for key, applicant in given.items() if applicant.entity is not None}
+    if pairs:
+        session.execute(insert(EntityCandidate), pairs)
+    final = _redirects(session)
+    return {key: final(applicant.entity) for key, applicant in given.items() if applicant.entity is not None}
+
+
+def _redirects(session: Session) -> Callable[[int], int]:
+    """Entity id → the entity it now is (merged entities point at the one they went into)."""
+    redirect = dict(
+        session.execute(
+            select(ApplicantEntity.id, ApplicantEntity.merged_into).where(ApplicantEntity.merged_into.is_not(None))
+        ).all()
+    )
+
+    def final(entity_id: int) -> int:
+        while entity_id in redirect:
+            entity_id = redirect[entity_id]
+        return entity_id
+
+    return final
 
 
 def _final(session: Session, entity_id: int | None) -> int:
@@ -134,13 +160,7 @@ def _final(session: Session, entity_id: int | None) -> int:
 
 def mapping(session: Session) -> dict[str, int]:
     """Every name key → its current entity id (what ``first_applicant_id`` is stamped from)."""
-    redirect = dict(session.execute(select(ApplicantEntity.id, ApplicantEntity.merged_into)).all())
-
-    def final(entity_id: int) -> int:
-        while redirect.get(entity_id) is not None:
-            entity_id = redirect[entity_id]  # type: ignore[assignment]
-        return entity_id
-
+    final = _redirects(session)
     return {key: final(entity_id) for key, entity_id in session.execute(select(ApplicantName.key, ApplicantName.entity_id))}
 
 
