@@ -39,13 +39,20 @@ def test_two_chinese_names_are_not_linked_by_pinyin_and_institutions_keep_word_o
     assert all(len(g) == 1 for g in r.groups)
 
 
+def test_an_english_name_that_fits_two_chinese_enterprises_waits_for_review():
+    names = ["南京华中科技有限公司", "南京化中科技有限公司", "NANJING HUAZHONG TECHNOLOGY CO LTD"]
+    r = resolve(Applicant(n) for n in names)
+    assert len(r.groups) == 3 and {c.reason for c in r.candidates} == {"translation"}
+
+
 def test_similar_names_need_evidence_numerals_and_regions_must_agree():
     a = Applicant("南京某某精密机械制造科技发展有限公司", cities=frozenset({"320100"}), inventors=frozenset({"王强"}))
-    typo = Applicant("南京某某精蜜机械制造科技发展有限公司", cities=frozenset({"320100"}))
+    typo = Applicant("南京某某精蜜机械制造科技发展有限公司", cities=frozenset({"320100"}), inventors=frozenset({"王强"}))
     r = resolve([a, typo])
     assert len(_group_of(r, a.name)) == 2 and r.method[name_key(typo.name)] == "similar"
-    alone = resolve([a, Applicant(typo.name)])  # no shared city or inventor: offered for review only
-    assert len(alone.groups) == 2 and alone.candidates[0].reason == "similar"
+    for other in (Applicant(typo.name), Applicant(typo.name, cities=a.cities)):  # no inventor; one city is not enough
+        alone = resolve([a, other])
+        assert len(alone.groups) == 2 and alone.candidates[0].reason == "similar"
     numbered = ["中国电子科技集团公司第三十八研究所", "中国电子科技集团公司第二十八研究所"]
     institutes = resolve(Applicant(n, cities=frozenset({"340100"})) for n in numbered)
     assert len(institutes.groups) == 2

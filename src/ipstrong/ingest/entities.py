@@ -6,10 +6,11 @@ Names are linked in rounds, each a rule an officer can read back from the method
 2. ``form`` — one core in one script: 苏州某某科技有限公司 and 苏州某某科技股份有限公司 (a company that changed its form
    keeps its name's core, and two live companies cannot share one), HUAWEI TECHNOLOGIES CO LTD and HUAWEI TECH CO LTD.
 3. ``translation`` — a Chinese name and a Latin-script name with the same tokens (苏州 → SUZHOU, 科技 → TECH, the trade
-   name in pinyin): SUZHOU MOUMOU TECHNOLOGY CO LTD. Two Chinese names are never linked by their pinyin.
+   name in pinyin): SUZHOU MOUMOU TECHNOLOGY CO LTD. Two Chinese names are never linked by their pinyin, and an
+   English name whose tokens fit two Chinese enterprises (华中 and 化中 are both HUAZHONG) waits for review.
 4. ``similar`` — names in one block (the first characters after a leading region name) whose cores are close
-   (rapidfuzz), that agree in their numerals and region names, linked when the records corroborate it (the same
-   city, a shared inventor); close names without that evidence become ``candidates`` for staff to review.
+   (rapidfuzz), that agree in their numerals and region names, linked when the records corroborate it (a shared
+   inventor; or the same city for very close names); close names without that evidence become ``candidates``.
 
 Names already in the reviewed mapping come with their entity: rounds attach new names to them but never join two
 known entities (that pair becomes a candidate instead) — staff decisions stand.
@@ -25,7 +26,8 @@ from rapidfuzz import fuzz, process
 
 from ipstrong.ingest.names import NameForms, name_forms
 
-AUTO_SCORE = 92.0  # similar names with corroborating records are linked from this score on
+AUTO_SCORE = 92.0  # similar names that share an inventor are linked from this score on
+CITY_SCORE = 96.0  # … and names of one city (a weaker sign: a city holds many similar names) from this one
 SUGGEST_SCORE = 85.0  # … and offered for review from this one
 MAX_BLOCK = 2000  # larger blocks are compared in overlapping windows of sorted names
 
@@ -125,9 +127,9 @@ def resolve(applicants: Iterable[Applicant]) -> Resolution:
     for keys in _buckets(by_key, _core_key).values():
         for key in keys[1:]:
             groups.union(keys[0], key, "form")
-    _translate(by_key, groups)
+    ambiguous = _translate(by_key, groups)
     candidates: dict[frozenset[str], Candidate] = {}
-    for c in [*(Candidate(a, b, 100.0, "known") for a, b in groups.refused), *_similar(by_key, groups)]:
+    for c in [*(Candidate(a, b, 100.0, "known") for a, b in groups.refused), *ambiguous, *_similar(by_key, groups)]:
         candidates.setdefault(frozenset((groups.find(c.a), groups.find(c.b))), c)  # one pair per two groups
     members: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
@@ -151,16 +153,28 @@ def _core_key(applicant: Applicant) -> tuple[str, str] | None:
     return (forms.script, forms.core) if long_enough else None
 
 
-def _translate(by_key: dict[str, Applicant], groups: _Groups) -> None:
+def _translate(by_key: dict[str, Applicant], groups: _Groups) -> list[Candidate]:
+    """Link a Latin-script name to the Chinese enterprise with its tokens — only when one enterprise has them:
+    南京华中科技 and 南京化中科技 are both NANJING HUAZHONG TECH, so their English form is left for review."""
     latin_names: dict[str, str] = {}
+    han_by_latin: dict[str, list[str]] = defaultdict(list)
     for key, applicant in by_key.items():
         forms = applicant.forms
-        if forms is not None and forms.script == "latin" and len(forms.latin.split()) >= 2:
+        assert forms is not None
+        if forms.script == "latin" and len(forms.latin.split()) >= 2:
             latin_names.setdefault(forms.latin, key)
-    for key, applicant in by_key.items():
-        forms = applicant.forms
-        if forms is not None and forms.script == "han" and forms.latin in latin_names:
-            groups.union(latin_names[forms.latin], key, "translation")
+        elif forms.script == "han":
+            han_by_latin[forms.latin].append(key)
+    out: list[Candidate] = []
+    for latin, han_keys in han_by_latin.items():
+        if latin not in latin_names:
+            continue
+        if len({groups.find(k) for k in han_keys}) == 1:
+            for key in han_keys:
+                groups.union(latin_names[latin], key, "translation")
+        else:
+            out += [Candidate(latin_names[latin], key, 100.0, "translation") for key in han_keys]
+    return out
 
 
 def _similar(by_key: dict[str, Applicant], groups: _Groups) -> list[Candidate]:
@@ -192,7 +206,7 @@ def _compare_window(keys: list[str], by_key: dict[str, Applicant], groups: _Grou
         if a.forms.marks != b.forms.marks or groups.find(keys[i]) == groups.find(keys[j]):  # type: ignore[union-attr]
             continue
         score = float(scores[i, j])
-        evidence = bool(a.cities & b.cities) or bool(a.inventors & b.inventors)
+        evidence = bool(a.inventors & b.inventors) or (score >= CITY_SCORE and bool(a.cities & b.cities))
         if score >= AUTO_SCORE and evidence:
             groups.union(keys[i], keys[j], "similar", score)  # a refusal comes back as a "known" candidate
         else:
