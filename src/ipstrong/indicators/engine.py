@@ -105,7 +105,9 @@ def default_asof(data_dir: Path) -> dt.date:
     from ipstrong.warehouse.connection import snapshot_connection
 
     con = snapshot_connection(data_dir)
-    latest = con.execute("SELECT greatest(max(app_date), max(pub_date), max(grant_date)) FROM patents").fetchall()[0][0]
+    latest = con.execute(
+        "SELECT greatest(max(app_date), max(pub_date), max(grant_date)) FROM patents WHERE office = 'CN'"
+    ).fetchall()[0][0]
     con.close()
     if latest is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
@@ -113,8 +115,9 @@ def default_asof(data_dir: Path) -> dt.date:
 
 
 def _sources(backend: Any, days: list[dt.date], params: Parameters, manifest: dict[str, Any]) -> Sources:
+    patents = backend.table("patents")
     return Sources(
-        backend.table("patents"),
+        patents.filter(patents.office == "CN"),  # official indicators count CNIPA's records; other offices' are held apart
         backend.table("events"),
         backend.table("trademarks"),
         days_table(days),

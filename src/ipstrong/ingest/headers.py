@@ -10,6 +10,8 @@ import re
 import unicodedata
 
 PATENT_ALIASES: dict[str, tuple[str, ...]] = {
+    # the office that received the application (USPTO XML: US); CN when absent
+    "office": ("受理局", "office"),
     "app_no": ("申请号", "专利申请号", "申请号码", "application_number", "app_no", "an"),
     "app_date": ("申请日", "申请日期", "application_date", "app_date", "ad"),
     "pub_no": ("公开公告号", "公开号", "公告号", "公布号", "公开公布号", "publication_number", "pub_no", "pn"),

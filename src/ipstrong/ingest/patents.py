@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit
 
+# Records of another office (USPTO XML gives office US) skip the CN number rules and keep their office's numbers.
 CHECKS: list[Check] = [
-    *APP_NO_CHECKS,
+    *(Check(c.field, f"NOT fo AND ({c.condition})", c.zh, c.en) for c in APP_NO_CHECKS),
+    Check(
+        "app_no",
+        "fo AND NOT (regexp_full_match(fo_app, '[A-Z]{2}[0-9A-Z]{4,16}') AND starts_with(fo_app, office_c))",
+        "'境外申请号无效（' || office_c || '）：' || coalesce(app_no, '')",
+        "'not an application number of office ' || office_c || ': ' || coalesce(app_no, '')",
+    ),
+    Check("patent_type", "fo AND type_word IS NULL", lit("境外记录缺少专利类型"), lit("a foreign record has no patent type")),
     Check("app_date", "ips_blank(app_date)", lit("申请日为空"), lit("the filing date is empty")),
     Check("app_date", "NOT ips_blank(app_date) AND d_app IS NULL", "'日期无效：' || app_date", "'invalid date: ' || app_date"),
     Check("pub_date", "NOT ips_blank(pub_date) AND d_pub IS NULL", "'日期无效：' || pub_date", "'invalid date: ' || pub_date"),
@@ -29,7 +37,7 @@ CHECKS: list[Check] = [
     Check("app_date", "d_app > $status_date", lit("申请日晚于今天"), lit("the filing date is in the future")),
     Check(
         "app_no",
-        "an_y IS NOT NULL AND d_app IS NOT NULL AND an_y < year(d_app)",
+        "NOT fo AND an_y IS NOT NULL AND d_app IS NOT NULL AND an_y < year(d_app)",
         lit("申请号中的年份早于申请日"),
         lit("the year in the application number is before the filing date"),
     ),
@@ -49,15 +57,21 @@ CHECKS: list[Check] = [
     ),
     Check(
         "patent_type",
-        "type_word IS NOT NULL AND type_word <> 'unknown' AND ptype IS NOT NULL AND type_word <> ptype",
+        "NOT fo AND type_word IS NOT NULL AND type_word <> 'unknown' AND ptype IS NOT NULL AND type_word <> ptype",
         "'专利类型「' || patent_type || '」与申请号的种类号不符'",
         "'patent type ''' || patent_type || ''' does not match the application number''s type digit'",
     ),
     Check(
         "pub_no",
-        "NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{7,9}[ABCUYS]\\d?')",
+        "NOT fo AND NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{7,9}[ABCUYS]\\d?')",
         "'公开（公告）号格式无效：' || pub_no",
         "'not a CN publication number: ' || pub_no",
+    ),
+    Check(
+        "pub_no",
+        "fo AND NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_f, '[A-Z]{2}\\d{4,12}[A-Z]\\d?')",
+        "'公开（公告）号格式无效：' || pub_no",
+        "'not a publication number: ' || pub_no",
     ),
     Check(
         "ipc_main",
@@ -79,7 +93,11 @@ PARSE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE patents_parsed AS
 WITH a AS (
     SELECT *, ips_an_clean(app_no) AS an_c,
-           'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\s', '', 'g')), '^CN', '') AS pub_c
+           'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\s', '', 'g')), '^CN', '') AS pub_c,
+           upper(coalesce(nullif(trim(office), ''), 'CN')) AS office_c,
+           upper(coalesce(nullif(trim(office), ''), 'CN')) <> 'CN' AS fo,
+           regexp_replace(upper(coalesce(app_no, '')), '[^A-Z0-9]', '', 'g') AS fo_app,
+           regexp_replace(upper(coalesce(pub_no, '')), '\s', '', 'g') AS pub_f
     FROM patents_staged
 ), b AS (
     SELECT * EXCLUDE (an_p), an_p.b AS an_b, nullif(an_p.g, '') AS an_g
@@ -104,8 +122,9 @@ WITH a AS (
     FROM b
 ), d AS (
     SELECT *,
-        CASE an_t WHEN '1' THEN 'invention' WHEN '8' THEN 'invention' WHEN '2' THEN 'utility_model'
-                  WHEN '9' THEN 'utility_model' WHEN '3' THEN 'design' END AS ptype,
+        CASE WHEN fo THEN nullif(type_word, 'unknown')
+             ELSE CASE an_t WHEN '1' THEN 'invention' WHEN '8' THEN 'invention' WHEN '2' THEN 'utility_model'
+                            WHEN '9' THEN 'utility_model' WHEN '3' THEN 'design' END END AS ptype,
         list_filter(l_ipc, lambda x: NOT ips_ipc_ok(x)) AS ipc_bad
     FROM c
 )
@@ -122,7 +141,8 @@ FROM d
 ACCEPT_SQL = """
 CREATE OR REPLACE TEMP VIEW patents_accepted AS
 WITH rows AS (
-    SELECT *, an_b || '.' || an_k AS app_no_c, CASE WHEN ips_blank(pub_no) THEN NULL ELSE pub_c END AS pub_n
+    SELECT *, CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no_c,
+           CASE WHEN ips_blank(pub_no) THEN NULL WHEN fo THEN pub_f ELSE pub_c END AS pub_n
     FROM patents_parsed WHERE len(errors) = 0
 ), merged AS (
     -- vendors list an application once per publication (the A and the B row of one invention): within a file, when
@@ -157,10 +177,11 @@ WITH rows AS (
 SELECT
     _file, _row,
     app_no_c AS app_no,
+    office_c AS office,
     pub_n AS pub_no,
     d_app AS app_date, d_pub AS pub_date, d_grant AS grant_date, d_lapse AS lapse_date,
     ptype AS patent_type,
-    an_t IN ('8', '9') AS pct,
+    NOT fo AND an_t IN ('8', '9') AS pct,
     trim(title) AS title,
     nullif(trim(abstract), '') AS abstract,
     nullif(trim(claims), '') AS claims,

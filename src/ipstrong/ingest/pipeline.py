@@ -292,7 +292,11 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
         _match_sei(con)
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW patents_final AS
-            SELECT p.*, g.country, g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id,
+            SELECT p.*,
+                   -- a foreign office's record names its country last (USPTO: "Fremont, CA, US")
+                   coalesce(g.country, CASE WHEN p.office <> 'CN'
+                                            THEN nullif(regexp_extract(p.address, ', *([A-Z]{{2}})$', 1), '') END) AS country,
+                   g.province_code, g.city_code, g.district_code, g.district_code_old, g.zone_id,
                    {_sei_select("p")}
             FROM patents_accepted p LEFT JOIN geo g ON {ADDRESS_KEY_SQL.format(col="p.place_text")} = g.address_key
         """)

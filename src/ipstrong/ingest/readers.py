@@ -18,10 +18,12 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from ipstrong.ingest import uspto
 from ipstrong.ingest.headers import known_header_count
 from ipstrong.messages import IpsError, Msg
 
 SAMPLE_BYTES = 1 << 20
+SNIFF_BYTES = 4096  # enough for an XML declaration, its DOCTYPE and root element
 
 
 class FileUnusable(IpsError):
@@ -125,7 +127,7 @@ class CsvReader:
     name = "csv"
 
     def sniff(self, head: bytes) -> bool:
-        return not head.startswith((b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0"))
+        return not head.startswith((b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0", b"<?xml"))
 
     def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
         encoding = detect_encoding(path)
@@ -211,17 +213,24 @@ class SpreadsheetReader:
             for col, value in zip(columns, values[:width], strict=True):
                 col.append(value)
             rows_out.append(index + 1)
-        arrow = pa.table(
-            {
-                "_ord": pa.array(range(1, len(rows_out) + 1), pa.int64()),
-                **{h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)},
-                "_row": pa.array(rows_out, pa.int64()),
-            }
-        )
-        con.register(f"{table}_arrow", arrow)
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_arrow")
-        con.unregister(f"{table}_arrow")
+        _create_text_table(con, table, headers, columns, rows_out)
         return Loaded(table, headers, len(rows_out), self.name, None, rejects)
+
+
+def _create_text_table(
+    con: duckdb.DuckDBPyConnection, table: str, headers: list[str], columns: list[list[str | None]], rows: list[int]
+) -> None:
+    """A table of text columns built in Python, with ``_ord`` and the row numbers a person sees."""
+    arrow = pa.table(
+        {
+            "_ord": pa.array(range(1, len(rows) + 1), pa.int64()),
+            **{h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)},
+            "_row": pa.array(rows, pa.int64()),
+        }
+    )
+    con.register(f"{table}_arrow", arrow)
+    con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_arrow")
+    con.unregister(f"{table}_arrow")
 
 
 def _cell_text(value: object) -> str | None:
@@ -257,7 +266,39 @@ class ParquetReader:
         return Loaded(table, headers, rows, self.name)
 
 
-READERS = (ParquetReader(), SpreadsheetReader(), CsvReader())
+class UsptoXmlReader:
+    """USPTO full-text XML (ICE grant and application documents, one file or a concatenated weekly file), parsed
+    with the hardened parser of ``ingest.uspto``; a document's row number is the line it starts on."""
+
+    name = "uspto-xml"
+
+    def sniff(self, head: bytes) -> bool:
+        return uspto.sniff(head)
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        headers = list(uspto.COLUMNS)
+        columns: list[list[str | None]] = [[] for _ in headers]
+        lines: list[int] = []
+        rejects: list[Reject] = []
+        xml_parser = uspto.parser()
+        for number, line, document in uspto.documents(path):
+            parsed = uspto.parse(document, xml_parser)
+            if parsed.row is None:
+                where = Msg(f"第 {number} 篇文档：", f"document {number}: ")
+                reason = parsed.reason or Msg("无法解析", "cannot parse")
+                raw = document[:200].decode("utf-8", "replace")
+                rejects.append(Reject(line, raw, Msg(where.zh + reason.zh, where.en + reason.en)))
+                continue
+            for column, header in zip(columns, headers, strict=True):
+                column.append(parsed.row[header])
+            lines.append(line)
+        if not lines and not rejects:
+            raise FileUnusable(Msg("文件中没有 XML 文档", "no XML document in the file"))
+        _create_text_table(con, table, headers, columns, lines)
+        return Loaded(table, headers, len(lines), self.name, "utf-8", rejects)
+
+
+READERS = (ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), CsvReader())
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
@@ -265,10 +306,17 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     if not path.exists():
         raise FileUnusable(Msg("文件不存在", "no such file"))
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(SNIFF_BYTES)
     if not head:
         raise FileUnusable(Msg("文件为空", "the file is empty"))
     for reader in READERS:
         if reader.sniff(head):
             return reader.load(con, path, table, workdir)
+    if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<?xml"):
+        raise FileUnusable(
+            Msg(
+                "不支持的 XML 格式（可读 USPTO ICE 授权与申请公布全文）",
+                "an XML format not read (USPTO ICE grants and applications are)",
+            )
+        )
     raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))

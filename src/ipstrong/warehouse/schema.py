@@ -22,6 +22,8 @@ _list = pa.list_(pa.string())
 PATENTS = pa.schema(
     [
         ("app_no", _str),
+        # the office that received the application: CN, or US for a USPTO record (app_no US + its number)
+        ("office", _str),
         ("pub_no", _str),
         ("app_date", _date),
         ("pub_date", _date),
@@ -142,7 +144,14 @@ def sql_type(field: pa.Field, dialect: str = "duckdb") -> str:
     return SQL_TYPES[str(field.type)][dialect == "spark"]
 
 
+# what a column a snapshot predates reads as (every record was a CN one before ``office`` existed); NULL otherwise
+ABSENT = {"office": "'CN'"}
+
+
 def select_list(schema: pa.Schema, present: set[str], dialect: str = "duckdb") -> str:
-    """Columns of ``schema`` in order, those a file lacks as typed NULLs: a snapshot written before a column was
-    added reads with the column empty instead of failing."""
-    return ", ".join(f.name if f.name in present else f"CAST(NULL AS {sql_type(f, dialect)}) AS {f.name}" for f in schema)
+    """Columns of ``schema`` in order, those a file lacks as typed defaults (NULL, or ``ABSENT``): a snapshot
+    written before a column was added reads with the column empty instead of failing."""
+    return ", ".join(
+        f.name if f.name in present else f"CAST({ABSENT.get(f.name, 'NULL')} AS {sql_type(f, dialect)}) AS {f.name}"
+        for f in schema
+    )
