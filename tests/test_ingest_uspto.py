@@ -1,0 +1,115 @@
+"""USPTO full-text XML: real ICE documents of ../shared/data/uspto-xml-samples into the patents table (office US),
+and the bad input the issue names — truncated documents, lying encodings, entity tricks, a weekly file twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import SUZHOU_ROW, shared_data
+from ipstrong.indicators.engine import compute
+from ipstrong.ingest import ingest
+from ipstrong.warehouse.connection import run_sql
+
+DAY = dt.date(2024, 12, 31)
+ICE = ("xml2014/US08926509.xml", "xml2014/US08927118.xml", "xml2006/US07272630B2.xml", "xml2004/US06859910.xml",
+       "xml2004/US06970935.xml", "xmlApp2004/US20050004974A1.xml")  # fmt: skip
+
+
+def weekly(tmp_path: Path, *extra: bytes) -> Path:
+    """A weekly-style file: the real ICE samples one after another (as USPTO concatenates a week's documents)."""
+    root = shared_data("uspto-xml-samples")
+    path = tmp_path / "ipg-week.xml"
+    path.write_bytes(b"".join([*((root / name).read_bytes().rstrip() + b"\n" for name in ICE), *extra]))
+    return path
+
+
+def _rows(data: Path, sql: str) -> list[dict]:
+    return run_sql(data, sql).to_pylist()
+
+
+def test_real_grants_and_applications_become_records(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    report = ingest([weekly(tmp_path)], data, status_date=DAY)
+    assert (report.read, report.accepted, report.quarantined, report.region_unknown) == (6, 6, 0, 0)
+    assert report.files[0]["format"] == "uspto-xml"
+    row = _rows(data, "SELECT * FROM patents WHERE app_no = 'US12134151'")[0]
+    assert row["office"] == "US" and row["pub_no"] == "US8926509B2" and row["patent_type"] == "invention"
+    assert (row["app_date"], row["grant_date"]) == (dt.date(2008, 6, 5), dt.date(2015, 1, 6))
+    assert row["first_applicant"] == "Hmicro, Inc." and row["country"] == "US" and row["ipc_main"] == "A61B5/00"
+    assert "A61B5/0205" in row["ipc_all"] and row["claims"].startswith("1. A system for measuring physiological signals")
+    assert row["inventors"][0] == "Surendar Magar" and row["first_applicant_id"] is not None
+    japanese = _rows(data, "SELECT country, first_applicant FROM patents WHERE app_no = 'US13349377'")[0]
+    assert japanese == {"country": "JP", "first_applicant": "Idemitsu Kosan Co., Ltd."}
+    old = _rows(data, "SELECT ipc_main, source_row FROM patents WHERE pub_no = 'US6859910B2'")[0]
+    assert old["ipc_main"] == "G06F15/00" and old["source_row"] > 1  # v4.0's G06F015/00; the line its document starts on
+    application = _rows(data, "SELECT grant_date, legal_status FROM patents WHERE pub_no = 'US20050004974A1'")[0]
+    assert application == {"grant_date": None, "legal_status": "pending"}
+    again = ingest([weekly(tmp_path)], data, status_date=DAY)  # the same weekly file applied twice
+    assert (again.unchanged, again.new, again.published) == (6, 0, False)
+
+
+def test_other_offices_records_do_not_enter_official_indicators(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    export = tmp_path / "cn.csv"
+    export.write_text("申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n" + SUZHOU_ROW + "\n", encoding="utf-8")
+    ingest([export], data, status_date=DAY)
+    before = compute(data, ["effective_inventions"], [dt.date(2021, 12, 31)], "320000")[0]["value"]
+    # a US grant whose assignee is in Suzhou: held in the warehouse, not a CNIPA invention patent of Suzhou
+    suzhou_us = (
+        (shared_data("uspto-xml-samples") / ICE[0])
+        .read_bytes()
+        .replace(b"<city>Fremont</city>", "<city>江苏省苏州市吴中区</city>".encode())
+    )
+    (tmp_path / "us.xml").write_bytes(suzhou_us)
+    assert ingest([tmp_path / "us.xml"], data, status_date=DAY).new == 1
+    assert _rows(data, "SELECT count(*) AS n FROM patents")[0]["n"] == 2
+    assert compute(data, ["effective_inventions"], [dt.date(2021, 12, 31)], "320000")[0]["value"] == before == 1
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE us-patent-grant [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<us-patent-grant><us-bibliographic-data-grant><invention-title>&c;</invention-title></us-bibliographic-data-grant></us-patent-grant>
+"""
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE us-patent-grant [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<us-patent-grant><us-bibliographic-data-grant><invention-title>&secret;</invention-title></us-bibliographic-data-grant></us-patent-grant>
+"""
+GBK_CALLED_UTF8 = '<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><abstract>苏州</abstract></us-patent-grant>\n'.encode(
+    "gbk"
+)
+UTF8_CALLED_LATIN1 = (
+    '<?xml version="1.0" encoding="ISO-8859-1"?>\n<us-patent-grant><abstract>苏州</abstract></us-patent-grant>\n'.encode()
+)
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (BILLION_LAUGHS, "declares entities"),
+        (XXE, "declares entities"),
+        (GBK_CALLED_UTF8, "do not match the declared encoding utf-8"),
+        (UTF8_CALLED_LATIN1, "declaration lies"),
+        (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><us-bibliographic-data-grant><invention-title>cut off',
+            "truncated",
+        ),
+    ],
+)
+def test_bad_documents_are_quarantined_by_document_and_line(tmp_path: Path, bad: bytes, reason: str) -> None:
+    data = tmp_path / "data"
+    path = weekly(tmp_path, bad)
+    report = ingest([path], data, status_date=DAY)
+    assert (report.read, report.accepted, report.quarantined) == (7, 6, 1)
+    quarantine = Path(report.quarantine_file).read_text(encoding="utf-8-sig")
+    assert "document 7: " in quarantine and reason in quarantine and "第 7 篇文档" in quarantine
+    assert "root:" not in str(_rows(data, "SELECT title FROM patents"))  # nothing from outside the file was read
+    line = path.read_bytes().count(b"\n", 0, path.read_bytes().rindex(bad)) + 1
+    assert f",{line}," in quarantine  # the row is the line the bad document starts on
+
+
+def test_xml_of_another_format_is_refused_as_a_whole(tmp_path: Path) -> None:
+    report = ingest([shared_data("uspto-xml-samples", "cpcMaster", "cpcMaster.xml")], tmp_path / "data", status_date=DAY)
+    assert report.exit_code == 2 and "an XML format not read" in report.files_failed[0]["reason_en"]
