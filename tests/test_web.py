@@ -318,7 +318,22 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
     export.write_text("申请号,申请日,名称,申请（专利权）人,地址,专利类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
     data = client.app.state.ctx.data_dir
     assert ingest([export], data, status_date=dt.date(2024, 12, 31), database_url=db.url).published
+    us = tmp_path / "us.xml"
+    us.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><us-bibliographic-data-grant>'
+        "<publication-reference><document-id><country>US</country><doc-number>08926509</doc-number><kind>B2</kind>"
+        "<date>20150106</date></document-id></publication-reference><application-reference appl-type=\"utility\">"
+        "<document-id><country>US</country><doc-number>12134151</doc-number><date>20080605</date></document-id>"
+        "</application-reference><invention-title>Wireless sensor patches</invention-title><assignees><assignee>"
+        "<addressbook><orgname>Hmicro, Inc.</orgname><address><city>Fremont</city><state>CA</state><country>US</country>"
+        "</address></addressbook></assignee></assignees></us-bibliographic-data-grant></us-patent-grant>\n",
+        encoding="utf-8",
+    )
+    assert ingest([us], data, status_date=dt.date(2024, 12, 31), database_url=db.url).new == 1
     csrf = sign_in(client, "suzhou")
+    assert 'id="applicant-entity"' in client.get("/patents/201710601862.3").text
+    us_page = client.get("/patents/US12134151").text
+    assert "Wireless sensor patches" in us_page and "US12134151 · US" in us_page
     page = client.get("/entities", params={"q": "某某科技"}).text
     assert "SUZHOU MOUMOU TECHNOLOGY CO LTD" in page and "苏州某某科技有限公司" in page
     found = client.get("/api/v1/entities", params={"q": "suzhou moumou"}).json()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ipstrong.ingest import uspto
+from ipstrong.ingest import docdb, uspto
 from ipstrong.ingest.headers import known_header_count
 from ipstrong.messages import IpsError, Msg
 
@@ -266,6 +267,29 @@ class ParquetReader:
         return Loaded(table, headers, rows, self.name)
 
 
+Record = tuple[int, dict[str, str | None] | None, Msg | None]  # (row a person sees, the record or None, why not)
+
+
+def _records_table(
+    con: duckdb.DuckDBPyConnection, table: str, headers: tuple[str, ...], records: Iterator[Record], fmt: str
+) -> Loaded:
+    """A text table of canonical columns from records read out of a structured file; refused records as rejects."""
+    columns: list[list[str | None]] = [[] for _ in headers]
+    rows: list[int] = []
+    rejects: list[Reject] = []
+    for row_no, record, reason in records:
+        if record is None:
+            rejects.append(Reject(row_no, "", reason or Msg("无法解析", "cannot parse")))
+            continue
+        for column, header in zip(columns, headers, strict=True):
+            column.append(record[header])
+        rows.append(row_no)
+    if not rows and not rejects:
+        raise FileUnusable(Msg("文件中没有专利著录记录", "no bibliographic record in the file"))
+    _create_text_table(con, table, list(headers), columns, rows)
+    return Loaded(table, list(headers), len(rows), fmt, "utf-8", rejects)
+
+
 class UsptoXmlReader:
     """USPTO full-text XML (ICE grant and application documents, one file or a concatenated weekly file), parsed
     with the hardened parser of ``ingest.uspto``; a document's row number is the line it starts on."""
@@ -276,29 +300,35 @@ class UsptoXmlReader:
         return uspto.sniff(head)
 
     def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
-        headers = list(uspto.COLUMNS)
-        columns: list[list[str | None]] = [[] for _ in headers]
-        lines: list[int] = []
-        rejects: list[Reject] = []
-        xml_parser = uspto.parser()
-        for number, line, document in uspto.documents(path):
-            parsed = uspto.parse(document, xml_parser)
-            if parsed.row is None:
-                where = Msg(f"第 {number} 篇文档：", f"document {number}: ")
-                reason = parsed.reason or Msg("无法解析", "cannot parse")
-                raw = document[:200].decode("utf-8", "replace")
-                rejects.append(Reject(line, raw, Msg(where.zh + reason.zh, where.en + reason.en)))
-                continue
-            for column, header in zip(columns, headers, strict=True):
-                column.append(parsed.row[header])
-            lines.append(line)
-        if not lines and not rejects:
-            raise FileUnusable(Msg("文件中没有 XML 文档", "no XML document in the file"))
-        _create_text_table(con, table, headers, columns, lines)
-        return Loaded(table, headers, len(lines), self.name, "utf-8", rejects)
+        def records() -> Iterator[Record]:
+            xml_parser = uspto.parser()
+            for number, line, document in uspto.documents(path):
+                parsed = uspto.parse(document, xml_parser)
+                reason = parsed.reason and Msg(
+                    f"第 {number} 篇文档：{parsed.reason.zh}", f"document {number}: {parsed.reason.en}"
+                )
+                yield line, parsed.row, reason
+
+        return _records_table(con, table, uspto.COLUMNS, records(), self.name)
 
 
-READERS = (ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), CsvReader())
+class EpoXmlReader:
+    """EPO exchange-format XML (DOCDB; EPO OPS biblio responses), streamed by ``ingest.docdb``; a record's row
+    number is the line its ``exchange-document`` ends on."""
+
+    name = "epo-docdb-xml"
+
+    def sniff(self, head: bytes) -> bool:
+        return docdb.sniff(head)
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        refused = docdb.check(path)
+        if refused is not None:
+            raise FileUnusable(refused)
+        return _records_table(con, table, docdb.COLUMNS, docdb.records(path), self.name)
+
+
+READERS = (ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), EpoXmlReader(), CsvReader())
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
@@ -315,8 +345,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<?xml"):
         raise FileUnusable(
             Msg(
-                "不支持的 XML 格式（可读 USPTO ICE 授权与申请公布全文）",
-                "an XML format not read (USPTO ICE grants and applications are)",
+                "不支持的 XML 格式（可读 USPTO ICE 全文与 EPO DOCDB 著录）",
+                "an XML format not read (USPTO ICE full text and EPO DOCDB bibliographic XML are)",
             )
         )
     raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))

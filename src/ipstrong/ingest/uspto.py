@@ -13,7 +13,6 @@ have other DTDs and are refused as such.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from ipstrong.ingest.xmlsafe import parser, refusal, text_of
 from ipstrong.messages import Msg
+
+__all__ = ["COLUMNS", "documents", "parse", "parser", "sniff"]
 
 ROOTS = (b"us-patent-grant", b"us-patent-application")
 COLUMNS = (
@@ -29,16 +31,7 @@ COLUMNS = (
     "applicants", "inventors", "address", "ipc_main", "ipc_all",
 )  # fmt: skip
 PATENT_TYPES = {"utility": "invention", "design": "design"}  # plant, reissue, SIR: not types the warehouse holds
-_DECLARED = re.compile(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _IPC = re.compile(r"([A-H]\d\d[A-Z])\s*0*(\d{1,4})\s*/\s*(\d{2,6})")
-
-
-def parser() -> etree.XMLParser:
-    """The hardened parser: nothing outside the document is ever read, no entity is ever expanded."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
-    )  # fmt: skip
 
 
 def sniff(head: bytes) -> bool:
@@ -72,7 +65,7 @@ class Parsed:
 
 def parse(document: bytes, xml_parser: etree.XMLParser) -> Parsed:
     """One document → its row, or the reason it is refused."""
-    refused = _refusal(document)
+    refused = refusal(document)
     if refused is not None:
         return Parsed(None, refused)
     try:
@@ -84,46 +77,9 @@ def parse(document: bytes, xml_parser: etree.XMLParser) -> Parsed:
     return Parsed(_row(root), None)
 
 
-def _refusal(document: bytes) -> Msg | None:
-    head = document[:4096]
-    if b"<!ENTITY" in document.split(b"]>", 1)[0] if b"<!DOCTYPE" in head else False:
-        return Msg(
-            "文档含实体声明，出于安全不予解析（ICE 文档不含实体声明）",
-            "the document declares entities and is not parsed, for safety (ICE documents declare none)",
-        )
-    declared = _DECLARED.search(head)
-    encoding = declared.group(1).decode().lower() if declared else "utf-8"
-    try:
-        codecs.lookup(encoding)
-        text = document.decode(encoding)
-    except LookupError:
-        return Msg(f"未知的编码声明 {encoding}", f"unknown declared encoding {encoding}")
-    except UnicodeDecodeError as exc:
-        return Msg(
-            f"内容与声明的编码 {encoding} 不符（第 {exc.start} 字节）",
-            f"the bytes do not match the declared encoding {encoding} (byte {exc.start})",
-        )
-    if codecs.lookup(encoding).name != "utf-8" and not text.isascii():
-        try:
-            if document.decode("utf-8") != text:
-                return Msg(
-                    f"声明为 {encoding}，实为 UTF-8 文本", f"declares {encoding} but the text is UTF-8: the declaration lies"
-                )
-        except UnicodeDecodeError:
-            pass
-    return None
-
-
-def _text(node: etree._Element | None) -> str | None:
-    if node is None:
-        return None
-    text = " ".join("".join(node.itertext()).split())
-    return text or None
-
-
 def _first(root: etree._Element, path: str) -> str | None:
     found = root.find(path)
-    return _text(found)
+    return text_of(found)
 
 
 def _party_name(book: etree._Element) -> str | None:
@@ -145,7 +101,7 @@ def _ipc(root: etree._Element) -> list[str]:
         sub = "".join(_first(c, f) or "" for f in ("section", "class", "subclass"))
         codes.append(f"{sub}{_first(c, 'main-group')}/{_first(c, 'subgroup')}")
     for node in root.iterfind(".//classification-ipc/*"):  # v4.0–4.1: G06F015/00 in main- and further-classification
-        match = _IPC.search(_text(node) or "")
+        match = _IPC.search(text_of(node) or "")
         if match:
             codes.append(f"{match.group(1)}{int(match.group(2))}/{match.group(3)}")
     return list(dict.fromkeys(codes))
@@ -185,7 +141,7 @@ def _row(root: etree._Element) -> dict[str, str | None]:
         "patent_type": PATENT_TYPES.get(appl_type, appl_type or None),
         "title": _first(bib, "invention-title"),
         "abstract": _first(root, "abstract"),
-        "claims": _text(claim),
+        "claims": text_of(claim),
         "applicants": ";".join(n for b in owners if (n := _party_name(b))) or None,
         "inventors": ";".join(n for b in inventors if (n := _party_name(b))) or None,
         "address": _address(owners[0]) if owners else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from itertools import chain
 from pathlib import Path
@@ -31,6 +32,7 @@ from ipstrong.web.context import WebContext, Who
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
+FOREIGN_APP_NO = re.compile(r"(?!CN|ZL)[A-Z]{2}[0-9A-Z]{4,16}")
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -373,10 +375,13 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
 
     ctx = _ctx(request)
-    try:
-        canonical = ApplicationNumber.parse(app_no).canonical
-    except InvalidIdentifier as exc:
-        raise IpsError(exc.msg) from None
+    if FOREIGN_APP_NO.fullmatch(app_no.strip().upper()):  # another office's record (US12134151) keeps its own number
+        canonical = app_no.strip().upper()
+    else:
+        try:
+            canonical = ApplicationNumber.parse(app_no).canonical
+        except InvalidIdentifier as exc:
+            raise IpsError(exc.msg) from None
     con = snapshot_connection(ctx.data_dir)
     try:
         with time_limit(con, ctx.settings.query_timeout_s):
