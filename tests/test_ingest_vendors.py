@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -63,16 +62,22 @@ def test_patentics_xlsx_banner_row_and_one_row_per_publication(tmp_path: Path) -
     assert row["legal_status"] == "in_force"
 
 
-def test_incopat_global_set_keeps_cn_applications(tmp_path: Path) -> None:
+def test_incopat_global_set_keeps_every_office_apart(tmp_path: Path) -> None:
     data = tmp_path / "d"
     report = ingest([vendor_file("incopat_gm_autodriving_global_10000.xlsx")], data, status_date=SD)
     assert reconciles(report) and report.read == 10000
     rows = quarantined(data)
-    offices = Counter(r["申请号"][:2] for r in rows)
-    assert offices["CN"] == 2 and report.accepted == 6506  # every CN application but two whose number predates the filing
-    other = [r for r in rows if not r["申请号"].startswith("CN")]
-    assert all(r["reason_en"].startswith("an application of office ") for r in other)
-    assert {"US", "WO", "JP", "KR", "EP", "DE"} <= set(offices)
+    assert [r["申请号"][:2] for r in rows] == ["CN", "CN"]  # two CN numbers whose year predates the filing
+    offices = {r["office"]: r["n"] for r in run_sql(data, "SELECT office, count(*) AS n FROM patents GROUP BY 1").to_pylist()}
+    # the other offices' applications are held as records of their office (公开国别 美国 2,005 rows: A and B rows of
+    # one application are one record)
+    assert offices["CN"] == 6506 and offices["US"] == 1999 and offices["WO"] == 505 and len(offices) == 16
+    assert report.region_unknown == 6506  # counted among CN records only
+    us = one(data, "SELECT * FROM patents WHERE app_no = 'US15950587'")
+    assert us["pub_no"] == "US20190320115A1" and us["patent_type"] == "invention" and not us["pct"]
+    ep = one(data, "SELECT grant_date, pub_date FROM patents WHERE pub_no = 'EP3800467B1'")
+    assert ep["grant_date"] == ep["pub_date"]  # an EP B publication dates the grant
+    assert one(data, "SELECT office FROM patents WHERE app_no = 'WOCN22122372'")["office"] == "WO"
     row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN106768928B'")
     # 标题 (中文), Excel dates, IPC主分类, 简单同族 → family countries, a B publication dates the grant
     assert row["title"] == "一种力可控的机械传动式转子碰摩试验台" and row["app_date"] == dt.date(2016, 11, 30)

@@ -33,24 +33,24 @@ def errors_sql(checks: list[Check]) -> str:
 
 # An application of another office: an office code, then digits (DE2020…, US17/…), WIPO's with the receiving office
 # (WOCN22…) or in PCT form (PCT/CN2020/…); vendors' global exports mix them with CN ones
-_FOREIGN = (
+FOREIGN_SQL = (
     "regexp_matches(upper(trim(app_no)), '^([A-Z]{2}([A-Z]{2})?\\d|PCT/)') "
     "AND NOT regexp_matches(upper(trim(app_no)), '^(CN|ZL)')"
 )
-_OFFICE = "CASE WHEN starts_with(upper(trim(app_no)), 'PCT/') THEN 'WO' ELSE upper(substr(trim(app_no), 1, 2)) END"
+OFFICE_SQL = "CASE WHEN starts_with(upper(trim(app_no)), 'PCT/') THEN 'WO' ELSE upper(substr(trim(app_no), 1, 2)) END"
 
 # The application number is checked the same way in every file kind (columns an_b, an_g, an_k, an_t, an_y).
 APP_NO_CHECKS: list[Check] = [
     Check("app_no", "ips_blank(app_no)", lit("申请号为空"), lit("the application number is empty")),
     Check(
         "app_no",
-        f"NOT ips_blank(app_no) AND an_b = '' AND {_FOREIGN}",
-        f"'境外申请（' || {_OFFICE} || '）：仓库只收中国专利申请 ' || app_no",
-        f"'an application of office ' || {_OFFICE} || ': the warehouse holds CN applications only, ' || app_no",
+        f"NOT ips_blank(app_no) AND an_b = '' AND {FOREIGN_SQL}",
+        f"'境外申请（' || {OFFICE_SQL} || '）：仓库只收中国专利申请 ' || app_no",
+        f"'an application of office ' || {OFFICE_SQL} || ': the warehouse holds CN applications only, ' || app_no",
     ),
     Check(
         "app_no",
-        f"NOT ips_blank(app_no) AND an_b = '' AND NOT ({_FOREIGN})",
+        f"NOT ips_blank(app_no) AND an_b = '' AND NOT ({FOREIGN_SQL})",
         "'申请号格式无效：' || app_no",
         "'not an application number: ' || app_no",
     ),

@@ -7,7 +7,7 @@ check touches only that list.
 
 from __future__ import annotations
 
-from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit
+from ipstrong.ingest.checks import APP_NO_CHECKS, FOREIGN_SQL, OFFICE_SQL, Check, errors_sql, lit
 
 # Records of another office (USPTO XML gives office US) skip the CN number rules and keep their office's numbers.
 CHECKS: list[Check] = [
@@ -69,7 +69,7 @@ CHECKS: list[Check] = [
     ),
     Check(
         "pub_no",
-        "fo AND NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_f, '[A-Z]{2}\\d{4,12}[A-Z]\\d?')",
+        "fo AND NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_f, '[A-Z]{2}[0-9A-Z]{3,16}[A-Z][0-9]?')",
         "'公开（公告）号格式无效：' || pub_no",
         "'not a publication number: ' || pub_no",
     ),
@@ -94,9 +94,13 @@ CREATE OR REPLACE TEMP TABLE patents_parsed AS
 WITH a AS (
     SELECT *, ips_an_clean(app_no) AS an_c,
            'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\s', '', 'g')), '^CN', '') AS pub_c,
-           upper(coalesce(nullif(trim(office), ''), 'CN')) AS office_c,
-           upper(coalesce(nullif(trim(office), ''), 'CN')) <> 'CN' AS fo,
-           regexp_replace(upper(coalesce(app_no, '')), '[^A-Z0-9]', '', 'g') AS fo_app,
+           -- the office: the file's own column (USPTO and EPO XML), else the application number's prefix (incoPat's
+           -- global sets: US15950587, WOCN22122372, PCT/CN2020/…), else CN
+           upper(coalesce(nullif(trim(office), ''), CASE WHEN {FOREIGN_SQL} THEN {OFFICE_SQL} ELSE 'CN' END)) AS office_c,
+           office_c <> 'CN' AS fo,
+           CASE WHEN starts_with(upper(trim(app_no)), 'PCT/')
+                THEN 'WO' || regexp_replace(upper(substr(trim(app_no), 5)), '[^A-Z0-9]', '', 'g')
+                ELSE regexp_replace(upper(coalesce(app_no, '')), '[^A-Z0-9]', '', 'g') END AS fo_app,
            regexp_replace(upper(coalesce(pub_no, '')), '\s', '', 'g') AS pub_f
     FROM patents_staged
 ), b AS (
@@ -108,7 +112,10 @@ WITH a AS (
         ips_date(app_date) AS d_app, ips_date(pub_date) AS d_pub,
         -- a grant publication (kind B, C, U, Y or S, ZC 0008-2004) is dated by its announcement when an export (incoPat)
         -- gives no grant date of its own
-        coalesce(ips_date(grant_date), CASE WHEN regexp_full_match(pub_c, 'CN\d{{7,9}}[BCUYS]\d?') THEN ips_date(pub_date) END)
+        coalesce(ips_date(grant_date),
+                 CASE WHEN NOT fo AND regexp_full_match(pub_c, 'CN\d{{7,9}}[BCUYS]\d?') THEN ips_date(pub_date)
+                      -- another office's grant publication (EP, US, JP, KR B; RU, CA C)
+                      WHEN fo AND regexp_full_match(pub_f, '[A-Z]{{2}}\d+[BC]\d?') THEN ips_date(pub_date) END)
             AS d_grant,
         ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,

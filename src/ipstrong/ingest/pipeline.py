@@ -381,7 +381,7 @@ def _fill_report(
         for k in keys:
             setattr(report, k, getattr(report, k) + c.get(k, 0))
     report.region_unknown, report.status_conflicts = con.execute("""
-        SELECT count(*) FILTER (WHERE city_code IS NULL AND coalesce(country, 'CN') = 'CN'),
+        SELECT count(*) FILTER (WHERE city_code IS NULL AND coalesce(country, 'CN') = 'CN' AND office = 'CN'),
                count(*) FILTER (WHERE status_conflict)
         FROM patents_cmp
     """).fetchall()[0]
