@@ -51,6 +51,19 @@ def test_real_grants_and_applications_become_records(tmp_path: Path) -> None:
     assert (again.unchanged, again.new, again.published) == (6, 0, False)
 
 
+def test_other_offices_records_are_searchable_by_office_and_number(tmp_path: Path) -> None:
+    from ipstrong.search.engine import search
+    from ipstrong.search.index import build
+
+    data = tmp_path / "data"
+    ingest([weekly(tmp_path)], data, status_date=DAY)
+    build(data)
+    assert search(data, "OFFICE=US")["total"] == 6
+    hit = search(data, "AN=us12134151")["hits"]
+    assert [h["app_no"] for h in hit] == ["US12134151"]
+    assert search(data, "OFFICE=CN")["total"] == 0
+
+
 def test_other_offices_records_do_not_enter_official_indicators(tmp_path: Path) -> None:
     data = tmp_path / "data"
     export = tmp_path / "cn.csv"

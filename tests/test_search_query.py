@@ -132,3 +132,14 @@ def test_each_fields_example_reads_as_that_field(field) -> None:
     """The examples the help and the field picker show are queries that parse, on the field they illustrate."""
     tree = parse(field.example)
     assert isinstance(tree, Term) and tree.field == field.code
+
+
+def test_every_field_is_in_the_command_help() -> None:
+    """The command's help lists the fields by hand; it must not fall behind the query language's table."""
+    from typer.testing import CliRunner
+
+    from ipstrong.cli import app
+
+    text = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).output
+    missing = [code for code in FIELDS if code not in text]
+    assert not missing, missing

@@ -883,7 +883,7 @@ def search_cmd(
     IPC: H01M subclass, H01M10 group and below, H01M10/05* prefix · MIPC 主分类号
     CITY / DIST 地市/区县 (name or code) · TYPE 发明/实用新型/外观设计
     STATUS 有效/失效/审中 · AD/PD/GD 申请/公开/授权日 (=, >=, <=, a..b)
-    SEI 战略性新兴产业: 是, 1–9, 1.5 or a name (人工智能)
+    SEI 战略性新兴产业: 是, 1–9, 1.5 or a name (人工智能) · OFFICE 受理局 receiving office (CN, US, EP …)
 
     AND OR NOT (与 或 非), ( ), "phrase"; a bare term searches title and abstract.
     e.g. TI=锂离子电池 AND AD=2020-01-01..2021-12-31 AND IPC=H01M10/05* AND CITY=苏州

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from ipstrong.ids.common import InvalidIdentifier, fold
 from ipstrong.messages import Msg
 
+# Another office's application as the warehouse keeps it: its office code, then its number (US12134151, EP13844704,
+# WOCN22122372) — never CN or ZL, which are CN numbers written with a prefix
+FOREIGN_APPLICATION = re.compile(r"(?!CN|ZL)[A-Z]{2}[0-9A-Z]{4,16}")
+
 WEIGHTS_12 = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 WEIGHTS_8 = (2, 3, 4, 5, 6, 7, 8, 9)
 TYPE_DIGITS = {

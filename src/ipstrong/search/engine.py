@@ -28,7 +28,9 @@ TEXT_TARGETS = {
     "ADDR": ("address",),
     "CL": ("claims",),
 }
-KEYWORD_TARGETS = {"AN": "app_no", "PN": "pub_no", "CITY": "city", "DIST": "district", "IPC": "ipc", "MIPC": "mipc"}
+KEYWORD_TARGETS = {
+    "AN": "app_no", "PN": "pub_no", "OFFICE": "office", "CITY": "city", "DIST": "district", "IPC": "ipc", "MIPC": "mipc",
+}  # fmt: skip
 DATE_TARGETS = {"AD": "ad", "PD": "pd", "GD": "gd"}
 ENUM_TARGETS = {"TYPE": "type", "STATUS": "status"}
 # facet name → (index field, label of a value)

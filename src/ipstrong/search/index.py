@@ -28,7 +28,7 @@ from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 5  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 6  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
@@ -38,7 +38,9 @@ TEXT_FIELDS = ("title", "abstract", "claims", "applicants", "inventors", "addres
 BIGRAM_FIELDS = ("title", "abstract")
 BIGRAM_TOKENIZER = "bigrams"
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-KEYWORD_FIELDS = ("app_no", "pub_no", "first_applicant", "city", "district", "type", "status", "ipc", "mipc", "ipc_sub", "sei")
+KEYWORD_FIELDS = (
+    "app_no", "pub_no", "office", "first_applicant", "city", "district", "type", "status", "ipc", "mipc", "ipc_sub", "sei",
+)  # fmt: skip
 DATE_FIELDS = ("ad", "pd", "gd")
 
 
@@ -159,7 +161,7 @@ def sei_values(row: dict[str, Any]) -> list[str]:
 COLUMNS = (
     "app_no", "pub_no", "title", "abstract", "claims", "applicants", "inventors", "address", "first_applicant", "city_code",
     "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", "sei_match", "app_date", "pub_date",
-    "grant_date",
+    "grant_date", "office",
 )  # fmt: skip
 SOURCE_SQL = f"SELECT {', '.join(COLUMNS)} FROM patents"
 
@@ -186,6 +188,7 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
     keywords = {
         "app_no": row["app_no"],
         "pub_no": row["pub_no"],
+        "office": row["office"],
         "first_applicant": row["first_applicant"],
         "city": row["city_code"],
         "district": row["district_code"],

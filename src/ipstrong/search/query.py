@@ -10,7 +10,7 @@
   MIPC the main IPC only, CITY / DIST (name or code), TYPE (发明/实用新型/外观设计), STATUS (有效/失效/审中…),
   AD / PD / GD filing, publication and grant dates with ``=``, ``>=``, ``<=`` and ranges ``a..b``, SEI (a
   strategic-emerging-industry industry or branch, by number or name — ``SEI=1``, ``SEI=1.5``, ``SEI=人工智能`` — or
-  ``是`` for any).
+  ``是`` for any), OFFICE the receiving office (``OFFICE=US``; AN also takes another office's number, ``US12134151``).
 - ``AND`` / ``OR`` / ``NOT`` (any case) or 与 / 或 / 非; adjacent terms are joined by AND; parentheses group;
   ``FIELD=(a OR b)`` applies the field to every term inside; a quoted phrase matches as written; a bare term
   searches title and abstract (TA).
@@ -29,7 +29,7 @@ from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, 
 from lark.exceptions import VisitError
 
 from ipstrong.ids import InvalidIdentifier
-from ipstrong.ids.appno import ApplicationNumber
+from ipstrong.ids.appno import FOREIGN_APPLICATION, ApplicationNumber
 from ipstrong.ids.ipc import IpcSymbol
 from ipstrong.messages import IpsError, Msg
 
@@ -80,6 +80,7 @@ FIELDS: dict[str, Field] = {
         Field("PD", "pub_date", "date", "公开日", "publication date", "PD>=2022-01-01"),
         Field("GD", "grant_date", "date", "授权日", "grant date", "GD<=2023-12-31"),
         Field("SEI", "sei", "sei", "战略性新兴产业", "strategic emerging industry", "SEI=人工智能"),
+        Field("OFFICE", "office", "code", "受理局", "receiving office", "OFFICE=US"),
     )
 }
 
@@ -269,6 +270,12 @@ def _value(field: Field, op: str, raw: str, phrase: bool, position: int) -> Term
                 raise QueryError(position, "起的日期范围首尾颠倒", "the date range ends before it starts")
             return Term(field.code, start, "..", end, position=position)
         return Term(field.code, _date(raw, position), op, position=position)
+    if field.kind == "code":
+        if not re.fullmatch(r"[A-Za-z]{2}", raw):
+            raise QueryError(position, "起的受理局代码无效（两个字母，如 CN、US）", "invalid office code (two letters: CN, US)")
+        return Term(field.code, raw.upper(), position=position)
+    if field.kind == "number" and field.code == "AN" and FOREIGN_APPLICATION.fullmatch(raw.upper()):
+        return Term(field.code, raw.upper(), position=position)  # another office's number, kept as the warehouse keeps it
     if field.kind == "number" and field.code == "AN":
         try:
             return Term(field.code, ApplicationNumber.parse(raw).canonical, position=position)

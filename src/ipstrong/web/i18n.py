@@ -62,13 +62,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "indicators": ("指标", "Indicators"),
     "search": ("检索", "Search"),
-    "search_help": (
-        "字段：TI 名称、AB 摘要、TA 名称或摘要、AP 申请人、IN 发明人、ADDR 地址、AN 申请号、PN 公开号、IPC、MIPC、CITY、DIST、"
-        'TYPE、STATUS、AD/PD/GD 日期（=、>=、<=、a..b）、SEI；与 或 非（AND OR NOT）、括号、"短语"',
-        "Fields: TI title, AB abstract, TA title or abstract, AP applicant, IN inventor, ADDR address, AN application "
-        "number, PN publication number, IPC, MIPC, CITY, DIST, TYPE, STATUS, AD/PD/GD dates (=, >=, <=, a..b), SEI; "
-        'AND OR NOT (与 或 非), parentheses, "phrases"',
-    ),
     "insert_field": ("插入字段…", "Insert a field…"),
     "query_syntax": ("检索语法", "Query syntax"),
     "field_code": ("代码", "Code"),
@@ -127,6 +120,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "progress": ("进度", "Progress"),
     "message": ("说明", "Message"),
 }
+
+
+def _search_help() -> tuple[str, str]:
+    """The field list of the search page, from the query language's own table (one list, never a copy)."""
+    from ipstrong.search.query import FIELDS
+
+    fields = list({f.code: f for f in FIELDS.values()}.values())
+    zh = "字段：" + "、".join(f"{f.code} {f.name_zh}" for f in fields)
+    en = "Fields: " + ", ".join(f"{f.code} {f.name_en}" for f in fields)
+    syntax_zh = '；与 或 非（AND OR NOT）、括号、"短语"；日期可用 =、>=、<=、a..b'
+    syntax_en = '; AND OR NOT, ( ), "phrase"; dates take =, >=, <=, a..b'
+    return zh + syntax_zh, en + syntax_en
+
+
+WORDS["search_help"] = _search_help()
 
 
 def t(key: str, lang: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from itertools import chain
 from pathlib import Path
@@ -27,12 +26,12 @@ from ipstrong.accounts.service import (
     set_active,
 )
 from ipstrong.db import transaction
+from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import WebContext, Who
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
-FOREIGN_APP_NO = re.compile(r"(?!CN|ZL)[A-Z]{2}[0-9A-Z]{4,16}")
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -375,7 +374,7 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
 
     ctx = _ctx(request)
-    if FOREIGN_APP_NO.fullmatch(app_no.strip().upper()):  # another office's record (US12134151) keeps its own number
+    if FOREIGN_APPLICATION.fullmatch(app_no.strip().upper()):  # another office's record (US12134151) keeps its own number
         canonical = app_no.strip().upper()
     else:
         try:
