@@ -131,3 +131,20 @@ def test_patentics_first_claim_is_kept_and_searchable(tmp_path: Path) -> None:
     found = search(data, f'CL="{phrase}"', limit=1000)
     assert found["total"] == expected >= 1
     assert all("claims" in h["highlights"] for h in found["hits"])  # the claim is highlighted where it matched
+
+
+def test_qichacha_api_records_of_trademarks_and_patents(tmp_path: Path) -> None:
+    """企查查 (Qichacha) API responses: a JSON array of records under the API's own keys."""
+    data = tmp_path / "d"
+    folder = "cn-trademark-qichacha-samples"
+    marks = ingest([shared_data(folder, "qichacha_trademarks_3.json")], data, status_date=SD)
+    assert (marks.read, marks.accepted, marks.quarantined) == (3, 3, 0) and marks.files[0]["format"] == "json"
+    rows = {r["reg_no"]: r for r in run_sql(data, "SELECT * FROM trademarks").to_pylist()}
+    # FlowStatusDesc's words, not the numeric Status code, say where a mark stands
+    assert rows["15392502"]["status"] == "invalidated" and rows["16435657"]["status"] == "pending"
+    assert rows["16435657"]["nice_classes"] == ["45"] and rows["16435657"]["app_date"] == dt.date(2015, 3, 4)
+    patents = ingest([shared_data(folder, "qichacha_patents_3.json")], data, status_date=SD)
+    assert (patents.read, patents.accepted) == (3, 3)
+    design = one(data, "SELECT * FROM patents WHERE pub_no = 'CN304218960S'")
+    assert design["patent_type"] == "design" and design["inventors"] == ["秦文莉", "朱静文"]
+    assert design["app_date"] == dt.date(2017, 2, 7) and design["first_applicant"] == "苏州朗动网络科技有限公司"

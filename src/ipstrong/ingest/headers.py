@@ -2,6 +2,8 @@
 
 Headers are compared after folding: full-width to half-width, spaces and every kind of bracket removed, lower
 case — so 公开（公告）号, 公开(公告)号 and 公开 公告号 are one header. Adding a variant means adding one alias here.
+企查查 (Qichacha) API records use their own keys (RegNo, IntCls, ApplicantCn, FlowStatusDesc; ApplicationNumber,
+AssigneestringList, KindCodeDesc …), folded the same way.
 """
 
 from __future__ import annotations
@@ -12,23 +14,44 @@ import unicodedata
 PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     # the office that received the application (USPTO XML: US); CN when absent
     "office": ("受理局", "office"),
-    "app_no": ("申请号", "专利申请号", "申请号码", "application_number", "app_no", "an"),
-    "app_date": ("申请日", "申请日期", "application_date", "app_date", "ad"),
-    "pub_no": ("公开公告号", "公开号", "公告号", "公布号", "公开公布号", "publication_number", "pub_no", "pn"),
-    "pub_date": ("公开公告日", "公开日", "公告日", "公开日期", "公布日", "公开公布日", "publication_date", "pub_date", "pd"),
+    "app_no": ("申请号", "专利申请号", "申请号码", "application_number", "app_no", "an", "applicationnumber"),
+    "app_date": ("申请日", "申请日期", "application_date", "app_date", "ad", "applicationdate"),
+    "pub_no": (
+        "公开公告号",
+        "公开号",
+        "公告号",
+        "公布号",
+        "公开公布号",
+        "publication_number",
+        "pub_no",
+        "pn",
+        "publicationnumber",
+    ),
+    "pub_date": (
+        "公开公告日",
+        "公开日",
+        "公告日",
+        "公开日期",
+        "公布日",
+        "公开公布日",
+        "publication_date",
+        "pub_date",
+        "pd",
+        "publicationdate",
+    ),
     "grant_date": ("授权公告日", "授权日", "授权日期", "授权公告日期", "grant_date", "gd"),
     "title": ("名称", "专利名称", "发明名称", "标题", "题名", "标题中文", "中文标题", "title", "ti"),
     "abstract": ("摘要", "申请摘要", "摘要中文", "中文摘要", "abstract", "ab"),
-    "applicants": ("申请专利权人", "申请人", "专利权人", "申请人专利权人", "applicants", "applicant", "pa"),
-    "inventors": ("发明设计人", "发明人", "设计人", "inventors", "inventor"),
+    "applicants": ("申请专利权人", "申请人", "专利权人", "申请人专利权人", "applicants", "applicant", "pa", "assigneestringlist"),
+    "inventors": ("发明设计人", "发明人", "设计人", "inventors", "inventor", "inventorstringlist"),
     "address": ("地址", "申请人地址", "专利权人地址", "申请专利权人地址", "address"),
     # the applicant's province or city as a vendor gives it apart from any address (Patentics 省市): it places a record
     # that has no address, never the correspondence address (通信地址, usually the patent agency's)
     "applicant_region": ("省市", "申请人省市", "申请人所在省市", "申请人省份", "applicant_region"),
     "ipc_main": ("主分类号", "主分类", "ipc主分类号", "ipc主分类", "主ipc", "国际主分类", "国际主分类号", "ipc_main"),
     "ipc_all": ("分类号", "ipc分类号", "国际分类号", "国际分类", "ipc", "ipc_all"),
-    "patent_type": ("专利类型", "专利种类", "类型", "patent_type"),
-    "legal_status": ("法律状态", "当前法律状态", "legal_status"),
+    "patent_type": ("专利类型", "专利种类", "类型", "patent_type", "kindcodedesc"),
+    "legal_status": ("法律状态", "当前法律状态", "legal_status", "legalstatusdesc"),
     "lapse_date": ("失效日", "失效日期", "终止日", "权利终止日", "lapse_date"),
     "family_countries": ("同族国家", "同族国家地区", "family_countries"),
     # publication numbers of the family (incoPat 简单同族): their country prefixes fill family_countries when absent
@@ -53,15 +76,15 @@ EVENT_ALIASES: dict[str, tuple[str, ...]] = {
 EVENT_REQUIRED = ("app_no", "event_type", "event_date")
 
 TRADEMARK_ALIASES: dict[str, tuple[str, ...]] = {
-    "reg_no": ("注册号", "商标注册号", "注册号/申请号", "申请/注册号", "registration_number", "reg_no"),
-    "mark_name": ("商标名称", "商标", "商标文字", "mark_name", "trademark"),
-    "owner": ("注册人", "申请人名称", "注册人名义", "商标注册人", "owner", "registrant"),
+    "reg_no": ("注册号", "商标注册号", "注册号/申请号", "申请/注册号", "registration_number", "reg_no", "regno"),
+    "mark_name": ("商标名称", "商标", "商标文字", "mark_name", "trademark", "name"),
+    "owner": ("注册人", "申请人名称", "注册人名义", "商标注册人", "owner", "registrant", "applicantcn"),
     "owner_address": ("注册人地址", "申请人地址", "注册人地址中文", "owner_address"),
-    "nice_classes": ("国际分类", "国际分类号", "类别", "尼斯分类", "nice_classes", "class"),
-    "app_date": ("申请日", "申请日期", "app_date"),
+    "nice_classes": ("国际分类", "国际分类号", "类别", "尼斯分类", "nice_classes", "class", "intcls"),
+    "app_date": ("申请日", "申请日期", "app_date", "appdate"),
     "reg_date": ("注册日", "注册日期", "注册公告日期", "reg_date"),
     "expiry_date": ("专用权期限至", "专用权期限", "有效期至", "专用期限至", "expiry_date"),
-    "status_raw": ("商标状态", "状态", "法律状态", "status"),
+    "status_raw": ("商标状态", "状态", "法律状态", "flowstatusdesc", "status"),
 }
 TRADEMARK_REQUIRED = ("reg_no", "mark_name", "owner")
 
@@ -80,14 +103,15 @@ def fold_header(header: str) -> str:
 
 
 def map_headers(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Canonical name -> original header, first match wins."""
-    lookup = {fold_header(a): canonical for canonical, names in aliases.items() for a in names}
-    mapping: dict[str, str] = {}
+    """Canonical name -> original header. When several headers fit one name, the one whose alias comes first in the
+    alias list wins (企查查's FlowStatusDesc words over its numeric Status), then the first in the file."""
+    lookup = {fold_header(a): (canonical, rank) for canonical, names in aliases.items() for rank, a in enumerate(names)}
+    best: dict[str, tuple[int, str]] = {}
     for header in headers:
-        canonical = lookup.get(fold_header(header))
-        if canonical and canonical not in mapping:
-            mapping[canonical] = header
-    return mapping
+        found = lookup.get(fold_header(header))
+        if found and (found[0] not in best or found[1] < best[found[0]][0]):
+            best[found[0]] = (found[1], header)
+    return {canonical: header for canonical, (_rank, header) in best.items()}
 
 
 def file_kind(headers: list[str]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +129,7 @@ class CsvReader:
     name = "csv"
 
     def sniff(self, head: bytes) -> bool:
-        return not head.startswith((b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0", b"<?xml"))
+        return not head.startswith((b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0", b"<?xml", b"[", b"{"))
 
     def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
         encoding = detect_encoding(path)
@@ -267,6 +268,43 @@ class ParquetReader:
         return Loaded(table, headers, rows, self.name)
 
 
+class JsonReader:
+    """A JSON array of records (or an API response holding one, as 企查查 / Qichacha's ``Result``): each object is a
+    row, its keys the headers; lists become ``;``-joined cells, nested objects their JSON text. A record's row
+    number is its position in the array, from 1."""
+
+    name = "json"
+
+    def sniff(self, head: bytes) -> bool:
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        try:
+            document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FileUnusable(Msg(f"不是有效的 JSON：{exc}", f"not valid JSON: {exc}")) from None
+        if isinstance(document, dict):  # an API response: the first list of records it holds
+            document = next((v for v in document.values() if isinstance(v, list)), [document])
+        records = [r for r in document if isinstance(r, dict)] if isinstance(document, list) else []
+        if not records:
+            raise FileUnusable(Msg("JSON 中没有记录（应为对象数组）", "no records in the JSON (an array of objects is expected)"))
+        headers = _unique(list(dict.fromkeys(k for r in records for k in r)))
+        keys = list(dict.fromkeys(k for r in records for k in r))
+        columns = [[_json_cell(r.get(k)) for r in records] for k in keys]
+        _create_text_table(con, table, headers, columns, list(range(1, len(records) + 1)))
+        return Loaded(table, headers, len(records), self.name, "utf-8")
+
+
+def _json_cell(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value if v not in (None, "")) or None
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 Record = tuple[int, dict[str, str | None] | None, Msg | None]  # (row a person sees, the record or None, why not)
 
 
@@ -328,7 +366,7 @@ class EpoXmlReader:
         return _records_table(con, table, docdb.COLUMNS, docdb.records(path), self.name)
 
 
-READERS = (ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), EpoXmlReader(), CsvReader())
+READERS = (ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), EpoXmlReader(), JsonReader(), CsvReader())
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:

@@ -43,7 +43,7 @@ MACROS = [
         ELSE trim(s) IN ('', '0', '-', '—') END""",
     # the ISO form is tried first with a plain cast (the common case, and the fastest)
     """CREATE OR REPLACE MACRO ips_date(s) AS CASE WHEN ips_blank(s) THEN NULL ELSE coalesce(
-        TRY_CAST(s AS DATE), TRY_CAST(trim(s) AS DATE),
+        TRY_CAST(s AS DATE), TRY_CAST(trim(s) AS DATE), CAST(TRY_CAST(trim(s) AS TIMESTAMP) AS DATE),
         CAST(coalesce(try_strptime(trim(s), '%Y.%m.%d'), try_strptime(trim(s), '%Y%m%d'),
                       try_strptime(trim(s), '%Y/%m/%d'), try_strptime(trim(s), '%Y-%m-%d %H:%M:%S'),
                       try_strptime(trim(s), '%Y/%m/%d %H:%M:%S')) AS DATE)) END""",
