@@ -384,12 +384,12 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     con = snapshot_connection(ctx.data_dir)
     try:
         with time_limit(con, ctx.settings.query_timeout_s):
-            found = con.execute("SELECT * FROM patents WHERE app_no = ?", [canonical]).to_arrow_table().to_pylist()
+            found = con.sql("SELECT * FROM patents WHERE app_no = ?", params=[canonical]).to_arrow_table().to_pylist()
             events = (
-                con.execute(
+                con.sql(
                     "SELECT event_type, event_date, from_party, to_party, amount_10k_yuan FROM events WHERE app_no = ? "
                     "ORDER BY event_date",
-                    [canonical],
+                    params=[canonical],
                 )
                 .to_arrow_table()
                 .to_pylist()
