@@ -99,9 +99,9 @@ def floor_scan(data_dir: Path) -> None:
         "trademarks": ["reg_no", "owner", "owner_type", "reg_date", "expiry_date", "status", *LEVELS, "zone_id"],
     }
     for table, cols in columns.items():
-        path = warehouse.table_path(table, sid)
-        if path is not None and path.exists():
-            con.execute(f"SELECT {', '.join(f'count({c})' for c in cols)} FROM read_parquet('{path}')").fetchall()
+        source = warehouse.table_glob(table, sid)
+        if source is not None:
+            con.execute(f"SELECT {', '.join(f'count({c})' for c in cols)} FROM read_parquet('{source}')").fetchall()
     con.close()
 
 
@@ -241,7 +241,7 @@ def main() -> None:
     prepare(args.data_dir, args.patents)
     sid = Warehouse(args.data_dir).current_id()
     con = duckdb.connect()
-    n = con.execute(f"SELECT count(*) FROM read_parquet('{Warehouse(args.data_dir).table_path('patents', sid)}')").fetchall()[0][
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{Warehouse(args.data_dir).table_glob('patents', sid)}')").fetchall()[0][
         0
     ]
     print(

@@ -8,7 +8,6 @@ distinct address token sequences and the counts). Counts reconcile per CONVENTIO
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -22,7 +21,6 @@ from zoneinfo import ZoneInfo
 import duckdb
 import ibis
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ipstrong.ingest import events as event_rules
 from ipstrong.ingest import patents as patent_rules
@@ -43,19 +41,19 @@ from ipstrong.ingest.readers import FileUnusable, Loaded, load_file
 from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
 from ipstrong.reference.sei import SEI_CONCORDANCE, match_table
+from ipstrong.warehouse import parts
 from ipstrong.warehouse.asof import ASOF_MACROS
 from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
 from ipstrong.warehouse.schema import (
     CONTENT_COLUMNS,
     EVENTS,
-    HISTORY,
     PATENTS,
     TABLES,
     TRADEMARK_CONTENT,
     TRADEMARKS,
     sql_type,
 )
-from ipstrong.warehouse.snapshots import Warehouse
+from ipstrong.warehouse.snapshots import Warehouse, link_parts
 
 KINDS = {
     "patents": (PATENT_ALIASES, PATENT_REQUIRED, patent_rules),
@@ -453,43 +451,36 @@ def _publish(
 ) -> str:
     with warehouse.stage(previous) as staging:
         sid = staging.id
-        patent_cols = ", ".join(f.name for f in PATENTS)
-        kept_cols = ", ".join(_kept_column(f.name) for f in PATENTS)
+        folder = {table: staging.path / table for table in TABLES}
         changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
-        history_cols = ", ".join(f.name for f in HISTORY)
-        event_cols = ", ".join(f.name for f in EVENTS)
-        tm_cols = ", ".join(f.name for f in TRADEMARKS)
-        tables = {
-            # kept records, then the new and updated ones
-            "patents": (
-                f"SELECT {kept_cols} FROM prev_patents p WHERE app_no NOT IN ({changed})",
-                f"SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'",
-            ),
-            # earlier history, then the versions this snapshot replaces
-            "patents_history": (
-                f"SELECT {history_cols} FROM prev_patents_history",
-                f"SELECT {patent_cols}, '{sid}' AS superseded_by FROM prev_patents "
-                f"WHERE app_no IN (SELECT app_no FROM patents_cmp WHERE change = 'updated')",
-            ),
-            "events": (
-                f"SELECT {event_cols} FROM prev_events",
-                f"SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'",
-            ),
-            # a mark's latest state replaces the earlier one (the register keeps no dated history in this list)
-            "trademarks": (
-                f"SELECT {tm_cols} FROM prev_trademarks WHERE reg_no NOT IN "
-                "(SELECT reg_no FROM trademarks_cmp WHERE change <> 'unchanged')",
+        # kept records (their derived columns made again), then the new and updated ones; only the filing years that
+        # change are written, the parent's other years linked
+        kept = f"SELECT {', '.join(_kept_column(f.name) for f in PATENTS)} FROM prev_patents p WHERE app_no NOT IN ({changed})"
+        added = f"SELECT {_new_rows_select(PATENTS, sid, sources)} FROM patents_cmp WHERE change <> 'unchanged'"
+        parts.write_by_year(con, warehouse, previous, folder["patents"], f"{kept} UNION ALL {added}", _stale_years(con))
+        # the versions this snapshot replaces, and the new events, are added as one part each
+        superseded = (
+            f"SELECT {', '.join(f.name for f in PATENTS)}, '{sid}' AS superseded_by FROM prev_patents "
+            "WHERE app_no IN (SELECT app_no FROM patents_cmp WHERE change = 'updated')"
+        )
+        parts.append(con, warehouse, previous, "patents_history", folder["patents_history"], superseded, f"s{sid}")
+        new_events = f"SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'"
+        parts.append(con, warehouse, previous, "events", folder["events"], new_events, f"s{sid}")
+        # a mark's latest state replaces the earlier one (the register keeps no dated history in this list)
+        marks_changed = "SELECT reg_no FROM trademarks_cmp WHERE change <> 'unchanged'"
+        if con.execute(f"SELECT count(*) FROM ({marks_changed})").fetchall()[0][0]:
+            tm_cols = ", ".join(f.name for f in TRADEMARKS)
+            parts.write_whole(
+                con,
+                folder["trademarks"],
+                f"SELECT {tm_cols} FROM prev_trademarks WHERE reg_no NOT IN ({marks_changed}) UNION ALL "
                 f"SELECT {_new_rows_select(TRADEMARKS, sid, sources)} FROM trademarks_cmp WHERE change <> 'unchanged'",
-            ),
-        }
-        for name, (kept, added) in tables.items():
-            con.execute(
-                f"COPY ({kept} UNION ALL {added}) TO '{staging.path / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)"
             )
-        totals = {
-            name: con.execute(f"SELECT count(*) FROM read_parquet('{staging.path / (name + '.parquet')}')").fetchall()[0][0]
-            for name in tables
-        }
+        else:
+            link_parts(warehouse.parts("trademarks", previous) if previous else [], folder["trademarks"])
+        for table, schema in TABLES.items():
+            parts.ensure_readable(folder[table], schema)
+        totals = {table: parts.count(con, folder[table]) for table in TABLES}
         staging.manifest.update(
             {
                 "sources": [
@@ -513,6 +504,22 @@ def _publish(
             }
         )
     return sid
+
+
+def _stale_years(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Filing years whose part must be written again: those of new and updated records (before and after the
+    update) and those where a derived column of a kept record comes out differently today."""
+    changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
+    part = parts.YEAR_PART_SQL
+    derived = " OR ".join(
+        f"p.{name} IS DISTINCT FROM ({_kept_column(name).rsplit(' AS ', 1)[0]})" for name in (*SEI_COLUMNS, "first_applicant_id")
+    )
+    rows = con.execute(f"""
+        SELECT {part.format(col="app_date")} FROM patents_cmp WHERE change <> 'unchanged'
+        UNION SELECT {part.format(col="p.app_date")} FROM prev_patents p WHERE app_no IN ({changed})
+        UNION SELECT {part.format(col="p.app_date")} FROM prev_patents p WHERE app_no NOT IN ({changed}) AND ({derived})
+    """).fetchall()
+    return {r[0] for r in rows}
 
 
 def _kept_column(name: str) -> str:
@@ -553,21 +560,21 @@ def apply_entities(data_dir: Path, database_url: str | None = None) -> dict[str,
         attach_snapshot(con, warehouse, previous, prefix="prev_")
         stamp_applicants(con, data_dir, "SELECT * FROM prev_patents WHERE false", database_url)
         ids = APPLICANT_ID_SQL.format(alias="p").removesuffix(" AS first_applicant_id")
-        changed = con.execute(
-            f"SELECT count(*) FROM prev_patents p WHERE p.first_applicant_id IS DISTINCT FROM {ids}"
-        ).fetchall()[0][0]
+        stale = con.execute(
+            f"SELECT {parts.YEAR_PART_SQL.format(col='p.app_date')}, count(*) FROM prev_patents p "
+            f"WHERE p.first_applicant_id IS DISTINCT FROM {ids} GROUP BY 1"
+        ).fetchall()
+        changed = sum(n for _part, n in stale)
         if not changed:
             return {"snapshot": previous, "published": False, "changed": 0}
         columns = ", ".join(APPLICANT_ID_SQL.format(alias="p") if f.name == "first_applicant_id" else f.name for f in PATENTS)
         with warehouse.stage(previous) as staging:
-            con.execute(f"COPY (SELECT {columns} FROM prev_patents p) TO '{staging.path / 'patents.parquet'}' "
-                        "(FORMAT parquet, COMPRESSION zstd)")  # fmt: skip
+            rows = f"SELECT {columns} FROM prev_patents p"
+            parts.write_by_year(con, warehouse, previous, staging.path / "patents", rows, {part for part, _n in stale})
             for table in TABLES:
-                source = warehouse.table_path(table, previous)
-                if table != "patents" and source is not None and source.exists():
-                    os.link(source, staging.path / f"{table}.parquet")
-                elif table != "patents":
-                    pq.write_table(TABLES[table].empty_table(), staging.path / f"{table}.parquet")
+                if table != "patents":
+                    link_parts(warehouse.parts(table, previous), staging.path / table)
+                    parts.ensure_readable(staging.path / table, TABLES[table])
             parent = warehouse.manifest(previous)
             keep = ("sources", "counts", "region_unknown", "status_conflicts", "totals", "sei_concordance")
             staging.manifest.update({k: parent[k] for k in keep if k in parent} | {"entities_applied": changed})

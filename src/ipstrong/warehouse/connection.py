@@ -55,10 +55,12 @@ def attach_snapshot(
     snapshot_id = snapshot_id or warehouse.current_id()
     for table, schema in TABLES.items():
         view = prefix + table
-        path = warehouse.table_path(table, snapshot_id) if snapshot_id else None
-        if path is not None and path.exists():  # a snapshot written before a table existed reads it as empty
-            present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
-            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {select_list(schema, present)} FROM read_parquet('{path}')")
+        source = warehouse.table_glob(table, snapshot_id) if snapshot_id else None
+        if source is not None:  # a snapshot written before a table existed reads it as empty
+            # parts written before a column existed read it as NULL beside newer parts (union by name)
+            scan = f"read_parquet('{source}', union_by_name = true, hive_partitioning = false)"
+            present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
+            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {select_list(schema, present)} FROM {scan}")
         else:
             con.register(f"_{view}_empty", schema.empty_table())
             con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM _{view}_empty")
@@ -107,7 +109,7 @@ def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
         if path is None or not path.exists():  # a table the snapshot predates: empty, with its columns
             spark.sql(f"SELECT {select_list(schema, set(), 'spark')} WHERE false").createOrReplaceTempView(table)
             continue
-        frame = spark.read.parquet(str(path))
+        frame = spark.read.option("mergeSchema", "true").parquet(str(path))
         frame.createOrReplaceTempView(f"{table}_file")
         present = set(frame.columns)
         spark.sql(f"SELECT {select_list(schema, present, 'spark')} FROM {table}_file").createOrReplaceTempView(table)

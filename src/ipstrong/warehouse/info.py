@@ -35,7 +35,7 @@ def info(data_dir: Path) -> dict[str, Any]:
         }
         for code, n, inv in con.execute("""
             SELECT city_code, count(*), count(*) FILTER (WHERE patent_type = 'invention')
-            FROM patents WHERE province_code = '320000' OR city_code IS NULL
+            FROM patents WHERE office = 'CN' AND (province_code = '320000' OR city_code IS NULL)
             GROUP BY city_code ORDER BY city_code NULLS LAST
         """).fetchall()
     ]

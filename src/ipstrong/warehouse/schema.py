@@ -151,7 +151,11 @@ ABSENT = {"office": "'CN'"}
 def select_list(schema: pa.Schema, present: set[str], dialect: str = "duckdb") -> str:
     """Columns of ``schema`` in order, those a file lacks as typed defaults (NULL, or ``ABSENT``): a snapshot
     written before a column was added reads with the column empty instead of failing."""
-    return ", ".join(
-        f.name if f.name in present else f"CAST({ABSENT.get(f.name, 'NULL')} AS {sql_type(f, dialect)}) AS {f.name}"
-        for f in schema
-    )
+
+    def column(f: pa.Field) -> str:
+        if f.name not in present:
+            return f"CAST({ABSENT.get(f.name, 'NULL')} AS {sql_type(f, dialect)}) AS {f.name}"
+        # present in newer parts only: the older parts' rows read NULL, which means the default there too
+        return f"coalesce({f.name}, {ABSENT[f.name]}) AS {f.name}" if f.name in ABSENT else f.name
+
+    return ", ".join(column(f) for f in schema)

@@ -2,13 +2,18 @@
 
 Layout under ``DATA_DIR/warehouse``::
 
-    snapshots/<id>/patents.parquet, events.parquet, patents_history.parquet, manifest.json
+    snapshots/<id>/<table>/<part>-<n>.parquet   each table a folder of part files; manifest.json
     CURRENT            the id of the snapshot in use (replaced atomically)
     staging/           snapshots being written; a crash leaves debris here, never a half snapshot in use
     journal.jsonl      publications and rollbacks, one JSON line each
 
 A snapshot becomes visible only by the final ``os.replace`` of ``CURRENT``; until then readers keep the previous
 one, so a failure anywhere before that point leaves the warehouse exactly as it was.
+
+Parts are what makes an update cheap: a new snapshot hard-links the parent's parts it does not change and writes
+only the others — ``patents`` is parted by filing year (``y2019``), the append-only ``events`` and
+``patents_history`` gain one part per snapshot. Snapshots written before parts (one ``<table>.parquet`` file each)
+read as they are.
 """
 
 from __future__ import annotations
@@ -56,9 +61,30 @@ class Warehouse:
         return self.snapshots_dir / snapshot_id
 
     def table_path(self, table: str, snapshot_id: str | None = None) -> Path | None:
-        """Parquet file of ``table`` in a snapshot (the current one by default)."""
+        """The folder of ``table``'s parts in a snapshot (the current one by default), or the single file of a
+        snapshot written before parts; None when the snapshot predates the table."""
         snapshot_id = snapshot_id or self.current_id()
-        return self.path(snapshot_id) / f"{table}.parquet" if snapshot_id else None
+        if not snapshot_id:
+            return None
+        folder = self.path(snapshot_id) / table
+        if folder.is_dir():
+            return folder
+        single = self.path(snapshot_id) / f"{table}.parquet"
+        return single if single.exists() else None
+
+    def table_glob(self, table: str, snapshot_id: str | None = None) -> str | None:
+        """What ``read_parquet`` reads for ``table``: its parts, or its single file."""
+        path = self.table_path(table, snapshot_id)
+        if path is None:
+            return None
+        return str(path / "*.parquet") if path.is_dir() else str(path)
+
+    def parts(self, table: str, snapshot_id: str) -> list[Path]:
+        """The part files of ``table`` (a snapshot written before parts has one, its single file)."""
+        path = self.table_path(table, snapshot_id)
+        if path is None:
+            return []
+        return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
     def manifest(self, snapshot_id: str) -> dict[str, Any]:
         path = self.path(snapshot_id) / "manifest.json"
@@ -107,12 +133,12 @@ class Warehouse:
             shutil.rmtree(staging.path, ignore_errors=True)
 
     def _publish(self, staging: Staging) -> None:
-        missing = [t for t in TABLES if not (staging.path / f"{t}.parquet").exists()]
+        missing = [t for t in TABLES if not any((staging.path / t).glob("*.parquet"))]
         if missing:
             raise RuntimeError(f"snapshot {staging.id} lacks tables {missing}")
         manifest_path = staging.path / "manifest.json"
         manifest_path.write_text(json.dumps(staging.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        for f in staging.path.iterdir():
+        for f in staging.path.rglob("*"):
             _fsync(f)
         final = self.path(staging.id)
         os.rename(staging.path, final)
@@ -140,6 +166,22 @@ class Warehouse:
         entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **entry}
         with (self.root / "journal.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def link_parts(parts: list[Path], folder: Path) -> None:
+    """Hard-link a parent snapshot's parts into a staging folder (copied where the file system cannot link)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        target = folder / (part.name if part.parent.name == folder.name else f"all-{part.stem}.parquet")
+        try:
+            os.link(part, target)
+        except OSError:
+            shutil.copy2(part, target)
+
+
+def part_name(file: Path) -> str:
+    """The part a file holds (``y2019`` of ``y2019-0.parquet``)."""
+    return file.stem.split("-", 1)[0]
 
 
 def _fsync(path: Path) -> None:
