@@ -17,13 +17,14 @@ Events for patents the warehouse does not hold are quarantined; an event already
 
 from __future__ import annotations
 
-from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit
+from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit, office_columns
 
 EVENT_TYPE_SQL = """CASE
-    WHEN regexp_matches(lower(event_type), '质押.*(解除|注销)|解除质押|pledge.?release') THEN 'pledge_release'
-    WHEN regexp_matches(lower(event_type), '质押|pledge') THEN 'pledge'
+    WHEN regexp_matches(lower(event_type), '质押.*(解除|注销)|解除质押|pledge.?release|release.*secur') THEN 'pledge_release'
+    WHEN regexp_matches(lower(event_type), '质押|pledge|security (interest|agreement)') THEN 'pledge'
     WHEN regexp_matches(lower(event_type), '许可|licen') THEN 'licence'
-    WHEN regexp_matches(lower(event_type), '转让|转移|权利人变更|transfer|assign') THEN 'transfer'
+    -- USPTO's conveyances: ASSIGNMENT OF ASSIGNORS INTEREST, NUNC PRO TUNC ASSIGNMENT, CHANGE OF NAME, MERGER
+    WHEN regexp_matches(lower(event_type), '转让|转移|权利人变更|transfer|assign|change of name|merger') THEN 'transfer'
     WHEN regexp_matches(lower(event_type), '恢复|restor') THEN 'restoration'
     WHEN regexp_matches(lower(event_type), '无效|invalid') THEN 'invalidation'
     WHEN regexp_matches(lower(event_type), '终止|失效|未缴年费|放弃|届满|lapse|surrender') THEN 'lapse'
@@ -57,7 +58,7 @@ CHECKS: list[Check] = [
 PARSE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE events_parsed AS
 WITH a AS (
-    SELECT *, ips_an_clean(app_no) AS an_c FROM events_staged
+    SELECT *, ips_an_clean(app_no) AS an_c, {office_columns()} FROM events_staged
 ), b AS (
     SELECT * EXCLUDE (an_p), an_p.b AS an_b, nullif(an_p.g, '') AS an_g,
            {EVENT_TYPE_SQL} AS etype,
@@ -73,9 +74,9 @@ SELECT *, {errors_sql(CHECKS)} AS errors FROM c
 ACCEPT_SQL = """
 CREATE OR REPLACE TEMP TABLE events_accepted AS
 SELECT _file, _row,
-    md5(concat_ws('|', an_b || '.' || an_k, etype, CAST(d_event AS VARCHAR), coalesce(trim(from_party), ''),
+    md5(concat_ws('|', app_no_c, etype, CAST(d_event AS VARCHAR), coalesce(trim(from_party), ''),
                   coalesce(trim(to_party), ''), coalesce(CAST(amount AS VARCHAR), ''))) AS event_id,
-    an_b || '.' || an_k AS app_no,
+    app_no_c AS app_no,
     etype AS event_type,
     d_event AS event_date,
     nullif(trim(from_party), '') AS from_party,
@@ -83,5 +84,5 @@ SELECT _file, _row,
     nullif(trim(to_address), '') AS to_address,
     amount AS amount_10k_yuan,
     trim(event_type) AS event_raw
-FROM events_parsed WHERE len(errors) = 0
+FROM (SELECT *, CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no_c FROM events_parsed WHERE len(errors) = 0)
 """

@@ -7,17 +7,11 @@ check touches only that list.
 
 from __future__ import annotations
 
-from ipstrong.ingest.checks import APP_NO_CHECKS, FOREIGN_SQL, OFFICE_SQL, Check, errors_sql, lit
+from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit, office_columns
 
-# Records of another office (USPTO XML gives office US) skip the CN number rules and keep their office's numbers.
+# Records of another office (USPTO and EPO XML, incoPat's global sets) keep their office's numbers and types.
 CHECKS: list[Check] = [
-    *(Check(c.field, f"NOT fo AND ({c.condition})", c.zh, c.en) for c in APP_NO_CHECKS),
-    Check(
-        "app_no",
-        "fo AND NOT (regexp_full_match(fo_app, '[A-Z]{2}[0-9A-Z]{4,16}') AND starts_with(fo_app, office_c))",
-        "'境外申请号无效（' || office_c || '）：' || coalesce(app_no, '')",
-        "'not an application number of office ' || office_c || ': ' || coalesce(app_no, '')",
-    ),
+    *APP_NO_CHECKS,
     Check("patent_type", "fo AND type_word IS NULL", lit("境外记录缺少专利类型"), lit("a foreign record has no patent type")),
     Check("app_date", "ips_blank(app_date)", lit("申请日为空"), lit("the filing date is empty")),
     Check("app_date", "NOT ips_blank(app_date) AND d_app IS NULL", "'日期无效：' || app_date", "'invalid date: ' || app_date"),
@@ -94,13 +88,7 @@ CREATE OR REPLACE TEMP TABLE patents_parsed AS
 WITH a AS (
     SELECT *, ips_an_clean(app_no) AS an_c,
            'CN' || regexp_replace(upper(regexp_replace(coalesce(pub_no, ''), '\s', '', 'g')), '^CN', '') AS pub_c,
-           -- the office: the file's own column (USPTO and EPO XML), else the application number's prefix (incoPat's
-           -- global sets: US15950587, WOCN22122372, PCT/CN2020/…), else CN
-           upper(coalesce(nullif(trim(office), ''), CASE WHEN {FOREIGN_SQL} THEN {OFFICE_SQL} ELSE 'CN' END)) AS office_c,
-           office_c <> 'CN' AS fo,
-           CASE WHEN starts_with(upper(trim(app_no)), 'PCT/')
-                THEN 'WO' || regexp_replace(upper(substr(trim(app_no), 5)), '[^A-Z0-9]', '', 'g')
-                ELSE regexp_replace(upper(coalesce(app_no, '')), '[^A-Z0-9]', '', 'g') END AS fo_app,
+           {office_columns("office")},
            regexp_replace(upper(coalesce(pub_no, '')), '\s', '', 'g') AS pub_f
     FROM patents_staged
 ), b AS (
