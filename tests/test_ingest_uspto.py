@@ -122,3 +122,35 @@ def test_bad_documents_are_quarantined_by_document_and_line(tmp_path: Path, bad:
 def test_xml_of_another_format_is_refused_as_a_whole(tmp_path: Path) -> None:
     report = ingest([shared_data("uspto-xml-samples", "cpcMaster", "cpcMaster.xml")], tmp_path / "data", status_date=DAY)
     assert report.exit_code == 2 and "an XML format not read" in report.files_failed[0]["reason_en"]
+
+
+def _ice(app_number: str, title: str = "A device") -> bytes:
+    """A minimal ICE grant document for one US application (for events to attach to)."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><us-bibliographic-data-grant><publication-reference>'
+        f"<document-id><country>US</country><doc-number>0{app_number[:7]}</doc-number><kind>B2</kind><date>20190101</date>"
+        '</document-id></publication-reference><application-reference appl-type="utility"><document-id><country>US'
+        f"</country><doc-number>{app_number}</doc-number><date>20160101</date></document-id></application-reference>"
+        f"<invention-title>{title}</invention-title><assignees><assignee><addressbook><orgname>Owner Inc.</orgname>"
+        "</addressbook></assignee></assignees></us-bibliographic-data-grant></us-patent-grant>\n"
+    ).encode()
+
+
+def test_uspto_assignments_become_events_of_the_us_records(tmp_path: Path) -> None:
+    from ipstrong.ingest.uspto_assignments import records
+
+    data = tmp_path / "data"
+    sample = shared_data("uspto-assignment-xml-samples", "assignment_3.xml")
+    numbers = sorted({row["app_no"][2:] for _line, row, _why in records(sample.read_bytes()) if row})
+    (tmp_path / "us.xml").write_bytes(b"".join(_ice(n) for n in numbers[1:]))  # the first application is not held
+    assert ingest([tmp_path / "us.xml"], data, status_date=DAY).new == len(numbers) - 1
+    report = ingest([sample], data, status_date=DAY)
+    assert report.files[0]["format"] == "uspto-assignment-xml" and report.quarantined >= 1
+    quarantine = Path(report.quarantine_file).read_text(encoding="utf-8-sig")
+    assert f"US{numbers[0]}" in quarantine and "no patent with this application number" in quarantine
+    kinds = {r["event_type"] for r in _rows(data, "SELECT event_type FROM events")}
+    assert kinds == {"transfer", "pledge", "pledge_release"}
+    pledges = _rows(data, "SELECT to_party, event_date FROM events WHERE event_type = 'pledge'")
+    assert {"to_party": "WILMINGTON SAVINGS FUND SOCIETY, FSB", "event_date": dt.date(2021, 6, 30)} in pledges
+    again = ingest([sample], data, status_date=DAY)  # the same response twice: nothing new
+    assert again.new == 0 and not again.published

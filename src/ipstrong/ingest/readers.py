@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ipstrong.ingest import docdb, uspto
+from ipstrong.ingest import docdb, uspto, uspto_assignments
 from ipstrong.ingest.headers import known_header_count
 from ipstrong.messages import IpsError, Msg
 
@@ -350,6 +350,23 @@ class UsptoXmlReader:
         return _records_table(con, table, uspto.COLUMNS, records(), self.name)
 
 
+class UsptoAssignmentReader:
+    """USPTO assignment search responses (``ingest.uspto_assignments``): recorded conveyances as legal-status events
+    of the US applications they cover; a row number is the event's place in the file."""
+
+    name = "uspto-assignment-xml"
+
+    def sniff(self, head: bytes) -> bool:
+        return uspto_assignments.sniff(head)
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        document = path.read_bytes()
+        refused = uspto_assignments.check(document)
+        if refused is not None:
+            raise FileUnusable(refused)
+        return _records_table(con, table, uspto_assignments.COLUMNS, uspto_assignments.records(document), self.name)
+
+
 class EpoXmlReader:
     """EPO exchange-format XML (DOCDB; EPO OPS biblio responses), streamed by ``ingest.docdb``; a record's row
     number is the line its ``exchange-document`` ends on."""
@@ -366,7 +383,9 @@ class EpoXmlReader:
         return _records_table(con, table, docdb.COLUMNS, docdb.records(path), self.name)
 
 
-READERS = (ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), EpoXmlReader(), JsonReader(), CsvReader())
+READERS = (
+    ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), UsptoAssignmentReader(), EpoXmlReader(), JsonReader(), CsvReader(),
+)  # fmt: skip
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
@@ -383,8 +402,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<?xml"):
         raise FileUnusable(
             Msg(
-                "不支持的 XML 格式（可读 USPTO ICE 全文与 EPO DOCDB 著录）",
-                "an XML format not read (USPTO ICE full text and EPO DOCDB bibliographic XML are)",
+                "不支持的 XML 格式（可读 USPTO ICE 全文、USPTO 转让记录与 EPO DOCDB 著录）",
+                "an XML format not read (USPTO ICE full text, USPTO assignments and EPO DOCDB bibliographic XML are)",
             )
         )
     raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))
