@@ -35,6 +35,7 @@ def test_ops_biblio_responses_become_records(tmp_path: Path) -> None:
     assert cn["first_applicant"] == "SCIENT DRILLING INT"
     us = _rows(data, "SELECT * FROM patents WHERE pub_no = 'US9291047B2'")[0]
     assert us["office"] == "US" and us["grant_date"] == dt.date(2016, 3, 22) and us["legal_status"] == "in_force"
+    assert us["app_no"] == "US14052000"  # USPTO's series form (the original number), as ICE XML names it
     # EP1000000: its A1 and B1 in one response are one application, first published as A1, granted by B1
     ep = _rows(data, "SELECT pub_no, grant_date FROM patents WHERE app_no = 'EP99203729'")[0]
     assert ep["pub_no"] == "EP1000000A1" and ep["grant_date"] is not None

@@ -4,7 +4,8 @@ files, one ``exchange-document`` per publication, in the namespace http://www.ep
 The file is streamed (``iterparse`` with the hardened settings of ``ingest.xmlsafe``) after its head is checked for
 entity declarations and its bytes against the declared encoding. A CN publication seen through DOCDB becomes a CN
 record (its original application number carries the check digit, so the CN rules apply to it); any other office's
-becomes a record of that office (``app_no`` = office + DOCDB application number, ``EP13844704``). Documents without
+becomes a record of that office (``app_no`` = office + DOCDB application number, ``EP13844704``; a US one its
+original number, USPTO's series form ``US15044813``, the number ICE XML gives). Documents without
 bibliographic data (claims, description, images) are not records. A file cut off part-way keeps the records read
 before the break; the break itself is a reject naming its line.
 
@@ -120,7 +121,11 @@ def _row(document: etree._Element) -> dict[str, str | None]:
         app_no = _doc_id(application, "original", "doc-number") or docdb_app
         patent_type = None
     else:
-        app_no = f"{office}{docdb_app}" if docdb_app else None
+        # a US application's original number is USPTO's series form (15044813, as ICE XML gives it), DOCDB's is not
+        # (201615044813): the original lets the two sources meet on one record
+        original = _doc_id(application, "original", "doc-number") if office == "US" else None
+        number = re.sub(r"[^0-9A-Z]", "", original.upper()) if original else docdb_app
+        app_no = f"{office}{number}" if number else None
         patent_type = "utility_model" if kind.startswith("U") else "design" if kind.startswith("S") else "invention"
     ipc = []
     for node in bib.iterfind(f"{NS}classifications-ipcr/{NS}classification-ipcr/{NS}text"):
