@@ -90,7 +90,12 @@ def id_check(
 def ingest_cmd(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="CNIPA 导出的 CSV/XLSX 或法律事件文件 / CNIPA-style exports or event files")
+        list[Path],
+        typer.Argument(
+            help="专利清单、法律事件、商标清单（CSV/XLSX/Parquet/JSON）、USPTO XML、EPO DOCDB XML、USPTO 转让记录；"
+            "按内容识别格式 / patent lists, events, trademark lists (CSV/XLSX/Parquet/JSON), USPTO XML, EPO DOCDB XML, "
+            "USPTO assignments; the format is read from the content"
+        ),
     ],
     status_date: Annotated[
         str | None,
