@@ -407,7 +407,8 @@ def _fill_report(
 
 
 # a patent row's first applicant's entity, from the table stamp_applicants made
-APPLICANT_ID_SQL = "(SELECT a.entity_id FROM applicant_ids a WHERE a.name = {alias}.first_applicant) AS first_applicant_id"
+APPLICANT_ID_EXPR = "(SELECT a.entity_id FROM applicant_ids a WHERE a.name = {alias}.first_applicant)"
+APPLICANT_ID_SQL = APPLICANT_ID_EXPR + " AS first_applicant_id"
 
 
 def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: str, database_url: str | None) -> None:
@@ -511,9 +512,7 @@ def _stale_years(con: duckdb.DuckDBPyConnection) -> set[str]:
     update) and those where a derived column of a kept record comes out differently today."""
     changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
     part = parts.YEAR_PART_SQL
-    derived = " OR ".join(
-        f"p.{name} IS DISTINCT FROM ({_kept_column(name).rsplit(' AS ', 1)[0]})" for name in (*SEI_COLUMNS, "first_applicant_id")
-    )
+    derived = " OR ".join(f"p.{name} IS DISTINCT FROM {_kept_expr(name)}" for name in (*SEI_COLUMNS, "first_applicant_id"))
     rows = con.execute(f"""
         SELECT {part.format(col="app_date")} FROM patents_cmp WHERE change <> 'unchanged'
         UNION SELECT {part.format(col="p.app_date")} FROM prev_patents p WHERE app_no IN ({changed})
@@ -522,12 +521,17 @@ def _stale_years(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _kept_column(name: str) -> str:
-    """A previous snapshot's patent column as the new snapshot keeps it: SEI matches and the applicant's entity are
-    derived again (today's concordance, today's reviewed mapping), the rest as it was."""
+def _kept_expr(name: str) -> str:
+    """A previous snapshot's patent column (alias ``p``) as the new snapshot keeps it: SEI matches and the
+    applicant's entity are derived again (today's concordance, today's reviewed mapping), the rest as it was."""
     if name in SEI_COLUMNS:
-        return f"{SEI_COLUMNS[name].format(alias='p')} AS {name}"
-    return APPLICANT_ID_SQL.format(alias="p") if name == "first_applicant_id" else name
+        return f"({SEI_COLUMNS[name].format(alias='p')})"
+    return APPLICANT_ID_EXPR.format(alias="p") if name == "first_applicant_id" else name
+
+
+def _kept_column(name: str) -> str:
+    expr = _kept_expr(name)
+    return name if expr == name else f"{expr} AS {name}"
 
 
 def _summary(report: IngestReport, changed: bool) -> str:
@@ -549,8 +553,8 @@ def _summary(report: IngestReport, changed: bool) -> str:
 
 
 def apply_entities(data_dir: Path, database_url: str | None = None) -> dict[str, Any]:
-    """Stamp the current snapshot's patents with today's reviewed mapping: a new snapshot whose ``patents`` file is
-    rewritten and whose other tables are the parent's files (hard links), or none when no id changes."""
+    """Stamp the current snapshot's patents with today's reviewed mapping: a new snapshot that writes the filing
+    years whose ids change and links everything else from the parent, or none when no id changes."""
     warehouse = Warehouse(data_dir)
     previous = warehouse.current_id()
     if previous is None:
@@ -559,10 +563,9 @@ def apply_entities(data_dir: Path, database_url: str | None = None) -> dict[str,
     try:
         attach_snapshot(con, warehouse, previous, prefix="prev_")
         stamp_applicants(con, data_dir, "SELECT * FROM prev_patents WHERE false", database_url)
-        ids = APPLICANT_ID_SQL.format(alias="p").removesuffix(" AS first_applicant_id")
         stale = con.execute(
             f"SELECT {parts.YEAR_PART_SQL.format(col='p.app_date')}, count(*) FROM prev_patents p "
-            f"WHERE p.first_applicant_id IS DISTINCT FROM {ids} GROUP BY 1"
+            f"WHERE p.first_applicant_id IS DISTINCT FROM {_kept_expr('first_applicant_id')} GROUP BY 1"
         ).fetchall()
         changed = sum(n for _part, n in stale)
         if not changed:
