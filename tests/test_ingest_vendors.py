@@ -148,3 +148,19 @@ def test_qichacha_api_records_of_trademarks_and_patents(tmp_path: Path) -> None:
     design = one(data, "SELECT * FROM patents WHERE pub_no = 'CN304218960S'")
     assert design["patent_type"] == "design" and design["inventors"] == ["秦文莉", "朱静文"]
     assert design["app_date"] == dt.date(2017, 2, 7) and design["first_applicant"] == "苏州朗动网络科技有限公司"
+
+
+def test_json_items_that_are_not_records_are_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "marks.json"
+    path.write_text(
+        '{"Status": "200", "Result": [{"RegNo": "16435657", "Name": "企查查", "ApplicantCn": "苏州朗动网络科技有限公司", '
+        '"IntCls": 45}, "a stray string", {"RegNo": "x1", "Name": "坏", "ApplicantCn": "某公司"}]}',
+        encoding="utf-8",
+    )
+    report = ingest([path], tmp_path / "d", status_date=SD)
+    assert reconciles(report) and (report.read, report.accepted, report.quarantined) == (3, 1, 2)
+    rows = quarantined(tmp_path / "d")
+    assert {(r["row"], r["reason_en"]) for r in rows} == {
+        ("2", "not an object (a record)"),
+        ("3", "not a registration number: x1"),
+    }

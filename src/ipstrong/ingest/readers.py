@@ -285,14 +285,20 @@ class JsonReader:
             raise FileUnusable(Msg(f"不是有效的 JSON：{exc}", f"not valid JSON: {exc}")) from None
         if isinstance(document, dict):  # an API response: the first list of records it holds
             document = next((v for v in document.values() if isinstance(v, list)), [document])
-        records = [r for r in document if isinstance(r, dict)] if isinstance(document, list) else []
+        items = document if isinstance(document, list) else []
+        records = [(row, item) for row, item in enumerate(items, start=1) if isinstance(item, dict)]
+        rejects = [
+            Reject(row, json.dumps(item, ensure_ascii=False)[:200], Msg("不是对象（记录）", "not an object (a record)"))
+            for row, item in enumerate(items, start=1)
+            if not isinstance(item, dict)
+        ]
         if not records:
             raise FileUnusable(Msg("JSON 中没有记录（应为对象数组）", "no records in the JSON (an array of objects is expected)"))
-        headers = _unique(list(dict.fromkeys(k for r in records for k in r)))
-        keys = list(dict.fromkeys(k for r in records for k in r))
-        columns = [[_json_cell(r.get(k)) for r in records] for k in keys]
-        _create_text_table(con, table, headers, columns, list(range(1, len(records) + 1)))
-        return Loaded(table, headers, len(records), self.name, "utf-8")
+        keys = list(dict.fromkeys(k for _row, r in records for k in r))
+        columns = [[_json_cell(r.get(k)) for _row, r in records] for k in keys]
+        headers = _unique(keys)
+        _create_text_table(con, table, headers, columns, [row for row, _r in records])
+        return Loaded(table, headers, len(records), self.name, "utf-8", rejects)
 
 
 def _json_cell(value: object) -> str | None:
