@@ -158,12 +158,6 @@ def _final(session: Session, entity_id: int | None) -> int:
     return entity.id
 
 
-def mapping(session: Session) -> dict[str, int]:
-    """Every name key → its current entity id (what ``first_applicant_id`` is stamped from)."""
-    final = _redirects(session)
-    return {key: final(entity_id) for key, entity_id in session.execute(select(ApplicantName.key, ApplicantName.entity_id))}
-
-
 # --- what staff see and do ---------------------------------------------------------------------------------
 
 
@@ -199,12 +193,14 @@ def open_candidates(session: Session, limit: int = 100) -> list[dict[str, Any]]:
     """Pairs waiting for review, the closest first, each with both names' current entities."""
     rows = session.scalars(
         select(EntityCandidate).where(EntityCandidate.status == "open").order_by(EntityCandidate.score.desc()).limit(limit)
-    )
-    current = mapping(session)
+    ).all()
+    keys = {c.a_key for c in rows} | {c.b_key for c in rows}
+    entity_of = dict(session.execute(select(ApplicantName.key, ApplicantName.entity_id).where(ApplicantName.key.in_(keys))).all())
+    final = _redirects(session)
     out = []
     for c in rows:
-        a, b = current.get(c.a_key), current.get(c.b_key)
-        if a is None or b is None or a == b:
+        a, b = final(entity_of[c.a_key]), final(entity_of[c.b_key])
+        if a == b:
             continue
         out.append({"id": c.id, "a": c.a_key, "b": c.b_key, "a_entity": a, "b_entity": b, "score": c.score, "reason": c.reason})
     return out
@@ -257,10 +253,13 @@ def reject_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
 
 
 def _close_candidates(session: Session, actor: Actor, entity_id: int) -> None:
-    current = mapping(session)
-    for c in session.scalars(select(EntityCandidate).where(EntityCandidate.status == "open")):
-        if current.get(c.a_key) == current.get(c.b_key) == entity_id:
-            c.status, c.decided_by, c.decided_at = "merged", actor.username, utcnow()
+    """Open pairs whose two names are now in ``entity_id`` are settled as merged."""
+    names = select(ApplicantName.key).where(ApplicantName.entity_id == entity_id)
+    settled = select(EntityCandidate).where(
+        EntityCandidate.status == "open", EntityCandidate.a_key.in_(names), EntityCandidate.b_key.in_(names)
+    )
+    for c in session.scalars(settled):
+        c.status, c.decided_by, c.decided_at = "merged", actor.username, utcnow()
 
 
 def counts(session: Session) -> dict[str, int]:
