@@ -353,3 +353,17 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
     sign_in(client, "ent")
     assert client.get("/entities").status_code == 403
     assert client.post("/api/v1/entities/1/merge", json={"other": 2}, headers=headers).status_code == 403
+
+
+def test_workdays_api(site) -> None:
+    client, _db, _ids = site
+    csrf = sign_in(client, "admin")
+    r = client.get("/api/v1/workdays/add", params={"date": "2024-09-30", "n": 1}).json()
+    assert r == {"start": "2024-09-30", "date": "2024-10-08", "provisional": False, "warning": None}
+    assert client.get("/api/v1/workdays/months", params={"date": "2024-01-31", "months": 1}).json()["date"] == "2024-02-29"
+    body = {"day": "2027-01-01", "kind": "holiday", "name": "元旦", "source": "国务院办公厅通知"}
+    assert client.post("/api/v1/workdays", json=body, headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert [d["day"] for d in client.get("/api/v1/workdays", params={"year": 2027}).json()] == ["2027-01-01"]
+    client.cookies.clear()
+    csrf = sign_in(client, "suzhou")
+    assert client.post("/api/v1/workdays", json=body, headers={"X-CSRF-Token": csrf}).status_code == 403

@@ -17,6 +17,7 @@ from ipstrong.output import emit_document, emit_records, stderr, to_json
 
 if TYPE_CHECKING:
     from ipstrong.indicators.measures import Parameters
+    from ipstrong.matters.workdays import Deadline
 
 app = typer.Typer(
     help="ipstrong 知识产权强省平台 / the IP-strong province platform",
@@ -841,6 +842,95 @@ def entities_apply(
     cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
     result = JOB_KINDS["entities"][2](cfg, {}, lambda _percent, _message: None)
     emit_document(result, as_json, result["message"])
+
+
+workdays_app = typer.Typer(help="工作日与期限 / Chinese working days and periods", no_args_is_help=True)
+app.add_typer(workdays_app, name="workdays")
+
+
+def _emit_deadline(deadline: Deadline, as_json: bool, human: str) -> None:
+    warning = deadline.warning()
+    if warning is not None and not as_json:
+        stderr.print(f"[yellow]{warning}[/yellow]")
+    emit_document(deadline.to_dict(), as_json, human)
+
+
+@workdays_app.command("add")
+def workdays_add(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD（当日不计）/ start day (not counted)")],
+    n: Annotated[int, typer.Argument(help="工作日数 / working days")],
+    as_json: JsonOpt = False,
+) -> None:
+    """起算日之后第 N 个工作日（含调休上班日）/ the day N Chinese working days after a date (make-up days included)."""
+    from ipstrong.db import transaction
+    from ipstrong.matters.workdays import add_working_days, load
+
+    day = _parse_date(start, "DATE")
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        deadline = add_working_days(load(session), day, n)
+    _emit_deadline(deadline, as_json, f"{Msg(f'{day} 起第 {n} 个工作日', f'{n} working days after {day}')}: {deadline.date}")
+
+
+@workdays_app.command("months")
+def workdays_months(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD / start day")],
+    months: Annotated[int, typer.Argument(help="月数 / months")],
+    as_json: JsonOpt = False,
+) -> None:
+    """N 个月期限的届满日（遇节假日顺延）/ the end of a period of N months (moved past holidays)."""
+    from ipstrong.db import transaction
+    from ipstrong.matters.workdays import add_months, load
+
+    day = _parse_date(start, "DATE")
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        deadline = add_months(load(session), day, months)
+    ends = Msg(f"{day} 起 {months} 个月届满", f"{months} months from {day} end")
+    _emit_deadline(deadline, as_json, f"{ends}: {deadline.date}")
+
+
+@workdays_app.command("set")
+def workdays_set(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD / the day")],
+    kind: Annotated[str, typer.Option("--kind", help="holiday（放假）| workday（调休上班）| none（删除）")],
+    name: Annotated[str, typer.Option("--name", help="名称，如 春节 / name, e.g. 春节")] = "",
+    source: Annotated[str, typer.Option("--source", help="来源：国务院办公厅通知 / the notice it comes from")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """录入或删除节假日表中的一天（命令行操作者视为系统管理员）/ enter or remove one day of the holiday table."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.workdays import set_day
+
+    parsed = _parse_date(day, "DATE")
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        result = set_day(session, SYSTEM, parsed, None if kind == "none" else kind, name, source)
+    emit_document(result, as_json, str(Msg(f"已保存 {parsed}", f"saved {parsed}")))
+
+
+@workdays_app.command("list")
+def workdays_list(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="年份 / year")],
+    as_json: JsonOpt = False,
+) -> None:
+    """某年的节假日与调休上班日 / a year's holidays and make-up working days."""
+    from ipstrong.db import transaction
+    from ipstrong.matters.workdays import days_of_year, load
+
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        load(session)  # seeds an empty table
+        rows = days_of_year(session, year)
+    if as_json:
+        emit_document({"year": year, "days": rows}, True)
+    else:
+        emit_records(rows, "table")
 
 
 index_app = typer.Typer(help="检索索引 / the search index", no_args_is_help=True)

@@ -536,3 +536,61 @@ def entity_reject(request: Request, who: Caller, pair_id: EntityId) -> dict[str,
     with transaction(request.app.state.ctx.factory) as s:
         reject_candidate(s, who.actor, pair_id)
     return {"pair": pair_id, "status": "rejected"}
+
+
+# --- working days -------------------------------------------------------------------------------------------------
+class DeadlineOut(BaseModel):
+    start: dt.date
+    date: dt.date
+    provisional: bool
+    warning: str | None
+
+
+class CalendarDayOut(BaseModel):
+    day: dt.date
+    kind: str | None
+    name: str
+    source: str
+
+
+class CalendarDayIn(BaseModel):
+    day: dt.date
+    kind: str | None = Field(default=None, pattern="^(holiday|workday)$", description="holiday | workday; 空=删除 / none removes")
+    name: str = Field(default="", max_length=100)
+    source: str = Field(default="", max_length=300)
+
+
+Day = Annotated[dt.date, Query(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31), description="YYYY-MM-DD")]
+
+
+@router.get("/workdays/add", response_model=DeadlineOut, responses=ERRORS, summary="加 N 个工作日 / add working days")
+def workdays_add(request: Request, who: Caller, date: Day, n: Annotated[int, Query(ge=0, le=3650)]) -> dict[str, Any]:
+    from ipstrong.matters.workdays import add_working_days, load
+
+    with transaction(request.app.state.ctx.factory) as s:
+        return add_working_days(load(s), date, n).to_dict()
+
+
+@router.get("/workdays/months", response_model=DeadlineOut, responses=ERRORS, summary="N 个月期限 / a period of months")
+def workdays_months(request: Request, who: Caller, date: Day, months: Annotated[int, Query(ge=0, le=120)]) -> dict[str, Any]:
+    from ipstrong.matters.workdays import add_months, load
+
+    with transaction(request.app.state.ctx.factory) as s:
+        return add_months(load(s), date, months).to_dict()
+
+
+@router.get("/workdays", response_model=list[CalendarDayOut], responses=ERRORS, summary="节假日表 / the holiday table")
+def workdays_year(request: Request, who: Caller, year: Annotated[int, Query(ge=1990, le=2199)]) -> list[dict[str, Any]]:
+    from ipstrong.matters.workdays import days_of_year, load
+
+    with transaction(request.app.state.ctx.factory) as s:
+        load(s)
+        return days_of_year(s, year)
+
+
+@router.post("/workdays", response_model=CalendarDayOut, responses=ERRORS, summary="录入节假日 / enter a day")
+def workdays_set(request: Request, who: Caller, body: CalendarDayIn) -> dict[str, Any]:
+    from ipstrong.matters.workdays import set_day
+
+    with transaction(request.app.state.ctx.factory) as s:
+        return set_day(s, who.actor, body.day, body.kind, body.name, body.source)
