@@ -322,7 +322,7 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
     us.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><us-bibliographic-data-grant>'
         "<publication-reference><document-id><country>US</country><doc-number>08926509</doc-number><kind>B2</kind>"
-        "<date>20150106</date></document-id></publication-reference><application-reference appl-type=\"utility\">"
+        '<date>20150106</date></document-id></publication-reference><application-reference appl-type="utility">'
         "<document-id><country>US</country><doc-number>12134151</doc-number><date>20080605</date></document-id>"
         "</application-reference><invention-title>Wireless sensor patches</invention-title><assignees><assignee>"
         "<addressbook><orgname>Hmicro, Inc.</orgname><address><city>Fremont</city><state>CA</state><country>US</country>"
@@ -364,6 +364,13 @@ def test_workdays_api(site) -> None:
     body = {"day": "2027-01-01", "kind": "holiday", "name": "元旦", "source": "国务院办公厅通知"}
     assert client.post("/api/v1/workdays", json=body, headers={"X-CSRF-Token": csrf}).status_code == 200
     assert [d["day"] for d in client.get("/api/v1/workdays", params={"year": 2027}).json()] == ["2027-01-01"]
+    page = client.get("/calendar", params={"year": 2024, "start": "2024-09-30", "n": 1}).text
+    assert "2024-10-08" in page and "国庆节" in page and 'id="calendar-add"' in page
+    spring = {"csrf_token": csrf, "day": "2027-02-05", "kind": "holiday", "name": "春节", "source": "通知"}
+    r = client.post("/calendar", data=spring)
+    assert r.status_code == 200 and "2027-02-05" in r.text
+    assert "calendar-result" in client.get("/calendar", params={"start": "2027-02-04", "months": 1}).text
     client.cookies.clear()
     csrf = sign_in(client, "suzhou")
     assert client.post("/api/v1/workdays", json=body, headers={"X-CSRF-Token": csrf}).status_code == 403
+    assert 'id="calendar-add"' not in client.get("/calendar").text

@@ -31,6 +31,7 @@ NAV = [
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
     ("/entities", "entities", "records.read"),
+    ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
     ("/account/password", "change_password", None),

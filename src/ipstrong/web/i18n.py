@@ -42,6 +42,25 @@ WORDS: dict[str, tuple[str, str]] = {
     "language_switch": ("English", "中文"),
     "jobs": ("后台任务", "Jobs"),
     "entities": ("申请人实体", "Applicant entities"),
+    "calendar": ("工作日", "Working days"),
+    "calendar_help": (
+        "期限按工作日计算（起算日不计，法定节假日不计，调休上班日计入）；节假日表由 chinesecalendar 预置，"
+        "每年国务院办公厅通知发布后由省级管理员补录并注明来源。",
+        "Deadlines count working days (not the start day, not public holidays, make-up working days included); the "
+        "table is seeded from chinesecalendar and the province administrator adds each year's State Council notice "
+        "with its source.",
+    ),
+    "calendar_compute": ("推算期限", "Compute a deadline"),
+    "calendar_start": ("起算日", "Start day"),
+    "calendar_n": ("工作日数", "Working days"),
+    "calendar_months": ("月数", "Months"),
+    "calendar_result": ("届满日", "Ends on"),
+    "calendar_provisional": ("（暂定：节假日表未覆盖该年）", " (provisional: the table does not cover that year)"),
+    "calendar_kind": ("类型", "Kind"),
+    "calendar_holiday": ("放假", "holiday"),
+    "calendar_workday": ("调休上班", "make-up working day"),
+    "calendar_remove": ("删除", "remove"),
+    "calendar_source": ("来源", "Source"),
     "entities_help": (
         "同一企业的不同写法（有限公司/股份有限公司、中英文名称、全半角）归为一个实体；人工合并、移出或驳回的结论在重新导入后保留，"
         "点击“更新仓库”后写入专利的 first_applicant_id。",

@@ -586,3 +586,52 @@ def entities_apply_form(request: Request, who: FormSender) -> Response:
     require(who.actor, "records.write")
     enqueue(_ctx(request).settings, who.actor, "entities", {})
     return RedirectResponse("/jobs", status_code=303)
+
+
+# --- working days ------------------------------------------------------------------------------------------------
+@router.get("/calendar", response_class=HTMLResponse)
+def calendar_page(
+    request: Request, who: SignedIn, year: int | None = None, start: str = "", n: int | None = None, months: int | None = None
+) -> Response:
+    """The holiday table of a year (editable by the province administrator) and a deadline calculator."""
+    from ipstrong.matters.workdays import add_months, add_working_days, days_of_year, load
+
+    ctx = _ctx(request)
+    today = dt.date.today()
+    year = year if year and 1990 <= year <= 2199 else today.year
+    result = None
+    with transaction(ctx.factory) as s:
+        calendar = load(s)
+        days = days_of_year(s, year)
+    if start:
+        try:
+            day = dt.date.fromisoformat(start)
+        except ValueError:
+            raise IpsError(Msg(f"日期无效：{start}", f"invalid date: {start}")) from None
+        if months is not None:
+            result = add_months(calendar, day, min(max(months, 0), 120))
+        elif n is not None:
+            result = add_working_days(calendar, day, min(max(n, 0), 3650))
+    values = {"year": year, "days": days, "result": result, "start": start, "n": n, "months": months,
+              "can_edit": "calendar.manage" in who.actor.role_info.permissions}  # fmt: skip
+    return ctx.render(request, "calendar.html", values, who=who)
+
+
+@router.post("/calendar")
+def calendar_set(
+    request: Request,
+    who: FormSender,
+    day: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+) -> Response:
+    from ipstrong.matters.workdays import set_day
+
+    try:
+        parsed = dt.date.fromisoformat(day)
+    except ValueError:
+        raise IpsError(Msg(f"日期无效：{day}", f"invalid date: {day}")) from None
+    with transaction(_ctx(request).factory) as s:
+        set_day(s, who.actor, parsed, None if kind == "none" else kind, name.strip(), source.strip())
+    return RedirectResponse(f"/calendar?year={parsed.year}", status_code=303)
