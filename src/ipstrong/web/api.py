@@ -557,10 +557,11 @@ class CalendarDayIn(BaseModel):
     day: dt.date
     kind: str | None = Field(default=None, pattern="^(holiday|workday)$", description="holiday | workday; 空=删除 / none removes")
     name: str = Field(default="", max_length=100)
-    source: str = Field(default="", max_length=300)
+    # every entry names the notice it comes from (a removal names the notice that corrects it)
+    source: str = Field(min_length=1, max_length=300, pattern=r"\S")
 
 
-Day = Annotated[dt.date, Query(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31), description="YYYY-MM-DD")]
+Day = Annotated[dt.date, Query(description="YYYY-MM-DD")]  # any date: beyond the table the answer is provisional
 
 
 @router.get("/workdays/add", response_model=DeadlineOut, responses=ERRORS, summary="加 N 个工作日 / add working days")
