@@ -374,3 +374,12 @@ def test_workdays_api(site) -> None:
     csrf = sign_in(client, "suzhou")
     assert client.post("/api/v1/workdays", json=body, headers={"X-CSRF-Token": csrf}).status_code == 403
     assert 'id="calendar-add"' not in client.get("/calendar").text
+
+
+def test_matter_types_api(site) -> None:
+    client, _db, _ids = site
+    sign_in(client, "suzhou")
+    api = client.get("/api/v1/matters/types").json()
+    assert [t["id"] for t in api] == ["adjudication", "prescreen"]
+    assert api[0]["fields"]["properties"]["requester"]["description"] == "请求人 / requester"
+    assert all(d["source"] for t in api for d in t["deadlines"])

@@ -844,6 +844,33 @@ def entities_apply(
     emit_document(result, as_json, result["message"])
 
 
+matters_app = typer.Typer(help="事项（案件与服务）/ matters: cases and services", no_args_is_help=True)
+app.add_typer(matters_app, name="matters")
+
+
+@matters_app.command("types")
+def matters_types(as_json: JsonOpt = False) -> None:
+    """已声明的事项类型：状态、流转、期限及其依据 / the declared matter types: states, steps, deadlines and their rules."""
+    from ipstrong.matters.catalogue import MATTER_TYPES
+
+    types = [t.to_dict() for t in MATTER_TYPES.values()]
+    if as_json:
+        sys.stdout.write(to_json(types) + "\n")
+        return
+    rows = [
+        {
+            "id": t["id"],
+            "name": f"{t['name_zh']} / {t['name_en']}",
+            "states": "、".join(s["name_zh"] for s in t["states"]),
+            "deadlines": "；".join(
+                f"{d['name_zh']} {d['amount']} {d['unit']}{'' if d['verified'] else '（待核）'}" for d in t["deadlines"]
+            ),
+        }
+        for t in types
+    ]
+    emit_records(rows, "table")
+
+
 workdays_app = typer.Typer(help="工作日与期限 / Chinese working days and periods", no_args_is_help=True)
 app.add_typer(workdays_app, name="workdays")
 

@@ -595,3 +595,13 @@ def workdays_set(request: Request, who: Caller, body: CalendarDayIn) -> dict[str
 
     with transaction(request.app.state.ctx.factory) as s:
         return set_day(s, who.actor, body.day, body.kind, body.name, body.source)
+
+
+# --- matter types -------------------------------------------------------------------------------------------------
+@router.get("/matters/types", responses=ERRORS, summary="事项类型 / matter types")
+def matter_types(who: Caller) -> list[dict[str, Any]]:
+    """Each declared matter type: its form's fields, documents, states, steps (who may take them) and deadlines,
+    each deadline with the rule it comes from."""
+    from ipstrong.matters.catalogue import MATTER_TYPES
+
+    return [t.to_dict() for t in MATTER_TYPES.values()]

@@ -1,0 +1,8 @@
+"""The matter types the platform handles, registered in one place: adding a type adds one module and one line."""
+
+from __future__ import annotations
+
+from ipstrong.matters.definitions import MatterType
+from ipstrong.matters.types import adjudication, prescreen
+
+MATTER_TYPES: dict[str, MatterType] = {t.id: t for t in (adjudication.MATTER_TYPE, prescreen.MATTER_TYPE)}

@@ -1,0 +1,148 @@
+"""Matter types as data: the form, the documents, the states and transitions, the deadlines — each citing its rule.
+
+A matter type is one ``MatterType`` value declared in its own module under ``matters/types`` and registered in
+``matters.catalogue``; the engine reads nothing else about it. Its transitions run on the maintained
+``transitions`` state machine (``machine``), which refuses a transition from a state that does not allow it.
+A deadline whose figure could not be sourced is a parameter with a stated default (``verified`` False), never a
+silent constant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from transitions import Machine
+
+UNITS = ("working_days", "days", "months")
+
+
+@dataclass(frozen=True)
+class State:
+    id: str
+    name_zh: str
+    name_en: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step a person takes: from which states, to which, by which roles, needing which documents."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A time limit: runs from entering ``starts`` (a state), is met by reaching one of ``met_by``; ``extension``
+    once, with approval, when the rule allows it; the time the rule excludes (``excludes``) is added back."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    starts: str
+    met_by: tuple[str, ...]
+    amount: int
+    unit: str
+    source: str
+    verified: bool = True
+    extension: tuple[int, str] | None = None
+    excludes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "starts": self.starts,
+            "met_by": list(self.met_by),
+            "amount": self.amount,
+            "unit": self.unit,
+            "extension": {"amount": self.extension[0], "unit": self.extension[1]} if self.extension else None,
+            "excludes": list(self.excludes),
+            "source": self.source,
+            "verified": self.verified,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    id: str
+    name_zh: str
+    name_en: str
+    required_for: tuple[str, ...] = ()  # transitions that need it
+
+
+@dataclass(frozen=True)
+class MatterType:
+    id: str
+    name_zh: str
+    name_en: str
+    source: str
+    form: type[BaseModel]
+    states: tuple[State, ...]
+    initial: str
+    transitions: tuple[Transition, ...]
+    deadlines: tuple[DeadlineRule, ...]
+    documents: tuple[DocumentRule, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        """A definition that names a state, transition or document it does not declare fails at import."""
+        states = {s.id for s in self.states}
+        names = {t.id for t in self.transitions}
+        docs = {d.id for d in self.documents}
+        problems = [] if self.initial in states else [f"initial state {self.initial}"]
+        for t in self.transitions:
+            problems += [f"{t.id}: state {s}" for s in (*t.sources, t.dest) if s not in states]
+            problems += [f"{t.id}: document {d}" for d in t.documents if d not in docs]
+        for d in self.deadlines:
+            if d.starts not in states:
+                problems.append(f"{d.id}: state {d.starts}")
+            if d.unit not in UNITS:
+                problems.append(f"{d.id}: unit {d.unit}")
+            problems += [f"{d.id}: transition {m}" for m in d.met_by if m not in names]
+        if problems:
+            raise ValueError(f"matter type {self.id}: unknown " + ", ".join(problems))
+
+    def machine(self, model: object, state: str | None = None) -> Machine:
+        """The state machine of a matter in ``state`` (the initial state by default) bound to ``model``."""
+        return Machine(
+            model=model,
+            states=[s.id for s in self.states],
+            transitions=[{"trigger": t.id, "source": list(t.sources), "dest": t.dest} for t in self.transitions],
+            initial=state or self.initial,
+            auto_transitions=False,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``ipstrong matters types --json`` prints for the type."""
+        return {
+            "id": self.id,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "source": self.source,
+            "initial": self.initial,
+            "states": [{"id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "final": s.final} for s in self.states],
+            "transitions": [
+                {
+                    "id": t.id,
+                    "name_zh": t.name_zh,
+                    "name_en": t.name_en,
+                    "from": list(t.sources),
+                    "to": t.dest,
+                    "roles": list(t.roles),
+                    "documents": list(t.documents),
+                }
+                for t in self.transitions
+            ],
+            "deadlines": [d.to_dict() for d in self.deadlines],
+            "documents": [{"id": d.id, "name_zh": d.name_zh, "name_en": d.name_en} for d in self.documents],
+            "fields": self.form.model_json_schema(),
+        }
