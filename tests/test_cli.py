@@ -162,3 +162,13 @@ def test_entities_commands(tmp_path: Path) -> None:
     assert [r["first_applicant_id"] for r in json.loads(ids.stdout)] == [suzhou]
     missing = run("entities", "show", "99999", data_dir=data)
     assert missing.returncode == 2 and "没有编号为 99999 的申请人实体" in missing.stderr
+
+
+def test_workdays_with_excluded_time(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    plain = run("workdays", "add", "2024-09-30", "1", data_dir=data)
+    assert plain.returncode == 0 and plain.stdout.strip().endswith("2024-10-08")
+    suspended = run("workdays", "months", "2024-03-01", "3", "--exclude", "2024-04-01..2024-04-10", "--json", data_dir=data)
+    assert json.loads(suspended.stdout)["date"] == "2024-06-11"
+    bad = run("workdays", "add", "2024-09-30", "1", "--exclude", "2024-10-08", data_dir=data)
+    assert bad.returncode == 2 and "FIRST..LAST" in bad.stderr

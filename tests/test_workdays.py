@@ -64,3 +64,21 @@ def test_a_calendar_value_counts_without_a_database() -> None:
     cal = Calendar(frozenset({D(2030, 1, 1)}), frozenset({D(2030, 1, 5)}), 2030)
     assert add_working_days(cal, D(2029, 12, 31), 1).date == D(2030, 1, 2)
     assert add_working_days(cal, D(2030, 1, 4), 1).date == D(2030, 1, 5)
+
+
+def test_excluded_time_is_added_back(db) -> None:
+    from ipstrong.matters.catalogue import MATTER_TYPES
+    from ipstrong.matters.workdays import period_end
+
+    with transaction(db.factory) as s:
+        cal = load(s)
+    decision = next(d for d in MATTER_TYPES["adjudication"].deadlines if d.id == "decision")
+    assert decision.due(cal, D(2024, 3, 1)).date == D(2024, 6, 3)  # 1 June a Saturday
+    suspended = ((D(2024, 4, 1), D(2024, 4, 10)),)  # ten days of suspension: 11 June (10 June is 端午节)
+    assert decision.due(cal, D(2024, 3, 1), suspended).date == D(2024, 6, 11)
+    assert decision.due(cal, D(2024, 3, 1), suspended, extended=True).date == D(2024, 7, 11)
+    # five working days with two of them excluded: Sunday 29 September (worked) and 30 September do not count
+    excluded = ((D(2024, 9, 29), D(2024, 9, 30)),)
+    assert period_end(cal, D(2024, 9, 27), 5, "working_days", excluded).date == D(2024, 10, 12)
+    with pytest.raises(IpsError):
+        period_end(cal, D(2024, 1, 1), 1, "weeks")

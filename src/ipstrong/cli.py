@@ -17,7 +17,6 @@ from ipstrong.output import emit_document, emit_records, stderr, to_json
 
 if TYPE_CHECKING:
     from ipstrong.indicators.measures import Parameters
-    from ipstrong.matters.workdays import Deadline
 
 app = typer.Typer(
     help="ipstrong 知识产权强省平台 / the IP-strong province platform",
@@ -875,11 +874,23 @@ workdays_app = typer.Typer(help="工作日与期限 / Chinese working days and p
 app.add_typer(workdays_app, name="workdays")
 
 
-def _emit_deadline(deadline: Deadline, as_json: bool, human: str) -> None:
-    warning = deadline.warning()
-    if warning is not None and not as_json:
-        stderr.print(f"[yellow]{warning}[/yellow]")
-    emit_document(deadline.to_dict(), as_json, human)
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="不计入期限的期间 A..B（中止、公告、鉴定），可重复 / excluded time A..B, repeatable"),
+]
+
+
+def _excluded(values: list[str] | None) -> tuple[tuple[dt.date, dt.date], ...]:
+    out = []
+    for value in values or []:
+        first, sep, last = value.partition("..")
+        if not sep:
+            raise IpsError(Msg(f"--exclude 应为 起..止：{value}", f"--exclude takes FIRST..LAST: {value}"))
+        a, b = _parse_date(first, "--exclude"), _parse_date(last, "--exclude")
+        if b < a:
+            raise IpsError(Msg(f"--exclude 首尾颠倒：{value}", f"--exclude ends before it starts: {value}"))
+        out.append((a, b))
+    return tuple(out)
 
 
 @workdays_app.command("add")
@@ -887,17 +898,11 @@ def workdays_add(
     ctx: typer.Context,
     start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD（当日不计）/ start day (not counted)")],
     n: Annotated[int, typer.Argument(help="工作日数 / working days")],
+    exclude: ExcludeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """起算日之后第 N 个工作日（含调休上班日）/ the day N Chinese working days after a date (make-up days included)."""
-    from ipstrong.db import transaction
-    from ipstrong.matters.workdays import add_working_days, load
-
-    day = _parse_date(start, "DATE")
-    _cfg, _engine, factory = _db(ctx)
-    with transaction(factory) as session:
-        deadline = add_working_days(load(session), day, n)
-    _emit_deadline(deadline, as_json, f"{Msg(f'{day} 起第 {n} 个工作日', f'{n} working days after {day}')}: {deadline.date}")
+    _workdays_period(ctx, start, n, "working_days", exclude, as_json)
 
 
 @workdays_app.command("months")
@@ -905,18 +910,30 @@ def workdays_months(
     ctx: typer.Context,
     start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD / start day")],
     months: Annotated[int, typer.Argument(help="月数 / months")],
+    exclude: ExcludeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """N 个月期限的届满日（遇节假日顺延）/ the end of a period of N months (moved past holidays)."""
-    from ipstrong.db import transaction
-    from ipstrong.matters.workdays import add_months, load
+    _workdays_period(ctx, start, months, "months", exclude, as_json)
 
-    day = _parse_date(start, "DATE")
+
+def _workdays_period(ctx: typer.Context, start: str, amount: int, unit: str, exclude: list[str] | None, as_json: bool) -> None:
+    from ipstrong.db import transaction
+    from ipstrong.matters.workdays import load, period_end
+
+    day, excluded = _parse_date(start, "DATE"), _excluded(exclude)
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        deadline = add_months(load(session), day, months)
-    ends = Msg(f"{day} 起 {months} 个月届满", f"{months} months from {day} end")
-    _emit_deadline(deadline, as_json, f"{ends}: {deadline.date}")
+        deadline = period_end(load(session), day, amount, unit, excluded)
+    what = (
+        Msg(f"{day} 起第 {amount} 个工作日", f"{amount} working days after {day}")
+        if unit == "working_days"
+        else Msg(f"{day} 起 {amount} 个月届满", f"{amount} months from {day} end")
+    )
+    warning = deadline.warning()
+    if warning is not None and not as_json:
+        stderr.print(f"[yellow]{warning}[/yellow]")
+    emit_document(deadline.to_dict(), as_json, f"{what}: {deadline.date}")
 
 
 @workdays_app.command("set")

@@ -9,11 +9,15 @@ silent constant.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 from transitions import Machine
+
+from ipstrong.matters.workdays import Calendar, Excluded, period_end
+from ipstrong.matters.workdays import Deadline as WorkdayDeadline
 
 UNITS = ("working_days", "days", "months")
 
@@ -55,6 +59,19 @@ class DeadlineRule:
     verified: bool = True
     extension: tuple[int, str] | None = None
     excludes: tuple[str, ...] = ()
+
+    def due(
+        self, calendar: Calendar, started: dt.date, excluded: tuple[Excluded, ...] = (), extended: bool = False
+    ) -> WorkdayDeadline:
+        """When this limit falls for a matter that entered ``starts`` on ``started``, with the time the rule excludes
+        added back and, once approved, the extension."""
+        if not (extended and self.extension is not None):
+            return period_end(calendar, started, self.amount, self.unit, excluded)
+        amount, unit = self.extension
+        if unit == self.unit:  # "three months, extendable by one": one period of four
+            return period_end(calendar, started, self.amount + amount, unit, excluded)
+        first = period_end(calendar, started, self.amount, self.unit, excluded)
+        return WorkdayDeadline(started, period_end(calendar, first.date, amount, unit, excluded).date, first.provisional)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -131,26 +131,44 @@ class Deadline:
         }
 
 
+Excluded = tuple[dt.date, dt.date]  # first and last day of time a rule does not count (suspension, notice, appraisal)
+
+
+def period_end(calendar: Calendar, start: dt.date, amount: int, unit: str, excluded: tuple[Excluded, ...] = ()) -> Deadline:
+    """The end of a period of ``amount`` ``unit`` (working_days, days or months) from ``start`` (not counted).
+
+    Working days inside excluded time are not counted; for days and months, each excluded day inside the period
+    moves its end one day later (the time is added back), and an end that is not a working day moves to the next.
+    """
+    if amount < 0:
+        raise IpsError(Msg("期限长度不能为负", "a period cannot be negative"))
+    skip = {first + dt.timedelta(days=i) for first, last in excluded for i in range((last - first).days + 1)}
+    if unit == "working_days":
+        day, counted = start, 0
+        while counted < amount:
+            day += dt.timedelta(days=1)
+            counted += calendar.is_working_day(day) and day not in skip
+        return Deadline(start, day, not calendar.covers(day))
+    if unit not in ("days", "months"):
+        raise IpsError(Msg(f"未知的期限单位 {unit}", f"unknown unit {unit}"))
+    base = start + (relativedelta(months=amount) if unit == "months" else dt.timedelta(days=amount))
+    day, added = base, 0
+    while (inside := sum(1 for d in skip if start < d <= day)) > added:
+        day, added = base + dt.timedelta(days=inside), inside
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return Deadline(start, day, not calendar.covers(day))
+
+
 def add_working_days(calendar: Calendar, start: dt.date, n: int) -> Deadline:
     """The day ``n`` working days after ``start`` (``start`` itself not counted)."""
-    if n < 0:
-        raise IpsError(Msg("工作日数不能为负", "the number of working days cannot be negative"))
-    day, counted = start, 0
-    while counted < n:
-        day += dt.timedelta(days=1)
-        counted += calendar.is_working_day(day)
-    return Deadline(start, day, not calendar.covers(day))
+    return period_end(calendar, start, n, "working_days")
 
 
 def add_months(calendar: Calendar, start: dt.date, months: int) -> Deadline:
     """The end of a period of ``months`` months from ``start``: the same day of the month (or the month's last day),
     moved to the next working day when it is not one."""
-    if months < 0:
-        raise IpsError(Msg("月数不能为负", "the number of months cannot be negative"))
-    day = start + relativedelta(months=months)
-    while not calendar.is_working_day(day):
-        day += dt.timedelta(days=1)
-    return Deadline(start, day, not calendar.covers(day))
+    return period_end(calendar, start, months, "months")
 
 
 def set_day(session: Session, actor: Actor, day: dt.date, kind: str | None, name: str, source: str) -> dict[str, Any]:
