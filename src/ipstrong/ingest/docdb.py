@@ -14,14 +14,14 @@ Real samples: ../shared/data/epo-ops-docdb-xml-samples (OPS 3.2 responses record
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from lxml import etree
 
-from ipstrong.ingest.xmlsafe import refusal, text_of
+from ipstrong.ingest.xmlsafe import declared_encoding, encoding_refusal, entity_refusal, lie_refusal, text_of
 from ipstrong.messages import Msg
 
 NS = "{http://www.epo.org/exchange}"
@@ -42,28 +42,13 @@ def check(path: Path) -> Msg | None:
     """Entity declarations in the head, bytes that do not fit the declared encoding (streamed, whole file)."""
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
-        refused = refusal(head[: head.rfind(b">") + 1] if b">" in head else head)
-        if refused is not None and "encoding" not in refused.en:
-            return refused
-        declared = re.search(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", head[:4096])
-        encoding = declared.group(1).decode() if declared else "utf-8"
-        try:
-            decoder = codecs.getincrementaldecoder(encoding)()
-        except LookupError:
-            return Msg(f"未知的编码声明 {encoding}", f"unknown declared encoding {encoding}")
-        done, chunk = 0, head
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                done += len(chunk)
-                chunk = fh.read(1 << 22)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            return Msg(
-                f"内容与声明的编码 {encoding} 不符（第 {done + exc.start} 字节）",
-                f"the bytes do not match the declared encoding {encoding} (byte {done + exc.start})",
-            )
-    return refused
+        encoding = declared_encoding(head)
+        whole = head[: head.rfind(b">") + 1]  # whole characters for the lie test: ">" never ends inside one
+        return (
+            entity_refusal(head)
+            or encoding_refusal(chain([head], iter(lambda: fh.read(1 << 22), b"")), encoding)
+            or lie_refusal(whole, encoding)
+        )
 
 
 def records(path: Path) -> Iterator[tuple[int, dict[str, str | None] | None, Msg | None]]:

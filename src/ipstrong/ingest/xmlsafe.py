@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -26,32 +27,57 @@ def parser() -> etree.XMLParser:
 
 
 def refusal(document: bytes) -> Msg | None:
-    """Why ``document`` must not be parsed, or None."""
-    head = document[:4096]
-    if b"<!DOCTYPE" in head and b"<!ENTITY" in document.split(b"]>", 1)[0]:
+    """Why ``document`` (a whole document in memory) must not be parsed, or None."""
+    encoding = declared_encoding(document[:4096])
+    return entity_refusal(document) or encoding_refusal([document], encoding) or lie_refusal(document, encoding)
+
+
+def declared_encoding(head: bytes) -> str:
+    """The encoding the XML declaration names (UTF-8 when it names none)."""
+    declared = _DECLARED.search(head)
+    return declared.group(1).decode().lower() if declared else "utf-8"
+
+
+def entity_refusal(head: bytes) -> Msg | None:
+    """A document type declaration that declares entities (the start of the document is enough)."""
+    if b"<!DOCTYPE" in head[:4096] and b"<!ENTITY" in head.split(b"]>", 1)[0]:
         return Msg(
             "文档含实体声明，出于安全不予解析（专利数据文档不需要实体声明）",
             "the document declares entities and is not parsed, for safety (patent data documents need none)",
         )
-    declared = _DECLARED.search(head)
-    encoding = declared.group(1).decode().lower() if declared else "utf-8"
+    return None
+
+
+def encoding_refusal(chunks: Iterable[bytes], encoding: str) -> Msg | None:
+    """Bytes that do not decode in the declared encoding, read chunk by chunk (a file need not fit in memory)."""
     try:
-        text = document.decode(codecs.lookup(encoding).name)
+        decoder = codecs.getincrementaldecoder(codecs.lookup(encoding).name)()
     except LookupError:
         return Msg(f"未知的编码声明 {encoding}", f"unknown declared encoding {encoding}")
+    done = 0
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+            done += len(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         return Msg(
-            f"内容与声明的编码 {encoding} 不符（第 {exc.start} 字节）",
-            f"the bytes do not match the declared encoding {encoding} (byte {exc.start})",
+            f"内容与声明的编码 {encoding} 不符（第 {done + exc.start} 字节）",
+            f"the bytes do not match the declared encoding {encoding} (byte {done + exc.start})",
         )
-    if codecs.lookup(encoding).name != "utf-8" and not text.isascii():
-        try:
-            if document.decode("utf-8") != text:
-                return Msg(
-                    f"声明为 {encoding}，实为 UTF-8 文本", f"declares {encoding} but the text is UTF-8: the declaration lies"
-                )
-        except UnicodeDecodeError:
-            pass
+    return None
+
+
+def lie_refusal(sample: bytes, encoding: str) -> Msg | None:
+    """A single-byte encoding declared over UTF-8 text: the declaration lies (``sample`` whole characters)."""
+    if codecs.lookup(encoding).name == "utf-8":
+        return None
+    try:
+        text = sample.decode(encoding)
+        if not text.isascii() and sample.decode("utf-8") != text:
+            return Msg(f"声明为 {encoding}，实为 UTF-8 文本", f"declares {encoding} but the text is UTF-8: the declaration lies")
+    except UnicodeDecodeError:
+        pass
     return None
 
 
