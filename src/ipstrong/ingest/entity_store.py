@@ -70,7 +70,8 @@ class EntityCandidate(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-def _forms_of(row: ApplicantName) -> NameForms:
+def _forms_of(row: Any) -> NameForms:
+    """The stored forms of a name row (an ``ApplicantName`` or a row of its columns)."""
     return NameForms(row.key, row.script, row.core, row.latin, row.block, row.marks)
 
 
@@ -84,7 +85,9 @@ def assign(session: Session, applicants: Iterable[Applicant]) -> dict[str, int]:
         forms = name_forms(applicant.name)
         if forms is not None and forms.key not in given:
             given[forms.key] = Applicant(**{**applicant.__dict__, "forms": forms, "entity": None})
-    known = {row.key: row for row in session.scalars(select(ApplicantName))}
+    # the stored forms as plain rows (no ORM objects: at a million names they would cost most of the time)
+    columns = ("key", "name", "entity_id", "script", "core", "latin", "block", "marks")
+    known = {row.key: row for row in session.execute(select(*(getattr(ApplicantName, c) for c in columns)))}
     for key, row in known.items():
         if key in given:
             given[key].entity, given[key].forms = row.entity_id, _forms_of(row)
@@ -150,12 +153,10 @@ def _redirects(session: Session) -> Callable[[int], int]:
 
 
 def _final(session: Session, entity_id: int | None) -> int:
-    entity = session.get(ApplicantEntity, entity_id)
-    while entity is not None and entity.merged_into is not None:
-        entity = session.get(ApplicantEntity, entity.merged_into)
-    if entity is None:
+    """The entity ``entity_id`` now is (following merges); NotFound when there is no such entity."""
+    if entity_id is None or session.get(ApplicantEntity, entity_id) is None:
         raise NotFound(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
-    return entity.id
+    return _redirects(session)(entity_id)
 
 
 # --- what staff see and do ---------------------------------------------------------------------------------
