@@ -965,11 +965,10 @@ def workdays_list(
 ) -> None:
     """某年的节假日与调休上班日 / a year's holidays and make-up working days."""
     from ipstrong.db import transaction
-    from ipstrong.matters.workdays import days_of_year, load
+    from ipstrong.matters.workdays import days_of_year
 
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        load(session)  # seeds an empty table
         rows = days_of_year(session, year)
     if as_json:
         emit_document({"year": year, "days": rows}, True)

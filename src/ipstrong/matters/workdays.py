@@ -93,11 +93,16 @@ class Calendar:
         return self.last_year is not None and day.year <= self.last_year
 
 
-def load(session: Session) -> Calendar:
-    """The calendar from the table (seeded from the library the first time it is empty)."""
+def _seeded(session: Session) -> None:
+    """Seed an empty table from the library (a table the office has started is left to the office)."""
     if not session.scalar(select(func.count()).select_from(CalendarDay)):
         seed(session)
         session.flush()
+
+
+def load(session: Session) -> Calendar:
+    """The calendar from the table (seeded from the library the first time it is empty)."""
+    _seeded(session)
     rows = session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
     holidays = frozenset(d for d, k in rows if k == "holiday")
     workdays = frozenset(d for d, k in rows if k == "workday")
@@ -193,7 +198,8 @@ def set_day(session: Session, actor: Actor, day: dt.date, kind: str | None, name
 
 
 def days_of_year(session: Session, year: int) -> list[dict[str, Any]]:
-    """The exceptions entered for ``year``, in date order."""
+    """The exceptions entered for ``year``, in date order (the table seeded first when empty)."""
+    _seeded(session)
     rows = session.scalars(
         select(CalendarDay)
         .where(CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))

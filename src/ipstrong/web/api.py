@@ -582,10 +582,9 @@ def workdays_months(request: Request, who: Caller, date: Day, months: Annotated[
 
 @router.get("/workdays", response_model=list[CalendarDayOut], responses=ERRORS, summary="节假日表 / the holiday table")
 def workdays_year(request: Request, who: Caller, year: Annotated[int, Query(ge=1990, le=2199)]) -> list[dict[str, Any]]:
-    from ipstrong.matters.workdays import days_of_year, load
+    from ipstrong.matters.workdays import days_of_year
 
     with transaction(request.app.state.ctx.factory) as s:
-        load(s)
         return days_of_year(s, year)
 
 
