@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # where `--engine spark` runs: local mode on this machine by default, or a cluster's master URL
     spark_master: str = "local[2]"
     query_timeout_s: float = 30.0  # every query a person triggers on the web stops here and says "timed out"
+    document_max_mb: int = 50  # the largest file a matter accepts
+    due_soon_working_days: int = 3  # the SLA board's "due soon" and the reminders look this far ahead
 
     @classmethod
     def settings_customise_sources(

@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import ibis
 import pyarrow as pa
 
+from ipstrong.clock import SHANGHAI, today_shanghai
 from ipstrong.ingest import events as event_rules
 from ipstrong.ingest import patents as patent_rules
 from ipstrong.ingest import trademarks as trademark_rules
@@ -61,7 +61,6 @@ KINDS = {
     "trademarks": (TRADEMARK_ALIASES, TRADEMARK_REQUIRED, trademark_rules),
 }
 PLACE_SELECT = "g.country, g.province_code, g.city_code, g.district_code, g.zone_id"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Rows whose source status words disagree with their dates (dates win, CONVENTIONS.md): the data-quality report.
 STATUS_CONFLICTS_SQL = """
     SELECT app_no, legal_status_raw, legal_status AS legal_status_from_dates, app_date, grant_date, lapse_date,
@@ -127,10 +126,6 @@ def _sha256(path: Path) -> str:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def today_shanghai() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def ingest(

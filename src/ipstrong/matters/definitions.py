@@ -10,8 +10,9 @@ silent constant.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from transitions import Machine
@@ -19,7 +20,15 @@ from transitions import Machine
 from ipstrong.matters.workdays import Calendar, Excluded, period_end
 from ipstrong.matters.workdays import Deadline as WorkdayDeadline
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ipstrong.accounts.models import Organisation
+    from ipstrong.messages import Msg
+
 UNITS = ("working_days", "days", "months")
+BODY_KINDS = ("office", "centre", "agency")  # the organisation kinds that receive matters
+APPROVERS = ("city_official", "province_admin")  # who approves an extension (经批准) unless a rule says otherwise
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class State:
     name_zh: str
     name_en: str
     final: bool = False
+    pauses: str | None = None  # time spent here is excluded time of this kind (suspension, appraisal, public_notice)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class DeadlineRule:
     verified: bool = True
     extension: tuple[int, str] | None = None
     excludes: tuple[str, ...] = ()
+    approvers: tuple[str, ...] = APPROVERS
 
     def due(
         self, calendar: Calendar, started: dt.date, excluded: tuple[Excluded, ...] = (), extended: bool = False
@@ -84,6 +95,7 @@ class DeadlineRule:
             "unit": self.unit,
             "extension": {"amount": self.extension[0], "unit": self.extension[1]} if self.extension else None,
             "excludes": list(self.excludes),
+            "approvers": list(self.approvers) if self.extension else [],
             "source": self.source,
             "verified": self.verified,
         }
@@ -98,24 +110,61 @@ class DocumentRule:
 
 
 @dataclass(frozen=True)
+class Party:
+    """Which form fields name a party of the matter (and its credit code, checked when given)."""
+
+    role: str
+    name_zh: str
+    name_en: str
+    name_field: str
+    code_field: str | None = None
+
+
+# a check at intake beyond the form: given the receiving body and the validated form, the reasons to refuse
+IntakeCheck = Callable[["Session", "Organisation", BaseModel], "list[Msg]"]
+
+
+@dataclass(frozen=True)
 class MatterType:
     id: str
+    code: str  # two letters in the matter number: 320500-CJ-2026-00012
     name_zh: str
     name_en: str
     source: str
     form: type[BaseModel]
+    title_field: str  # the form field a list shows as the matter's title
+    bodies: tuple[str, ...]  # organisation kinds that receive it (office, centre, agency)
     states: tuple[State, ...]
     initial: str
     transitions: tuple[Transition, ...]
     deadlines: tuple[DeadlineRule, ...]
     documents: tuple[DocumentRule, ...] = field(default_factory=tuple)
+    parties: tuple[Party, ...] = ()
+    patents_field: str | None = None  # the form field listing the patents involved
+    trademarks_field: str | None = None  # the form field listing the trademark registrations involved
+    intake: IntakeCheck | None = None
+
+    def state(self, state_id: str) -> State:
+        return next(s for s in self.states if s.id == state_id)
+
+    def transition(self, transition_id: str) -> Transition | None:
+        return next((t for t in self.transitions if t.id == transition_id), None)
+
+    def document(self, document_id: str) -> DocumentRule | None:
+        return next((d for d in self.documents if d.id == document_id), None)
 
     def __post_init__(self) -> None:
         """A definition that names a state, transition or document it does not declare fails at import."""
         states = {s.id for s in self.states}
         names = {t.id for t in self.transitions}
         docs = {d.id for d in self.documents}
+        pauses = {s.pauses for s in self.states if s.pauses}
         problems = [] if self.initial in states else [f"initial state {self.initial}"]
+        fields = set(self.form.model_fields)
+        named = [self.title_field, self.patents_field, self.trademarks_field]
+        named += [f for p in self.parties for f in (p.name_field, p.code_field)]
+        problems += [f"form field {f}" for f in named if f is not None and f not in fields]
+        problems += [f"body kind {k}" for k in self.bodies if k not in BODY_KINDS]
         for t in self.transitions:
             problems += [f"{t.id}: state {s}" for s in (*t.sources, t.dest) if s not in states]
             problems += [f"{t.id}: document {d}" for d in t.documents if d not in docs]
@@ -125,6 +174,7 @@ class MatterType:
             if d.unit not in UNITS:
                 problems.append(f"{d.id}: unit {d.unit}")
             problems += [f"{d.id}: transition {m}" for m in d.met_by if m not in names]
+            problems += [f"{d.id}: excluded time {e} (no state pauses for it)" for e in d.excludes if e not in pauses]
         if problems:
             raise ValueError(f"matter type {self.id}: unknown " + ", ".join(problems))
 
@@ -142,11 +192,16 @@ class MatterType:
         """What ``ipstrong matters types --json`` prints for the type."""
         return {
             "id": self.id,
+            "code": self.code,
             "name_zh": self.name_zh,
             "name_en": self.name_en,
             "source": self.source,
+            "bodies": list(self.bodies),
             "initial": self.initial,
-            "states": [{"id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "final": s.final} for s in self.states],
+            "states": [
+                {"id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "final": s.final, "pauses": s.pauses}
+                for s in self.states
+            ],
             "transitions": [
                 {
                     "id": t.id,

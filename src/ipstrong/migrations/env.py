@@ -6,6 +6,7 @@ from ipstrong import jobs  # noqa: F401 - registers the jobs table on Base.metad
 from ipstrong.accounts import models  # noqa: F401 - registers the account and audit tables
 from ipstrong.db import Base, make_engine
 from ipstrong.ingest import entity_store  # noqa: F401 - registers the applicant-entity tables
+from ipstrong.matters import models as matter_models  # noqa: F401 - registers the matter tables
 from ipstrong.matters import workdays  # noqa: F401 - registers the holiday table
 
 config = context.config

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, State, Transition
+from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, Party, State, Transition
 
 SOURCE_2015 = "专利行政执法办法（2015）"
 SOURCE_2025 = "专利纠纷行政裁决和调解办法（国家知识产权局，2025-02-01 施行）"
@@ -20,9 +20,11 @@ SOURCE_2025 = "专利纠纷行政裁决和调解办法（国家知识产权局�
 class AdjudicationForm(BaseModel):
     """The request (请求书): who asks, against whom, over which patents."""
 
+    subject: str = Field(min_length=2, max_length=300, description="案由 / subject (e.g. 某公司诉某公司侵犯发明专利权纠纷)")
     requester: str = Field(min_length=2, max_length=200, description="请求人 / requester")
-    requester_credit_code: str | None = Field(default=None, description="请求人统一社会信用代码 / credit code")
+    requester_credit_code: str | None = Field(default=None, max_length=18, description="请求人统一社会信用代码 / credit code")
     respondent: str = Field(min_length=2, max_length=200, description="被请求人 / respondent")
+    respondent_credit_code: str | None = Field(default=None, max_length=18, description="被请求人统一社会信用代码 / credit code")
     respondent_address: str | None = Field(default=None, max_length=300, description="被请求人地址")
     patents: list[str] = Field(min_length=1, max_length=50, description="涉案专利号 / patents in dispute")
     claims: str = Field(min_length=1, max_length=5000, description="请求事项与理由 / what is asked and why")
@@ -33,16 +35,26 @@ WORKING_STAFF = ("case_officer", "city_official", "province_admin")
 
 MATTER_TYPE = MatterType(
     id="adjudication",
+    code="CJ",
     name_zh="专利侵权纠纷行政裁决",
     name_en="administrative adjudication of a patent infringement dispute",
     source=f"{SOURCE_2015}；{SOURCE_2025}",
     form=AdjudicationForm,
+    title_field="subject",
+    bodies=("office",),
+    parties=(
+        Party("requester", "请求人", "requester", "requester", "requester_credit_code"),
+        Party("respondent", "被请求人", "respondent", "respondent", "respondent_credit_code"),
+    ),
+    patents_field="patents",
     states=(
         State("received", "已收到请求", "request received"),
         State("accepted", "已立案", "accepted"),
         State("not_accepted", "不予受理", "not accepted", final=True),
         State("hearing", "审理中", "being heard"),
-        State("suspended", "中止", "suspended"),
+        State("suspended", "中止", "suspended", pauses="suspension"),
+        State("appraisal", "鉴定中", "under appraisal", pauses="appraisal"),
+        State("public_notice", "公告送达中", "served by public notice", pauses="public_notice"),
         State("decided", "已作出裁决", "decided", final=True),
         State("mediated", "调解结案", "settled by mediation", final=True),
         State("withdrawn", "撤回", "withdrawn", final=True),
@@ -63,10 +75,21 @@ MATTER_TYPE = MatterType(
         Transition("hear", "开始审理", "start hearing", ("accepted",), "hearing", WORKING_STAFF),
         Transition("suspend", "中止", "suspend", ("accepted", "hearing"), "suspended", WORKING_STAFF),
         Transition("resume", "恢复审理", "resume", ("suspended",), "hearing", WORKING_STAFF),
+        Transition("appraise", "委托鉴定", "send for appraisal", ("hearing",), "appraisal", WORKING_STAFF),
+        Transition("appraised", "鉴定完成", "appraisal done", ("appraisal",), "hearing", WORKING_STAFF),
+        Transition(
+            "serve_by_notice", "公告送达", "serve by public notice", ("accepted", "hearing"), "public_notice", WORKING_STAFF
+        ),
+        Transition("served", "送达完成", "service done", ("public_notice",), "hearing", WORKING_STAFF),
         Transition("decide", "作出裁决", "decide", ("hearing",), "decided", WORKING_STAFF, ("decision",)),
         Transition("mediate", "调解结案", "settle by mediation", ("accepted", "hearing"), "mediated", WORKING_STAFF),
         Transition(
-            "withdraw", "撤回请求", "withdraw", ("received", "accepted", "hearing", "suspended"), "withdrawn", WORKING_STAFF
+            "withdraw",
+            "撤回请求",
+            "withdraw",
+            ("received", "accepted", "hearing", "suspended", "appraisal", "public_notice"),
+            "withdrawn",
+            WORKING_STAFF,
         ),
     ),
     deadlines=(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, State, Transition
+from ipstrong.matters.centres import centre_intake
+from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, Party, State, Transition
 
 SOURCE = "知识产权保护中心管理办法（试行）（国家知识产权局，2021-05-06）"
 NOT_FOUND = "专利申请预审业务管理办法（试行）未找到原文：时限为参数，默认值待核"
@@ -34,10 +35,15 @@ EXAMINERS = ("centre_examiner",)
 
 MATTER_TYPE = MatterType(
     id="prescreen",
+    code="YS",
     name_zh="专利快速预审",
     name_en="fast pre-examination of a patent application",
     source=SOURCE,
     form=PrescreenForm,
+    title_field="title",
+    bodies=("centre",),
+    parties=(Party("applicant", "申请人", "applicant", "applicant", "applicant_credit_code"),),
+    intake=centre_intake,
     states=(
         State("submitted", "已提交", "submitted"),
         State("screening", "预审中", "being pre-examined"),

@@ -1,0 +1,303 @@
+"""The matters engine on SQLite and PostgreSQL: filing with checks, steps by role and body, documents, limits with
+pauses and extensions, one winner when two officers act at once, refusals audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from ipstrong.accounts.models import AuditEntry
+from ipstrong.accounts.roles import SYSTEM, Actor, PermissionDenied
+from ipstrong.accounts.service import actor_of, create_organisation, create_user
+from ipstrong.db import transaction
+from ipstrong.ids import credit_code_check_char
+from ipstrong.matters import service
+from ipstrong.matters.centres import declare_field, register_enterprise
+from ipstrong.messages import Conflict, IpsError, NotFound
+
+PW = "correct horse 1"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+D = dt.date
+
+
+def credit_code(body: str) -> str:
+    """A valid code from 17 characters."""
+    return body + credit_code_check_char(body)
+
+
+@dataclass
+class World:
+    office: int
+    nanjing_office: int
+    centre: int
+    enterprise: int
+    officer: Actor  # case officer of the Suzhou office
+    chief: Actor  # city official of the Suzhou office (approves extensions)
+    nanjing: Actor  # case officer in Nanjing
+    examiner: Actor  # centre examiner
+    firm: Actor  # enterprise user
+    firm_code: str
+
+
+def _user(s, name: str, role: str, region: str, org: int) -> Actor:
+    return actor_of(create_user(s, SYSTEM, name, PW, role, region, organisation_id=org))
+
+
+@pytest.fixture
+def world(db) -> World:
+    code = credit_code("91320500MA1X2Y3K4")
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        nanjing = create_organisation(s, SYSTEM, "office", "南京市知识产权局", "320100").id
+        centre = create_organisation(s, SYSTEM, "centre", "中国（苏州）知识产权保护中心", "320500").id
+        firm = create_organisation(s, SYSTEM, "enterprise", "苏州某某电池有限公司", "320500", code).id
+        w = World(
+            office, nanjing, centre, firm,
+            _user(s, "officer", "case_officer", "320500", office), _user(s, "chief", "city_official", "320500", office),
+            _user(s, "nj", "case_officer", "320100", nanjing), _user(s, "examiner", "centre_examiner", "320500", centre),
+            _user(s, "firm", "enterprise_user", "320500", firm), code,
+        )  # fmt: skip
+    return w
+
+
+def adjudication_form(**extra) -> dict:
+    return {
+        "subject": "甲公司诉乙公司侵犯发明专利权纠纷",
+        "requester": "甲公司",
+        "respondent": "乙公司",
+        "patents": ["201410123456.7", "US12134151"],
+        "claims": "停止侵权",
+        **extra,
+    }
+
+
+def file_adjudication(db, w: World, data: Path, received: D = D(2024, 9, 30), **extra) -> int:
+    with transaction(db.factory) as s:
+        return service.file_matter(
+            s, w.officer, "adjudication", w.office, adjudication_form(**extra), data, received, today=D(2024, 12, 31)
+        ).id
+
+
+def step(db, actor: Actor, matter_id: int, name: str, on: D, **kw):
+    with transaction(db.factory) as s:
+        return service.take_step(s, actor, matter_id, name, on=on, today=on, **kw)
+
+
+def attach(db, actor: Actor, matter_id: int, kind: str, data: Path, content: bytes = PDF, name: str = "a.pdf"):
+    with transaction(db.factory) as s:
+        return service.attach_document(s, actor, matter_id, kind, name, content, data, max_mb=1)
+
+
+def detail(db, actor: Actor, matter_id: int, today: D) -> dict:
+    with transaction(db.factory) as s:
+        return service.matter_detail(s, actor, matter_id, today=today)
+
+
+def test_adjudication_end_to_end_with_pause_and_extension(db, world: World, data_dir: Path) -> None:
+    w = world
+    mid = file_adjudication(db, w, data_dir)
+    first = detail(db, w.officer, mid, D(2024, 9, 30))
+    assert first["number"] == f"CJ-320500-{w.office}-2024-00001" and first["state"] == "received"
+    # 5 working days from Monday 2024-09-30: the National Day week is skipped, Saturday 10-12 is a make-up working day
+    assert first["due_on"] == "2024-10-12" and first["due_rule"] == "acceptance"
+    assert [(r["number"], r["checked"]) for r in first["rights"]] == [("201410123456.7", False), ("US12134151", False)]
+    assert [p["role"] for p in first["parties"]] == ["requester", "respondent"]
+    assert [s["id"] for s in first["steps"]] == ["accept", "refuse", "withdraw"]
+    assert {d["id"] for d in first["steps"][0]["missing"]} == {"request", "patent_certificate", "identity"}
+
+    with pytest.raises(IpsError, match="needs these documents first: request, patent certificate"):
+        step(db, w.officer, mid, "accept", D(2024, 10, 8))
+    for kind in ("request", "patent_certificate", "identity"):
+        attach(db, w.officer, mid, kind, data_dir)
+    step(db, w.officer, mid, "accept", D(2024, 10, 8))
+    assert detail(db, w.officer, mid, D(2024, 10, 8))["due_on"] == "2025-01-08"  # three months from acceptance
+    step(db, w.officer, mid, "hear", D(2024, 10, 9))
+    step(db, w.officer, mid, "suspend", D(2024, 11, 1))
+    paused = detail(db, w.officer, mid, D(2024, 11, 5))
+    assert paused["paused"] and paused["state"] == "suspended"
+    step(db, w.officer, mid, "resume", D(2024, 11, 11))  # ten days suspended are not counted
+    resumed = detail(db, w.officer, mid, D(2024, 11, 11))
+    assert resumed["due_on"] == "2025-01-20" and not resumed["paused"]  # 01-18 is a Saturday
+
+    with pytest.raises(PermissionDenied, match="approved by city_official"), transaction(db.factory) as s:
+        service.extend_limit(s, w.officer, mid, "decision", today=D(2024, 12, 1))
+    with transaction(db.factory) as s:
+        service.extend_limit(s, w.chief, mid, "decision", today=D(2024, 12, 1))
+    assert detail(db, w.officer, mid, D(2024, 12, 1))["due_on"] == "2025-02-18"  # four months plus the pause
+    with pytest.raises(Conflict, match="extended once already"), transaction(db.factory) as s:
+        service.extend_limit(s, w.chief, mid, "decision", today=D(2024, 12, 2))
+
+    with pytest.raises(IpsError, match="decide needs these documents first: decision"):
+        step(db, w.officer, mid, "decide", D(2024, 12, 3))
+    attach(db, w.officer, mid, "decision", data_dir)
+    step(db, w.officer, mid, "decide", D(2024, 12, 3))
+    done = detail(db, w.officer, mid, D(2024, 12, 3))
+    assert done["state"] == "decided" and done["closed_on"] == "2024-12-03" and done["due_on"] is None
+    assert [h["action"] for h in done["history"]].count("step") == 5 and done["steps"] == []
+    with db.factory() as s:
+        actions = [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.entity == "matter"))]
+    assert actions.count("matter.step") == 5 and "matter.extend" in actions and actions.count("matter.document") == 4
+
+
+def test_steps_refused_for_the_wrong_state_role_or_body_and_refusals_audited(db, world: World, data_dir: Path) -> None:
+    w = world
+    mid = file_adjudication(db, w, data_dir)
+    with pytest.raises(IpsError, match="cannot decide while request received"):
+        step(db, w.officer, mid, "decide", D(2024, 10, 8))
+    with pytest.raises(NotFound):  # Nanjing's officer does not see a Suzhou matter at all
+        step(db, w.nanjing, mid, "refuse", D(2024, 10, 8))
+    with pytest.raises(PermissionDenied, match="your role may not refuse"):
+        step(db, w.examiner, mid, "refuse", D(2024, 10, 8))
+    with transaction(db.factory) as s:
+        centre_officer = _user(s, "centre_officer", "case_officer", "320500", w.centre)
+    with pytest.raises(PermissionDenied, match="does not belong to a body handling it"):
+        step(db, centre_officer, mid, "refuse", D(2024, 10, 8))  # sees Suzhou's records, but the centre does not hold it
+    with transaction(db.factory) as s:
+        service.join_body(s, w.officer, mid, w.nanjing_office)
+    step(db, w.nanjing, mid, "refuse", D(2024, 10, 8))  # a joined body's staff act on it
+    with pytest.raises(IpsError, match="no step fly"):
+        step(db, w.officer, mid, "fly", D(2024, 10, 9))
+    with pytest.raises(IpsError), service.refusals_recorded(db.factory, w.officer, "step", mid), transaction(db.factory) as s:
+        service.take_step(s, w.officer, mid, "accept", today=D(2024, 10, 9))
+    with db.factory() as s:
+        refused = s.scalars(select(AuditEntry).where(AuditEntry.action == "matter.refused")).all()
+    assert len(refused) == 1 and "cannot accept while not accepted" in refused[0].after
+
+
+def test_two_officers_at_once_one_wins(db, world: World, data_dir: Path) -> None:
+    w = world
+    mid = file_adjudication(db, w, data_dir)
+    version = detail(db, w.officer, mid, D(2024, 10, 8))["version"]
+    results: list[str] = []
+
+    def act(name: str) -> None:
+        try:
+            step(db, w.officer, mid, name, D(2024, 10, 8), version=version)
+            results.append("ok")
+        except IpsError as exc:
+            results.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=act, args=(name,)) for name in ("refuse", "withdraw", "refuse", "withdraw")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["Conflict", "Conflict", "Conflict", "ok"]
+    after = detail(db, w.officer, mid, D(2024, 10, 8))
+    assert after["version"] == version + 1 and [h["action"] for h in after["history"]] == ["created", "step"]
+
+
+def test_filing_checks_the_form_the_parties_and_numbers_per_body_and_year(db, world: World, data_dir: Path) -> None:
+    w = world
+    with pytest.raises(IpsError, match="field 'requester'"), transaction(db.factory) as s:
+        form = adjudication_form()
+        del form["requester"]
+        service.file_matter(s, w.officer, "adjudication", w.office, form, data_dir, D(2024, 9, 30))
+    wrong = w.firm_code[:-1] + ("0" if w.firm_code[-1] != "0" else "1")
+    with pytest.raises(IpsError, match="field 'respondent_credit_code'.*check character"):
+        file_adjudication(db, w, data_dir, respondent_credit_code=wrong)
+    with pytest.raises(IpsError, match="field 'patents'"):
+        file_adjudication(db, w, data_dir, patents=["12345"])
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:  # Nanjing's officer cannot receive for Suzhou
+        service.file_matter(s, w.nanjing, "adjudication", w.office, adjudication_form(), data_dir, D(2024, 9, 30))
+    with pytest.raises(IpsError, match="does not receive"), transaction(db.factory) as s:
+        service.file_matter(s, w.examiner, "adjudication", w.centre, adjudication_form(), data_dir, D(2024, 9, 30))
+    ids = [file_adjudication(db, w, data_dir, D(2024, 12, 30)), file_adjudication(db, w, data_dir, D(2024, 12, 31))]
+    ids.append(file_adjudication(db, w, data_dir, D(2024, 12, 31)))
+    numbers = [detail(db, w.officer, i, D(2024, 12, 31))["number"][-10:] for i in ids]
+    assert numbers == ["2024-00001", "2024-00002", "2024-00003"]
+    with transaction(db.factory) as s:
+        nj = service.file_matter(
+            s, w.nanjing, "adjudication", w.nanjing_office, adjudication_form(respondent_credit_code=w.firm_code.lower()),
+            data_dir, D(2024, 12, 31), today=D(2024, 12, 31),
+        )  # fmt: skip
+        assert nj.number.endswith("2024-00001") and nj.form["respondent_credit_code"] == w.firm_code
+
+
+def test_prescreen_intake_register_fields_and_exclusions(db, world: World, data_dir: Path) -> None:
+    w = world
+    form = {
+        "applicant": "苏州某某电池有限公司",
+        "applicant_credit_code": w.firm_code,
+        "title": "一种锂离子电池正极材料",
+        "patent_type": "invention",
+        "ipc": ["H01M 10/0525"],
+    }
+    today = D(2025, 3, 3)
+
+    def file(actor: Actor, **extra):
+        with transaction(db.factory) as s:
+            return service.file_matter(s, actor, "prescreen", w.centre, {**form, **extra}, data_dir, today, today=today).id
+
+    with pytest.raises(IpsError, match="not on the register.*outside the fields"):
+        file(w.firm)
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:
+        register_enterprise(s, w.officer, w.centre, w.firm_code, "苏州某某电池有限公司", today)  # not the centre's staff
+    with transaction(db.factory) as s:
+        register_enterprise(s, w.examiner, w.centre, w.firm_code.lower(), "苏州某某电池有限公司", today)
+        declare_field(s, w.examiner, w.centre, "H01M", "新能源")
+        declare_field(s, w.examiner, w.centre, "G06F16", "大数据")
+    with pytest.raises(IpsError, match=r"IPC A61K31/00 is outside the fields of .* \(G06F16, H01M\)"):
+        file(w.firm, ipc=["H01M10/0525", "A61K31/00"])
+    with pytest.raises(IpsError, match="PCT national-phase.*divisional"):
+        file(w.firm, pct_national_phase=True, divisional=True)
+    mid = file(w.firm)
+    got = detail(db, w.firm, mid, today)
+    assert got["number"].startswith(f"YS-320500-{w.centre}-2025-") and got["due_on"] == "2025-03-05"
+    assert got["steps"] == [{"id": "withdraw", "name_zh": "撤回", "name_en": "withdraw", "to": "withdrawn", "missing": []}]
+    with pytest.raises(PermissionDenied, match="your role may not take up"):
+        step(db, w.firm, mid, "start", today)
+    attach(db, w.firm, mid, "application", data_dir)
+    attach(db, w.firm, mid, "registration", data_dir)
+    step(db, w.examiner, mid, "start", today)
+    attach(db, w.examiner, mid, "opinion", data_dir)
+    step(db, w.examiner, mid, "ask_correction", D(2025, 3, 4))
+    assert detail(db, w.firm, mid, D(2025, 3, 4))["due_rule"] == "correction"
+    step(db, w.firm, mid, "corrected", D(2025, 3, 6))
+    assert detail(db, w.examiner, mid, D(2025, 3, 6))["due_on"] == "2025-03-13"  # a new opinion limit runs
+    with pytest.raises(NotFound):
+        detail(db, w.nanjing, mid, today)
+    with transaction(db.factory) as s:
+        assert [m["id"] for m in service.list_matters(s, w.firm, today=today)] == [mid]
+        assert service.list_matters(s, w.nanjing, today=today) == []
+
+
+def test_documents_are_recognised_by_their_bytes_and_stored_by_hash(db, world: World, data_dir: Path) -> None:
+    w = world
+    mid = file_adjudication(db, w, data_dir)
+    with pytest.raises(IpsError, match=r"file evil.pdf: this kind of file is not accepted \(application/x-msdownload\)"):
+        attach(db, w.officer, mid, "request", data_dir, b"MZ\x90\x00" + b"\x00" * 200, "evil.pdf")
+    with pytest.raises(IpsError, match="larger than the 1 MB limit"):
+        attach(db, w.officer, mid, "request", data_dir, PDF + b"0" * (1024 * 1024), "big.pdf")
+    with pytest.raises(IpsError, match="no document kind poem"):
+        attach(db, w.officer, mid, "poem", data_dir)
+    with pytest.raises(NotFound):
+        attach(db, w.firm, mid, "request", data_dir)  # the enterprise did not file this matter: it does not see it
+    doc = attach(db, w.officer, mid, "other", data_dir, "证据清单\n1. 购买发票".encode(), "../../etc/清单.txt")
+    assert (doc.filename, doc.media_type) == ("清单.txt", "text/plain; charset=utf-8")
+    with transaction(db.factory) as s:
+        found, path = service.document_file(s, w.officer, mid, doc.id, data_dir)
+    assert path == data_dir / "documents" / found.sha256[:2] / found.sha256 and path.read_bytes().startswith("证据".encode())
+
+
+def test_overdue_and_due_soon_lists(db, world: World, data_dir: Path) -> None:
+    w = world
+    late = file_adjudication(db, w, data_dir, D(2024, 9, 2))  # due 2024-09-09
+    soon = file_adjudication(db, w, data_dir, D(2024, 9, 9))  # due 2024-09-13
+    paused = file_adjudication(db, w, data_dir, D(2024, 9, 2))
+    for kind in ("request", "patent_certificate", "identity"):
+        attach(db, w.officer, paused, kind, data_dir)
+    step(db, w.officer, paused, "accept", D(2024, 9, 3))
+    step(db, w.officer, paused, "suspend", D(2024, 9, 4))
+    with transaction(db.factory) as s:
+        overdue = service.list_matters(s, w.chief, due="overdue", today=D(2024, 9, 11))
+        due_soon = service.list_matters(s, w.chief, due="soon", today=D(2024, 9, 11))
+        everyone = service.list_matters(s, SYSTEM, due="open", today=D(2024, 9, 11))
+    assert [m["id"] for m in overdue] == [late] and overdue[0]["days_left"] == -2
+    assert [m["id"] for m in due_soon] == [soon]
+    assert {m["id"] for m in everyone} == {late, soon, paused}
