@@ -301,3 +301,21 @@ def test_overdue_and_due_soon_lists(db, world: World, data_dir: Path) -> None:
     assert [m["id"] for m in overdue] == [late] and overdue[0]["days_left"] == -2
     assert [m["id"] for m in due_soon] == [soon]
     assert {m["id"] for m in everyone} == {late, soon, paused}
+
+
+def test_sla_board_counts_open_overdue_soon_and_handling_time(db, world: World, data_dir: Path) -> None:
+    from ipstrong.matters.board import sla_board
+
+    w = world
+    file_adjudication(db, w, data_dir, D(2024, 9, 2))  # overdue on 2024-09-11
+    file_adjudication(db, w, data_dir, D(2024, 9, 9))  # due 2024-09-13: soon
+    closed = file_adjudication(db, w, data_dir, D(2024, 9, 2))
+    step(db, w.officer, closed, "refuse", D(2024, 9, 6))  # handled in four days
+    with transaction(db.factory) as s:
+        board = sla_board(s, w.chief, today=D(2024, 9, 11))
+        nanjing = sla_board(s, w.nanjing, today=D(2024, 9, 11))
+    assert board["bodies"] == [
+        {"body_id": w.office, "body": "苏州市知识产权局", "open": 2, "overdue": 1, "due_soon": 1, "avg_days": 4.0}
+    ]
+    assert [(s["state"], s["count"]) for s in board["states"]] == [("received", 2)]
+    assert nanjing["bodies"] == [] and board["due_soon_until"] == "2024-09-14"

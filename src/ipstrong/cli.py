@@ -870,6 +870,127 @@ def matters_types(as_json: JsonOpt = False) -> None:
     emit_records(rows, "table")
 
 
+MATTER_COLUMNS = ("number", "type_zh", "title", "body", "state_zh", "received_on", "due_on", "days_left")
+
+
+def _matter_rows(rows: list[dict], as_json: bool, fmt: str | None) -> None:
+    chosen = _fmt(as_json, fmt)
+    emit_records(rows if chosen == "json" else [{k: r[k] for k in MATTER_COLUMNS} for r in rows], chosen)
+
+
+@matters_app.command("overdue")
+def matters_overdue(
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option("--date", help="以哪天为今天（默认今天）/ the day taken as today")] = None,
+    body: Annotated[int | None, typer.Option("--body", help="承办机构编号 / body id")] = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """已过期限仍未办结的事项（中止等暂停计时的除外）/ open matters past their limit (paused ones excepted)."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.service import list_matters
+
+    today = _parse_date(date, "--date") if date else None
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        rows = list_matters(session, SYSTEM, body_id=body, due="overdue", limit=100_000, today=today)
+    _matter_rows(sorted(rows, key=lambda r: r["due_on"]), as_json, fmt)
+
+
+@matters_app.command("list")
+def matters_list(
+    ctx: typer.Context,
+    type_id: Annotated[str | None, typer.Option("--type", help="事项类型 / matter type")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="状态 / state")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="区划代码 / region code")] = None,
+    body: Annotated[int | None, typer.Option("--body", help="承办机构编号 / body id")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="open | overdue | soon")] = None,
+    q: Annotated[str, typer.Option("--q", help="编号、案由或当事人 / number, title or party")] = "",
+    limit: Annotated[int, typer.Option("--limit", help="最多条数 / at most")] = 100,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """事项列表（最新收件在前）/ matters, newest first."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.service import list_matters
+
+    cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        rows = list_matters(session, SYSTEM, type_id, state, region, body, due, q, limit, soon_days=cfg.due_soon_working_days)
+    _matter_rows(rows, as_json, fmt)
+
+
+@matters_app.command("show")
+def matters_show(
+    ctx: typer.Context, matter_id: Annotated[int, typer.Argument(help="事项编号（内部 id）/ matter id")], as_json: JsonOpt = False
+) -> None:
+    """一个事项：当事人、专利、材料、期限与流转记录 / one matter: parties, patents, documents, limits, history."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.service import matter_detail
+
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        found = matter_detail(session, SYSTEM, matter_id)
+    if as_json:
+        emit_document(found, True)
+        return
+    sys.stdout.write(f"{found['number']}  {found['type_zh']}  {found['title']}\n{found['state_zh']} / {found['state_en']}\n")
+    for limit in found["limits"]:
+        state = f"已于 {limit['met_on']} 完成" if limit["met_on"] else f"届满 {limit['due']}（剩 {limit['days_left']} 天）"
+        sys.stdout.write(f"  {limit['name_zh']}: {state}\n")
+    emit_records(
+        [
+            {"day": h["day"], "actor": h["actor"], "action": h["action"], "step": h["step"] or "", "text": h["text"] or ""}
+            for h in found["history"]
+        ],
+        "table",
+    )
+
+
+@matters_app.command("centre-register")
+def matters_centre_register(
+    ctx: typer.Context,
+    centre: Annotated[int, typer.Argument(help="保护中心的机构编号 / the centre's organisation id")],
+    credit_code: Annotated[str, typer.Argument(help="企业统一社会信用代码 / credit code")],
+    name: Annotated[str, typer.Argument(help="企业名称 / name")],
+    date: Annotated[str | None, typer.Option("--date", help="备案日期 / registered on")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """把企业列入保护中心备案名单（快速预审只受理备案企业）/ put an enterprise on a centre's register."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.clock import today_shanghai
+    from ipstrong.db import transaction
+    from ipstrong.matters.centres import register_enterprise
+
+    day = _parse_date(date, "--date") if date else today_shanghai()
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        result = register_enterprise(session, SYSTEM, centre, credit_code, name, day)
+    emit_document(result, as_json, str(Msg(f"已备案 {result['credit_code']}", f"registered {result['credit_code']}")))
+
+
+@matters_app.command("centre-field")
+def matters_centre_field(
+    ctx: typer.Context,
+    centre: Annotated[int, typer.Argument(help="保护中心的机构编号 / the centre's organisation id")],
+    ipc: Annotated[str, typer.Argument(help="IPC 前缀，如 H01M、G06F16 / IPC prefix")],
+    name: Annotated[str, typer.Argument(help="领域名称，如 新能源 / field name")],
+    as_json: JsonOpt = False,
+) -> None:
+    """声明保护中心的预审技术领域 / declare one of a centre's pre-examination fields."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.centres import declare_field
+
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        result = declare_field(session, SYSTEM, centre, ipc, name)
+    emit_document(result, as_json, str(Msg(f"已声明 {result['ipc_prefix']}", f"declared {result['ipc_prefix']}")))
+
+
 workdays_app = typer.Typer(help="工作日与期限 / Chinese working days and periods", no_args_is_help=True)
 app.add_typer(workdays_app, name="workdays")
 

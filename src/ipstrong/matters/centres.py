@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import Organisation
-from ipstrong.accounts.roles import Actor
+from ipstrong.accounts.roles import Actor, in_scope
 from ipstrong.ids import CreditCode, InvalidIdentifier, IpcSymbol
 from ipstrong.ids.ipc import ipc_matches
 from ipstrong.matters.bodies import body_of, require_staff_of
@@ -35,7 +35,8 @@ def _centre(session: Session, actor: Actor, centre_id: int, what: Msg) -> Organi
     centre = body_of(session, centre_id)
     if centre.kind != "centre":
         raise IpsError(Msg(f"{centre.name} 不是保护中心", f"{centre.name} is not a protection centre"))
-    require_staff_of(actor, {centre.id}, what)
+    if not ("orgs.manage" in actor.role_info.permissions and in_scope(actor, centre.region_code)):
+        require_staff_of(actor, {centre.id}, what)  # the centre's own staff, or whoever manages its organisations
     return centre
 
 
@@ -74,9 +75,15 @@ def declare_field(session: Session, actor: Actor, centre_id: int, ipc_prefix: st
 
 def centre_profile(session: Session, centre_id: int) -> dict[str, Any]:
     """The centre's declared fields and how many enterprises are on its register."""
+    centre = body_of(session, centre_id)
     fields = session.scalars(select(CentreField).where(CentreField.centre_id == centre_id).order_by(CentreField.ipc_prefix))
     count = len(session.scalars(select(CentreEnterprise.credit_code).where(CentreEnterprise.centre_id == centre_id)).all())
-    return {"fields": [{"ipc_prefix": f.ipc_prefix, "name": f.name} for f in fields], "registered": count}
+    return {
+        "id": centre.id,
+        "name": centre.name,
+        "fields": [{"ipc_prefix": f.ipc_prefix, "name": f.name} for f in fields],
+        "registered": count,
+    }
 
 
 def centre_intake(session: Session, centre: Organisation, form: BaseModel) -> list[Msg]:

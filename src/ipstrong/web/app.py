@@ -28,7 +28,7 @@ from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import make_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
-from ipstrong.web import api, pages
+from ipstrong.web import api, matters_api, pages
 from ipstrong.web.context import WebContext
 from ipstrong.web.i18n import t
 from ipstrong.web.pages import SignInRequired
@@ -109,6 +109,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(matters_api.router)
 
     @app.middleware("http")
     async def guard(request: Request, call_next) -> Response:

@@ -1,0 +1,85 @@
+"""The SLA board: per body, open matters, how many are past their limit or due within a few working days, and the
+average handling time of the last year's closed matters; open matters by type and state. A handful of grouped
+queries over indexed columns of ``matters`` (the current limit is kept on the row), never a scan of histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from ipstrong.accounts.models import Organisation
+from ipstrong.accounts.roles import Actor
+from ipstrong.clock import today_shanghai
+from ipstrong.matters.catalogue import MATTER_TYPES
+from ipstrong.matters.models import Matter
+from ipstrong.matters.service import visible
+from ipstrong.matters.workdays import add_working_days, load
+
+
+def _days(session: Session) -> ColumnElement[Any]:
+    """Days from receipt to closing, in the database's own date arithmetic."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Matter.closed_on - Matter.received_on
+    return func.julianday(Matter.closed_on) - func.julianday(Matter.received_on)
+
+
+def sla_board(
+    session: Session, actor: Actor, body_id: int | None = None, today: dt.date | None = None, soon_days: int = 3
+) -> dict[str, Any]:
+    """The board of the matters ``actor`` may see (of one body when ``body_id`` is given)."""
+    today = today or today_shanghai()
+    until = add_working_days(load(session), today, soon_days).date
+    scope = [visible(actor)] + ([Matter.body_id == body_id] if body_id else [])
+    is_open = Matter.closed_on.is_(None)
+    running = and_(is_open, Matter.due_paused.is_(False))
+    counts = session.execute(
+        select(
+            Matter.body_id,
+            func.count().filter(is_open),
+            func.count().filter(running, Matter.due_on < today),
+            func.count().filter(running, Matter.due_on >= today, Matter.due_on <= until),
+        )
+        .where(*scope)
+        .group_by(Matter.body_id)
+    ).all()
+    year_ago = today - dt.timedelta(days=365)
+    handled = dict(
+        session.execute(
+            select(Matter.body_id, func.avg(_days(session)))
+            .where(*scope, Matter.closed_on.is_not(None), Matter.closed_on > year_ago)
+            .group_by(Matter.body_id)
+        ).all()
+    )
+    names = dict(
+        session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_([c[0] for c in counts]))).all()
+    )
+    bodies = [
+        {
+            "body_id": body,
+            "body": names.get(body, ""),
+            "open": open_,
+            "overdue": overdue,
+            "due_soon": soon,
+            "avg_days": round(float(handled[body]), 1) if handled.get(body) is not None else None,
+        }
+        for body, open_, overdue, soon in counts
+    ]
+    states = session.execute(
+        select(Matter.type_id, Matter.state, func.count()).where(*scope, is_open).group_by(Matter.type_id, Matter.state)
+    ).all()
+    by_state = []
+    for type_id, state_id, count in sorted(states):
+        state = MATTER_TYPES[type_id].state(state_id)
+        by_state.append(
+            {"type": type_id, "type_zh": MATTER_TYPES[type_id].name_zh, "state": state_id, "state_zh": state.name_zh,
+             "state_en": state.name_en, "count": count}
+        )  # fmt: skip
+    return {
+        "today": today.isoformat(),
+        "due_soon_until": until.isoformat(),
+        "bodies": sorted(bodies, key=lambda b: (-b["overdue"], -b["open"])),
+        "states": by_state,
+    }

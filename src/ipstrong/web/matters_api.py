@@ -1,0 +1,318 @@
+"""The matters part of the JSON API (/api/v1/matters…, /api/v1/bodies, /api/v1/centres…): thin handlers over
+``ipstrong.matters.service``; every refusal of an action on a matter is audited (``refusals_recorded``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ipstrong.accounts.models import Organisation
+from ipstrong.accounts.roles import in_scope
+from ipstrong.db import transaction
+from ipstrong.matters import service
+from ipstrong.matters.definitions import BODY_KINDS
+from ipstrong.matters.documents import SAFE_HEADERS
+from ipstrong.messages import IpsError, Msg
+from ipstrong.web.api import ERRORS, NOT_FOUND, Caller
+from ipstrong.web.context import WebContext
+
+router = APIRouter(prefix="/api/v1", tags=["matters"])
+UPLOAD_CEILING = 200 * 1024 * 1024  # the route's own body limit; the configured document_max_mb is checked within
+MatterId = Annotated[int, Path(ge=1, le=2**53)]
+BodyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class MatterOut(BaseModel):
+    id: int
+    number: str
+    type: str
+    type_zh: str
+    type_en: str
+    title: str
+    body_id: int
+    body: str
+    region_code: str
+    state: str
+    state_zh: str
+    state_en: str
+    final: bool
+    received_on: dt.date
+    closed_on: dt.date | None
+    due_on: dt.date | None
+    due_rule: str | None
+    days_left: int | None
+    provisional: bool
+    paused: bool
+    version: int
+
+
+class MatterDetailOut(MatterOut):
+    form: dict[str, Any]
+    parties: list[dict[str, Any]]
+    rights: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    assignees: list[dict[str, Any]]
+    joined_bodies: list[dict[str, Any]]
+    limits: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+
+
+class MatterIn(BaseModel):
+    type: str = Field(max_length=40, description="事项类型 / matter type (see /api/v1/matters/types)")
+    body_id: int = Field(ge=1, le=2**31 - 1, description="受理机构 / the receiving body")
+    form: dict[str, Any] = Field(description="该类型表单的字段 / the type's form fields")
+    received_on: dt.date | None = Field(default=None, description="收件日期，默认今天 / day received (today)")
+
+
+class StepIn(BaseModel):
+    step: str = Field(max_length=40)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1, description="读取时的版本 / the version you read")
+    note: str = Field(default="", max_length=5000)
+    on: dt.date | None = Field(default=None, description="步骤日期，默认今天 / the day it took effect (today)")
+
+
+class CommentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class AssignIn(BaseModel):
+    user_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class JoinIn(BaseModel):
+    body_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class ExtendIn(BaseModel):
+    rule: str = Field(max_length=40)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class DocumentOut(BaseModel):
+    id: int
+    kind: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+class BodyOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    region_code: str
+
+
+def _ctx(request: Request) -> WebContext:
+    return request.app.state.ctx
+
+
+def _detail(ctx: WebContext, who: Caller, matter_id: int) -> dict[str, Any]:
+    with ctx.reader() as s:
+        return service.matter_detail(s, who.actor, matter_id)
+
+
+@router.get("/bodies", response_model=list[BodyOut], responses=ERRORS, summary="受理机构 / receiving bodies")
+def bodies(request: Request, who: Caller) -> list[dict[str, Any]]:
+    """Offices, centres and agencies that receive matters (those in the caller's region first)."""
+    with _ctx(request).reader() as s:
+        rows = s.scalars(
+            select(Organisation).where(Organisation.kind.in_(BODY_KINDS)).order_by(Organisation.region_code, Organisation.id)
+        )
+        found = [{"id": o.id, "kind": o.kind, "name": o.name, "region_code": o.region_code} for o in rows]
+    return sorted(found, key=lambda b: not in_scope(who.actor, b["region_code"]))
+
+
+@router.get("/matters", response_model=list[MatterOut], responses=ERRORS, summary="事项列表 / matters")
+def matters(
+    request: Request,
+    who: Caller,
+    type: Annotated[str | None, Query(max_length=40)] = None,
+    state: Annotated[str | None, Query(max_length=40)] = None,
+    region: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None,
+    body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    due: Annotated[str | None, Query(pattern="^(open|overdue|soon)$")] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    """The matters the caller may see, newest first; ``due`` = open, overdue or soon."""
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        return service.list_matters(
+            s, who.actor, type, state, region, body, due, q, limit, offset, soon_days=ctx.settings.due_soon_working_days
+        )
+
+
+@router.post("/matters", response_model=MatterDetailOut, status_code=201, responses=ERRORS, summary="受理事项 / file a matter")
+def file_matter(request: Request, who: Caller, body: MatterIn) -> dict[str, Any]:
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
+        matter = service.file_matter(s, who.actor, body.type, body.body_id, body.form, ctx.data_dir, body.received_on)
+        created = matter.id
+    return _detail(ctx, who, created)
+
+
+class BoardBodyOut(BaseModel):
+    body_id: int
+    body: str
+    open: int
+    overdue: int
+    due_soon: int
+    avg_days: float | None
+
+
+class BoardStateOut(BaseModel):
+    type: str
+    type_zh: str
+    state: str
+    state_zh: str
+    state_en: str
+    count: int
+
+
+class BoardOut(BaseModel):
+    today: dt.date
+    due_soon_until: dt.date
+    bodies: list[BoardBodyOut]
+    states: list[BoardStateOut]
+
+
+@router.get("/matters/board", response_model=BoardOut, responses=ERRORS, summary="时限看板 / the SLA board")
+def board(request: Request, who: Caller, body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict[str, Any]:
+    """Per body: open, overdue, due soon, average handling days of the last year; open matters by type and state."""
+    from ipstrong.matters.board import sla_board
+
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        return sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days)
+
+
+@router.get("/matters/{matter_id}", response_model=MatterDetailOut, responses=NOT_FOUND, summary="一个事项 / one matter")
+def matter(request: Request, who: Caller, matter_id: MatterId) -> dict[str, Any]:
+    return _detail(_ctx(request), who, matter_id)
+
+
+@router.post("/matters/{matter_id}/steps", response_model=MatterDetailOut, responses=NOT_FOUND, summary="办理一步 / take a step")
+def take_step(request: Request, who: Caller, matter_id: MatterId, body: StepIn) -> dict[str, Any]:
+    """Refused (and audited): a step by the wrong role or body, from a state that does not allow it, without the
+    documents it needs, or on a matter changed since ``version`` was read (409)."""
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, body.step, matter_id), transaction(ctx.factory) as s:
+        service.take_step(s, who.actor, matter_id, body.step, body.version, body.note, body.on)
+    return _detail(ctx, who, matter_id)
+
+
+@router.post(
+    "/matters/{matter_id}/documents",
+    response_model=DocumentOut,
+    status_code=201,
+    responses=NOT_FOUND,
+    summary="上传材料 / attach a document",
+    max_body_size=UPLOAD_CEILING,
+)
+def attach(
+    request: Request,
+    who: Caller,
+    matter_id: MatterId,
+    kind: Annotated[str, Form(max_length=40)],
+    file: Annotated[UploadFile, File()],
+) -> dict[str, Any]:
+    ctx = _ctx(request)
+    limit = ctx.settings.document_max_mb * 1024 * 1024
+    content = file.file.read(limit + 1)  # one byte more than allowed is enough to refuse it
+    with service.refusals_recorded(ctx.factory, who.actor, "document", matter_id), transaction(ctx.factory) as s:
+        doc = service.attach_document(
+            s, who.actor, matter_id, kind, file.filename or "", content, ctx.data_dir, ctx.settings.document_max_mb
+        )
+        return {k: getattr(doc, k) for k in DocumentOut.model_fields}
+
+
+@router.get(
+    "/matters/{matter_id}/documents/{document_id}",
+    responses={**NOT_FOUND, 200: {"content": {"application/octet-stream": {}}}},
+    summary="下载材料 / a document's file",
+)
+def document(request: Request, who: Caller, matter_id: MatterId, document_id: MatterId) -> FileResponse:
+    """The file as an attachment, with the type it was recognised as and headers that keep a browser from running it."""
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        doc, path = service.document_file(s, who.actor, matter_id, document_id, ctx.data_dir)
+    if not path.exists():
+        raise IpsError(Msg(f"材料 {doc.filename} 的文件缺失", f"the file of {doc.filename} is missing from storage"))
+    return FileResponse(path, media_type=doc.media_type, filename=doc.filename, headers=SAFE_HEADERS)
+
+
+@router.post("/matters/{matter_id}/comments", status_code=201, responses=NOT_FOUND, summary="留言 / comment")
+def add_comment(request: Request, who: Caller, matter_id: MatterId, body: CommentIn) -> dict[str, Any]:
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "comment", matter_id), transaction(ctx.factory) as s:
+        service.comment(s, who.actor, matter_id, body.text)
+    return {"matter": matter_id, "status": "commented"}
+
+
+@router.post("/matters/{matter_id}/assignees", status_code=201, responses=NOT_FOUND, summary="分派承办人 / assign")
+def add_assignee(request: Request, who: Caller, matter_id: MatterId, body: AssignIn) -> dict[str, Any]:
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "assign", matter_id), transaction(ctx.factory) as s:
+        service.assign(s, who.actor, matter_id, body.user_id)
+    return {"matter": matter_id, "user_id": body.user_id, "status": "assigned"}
+
+
+@router.post("/matters/{matter_id}/bodies", status_code=201, responses=NOT_FOUND, summary="邀请协办机构 / join a body")
+def add_body(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -> dict[str, Any]:
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "join", matter_id), transaction(ctx.factory) as s:
+        service.join_body(s, who.actor, matter_id, body.body_id)
+    return {"matter": matter_id, "body_id": body.body_id, "status": "joined"}
+
+
+@router.post("/matters/{matter_id}/extensions", response_model=MatterDetailOut, responses=NOT_FOUND, summary="批准延期 / extend")
+def extend(request: Request, who: Caller, matter_id: MatterId, body: ExtendIn) -> dict[str, Any]:
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "extend", matter_id), transaction(ctx.factory) as s:
+        service.extend_limit(s, who.actor, matter_id, body.rule, body.version)
+    return _detail(ctx, who, matter_id)
+
+
+class RegisterIn(BaseModel):
+    credit_code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    registered_on: dt.date | None = None
+
+
+class FieldIn(BaseModel):
+    ipc_prefix: str = Field(min_length=1, max_length=30)
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/centres/{centre_id}", responses=NOT_FOUND, summary="保护中心的领域与备案 / a centre's fields and register")
+def centre(request: Request, who: Caller, centre_id: BodyId) -> dict[str, Any]:
+    from ipstrong.matters.centres import centre_profile
+
+    with _ctx(request).reader() as s:
+        return centre_profile(s, centre_id)
+
+
+@router.post("/centres/{centre_id}/register", status_code=201, responses=NOT_FOUND, summary="企业备案 / register an enterprise")
+def centre_register(request: Request, who: Caller, centre_id: BodyId, body: RegisterIn) -> dict[str, Any]:
+    from ipstrong.clock import today_shanghai
+    from ipstrong.matters.centres import register_enterprise
+
+    with transaction(_ctx(request).factory) as s:
+        return register_enterprise(s, who.actor, centre_id, body.credit_code, body.name, body.registered_on or today_shanghai())
+
+
+@router.post("/centres/{centre_id}/fields", status_code=201, responses=NOT_FOUND, summary="声明技术领域 / declare a field")
+def centre_field(request: Request, who: Caller, centre_id: BodyId, body: FieldIn) -> dict[str, Any]:
+    from ipstrong.matters.centres import declare_field
+
+    with transaction(_ctx(request).factory) as s:
+        return declare_field(s, who.actor, centre_id, body.ipc_prefix, body.name)
