@@ -3,6 +3,9 @@ the matters their enterprise filed. Shared by matters, the centre register and t
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts.models import Organisation
@@ -35,3 +38,11 @@ def require_staff_of(actor: Actor, body_ids: set[int], what: Msg) -> None:
         raise PermissionDenied(
             Msg(f"本账号不属于承办机构，不能{what.zh}", f"this account does not belong to a body handling it: cannot {what.en}")
         )
+
+
+def receiving_bodies(session: Session, kinds: tuple[str, ...] = BODY_KINDS) -> list[dict[str, Any]]:
+    """The bodies of ``kinds`` that receive matters, by region."""
+    rows = session.scalars(
+        select(Organisation).where(Organisation.kind.in_(kinds)).order_by(Organisation.region_code, Organisation.id)
+    )
+    return [{"id": o.id, "kind": o.kind, "name": o.name, "region_code": o.region_code} for o in rows]

@@ -670,6 +670,17 @@ def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date
     return out
 
 
+def handling_staff(session: Session, actor: Actor, matter_id: int) -> list[dict[str, Any]]:
+    """The active staff of the bodies handling the matter: whom it can be assigned to."""
+    matter = _load(session, actor, matter_id)
+    users = session.scalars(
+        select(User)
+        .where(User.organisation_id.in_(_handlers(session, matter)), User.active.is_(True), User.role.not_in(FILERS))
+        .order_by(User.username)
+    )
+    return [{"id": u.id, "username": u.username, "display_name": u.display_name} for u in users]
+
+
 def _steps_for(session: Session, actor: Actor, matter: Matter, mtype: MatterType, attached: set[str]) -> list[dict[str, Any]]:
     """The steps the state allows and the actor's role may take, each with the documents still missing."""
     try:

@@ -28,7 +28,7 @@ from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import make_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
-from ipstrong.web import api, matters_api, pages
+from ipstrong.web import api, matters_api, matters_pages, pages
 from ipstrong.web.context import WebContext
 from ipstrong.web.i18n import t
 from ipstrong.web.pages import SignInRequired
@@ -108,6 +108,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(pages.router)
+    app.include_router(matters_pages.router)
     app.include_router(api.router)
     app.include_router(matters_api.router)
 

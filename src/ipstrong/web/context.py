@@ -31,6 +31,8 @@ NAV = [
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
     ("/entities", "entities", "records.read"),
+    ("/matters", "matters", None),
+    ("/matters/board", "matters_board", "records.read"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

@@ -9,13 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import in_scope
 from ipstrong.db import transaction
 from ipstrong.matters import service
-from ipstrong.matters.definitions import BODY_KINDS
 from ipstrong.matters.documents import SAFE_HEADERS
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.api import ERRORS, NOT_FOUND, Caller
@@ -122,11 +119,10 @@ def _detail(ctx: WebContext, who: Caller, matter_id: int) -> dict[str, Any]:
 @router.get("/bodies", response_model=list[BodyOut], responses=ERRORS, summary="受理机构 / receiving bodies")
 def bodies(request: Request, who: Caller) -> list[dict[str, Any]]:
     """Offices, centres and agencies that receive matters (those in the caller's region first)."""
+    from ipstrong.matters.bodies import receiving_bodies
+
     with _ctx(request).reader() as s:
-        rows = s.scalars(
-            select(Organisation).where(Organisation.kind.in_(BODY_KINDS)).order_by(Organisation.region_code, Organisation.id)
-        )
-        found = [{"id": o.id, "kind": o.kind, "name": o.name, "region_code": o.region_code} for o in rows]
+        found = receiving_bodies(s)
     return sorted(found, key=lambda b: not in_scope(who.actor, b["region_code"]))
 
 

@@ -1,0 +1,256 @@
+"""The matters pages: list with filters, the SLA board, a role-aware form per type, and the detail page with its
+timeline, limits, documents and the step buttons the person may press. Actions post back here and come back to the
+detail page; a refusal re-renders it with the reason (409 when someone else acted first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from ipstrong.accounts.roles import PermissionDenied
+from ipstrong.db import transaction
+from ipstrong.matters import service
+from ipstrong.matters.bodies import FILERS, receiving_bodies
+from ipstrong.matters.catalogue import MATTER_TYPES
+from ipstrong.messages import Conflict, IpsError, Msg, NotFound
+from ipstrong.web.context import WebContext
+from ipstrong.web.matters_api import UPLOAD_CEILING
+from ipstrong.web.pages import FormSender, SignedIn
+
+router = APIRouter()
+
+
+def _ctx(request: Request) -> WebContext:
+    return request.app.state.ctx
+
+
+_CHOICES = re.compile(r"^\^\(([\w|]+)\)\$$")
+
+
+def form_fields(form: type[BaseModel]) -> list[dict[str, Any]]:
+    """How each field of a type's form is asked for: text, long text, a list (one per line), yes/no or a choice."""
+    out = []
+    for name, info in form.model_fields.items():
+        pattern = next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None)
+        max_length = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), 0)
+        choices: list[str] = []
+        if info.annotation is bool:
+            kind = "bool"
+        elif typing.get_origin(info.annotation) is list:
+            kind = "list"
+        elif pattern and (listed := _CHOICES.match(pattern)):
+            kind, choices = "choice", listed.group(1).split("|")
+        else:
+            kind = "long" if max_length > 500 else "text"
+        out.append(
+            {"name": name, "label": info.description or name, "kind": kind, "required": info.is_required(), "choices": choices}
+        )
+    return out
+
+
+def _submitted(form: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """The posted values in the shapes the form model takes (lists from lines, check boxes as booleans)."""
+    out: dict[str, Any] = {}
+    for field in form_fields(form):
+        raw = values.get(field["name"])
+        if field["kind"] == "bool":
+            out[field["name"]] = raw is not None
+        elif field["kind"] == "list":
+            out[field["name"]] = [line.strip() for line in str(raw or "").splitlines() if line.strip()]
+        elif raw not in (None, "") or field["required"]:
+            out[field["name"]] = raw or ""
+    return out
+
+
+@router.get("/matters", response_class=HTMLResponse)
+def matters_page(
+    request: Request,
+    who: SignedIn,
+    type: str = "",
+    state: str = "",
+    due: str = "",
+    q: str = "",
+    offset: int = 0,
+) -> Response:
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        rows = service.list_matters(
+            s, who.actor, type or None, state or None, None, None, due or None, q[:200], 50, max(offset, 0),
+            soon_days=ctx.settings.due_soon_working_days,
+        )  # fmt: skip
+    values = {"rows": rows, "types": MATTER_TYPES, "type": type, "state": state, "due": due, "q": q, "offset": max(offset, 0)}
+    return ctx.render(request, "matters.html", values, who=who)
+
+
+@router.get("/matters/board", response_class=HTMLResponse)
+def board_page(request: Request, who: SignedIn, body: int | None = None) -> Response:
+    from ipstrong.matters.board import sla_board
+
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        board = sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days)
+    return ctx.render(request, "matters_board.html", {"board": board}, who=who)
+
+
+def _new_values(request: Request, who: SignedIn, type_id: str, values: dict[str, Any], error: Msg | None) -> dict[str, Any]:
+    mtype = service.matter_type(type_id) if type_id else None
+    with _ctx(request).reader() as s:
+        bodies = receiving_bodies(s, mtype.bodies) if mtype else []
+    if who.actor.role not in FILERS:  # staff receive for their own body
+        bodies = [b for b in bodies if b["id"] == who.actor.organisation_id]
+    return {
+        "types": MATTER_TYPES,
+        "mtype": mtype,
+        "fields": form_fields(mtype.form) if mtype else [],
+        "bodies": bodies,
+        "values": values,
+        "error": error,
+        "staff": who.actor.role not in FILERS,
+    }
+
+
+@router.get("/matters/new", response_class=HTMLResponse)
+def new_page(request: Request, who: SignedIn, type: str = "") -> Response:
+    values = _new_values(request, who, type, {}, None)
+    return _ctx(request).render(request, "matter_new.html", values, who=who)
+
+
+@router.post("/matters/new")
+async def new_submit(request: Request, who: FormSender) -> Response:
+    ctx = _ctx(request)
+    posted = dict((await request.form()).items())
+    type_id = str(posted.get("type", ""))
+    try:
+        mtype = service.matter_type(type_id)
+        body_id = int(str(posted.get("body_id") or 0))
+        received = str(posted.get("received_on") or "")
+        received_on = dt.date.fromisoformat(received) if received and who.actor.role not in FILERS else None
+        with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
+            form = _submitted(mtype.form, posted)
+            matter_id = service.file_matter(s, who.actor, type_id, body_id, form, ctx.data_dir, received_on).id
+    except ValueError:
+        error = Msg("日期或机构无效", "invalid day or body")
+    except IpsError as exc:
+        error = exc.msg
+    else:
+        return RedirectResponse(f"/matters/{matter_id}", status_code=303)
+    values = _new_values(request, who, type_id if type_id in MATTER_TYPES else "", posted, error)
+    return ctx.render(request, "matter_new.html", values, status=400, who=who)
+
+
+def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsError | None = None) -> Response:
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        matter = service.matter_detail(s, who.actor, matter_id)
+        staff = service.handling_staff(s, who.actor, matter_id) if who.actor.role not in FILERS else []
+        bodies = receiving_bodies(s) if who.actor.organisation_id == matter["body_id"] else []
+    mtype = MATTER_TYPES[matter["type"]]
+    extensions = [
+        d for d in mtype.deadlines
+        if d.extension and who.actor.role in d.approvers and d.id not in _extended(matter)
+        and any(limit["rule"] == d.id and not limit["met_on"] for limit in matter["limits"])
+    ]  # fmt: skip
+    status = 200
+    if error is not None:
+        status = 409 if isinstance(error, Conflict) else 403 if isinstance(error, PermissionDenied) else 400
+    values = {
+        "m": matter,
+        "mtype": mtype,
+        "staff": staff,
+        "bodies": [b for b in bodies if b["id"] not in {matter["body_id"], *(j["id"] for j in matter["joined_bodies"])}],
+        "extensions": extensions,
+        "error": error.msg if error else None,
+        "states": {s.id: s for s in mtype.states},
+        "steps": {t.id: t for t in mtype.transitions},
+    }
+    return ctx.render(request, "matter.html", values, status=status, who=who)
+
+
+def _extended(matter: dict[str, Any]) -> set[str]:
+    return {limit["rule"] for limit in matter["limits"] if limit["extended"]}
+
+
+@router.get("/matters/{matter_id}", response_class=HTMLResponse)
+def matter_page(request: Request, who: SignedIn, matter_id: int) -> Response:
+    return _detail_page(request, who, matter_id)
+
+
+def _act(request: Request, who: FormSender, matter_id: int, action: str, work: typing.Callable[..., Any]) -> Response:
+    """Run ``work(session)``; back to the detail page, or the page again with the refusal (audited)."""
+    ctx = _ctx(request)
+    try:
+        with service.refusals_recorded(ctx.factory, who.actor, action, matter_id), transaction(ctx.factory) as s:
+            work(s)
+    except NotFound:
+        raise
+    except IpsError as exc:
+        return _detail_page(request, who, matter_id, exc)
+    return RedirectResponse(f"/matters/{matter_id}", status_code=303)
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise IpsError(Msg(f"日期无效：{text}", f"invalid date: {text}").located(field="on")) from None
+
+
+@router.post("/matters/{matter_id}/step")
+def step_submit(
+    request: Request,
+    who: FormSender,
+    matter_id: int,
+    step: Annotated[str, Form(max_length=40)],
+    version: Annotated[int, Form()],
+    note: Annotated[str, Form(max_length=5000)] = "",
+    on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    return _act(
+        request, who, matter_id, step, lambda s: service.take_step(s, who.actor, matter_id, step, version, note, _day(on))
+    )
+
+
+@router.post("/matters/{matter_id}/documents", max_body_size=UPLOAD_CEILING)
+def documents_submit(
+    request: Request,
+    who: FormSender,
+    matter_id: int,
+    kind: Annotated[str, Form(max_length=40)],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    ctx = _ctx(request)
+    content = file.file.read(ctx.settings.document_max_mb * 1024 * 1024 + 1)
+    return _act(
+        request, who, matter_id, "document",
+        lambda s: service.attach_document(
+            s, who.actor, matter_id, kind, file.filename or "", content, ctx.data_dir, ctx.settings.document_max_mb
+        ),
+    )  # fmt: skip
+
+
+@router.post("/matters/{matter_id}/comment")
+def comment_submit(request: Request, who: FormSender, matter_id: int, text: Annotated[str, Form(max_length=5000)]) -> Response:
+    return _act(request, who, matter_id, "comment", lambda s: service.comment(s, who.actor, matter_id, text))
+
+
+@router.post("/matters/{matter_id}/assign")
+def assign_submit(request: Request, who: FormSender, matter_id: int, user_id: Annotated[int, Form()]) -> Response:
+    return _act(request, who, matter_id, "assign", lambda s: service.assign(s, who.actor, matter_id, user_id))
+
+
+@router.post("/matters/{matter_id}/join")
+def join_submit(request: Request, who: FormSender, matter_id: int, body_id: Annotated[int, Form()]) -> Response:
+    return _act(request, who, matter_id, "join", lambda s: service.join_body(s, who.actor, matter_id, body_id))
+
+
+@router.post("/matters/{matter_id}/extend")
+def extend_submit(
+    request: Request, who: FormSender, matter_id: int, rule: Annotated[str, Form(max_length=40)], version: Annotated[int, Form()]
+) -> Response:
+    return _act(request, who, matter_id, "extend", lambda s: service.extend_limit(s, who.actor, matter_id, rule, version))

@@ -1,0 +1,115 @@
+"""Matters through HTTP, on SQLite and PostgreSQL: the API (file, steps, documents served safely, conflicts) and the
+pages (the type's form, the detail page with its buttons, a refusal shown on the page, the SLA board)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from ipstrong.accounts.models import AuditEntry
+from ipstrong.accounts.roles import SYSTEM
+from ipstrong.accounts.service import create_organisation, create_user
+from ipstrong.config import Settings
+from ipstrong.db import transaction
+from ipstrong.ids import credit_code_check_char
+from ipstrong.web.app import create_app
+
+PW = "a long password 1"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FORM = {
+    "subject": "甲公司诉乙公司侵犯发明专利权纠纷",
+    "requester": "甲公司",
+    "respondent": "乙公司",
+    "patents": ["201410123456.7"],
+    "claims": "停止侵权",
+}
+
+
+@pytest.fixture
+def site(db, tmp_path: Path):
+    cfg = Settings(data_dir=tmp_path / "data", database_url=db.url)
+    code = "91320500MA1X2Y3K4" + credit_code_check_char("91320500MA1X2Y3K4")
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        firm = create_organisation(s, SYSTEM, "enterprise", "苏州某某电池有限公司", "320500", code).id
+        for name, role, org in (("officer", "case_officer", office), ("officer2", "case_officer", office),
+                                ("chief", "city_official", office), ("firm", "enterprise_user", firm)):  # fmt: skip
+            create_user(s, SYSTEM, name, PW, role, "320500", organisation_id=org)
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        yield client, db, office
+
+
+def sign_in(client: TestClient, username: str) -> str:
+    client.cookies.clear()
+    r = client.post("/login", data={"username": username, "password": PW, "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account/password").text).group(1)
+
+
+def test_matters_api_file_step_documents_and_conflict(site) -> None:
+    client, db, office = site
+    csrf = sign_in(client, "officer")
+    headers = {"X-CSRF-Token": csrf}
+    r = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers)
+    assert r.status_code == 201, r.text
+    matter = r.json()
+    mid, version = matter["id"], matter["version"]
+    assert matter["state"] == "received" and matter["due_rule"] == "acceptance" and matter["rights"][0]["checked"] is False
+    refused = client.post(f"/api/v1/matters/{mid}/steps", json={"step": "accept", "version": version}, headers=headers)
+    assert refused.status_code == 400 and "needs these documents first" in refused.json()["error"]["en"]
+    exe = client.post(
+        f"/api/v1/matters/{mid}/documents", data={"kind": "request"}, files={"file": ("x.pdf", b"MZ" + b"\0" * 100)}, headers=headers
+    )
+    assert exe.status_code == 400 and "not accepted" in exe.json()["error"]["en"]
+    for kind in ("request", "patent_certificate", "identity"):
+        up = client.post(f"/api/v1/matters/{mid}/documents", data={"kind": kind}, files={"file": (f"{kind}.pdf", PDF)}, headers=headers)
+        assert up.status_code == 201, up.text
+    served = client.get(f"/api/v1/matters/{mid}/documents/{up.json()['id']}")
+    assert served.content == PDF and served.headers["content-type"] == "application/pdf"
+    assert served.headers["x-content-type-options"] == "nosniff" and "sandbox" in served.headers["content-security-policy"]
+    assert served.headers["content-disposition"].startswith("attachment")
+    accepted = client.post(f"/api/v1/matters/{mid}/steps", json={"step": "accept", "version": version}, headers=headers)
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+    stale = client.post(f"/api/v1/matters/{mid}/steps", json={"step": "hear", "version": version}, headers=headers)
+    assert stale.status_code == 409 and "changed since you read it" in stale.json()["error"]["en"]
+    assert [m["id"] for m in client.get("/api/v1/matters", params={"due": "open"}).json()] == [mid]
+    board = client.get("/api/v1/matters/board").json()
+    assert board["bodies"][0]["open"] == 1 and board["states"][0]["state"] == "accepted"
+    sign_in(client, "firm")
+    assert client.get(f"/api/v1/matters/{mid}").status_code == 404 and client.get("/api/v1/matters").json() == []
+    with db.factory() as s:
+        refusals = s.scalars(select(AuditEntry.after).where(AuditEntry.action == "matter.refused")).all()
+    assert len(refusals) == 3  # missing documents, the executable, the stale version
+
+
+def test_matter_pages_form_detail_refusal_and_board(site) -> None:
+    client, _db, office = site
+    csrf = sign_in(client, "officer")
+    page = client.get("/matters/new", params={"type": "adjudication"}).text
+    assert 'name="requester"' in page and 'name="court_case_pending"' in page and "苏州市知识产权局" in page
+    posted = {**FORM, "patents": "201410123456.7\nUS12134151", "csrf_token": csrf, "type": "adjudication", "body_id": str(office)}
+    bad = client.post("/matters/new", data={**posted, "requester": ""})
+    assert bad.status_code == 400 and "requester" in bad.text and 'value="乙公司"' in bad.text  # the form keeps what was typed
+    r = client.post("/matters/new", data=posted, follow_redirects=False)
+    assert r.status_code == 303
+    detail_url = r.headers["location"]
+    detail = client.get(detail_url).text
+    assert "CJ-320500-" in detail and 'disabled data-step="accept"' in detail and "US12134151" in detail
+    version = re.search(r'name="version" value="(\d+)"', detail).group(1)
+    refuse = {"csrf_token": csrf, "step": "refuse", "version": version, "note": "不属于受理范围"}
+    assert client.post(f"{detail_url}/step", data=refuse, follow_redirects=False).status_code == 303
+    again = client.post(f"{detail_url}/step", data=refuse)  # a second press of a stale page
+    assert again.status_code == 409 and 'id="matter-error"' in again.text
+    closed = client.get(detail_url).text
+    assert "不予受理" in closed and "不属于受理范围" in closed
+    client.post(f"{detail_url}/comment", data={"csrf_token": csrf, "text": "已电话告知请求人"})
+    assert "已电话告知请求人" in client.get(detail_url).text
+    listing = client.get("/matters", params={"q": "乙公司"}).text
+    assert "甲公司诉乙公司" in listing
+    sign_in(client, "chief")
+    board = client.get("/matters/board").text
+    assert 'id="board-bodies"' in board and "苏州市知识产权局" in board
