@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
@@ -13,12 +14,14 @@ from pydantic import BaseModel, Field
 from ipstrong.accounts.roles import in_scope
 from ipstrong.db import transaction
 from ipstrong.matters import service
+from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.documents import SAFE_HEADERS
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.api import ERRORS, NOT_FOUND, Caller
 from ipstrong.web.context import WebContext
 
 router = APIRouter(prefix="/api/v1", tags=["matters"])
+MatterTypeId = Enum("MatterTypeId", {t: t for t in MATTER_TYPES}, type=str)  # type: ignore[misc]
 UPLOAD_CEILING = 200 * 1024 * 1024  # the route's own body limit; the configured document_max_mb is checked within
 MatterId = Annotated[int, Path(ge=1, le=2**53)]
 BodyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -61,7 +64,7 @@ class MatterDetailOut(MatterOut):
 
 
 class MatterIn(BaseModel):
-    type: str = Field(max_length=40, description="事项类型 / matter type (see /api/v1/matters/types)")
+    type: MatterTypeId = Field(description="事项类型 / matter type (see /api/v1/matters/types)")
     body_id: int = Field(ge=1, le=2**31 - 1, description="受理机构 / the receiving body")
     form: dict[str, Any] = Field(description="该类型表单的字段 / the type's form fields")
     received_on: dt.date | None = Field(default=None, description="收件日期，默认今天 / day received (today)")
@@ -130,7 +133,7 @@ def bodies(request: Request, who: Caller) -> list[dict[str, Any]]:
 def matters(
     request: Request,
     who: Caller,
-    type: Annotated[str | None, Query(max_length=40)] = None,
+    type: MatterTypeId | None = None,
     state: Annotated[str | None, Query(max_length=40)] = None,
     region: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None,
     body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
@@ -143,15 +146,25 @@ def matters(
     ctx = _ctx(request)
     with ctx.reader() as s:
         return service.list_matters(
-            s, who.actor, type, state, region, body, due, q, limit, offset, soon_days=ctx.settings.due_soon_working_days
+            s,
+            who.actor,
+            type.value if type else None,
+            state,
+            region,
+            body,
+            due,
+            q,
+            limit,
+            offset,
+            soon_days=ctx.settings.due_soon_working_days,
         )
 
 
-@router.post("/matters", response_model=MatterDetailOut, status_code=201, responses=ERRORS, summary="受理事项 / file a matter")
+@router.post("/matters", response_model=MatterDetailOut, status_code=201, responses=NOT_FOUND, summary="受理事项 / file a matter")
 def file_matter(request: Request, who: Caller, body: MatterIn) -> dict[str, Any]:
     ctx = _ctx(request)
     with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
-        matter = service.file_matter(s, who.actor, body.type, body.body_id, body.form, ctx.data_dir, body.received_on)
+        matter = service.file_matter(s, who.actor, body.type.value, body.body_id, body.form, ctx.data_dir, body.received_on)
         created = matter.id
     return _detail(ctx, who, created)
 

@@ -23,7 +23,7 @@ from ipstrong.web.context import WebContext
 from ipstrong.web.matters_api import UPLOAD_CEILING
 from ipstrong.web.pages import FormSender, SignedIn
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _ctx(request: Request) -> WebContext:
