@@ -319,3 +319,63 @@ def test_sla_board_counts_open_overdue_soon_and_handling_time(db, world: World, 
     ]
     assert [(s["state"], s["count"]) for s in board["states"]] == [("received", 2)]
     assert nanjing["bodies"] == [] and board["due_soon_until"] == "2024-09-14"
+
+
+def test_enforcement_ninety_days_with_hearing_excluded_and_thirty_more(db, world: World, data_dir: Path) -> None:
+    w = world
+    form = {"subject": "某公司涉嫌假冒专利案", "suspect": "某公司", "source": "inspection", "facts": "产品标注不存在的专利号",
+            "marked_numbers": ["ZL 2019 1 0000000.0"]}  # fmt: skip
+    with transaction(db.factory) as s:
+        mid = service.file_matter(s, w.officer, "enforcement", w.office, form, data_dir, D(2025, 3, 3), today=D(2025, 3, 3)).id
+    assert detail(db, w.officer, mid, D(2025, 3, 3))["due_on"] == "2025-03-24"  # 15 working days to decide on filing
+    attach(db, w.officer, mid, "lead_material", data_dir)
+    attach(db, w.officer, mid, "filing_approval", data_dir)
+    step(db, w.officer, mid, "file", D(2025, 3, 10))
+    assert detail(db, w.officer, mid, D(2025, 3, 10))["due_on"] == "2025-06-09"  # 90 days: 06-08 is a Sunday
+    step(db, w.officer, mid, "investigate", D(2025, 3, 11))
+    attach(db, w.officer, mid, "penalty_notice", data_dir)
+    step(db, w.officer, mid, "notify", D(2025, 4, 1))
+    step(db, w.officer, mid, "hold_hearing", D(2025, 4, 10))
+    step(db, w.officer, mid, "hearing_done", D(2025, 4, 15))  # five days of hearing are not counted
+    with transaction(db.factory) as s:
+        service.extend_limit(s, w.chief, mid, "decision", today=D(2025, 5, 1))
+    got = detail(db, w.officer, mid, D(2025, 5, 1))
+    assert got["due_on"] == "2025-07-14" and got["limits"][1]["extended"]  # 120 days + 5 → 07-13, a Sunday
+
+
+def test_trademark_case_looks_up_registrations_and_overseas_limit_stops_before_the_deadline_abroad(db, world, data_dir) -> None:
+    w = world
+    form = {"subject": "涉嫌侵犯注册商标专用权案", "holder": "甲公司", "suspect": "乙商行", "trademarks": ["12345678", " 87654321 "],
+            "source": "complaint", "facts": "销售假冒商品"}  # fmt: skip
+    with transaction(db.factory) as s:
+        mid = service.file_matter(s, w.officer, "trademark", w.office, form, data_dir, D(2025, 3, 3), today=D(2025, 3, 3)).id
+    rights = detail(db, w.officer, mid, D(2025, 3, 3))["rights"]
+    assert [(r["kind"], r["number"], r["checked"]) for r in rights] == [("trademark", "12345678", False), ("trademark", "87654321", False)]
+    with pytest.raises(IpsError, match="not a trademark registration number"), transaction(db.factory) as s:
+        service.file_matter(s, w.officer, "trademark", w.office, {**form, "trademarks": ["ABC"]}, data_dir, D(2025, 3, 3))
+    overseas = {"enterprise": "苏州某某电池有限公司", "country": "US", "counterpart": "ACME Inc.", "dispute_kind": "us_337",
+                "deadline_abroad": "2025-03-07", "patents": ["US12134151"], "summary": "337 调查应诉"}  # fmt: skip
+    with transaction(db.factory) as s:
+        oid = service.file_matter(s, w.officer, "overseas", w.office, overseas, data_dir, D(2025, 3, 3), today=D(2025, 3, 3)).id
+    attach(db, w.officer, oid, "dispute_material", data_dir)
+    step(db, w.officer, oid, "take_up", D(2025, 3, 4))
+    assert detail(db, w.officer, oid, D(2025, 3, 4))["due_on"] == "2025-03-06"  # not 03-11: the day before the deadline abroad
+
+
+def test_one_window_intake_routed_into_an_adjudication(db, world: World, data_dir: Path) -> None:
+    from ipstrong.matters.types.one_window import prefill, suggested
+
+    w = world
+    intake = {"name": "甲公司", "contact": "0512-1234567", "right_kind": "patent", "need": "complaint", "description": "乙公司侵犯我司专利"}
+    with transaction(db.factory) as s:
+        iid = service.file_matter(s, w.firm, "one_window", w.office, intake, data_dir, today=D(2025, 3, 3)).id
+    assert suggested(intake) == "adjudication"
+    target = {**adjudication_form(), **prefill(intake, service.matter_type("adjudication"))}
+    assert target["requester"] == "甲公司" and target["subject"] == "乙公司侵犯我司专利"
+    with transaction(db.factory) as s:
+        routed = service.file_matter(s, w.officer, "adjudication", w.office, target, data_dir, today=D(2025, 3, 4), origin_id=iid)
+        rid, number = routed.id, routed.number
+    first = detail(db, w.firm, iid, D(2025, 3, 4))
+    assert first["state"] == "routed" and first["routed_to"]["number"] == number
+    case = detail(db, w.firm, rid, D(2025, 3, 4))  # the enterprise follows the case its intake became
+    assert case["origin"]["id"] == iid and case["received_on"] == "2025-03-03" and case["due_on"] == "2025-03-10"

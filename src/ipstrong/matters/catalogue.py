@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 from ipstrong.matters.definitions import MatterType
-from ipstrong.matters.types import adjudication, prescreen
+from ipstrong.matters.types import adjudication, assistance, enforcement, one_window, overseas, prescreen, trademark, transfer
 
-MATTER_TYPES: dict[str, MatterType] = {t.id: t for t in (adjudication.MATTER_TYPE, prescreen.MATTER_TYPE)}
+MATTER_TYPES: dict[str, MatterType] = {
+    t.id: t
+    for t in (
+        adjudication.MATTER_TYPE,
+        enforcement.MATTER_TYPE,
+        trademark.MATTER_TYPE,
+        prescreen.MATTER_TYPE,
+        assistance.MATTER_TYPE,
+        overseas.MATTER_TYPE,
+        transfer.MATTER_TYPE,
+        one_window.MATTER_TYPE,
+    )
+}

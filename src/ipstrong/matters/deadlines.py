@@ -70,9 +70,15 @@ def _excluded(mtype: MatterType, rule: DeadlineRule, after: list[Passage], today
 
 
 def limits(
-    mtype: MatterType, history: list[Passage], extended: list[str], calendar: Calendar, today: dt.date
+    mtype: MatterType,
+    history: list[Passage],
+    extended: list[str],
+    calendar: Calendar,
+    today: dt.date,
+    form: dict[str, Any] | None = None,
 ) -> list[LimitStatus]:
-    """Every limit that has started, in the order the type declares them."""
+    """Every limit that has started, in the order the type declares them (a limit with ``not_after`` ends at the
+    latest the day before that date of the form)."""
     out = []
     for rule in mtype.deadlines:
         starts = [i for i, p in enumerate(history) if p.state == rule.starts]
@@ -87,6 +93,9 @@ def limits(
         excluded, paused = _excluded(mtype, rule, after, today)
         is_extended = rule.id in extended
         due = rule.due(calendar, history[first].day, excluded, is_extended)
+        cap = (form or {}).get(rule.not_after) if rule.not_after else None
+        if cap and (latest := dt.date.fromisoformat(cap) - dt.timedelta(days=1)) < due.date:
+            due = Deadline(due.start, latest, False)
         out.append(LimitStatus(rule, history[first].day, met, due, paused and met is None, is_extended))
     return out
 

@@ -70,6 +70,7 @@ class DeadlineRule:
     extension: tuple[int, str] | None = None
     excludes: tuple[str, ...] = ()
     approvers: tuple[str, ...] = APPROVERS
+    not_after: str | None = None  # a date field of the form the limit never passes (the day before it)
 
     def due(
         self, calendar: Calendar, started: dt.date, excluded: tuple[Excluded, ...] = (), extended: bool = False
@@ -96,6 +97,7 @@ class DeadlineRule:
             "extension": {"amount": self.extension[0], "unit": self.extension[1]} if self.extension else None,
             "excludes": list(self.excludes),
             "approvers": list(self.approvers) if self.extension else [],
+            "not_after": self.not_after,
             "source": self.source,
             "verified": self.verified,
         }
@@ -175,6 +177,8 @@ class MatterType:
                 problems.append(f"{d.id}: unit {d.unit}")
             problems += [f"{d.id}: transition {m}" for m in d.met_by if m not in names]
             problems += [f"{d.id}: excluded time {e} (no state pauses for it)" for e in d.excludes if e not in pauses]
+            if d.not_after is not None and d.not_after not in fields:
+                problems.append(f"{d.id}: form field {d.not_after}")
         if problems:
             raise ValueError(f"matter type {self.id}: unknown " + ", ".join(problems))
 

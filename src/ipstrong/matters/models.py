@@ -31,6 +31,7 @@ class Matter(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     region_code: Mapped[str] = mapped_column(String(6), index=True)  # the holding body's region
     filed_by_org: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))  # the enterprise that filed it
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))  # the intake it was routed from
     title: Mapped[str] = mapped_column(String(300))
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(40))

@@ -197,10 +197,17 @@ def file_matter(
     data_dir: Path,
     received_on: dt.date | None = None,
     today: dt.date | None = None,
+    origin_id: int | None = None,
 ) -> Matter:
     """Receive a matter at ``body_id``: the form validated, parties' credit codes checked, the type's intake check
-    passed, the patents and marks looked up in the warehouse; numbered, its first limit running."""
+    passed, the patents and marks looked up in the warehouse; numbered, its first limit running.
+
+    Filed from an intake (``origin_id``), it keeps the link, counts from the day the intake was received, and the
+    intake takes its ``route`` step."""
     mtype = matter_type(type_id)
+    origin = _load(session, actor, origin_id) if origin_id is not None else None
+    if origin is not None:
+        received_on = origin.received_on
     body = body_of(session, body_id)
     if body.kind not in mtype.bodies:
         raise IpsError(
@@ -214,7 +221,9 @@ def file_matter(
             raise PermissionDenied(Msg("本账号未关联单位，不能提交事项", "this account belongs to no organisation"))
         filed_by: int | None = actor.organisation_id
     else:
-        require_staff_of(actor, {body.id}, Msg("以该机构名义收件", "receive matters for that body"))
+        # staff receive for their own body; the window that routes an intake forwards it to any body
+        handlers = {body.id} | (_handlers(session, origin) if origin is not None else set())
+        require_staff_of(actor, handlers, Msg("以该机构名义收件", "receive matters for that body"))
         filed_by = None
     today = today or today_shanghai()
     received_on = received_on or today
@@ -235,7 +244,8 @@ def file_matter(
         number=_next_number(session, mtype, body, received_on.year),
         body_id=body.id,
         region_code=body.region_code,
-        filed_by_org=filed_by,
+        filed_by_org=origin.filed_by_org if origin is not None else filed_by,
+        origin_id=origin.id if origin is not None else None,
         title=str(getattr(validated, mtype.title_field))[:300],
         form=validated.model_dump(mode="json"),
         state=mtype.initial,
@@ -256,6 +266,8 @@ def file_matter(
     session.flush()
     after = {"number": matter.number, "type": mtype.id, "body": body.id, "received_on": received_on.isoformat()}
     audit.append(session, actor.username, "matter.file", "matter", matter.id, matter.region_code, None, after)
+    if origin is not None:
+        take_step(session, actor, origin.id, "route", note=f"→ {matter.number}", today=today)
     return matter
 
 
@@ -272,7 +284,7 @@ def _passages(session: Session, matter: Matter) -> list[deadlines.Passage]:
 def _limits(
     matter: Matter, mtype: MatterType, passages: list[deadlines.Passage], calendar: Calendar, today: dt.date
 ) -> list[deadlines.LimitStatus]:
-    return deadlines.limits(mtype, passages, list(matter.extended or []), calendar, today)
+    return deadlines.limits(mtype, passages, list(matter.extended or []), calendar, today, matter.form)
 
 
 def _refresh_due(
@@ -634,6 +646,9 @@ def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date
             }
         )
     out["form"] = matter.form
+    out["origin"] = _link(session, matter.origin_id)
+    routed = session.scalar(select(Matter.id).where(Matter.origin_id == matter.id))
+    out["routed_to"] = _link(session, routed)
     out["parties"] = [
         {"role": p.role, "name": p.name, "credit_code": p.credit_code}
         for p in session.scalars(select(MatterParty).where(MatterParty.matter_id == matter.id).order_by(MatterParty.id))
@@ -679,6 +694,11 @@ def handling_staff(session: Session, actor: Actor, matter_id: int) -> list[dict[
         .order_by(User.username)
     )
     return [{"id": u.id, "username": u.username, "display_name": u.display_name} for u in users]
+
+
+def _link(session: Session, matter_id: int | None) -> dict[str, Any] | None:
+    linked = session.get(Matter, matter_id) if matter_id is not None else None
+    return {"id": linked.id, "number": linked.number, "type": linked.type_id} if linked is not None else None
 
 
 def _steps_for(session: Session, actor: Actor, matter: Matter, mtype: MatterType, attached: set[str]) -> list[dict[str, Any]]:

@@ -184,6 +184,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "matter_by_state": ("未办结事项（按状态）", "Open matters by state"),
     "matter_count": ("件数", "Count"),
     "matter_none": ("没有事项", "No matters"),
+    "matter_routed_from": ("转办自", "Routed from"),
+    "matter_routed_to": ("已转办为", "Routed into"),
+    "matter_route": ("转办为", "Route into"),
 }
 
 

@@ -61,6 +61,8 @@ class MatterDetailOut(MatterOut):
     joined_bodies: list[dict[str, Any]]
     limits: list[dict[str, Any]]
     steps: list[dict[str, Any]]
+    origin: dict[str, Any] | None
+    routed_to: dict[str, Any] | None
 
 
 class MatterIn(BaseModel):
@@ -68,6 +70,7 @@ class MatterIn(BaseModel):
     body_id: int = Field(ge=1, le=2**31 - 1, description="受理机构 / the receiving body")
     form: dict[str, Any] = Field(description="该类型表单的字段 / the type's form fields")
     received_on: dt.date | None = Field(default=None, description="收件日期，默认今天 / day received (today)")
+    origin: int | None = Field(default=None, ge=1, le=2**53, description="转办自哪个一窗受理事项 / the intake it is routed from")
 
 
 class StepIn(BaseModel):
@@ -164,7 +167,9 @@ def matters(
 def file_matter(request: Request, who: Caller, body: MatterIn) -> dict[str, Any]:
     ctx = _ctx(request)
     with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
-        matter = service.file_matter(s, who.actor, body.type.value, body.body_id, body.form, ctx.data_dir, body.received_on)
+        matter = service.file_matter(
+            s, who.actor, body.type.value, body.body_id, body.form, ctx.data_dir, body.received_on, origin_id=body.origin
+        )
         created = matter.id
     return _detail(ctx, who, created)
 

@@ -18,6 +18,7 @@ from ipstrong.db import transaction
 from ipstrong.matters import service
 from ipstrong.matters.bodies import FILERS, receiving_bodies
 from ipstrong.matters.catalogue import MATTER_TYPES
+from ipstrong.matters.types.one_window import ROUTES, prefill, suggested
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
 from ipstrong.web.context import WebContext
 from ipstrong.web.matters_api import UPLOAD_CEILING
@@ -98,12 +99,17 @@ def board_page(request: Request, who: SignedIn, body: int | None = None) -> Resp
     return ctx.render(request, "matters_board.html", {"board": board}, who=who)
 
 
-def _new_values(request: Request, who: SignedIn, type_id: str, values: dict[str, Any], error: Msg | None) -> dict[str, Any]:
+def _new_values(
+    request: Request, who: SignedIn, type_id: str, values: dict[str, Any], error: Msg | None, origin: int | None = None
+) -> dict[str, Any]:
     mtype = service.matter_type(type_id) if type_id else None
     with _ctx(request).reader() as s:
         bodies = receiving_bodies(s, mtype.bodies) if mtype else []
-    if who.actor.role not in FILERS:  # staff receive for their own body
+        intake = service.matter_detail(s, who.actor, origin) if origin else None
+    if who.actor.role not in FILERS and intake is None:  # staff receive for their own body; a routed intake goes anywhere
         bodies = [b for b in bodies if b["id"] == who.actor.organisation_id]
+    if intake is not None and mtype is not None and not values:
+        values = prefill(intake["form"], mtype)
     return {
         "types": MATTER_TYPES,
         "mtype": mtype,
@@ -112,12 +118,13 @@ def _new_values(request: Request, who: SignedIn, type_id: str, values: dict[str,
         "values": values,
         "error": error,
         "staff": who.actor.role not in FILERS,
+        "origin": intake,
     }
 
 
 @router.get("/matters/new", response_class=HTMLResponse)
-def new_page(request: Request, who: SignedIn, type: str = "") -> Response:
-    values = _new_values(request, who, type, {}, None)
+def new_page(request: Request, who: SignedIn, type: str = "", origin: int | None = None) -> Response:
+    values = _new_values(request, who, type, {}, None, origin)
     return _ctx(request).render(request, "matter_new.html", values, who=who)
 
 
@@ -131,16 +138,18 @@ async def new_submit(request: Request, who: FormSender) -> Response:
         body_id = int(str(posted.get("body_id") or 0))
         received = str(posted.get("received_on") or "")
         received_on = dt.date.fromisoformat(received) if received and who.actor.role not in FILERS else None
-        with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
+        origin = int(str(posted.get("origin") or 0)) or None
+        with service.refusals_recorded(ctx.factory, who.actor, "file", origin), transaction(ctx.factory) as s:
             form = _submitted(mtype.form, posted)
-            matter_id = service.file_matter(s, who.actor, type_id, body_id, form, ctx.data_dir, received_on).id
+            matter_id = service.file_matter(s, who.actor, type_id, body_id, form, ctx.data_dir, received_on, origin_id=origin).id
     except ValueError:
         error = Msg("日期或机构无效", "invalid day or body")
     except IpsError as exc:
         error = exc.msg
     else:
         return RedirectResponse(f"/matters/{matter_id}", status_code=303)
-    values = _new_values(request, who, type_id if type_id in MATTER_TYPES else "", posted, error)
+    origin_id = int(posted["origin"]) if str(posted.get("origin") or "").isdigit() else None
+    values = _new_values(request, who, type_id if type_id in MATTER_TYPES else "", posted, error, origin_id)
     return ctx.render(request, "matter_new.html", values, status=400, who=who)
 
 
@@ -166,10 +175,19 @@ def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsErro
         "bodies": [b for b in bodies if b["id"] not in {matter["body_id"], *(j["id"] for j in matter["joined_bodies"])}],
         "extensions": extensions,
         "error": error.msg if error else None,
+        "types": MATTER_TYPES,
         "states": {s.id: s for s in mtype.states},
+        "routes": _routes(matter) if matter["type"] == "one_window" and matter["steps"] else [],
         "steps": {t.id: t for t in mtype.transitions},
     }
     return ctx.render(request, "matter.html", values, status=status, who=who)
+
+
+def _routes(intake: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The matter types an intake can be routed into, the suggested one first (flagged)."""
+    first = suggested(intake["form"])
+    targets = dict.fromkeys(t for t in ROUTES.values() if t in MATTER_TYPES)
+    return [(t, t == first) for t in sorted(targets, key=lambda t: t != first)]
 
 
 def _extended(matter: dict[str, Any]) -> set[str]:

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("body_id", sa.Integer(), nullable=False),
         sa.Column("region_code", sa.String(length=6), nullable=False),
         sa.Column("filed_by_org", sa.Integer(), nullable=True),
+        sa.Column("origin_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("form", sa.JSON(), nullable=False),
         sa.Column("state", sa.String(length=40), nullable=False),
@@ -67,6 +68,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["body_id"], ["organisations.id"], name=op.f("fk_matters_body_id_organisations")),
         sa.ForeignKeyConstraint(["filed_by_org"], ["organisations.id"], name=op.f("fk_matters_filed_by_org_organisations")),
+        sa.ForeignKeyConstraint(["origin_id"], ["matters.id"], name=op.f("fk_matters_origin_id_matters")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_matters")),
         sa.UniqueConstraint("number", name=op.f("uq_matters_number")),
     )
