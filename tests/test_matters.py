@@ -379,3 +379,29 @@ def test_one_window_intake_routed_into_an_adjudication(db, world: World, data_di
     assert first["state"] == "routed" and first["routed_to"]["number"] == number
     case = detail(db, w.firm, rid, D(2025, 3, 4))  # the enterprise follows the case its intake became
     assert case["origin"]["id"] == iid and case["received_on"] == "2025-03-03" and case["due_on"] == "2025-03-10"
+
+
+def test_issued_documents_are_numbered_pdfs_with_the_matters_data(db, world: World, data_dir: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from ipstrong.matters.issued import issue_document
+
+    w = world
+    mid = file_adjudication(db, w, data_dir)
+    with pytest.raises(IpsError, match="issues no request"), transaction(db.factory) as s:
+        issue_document(s, w.officer, mid, "request", "", data_dir)
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:
+        issue_document(s, w.examiner, mid, "acceptance_notice", "", data_dir)
+    with transaction(db.factory) as s:
+        first = issue_document(s, w.officer, mid, "refusal_notice", "请求人不是专利权人或利害关系人", data_dir)
+        second = issue_document(s, w.officer, mid, "refusal_notice", "", data_dir)
+    assert first.media_type == "application/pdf" and first.filename.endswith("-00001.pdf") and second.filename.endswith("-00002.pdf")
+    with transaction(db.factory) as s:
+        _doc, path = service.document_file(s, w.officer, mid, first.id, data_dir)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
+    for expected in ("不予受理通知书", "苏州市知识产权局", "甲公司", "请求人不是专利权人或利害关系人", "不予受理通知书第 00001 号"):
+        assert expected in text.replace("\n", ""), expected
+    history = detail(db, w.officer, mid, D(2024, 10, 1))["history"]
+    assert [h["text"] for h in history if h["action"] == "document"][0].startswith("不予受理通知书：苏州市知识产权局〔")

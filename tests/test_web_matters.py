@@ -74,6 +74,9 @@ def test_matters_api_file_step_documents_and_conflict(site) -> None:
     assert served.headers["content-disposition"].startswith("attachment")
     accepted = client.post(f"/api/v1/matters/{mid}/steps", json={"step": "accept", "version": version}, headers=headers)
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+    notice = client.post(f"/api/v1/matters/{mid}/issued", json={"kind": "acceptance_notice"}, headers=headers)
+    assert notice.status_code == 201 and notice.json()["filename"].startswith("受理通知书-")
+    assert client.get(f"/api/v1/matters/{mid}/documents/{notice.json()['id']}").content.startswith(b"%PDF")
     stale = client.post(f"/api/v1/matters/{mid}/steps", json={"step": "hear", "version": version}, headers=headers)
     assert stale.status_code == 409 and "changed since you read it" in stale.json()["error"]["en"]
     assert [m["id"] for m in client.get("/api/v1/matters", params={"due": "open"}).json()] == [mid]

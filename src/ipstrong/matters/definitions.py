@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -109,6 +110,7 @@ class DocumentRule:
     name_zh: str
     name_en: str
     required_for: tuple[str, ...] = ()  # transitions that need it
+    template: str | None = None  # the office issues it from this template (matters/templates/NAME.html) as PDF
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,10 @@ class MatterType:
         for t in self.transitions:
             problems += [f"{t.id}: state {s}" for s in (*t.sources, t.dest) if s not in states]
             problems += [f"{t.id}: document {d}" for d in t.documents if d not in docs]
+        templates = Path(__file__).parent / "templates"
+        problems += [
+            f"template {d.template}" for d in self.documents if d.template and not (templates / f"{d.template}.html").exists()
+        ]
         for d in self.deadlines:
             if d.starts not in states:
                 problems.append(f"{d.id}: state {d.starts}")

@@ -56,12 +56,14 @@ class Matter(Base):
 
 
 class MatterCounter(Base):
-    """The last number a body gave in a year: matter numbers run 1, 2, 3 … per body and year."""
+    """The last number a body gave in a year in one series (``matter`` for matter numbers, a document kind for the
+    documents it issues): numbers run 1, 2, 3 … per body, year and series."""
 
     __tablename__ = "matter_counters"
 
     body_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
 
 

@@ -127,6 +127,13 @@ def _load(session: Session, actor: Actor, matter_id: int) -> Matter:
     return matter
 
 
+def acting_on(session: Session, actor: Actor, matter_id: int, what: Msg) -> Matter:
+    """The matter, for staff of a body handling it (``what`` names the action a refusal cites)."""
+    matter = _load(session, actor, matter_id)
+    require_staff_of(actor, _handlers(session, matter), what)
+    return matter
+
+
 def _require_party_or_staff(session: Session, actor: Actor, matter: Matter, what: Msg) -> None:
     """Staff of a handling body, or a user of the enterprise that filed the matter."""
     if actor.role in FILERS:
@@ -174,18 +181,21 @@ def _parties(mtype: MatterType, form: BaseModel) -> list[MatterParty]:
     return out
 
 
-def _next_number(session: Session, mtype: MatterType, body: Organisation, year: int) -> str:
-    """``CJ-320500-7-2026-00012``: type, body's region, body, year, the body's running number in that year. One
-    atomic upsert, so two matters filed at once never share a number."""
+def next_in_series(session: Session, body_id: int, year: int, series: str) -> int:
+    """The body's next number of ``series`` in ``year``: one atomic upsert, so two at once never share a number."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(MatterCounter)
-        .values(body_id=body.id, year=year, last=1)
-        .on_conflict_do_update(index_elements=["body_id", "year"], set_={"last": MatterCounter.last + 1})
+        .values(body_id=body_id, year=year, series=series, last=1)
+        .on_conflict_do_update(index_elements=["body_id", "year", "series"], set_={"last": MatterCounter.last + 1})
         .returning(MatterCounter.last)
     )
-    seq = session.execute(statement).scalar_one()
-    return f"{mtype.code}-{body.region_code}-{body.id}-{year}-{seq:05d}"
+    return session.execute(statement).scalar_one()
+
+
+def _next_number(session: Session, mtype: MatterType, body: Organisation, year: int) -> str:
+    """``CJ-320500-7-2026-00012``: type, body's region, body, year, the body's running number in that year."""
+    return f"{mtype.code}-{body.region_code}-{body.id}-{year}-{next_in_series(session, body.id, year, 'matter'):05d}"
 
 
 def file_matter(
@@ -407,7 +417,7 @@ def take_step(
     return matter
 
 
-def _event(session: Session, actor: Actor, matter: Matter, action: str, text: str, today: dt.date | None = None) -> None:
+def record(session: Session, actor: Actor, matter: Matter, action: str, text: str, today: dt.date | None = None) -> None:
     """One line of history that changes no state (the matter's row, and so its version, stay as they are)."""
     session.add(MatterEvent(matter_id=matter.id, day=today or today_shanghai(), actor=actor.username, action=action, text=text))
 
@@ -444,7 +454,7 @@ def attach_document(
     )
     session.add(doc)
     label = rule.name_zh if rule else OTHER_DOCUMENT[1]
-    _event(session, actor, matter, "document", f"{label}：{name}")
+    record(session, actor, matter, "document", f"{label}：{name}")
     after = {"kind": kind, "filename": name, "sha256": digest, "size": len(content)}
     audit.append(session, actor.username, "matter.document", "matter", matter.id, matter.region_code, None, after)
     return doc
@@ -470,7 +480,7 @@ def comment(session: Session, actor: Actor, matter_id: int, text: str) -> None:
     text = text.strip()
     if not 1 <= len(text) <= 5000:
         raise IpsError(Msg("留言须为 1–5000 个字符", "a comment has 1–5000 characters").located(field="text"))
-    _event(session, actor, matter, "comment", text)
+    record(session, actor, matter, "comment", text)
     audit.append(session, actor.username, "matter.comment", "matter", matter.id, matter.region_code, None, {"text": text})
 
 
@@ -486,7 +496,7 @@ def assign(session: Session, actor: Actor, matter_id: int, user_id: int) -> None
         )
     if session.get(MatterAssignee, (matter.id, user.id)) is None:
         session.add(MatterAssignee(matter_id=matter.id, user_id=user.id, assigned_by=actor.username))
-        _event(session, actor, matter, "assign", f"{user.display_name}（{user.username}）")
+        record(session, actor, matter, "assign", f"{user.display_name}（{user.username}）")
         audit.append(
             session, actor.username, "matter.assign", "matter", matter.id, matter.region_code, None, {"user": user.username}
         )
@@ -499,7 +509,7 @@ def join_body(session: Session, actor: Actor, matter_id: int, body_id: int) -> N
     body = body_of(session, body_id)
     if body.id not in _handlers(session, matter):
         session.add(MatterBody(matter_id=matter.id, body_id=body.id, joined_by=actor.username))
-        _event(session, actor, matter, "join", body.name)
+        record(session, actor, matter, "join", body.name)
         audit.append(session, actor.username, "matter.join", "matter", matter.id, matter.region_code, None, {"body": body.id})
 
 
@@ -528,7 +538,7 @@ def extend_limit(
         raise IpsError(Msg(f"期限「{rule.name_zh}」未在计算中", f"the limit '{rule.name_en}' is not running"))
     matter.extended = [*(matter.extended or []), rule.id]
     amount, unit = rule.extension
-    _event(session, actor, matter, "extend", f"{rule.name_zh} +{amount} {unit}", today)
+    record(session, actor, matter, "extend", f"{rule.name_zh} +{amount} {unit}", today)
     _refresh_due(matter, mtype, passages, calendar, today)
     _saved(session, matter)
     audit.append(session, actor.username, "matter.extend", "matter", matter.id, matter.region_code, None, {"rule": rule.id})

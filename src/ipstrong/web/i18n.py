@@ -187,6 +187,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "matter_routed_from": ("转办自", "Routed from"),
     "matter_routed_to": ("已转办为", "Routed into"),
     "matter_route": ("转办为", "Route into"),
+    "matter_issue": ("出具文书（PDF）", "Issue a document (PDF)"),
+    "matter_issue_text": ("正文或理由", "Text or reasons"),
 }
 
 

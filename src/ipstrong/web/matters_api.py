@@ -264,6 +264,24 @@ def document(request: Request, who: Caller, matter_id: MatterId, document_id: Ma
     return FileResponse(path, media_type=doc.media_type, filename=doc.filename, headers=SAFE_HEADERS)
 
 
+class IssueIn(BaseModel):
+    kind: str = Field(max_length=40, description="文书类型（有模板的材料类型）/ a document kind with a template")
+    text: str = Field(default="", max_length=20000, description="正文或理由 / the officer's text")
+
+
+@router.post(
+    "/matters/{matter_id}/issued", response_model=DocumentOut, status_code=201, responses=NOT_FOUND, summary="出具文书 / issue"
+)
+def issue(request: Request, who: Caller, matter_id: MatterId, body: IssueIn) -> dict[str, Any]:
+    """Issue a notice or decision from its template as PDF, numbered and stored with the matter."""
+    from ipstrong.matters.issued import issue_document
+
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "issue", matter_id), transaction(ctx.factory) as s:
+        doc = issue_document(s, who.actor, matter_id, body.kind, body.text, ctx.data_dir)
+        return {k: getattr(doc, k) for k in DocumentOut.model_fields}
+
+
 @router.post("/matters/{matter_id}/comments", status_code=201, responses=NOT_FOUND, summary="留言 / comment")
 def add_comment(request: Request, who: Caller, matter_id: MatterId, body: CommentIn) -> dict[str, Any]:
     ctx = _ctx(request)

@@ -272,3 +272,17 @@ def extend_submit(
     request: Request, who: FormSender, matter_id: int, rule: Annotated[str, Form(max_length=40)], version: Annotated[int, Form()]
 ) -> Response:
     return _act(request, who, matter_id, "extend", lambda s: service.extend_limit(s, who.actor, matter_id, rule, version))
+
+
+@router.post("/matters/{matter_id}/issue")
+def issue_submit(
+    request: Request,
+    who: FormSender,
+    matter_id: int,
+    kind: Annotated[str, Form(max_length=40)],
+    text: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    from ipstrong.matters.issued import issue_document
+
+    data_dir = _ctx(request).data_dir
+    return _act(request, who, matter_id, "issue", lambda s: issue_document(s, who.actor, matter_id, kind, text, data_dir))

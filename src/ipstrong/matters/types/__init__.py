@@ -1,1 +1,2 @@
-"""One module per matter type, each declaring a ``MATTER_TYPE``; ``matters.catalogue`` registers them."""
+"""One module per matter type, each declaring a ``MATTER_TYPE``; ``matters.catalogue`` registers them. ``penalty``
+holds the administrative penalty procedure that two of them share."""

@@ -64,8 +64,9 @@ MATTER_TYPE = MatterType(
         DocumentRule("request", "请求书", "request", ("accept",)),
         DocumentRule("patent_certificate", "专利证书或专利登记簿副本", "patent certificate or register extract", ("accept",)),
         DocumentRule("identity", "主体资格证明", "proof of identity", ("accept",)),
-        DocumentRule("acceptance_notice", "受理通知书", "notice of acceptance", ()),
-        DocumentRule("decision", "裁决书", "decision", ("decide",)),
+        DocumentRule("acceptance_notice", "受理通知书", "notice of acceptance", (), "acceptance_notice"),
+        DocumentRule("refusal_notice", "不予受理通知书", "notice of non-acceptance", (), "refusal_notice"),
+        DocumentRule("decision", "裁决书", "decision", ("decide",), "decision"),
     ),
     transitions=(
         Transition(

@@ -55,7 +55,7 @@ DOCUMENTS = (
     DocumentRule("filing_approval", "立案审批表", "filing approval form", ("file",)),
     DocumentRule("evidence", "证据材料", "evidence"),
     DocumentRule("penalty_notice", "行政处罚告知书", "notice of the intended penalty", ("notify",)),
-    DocumentRule("decision", "行政处罚决定书", "penalty decision", ("decide",)),
+    DocumentRule("decision", "行政处罚决定书", "penalty decision", ("decide",), "decision"),
 )
 DEADLINES = (
     DeadlineRule(

@@ -57,7 +57,7 @@ MATTER_TYPE = MatterType(
     documents=(
         DocumentRule("application", "申请文件（说明书、权利要求书等）", "application documents", ("start",)),
         DocumentRule("registration", "备案证明", "proof of registration with the centre", ("start",)),
-        DocumentRule("opinion", "预审意见", "pre-examination opinion", ("pass", "fail", "ask_correction")),
+        DocumentRule("opinion", "预审意见书", "pre-examination opinion", ("pass", "fail", "ask_correction"), "decision"),
     ),
     transitions=(
         Transition("start", "受理预审", "take up", ("submitted",), "screening", EXAMINERS, ("application", "registration")),

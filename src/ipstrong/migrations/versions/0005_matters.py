@@ -39,9 +39,10 @@ def upgrade() -> None:
         "matter_counters",
         sa.Column("body_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("series", sa.String(length=40), nullable=False),
         sa.Column("last", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["body_id"], ["organisations.id"], name=op.f("fk_matter_counters_body_id_organisations")),
-        sa.PrimaryKeyConstraint("body_id", "year", name=op.f("pk_matter_counters")),
+        sa.PrimaryKeyConstraint("body_id", "year", "series", name=op.f("pk_matter_counters")),
     )
     op.create_table(
         "matters",
