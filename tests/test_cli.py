@@ -172,3 +172,32 @@ def test_workdays_with_excluded_time(tmp_path: Path) -> None:
     assert json.loads(suspended.stdout)["date"] == "2024-06-11"
     bad = run("workdays", "add", "2024-09-30", "1", "--exclude", "2024-10-08", data_dir=data)
     assert bad.returncode == 2 and "FIRST..LAST" in bad.stderr
+
+
+def test_matters_admin_commands(tmp_path: Path) -> None:
+    """Centre register and fields, key export and registration, and the overdue list from the command line."""
+    data = tmp_path / "d"
+    centre = json.loads(run("orgs", "add", "苏州保护中心", "--kind", "centre", "--region", "320500", "--json", data_dir=data).stdout)["id"]
+    partner = json.loads(run("orgs", "add", "上海市知识产权局", "--kind", "office", "--region", "310000", "--json", data_dir=data).stdout)["id"]
+    done = run("matters", "centre-field", str(centre), "H01M 10", "新能源", "--json", data_dir=data)
+    assert done.returncode == 0 and json.loads(done.stdout)["ipc_prefix"] == "H01M10"
+    bad = run("matters", "centre-register", str(centre), "91320500MA1X2Y3K40", "某公司", data_dir=data)
+    assert bad.returncode != 0 and "credit_code" in bad.stderr
+    pem = run("matters", "key-export", str(centre), data_dir=data).stdout
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----")
+    (tmp_path / "partner.pem").write_text(_other_key())  # the key file a partner sends
+    registered = run("matters", "key-register", str(partner), str(tmp_path / "partner.pem"), "--json", data_dir=data)
+    assert registered.returncode == 0 and len(json.loads(registered.stdout)["fingerprint"]) == 64
+    (tmp_path / "junk.pem").write_text("not a key")
+    junk = run("matters", "key-register", str(partner), str(tmp_path / "junk.pem"), data_dir=data)
+    assert junk.returncode != 0 and "PEM" in junk.stderr
+    overdue = run("matters", "overdue", "--json", data_dir=data)
+    assert overdue.returncode == 0 and json.loads(overdue.stdout) == []
+
+
+def _other_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    public = Ed25519PrivateKey.generate().public_key()
+    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()

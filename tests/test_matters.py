@@ -405,3 +405,54 @@ def test_issued_documents_are_numbered_pdfs_with_the_matters_data(db, world: Wor
         assert expected in text.replace("\n", ""), expected
     history = detail(db, w.officer, mid, D(2024, 10, 1))["history"]
     assert [h["text"] for h in history if h["action"] == "document"][0].startswith("不予受理通知书：苏州市知识产权局〔")
+
+
+def test_transfer_packages_signed_verified_and_refused(db, world: World, data_dir: Path, tmp_path: Path) -> None:
+    import io
+    import json
+    import zipfile
+
+    from ipstrong.matters import packages
+
+    w = world
+    mid = file_adjudication(db, w, data_dir)
+    attach(db, w.officer, mid, "request", data_dir)
+    with transaction(db.factory) as s:
+        shanghai = create_organisation(s, SYSTEM, "office", "上海市知识产权局", "310000").id
+        content = packages.export_package(s, w.officer, mid, "上海市知识产权局", data_dir)
+        pem = packages.public_key_file(s, SYSTEM, w.office, data_dir)
+    other = tmp_path / "partner"  # where the receiving body keeps its documents
+    with transaction(db.factory) as s:
+        packages.register_key(s, SYSTEM, w.office, pem)  # already known here: registering again is harmless
+        with pytest.raises(Conflict, match="registered to body"):
+            packages.register_key(s, SYSTEM, shanghai, pem)
+    with pytest.raises(IpsError, match="not a PEM public key"), transaction(db.factory) as s:
+        packages.register_key(s, SYSTEM, shanghai, "-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----\n")
+
+    def tampered(change) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w") as dst:
+            for item in src.infolist():
+                dst.writestr(item.filename, change(item.filename, src.read(item.filename)))
+        return out.getvalue()
+
+    fingerprint = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("manifest.json"))["from"]["key"]
+    unknown = tampered(lambda n, b: b.replace(fingerprint.encode(), b"0" * 64) if n == "manifest.json" else b)
+    with pytest.raises(IpsError, match="key .* is not registered"), transaction(db.factory) as s:
+        packages.import_package(s, w.nanjing, w.nanjing_office, unknown, other)
+    forged = tampered(lambda n, b: b.replace("甲公司".encode(), "丙公司".encode()) if n == "manifest.json" else b)
+    with pytest.raises(IpsError, match="signature does not match"), transaction(db.factory) as s:
+        packages.import_package(s, w.nanjing, w.nanjing_office, forged, other)
+    swapped = tampered(lambda n, b: b + b"x" if n.startswith("documents/") else b)
+    with pytest.raises(IpsError, match="does not match its SHA-256"), transaction(db.factory) as s:
+        packages.import_package(s, w.nanjing, w.nanjing_office, swapped, other)
+    with pytest.raises(IpsError, match="not a valid package"), transaction(db.factory) as s:
+        packages.import_package(s, w.nanjing, w.nanjing_office, b"PK\x03\x04 broken", other)
+    with transaction(db.factory) as s:
+        imported = packages.import_package(s, w.nanjing, w.nanjing_office, content, other).id
+    got = detail(db, w.nanjing, imported, D(2024, 10, 8))
+    assert got["number"].startswith("CJ-320100-") and [d["kind"] for d in got["documents"]] == ["request"]
+    assert "移送自 苏州市知识产权局" in got["history"][-1]["text"]
+    with transaction(db.factory) as s:
+        packages.hand_over(s, w.officer, mid, w.nanjing_office)
+    assert detail(db, w.nanjing, mid, D(2024, 10, 8))["body_id"] == w.nanjing_office

@@ -116,3 +116,22 @@ def test_matter_pages_form_detail_refusal_and_board(site) -> None:
     sign_in(client, "chief")
     board = client.get("/matters/board").text
     assert 'id="board-bodies"' in board and "苏州市知识产权局" in board
+
+
+def test_transfer_package_through_the_api_and_pages(site) -> None:
+    client, db, office = site
+    csrf = sign_in(client, "officer")
+    headers = {"X-CSRF-Token": csrf}
+    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()["id"]
+    package = client.post(f"/api/v1/matters/{mid}/export", json={"to": "上海市知识产权局"}, headers=headers)
+    assert package.status_code == 200 and package.headers["content-type"] == "application/zip"
+    assert client.get(f"/api/v1/bodies/{office}/key").text.startswith("-----BEGIN PUBLIC KEY-----")
+    broken = client.post("/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", b"not a zip")}, headers=headers)
+    assert broken.status_code == 400 and "transfer package refused" in broken.json()["error"]["en"]
+    imported = client.post("/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", package.content)}, headers=headers)
+    assert imported.status_code == 201 and imported.json()["id"] != mid
+    page = client.post("/matters/import", data={"csrf_token": csrf, "body_id": office}, files={"file": ("p.zip", package.content)},
+                       follow_redirects=False)  # fmt: skip
+    assert page.status_code == 303 and page.headers["location"].startswith("/matters/")
+    with db.factory() as s:
+        assert "transfer package refused" in s.scalars(select(AuditEntry.after).where(AuditEntry.action == "matter.refused")).one()

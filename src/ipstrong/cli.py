@@ -991,6 +991,50 @@ def matters_centre_field(
     emit_document(result, as_json, str(Msg(f"已声明 {result['ipc_prefix']}", f"declared {result['ipc_prefix']}")))
 
 
+@matters_app.command("key-export")
+def matters_key_export(
+    ctx: typer.Context,
+    body: Annotated[int, typer.Argument(help="本平台机构编号 / one of our bodies")],
+    out: Annotated[Path | None, typer.Option("--out", help="写入文件（默认标准输出）/ write to a file")] = None,
+) -> None:
+    """本机构的公钥文件，发给合作方登记 / the body's public key file, for partners to register."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.packages import public_key_file
+
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        pem = public_key_file(session, SYSTEM, body, _data_dir(ctx))
+    if out is None:
+        sys.stdout.write(pem)
+    else:
+        out.write_text(pem)
+
+
+@matters_app.command("key-register")
+def matters_key_register(
+    ctx: typer.Context,
+    body: Annotated[int, typer.Argument(help="合作方机构编号 / the partner body")],
+    key_file: Annotated[Path, typer.Argument(help="对方发来的公钥文件（PEM）/ the partner's key file")],
+    as_json: JsonOpt = False,
+) -> None:
+    """登记合作方的公钥：其移送包据此验签 / register a partner's public key: its packages are verified with it."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.packages import register_key
+
+    try:
+        pem = key_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IpsError(Msg(f"无法读取密钥文件 {key_file}：{exc}", f"cannot read the key file {key_file}: {exc}")) from None
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        result = register_key(session, SYSTEM, body, pem)
+    emit_document(
+        result, as_json, str(Msg(f"已登记公钥 {result['fingerprint'][:16]}…", f"registered key {result['fingerprint'][:16]}…"))
+    )
+
+
 workdays_app = typer.Typer(help="工作日与期限 / Chinese working days and periods", no_args_is_help=True)
 app.add_typer(workdays_app, name="workdays")
 

@@ -165,3 +165,17 @@ class CentreField(Base):
     ipc_prefix: Mapped[str] = mapped_column(String(20), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     declared_by: Mapped[str] = mapped_column(String(64))
+
+
+class BodyKey(Base):
+    """A body's public signing key (Ed25519): ours are made on first use, a partner's registered by an administrator
+    from the key file it sends. A transfer package is accepted only when signed by a registered, unrevoked key."""
+
+    __tablename__ = "body_keys"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the raw public key
+    body_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    public_key: Mapped[str] = mapped_column(Text)  # PEM
+    registered_by: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -309,7 +309,7 @@ def _refresh_due(
     matter.due_paused = bool(now and now.paused)
 
 
-def _saved(session: Session, matter: Matter) -> None:
+def saved(session: Session, matter: Matter) -> None:
     """Flush ``matter``; a concurrent save of the same matter makes this one fail as a conflict, nothing lost."""
     number = matter.number  # read before the flush: after a failed one the row cannot be reloaded
     try:
@@ -403,7 +403,7 @@ def take_step(
     matter.state, matter.state_since = transition.dest, on
     matter.closed_on = on if mtype.state(transition.dest).final else None
     _refresh_due(matter, mtype, passages, calendar, today)
-    _saved(session, matter)
+    saved(session, matter)
     audit.append(
         session,
         actor.username,
@@ -540,7 +540,7 @@ def extend_limit(
     amount, unit = rule.extension
     record(session, actor, matter, "extend", f"{rule.name_zh} +{amount} {unit}", today)
     _refresh_due(matter, mtype, passages, calendar, today)
-    _saved(session, matter)
+    saved(session, matter)
     audit.append(session, actor.username, "matter.extend", "matter", matter.id, matter.region_code, None, {"rule": rule.id})
     return matter
 

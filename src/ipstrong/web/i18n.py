@@ -188,6 +188,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "matter_routed_to": ("已转办为", "Routed into"),
     "matter_route": ("转办为", "Route into"),
     "matter_issue": ("出具文书（PDF）", "Issue a document (PDF)"),
+    "matter_transfer": ("移交与移送", "Hand over or transfer"),
+    "matter_handover": ("移交本平台其他机构", "Hand over on the platform"),
+    "matter_export_to": ("接收机构（外省市）", "Partner body (another region)"),
+    "matter_export": ("导出签名移送包", "Export the signed package"),
+    "matter_import": ("导入外地移送包（.zip）", "Receive a transfer package (.zip)"),
     "matter_issue_text": ("正文或理由", "Text or reasons"),
 }
 

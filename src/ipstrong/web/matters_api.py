@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from ipstrong.accounts.roles import in_scope
@@ -312,6 +312,80 @@ def extend(request: Request, who: Caller, matter_id: MatterId, body: ExtendIn) -
     with service.refusals_recorded(ctx.factory, who.actor, "extend", matter_id), transaction(ctx.factory) as s:
         service.extend_limit(s, who.actor, matter_id, body.rule, body.version)
     return _detail(ctx, who, matter_id)
+
+
+class ExportIn(BaseModel):
+    to: str = Field(min_length=2, max_length=200, description="接收机构名称 / the partner receiving it")
+
+
+class KeyIn(BaseModel):
+    pem: str = Field(min_length=1, max_length=10_000, description="对方发来的公钥文件（PEM）/ the partner's public key file")
+
+
+@router.post("/matters/{matter_id}/handover", response_model=MatterDetailOut, responses=NOT_FOUND, summary="移交 / hand over")
+def handover(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -> dict[str, Any]:
+    """Hand the matter to another body on the platform (it keeps its number and history)."""
+    from ipstrong.matters.packages import hand_over
+
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "hand_over", matter_id), transaction(ctx.factory) as s:
+        hand_over(s, who.actor, matter_id, body.body_id)
+    return _detail(ctx, who, matter_id)
+
+
+@router.post(
+    "/matters/{matter_id}/export",
+    responses={**NOT_FOUND, 200: {"content": {"application/zip": {}}}},
+    summary="导出移送包 / export a signed transfer package",
+)
+def export(request: Request, who: Caller, matter_id: MatterId, body: ExportIn) -> Response:
+    from ipstrong.matters.packages import export_package
+
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "export", matter_id), transaction(ctx.factory) as s:
+        content = export_package(s, who.actor, matter_id, body.to, ctx.data_dir)
+    headers = {"Content-Disposition": f'attachment; filename="transfer-{matter_id}.zip"'}
+    return Response(content, media_type="application/zip", headers=headers)
+
+
+@router.post(
+    "/matters/import",
+    response_model=MatterDetailOut,
+    status_code=201,
+    responses=NOT_FOUND,
+    summary="导入移送包 / receive a transfer package",
+    max_body_size=UPLOAD_CEILING,
+)
+def import_(
+    request: Request, who: Caller, body_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: Annotated[UploadFile, File()]
+) -> dict[str, Any]:
+    """A partner's signed package becomes a matter of ``body_id``; refused (and audited) when malformed, signed by
+    an unregistered key, or its signature or a document's hash does not match."""
+    from ipstrong.matters.packages import MAX_PACKAGE, import_package
+
+    ctx = _ctx(request)
+    content = file.file.read(MAX_PACKAGE + 1)
+    with service.refusals_recorded(ctx.factory, who.actor, "import", None), transaction(ctx.factory) as s:
+        created = import_package(s, who.actor, body_id, content, ctx.data_dir).id
+    return _detail(ctx, who, created)
+
+
+@router.get("/bodies/{body_id}/key", response_class=PlainTextResponse, responses=NOT_FOUND, summary="本机构公钥 / public key")
+def body_key(request: Request, who: Caller, body_id: BodyId) -> str:
+    """The body's public key file (PEM) to send to partners; made on first use."""
+    from ipstrong.matters.packages import public_key_file
+
+    ctx = _ctx(request)
+    with transaction(ctx.factory) as s:
+        return public_key_file(s, who.actor, body_id, ctx.data_dir)
+
+
+@router.post("/bodies/{body_id}/keys", status_code=201, responses=NOT_FOUND, summary="登记对方公钥 / register a key")
+def register_body_key(request: Request, who: Caller, body_id: BodyId, body: KeyIn) -> dict[str, Any]:
+    from ipstrong.matters.packages import register_key
+
+    with transaction(_ctx(request).factory) as s:
+        return register_key(s, who.actor, body_id, body.pem)
 
 
 class RegisterIn(BaseModel):

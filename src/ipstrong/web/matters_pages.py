@@ -286,3 +286,41 @@ def issue_submit(
 
     data_dir = _ctx(request).data_dir
     return _act(request, who, matter_id, "issue", lambda s: issue_document(s, who.actor, matter_id, kind, text, data_dir))
+
+
+@router.post("/matters/{matter_id}/handover")
+def handover_submit(request: Request, who: FormSender, matter_id: int, body_id: Annotated[int, Form()]) -> Response:
+    from ipstrong.matters.packages import hand_over
+
+    return _act(request, who, matter_id, "hand_over", lambda s: hand_over(s, who.actor, matter_id, body_id))
+
+
+@router.post("/matters/{matter_id}/export")
+def export_submit(
+    request: Request, who: FormSender, matter_id: int, to: Annotated[str, Form(min_length=2, max_length=200)]
+) -> Response:
+    """The signed package as a download (the refusal, if any, on the detail page)."""
+    from ipstrong.matters.packages import export_package
+
+    ctx = _ctx(request)
+    content: list[bytes] = []
+    refused = _act(
+        request, who, matter_id, "export", lambda s: content.append(export_package(s, who.actor, matter_id, to, ctx.data_dir))
+    )
+    if not content:
+        return refused
+    headers = {"Content-Disposition": f'attachment; filename="transfer-{matter_id}.zip"'}
+    return Response(content[0], media_type="application/zip", headers=headers)
+
+
+@router.post("/matters/import", max_body_size=UPLOAD_CEILING)
+def import_submit(
+    request: Request, who: FormSender, body_id: Annotated[int, Form()], file: Annotated[UploadFile, File()]
+) -> Response:
+    from ipstrong.matters.packages import MAX_PACKAGE, import_package
+
+    ctx = _ctx(request)
+    content = file.file.read(MAX_PACKAGE + 1)
+    with service.refusals_recorded(ctx.factory, who.actor, "import", None), transaction(ctx.factory) as s:
+        created = import_package(s, who.actor, body_id, content, ctx.data_dir).id  # a refusal shows as the error page
+    return RedirectResponse(f"/matters/{created}", status_code=303)
