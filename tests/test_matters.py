@@ -79,7 +79,7 @@ def adjudication_form(**extra) -> dict:
 def file_adjudication(db, w: World, data: Path, received: D = D(2024, 9, 30), **extra) -> int:
     with transaction(db.factory) as s:
         return service.file_matter(
-            s, w.officer, "adjudication", w.office, adjudication_form(**extra), data, received, today=D(2024, 12, 31)
+            s, w.officer, "adjudication", w.office, adjudication_form(**extra), data, received, today=max(received, D(2024, 12, 31))
         ).id
 
 
@@ -315,7 +315,7 @@ def test_sla_board_counts_open_overdue_soon_and_handling_time(db, world: World, 
         board = sla_board(s, w.chief, today=D(2024, 9, 11))
         nanjing = sla_board(s, w.nanjing, today=D(2024, 9, 11))
     assert board["bodies"] == [
-        {"body_id": w.office, "body": "苏州市知识产权局", "open": 2, "overdue": 1, "due_soon": 1, "avg_days": 4.0}
+        {"body_id": w.office, "body": "苏州市知识产权局", "open": 2, "closed": 1, "overdue": 1, "due_soon": 1, "avg_days": 4.0}
     ]
     assert [(s["state"], s["count"]) for s in board["states"]] == [("received", 2)]
     assert nanjing["bodies"] == [] and board["due_soon_until"] == "2024-09-14"
@@ -456,3 +456,48 @@ def test_transfer_packages_signed_verified_and_refused(db, world: World, data_di
     with transaction(db.factory) as s:
         packages.hand_over(s, w.officer, mid, w.nanjing_office)
     assert detail(db, w.nanjing, mid, D(2024, 10, 8))["body_id"] == w.nanjing_office
+
+
+def test_campaigns_tag_matters_and_have_their_own_board(db, world: World, data_dir: Path) -> None:
+    from ipstrong.matters import campaigns
+    from ipstrong.matters.board import sla_board
+
+    w = world
+    before = file_adjudication(db, w, data_dir, D(2025, 4, 1))
+    outside = file_adjudication(db, w, data_dir, D(2025, 1, 2))
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:  # Suzhou's official cannot declare for Nanjing
+        campaigns.declare(s, w.chief, "双打", D(2025, 3, 1), D(2025, 6, 30), "320100", [])
+    with pytest.raises(IpsError, match="ends before it starts"), transaction(db.factory) as s:
+        campaigns.declare(s, w.chief, "双打", D(2025, 6, 30), D(2025, 3, 1), "320500", [])
+    with transaction(db.factory) as s:
+        declared = campaigns.declare(s, w.chief, "2025 双打专项行动", D(2025, 3, 1), D(2025, 6, 30), "320500", ["adjudication"])
+    assert declared["tagged"] == 1
+    after = file_adjudication(db, w, data_dir, D(2025, 5, 6))
+    with transaction(db.factory) as s:
+        board = sla_board(s, w.chief, today=D(2025, 5, 6), campaign_id=declared["id"])
+        listed = campaigns.campaigns(s)
+    assert board["bodies"][0]["open"] == 2 and listed[0]["matters"] == 2
+    assert [c["name"] for c in detail(db, w.officer, after, D(2025, 5, 6))["campaigns"]] == ["2025 双打专项行动"]
+    assert detail(db, w.officer, before, D(2025, 5, 6))["campaigns"] and not detail(db, w.officer, outside, D(2025, 5, 6))["campaigns"]
+
+
+def test_closed_matters_published_as_anonymised_typical_cases(db, world: World, data_dir: Path) -> None:
+    from ipstrong.matters.typical import anonymise, publish, typical_cases
+
+    w = world
+    assert anonymise("苏州某某电池有限公司") == "苏州某有限公司" and anonymise("张三") == "张某" and anonymise(["甲公司"]) == ["某公司"]
+    mid = file_adjudication(db, w, data_dir)
+    fields = {"requester": "anonymise", "respondent": "anonymise", "claims": "show"}
+    with pytest.raises(IpsError, match="only a closed matter"), transaction(db.factory) as s:
+        publish(s, w.officer, mid, "典型案例", "简介", fields)
+    step(db, w.officer, mid, "refuse", D(2024, 10, 8))
+    with pytest.raises(IpsError, match="not publishable as asked: password"), transaction(db.factory) as s:
+        publish(s, w.officer, mid, "典型案例", "简介", {"password": "show"})
+    with transaction(db.factory) as s:
+        publish(s, w.officer, mid, "某专利侵权纠纷不予受理案", "请求人非专利权人", fields)
+    with pytest.raises(Conflict), transaction(db.factory) as s:
+        publish(s, w.officer, mid, "again", "again", fields)
+    with transaction(db.factory) as s:
+        cases = typical_cases(s)
+    assert cases[0]["fields"] == {"requester": "某公司", "respondent": "某公司", "claims": "停止侵权"}
+    assert "甲公司" not in str(cases)

@@ -135,3 +135,24 @@ def test_transfer_package_through_the_api_and_pages(site) -> None:
     assert page.status_code == 303 and page.headers["location"].startswith("/matters/")
     with db.factory() as s:
         assert "transfer package refused" in s.scalars(select(AuditEntry.after).where(AuditEntry.action == "matter.refused")).one()
+
+
+def test_campaigns_and_typical_cases_through_api_and_pages(site) -> None:
+    client, _db, office = site
+    csrf = sign_in(client, "chief")
+    headers = {"X-CSRF-Token": csrf}
+    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()["id"]
+    today = client.get(f"/api/v1/matters/{mid}").json()["received_on"]
+    body = {"name": "双打专项行动", "starts_on": today, "ends_on": today, "region_code": "320500", "types": ["adjudication"]}
+    declared = client.post("/api/v1/campaigns", json=body, headers=headers)
+    assert declared.status_code == 201 and declared.json()["tagged"] == 1
+    board = client.get("/api/v1/matters/board", params={"campaign": declared.json()["id"]}).json()
+    assert board["bodies"][0]["open"] == 1
+    assert "双打专项行动" in client.get("/campaigns").text and "双打专项行动" in client.get(f"/matters/{mid}").text
+    client.post(f"/api/v1/matters/{mid}/steps", json={"step": "refuse"}, headers=headers)
+    publish = {"csrf_token": csrf, "title": "不予受理典型案例", "summary": "请求人不适格", "field_requester": "anonymise", "field_claims": "show"}
+    assert client.post(f"/matters/{mid}/publish", data=publish, follow_redirects=False).status_code == 303
+    cases = client.get("/api/v1/typical-cases").json()
+    assert cases[0]["fields"] == {"requester": "某公司", "claims": "停止侵权"}
+    sign_in(client, "firm")  # published cases are for everyone
+    assert "不予受理典型案例" in client.get("/cases").text

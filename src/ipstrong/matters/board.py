@@ -14,7 +14,7 @@ from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor
 from ipstrong.clock import today_shanghai
 from ipstrong.matters.catalogue import MATTER_TYPES
-from ipstrong.matters.models import Matter
+from ipstrong.matters.models import Matter, MatterCampaign
 from ipstrong.matters.service import visible
 from ipstrong.matters.workdays import add_working_days, load
 
@@ -27,18 +27,26 @@ def _days(session: Session) -> ColumnElement[Any]:
 
 
 def sla_board(
-    session: Session, actor: Actor, body_id: int | None = None, today: dt.date | None = None, soon_days: int = 3
+    session: Session,
+    actor: Actor,
+    body_id: int | None = None,
+    today: dt.date | None = None,
+    soon_days: int = 3,
+    campaign_id: int | None = None,
 ) -> dict[str, Any]:
-    """The board of the matters ``actor`` may see (of one body when ``body_id`` is given)."""
+    """The board of the matters ``actor`` may see (of one body, of one campaign when given)."""
     today = today or today_shanghai()
     until = add_working_days(load(session), today, soon_days).date
     scope = [visible(actor)] + ([Matter.body_id == body_id] if body_id else [])
+    if campaign_id is not None:
+        scope.append(Matter.id.in_(select(MatterCampaign.matter_id).where(MatterCampaign.campaign_id == campaign_id)))
     is_open = Matter.closed_on.is_(None)
     running = and_(is_open, Matter.due_paused.is_(False))
     counts = session.execute(
         select(
             Matter.body_id,
             func.count().filter(is_open),
+            func.count().filter(Matter.closed_on.is_not(None)),
             func.count().filter(running, Matter.due_on < today),
             func.count().filter(running, Matter.due_on >= today, Matter.due_on <= until),
         )
@@ -61,11 +69,12 @@ def sla_board(
             "body_id": body,
             "body": names.get(body, ""),
             "open": open_,
+            "closed": closed,
             "overdue": overdue,
             "due_soon": soon,
             "avg_days": round(float(handled[body]), 1) if handled.get(body) is not None else None,
         }
-        for body, open_, overdue, soon in counts
+        for body, open_, closed, overdue, soon in counts
     ]
     states = session.execute(
         select(Matter.type_id, Matter.state, func.count()).where(*scope, is_open).group_by(Matter.type_id, Matter.state)

@@ -179,3 +179,40 @@ class BodyKey(Base):
     registered_by: Mapped[str] = mapped_column(String(64))
     registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Campaign(Base):
+    """A special enforcement action (双打, 两反两保, 地理标志保护…): a named period over a region, maybe limited to some
+    matter types; the matters received within it are tagged."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    region_code: Mapped[str] = mapped_column(String(6))
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every type
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatterCampaign(Base):
+    __tablename__ = "matter_campaigns"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), primary_key=True, index=True)
+
+
+class TypicalCase(Base):
+    """A closed matter published as a typical case: the text and fields the officer chose, anonymised as chosen."""
+
+    __tablename__ = "typical_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # what the public sees, already anonymised
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

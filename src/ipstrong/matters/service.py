@@ -30,14 +30,16 @@ from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, region_pr
 from ipstrong.clock import today_shanghai
 from ipstrong.db import transaction
 from ipstrong.ids import CreditCode, InvalidIdentifier
-from ipstrong.matters import deadlines, documents
+from ipstrong.matters import campaigns, deadlines, documents
 from ipstrong.matters.bodies import FILERS, body_of, require_staff_of
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.definitions import MatterType, Transition
 from ipstrong.matters.models import (
+    Campaign,
     Matter,
     MatterAssignee,
     MatterBody,
+    MatterCampaign,
     MatterCounter,
     MatterDocument,
     MatterEvent,
@@ -272,6 +274,7 @@ def file_matter(
     for r in rights:
         session.add(MatterRight(matter_id=matter.id, kind=r.kind, number=r.number, checked=r.checked, title=r.title, note=r.note))
     session.add(MatterEvent(matter_id=matter.id, day=received_on, actor=actor.username, action="created", to_state=mtype.initial))
+    campaigns.tag_new(session, matter)
     _refresh_due(matter, mtype, [deadlines.Passage(received_on, None, mtype.initial)], load(session), today)
     session.flush()
     after = {"number": matter.number, "type": mtype.id, "body": body.id, "received_on": received_on.isoformat()}
@@ -656,6 +659,8 @@ def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date
             }
         )
     out["form"] = matter.form
+    tagged = select(MatterCampaign.campaign_id).where(MatterCampaign.matter_id == matter.id)
+    out["campaigns"] = [{"id": c.id, "name": c.name} for c in session.scalars(select(Campaign).where(Campaign.id.in_(tagged)))]
     out["origin"] = _link(session, matter.origin_id)
     routed = session.scalar(select(Matter.id).where(Matter.origin_id == matter.id))
     out["routed_to"] = _link(session, routed)

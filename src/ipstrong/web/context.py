@@ -33,6 +33,8 @@ NAV = [
     ("/entities", "entities", "records.read"),
     ("/matters", "matters", None),
     ("/matters/board", "matters_board", "records.read"),
+    ("/campaigns", "campaigns", "records.read"),
+    ("/cases", "typical_cases", None),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

@@ -178,6 +178,7 @@ class BoardBodyOut(BaseModel):
     body_id: int
     body: str
     open: int
+    closed: int
     overdue: int
     due_soon: int
     avg_days: float | None
@@ -200,13 +201,19 @@ class BoardOut(BaseModel):
 
 
 @router.get("/matters/board", response_model=BoardOut, responses=ERRORS, summary="时限看板 / the SLA board")
-def board(request: Request, who: Caller, body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict[str, Any]:
-    """Per body: open, overdue, due soon, average handling days of the last year; open matters by type and state."""
+def board(
+    request: Request,
+    who: Caller,
+    body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    campaign: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="专项行动 / a campaign")] = None,
+) -> dict[str, Any]:
+    """Per body: open, closed, overdue, due soon, average handling days of the last year; open matters by type and
+    state — of one body or one campaign when asked (a campaign's own statistics)."""
     from ipstrong.matters.board import sla_board
 
     ctx = _ctx(request)
     with ctx.reader() as s:
-        return sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days)
+        return sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
 
 
 @router.get("/matters/{matter_id}", response_model=MatterDetailOut, responses=NOT_FOUND, summary="一个事项 / one matter")
@@ -422,3 +429,57 @@ def centre_field(request: Request, who: Caller, centre_id: BodyId, body: FieldIn
 
     with transaction(_ctx(request).factory) as s:
         return declare_field(s, who.actor, centre_id, body.ipc_prefix, body.name)
+
+
+class CampaignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    starts_on: dt.date
+    ends_on: dt.date
+    region_code: str = Field(pattern=r"^[0-9]{6}$")
+    types: list[MatterTypeId] = Field(default_factory=list, max_length=20, description="空=所有类型 / empty: every type")
+
+
+class PublishIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300, pattern=r"\S")
+    summary: str = Field(min_length=1, max_length=20000, pattern=r"\S")
+    fields: dict[str, str] = Field(default_factory=dict, description="表单字段 → show | anonymise")
+
+
+@router.get("/campaigns", responses=ERRORS, summary="专项行动 / campaigns")
+def campaign_list(request: Request, who: Caller) -> list[dict[str, Any]]:
+    from ipstrong.matters.campaigns import campaigns
+
+    with _ctx(request).reader() as s:
+        return campaigns(s)
+
+
+@router.post("/campaigns", status_code=201, responses=ERRORS, summary="设立专项行动 / declare a campaign")
+def campaign_declare(request: Request, who: Caller, body: CampaignIn) -> dict[str, Any]:
+    """Declare a campaign; the matters already received in its period, region and types are tagged at once."""
+    from ipstrong.matters.campaigns import declare
+
+    with transaction(_ctx(request).factory) as s:
+        types = [t.value for t in body.types]
+        return declare(s, who.actor, body.name, body.starts_on, body.ends_on, body.region_code, types)
+
+
+@router.post("/matters/{matter_id}/publish", status_code=201, responses=NOT_FOUND, summary="发布典型案例 / publish")
+def publish_case(request: Request, who: Caller, matter_id: MatterId, body: PublishIn) -> dict[str, Any]:
+    from ipstrong.matters.typical import publish
+
+    ctx = _ctx(request)
+    with service.refusals_recorded(ctx.factory, who.actor, "publish", matter_id), transaction(ctx.factory) as s:
+        return publish(s, who.actor, matter_id, body.title, body.summary, body.fields)
+
+
+@router.get("/typical-cases", responses=ERRORS, summary="典型案例 / typical cases (public)")
+def typical(
+    request: Request,
+    who: Caller,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    from ipstrong.matters.typical import typical_cases
+
+    with _ctx(request).reader() as s:
+        return typical_cases(s, limit, offset)

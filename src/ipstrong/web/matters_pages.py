@@ -90,13 +90,51 @@ def matters_page(
 
 
 @router.get("/matters/board", response_class=HTMLResponse)
-def board_page(request: Request, who: SignedIn, body: int | None = None) -> Response:
+def board_page(request: Request, who: SignedIn, body: int | None = None, campaign: int | None = None) -> Response:
     from ipstrong.matters.board import sla_board
+    from ipstrong.matters.campaigns import campaign as campaign_of
 
     ctx = _ctx(request)
     with ctx.reader() as s:
-        board = sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days)
-    return ctx.render(request, "matters_board.html", {"board": board}, who=who)
+        board = sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
+        chosen = campaign_of(s, campaign).name if campaign else None
+    return ctx.render(request, "matters_board.html", {"board": board, "campaign": chosen}, who=who)
+
+
+@router.get("/campaigns", response_class=HTMLResponse)
+def campaigns_page(request: Request, who: SignedIn) -> Response:
+    from ipstrong.matters.campaigns import campaigns
+
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        rows = campaigns(s)
+    return ctx.render(request, "campaigns.html", {"rows": rows, "types": MATTER_TYPES, "error": None}, who=who)
+
+
+@router.post("/campaigns")
+async def campaigns_submit(request: Request, who: FormSender) -> Response:
+    from ipstrong.matters.campaigns import declare
+
+    ctx = _ctx(request)
+    posted = await request.form()
+    try:
+        starts, ends = dt.date.fromisoformat(str(posted.get("starts_on"))), dt.date.fromisoformat(str(posted.get("ends_on")))
+        with transaction(ctx.factory) as s:
+            declare(s, who.actor, str(posted.get("name", "")), starts, ends, str(posted.get("region_code", "")),
+                    [str(t) for t in posted.getlist("types")])  # fmt: skip
+    except ValueError:
+        raise IpsError(Msg("日期无效", "invalid date")) from None
+    return RedirectResponse("/campaigns", status_code=303)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(request: Request, who: SignedIn, offset: int = 0) -> Response:
+    from ipstrong.matters.typical import typical_cases
+
+    ctx = _ctx(request)
+    with ctx.reader() as s:
+        rows = typical_cases(s, 50, max(offset, 0))
+    return ctx.render(request, "cases.html", {"rows": rows, "offset": max(offset, 0)}, who=who)
 
 
 def _new_values(
@@ -324,3 +362,13 @@ def import_submit(
     with service.refusals_recorded(ctx.factory, who.actor, "import", None), transaction(ctx.factory) as s:
         created = import_package(s, who.actor, body_id, content, ctx.data_dir).id  # a refusal shows as the error page
     return RedirectResponse(f"/matters/{created}", status_code=303)
+
+
+@router.post("/matters/{matter_id}/publish")
+async def publish_submit(request: Request, who: FormSender, matter_id: int) -> Response:
+    from ipstrong.matters.typical import CHOICES, publish
+
+    posted = await request.form()
+    fields = {key[6:]: str(value) for key, value in posted.items() if key.startswith("field_") and value in CHOICES}
+    title, summary = str(posted.get("title", "")), str(posted.get("summary", ""))
+    return _act(request, who, matter_id, "publish", lambda s: publish(s, who.actor, matter_id, title, summary, fields))
