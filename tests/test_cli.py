@@ -193,6 +193,8 @@ def test_matters_admin_commands(tmp_path: Path) -> None:
     assert junk.returncode != 0 and "PEM" in junk.stderr
     overdue = run("matters", "overdue", "--json", data_dir=data)
     assert overdue.returncode == 0 and json.loads(overdue.stdout) == []
+    remind = run("matters", "remind", "--json", data_dir=data)
+    assert remind.returncode == 0 and json.loads(remind.stdout)["overdue"] == 0
 
 
 def _other_key() -> str:

@@ -501,3 +501,21 @@ def test_closed_matters_published_as_anonymised_typical_cases(db, world: World, 
         cases = typical_cases(s)
     assert cases[0]["fields"] == {"requester": "某公司", "respondent": "某公司", "claims": "停止侵权"}
     assert "甲公司" not in str(cases)
+
+
+def test_reminders_reach_assignees_or_the_bodys_staff_once(db, world: World, data_dir: Path) -> None:
+    from ipstrong.matters.reminders import my_reminders, send_reminders
+
+    w = world
+    late = file_adjudication(db, w, data_dir, D(2024, 9, 2))  # due 09-09
+    soon = file_adjudication(db, w, data_dir, D(2024, 9, 9))  # due 09-13
+    file_adjudication(db, w, data_dir, D(2024, 9, 11))  # due 09-19: not yet
+    with transaction(db.factory) as s:
+        service.assign(s, w.officer, late, w.officer.user_id)
+    with transaction(db.factory) as s:
+        first = send_reminders(s, D(2024, 9, 11))
+        again = send_reminders(s, D(2024, 9, 11))
+    assert (first["overdue"], first["due_soon"]) == (1, 2) and (again["overdue"], again["due_soon"]) == (0, 0)
+    with transaction(db.factory) as s:  # the assignee alone for the late one; both staff of the office for the other
+        assert [(r["matter_id"], r["kind"]) for r in my_reminders(s, w.officer)] == [(late, "overdue"), (soon, "due_soon")]
+        assert [r["matter_id"] for r in my_reminders(s, w.chief)] == [soon]

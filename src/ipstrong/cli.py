@@ -991,6 +991,25 @@ def matters_centre_field(
     emit_document(result, as_json, str(Msg(f"已声明 {result['ipc_prefix']}", f"declared {result['ipc_prefix']}")))
 
 
+@matters_app.command("remind")
+def matters_remind(
+    ctx: typer.Context,
+    background: Annotated[bool, typer.Option("--background", help="排入后台任务队列 / queue it as a background job")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """提醒承办人即将到期和已超期的事项（任务执行器每天早上 8 点自动运行）/ remind handlers of limits near or past."""
+    if background:
+        _queue_job(ctx, "reminders", {}, as_json)
+        return
+    from ipstrong.db import transaction
+    from ipstrong.matters.reminders import send_reminders
+
+    cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        result = send_reminders(session, soon_days=cfg.due_soon_working_days)
+    emit_document(result, as_json, result["message"])
+
+
 @matters_app.command("key-export")
 def matters_key_export(
     ctx: typer.Context,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -88,10 +88,25 @@ def _entities(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dic
     return {**result, "message": f"{result['changed']} 件专利的申请人实体改变 / {result['changed']} patents changed entity"}
 
 
+def _reminders(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Remind the people handling matters whose limits are near or past."""
+    from ipstrong.matters.reminders import send_reminders
+
+    engine = make_engine(cfg.resolved_database_url())
+    try:
+        progress(10, "期限提醒 / deadline reminders")
+        with transaction(session_factory(engine)) as s:
+            today = dt.date.fromisoformat(params["today"]) if params.get("today") else None
+            return send_reminders(s, today, cfg.due_soon_working_days)
+    finally:
+        engine.dispose()
+
+
 JOB_KINDS: dict[str, tuple[str, str, Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]]] = {
     "ingest": ("导入", "ingest", _ingest),
     "index": ("建立检索索引", "search index build", _index),
     "entities": ("更新申请人实体", "applicant entity update", _entities),
+    "reminders": ("期限提醒", "deadline reminders", _reminders),
 }
 
 
@@ -105,6 +120,13 @@ def make_queue(cfg: Settings, immediate: bool = False) -> tuple[Huey, Callable[.
     @queue.task(name="run_job")
     def run_job(job_id: int) -> None:
         execute(cfg, job_id)
+
+    # huey's schedule runs on UTC: 00:00 UTC is 08:00 in China
+    @queue.periodic_task(crontab(hour="0", minute="0"), name="morning_reminders")
+    def morning_reminders() -> None:
+        from ipstrong.accounts.roles import SYSTEM
+
+        enqueue(cfg, SYSTEM, "reminders", {})
 
     return queue, run_job
 

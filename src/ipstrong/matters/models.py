@@ -216,3 +216,16 @@ class TypicalCase(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # what the public sees, already anonymised
     published_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatterReminder(Base):
+    """A reminder that a matter's limit is near or past, for one person; one per limit day and kind, never twice."""
+
+    __tablename__ = "matter_reminders"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    due_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # due_soon | overdue
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

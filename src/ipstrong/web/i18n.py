@@ -189,6 +189,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "matter_route": ("转办为", "Route into"),
     "matter_issue": ("出具文书（PDF）", "Issue a document (PDF)"),
     "matter_closed": ("已办结", "Closed"),
+    "matter_reminders": ("我的期限提醒", "My deadline reminders"),
     "campaigns": ("专项行动", "Campaigns"),
     "campaign_name": ("名称", "Name"),
     "campaign_period": ("期间", "Period"),

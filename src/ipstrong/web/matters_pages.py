@@ -79,13 +79,17 @@ def matters_page(
     q: str = "",
     offset: int = 0,
 ) -> Response:
+    from ipstrong.matters.reminders import my_reminders
+
     ctx = _ctx(request)
     with ctx.reader() as s:
         rows = service.list_matters(
             s, who.actor, type or None, state or None, None, None, due or None, q[:200], 50, max(offset, 0),
             soon_days=ctx.settings.due_soon_working_days,
         )  # fmt: skip
-    values = {"rows": rows, "types": MATTER_TYPES, "type": type, "state": state, "due": due, "q": q, "offset": max(offset, 0)}
+        reminders = my_reminders(s, who.actor)
+    values = {"rows": rows, "types": MATTER_TYPES, "type": type, "state": state, "due": due, "q": q, "offset": max(offset, 0),
+              "reminders": reminders}  # fmt: skip
     return ctx.render(request, "matters.html", values, who=who)
 
 
