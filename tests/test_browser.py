@@ -19,7 +19,7 @@ import uvicorn
 
 from conftest import SUZHOU_ROW, ingest_export
 from ipstrong.accounts.roles import SYSTEM
-from ipstrong.accounts.service import create_user
+from ipstrong.accounts.service import create_organisation, create_user
 from ipstrong.config import Settings
 from ipstrong.db import make_engine, session_factory, transaction, upgrade
 from ipstrong.web.app import create_app
@@ -58,6 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(s, SYSTEM, "suzhou", PW, "city_official", "320500", "苏州市局")
         create_user(s, SYSTEM, "ent", PW, "enterprise_user", "320505", "企业用户甲")
         create_user(s, SYSTEM, "admin", PW, "province_admin", "320000", "省局管理员")
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        create_user(s, SYSTEM, "officer", PW, "case_officer", "320500", "承办人", organisation_id=office)
     engine.dispose()
     ingest_export(data, SUZHOU_ROW)
     port = _free_port()
@@ -156,3 +158,27 @@ def test_search_field_picker_adds_a_clause(page) -> None:
     assert box.input_value() == "TI=电池 AND AD=2022-01-01"
     page.click("#syntax summary")
     assert "SEI=人工智能" in page.inner_text("#syntax") and page.outside == []
+
+
+def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: Path) -> None:
+    sign_in(page, "officer")
+    page.goto("/matters/new?type=adjudication")
+    for name, value in (("subject", "甲公司诉乙公司侵犯发明专利权纠纷"), ("requester", "甲公司"), ("respondent", "乙公司"),
+                        ("claims", "停止侵权")):  # fmt: skip
+        page.fill(f"[name={name}]", value)
+    page.fill("textarea[name=patents]", "201410123456.7\nUS12134151")
+    page.click("#matter-form button")
+    page.wait_for_selector("#matter-number")
+    assert page.inner_text("#matter-number").startswith("CJ-320500-")
+    assert page.locator("button[data-step=accept]").is_disabled()
+    pdf = tmp_path / "证据.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    for kind in ("request", "patent_certificate", "identity"):
+        page.select_option("#matter-upload select[name=kind]", kind)
+        page.set_input_files("#matter-upload input[type=file]", str(pdf))
+        page.click("#matter-upload button")
+        page.wait_for_selector("#matter-number")
+    page.click("button[data-step=accept]")
+    page.wait_for_selector("#matter-state")
+    assert "已立案" in page.inner_text("#matter-state") and page.locator("#matter-documents tr").count() == 3
+    assert page.outside == []

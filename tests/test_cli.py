@@ -177,8 +177,11 @@ def test_workdays_with_excluded_time(tmp_path: Path) -> None:
 def test_matters_admin_commands(tmp_path: Path) -> None:
     """Centre register and fields, key export and registration, and the overdue list from the command line."""
     data = tmp_path / "d"
-    centre = json.loads(run("orgs", "add", "苏州保护中心", "--kind", "centre", "--region", "320500", "--json", data_dir=data).stdout)["id"]
-    partner = json.loads(run("orgs", "add", "上海市知识产权局", "--kind", "office", "--region", "310000", "--json", data_dir=data).stdout)["id"]
+
+    def org(name: str, kind: str, region: str) -> int:
+        return json.loads(run("orgs", "add", name, "--kind", kind, "--region", region, "--json", data_dir=data).stdout)["id"]
+
+    centre, partner = org("苏州保护中心", "centre", "320500"), org("上海市知识产权局", "office", "310000")
     done = run("matters", "centre-field", str(centre), "H01M 10", "新能源", "--json", data_dir=data)
     assert done.returncode == 0 and json.loads(done.stdout)["ipc_prefix"] == "H01M10"
     bad = run("matters", "centre-register", str(centre), "91320500MA1X2Y3K40", "某公司", data_dir=data)

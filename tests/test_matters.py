@@ -76,10 +76,20 @@ def adjudication_form(**extra) -> dict:
     }
 
 
-def file_adjudication(db, w: World, data: Path, received: D = D(2024, 9, 30), **extra) -> int:
+FIRST_RECEIVED = D(2024, 9, 30)
+
+
+def file_adjudication(db, w: World, data: Path, received: D = FIRST_RECEIVED, **extra) -> int:
     with transaction(db.factory) as s:
         return service.file_matter(
-            s, w.officer, "adjudication", w.office, adjudication_form(**extra), data, received, today=max(received, D(2024, 12, 31))
+            s,
+            w.officer,
+            "adjudication",
+            w.office,
+            adjudication_form(**extra),
+            data,
+            received,
+            today=max(received, D(2024, 12, 31)),
         ).id
 
 
@@ -199,7 +209,7 @@ def test_filing_checks_the_form_the_parties_and_numbers_per_body_and_year(db, wo
         del form["requester"]
         service.file_matter(s, w.officer, "adjudication", w.office, form, data_dir, D(2024, 9, 30))
     wrong = w.firm_code[:-1] + ("0" if w.firm_code[-1] != "0" else "1")
-    with pytest.raises(IpsError, match="field 'respondent_credit_code'.*check character"):
+    with pytest.raises(IpsError, match=r"field 'respondent_credit_code'.*check character"):
         file_adjudication(db, w, data_dir, respondent_credit_code=wrong)
     with pytest.raises(IpsError, match="field 'patents'"):
         file_adjudication(db, w, data_dir, patents=["12345"])
@@ -234,7 +244,7 @@ def test_prescreen_intake_register_fields_and_exclusions(db, world: World, data_
         with transaction(db.factory) as s:
             return service.file_matter(s, actor, "prescreen", w.centre, {**form, **extra}, data_dir, today, today=today).id
 
-    with pytest.raises(IpsError, match="not on the register.*outside the fields"):
+    with pytest.raises(IpsError, match=r"not on the register.*outside the fields"):
         file(w.firm)
     with pytest.raises(PermissionDenied), transaction(db.factory) as s:
         register_enterprise(s, w.officer, w.centre, w.firm_code, "苏州某某电池有限公司", today)  # not the centre's staff
@@ -244,7 +254,7 @@ def test_prescreen_intake_register_fields_and_exclusions(db, world: World, data_
         declare_field(s, w.examiner, w.centre, "G06F16", "大数据")
     with pytest.raises(IpsError, match=r"IPC A61K31/00 is outside the fields of .* \(G06F16, H01M\)"):
         file(w.firm, ipc=["H01M10/0525", "A61K31/00"])
-    with pytest.raises(IpsError, match="PCT national-phase.*divisional"):
+    with pytest.raises(IpsError, match=r"PCT national-phase.*divisional"):
         file(w.firm, pct_national_phase=True, divisional=True)
     mid = file(w.firm)
     got = detail(db, w.firm, mid, today)
@@ -345,12 +355,16 @@ def test_enforcement_ninety_days_with_hearing_excluded_and_thirty_more(db, world
 
 def test_trademark_case_looks_up_registrations_and_overseas_limit_stops_before_the_deadline_abroad(db, world, data_dir) -> None:
     w = world
-    form = {"subject": "涉嫌侵犯注册商标专用权案", "holder": "甲公司", "suspect": "乙商行", "trademarks": ["12345678", " 87654321 "],
+    form = {"subject": "涉嫌侵犯注册商标专用权案", "holder": "甲公司", "suspect": "乙商行",
+            "trademarks": ["12345678", " 87654321 "],
             "source": "complaint", "facts": "销售假冒商品"}  # fmt: skip
     with transaction(db.factory) as s:
         mid = service.file_matter(s, w.officer, "trademark", w.office, form, data_dir, D(2025, 3, 3), today=D(2025, 3, 3)).id
     rights = detail(db, w.officer, mid, D(2025, 3, 3))["rights"]
-    assert [(r["kind"], r["number"], r["checked"]) for r in rights] == [("trademark", "12345678", False), ("trademark", "87654321", False)]
+    assert [(r["kind"], r["number"], r["checked"]) for r in rights] == [
+        ("trademark", "12345678", False),
+        ("trademark", "87654321", False),
+    ]
     with pytest.raises(IpsError, match="not a trademark registration number"), transaction(db.factory) as s:
         service.file_matter(s, w.officer, "trademark", w.office, {**form, "trademarks": ["ABC"]}, data_dir, D(2025, 3, 3))
     overseas = {"enterprise": "苏州某某电池有限公司", "country": "US", "counterpart": "ACME Inc.", "dispute_kind": "us_337",
@@ -366,7 +380,13 @@ def test_one_window_intake_routed_into_an_adjudication(db, world: World, data_di
     from ipstrong.matters.types.one_window import prefill, suggested
 
     w = world
-    intake = {"name": "甲公司", "contact": "0512-1234567", "right_kind": "patent", "need": "complaint", "description": "乙公司侵犯我司专利"}
+    intake = {
+        "name": "甲公司",
+        "contact": "0512-1234567",
+        "right_kind": "patent",
+        "need": "complaint",
+        "description": "乙公司侵犯我司专利",
+    }
     with transaction(db.factory) as s:
         iid = service.file_matter(s, w.firm, "one_window", w.office, intake, data_dir, today=D(2025, 3, 3)).id
     assert suggested(intake) == "adjudication"
@@ -397,14 +417,22 @@ def test_issued_documents_are_numbered_pdfs_with_the_matters_data(db, world: Wor
     with transaction(db.factory) as s:
         first = issue_document(s, w.officer, mid, "refusal_notice", "请求人不是专利权人或利害关系人", data_dir)
         second = issue_document(s, w.officer, mid, "refusal_notice", "", data_dir)
-    assert first.media_type == "application/pdf" and first.filename.endswith("-00001.pdf") and second.filename.endswith("-00002.pdf")
+    assert (
+        first.media_type == "application/pdf" and first.filename.endswith("-00001.pdf") and second.filename.endswith("-00002.pdf")
+    )
     with transaction(db.factory) as s:
         _doc, path = service.document_file(s, w.officer, mid, first.id, data_dir)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
-    for expected in ("不予受理通知书", "苏州市知识产权局", "甲公司", "请求人不是专利权人或利害关系人", "不予受理通知书第 00001 号"):
+    for expected in (
+        "不予受理通知书",
+        "苏州市知识产权局",
+        "甲公司",
+        "请求人不是专利权人或利害关系人",
+        "不予受理通知书第 00001 号",
+    ):
         assert expected in text.replace("\n", ""), expected
     history = detail(db, w.officer, mid, D(2024, 10, 1))["history"]
-    assert [h["text"] for h in history if h["action"] == "document"][0].startswith("不予受理通知书：苏州市知识产权局〔")
+    assert next(h["text"] for h in history if h["action"] == "document").startswith("不予受理通知书：苏州市知识产权局〔")
 
 
 def test_transfer_packages_signed_verified_and_refused(db, world: World, data_dir: Path, tmp_path: Path) -> None:
@@ -438,7 +466,7 @@ def test_transfer_packages_signed_verified_and_refused(db, world: World, data_di
 
     fingerprint = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("manifest.json"))["from"]["key"]
     unknown = tampered(lambda n, b: b.replace(fingerprint.encode(), b"0" * 64) if n == "manifest.json" else b)
-    with pytest.raises(IpsError, match="key .* is not registered"), transaction(db.factory) as s:
+    with pytest.raises(IpsError, match=r"key .* is not registered"), transaction(db.factory) as s:
         packages.import_package(s, w.nanjing, w.nanjing_office, unknown, other)
     forged = tampered(lambda n, b: b.replace("甲公司".encode(), "丙公司".encode()) if n == "manifest.json" else b)
     with pytest.raises(IpsError, match="signature does not match"), transaction(db.factory) as s:
@@ -478,14 +506,21 @@ def test_campaigns_tag_matters_and_have_their_own_board(db, world: World, data_d
         listed = campaigns.campaigns(s)
     assert board["bodies"][0]["open"] == 2 and listed[0]["matters"] == 2
     assert [c["name"] for c in detail(db, w.officer, after, D(2025, 5, 6))["campaigns"]] == ["2025 双打专项行动"]
-    assert detail(db, w.officer, before, D(2025, 5, 6))["campaigns"] and not detail(db, w.officer, outside, D(2025, 5, 6))["campaigns"]
+    assert (
+        detail(db, w.officer, before, D(2025, 5, 6))["campaigns"]
+        and not detail(db, w.officer, outside, D(2025, 5, 6))["campaigns"]
+    )
 
 
 def test_closed_matters_published_as_anonymised_typical_cases(db, world: World, data_dir: Path) -> None:
     from ipstrong.matters.typical import anonymise, publish, typical_cases
 
     w = world
-    assert anonymise("苏州某某电池有限公司") == "苏州某有限公司" and anonymise("张三") == "张某" and anonymise(["甲公司"]) == ["某公司"]
+    assert (
+        anonymise("苏州某某电池有限公司") == "苏州某有限公司"
+        and anonymise("张三") == "张某"
+        and anonymise(["甲公司"]) == ["某公司"]
+    )
     mid = file_adjudication(db, w, data_dir)
     fields = {"requester": "anonymise", "respondent": "anonymise", "claims": "show"}
     with pytest.raises(IpsError, match="only a closed matter"), transaction(db.factory) as s:

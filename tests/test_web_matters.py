@@ -62,11 +62,16 @@ def test_matters_api_file_step_documents_and_conflict(site) -> None:
     refused = client.post(f"/api/v1/matters/{mid}/steps", json={"step": "accept", "version": version}, headers=headers)
     assert refused.status_code == 400 and "needs these documents first" in refused.json()["error"]["en"]
     exe = client.post(
-        f"/api/v1/matters/{mid}/documents", data={"kind": "request"}, files={"file": ("x.pdf", b"MZ" + b"\0" * 100)}, headers=headers
+        f"/api/v1/matters/{mid}/documents",
+        data={"kind": "request"},
+        files={"file": ("x.pdf", b"MZ" + b"\0" * 100)},
+        headers=headers,
     )
     assert exe.status_code == 400 and "not accepted" in exe.json()["error"]["en"]
     for kind in ("request", "patent_certificate", "identity"):
-        up = client.post(f"/api/v1/matters/{mid}/documents", data={"kind": kind}, files={"file": (f"{kind}.pdf", PDF)}, headers=headers)
+        up = client.post(
+            f"/api/v1/matters/{mid}/documents", data={"kind": kind}, files={"file": (f"{kind}.pdf", PDF)}, headers=headers
+        )
         assert up.status_code == 201, up.text
     served = client.get(f"/api/v1/matters/{mid}/documents/{up.json()['id']}")
     assert served.content == PDF and served.headers["content-type"] == "application/pdf"
@@ -122,26 +127,37 @@ def test_transfer_package_through_the_api_and_pages(site) -> None:
     client, db, office = site
     csrf = sign_in(client, "officer")
     headers = {"X-CSRF-Token": csrf}
-    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()["id"]
+    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()[
+        "id"
+    ]
     package = client.post(f"/api/v1/matters/{mid}/export", json={"to": "上海市知识产权局"}, headers=headers)
     assert package.status_code == 200 and package.headers["content-type"] == "application/zip"
     assert client.get(f"/api/v1/bodies/{office}/key").text.startswith("-----BEGIN PUBLIC KEY-----")
-    broken = client.post("/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", b"not a zip")}, headers=headers)
+    broken = client.post(
+        "/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", b"not a zip")}, headers=headers
+    )
     assert broken.status_code == 400 and "transfer package refused" in broken.json()["error"]["en"]
-    imported = client.post("/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", package.content)}, headers=headers)
+    imported = client.post(
+        "/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", package.content)}, headers=headers
+    )
     assert imported.status_code == 201 and imported.json()["id"] != mid
-    page = client.post("/matters/import", data={"csrf_token": csrf, "body_id": office}, files={"file": ("p.zip", package.content)},
+    form = {"csrf_token": csrf, "body_id": office}
+    page = client.post("/matters/import", data=form, files={"file": ("p.zip", package.content)},
                        follow_redirects=False)  # fmt: skip
     assert page.status_code == 303 and page.headers["location"].startswith("/matters/")
     with db.factory() as s:
-        assert "transfer package refused" in s.scalars(select(AuditEntry.after).where(AuditEntry.action == "matter.refused")).one()
+        assert (
+            "transfer package refused" in s.scalars(select(AuditEntry.after).where(AuditEntry.action == "matter.refused")).one()
+        )
 
 
 def test_campaigns_and_typical_cases_through_api_and_pages(site) -> None:
     client, _db, office = site
     csrf = sign_in(client, "chief")
     headers = {"X-CSRF-Token": csrf}
-    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()["id"]
+    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()[
+        "id"
+    ]
     today = client.get(f"/api/v1/matters/{mid}").json()["received_on"]
     body = {"name": "双打专项行动", "starts_on": today, "ends_on": today, "region_code": "320500", "types": ["adjudication"]}
     declared = client.post("/api/v1/campaigns", json=body, headers=headers)
@@ -150,7 +166,13 @@ def test_campaigns_and_typical_cases_through_api_and_pages(site) -> None:
     assert board["bodies"][0]["open"] == 1
     assert "双打专项行动" in client.get("/campaigns").text and "双打专项行动" in client.get(f"/matters/{mid}").text
     client.post(f"/api/v1/matters/{mid}/steps", json={"step": "refuse"}, headers=headers)
-    publish = {"csrf_token": csrf, "title": "不予受理典型案例", "summary": "请求人不适格", "field_requester": "anonymise", "field_claims": "show"}
+    publish = {
+        "csrf_token": csrf,
+        "title": "不予受理典型案例",
+        "summary": "请求人不适格",
+        "field_requester": "anonymise",
+        "field_claims": "show",
+    }
     assert client.post(f"/matters/{mid}/publish", data=publish, follow_redirects=False).status_code == 303
     cases = client.get("/api/v1/typical-cases").json()
     assert cases[0]["fields"] == {"requester": "某公司", "claims": "停止侵权"}

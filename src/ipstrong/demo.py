@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
+from ipstrong.accounts.roles import SYSTEM
 from ipstrong.ingest import ingest
 from ipstrong.output import emit_records, stderr
 from ipstrong.search.index import build as build_index
@@ -29,12 +31,20 @@ EXAMPLES = [
 ]
 
 
-DEMO_ACCOUNTS = [  # username, role, region, display name
-    ("admin", "province_admin", "320000", "省局管理员"),
-    ("suzhou", "city_official", "320500", "苏州市局"),
-    ("nanjing", "city_official", "320100", "南京市局"),
-    ("examiner", "centre_examiner", "320500", "苏州保护中心审查员"),
-    ("enterprise", "enterprise_user", "320505", "企业知识产权经理"),
+DEMO_BODIES = [  # key, kind, name, region, credit code
+    ("province", "office", "江苏省知识产权局", "320000", None),
+    ("suzhou", "office", "苏州市知识产权局", "320500", None),
+    ("nanjing", "office", "南京市知识产权局", "320100", None),
+    ("centre", "centre", "中国（苏州）知识产权保护中心", "320500", None),
+    ("firm", "enterprise", "苏州示例新材料有限公司", "320505", "91320505MA1DEMO00X"),
+]
+DEMO_ACCOUNTS = [  # username, role, region, display name, body
+    ("admin", "province_admin", "320000", "省局管理员", "province"),
+    ("suzhou", "city_official", "320500", "苏州市局", "suzhou"),
+    ("officer", "case_officer", "320500", "苏州市局承办人", "suzhou"),
+    ("nanjing", "city_official", "320100", "南京市局", "nanjing"),
+    ("examiner", "centre_examiner", "320500", "苏州保护中心审查员", "centre"),
+    ("enterprise", "enterprise_user", "320505", "企业知识产权经理", "firm"),
 ]
 DEMO_PASSWORD = "ipstrong-demo-2024"
 
@@ -44,8 +54,7 @@ def demo_accounts(data_dir: Path) -> list[str]:
     from sqlalchemy import func, select
 
     from ipstrong.accounts.models import User
-    from ipstrong.accounts.roles import SYSTEM
-    from ipstrong.accounts.service import create_user
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
     from ipstrong.config import settings
     from ipstrong.db import make_engine, session_factory, transaction, upgrade
 
@@ -56,11 +65,51 @@ def demo_accounts(data_dir: Path) -> list[str]:
         with transaction(session_factory(engine)) as s:
             if s.scalar(select(func.count()).select_from(User)):
                 return []
-            for username, role, region, name in DEMO_ACCOUNTS:
-                create_user(s, SYSTEM, username, DEMO_PASSWORD, role, region, name)
+            bodies = {}
+            for key, kind, name, region, code in DEMO_BODIES:
+                bodies[key] = create_organisation(s, SYSTEM, kind, name, region, code and demo_credit_code(code)).id
+            actors = {}
+            for username, role, region, name, body in DEMO_ACCOUNTS:
+                actors[username] = actor_of(create_user(s, SYSTEM, username, DEMO_PASSWORD, role, region, name, bodies[body]))
+            demo_matters(s, bodies, actors, data_dir)
     finally:
         engine.dispose()
     return [a[0] for a in DEMO_ACCOUNTS]
+
+
+def demo_credit_code(body: str) -> str:
+    """A valid credit code from the first 17 characters of ``body`` (the demo's enterprise is invented)."""
+    from ipstrong.ids import credit_code_check_char
+
+    head = "".join(c if c in "0123456789ABCDEFGHJKLMNPQRTUWXY" else "0" for c in body[:17])
+    return head + credit_code_check_char(head)
+
+
+def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], data_dir: Path) -> None:
+    """The centre's fields and register, and a few matters to open: one adjudication just received, one past its
+    acceptance limit, one fast pre-examination filed by the enterprise."""
+    import datetime as dt
+
+    from ipstrong.clock import today_shanghai
+    from ipstrong.matters.centres import declare_field, register_enterprise
+    from ipstrong.matters.service import file_matter
+
+    today = today_shanghai()
+    firm_code = demo_credit_code(DEMO_BODIES[-1][4] or "")
+    for prefix, name in (("C08", "新材料"), ("C12N", "生物制品"), ("G06F", "数字智能制造"), ("H01L", "电子信息")):
+        declare_field(session, SYSTEM, bodies["centre"], prefix, name)
+    register_enterprise(session, SYSTEM, bodies["centre"], firm_code, DEMO_BODIES[-1][2], today)
+    dispute = {"subject": "示例公司诉某科技公司侵犯发明专利权纠纷", "requester": DEMO_BODIES[-1][2],
+               "requester_credit_code": firm_code, "respondent": "苏州某科技有限公司", "patents": ["201410123456.7"],
+               "claims": "请求责令停止制造、销售侵权产品"}  # fmt: skip
+    file_matter(session, actors["officer"], "adjudication", bodies["suzhou"], dispute, data_dir, today, today=today)
+    late = {**dispute, "subject": "某公司诉某商行侵犯实用新型专利权纠纷", "respondent": "苏州某商行"}
+    file_matter(
+        session, actors["officer"], "adjudication", bodies["suzhou"], late, data_dir, today - dt.timedelta(days=14), today=today
+    )
+    prescreen = {"applicant": DEMO_BODIES[-1][2], "applicant_credit_code": firm_code,
+                 "title": "一种高强度复合膜材料及其制备方法", "patent_type": "invention", "ipc": ["C08J 5/18"]}  # fmt: skip
+    file_matter(session, actors["enterprise"], "prescreen", bodies["centre"], prescreen, data_dir, today=today)
 
 
 def run_demo(data_dir: Path, patents: int, seed: int) -> None:
