@@ -132,7 +132,7 @@ def test_transfer_package_through_the_api_and_pages(site) -> None:
     ]
     package = client.post(f"/api/v1/matters/{mid}/export", json={"to": "上海市知识产权局"}, headers=headers)
     assert package.status_code == 200 and package.headers["content-type"] == "application/zip"
-    assert client.get(f"/api/v1/bodies/{office}/key").text.startswith("-----BEGIN PUBLIC KEY-----")
+    assert client.get(f"/api/v1/bodies/{office}/key").json()["pem"].startswith("-----BEGIN PUBLIC KEY-----")
     broken = client.post(
         "/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", b"not a zip")}, headers=headers
     )

@@ -30,7 +30,7 @@ from ipstrong.accounts import audit
 from ipstrong.accounts.models import Organisation, utcnow
 from ipstrong.accounts.roles import Actor, require
 from ipstrong.matters import documents, service
-from ipstrong.matters.bodies import body_of
+from ipstrong.matters.bodies import body_of, require_staff_of
 from ipstrong.matters.models import BodyKey, Matter, MatterDocument
 from ipstrong.messages import Conflict, IpsError, Msg
 
@@ -181,6 +181,7 @@ def _read_package(session: Session, content: bytes) -> tuple[dict[str, Any], zip
 def import_package(session: Session, actor: Actor, body_id: int, content: bytes, data_dir: Path) -> Matter:
     """Receive a partner's signed package at ``body_id`` as a new matter with its documents and the partner's
     history in a note; nothing is stored unless the whole package verifies."""
+    require_staff_of(actor, {body_of(session, body_id).id}, Msg("以该机构名义接收移送", "receive transfers for that body"))
     manifest, package, key = _read_package(session, content)
     sent = manifest.get("matter") or {}
     files: list[tuple[dict[str, Any], bytes]] = []

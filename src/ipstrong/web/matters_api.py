@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from ipstrong.accounts.roles import in_scope
@@ -377,14 +377,14 @@ def import_(
     return _detail(ctx, who, created)
 
 
-@router.get("/bodies/{body_id}/key", response_class=PlainTextResponse, responses=NOT_FOUND, summary="本机构公钥 / public key")
-def body_key(request: Request, who: Caller, body_id: BodyId) -> str:
-    """The body's public key file (PEM) to send to partners; made on first use."""
+@router.get("/bodies/{body_id}/key", responses=NOT_FOUND, summary="本机构公钥 / public key")
+def body_key(request: Request, who: Caller, body_id: BodyId) -> dict[str, Any]:
+    """The body's public key file (``pem``) to send to partners; made on first use."""
     from ipstrong.matters.packages import public_key_file
 
     ctx = _ctx(request)
     with transaction(ctx.factory) as s:
-        return public_key_file(s, who.actor, body_id, ctx.data_dir)
+        return {"body_id": body_id, "pem": public_key_file(s, who.actor, body_id, ctx.data_dir)}
 
 
 @router.post("/bodies/{body_id}/keys", status_code=201, responses=NOT_FOUND, summary="登记对方公钥 / register a key")

@@ -32,6 +32,7 @@ from ipstrong.web.context import WebContext, Who
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
+INGEST_UPLOAD_CEILING = 4 * 1024**3  # an export uploaded for ingest (streamed to disk): the app's 1 MB body limit is for forms
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -188,7 +189,7 @@ def jobs_table(request: Request, who: SignedIn) -> Response:
     return _ctx(request).render(request, "jobs_table.html", _jobs_values(request, who), who=who)
 
 
-@router.post("/jobs/ingest")
+@router.post("/jobs/ingest", max_body_size=INGEST_UPLOAD_CEILING)
 def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, File()]) -> Response:
     """Upload a CNIPA export or event file and queue its ingest."""
     from uuid import uuid4
