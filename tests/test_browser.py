@@ -173,12 +173,12 @@ def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: P
     assert page.locator("button[data-step=accept]").is_disabled()
     pdf = tmp_path / "证据.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    for kind in ("request", "patent_certificate", "identity"):
+    for done, kind in enumerate(("request", "patent_certificate", "identity"), start=1):
         page.select_option("#matter-upload select[name=kind]", kind)
         page.set_input_files("#matter-upload input[type=file]", str(pdf))
         page.click("#matter-upload button")
-        page.wait_for_selector("#matter-number")
+        page.wait_for_function("n => document.querySelectorAll('#matter-documents tr').length >= n", arg=done)
     page.click("button[data-step=accept]")
-    page.wait_for_selector("#matter-state")
+    page.wait_for_function("() => document.querySelector('#matter-state').innerText.includes('已立案')")
     assert "已立案" in page.inner_text("#matter-state") and page.locator("#matter-documents tr").count() == 3
     assert page.outside == []

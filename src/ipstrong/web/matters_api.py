@@ -243,7 +243,7 @@ def attach(
     request: Request,
     who: Caller,
     matter_id: MatterId,
-    kind: Annotated[str, Form(max_length=40)],
+    kind: Annotated[str, Form(min_length=1, max_length=40)],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
     ctx = _ctx(request)
