@@ -554,3 +554,13 @@ def test_reminders_reach_assignees_or_the_bodys_staff_once(db, world: World, dat
     with transaction(db.factory) as s:  # the assignee alone for the late one; both staff of the office for the other
         assert [(r["matter_id"], r["kind"]) for r in my_reminders(s, w.officer)] == [(late, "overdue"), (soon, "due_soon")]
         assert [r["matter_id"] for r in my_reminders(s, w.chief)] == [soon]
+
+
+def test_a_day_entered_in_the_holiday_table_moves_running_limits(db, world: World, data_dir: Path) -> None:
+    w = world
+    mid = file_adjudication(db, w, data_dir)  # due 2024-10-12
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:
+        service.set_calendar_day(s, w.chief, D(2024, 10, 10), "holiday", "示例", "测试通知")
+    with transaction(db.factory) as s:
+        moved = service.set_calendar_day(s, SYSTEM, D(2024, 10, 10), "holiday", "示例", "测试通知", today=D(2024, 10, 1))
+    assert moved["matters_moved"] == 1 and detail(db, w.officer, mid, D(2024, 10, 1))["due_on"] == "2024-10-14"

@@ -1132,12 +1132,12 @@ def workdays_set(
     """录入或删除节假日表中的一天（命令行操作者视为系统管理员）/ enter or remove one day of the holiday table."""
     from ipstrong.accounts.roles import SYSTEM
     from ipstrong.db import transaction
-    from ipstrong.matters.workdays import set_day
+    from ipstrong.matters.service import set_calendar_day
 
     parsed = _parse_date(day, "DATE")
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        result = set_day(session, SYSTEM, parsed, None if kind == "none" else kind, name, source)
+        result = set_calendar_day(session, SYSTEM, parsed, None if kind == "none" else kind, name, source)
     emit_document(result, as_json, str(Msg(f"已保存 {parsed}", f"saved {parsed}")))
 
 

@@ -338,6 +338,25 @@ def _check_version(matter: Matter, version: int | None) -> None:
         )
 
 
+def set_calendar_day(
+    session: Session, actor: Actor, day: dt.date, kind: str | None, name: str, source: str, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Enter or remove a day of the holiday table (``workdays.set_day``) and move the current limit of every open
+    matter it can change — those falling on or after that day, and those paused — in the same transaction."""
+    from ipstrong.matters.workdays import set_day
+
+    result = set_day(session, actor, day, kind, name, source)
+    session.flush()
+    calendar, today = load(session), today or today_shanghai()
+    affected = session.scalars(
+        select(Matter).where(Matter.closed_on.is_(None), or_(Matter.due_on >= day, Matter.due_paused.is_(True)))
+    ).all()
+    for matter in affected:
+        _refresh_due(matter, MATTER_TYPES[matter.type_id], _passages(session, matter), calendar, today)
+    session.flush()
+    return {**result, "matters_moved": len(affected)}
+
+
 # --- acting on a matter ------------------------------------------------------------------------------------------
 def take_step(
     session: Session,

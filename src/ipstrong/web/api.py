@@ -551,6 +551,7 @@ class CalendarDayOut(BaseModel):
     kind: str | None
     name: str
     source: str
+    matters_moved: int | None = Field(default=None, description="期限因此改变的未结事项数 / open matters whose limit moved")
 
 
 class CalendarDayIn(BaseModel):
@@ -590,10 +591,10 @@ def workdays_year(request: Request, who: Caller, year: Annotated[int, Query(ge=1
 
 @router.post("/workdays", response_model=CalendarDayOut, responses=ERRORS, summary="录入节假日 / enter a day")
 def workdays_set(request: Request, who: Caller, body: CalendarDayIn) -> dict[str, Any]:
-    from ipstrong.matters.workdays import set_day
+    from ipstrong.matters.service import set_calendar_day
 
     with transaction(request.app.state.ctx.factory) as s:
-        return set_day(s, who.actor, body.day, body.kind, body.name, body.source)
+        return set_calendar_day(s, who.actor, body.day, body.kind, body.name, body.source)
 
 
 # --- matter types -------------------------------------------------------------------------------------------------

@@ -627,12 +627,12 @@ def calendar_set(
     name: Annotated[str, Form()] = "",
     source: Annotated[str, Form()] = "",
 ) -> Response:
-    from ipstrong.matters.workdays import set_day
+    from ipstrong.matters.service import set_calendar_day
 
     try:
         parsed = dt.date.fromisoformat(day)
     except ValueError:
         raise IpsError(Msg(f"日期无效：{day}", f"invalid date: {day}")) from None
     with transaction(_ctx(request).factory) as s:
-        set_day(s, who.actor, parsed, None if kind == "none" else kind, name.strip(), source.strip())
+        set_calendar_day(s, who.actor, parsed, None if kind == "none" else kind, name.strip(), source.strip())
     return RedirectResponse(f"/calendar?year={parsed.year}", status_code=303)
