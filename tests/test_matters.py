@@ -564,3 +564,26 @@ def test_a_day_entered_in_the_holiday_table_moves_running_limits(db, world: Worl
     with transaction(db.factory) as s:
         moved = service.set_calendar_day(s, SYSTEM, D(2024, 10, 10), "holiday", "示例", "测试通知", today=D(2024, 10, 1))
     assert moved["matters_moved"] == 1 and detail(db, w.officer, mid, D(2024, 10, 1))["due_on"] == "2024-10-14"
+
+
+def test_the_office_sets_unverified_limits_and_open_matters_follow(db, world: World, data_dir: Path) -> None:
+    w = world
+    form = {"applicant": "苏州某某电池有限公司", "applicant_credit_code": w.firm_code, "title": "一种电池",
+            "patent_type": "invention", "ipc": ["H01M10/0525"]}  # fmt: skip
+    with transaction(db.factory) as s:
+        register_enterprise(s, w.examiner, w.centre, w.firm_code, "苏州某某电池有限公司", D(2025, 3, 3))
+        declare_field(s, w.examiner, w.centre, "H01M", "新能源")
+        mid = service.file_matter(s, w.firm, "prescreen", w.centre, form, data_dir, D(2025, 3, 3), today=D(2025, 3, 3)).id
+    assert detail(db, w.firm, mid, D(2025, 3, 3))["due_on"] == "2025-03-05"  # the stated default: 2 working days
+    with pytest.raises(IpsError, match="set by its rule"), transaction(db.factory) as s:
+        service.set_limit(s, SYSTEM, "adjudication", "acceptance", 10, "x")
+    with pytest.raises(PermissionDenied), transaction(db.factory) as s:
+        service.set_limit(s, w.examiner, "prescreen", "intake", 3, "中心规程")
+    with transaction(db.factory) as s:
+        result = service.set_limit(
+            s, SYSTEM, "prescreen", "intake", 3, "中国（苏州）知识产权保护中心预审工作规程", today=D(2025, 3, 3)
+        )
+        listed = {(p["type"], p["rule"]): p for p in service.limit_parameters(s)}
+    assert result["matters_moved"] == 1 and detail(db, w.firm, mid, D(2025, 3, 3))["due_on"] == "2025-03-06"
+    assert listed["prescreen", "intake"]["amount"] == 3 and listed["prescreen", "intake"]["default"] == 2
+    assert ("adjudication", "acceptance") not in listed

@@ -1010,6 +1010,37 @@ def matters_remind(
     emit_document(result, as_json, result["message"])
 
 
+@matters_app.command("limits")
+def matters_limits(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
+    """未找到依据的时限：默认值与本局设定值 / the limits no rule was found for: default and the office's figure."""
+    from ipstrong.matters.service import limit_parameters
+
+    _cfg, _engine, factory = _db(ctx)
+    with factory() as session:
+        rows = limit_parameters(session)
+    emit_records(rows, _fmt(as_json, fmt))
+
+
+@matters_app.command("limit-set")
+def matters_limit_set(
+    ctx: typer.Context,
+    type_id: Annotated[str, typer.Argument(help="事项类型 / matter type")],
+    rule: Annotated[str, typer.Argument(help="期限 / limit id")],
+    amount: Annotated[int, typer.Argument(help="时限（按该期限的单位）/ amount, in the limit's unit")],
+    source: Annotated[str, typer.Option("--source", help="依据 / where the figure comes from")],
+    as_json: JsonOpt = False,
+) -> None:
+    """设定未找到依据的时限（未结事项随之重算）/ set the figure of an unverified limit (open matters recounted)."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.db import transaction
+    from ipstrong.matters.service import set_limit
+
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        result = set_limit(session, SYSTEM, type_id, rule, amount, source)
+    emit_document(result, as_json, str(Msg(f"已设定 {type_id}.{rule} = {amount}", f"set {type_id}.{rule} = {amount}")))
+
+
 @matters_app.command("key-export")
 def matters_key_export(
     ctx: typer.Context,

@@ -9,7 +9,7 @@ such a pause lasts the limit is ``paused`` (counted as if it ended today; never 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ipstrong.matters.definitions import DeadlineRule, MatterType
@@ -76,11 +76,13 @@ def limits(
     calendar: Calendar,
     today: dt.date,
     form: dict[str, Any] | None = None,
+    amounts: dict[str, int] | None = None,
 ) -> list[LimitStatus]:
     """Every limit that has started, in the order the type declares them (a limit with ``not_after`` ends at the
-    latest the day before that date of the form)."""
+    latest the day before that date of the form; ``amounts`` are the office's figures for unverified rules)."""
     out = []
-    for rule in mtype.deadlines:
+    for declared in mtype.deadlines:
+        rule = replace(declared, amount=amounts[declared.id]) if amounts and declared.id in amounts else declared
         starts = [i for i, p in enumerate(history) if p.state == rule.starts]
         if not starts:
             continue

@@ -229,3 +229,17 @@ class MatterReminder(Base):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # due_soon | overdue
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LimitParameter(Base):
+    """The office's own figure for a time limit no rule could be found for (a rule marked unverified): it replaces
+    the stated default from the day it is set, with its source, audited."""
+
+    __tablename__ = "limit_parameters"
+
+    type_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300))
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -26,7 +27,7 @@ from transitions import MachineError
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import Organisation, User
-from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, region_prefix
+from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, region_prefix, require
 from ipstrong.clock import today_shanghai
 from ipstrong.db import transaction
 from ipstrong.ids import CreditCode, InvalidIdentifier
@@ -36,6 +37,7 @@ from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.definitions import MatterType, Transition
 from ipstrong.matters.models import (
     Campaign,
+    LimitParameter,
     Matter,
     MatterAssignee,
     MatterBody,
@@ -275,7 +277,7 @@ def file_matter(
         session.add(MatterRight(matter_id=matter.id, kind=r.kind, number=r.number, checked=r.checked, title=r.title, note=r.note))
     session.add(MatterEvent(matter_id=matter.id, day=received_on, actor=actor.username, action="created", to_state=mtype.initial))
     campaigns.tag_new(session, matter)
-    _refresh_due(matter, mtype, [deadlines.Passage(received_on, None, mtype.initial)], load(session), today)
+    _refresh_due(matter, mtype, [deadlines.Passage(received_on, None, mtype.initial)], timing(session), today)
     session.flush()
     after = {"number": matter.number, "type": mtype.id, "body": body.id, "received_on": received_on.isoformat()}
     audit.append(session, actor.username, "matter.file", "matter", matter.id, matter.region_code, None, after)
@@ -294,18 +296,32 @@ def _passages(session: Session, matter: Matter) -> list[deadlines.Passage]:
     return [deadlines.Passage(day, step, state) for day, step, state in rows]
 
 
+@dataclass(frozen=True)
+class Timing:
+    """What limits are counted on: the holiday table and the office's figures for unverified rules."""
+
+    calendar: Calendar
+    amounts: dict[str, dict[str, int]]  # type -> rule -> amount
+
+
+def timing(session: Session) -> Timing:
+    amounts: dict[str, dict[str, int]] = {}
+    for row in session.scalars(select(LimitParameter)):
+        amounts.setdefault(row.type_id, {})[row.rule_id] = row.amount
+    return Timing(load(session), amounts)
+
+
 def _limits(
-    matter: Matter, mtype: MatterType, passages: list[deadlines.Passage], calendar: Calendar, today: dt.date
+    matter: Matter, mtype: MatterType, passages: list[deadlines.Passage], clock: Timing, today: dt.date
 ) -> list[deadlines.LimitStatus]:
-    return deadlines.limits(mtype, passages, list(matter.extended or []), calendar, today, matter.form)
+    extended = list(matter.extended or [])
+    return deadlines.limits(mtype, passages, extended, clock.calendar, today, matter.form, clock.amounts.get(mtype.id))
 
 
-def _refresh_due(
-    matter: Matter, mtype: MatterType, passages: list[deadlines.Passage], calendar: Calendar, today: dt.date
-) -> None:
+def _refresh_due(matter: Matter, mtype: MatterType, passages: list[deadlines.Passage], clock: Timing, today: dt.date) -> None:
     """Keep the current limit on the matter row, for the SLA board and the overdue list (``passages`` read before
     the change, with the new one added, so nothing is flushed half-way)."""
-    now = deadlines.current(_limits(matter, mtype, passages, calendar, today), matter.closed_on is not None)
+    now = deadlines.current(_limits(matter, mtype, passages, clock, today), matter.closed_on is not None)
     matter.due_on = now.due.date if now else None
     matter.due_rule = now.rule.id if now else None
     matter.due_provisional = bool(now and now.due.provisional)
@@ -338,6 +354,17 @@ def _check_version(matter: Matter, version: int | None) -> None:
         )
 
 
+def _refresh_open(session: Session, *conditions: ColumnElement[bool], today: dt.date | None = None) -> int:
+    """Recount the current limit of the open matters meeting ``conditions``; return how many."""
+    session.flush()
+    clock, today = timing(session), today or today_shanghai()
+    affected = session.scalars(select(Matter).where(Matter.closed_on.is_(None), *conditions)).all()
+    for matter in affected:
+        _refresh_due(matter, MATTER_TYPES[matter.type_id], _passages(session, matter), clock, today)
+    session.flush()
+    return len(affected)
+
+
 def set_calendar_day(
     session: Session, actor: Actor, day: dt.date, kind: str | None, name: str, source: str, today: dt.date | None = None
 ) -> dict[str, Any]:
@@ -346,15 +373,59 @@ def set_calendar_day(
     from ipstrong.matters.workdays import set_day
 
     result = set_day(session, actor, day, kind, name, source)
-    session.flush()
-    calendar, today = load(session), today or today_shanghai()
-    affected = session.scalars(
-        select(Matter).where(Matter.closed_on.is_(None), or_(Matter.due_on >= day, Matter.due_paused.is_(True)))
-    ).all()
-    for matter in affected:
-        _refresh_due(matter, MATTER_TYPES[matter.type_id], _passages(session, matter), calendar, today)
-    session.flush()
-    return {**result, "matters_moved": len(affected)}
+    moved = _refresh_open(session, or_(Matter.due_on >= day, Matter.due_paused.is_(True)), today=today)
+    return {**result, "matters_moved": moved}
+
+
+def set_limit(
+    session: Session, actor: Actor, type_id: str, rule_id: str, amount: int, source: str, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Set the office's figure for a limit no rule was found for (an unverified rule), with its source; the open
+    matters of that type are recounted in the same transaction. Audited."""
+    require(actor, "calendar.manage")
+    mtype = matter_type(type_id)
+    rule = next((d for d in mtype.deadlines if d.id == rule_id), None)
+    if rule is None:
+        raise IpsError(Msg(f"「{mtype.name_zh}」没有期限 {rule_id}", f"{mtype.name_en} has no limit {rule_id}"))
+    if rule.verified:
+        raise IpsError(
+            Msg(
+                f"期限「{rule.name_zh}」有明确依据，不能改动",
+                f"the limit '{rule.name_en}' is set by its rule and cannot be changed",
+            )
+        )
+    if not 1 <= amount <= 3650 or not source.strip():
+        raise IpsError(Msg("期限须为 1–3650 且注明来源", "a limit takes 1–3650 and names its source"))
+    row = session.get(LimitParameter, (type_id, rule_id))
+    before = {"amount": row.amount, "source": row.source} if row else {"amount": rule.amount, "source": "default"}
+    if row is None:
+        row = LimitParameter(type_id=type_id, rule_id=rule_id)
+        session.add(row)
+    row.amount, row.source, row.set_by = amount, source.strip(), actor.username
+    after = {"type": type_id, "rule": rule_id, "amount": amount, "unit": rule.unit, "source": source.strip()}
+    audit.append(session, actor.username, "limit.set", "limit", f"{type_id}.{rule_id}", None, before, after)
+    return {**after, "matters_moved": _refresh_open(session, Matter.type_id == type_id, today=today)}
+
+
+def limit_parameters(session: Session) -> list[dict[str, Any]]:
+    """The unverified limits of every type: default, unit, and the office's figure with its source when set."""
+    set_ = {(r.type_id, r.rule_id): r for r in session.scalars(select(LimitParameter))}
+    return [
+        {
+            "type": mtype.id,
+            "rule": rule.id,
+            "name_zh": rule.name_zh,
+            "name_en": rule.name_en,
+            "unit": rule.unit,
+            "default": rule.amount,
+            "amount": row.amount if (row := set_.get((mtype.id, rule.id))) else rule.amount,
+            "source": row.source if row else rule.source,
+            "set_by": row.set_by if row else None,
+        }
+        for mtype in MATTER_TYPES.values()
+        for rule in mtype.deadlines
+        if not rule.verified
+    ]
 
 
 # --- acting on a matter ------------------------------------------------------------------------------------------
@@ -409,7 +480,7 @@ def take_step(
         )
     before = {"state": matter.state, "version": matter.version}
     passages = [*history, deadlines.Passage(on, step, transition.dest)]
-    calendar = load(session)
+    clock = timing(session)
     session.add(
         MatterEvent(
             matter_id=matter.id,
@@ -424,7 +495,7 @@ def take_step(
     )
     matter.state, matter.state_since = transition.dest, on
     matter.closed_on = on if mtype.state(transition.dest).final else None
-    _refresh_due(matter, mtype, passages, calendar, today)
+    _refresh_due(matter, mtype, passages, clock, today)
     saved(session, matter)
     audit.append(
         session,
@@ -553,15 +624,15 @@ def extend_limit(
     if rule.id in (matter.extended or []):
         raise Conflict(Msg(f"期限「{rule.name_zh}」已延长过一次", f"the limit '{rule.name_en}' has been extended once already"))
     today = today or today_shanghai()
-    calendar = load(session)
+    clock = timing(session)
     passages = _passages(session, matter)
-    running = [s for s in _limits(matter, mtype, passages, calendar, today) if s.rule.id == rule.id and s.met_on is None]
+    running = [s for s in _limits(matter, mtype, passages, clock, today) if s.rule.id == rule.id and s.met_on is None]
     if not running or matter.closed_on is not None:
         raise IpsError(Msg(f"期限「{rule.name_zh}」未在计算中", f"the limit '{rule.name_en}' is not running"))
     matter.extended = [*(matter.extended or []), rule.id]
     amount, unit = rule.extension
     record(session, actor, matter, "extend", f"{rule.name_zh} +{amount} {unit}", today)
-    _refresh_due(matter, mtype, passages, calendar, today)
+    _refresh_due(matter, mtype, passages, clock, today)
     saved(session, matter)
     audit.append(session, actor.username, "matter.extend", "matter", matter.id, matter.region_code, None, {"rule": rule.id})
     return matter
@@ -714,7 +785,7 @@ def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date
     out["joined_bodies"] = [
         {"id": o.id, "name": o.name} for o in session.scalars(select(Organisation).where(Organisation.id.in_(joined)))
     ]
-    out["limits"] = [s.to_dict(today) for s in _limits(matter, mtype, _passages(session, matter), load(session), today)]
+    out["limits"] = [s.to_dict(today) for s in _limits(matter, mtype, _passages(session, matter), timing(session), today)]
     out["steps"] = _steps_for(session, actor, matter, mtype, attached)
     return out
 

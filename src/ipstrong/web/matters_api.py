@@ -216,6 +216,30 @@ def board(
         return sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
 
 
+class LimitIn(BaseModel):
+    type: MatterTypeId
+    rule: str = Field(min_length=1, max_length=40)
+    amount: int = Field(ge=1, le=3650)
+    source: str = Field(
+        min_length=1, max_length=300, pattern=r"\S", description="依据，如 保护中心内部规程 / where it comes from"
+    )
+
+
+@router.get("/matters/limits", responses=ERRORS, summary="时限参数 / the office's figures for unverified limits")
+def limit_parameters(request: Request, who: Caller) -> list[dict[str, Any]]:
+    """Every limit no rule was found for: its stated default and the figure the office set, if any."""
+    from ipstrong.matters.service import limit_parameters as listed
+
+    with _ctx(request).reader() as s:
+        return listed(s)
+
+
+@router.post("/matters/limits", status_code=201, responses=ERRORS, summary="设定时限参数 / set a limit's figure")
+def limit_set(request: Request, who: Caller, body: LimitIn) -> dict[str, Any]:
+    with transaction(_ctx(request).factory) as s:
+        return service.set_limit(s, who.actor, body.type.value, body.rule, body.amount, body.source)
+
+
 @router.get("/matters/{matter_id}", response_model=MatterDetailOut, responses=NOT_FOUND, summary="一个事项 / one matter")
 def matter(request: Request, who: Caller, matter_id: MatterId) -> dict[str, Any]:
     return _detail(_ctx(request), who, matter_id)
