@@ -189,6 +189,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "matter_route": ("转办为", "Route into"),
     "matter_issue": ("出具文书（PDF）", "Issue a document (PDF)"),
     "matter_closed": ("已办结", "Closed"),
+    "limits_title": ("时限参数", "Limit parameters"),
+    "limits_help": (
+        "未找到依据的时限以默认值起算；省局可按实际规程设定，未结事项随之重算。",
+        "Limits no rule was found for start from a stated default; the province office may set its own figure, "
+        "and open matters are recounted.",
+    ),
+    "limits_default": ("默认", "Default"),
+    "limits_amount": ("现行", "In force"),
     "matter_reminders": ("我的期限提醒", "My deadline reminders"),
     "campaigns": ("专项行动", "Campaigns"),
     "campaign_name": ("名称", "Name"),

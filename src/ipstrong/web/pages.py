@@ -595,6 +595,7 @@ def calendar_page(
     request: Request, who: SignedIn, year: int | None = None, start: str = "", n: int | None = None, months: int | None = None
 ) -> Response:
     """The holiday table of a year (editable by the province administrator) and a deadline calculator."""
+    from ipstrong.matters.service import limit_parameters
     from ipstrong.matters.workdays import add_months, add_working_days, days_of_year, load
 
     ctx = _ctx(request)
@@ -604,6 +605,7 @@ def calendar_page(
     with transaction(ctx.factory) as s:
         calendar = load(s)
         days = days_of_year(s, year)
+        limits = limit_parameters(s)
     if start:
         try:
             day = dt.date.fromisoformat(start)
@@ -613,9 +615,26 @@ def calendar_page(
             result = add_months(calendar, day, min(max(months, 0), 120))
         elif n is not None:
             result = add_working_days(calendar, day, min(max(n, 0), 3650))
-    values = {"year": year, "days": days, "result": result, "start": start, "n": n, "months": months,
+    values = {"year": year, "days": days, "result": result, "start": start, "n": n, "months": months, "limits": limits,
               "can_edit": "calendar.manage" in who.actor.role_info.permissions}  # fmt: skip
     return ctx.render(request, "calendar.html", values, who=who)
+
+
+@router.post("/calendar/limits")
+def calendar_limit(
+    request: Request,
+    who: FormSender,
+    limit: Annotated[str, Form(max_length=81)],
+    amount: Annotated[int, Form()],
+    source: Annotated[str, Form(max_length=300)],
+) -> Response:
+    """Set the office's figure for an unverified limit (``type.rule``)."""
+    from ipstrong.matters.service import set_limit
+
+    type_id, _, rule = limit.partition(".")
+    with transaction(_ctx(request).factory) as s:
+        set_limit(s, who.actor, type_id, rule, amount, source)
+    return RedirectResponse("/calendar#limits", status_code=303)
 
 
 @router.post("/calendar")
