@@ -367,7 +367,8 @@ def test_workdays_api(site) -> None:
     page = client.get("/calendar", params={"year": 2024, "start": "2024-09-30", "n": 1}).text
     assert "2024-10-08" in page and "国庆节" in page and 'id="calendar-add"' in page
     assert 'id="limit-form"' in page and "prescreen" in page
-    r = client.post("/calendar/limits", data={"csrf_token": csrf, "limit": "prescreen.intake", "amount": "3", "source": "中心规程"})
+    limit = {"csrf_token": csrf, "limit": "prescreen.intake", "amount": "3", "source": "中心规程"}
+    r = client.post("/calendar/limits", data=limit)
     assert r.status_code == 200 and "中心规程" in r.text
     spring = {"csrf_token": csrf, "day": "2027-02-05", "kind": "holiday", "name": "春节", "source": "通知"}
     r = client.post("/calendar", data=spring)
