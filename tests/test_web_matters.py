@@ -178,3 +178,17 @@ def test_campaigns_and_typical_cases_through_api_and_pages(site) -> None:
     assert cases[0]["fields"] == {"requester": "某公司", "claims": "停止侵权"}
     sign_in(client, "firm")  # published cases are for everyone
     assert "不予受理典型案例" in client.get("/cases").text
+
+
+def test_every_types_form_renders_with_fitting_inputs(site) -> None:
+    from ipstrong.matters.catalogue import MATTER_TYPES
+    from ipstrong.web.matters_pages import form_fields
+
+    client, _db, _office = site
+    sign_in(client, "officer")
+    for type_id in MATTER_TYPES:
+        page = client.get("/matters/new", params={"type": type_id})
+        assert page.status_code == 200 and 'id="matter-form"' in page.text, type_id
+    kinds = {f["name"]: f["kind"] for f in form_fields(MATTER_TYPES["overseas"].form)}
+    shown = (kinds["deadline_abroad"], kinds["dispute_kind"], kinds["patents"], kinds["summary"])
+    assert shown == ("date", "choice", "list", "long")

@@ -35,7 +35,8 @@ _CHOICES = re.compile(r"^\^\(([\w|]+)\)\$$")
 
 
 def form_fields(form: type[BaseModel]) -> list[dict[str, Any]]:
-    """How each field of a type's form is asked for: text, long text, a list (one per line), yes/no or a choice."""
+    """How each field of a type's form is asked for: text, long text, a date, a list (one per line), yes/no or a
+    choice."""
     out = []
     for name, info in form.model_fields.items():
         pattern = next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None)
@@ -43,6 +44,8 @@ def form_fields(form: type[BaseModel]) -> list[dict[str, Any]]:
         choices: list[str] = []
         if info.annotation is bool:
             kind = "bool"
+        elif dt.date in (info.annotation, *typing.get_args(info.annotation)):
+            kind = "date"
         elif typing.get_origin(info.annotation) is list:
             kind = "list"
         elif pattern and (listed := _CHOICES.match(pattern)):
