@@ -15,6 +15,7 @@ from ipstrong.accounts.roles import Actor, region_prefix, require
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.models import Campaign, Matter, MatterCampaign
 from ipstrong.messages import IpsError, Msg, NotFound
+from ipstrong.reference.regions import describe_code
 
 
 def declare(
@@ -22,6 +23,8 @@ def declare(
 ) -> dict[str, Any]:
     """Declare a campaign over the actor's region (or part of it) and tag the matters already received in it."""
     require(actor, "orgs.manage", region_code)
+    if describe_code(region_code) is None:
+        raise IpsError(Msg(f"未知区划代码 {region_code}", f"unknown region code {region_code}").located(field="region_code"))
     if ends_on < starts_on:
         raise IpsError(Msg("结束日期早于开始日期", "the campaign ends before it starts").located(field="ends_on"))
     unknown = [t for t in types if t not in MATTER_TYPES]

@@ -134,8 +134,8 @@ def export_package(session: Session, actor: Actor, matter_id: int, to: str, data
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", body_bytes)
         package.writestr("manifest.sig", base64.b64encode(key.sign(body_bytes)))
-        for d in docs:
-            package.write(documents.stored_path(data_dir, d.sha256), f"documents/{d.sha256}")
+        for sha256 in dict.fromkeys(d.sha256 for d in docs):  # a file attached twice travels once
+            package.write(documents.stored_path(data_dir, sha256), f"documents/{sha256}")
     content = out.getvalue()
     digest = hashlib.sha256(content).hexdigest()
     service.record(session, actor, matter, "transfer", f"导出移送包至 {to}（SHA-256 {digest[:16]}…）")
@@ -185,9 +185,13 @@ def import_package(session: Session, actor: Actor, body_id: int, content: bytes,
     manifest, package, key = _read_package(session, content)
     sent = manifest.get("matter") or {}
     files: list[tuple[dict[str, Any], bytes]] = []
+    unpacked = 0
     for entry in manifest.get("documents") or []:
         name = f"documents/{entry.get('sha256', '')}"
         try:
+            unpacked += package.getinfo(name).file_size  # declared sizes checked before anything is inflated
+            if unpacked > MAX_PACKAGE:
+                raise _refused("解压后超过大小上限", "larger than the limit once unpacked")
             data = package.read(name)
         except KeyError:
             raise _refused(f"缺少 {name}", f"{name} is missing") from None
