@@ -195,6 +195,8 @@ def import_package(session: Session, actor: Actor, body_id: int, content: bytes,
             data = package.read(name)
         except KeyError:
             raise _refused(f"缺少 {name}", f"{name} is missing") from None
+        except zipfile.BadZipFile as exc:  # a size or CRC that does not match what the archive declares
+            raise _refused(f"{name} 已损坏（{exc}）", f"{name} is damaged ({exc})") from None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             raise _refused(f"{entry.get('filename')} 与其 SHA-256 不符", f"{entry.get('filename')} does not match its SHA-256")
         files.append((entry, data))
