@@ -192,3 +192,14 @@ def test_every_types_form_renders_with_fitting_inputs(site) -> None:
     kinds = {f["name"]: f["kind"] for f in form_fields(MATTER_TYPES["overseas"].form)}
     shown = (kinds["deadline_abroad"], kinds["dispute_kind"], kinds["patents"], kinds["summary"])
     assert shown == ("date", "choice", "list", "long")
+
+
+def test_limit_parameters_through_the_api(site) -> None:
+    client, _db, _office = site
+    csrf = sign_in(client, "chief")
+    body = {"limit": "prescreen.intake", "amount": 3, "source": "中心规程"}
+    assert client.post("/api/v1/matters/limits", json=body, headers={"X-CSRF-Token": csrf}).status_code == 403
+    assert client.post("/api/v1/matters/limits", json={**body, "limit": "adjudication.acceptance"},
+                       headers={"X-CSRF-Token": csrf}).status_code == 422  # fmt: skip
+    listed = {p["type"] + "." + p["rule"]: p for p in client.get("/api/v1/matters/limits").json()}
+    assert listed["prescreen.intake"]["amount"] == 2 and "adjudication.acceptance" not in listed

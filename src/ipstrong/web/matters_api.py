@@ -216,9 +216,16 @@ def board(
         return sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
 
 
+# the limits no rule was found for, as type.rule (prescreen.intake): only these take the office's own figure
+UnverifiedLimit = Enum(  # type: ignore[misc]
+    "UnverifiedLimit",
+    {f"{t.id}.{d.id}": f"{t.id}.{d.id}" for t in MATTER_TYPES.values() for d in t.deadlines if not d.verified},
+    type=str,
+)
+
+
 class LimitIn(BaseModel):
-    type: MatterTypeId
-    rule: str = Field(min_length=1, max_length=40)
+    limit: UnverifiedLimit = Field(description="事项类型.期限 / type.limit, e.g. prescreen.intake")
     amount: int = Field(ge=1, le=3650)
     source: str = Field(
         min_length=1, max_length=300, pattern=r"\S", description="依据，如 保护中心内部规程 / where it comes from"
@@ -237,7 +244,8 @@ def limit_parameters(request: Request, who: Caller) -> list[dict[str, Any]]:
 @router.post("/matters/limits", status_code=201, responses=ERRORS, summary="设定时限参数 / set a limit's figure")
 def limit_set(request: Request, who: Caller, body: LimitIn) -> dict[str, Any]:
     with transaction(_ctx(request).factory) as s:
-        return service.set_limit(s, who.actor, body.type.value, body.rule, body.amount, body.source)
+        type_id, _, rule = body.limit.value.partition(".")
+        return service.set_limit(s, who.actor, type_id, rule, body.amount, body.source)
 
 
 @router.get("/matters/{matter_id}", response_model=MatterDetailOut, responses=NOT_FOUND, summary="一个事项 / one matter")
