@@ -82,3 +82,13 @@ def test_excluded_time_is_added_back(db) -> None:
     assert period_end(cal, D(2024, 9, 27), 5, "working_days", excluded).date == D(2024, 10, 12)
     with pytest.raises(IpsError):
         period_end(cal, D(2024, 1, 1), 1, "weeks")
+
+
+def test_reading_the_calendar_never_writes(db) -> None:
+    from sqlalchemy import func, select
+
+    from ipstrong.matters.workdays import CalendarDay
+
+    with db.factory() as s:  # a read-only session: the library's days, nothing stored
+        assert add_working_days(load(s), dt.date(2024, 9, 30), 1).date == dt.date(2024, 10, 8)
+        assert s.scalar(select(func.count()).select_from(CalendarDay)) == 0

@@ -56,23 +56,31 @@ def library_source() -> str:
     return f"chinesecalendar {chinese_calendar.__version__}（国务院办公厅各年节假日安排通知 / State Council annual notices）"
 
 
-def seed(session: Session) -> int:
-    """Add the library's days that the table lacks (days the office entered stay as they are); return how many."""
+def library_days() -> list[tuple[dt.date, str, str]]:
+    """The library's exceptions as (day, kind, Chinese name); weekends inside a holiday are left out (not working
+    days anyway)."""
     from chinese_calendar import constants
 
-    present = set(session.scalars(select(CalendarDay.day)))
-    source = library_source()
-    added = 0
+    out = []
     for kind, days in (("holiday", constants.holidays), ("workday", constants.workdays)):
         for day, name in days.items():
             if kind == "holiday" and day.weekday() >= 5:
-                continue  # a weekend inside a holiday is not a working day anyway
-            if day not in present:
-                label = HOLIDAY_NAMES.get(str(name), str(name))
-                name_zh = label if kind == "holiday" else f"{label}调休上班"
-                session.add(CalendarDay(day=day, kind=kind, name=name_zh, source=source, created_by="system"))
-                present.add(day)
-                added += 1
+                continue
+            label = HOLIDAY_NAMES.get(str(name), str(name))
+            out.append((day, kind, label if kind == "holiday" else f"{label}调休上班"))
+    return out
+
+
+def seed(session: Session) -> int:
+    """Add the library's days that the table lacks (days the office entered stay as they are); return how many."""
+    present = set(session.scalars(select(CalendarDay.day)))
+    source = library_source()
+    added = 0
+    for day, kind, name in library_days():
+        if day not in present:
+            session.add(CalendarDay(day=day, kind=kind, name=name, source=source, created_by="system"))
+            present.add(day)
+            added += 1
     return added
 
 
@@ -101,9 +109,11 @@ def _seeded(session: Session) -> None:
 
 
 def load(session: Session) -> Calendar:
-    """The calendar from the table (seeded from the library the first time it is empty)."""
-    _seeded(session)
-    rows = session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
+    """The calendar from the table, or from the library while the table is still empty: reading never writes (the
+    table is seeded when it is first shown or edited)."""
+    rows = [tuple(r) for r in session.execute(select(CalendarDay.day, CalendarDay.kind))]
+    if not rows:
+        rows = [(day, kind) for day, kind, _name in library_days()]
     holidays = frozenset(d for d, k in rows if k == "holiday")
     workdays = frozenset(d for d, k in rows if k == "workday")
     return Calendar(holidays, workdays, max((d.year for d, _k in rows), default=None))
@@ -179,6 +189,7 @@ def add_months(calendar: Calendar, start: dt.date, months: int) -> Deadline:
 def set_day(session: Session, actor: Actor, day: dt.date, kind: str | None, name: str, source: str) -> dict[str, Any]:
     """Enter one day of a year's notice (``kind`` holiday or workday), or remove an entry (``kind`` None): audited."""
     require(actor, "calendar.manage")
+    _seeded(session)  # the first entry starts from the library's days, never from an empty table
     if kind is not None and kind not in KINDS:
         raise IpsError(Msg(f"类型须为 {' 或 '.join(KINDS)}", f"kind must be {' or '.join(KINDS)}"))
     if kind is not None and not source.strip():
