@@ -6,7 +6,8 @@ with their SHA-256), ``manifest.sig`` (the sending body's Ed25519 signature of t
 documents under ``documents/<sha256>``. Each body's key pair is made on first export (the private key stays in
 DATA_DIR/keys, readable by the server only); a partner's public key is registered by an administrator from the key
 file it sends. An import is refused, and the refusal audited by the caller, when the package is malformed, its
-signer is not registered, the signature does not match, or a document does not match its hash.
+signer is not registered, the signature does not match, or a document does not match its hash. The format is
+described for partners in docs/transfer-package.md.
 """
 
 from __future__ import annotations
