@@ -88,10 +88,9 @@ def limits(
             continue
         first = starts[-1]
         after = history[first:]
-        met = next((p.day for p in after[1:] if p.step in rule.met_by), None)
-        if met is not None:
-            met_index = next(i for i, p in enumerate(after) if i > 0 and p.step in rule.met_by)
-            after = after[:met_index]
+        met_index = next((i for i, p in enumerate(after) if i > 0 and p.step in rule.met_by), None)
+        met = after[met_index].day if met_index is not None else None
+        after = after[:met_index]  # the time up to the step that met it (all of it while it runs)
         excluded, paused = _excluded(mtype, rule, after, today)
         is_extended = rule.id in extended
         due = rule.due(calendar, history[first].day, excluded, is_extended)
