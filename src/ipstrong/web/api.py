@@ -23,7 +23,7 @@ from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
 from ipstrong.warehouse.snapshots import Warehouse
-from ipstrong.web.context import WebContext, Who
+from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.sessions import csrf_ok
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -89,7 +89,7 @@ class Me(BaseModel):
 
 
 def _who(request: Request) -> Who:
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     write = request.method not in ("GET", "HEAD", "OPTIONS")
     who = ctx.who(request, "write" if write else "read")
     if who is None:
@@ -110,7 +110,7 @@ def me(who: Caller) -> Me:
 
 @router.get("/users", response_model=list[UserOut], responses=ERRORS, summary="用户列表 / users in my region")
 def users(request: Request, who: Caller) -> list[dict[str, Any]]:
-    with request.app.state.ctx.reader() as s:
+    with context_of(request).reader() as s:
         return [user_summary(u) for u in list_users(s, who.actor)]
 
 
@@ -122,7 +122,7 @@ def users(request: Request, who: Caller) -> list[dict[str, Any]]:
 )
 def user(request: Request, who: Caller, user_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
     require(who.actor, "users.manage")
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     with transaction(ctx.factory) as s:
         found = s.get(User, user_id)
         if found is not None and not in_scope(who.actor, found.region_code):
@@ -136,7 +136,7 @@ def user(request: Request, who: Caller, user_id: Annotated[int, Path(ge=1, le=2*
 
 @router.post("/users", response_model=UserOut, status_code=201, responses=ERRORS, summary="新建用户 / create a user")
 def add_user(request: Request, who: Caller, body: UserIn) -> dict[str, Any]:
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         created = create_user(
             s, who.actor, body.username, body.password, body.role.value, body.region_code.value, body.display_name
         )
@@ -215,7 +215,7 @@ def figures(
 ) -> list[dict[str, Any]]:
     from ipstrong.indicators.engine import compute
 
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     _require_data(ctx, region)
     first = min(year_from or year, year)
     days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
@@ -268,7 +268,7 @@ def explain_figure(
     from ipstrong.indicators.engine import explain
 
     require(who.actor, "records.read")
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     if not ctx.may_list(who.actor, region):
         raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     _require_data(ctx, region)
@@ -329,7 +329,7 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
     from ipstrong.indicators.assess import COLUMNS, assess
 
     require(who.actor, "records.read")
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     _require_data(ctx, JIANGSU)
     with tempfile.TemporaryDirectory(dir=ctx.data_dir) as work:
         source = FilePath(work) / "targets.csv"
@@ -403,7 +403,7 @@ def search_patents(
     """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
     from ipstrong.search.engine import search
 
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     _require_index(ctx)
     chosen = tuple(facets.split(",")) if facets else ()
     return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
@@ -435,10 +435,10 @@ def similar_patents(
     """More-like-this by BM25 over the search tokens (one per Han character, English words)."""
     from ipstrong.search.engine import similar
 
-    _require_index(request.app.state.ctx)
+    _require_index(context_of(request))
     if not text.strip():
         return []  # blank text is like nothing
-    return similar(request.app.state.ctx.data_dir, text, limit=limit)
+    return similar(context_of(request).data_dir, text, limit=limit)
 
 
 # --- applicant entities -------------------------------------------------------------------------------------------
@@ -491,7 +491,7 @@ def entities(
     from ipstrong.ingest.entity_store import find_entities
 
     require(who.actor, "records.read")
-    with request.app.state.ctx.reader() as s:
+    with context_of(request).reader() as s:
         return find_entities(s, q, limit, offset)
 
 
@@ -500,7 +500,7 @@ def entity_pairs(request: Request, who: Caller, limit: Annotated[int, Query(ge=1
     from ipstrong.ingest.entity_store import open_candidates
 
     require(who.actor, "records.read")
-    with request.app.state.ctx.reader() as s:
+    with context_of(request).reader() as s:
         return open_candidates(s, limit)
 
 
@@ -509,7 +509,7 @@ def entity(request: Request, who: Caller, entity_id: EntityId) -> dict[str, Any]
     from ipstrong.ingest.entity_store import get_entity
 
     require(who.actor, "records.read")
-    with request.app.state.ctx.reader() as s:
+    with context_of(request).reader() as s:
         return get_entity(s, entity_id)
 
 
@@ -517,7 +517,7 @@ def entity(request: Request, who: Caller, entity_id: EntityId) -> dict[str, Any]
 def entity_merge(request: Request, who: Caller, entity_id: EntityId, body: MergeIn) -> dict[str, Any]:
     from ipstrong.ingest.entity_store import merge
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         return merge(s, who.actor, entity_id, body.other)
 
 
@@ -525,7 +525,7 @@ def entity_merge(request: Request, who: Caller, entity_id: EntityId, body: Merge
 def entity_move(request: Request, who: Caller, body: MoveIn) -> dict[str, Any]:
     from ipstrong.ingest.entity_store import move_name
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         return move_name(s, who.actor, body.name, body.to)
 
 
@@ -533,7 +533,7 @@ def entity_move(request: Request, who: Caller, body: MoveIn) -> dict[str, Any]:
 def entity_reject(request: Request, who: Caller, pair_id: EntityId) -> dict[str, Any]:
     from ipstrong.ingest.entity_store import reject_candidate
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         reject_candidate(s, who.actor, pair_id)
     return {"pair": pair_id, "status": "rejected"}
 
@@ -569,7 +569,7 @@ Day = Annotated[dt.date, Query(description="YYYY-MM-DD")]  # any date: beyond th
 def workdays_add(request: Request, who: Caller, date: Day, n: Annotated[int, Query(ge=0, le=3650)]) -> dict[str, Any]:
     from ipstrong.matters.workdays import add_working_days, load
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         return add_working_days(load(s), date, n).to_dict()
 
 
@@ -577,7 +577,7 @@ def workdays_add(request: Request, who: Caller, date: Day, n: Annotated[int, Que
 def workdays_months(request: Request, who: Caller, date: Day, months: Annotated[int, Query(ge=0, le=120)]) -> dict[str, Any]:
     from ipstrong.matters.workdays import add_months, load
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         return add_months(load(s), date, months).to_dict()
 
 
@@ -585,7 +585,7 @@ def workdays_months(request: Request, who: Caller, date: Day, months: Annotated[
 def workdays_year(request: Request, who: Caller, year: Annotated[int, Query(ge=1990, le=2199)]) -> list[dict[str, Any]]:
     from ipstrong.matters.workdays import days_of_year
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         return days_of_year(s, year)
 
 
@@ -593,7 +593,7 @@ def workdays_year(request: Request, who: Caller, year: Annotated[int, Query(ge=1
 def workdays_set(request: Request, who: Caller, body: CalendarDayIn) -> dict[str, Any]:
     from ipstrong.matters.service import set_calendar_day
 
-    with transaction(request.app.state.ctx.factory) as s:
+    with transaction(context_of(request).factory) as s:
         return set_calendar_day(s, who.actor, body.day, body.kind, body.name, body.source)
 
 

@@ -29,7 +29,7 @@ from ipstrong.config import Settings, data_dir
 from ipstrong.db import make_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import api, matters_api, matters_pages, pages
-from ipstrong.web.context import WebContext
+from ipstrong.web.context import WebContext, context_of
 from ipstrong.web.i18n import t
 from ipstrong.web.pages import SignInRequired
 from ipstrong.web.sessions import SessionCodec, secret_key
@@ -194,5 +194,5 @@ def _error(request: Request, status: int, key: str, detail: str | None) -> Respo
     if request.url.path.startswith("/api/"):
         zh, _, en = (detail or f"{t(key, 'zh')} / {t(key, 'en')}").partition(" / ")
         return JSONResponse({"error": {"zh": zh, "en": en or zh, "status": status}}, status)
-    ctx: WebContext = request.app.state.ctx
+    ctx = context_of(request)
     return ctx.render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)

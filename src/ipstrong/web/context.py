@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -124,3 +124,14 @@ class WebContext:
             "csrf": who.session.csrf if who and who.session else "",
         }
         return self.templates.TemplateResponse(request, template, {**base, **values}, status_code=status)
+
+
+def context_of(request: Request) -> WebContext:
+    """The application's context, which every handler reaches through its request."""
+    return request.app.state.ctx
+
+
+def read_upload(file: UploadFile, limit: int) -> bytes:
+    """An uploaded file's bytes, at most one more than ``limit``: enough for the service to refuse one too large
+    without reading the rest."""
+    return file.file.read(limit + 1)

@@ -18,7 +18,7 @@ from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.documents import SAFE_HEADERS
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.api import ERRORS, NOT_FOUND, Caller
-from ipstrong.web.context import WebContext
+from ipstrong.web.context import WebContext, context_of, read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["matters"])
 MatterTypeId = Enum("MatterTypeId", {t: t for t in MATTER_TYPES}, type=str)  # type: ignore[misc]
@@ -113,10 +113,6 @@ class BodyOut(BaseModel):
     region_code: str
 
 
-def _ctx(request: Request) -> WebContext:
-    return request.app.state.ctx
-
-
 def _detail(ctx: WebContext, who: Caller, matter_id: int) -> dict[str, Any]:
     with ctx.reader() as s:
         return service.matter_detail(s, who.actor, matter_id)
@@ -127,7 +123,7 @@ def bodies(request: Request, who: Caller) -> list[dict[str, Any]]:
     """Offices, centres and agencies that receive matters (those in the caller's region first)."""
     from ipstrong.matters.bodies import receiving_bodies
 
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         found = receiving_bodies(s)
     return sorted(found, key=lambda b: not in_scope(who.actor, b["region_code"]))
 
@@ -146,7 +142,7 @@ def matters(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """The matters the caller may see, newest first; ``due`` = open, overdue or soon."""
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         return service.list_matters(
             s,
@@ -165,7 +161,7 @@ def matters(
 
 @router.post("/matters", response_model=MatterDetailOut, status_code=201, responses=NOT_FOUND, summary="受理事项 / file a matter")
 def file_matter(request: Request, who: Caller, body: MatterIn) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
         matter = service.file_matter(
             s, who.actor, body.type.value, body.body_id, body.form, ctx.data_dir, body.received_on, origin_id=body.origin
@@ -211,7 +207,7 @@ def board(
     state — of one body or one campaign when asked (a campaign's own statistics)."""
     from ipstrong.matters.board import sla_board
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         return sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
 
@@ -237,27 +233,27 @@ def limit_parameters(request: Request, who: Caller) -> list[dict[str, Any]]:
     """Every limit no rule was found for: its stated default and the figure the office set, if any."""
     from ipstrong.matters.service import limit_parameters as listed
 
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         return listed(s)
 
 
 @router.post("/matters/limits", status_code=201, responses=ERRORS, summary="设定时限参数 / set a limit's figure")
 def limit_set(request: Request, who: Caller, body: LimitIn) -> dict[str, Any]:
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         type_id, _, rule = body.limit.value.partition(".")
         return service.set_limit(s, who.actor, type_id, rule, body.amount, body.source)
 
 
 @router.get("/matters/{matter_id}", response_model=MatterDetailOut, responses=NOT_FOUND, summary="一个事项 / one matter")
 def matter(request: Request, who: Caller, matter_id: MatterId) -> dict[str, Any]:
-    return _detail(_ctx(request), who, matter_id)
+    return _detail(context_of(request), who, matter_id)
 
 
 @router.post("/matters/{matter_id}/steps", response_model=MatterDetailOut, responses=NOT_FOUND, summary="办理一步 / take a step")
 def take_step(request: Request, who: Caller, matter_id: MatterId, body: StepIn) -> dict[str, Any]:
     """Refused (and audited): a step by the wrong role or body, from a state that does not allow it, without the
     documents it needs, or on a matter changed since ``version`` was read (409)."""
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, body.step, matter_id), transaction(ctx.factory) as s:
         service.take_step(s, who.actor, matter_id, body.step, body.version, body.note, body.on)
     return _detail(ctx, who, matter_id)
@@ -278,9 +274,8 @@ def attach(
     kind: Annotated[str, Form(min_length=1, max_length=40)],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
-    ctx = _ctx(request)
-    limit = ctx.settings.document_max_mb * 1024 * 1024
-    content = file.file.read(limit + 1)  # one byte more than allowed is enough to refuse it
+    ctx = context_of(request)
+    content = read_upload(file, ctx.settings.document_max_mb * 1024 * 1024)
     with service.refusals_recorded(ctx.factory, who.actor, "document", matter_id), transaction(ctx.factory) as s:
         doc = service.attach_document(
             s, who.actor, matter_id, kind, file.filename or "", content, ctx.data_dir, ctx.settings.document_max_mb
@@ -295,7 +290,7 @@ def attach(
 )
 def document(request: Request, who: Caller, matter_id: MatterId, document_id: MatterId) -> FileResponse:
     """The file as an attachment, with the type it was recognised as and headers that keep a browser from running it."""
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         doc, path = service.document_file(s, who.actor, matter_id, document_id, ctx.data_dir)
     if not path.exists():
@@ -315,7 +310,7 @@ def issue(request: Request, who: Caller, matter_id: MatterId, body: IssueIn) -> 
     """Issue a notice or decision from its template as PDF, numbered and stored with the matter."""
     from ipstrong.matters.issued import issue_document
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "issue", matter_id), transaction(ctx.factory) as s:
         doc = issue_document(s, who.actor, matter_id, body.kind, body.text, ctx.data_dir)
         return {k: getattr(doc, k) for k in DocumentOut.model_fields}
@@ -323,7 +318,7 @@ def issue(request: Request, who: Caller, matter_id: MatterId, body: IssueIn) -> 
 
 @router.post("/matters/{matter_id}/comments", status_code=201, responses=NOT_FOUND, summary="留言 / comment")
 def add_comment(request: Request, who: Caller, matter_id: MatterId, body: CommentIn) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "comment", matter_id), transaction(ctx.factory) as s:
         service.comment(s, who.actor, matter_id, body.text)
     return {"matter": matter_id, "status": "commented"}
@@ -331,7 +326,7 @@ def add_comment(request: Request, who: Caller, matter_id: MatterId, body: Commen
 
 @router.post("/matters/{matter_id}/assignees", status_code=201, responses=NOT_FOUND, summary="分派承办人 / assign")
 def add_assignee(request: Request, who: Caller, matter_id: MatterId, body: AssignIn) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "assign", matter_id), transaction(ctx.factory) as s:
         service.assign(s, who.actor, matter_id, body.user_id)
     return {"matter": matter_id, "user_id": body.user_id, "status": "assigned"}
@@ -339,7 +334,7 @@ def add_assignee(request: Request, who: Caller, matter_id: MatterId, body: Assig
 
 @router.post("/matters/{matter_id}/bodies", status_code=201, responses=NOT_FOUND, summary="邀请协办机构 / join a body")
 def add_body(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "join", matter_id), transaction(ctx.factory) as s:
         service.join_body(s, who.actor, matter_id, body.body_id)
     return {"matter": matter_id, "body_id": body.body_id, "status": "joined"}
@@ -347,7 +342,7 @@ def add_body(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -
 
 @router.post("/matters/{matter_id}/extensions", response_model=MatterDetailOut, responses=NOT_FOUND, summary="批准延期 / extend")
 def extend(request: Request, who: Caller, matter_id: MatterId, body: ExtendIn) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "extend", matter_id), transaction(ctx.factory) as s:
         service.extend_limit(s, who.actor, matter_id, body.rule, body.version)
     return _detail(ctx, who, matter_id)
@@ -366,7 +361,7 @@ def handover(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -
     """Hand the matter to another body on the platform (it keeps its number and history)."""
     from ipstrong.matters.packages import hand_over
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "hand_over", matter_id), transaction(ctx.factory) as s:
         hand_over(s, who.actor, matter_id, body.body_id)
     return _detail(ctx, who, matter_id)
@@ -380,7 +375,7 @@ def handover(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -
 def export(request: Request, who: Caller, matter_id: MatterId, body: ExportIn) -> Response:
     from ipstrong.matters.packages import export_package
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "export", matter_id), transaction(ctx.factory) as s:
         content = export_package(s, who.actor, matter_id, body.to, ctx.data_dir)
     headers = {"Content-Disposition": f'attachment; filename="transfer-{matter_id}.zip"'}
@@ -402,8 +397,8 @@ def import_(
     an unregistered key, or its signature or a document's hash does not match."""
     from ipstrong.matters.packages import MAX_PACKAGE, import_package
 
-    ctx = _ctx(request)
-    content = file.file.read(MAX_PACKAGE + 1)
+    ctx = context_of(request)
+    content = read_upload(file, MAX_PACKAGE)
     with service.refusals_recorded(ctx.factory, who.actor, "import", None), transaction(ctx.factory) as s:
         created = import_package(s, who.actor, body_id, content, ctx.data_dir).id
     return _detail(ctx, who, created)
@@ -414,7 +409,7 @@ def body_key(request: Request, who: Caller, body_id: BodyId) -> dict[str, Any]:
     """The body's public key file (``pem``) to send to partners; made on first use."""
     from ipstrong.matters.packages import public_key_file
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with transaction(ctx.factory) as s:
         return {"body_id": body_id, "pem": public_key_file(s, who.actor, body_id, ctx.data_dir)}
 
@@ -423,7 +418,7 @@ def body_key(request: Request, who: Caller, body_id: BodyId) -> dict[str, Any]:
 def register_body_key(request: Request, who: Caller, body_id: BodyId, body: KeyIn) -> dict[str, Any]:
     from ipstrong.matters.packages import register_key
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         return register_key(s, who.actor, body_id, body.pem)
 
 
@@ -442,7 +437,7 @@ class FieldIn(BaseModel):
 def centre(request: Request, who: Caller, centre_id: BodyId) -> dict[str, Any]:
     from ipstrong.matters.centres import centre_profile
 
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         return centre_profile(s, centre_id)
 
 
@@ -451,7 +446,7 @@ def centre_register(request: Request, who: Caller, centre_id: BodyId, body: Regi
     from ipstrong.clock import today_shanghai
     from ipstrong.matters.centres import register_enterprise
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         return register_enterprise(s, who.actor, centre_id, body.credit_code, body.name, body.registered_on or today_shanghai())
 
 
@@ -459,7 +454,7 @@ def centre_register(request: Request, who: Caller, centre_id: BodyId, body: Regi
 def centre_field(request: Request, who: Caller, centre_id: BodyId, body: FieldIn) -> dict[str, Any]:
     from ipstrong.matters.centres import declare_field
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         return declare_field(s, who.actor, centre_id, body.ipc_prefix, body.name)
 
 
@@ -481,7 +476,7 @@ class PublishIn(BaseModel):
 def campaign_list(request: Request, who: Caller) -> list[dict[str, Any]]:
     from ipstrong.matters.campaigns import campaigns
 
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         return campaigns(s)
 
 
@@ -490,7 +485,7 @@ def campaign_declare(request: Request, who: Caller, body: CampaignIn) -> dict[st
     """Declare a campaign; the matters already received in its period, region and types are tagged at once."""
     from ipstrong.matters.campaigns import declare
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         types = [t.value for t in body.types]
         return declare(s, who.actor, body.name, body.starts_on, body.ends_on, body.region_code, types)
 
@@ -499,7 +494,7 @@ def campaign_declare(request: Request, who: Caller, body: CampaignIn) -> dict[st
 def publish_case(request: Request, who: Caller, matter_id: MatterId, body: PublishIn) -> dict[str, Any]:
     from ipstrong.matters.typical import publish
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "publish", matter_id), transaction(ctx.factory) as s:
         return publish(s, who.actor, matter_id, body.title, body.summary, body.fields)
 
@@ -513,5 +508,5 @@ def typical(
 ) -> list[dict[str, Any]]:
     from ipstrong.matters.typical import typical_cases
 
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         return typical_cases(s, limit, offset)

@@ -20,15 +20,11 @@ from ipstrong.matters.bodies import FILERS, receiving_bodies
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.types.one_window import ROUTES, prefill, suggested
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
-from ipstrong.web.context import WebContext
+from ipstrong.web.context import context_of, read_upload
 from ipstrong.web.matters_api import UPLOAD_CEILING
 from ipstrong.web.pages import FormSender, SignedIn
 
 router = APIRouter(include_in_schema=False)
-
-
-def _ctx(request: Request) -> WebContext:
-    return request.app.state.ctx
 
 
 _CHOICES = re.compile(r"^\^\(([\w|]+)\)\$$")
@@ -84,7 +80,7 @@ def matters_page(
 ) -> Response:
     from ipstrong.matters.reminders import my_reminders
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         rows = service.list_matters(
             s, who.actor, type or None, state or None, None, None, due or None, q[:200], 50, max(offset, 0),
@@ -101,7 +97,7 @@ def board_page(request: Request, who: SignedIn, body: int | None = None, campaig
     from ipstrong.matters.board import sla_board
     from ipstrong.matters.campaigns import campaign as campaign_of
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         board = sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
         chosen = campaign_of(s, campaign).name if campaign else None
@@ -112,7 +108,7 @@ def board_page(request: Request, who: SignedIn, body: int | None = None, campaig
 def campaigns_page(request: Request, who: SignedIn) -> Response:
     from ipstrong.matters.campaigns import campaigns
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         rows = campaigns(s)
     return ctx.render(request, "campaigns.html", {"rows": rows, "types": MATTER_TYPES, "error": None}, who=who)
@@ -122,7 +118,7 @@ def campaigns_page(request: Request, who: SignedIn) -> Response:
 async def campaigns_submit(request: Request, who: FormSender) -> Response:
     from ipstrong.matters.campaigns import declare
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     posted = await request.form()
     try:
         starts, ends = dt.date.fromisoformat(str(posted.get("starts_on"))), dt.date.fromisoformat(str(posted.get("ends_on")))
@@ -138,7 +134,7 @@ async def campaigns_submit(request: Request, who: FormSender) -> Response:
 def cases_page(request: Request, who: SignedIn, offset: int = 0) -> Response:
     from ipstrong.matters.typical import typical_cases
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         rows = typical_cases(s, 50, max(offset, 0))
     return ctx.render(request, "cases.html", {"rows": rows, "offset": max(offset, 0)}, who=who)
@@ -148,7 +144,7 @@ def _new_values(
     request: Request, who: SignedIn, type_id: str, values: dict[str, Any], error: Msg | None, origin: int | None = None
 ) -> dict[str, Any]:
     mtype = service.matter_type(type_id) if type_id else None
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         bodies = receiving_bodies(s, mtype.bodies) if mtype else []
         intake = service.matter_detail(s, who.actor, origin) if origin else None
     if who.actor.role not in FILERS and intake is None:  # staff receive for their own body; a routed intake goes anywhere
@@ -170,12 +166,12 @@ def _new_values(
 @router.get("/matters/new", response_class=HTMLResponse)
 def new_page(request: Request, who: SignedIn, type: str = "", origin: int | None = None) -> Response:
     values = _new_values(request, who, type, {}, None, origin)
-    return _ctx(request).render(request, "matter_new.html", values, who=who)
+    return context_of(request).render(request, "matter_new.html", values, who=who)
 
 
 @router.post("/matters/new")
 async def new_submit(request: Request, who: FormSender) -> Response:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     posted = dict((await request.form()).items())
     type_id = str(posted.get("type", ""))
     try:
@@ -199,7 +195,7 @@ async def new_submit(request: Request, who: FormSender) -> Response:
 
 
 def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsError | None = None) -> Response:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         matter = service.matter_detail(s, who.actor, matter_id)
         staff = service.handling_staff(s, who.actor, matter_id) if who.actor.role not in FILERS else []
@@ -246,7 +242,7 @@ def matter_page(request: Request, who: SignedIn, matter_id: int) -> Response:
 
 def _act(request: Request, who: FormSender, matter_id: int, action: str, work: typing.Callable[..., Any]) -> Response:
     """Run ``work(session)``; back to the detail page, or the page again with the refusal (audited)."""
-    ctx = _ctx(request)
+    ctx = context_of(request)
     try:
         with service.refusals_recorded(ctx.factory, who.actor, action, matter_id), transaction(ctx.factory) as s:
             work(s)
@@ -287,8 +283,8 @@ def documents_submit(
     kind: Annotated[str, Form(max_length=40)],
     file: Annotated[UploadFile, File()],
 ) -> Response:
-    ctx = _ctx(request)
-    content = file.file.read(ctx.settings.document_max_mb * 1024 * 1024 + 1)
+    ctx = context_of(request)
+    content = read_upload(file, ctx.settings.document_max_mb * 1024 * 1024)
     return _act(
         request, who, matter_id, "document",
         lambda s: service.attach_document(
@@ -329,7 +325,7 @@ def issue_submit(
 ) -> Response:
     from ipstrong.matters.issued import issue_document
 
-    data_dir = _ctx(request).data_dir
+    data_dir = context_of(request).data_dir
     return _act(request, who, matter_id, "issue", lambda s: issue_document(s, who.actor, matter_id, kind, text, data_dir))
 
 
@@ -347,7 +343,7 @@ def export_submit(
     """The signed package as a download (the refusal, if any, on the detail page)."""
     from ipstrong.matters.packages import export_package
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     content: list[bytes] = []
     refused = _act(
         request, who, matter_id, "export", lambda s: content.append(export_package(s, who.actor, matter_id, to, ctx.data_dir))
@@ -364,8 +360,8 @@ def import_submit(
 ) -> Response:
     from ipstrong.matters.packages import MAX_PACKAGE, import_package
 
-    ctx = _ctx(request)
-    content = file.file.read(MAX_PACKAGE + 1)
+    ctx = context_of(request)
+    content = read_upload(file, MAX_PACKAGE)
     with service.refusals_recorded(ctx.factory, who.actor, "import", None), transaction(ctx.factory) as s:
         created = import_package(s, who.actor, body_id, content, ctx.data_dir).id  # a refusal shows as the error page
     return RedirectResponse(f"/matters/{created}", status_code=303)

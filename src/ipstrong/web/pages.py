@@ -28,16 +28,12 @@ from ipstrong.accounts.service import (
 from ipstrong.db import transaction
 from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.messages import IpsError, Msg
-from ipstrong.web.context import WebContext, Who
+from ipstrong.web.context import Who, context_of
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
 INGEST_UPLOAD_CEILING = 4 * 1024**3  # an export uploaded for ingest (streamed to disk): the app's 1 MB body limit is for forms
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _ctx(request: Request) -> WebContext:
-    return request.app.state.ctx
 
 
 class SignInRequired(Exception):
@@ -50,7 +46,7 @@ class SignInRequired(Exception):
 
 def signed_in(request: Request) -> Who:
     """Dependency: the signed-in person, or a redirect to the sign-in page."""
-    who = _ctx(request).who(request)
+    who = context_of(request).who(request)
     if who is None:
         raise SignInRequired(request.url.path)
     return who
@@ -76,14 +72,14 @@ def _secure(request: Request) -> bool:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> Response:
-    return _ctx(request).render(request, "login.html", {"next": next, "error": None})
+    return context_of(request).render(request, "login.html", {"next": next, "error": None})
 
 
 @router.post("/login")
 def login(
     request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     try:
         actor = authenticate(ctx.factory, username, password, ctx.settings.login_max_failures, ctx.settings.login_lock_minutes)
     except IpsError as exc:
@@ -113,14 +109,14 @@ def switch_language(request: Request, lang: str, next: str = "/") -> Response:
 def home(request: Request, who: SignedIn) -> Response:
     if who.must_change_password:
         return RedirectResponse("/account/password", status_code=303)
-    summary = _ctx(request).warehouse_summary()
+    summary = context_of(request).warehouse_summary()
     cities = [c for c in summary["by_city"] if c["city_code"] and in_scope(who.actor, c["city_code"])]
-    return _ctx(request).render(request, "home.html", {"summary": summary, "cities": cities}, who=who)
+    return context_of(request).render(request, "home.html", {"summary": summary, "cities": cities}, who=who)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, who: SignedIn, message: str | None = None) -> Response:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         users = list_users(s, who.actor)
     roles = [r for r in ROLES.values() if who.actor.role_info.everywhere or not r.everywhere]
@@ -137,7 +133,7 @@ def users_create(
     who: FormSender,
     display_name: Annotated[str, Form()] = "",
 ) -> Response:
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         create_user(s, who.actor, username.strip(), password, role, region_code.strip(), display_name.strip() or None)
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
 
@@ -145,7 +141,7 @@ def users_create(
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: SignedIn) -> Response:
     require(who.actor, "audit.read")
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         result = audit.verify(s)
         newest = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
@@ -155,12 +151,12 @@ def audit_page(request: Request, who: SignedIn) -> Response:
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_page(request: Request, who: SignedIn, message: str | None = None) -> Response:
-    return _ctx(request).render(request, "password.html", {"message": message, "error": None}, who=who)
+    return context_of(request).render(request, "password.html", {"message": message, "error": None}, who=who)
 
 
 @router.post("/account/password")
 def password_change(request: Request, who: FormSender, current: Annotated[str, Form()], new: Annotated[str, Form()]) -> Response:
-    ctx = _ctx(request)
+    ctx = context_of(request)
     try:
         with transaction(ctx.factory) as s:
             change_password(s, who.actor, current, new)
@@ -172,21 +168,21 @@ def password_change(request: Request, who: FormSender, current: Annotated[str, F
 def _jobs_values(request: Request, who: Who) -> dict:
     from ipstrong.jobs import job_summary, visible_jobs
 
-    with _ctx(request).reader() as s:
+    with context_of(request).reader() as s:
         return {"jobs": [job_summary(j) for j in visible_jobs(s, who.actor)]}
 
 
 @router.get("/jobs", response_class=HTMLResponse)
 def jobs_page(request: Request, who: SignedIn) -> Response:
     require(who.actor, "records.write")
-    return _ctx(request).render(request, "jobs.html", _jobs_values(request, who), who=who)
+    return context_of(request).render(request, "jobs.html", _jobs_values(request, who), who=who)
 
 
 @router.get("/jobs/table", response_class=HTMLResponse)
 def jobs_table(request: Request, who: SignedIn) -> Response:
     """The job table alone: the page polls it with HTMX every two seconds."""
     require(who.actor, "records.write")
-    return _ctx(request).render(request, "jobs_table.html", _jobs_values(request, who), who=who)
+    return context_of(request).render(request, "jobs_table.html", _jobs_values(request, who), who=who)
 
 
 @router.post("/jobs/ingest", max_body_size=INGEST_UPLOAD_CEILING)
@@ -197,7 +193,7 @@ def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, F
     from ipstrong.jobs import enqueue
 
     require(who.actor, "records.write")
-    ctx = _ctx(request)
+    ctx = context_of(request)
     uploads = ctx.data_dir / "uploads"
     uploads.mkdir(exist_ok=True)
     name = Path(file.filename or "upload").name
@@ -218,7 +214,7 @@ def _tokens_render(request: Request, who: Who, new_token: str | None) -> Respons
     from ipstrong.accounts.models import ApiToken
 
     require(who.actor, "tokens.own")
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         tokens = s.scalars(select(ApiToken).where(ApiToken.user_id == who.actor.user_id).order_by(ApiToken.id)).all()
     return ctx.render(request, "tokens.html", {"tokens": tokens, "new_token": new_token}, who=who)
@@ -234,7 +230,7 @@ def tokens_create(
     """Issue a token; the page shows it once (it is stored only as a hash)."""
     from ipstrong.accounts.service import create_token
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         _token, plain = create_token(s, who.actor, name.strip()[:100] or "api", ["read", "write"] if write else ["read"])
     return _tokens_render(request, who, plain)
 
@@ -243,7 +239,7 @@ def tokens_create(
 def tokens_revoke(request: Request, who: FormSender, token_id: int) -> Response:
     from ipstrong.accounts.service import revoke_token
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         revoke_token(s, who.actor, token_id)
     return RedirectResponse("/account/tokens", status_code=303)
 
@@ -251,14 +247,14 @@ def tokens_revoke(request: Request, who: FormSender, token_id: int) -> Response:
 @router.post("/admin/users/{username}/reset-password")
 def users_reset_password(request: Request, who: FormSender, username: str, password: Annotated[str, Form()]) -> Response:
     """An administrator sets a new password; the user must change it at the next sign-in."""
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         reset_password(s, who.actor, username, password)
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
 
 
 @router.post("/admin/users/{username}/active")
 def users_set_active(request: Request, who: FormSender, username: str, active: Annotated[bool, Form()] = False) -> Response:
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         set_active(s, who.actor, username, active)
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
 
@@ -291,7 +287,7 @@ def indicators_page(
     from ipstrong.indicators.engine import compute, default_asof
     from ipstrong.warehouse.snapshots import Warehouse
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     if indicator not in BY_ID:
         raise IpsError(Msg(f"未知指标 {indicator}", f"unknown indicator {indicator}"))
     values: dict = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": [], "asof": None}
@@ -338,7 +334,7 @@ def search_page(
     from ipstrong.search.engine import FACETS, refinement, search, similar
     from ipstrong.search.query import FIELDS
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     result, error, alike = None, None, None
     try:
         if like.strip():
@@ -374,7 +370,7 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     from ipstrong.search.engine import search, similar
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     if FOREIGN_APPLICATION.fullmatch(app_no.strip().upper()):  # another office's record (US12134151) keeps its own number
         canonical = app_no.strip().upper()
     else:
@@ -433,7 +429,7 @@ def search_export(request: Request, who: SignedIn, q: str, format: str = "csv", 
     from ipstrong.search.engine import export
 
     require(who.actor, "records.read")
-    ctx = _ctx(request)
+    ctx = context_of(request)
     if format not in ("csv", "jsonl", "xlsx"):
         raise IpsError(Msg("格式须为 csv、jsonl 或 xlsx", "the format is csv, jsonl or xlsx"))
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
@@ -457,13 +453,13 @@ def explain_page(request: Request, who: SignedIn, indicator: str, region: str, a
     from ipstrong.output import csv_lines
 
     require(who.actor, "records.read")
-    if not _ctx(request).may_list(who.actor, region):
+    if not context_of(request).may_list(who.actor, region):
         raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     try:
         day = dt.date.fromisoformat(asof)
     except ValueError:
         raise IpsError(Msg(f"日期无效：{asof}", f"invalid date: {asof}")) from None
-    ctx = _ctx(request)
+    ctx = context_of(request)
     rows = explain(
         ctx.data_dir, indicator, region, day, limit=None if csv else EXPLAIN_ROWS + 1, timeout_s=ctx.settings.query_timeout_s
     )
@@ -494,7 +490,7 @@ def map_layer(request: Request) -> Response:
     """The map layer the dashboard draws: the configured file, else the vendored Jiangsu map."""
     from fastapi.responses import FileResponse
 
-    configured = _ctx(request).settings.map_file
+    configured = context_of(request).settings.map_file
     path = configured or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
@@ -502,7 +498,7 @@ def map_layer(request: Request) -> Response:
 @router.get("/assess", response_class=HTMLResponse)
 def assess_page(request: Request, who: SignedIn) -> Response:
     require(who.actor, "records.read")
-    return _ctx(request).render(request, "assess.html", {"rows": None, "year": None}, who=who)
+    return context_of(request).render(request, "assess.html", {"rows": None, "year": None}, who=who)
 
 
 @router.post("/assess")
@@ -521,7 +517,7 @@ def assess_run(
     from ipstrong.indicators.assess import assess, write_xlsx
 
     require(who.actor, "records.read")
-    ctx = _ctx(request)
+    ctx = context_of(request)
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     source = work / "targets.csv"
     source.write_bytes(targets.file.read(1_000_000))
@@ -539,7 +535,7 @@ def entities_page(request: Request, who: SignedIn, q: str = "", entity: int | No
     from ipstrong.ingest.entity_store import counts, find_entities, get_entity, open_candidates
 
     require(who.actor, "records.read")
-    ctx = _ctx(request)
+    ctx = context_of(request)
     with ctx.reader() as s:
         values = {
             "q": q,
@@ -557,7 +553,7 @@ def entities_merge_form(
 ) -> Response:
     from ipstrong.ingest.entity_store import merge
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         merge(s, who.actor, keep, other)
     return RedirectResponse(f"/entities?entity={keep}", status_code=303)
 
@@ -566,7 +562,7 @@ def entities_merge_form(
 def entities_move_form(request: Request, who: FormSender, name: Annotated[str, Form()]) -> Response:
     from ipstrong.ingest.entity_store import move_name
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         moved = move_name(s, who.actor, name, None)
     return RedirectResponse(f"/entities?entity={moved['id']}", status_code=303)
 
@@ -575,7 +571,7 @@ def entities_move_form(request: Request, who: FormSender, name: Annotated[str, F
 def entities_reject_form(request: Request, who: FormSender, pair_id: int) -> Response:
     from ipstrong.ingest.entity_store import reject_candidate
 
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         reject_candidate(s, who.actor, pair_id)
     return RedirectResponse("/entities", status_code=303)
 
@@ -585,7 +581,7 @@ def entities_apply_form(request: Request, who: FormSender) -> Response:
     from ipstrong.jobs import enqueue
 
     require(who.actor, "records.write")
-    enqueue(_ctx(request).settings, who.actor, "entities", {})
+    enqueue(context_of(request).settings, who.actor, "entities", {})
     return RedirectResponse("/jobs", status_code=303)
 
 
@@ -598,7 +594,7 @@ def calendar_page(
     from ipstrong.matters.service import limit_parameters
     from ipstrong.matters.workdays import add_months, add_working_days, days_of_year, load
 
-    ctx = _ctx(request)
+    ctx = context_of(request)
     today = dt.date.today()
     year = year if year and 1990 <= year <= 2199 else today.year
     result = None
@@ -632,7 +628,7 @@ def calendar_limit(
     from ipstrong.matters.service import set_limit
 
     type_id, _, rule = limit.partition(".")
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         set_limit(s, who.actor, type_id, rule, amount, source)
     return RedirectResponse("/calendar#limits", status_code=303)
 
@@ -652,6 +648,6 @@ def calendar_set(
         parsed = dt.date.fromisoformat(day)
     except ValueError:
         raise IpsError(Msg(f"日期无效：{day}", f"invalid date: {day}")) from None
-    with transaction(_ctx(request).factory) as s:
+    with transaction(context_of(request).factory) as s:
         set_calendar_day(s, who.actor, parsed, None if kind == "none" else kind, name.strip(), source.strip())
     return RedirectResponse(f"/calendar?year={parsed.year}", status_code=303)
