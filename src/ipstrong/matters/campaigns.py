@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import ColumnElement, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
@@ -38,31 +38,32 @@ def declare(
                         created_by=actor.username)  # fmt: skip
     session.add(campaign)
     session.flush()
-    existing = select(literal(campaign.id), Matter.id).where(
-        Matter.received_on >= starts_on,
-        Matter.received_on <= ends_on,
-        Matter.region_code.startswith(region_prefix(region_code)),
-        *([Matter.type_id.in_(types)] if types else []),
-    )
-    session.execute(insert(MatterCampaign).from_select(["campaign_id", "matter_id"], existing))
+    _tag(session, campaign)
     tagged = session.scalar(select(func.count()).where(MatterCampaign.campaign_id == campaign.id))
     after = {"name": campaign.name, "from": starts_on.isoformat(), "to": ends_on.isoformat(), "types": types, "tagged": tagged}
     audit.append(session, actor.username, "campaign.declare", "campaign", campaign.id, region_code, None, after)
     return {"id": campaign.id, **after}
 
 
+def _tag(session: Session, campaign: Campaign, *matters: ColumnElement[bool]) -> None:
+    """Tag the matters (those meeting ``matters``) received in the campaign's period, region and types: the one
+    place that says which matters a campaign covers."""
+    covered = select(literal(campaign.id), Matter.id).where(
+        Matter.received_on >= campaign.starts_on,
+        Matter.received_on <= campaign.ends_on,
+        Matter.region_code.startswith(region_prefix(campaign.region_code)),
+        *([Matter.type_id.in_(campaign.types)] if campaign.types else []),
+        *matters,
+    )
+    session.execute(insert(MatterCampaign).from_select(["campaign_id", "matter_id"], covered))
+
+
 def tag_new(session: Session, matter: Matter) -> None:
     """Tag a matter just filed with every campaign it falls in."""
-    campaigns = session.scalars(
-        select(Campaign).where(
-            Campaign.starts_on <= matter.received_on,
-            Campaign.ends_on >= matter.received_on,
-        )
-    )
-    for campaign in campaigns:
-        inside = matter.region_code.startswith(region_prefix(campaign.region_code))
-        if inside and (not campaign.types or matter.type_id in campaign.types):
-            session.add(MatterCampaign(campaign_id=campaign.id, matter_id=matter.id))
+    session.flush()
+    running = select(Campaign).where(Campaign.starts_on <= matter.received_on, Campaign.ends_on >= matter.received_on)
+    for campaign in session.scalars(running).all():
+        _tag(session, campaign, Matter.id == matter.id)
 
 
 def campaigns(session: Session) -> list[dict[str, Any]]:
