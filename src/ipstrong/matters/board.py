@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts.models import Organisation
@@ -15,8 +15,8 @@ from ipstrong.accounts.roles import Actor
 from ipstrong.clock import today_shanghai
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.models import Matter, MatterCampaign
-from ipstrong.matters.service import visible
-from ipstrong.matters.workdays import add_working_days, load
+from ipstrong.matters.service import due_filter, soon_until, visible
+from ipstrong.matters.workdays import load
 
 
 def _days(session: Session) -> ColumnElement[Any]:
@@ -36,19 +36,18 @@ def sla_board(
 ) -> dict[str, Any]:
     """The board of the matters ``actor`` may see (of one body, of one campaign when given)."""
     today = today or today_shanghai()
-    until = add_working_days(load(session), today, soon_days).date
+    until = soon_until(load(session), today, soon_days)
     scope = [visible(actor)] + ([Matter.body_id == body_id] if body_id else [])
     if campaign_id is not None:
         scope.append(Matter.id.in_(select(MatterCampaign.matter_id).where(MatterCampaign.campaign_id == campaign_id)))
     is_open = Matter.closed_on.is_(None)
-    running = and_(is_open, Matter.due_paused.is_(False))
     counts = session.execute(
         select(
             Matter.body_id,
             func.count().filter(is_open),
             func.count().filter(Matter.closed_on.is_not(None)),
-            func.count().filter(running, Matter.due_on < today),
-            func.count().filter(running, Matter.due_on >= today, Matter.due_on <= until),
+            func.count().filter(*due_filter("overdue", today, until)),
+            func.count().filter(*due_filter("soon", today, until)),
         )
         .where(*scope)
         .group_by(Matter.body_id)

@@ -16,18 +16,15 @@ from ipstrong.accounts.roles import Actor
 from ipstrong.clock import today_shanghai
 from ipstrong.matters.bodies import FILERS
 from ipstrong.matters.models import Matter, MatterAssignee, MatterReminder
-from ipstrong.matters.workdays import add_working_days, load
+from ipstrong.matters.service import due_filter, soon_until
+from ipstrong.matters.workdays import load
 
 
 def send_reminders(session: Session, today: dt.date | None = None, soon_days: int = 3) -> dict[str, Any]:
     """Remind of every open, running limit due within ``soon_days`` working days or past; return what was added."""
     today = today or today_shanghai()
-    until = add_working_days(load(session), today, soon_days).date
-    matters = session.execute(
-        select(Matter.id, Matter.body_id, Matter.due_on).where(
-            Matter.closed_on.is_(None), Matter.due_paused.is_(False), Matter.due_on.is_not(None), Matter.due_on <= until
-        )
-    ).all()
+    until = soon_until(load(session), today, soon_days)
+    matters = session.execute(select(Matter.id, Matter.body_id, Matter.due_on).where(*due_filter("near", today, until))).all()
     added = {"due_soon": 0, "overdue": 0}
     for matter_id, body_id, due_on in matters:
         kind = "overdue" if due_on < today else "due_soon"

@@ -49,7 +49,7 @@ from ipstrong.matters.models import (
     MatterRight,
 )
 from ipstrong.matters.rights import check_rights
-from ipstrong.matters.workdays import Calendar, load
+from ipstrong.matters.workdays import Calendar, add_working_days, load
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
 
 OTHER_DOCUMENT = ("other", "其他材料", "other material")
@@ -694,7 +694,8 @@ def list_matters(
     if body_id:
         query = query.where(Matter.body_id == body_id)
     if due is not None:
-        query = query.where(*due_filter(due, today, load(session), soon_days))
+        until = soon_until(load(session), today, soon_days) if due == "soon" else today
+        query = query.where(*due_filter(due, today, until))
     if q.strip():
         text = q.strip()
         named = select(MatterParty.matter_id).where(MatterParty.name.contains(text, autoescape=True))
@@ -706,19 +707,27 @@ def list_matters(
 DUE_FILTERS = ("open", "overdue", "soon")
 
 
-def due_filter(due: str, today: dt.date, calendar: Calendar, soon_days: int = 3) -> list[ColumnElement[bool]]:
-    """Conditions for open matters, those past their limit, or those whose limit falls within ``soon_days``
-    working days (a paused limit is neither overdue nor due soon)."""
-    from ipstrong.matters.workdays import add_working_days
+def soon_until(calendar: Calendar, today: dt.date, soon_days: int) -> dt.date:
+    """The last day a limit counts as "due soon": ``soon_days`` working days from today."""
+    return add_working_days(calendar, today, soon_days).date
 
-    if due not in DUE_FILTERS:
+
+def due_filter(due: str, today: dt.date, until: dt.date) -> list[ColumnElement[bool]]:
+    """Conditions for open matters (``open``), those past their limit (``overdue``), those whose limit falls from
+    today to ``until`` (``soon``), or either of the last two (``near``, what reminders are for). A paused limit is
+    never overdue or due soon. The one place these words are defined: lists, the SLA board and reminders use it."""
+    if due not in (*DUE_FILTERS, "near"):
         raise IpsError(Msg(f"due 须为 {'、'.join(DUE_FILTERS)}", f"due must be one of {', '.join(DUE_FILTERS)}"))
     conditions: list[ColumnElement[bool]] = [Matter.closed_on.is_(None)]
+    if due == "open":
+        return conditions
+    conditions.append(Matter.due_paused.is_(False))
     if due == "overdue":
-        conditions += [Matter.due_on < today, Matter.due_paused.is_(False)]
+        conditions.append(Matter.due_on < today)
     elif due == "soon":
-        until = add_working_days(calendar, today, soon_days).date
-        conditions += [Matter.due_on >= today, Matter.due_on <= until, Matter.due_paused.is_(False)]
+        conditions += [Matter.due_on >= today, Matter.due_on <= until]
+    else:
+        conditions.append(Matter.due_on <= until)
     return conditions
 
 
