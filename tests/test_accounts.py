@@ -163,17 +163,17 @@ def test_backup_restore_round_trip(db, tmp_path: Path) -> None:
     add_user(db, "sz", "city_official", "320500")
     with transaction(db.factory) as s:
         create_organisation(s, SYSTEM, "enterprise", "某某科技", "320505", "91350100M000100Y43")
-    manifest = backup(db.engine, db.url, tmp_path / "b.zip")
+    manifest = backup(db.engine, db.url, tmp_path / "data", tmp_path / "b.zip")
     assert manifest["counts"]["users"] == 1 and manifest["counts"]["audit_log"] == 2
     target_url = f"sqlite:///{tmp_path / 'restored.db'}"
     upgrade(target_url)
     target = make_engine(target_url)
-    restore(target, target_url, tmp_path / "b.zip")
+    restore(target, target_url, tmp_path / "restored-data", tmp_path / "b.zip")
     factory = session_factory(target)
     with factory() as s:
         result = audit.verify(s)
         assert result.ok and result.entries == 3  # two restored entries and the restore itself
     assert authenticate(factory, "sz", PW).region_code == "320500"
     with pytest.raises(IpsError, match="not empty"):
-        restore(target, target_url, tmp_path / "b.zip")
+        restore(target, target_url, tmp_path / "restored-data", tmp_path / "b.zip")
     target.dispose()

@@ -554,11 +554,11 @@ def audit_list(
 def backup_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="备份文件 / backup file (.zip)")], as_json: JsonOpt = False
 ) -> None:
-    """备份业务数据库 / back up the operational database."""
+    """备份业务数据库、文档、密钥与参考数据 / back up the operational database, documents, keys and reference data."""
     from ipstrong.backup import backup
 
     cfg, engine, _ = _db(ctx)
-    manifest = backup(engine, cfg.resolved_database_url(), file)
+    manifest = backup(engine, cfg.resolved_database_url(), _data_dir(ctx), file)
     emit_document(manifest, as_json, str(Msg(f"已备份到 {file}", f"backed up to {file}")))
 
 
@@ -566,11 +566,11 @@ def backup_cmd(
 def restore_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="备份文件 / backup file")], as_json: JsonOpt = False
 ) -> None:
-    """把备份恢复到一个空数据库 / restore a backup into an empty database."""
+    """把备份恢复到一个空数据库和数据目录 / restore a backup into an empty database and its data directory."""
     from ipstrong.backup import restore
 
     cfg, engine, _ = _db(ctx, migrate=False)
-    manifest = restore(engine, cfg.resolved_database_url(), file)
+    manifest = restore(engine, cfg.resolved_database_url(), _data_dir(ctx), file)
     emit_document(manifest, as_json, str(Msg(f"已从 {file} 恢复", f"restored from {file}")))
 
 
