@@ -95,7 +95,7 @@ def target(db, tmp_path):
         admin.dispose()
 
 
-def test_backup_and_restore_round_trip_every_table_and_file(db, world, data_dir, tmp_path, monkeypatch, target) -> None:
+def test_backup_and_restore_round_trip_every_table_and_file(db, world, data_dir, tmp_path, monkeypatch, target) -> None:  # noqa: F811
     _populate(db, world, data_dir, tmp_path, monkeypatch)
     before, files = _dump(db.engine), _files(data_dir)
     assert {t for t, rows in before.items() if not rows} == EMPTY_HERE

@@ -168,9 +168,9 @@ def _check(zf: zipfile.ZipFile, manifest: dict[str, Any], path: Path) -> None:
             actual = None
         if actual != sha:
             raise IpsError(
-                Msg(f"备份中的 {member} 缺失或已损坏（哈希不符）", f"{member} is missing or damaged in the backup (hash mismatch)").located(
-                    file=str(path)
-                )
+                Msg(
+                    f"备份中的 {member} 缺失或已损坏（哈希不符）", f"{member} is missing or damaged in the backup (hash mismatch)"
+                ).located(file=str(path))
             )
 
 
@@ -183,7 +183,8 @@ def restore(engine: Engine, url: str, data_dir: Path, path: Path) -> dict[str, A
             raise IpsError(
                 Msg(
                     f"备份的数据库版本 {manifest.get('revision')} 与目标 {revision} 不同，请先运行 ipstrong db upgrade",
-                    f"the backup is at revision {manifest.get('revision')}, the database at {revision}: run ipstrong db upgrade first",
+                    f"the backup is at revision {manifest.get('revision')}, the database at {revision}: "
+                    "run ipstrong db upgrade first",
                 )
             )
         _check(zf, manifest, path)
@@ -193,7 +194,9 @@ def restore(engine: Engine, url: str, data_dir: Path, path: Path) -> dict[str, A
             with engine.begin() as conn:
                 for table in all_tables().sorted_tables:
                     if conn.scalar(select(func.count()).select_from(table)):
-                        raise IpsError(Msg(f"目标数据库的表 {table.name} 不为空", f"table {table.name} of the target is not empty"))
+                        raise IpsError(
+                            Msg(f"目标数据库的表 {table.name} 不为空", f"table {table.name} of the target is not empty")
+                        )
                 for table in all_tables().sorted_tables:
                     _load_table(conn, zf, table, manifest["tables"][table.name]["rows"])
                 _place_files(staged, data_dir)
@@ -246,9 +249,10 @@ def _load_table(conn: Any, zf: zipfile.ZipFile, table: Table, expected_rows: int
         loaded += len(batch)
     if loaded != expected_rows:
         raise IpsError(
-            Msg(f"表 {table.name} 读入 {loaded} 行，备份记载 {expected_rows} 行", f"table {table.name}: {loaded} rows read, {expected_rows} recorded")
+            Msg(
+                f"表 {table.name} 读入 {loaded} 行，备份记载 {expected_rows} 行",
+                f"table {table.name}: {loaded} rows read, {expected_rows} recorded",
+            )
         )
     if conn.dialect.name == "postgresql" and loaded and "id" in table.columns:
-        conn.execute(
-            text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))")
-        )
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"))
