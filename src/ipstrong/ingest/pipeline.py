@@ -137,12 +137,26 @@ def ingest(
 ) -> IngestReport:
     """Ingest files into a new snapshot (or none when nothing changed) and write the quarantine files.
 
-    ``database_url`` is the operational database holding the applicant mapping (default: the data directory's)."""
-    status_date = status_date or today_shanghai()
+    ``database_url`` is the operational database holding the applicant mapping (default: the data directory's).
+    Ingests take turns on the warehouse's write lock: a second one waits, then builds on what the first published."""
     warehouse = Warehouse(data_dir)
+    with warehouse.writing(step):
+        return _ingest(paths, data_dir, warehouse, status_date or today_shanghai(), step, database_url)
+
+
+def _ingest(
+    paths: list[Path],
+    data_dir: Path,
+    warehouse: Warehouse,
+    status_date: date,
+    step: Callable[[str], None],
+    database_url: str | None,
+) -> IngestReport:
     previous = warehouse.current_id()
     report = IngestReport()
     tmp_root = data_dir / "tmp"
+    if tmp_root.exists():  # work folders of killed ingests (no other ingest runs while we hold the lock)
+        shutil.rmtree(tmp_root, ignore_errors=True)
     tmp_root.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(dir=tmp_root))
     con = new_duckdb(temp_directory=str(workdir / "spill"))
@@ -551,6 +565,11 @@ def apply_entities(data_dir: Path, database_url: str | None = None) -> dict[str,
     """Stamp the current snapshot's patents with today's reviewed mapping: a new snapshot that writes the filing
     years whose ids change and links everything else from the parent, or none when no id changes."""
     warehouse = Warehouse(data_dir)
+    with warehouse.writing():
+        return _apply_entities(warehouse, data_dir, database_url)
+
+
+def _apply_entities(warehouse: Warehouse, data_dir: Path, database_url: str | None) -> dict[str, Any]:
     previous = warehouse.current_id()
     if previous is None:
         raise FileUnusable(Msg("仓库中没有数据", "the warehouse holds no data yet"))

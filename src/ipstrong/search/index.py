@@ -22,6 +22,7 @@ from typing import Any
 
 import tantivy
 
+from ipstrong.locks import exclusive
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.sei import sei_branches
 from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
@@ -227,7 +228,13 @@ def add(writer: tantivy.IndexWriter, rows: Iterable[dict[str, Any]]) -> None:
 def build(data_dir: Path, step: Callable[[int, int], None] = lambda _done, _total: None) -> dict[str, Any]:
     """Index the current snapshot. When its parent snapshot has an index, that index is copied and only the patents
     added, changed or removed since are rewritten (``mode`` incremental); otherwise every patent is indexed. The
-    index appears whole or not at all: it is built beside and renamed."""
+    index appears whole or not at all: it is built beside and renamed. Builds take turns on the index's lock, so
+    two at once never write into one folder."""
+    with exclusive(data_dir / "search" / ".build.lock", Msg("检索索引", "the search index")):
+        return _build(data_dir, step)
+
+
+def _build(data_dir: Path, step: Callable[[int, int], None]) -> dict[str, Any]:
     warehouse = Warehouse(data_dir)
     snapshot = warehouse.current_id()
     if snapshot is None:

@@ -10,6 +10,11 @@ Layout under ``DATA_DIR/warehouse``::
 A snapshot becomes visible only by the final ``os.replace`` of ``CURRENT``; until then readers keep the previous
 one, so a failure anywhere before that point leaves the warehouse exactly as it was.
 
+Writers take turns: :meth:`Warehouse.writing` holds the warehouse's lock (``.write.lock``, see :mod:`ipstrong.locks`)
+from reading the parent to publishing, and a snapshot is published only if its parent is still the current one, so
+two ingests at once both land, one after the other. Whoever takes the lock first clears ``staging/`` of what a
+killed writer left.
+
 Parts are what makes an update cheap: a new snapshot hard-links the parent's parts it does not change and writes
 only the others — ``patents`` is parted by filing year (``y2019``), the append-only ``events`` and
 ``patents_history`` gain one part per snapshot. Snapshots written before parts (one ``<table>.parquet`` file each)
@@ -22,7 +27,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstrong import __version__
+from ipstrong.locks import exclusive
 from ipstrong.messages import IpsError, Msg
 from ipstrong.warehouse.schema import SCHEMA_VERSION, TABLES
 
@@ -108,8 +114,19 @@ class Warehouse:
 
     # --- writing -------------------------------------------------------------------------------------------
     @contextmanager
+    def writing(self, waiting: Callable[[str], None] = lambda _msg: None) -> Iterator[None]:
+        """Hold the warehouse's write lock for the block (re-entrant in one thread); a writer reads the parent it
+        builds on inside it. Taking it clears what killed writers left in ``staging/``."""
+        with exclusive(self.root / ".write.lock", Msg("数据仓库", "the warehouse"), waiting=waiting) as outermost:
+            if outermost and self.staging_dir.exists():
+                for debris in self.staging_dir.iterdir():
+                    shutil.rmtree(debris, ignore_errors=True)
+            yield
+
+    @contextmanager
     def stage(self, parent: str | None) -> Iterator[Staging]:
-        """Write a new snapshot; it is published when the block ends without error, discarded otherwise."""
+        """Write a new snapshot on ``parent``; it is published when the block ends without error, discarded
+        otherwise. Called inside :meth:`writing`, which the caller entered before reading ``parent``."""
         self.staging_dir.mkdir(parents=True, exist_ok=True)
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
         now = datetime.now(UTC)
@@ -128,11 +145,21 @@ class Warehouse:
         staging.path.mkdir()
         try:
             yield staging
-            self._publish(staging)
+            with self.writing():
+                self._publish(staging)
         finally:
             shutil.rmtree(staging.path, ignore_errors=True)
 
     def _publish(self, staging: Staging) -> None:
+        parent, current = staging.manifest.get("parent"), self.current_id()
+        if parent != current:
+            raise IpsError(
+                Msg(
+                    f"快照 {staging.id} 基于 {parent}，但当前快照已是 {current}（另一写入已发布）；未发布，请重新运行",
+                    f"snapshot {staging.id} was built on {parent} but {current} is current now (another writer "
+                    "published); nothing was published, run it again",
+                )
+            )
         missing = [t for t in TABLES if not any((staging.path / t).glob("*.parquet"))]
         if missing:
             raise RuntimeError(f"snapshot {staging.id} lacks tables {missing}")
@@ -157,9 +184,10 @@ class Warehouse:
     def rollback(self, snapshot_id: str) -> dict[str, Any]:
         """Make an earlier snapshot current again; later snapshots stay on disk and can be restored the same way."""
         manifest = self.manifest(snapshot_id)
-        previous = self.current_id()
-        self._switch_current(snapshot_id)
-        self._journal({"action": "rollback", "snapshot": snapshot_id, "from": previous})
+        with self.writing():
+            previous = self.current_id()
+            self._switch_current(snapshot_id)
+            self._journal({"action": "rollback", "snapshot": snapshot_id, "from": previous})
         return {"snapshot": snapshot_id, "previous": previous, "created_at": manifest["created_at"]}
 
     def _journal(self, entry: dict[str, Any]) -> None:
