@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import EXPORT_HEADER, NANJING_ROW, SUZHOU_ROW
 
+from conftest import EXPORT_HEADER, NANJING_ROW, SUZHOU_ROW
 from ipstrong.ingest import ingest
 from ipstrong.messages import IpsError
 from ipstrong.search.index import build
