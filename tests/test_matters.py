@@ -3,6 +3,7 @@ pauses and extensions, one winner when two officers act at once, refusals audite
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -587,3 +588,42 @@ def test_the_office_sets_unverified_limits_and_open_matters_follow(db, world: Wo
     assert result["matters_moved"] == 1 and detail(db, w.firm, mid, D(2025, 3, 3))["due_on"] == "2025-03-06"
     assert listed["prescreen", "intake"]["amount"] == 3 and listed["prescreen", "intake"]["default"] == 2
     assert ("adjudication", "acceptance") not in listed
+
+
+def test_keys_speak_for_their_body_only(db, world: World, data_dir: Path) -> None:
+    """Only a province administrator registers keys; a package is refused when its sender is not the body its key is
+    registered to; reading a body's public key never makes one."""
+    import io
+    import json
+    import zipfile
+
+    from ipstrong.matters import packages
+
+    w = world
+    with pytest.raises(NotFound, match="no signing key yet"), transaction(db.factory) as s:
+        packages.public_key_file(s, w.chief, w.office, data_dir)
+    assert not (data_dir / "keys").exists()
+    mid = file_adjudication(db, w, data_dir)
+    with transaction(db.factory) as s:
+        content = packages.export_package(s, w.officer, mid, "南京市知识产权局", data_dir)
+        pem = packages.public_key_file(s, w.chief, w.office, data_dir)
+    with pytest.raises(PermissionDenied, match=r"keys\.manage"), transaction(db.factory) as s:
+        packages.register_key(s, w.chief, w.nanjing_office, pem)  # a Suzhou official, a key in Nanjing's name
+    # a package that claims to come from Nanjing, re-signed with Suzhou's own registered key
+    raw = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("manifest.json"))
+    raw["from"].update(body="南京市知识产权局", region_code="320100")
+    body = json.dumps(raw, ensure_ascii=False, sort_keys=True, indent=1).encode()
+    with transaction(db.factory) as s:
+        key = packages._private_key(s, data_dir, s.get(packages.Organisation, w.office))
+    forged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(forged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(
+                item.filename, {"manifest.json": body, "manifest.sig": base64.b64encode(key.sign(body))}.get(item.filename, data)
+            )
+    with (
+        pytest.raises(IpsError, match=r"says it comes from 南京市知识产权局.*registered to 苏州市知识产权局"),
+        transaction(db.factory) as s,
+    ):
+        packages.import_package(s, w.nanjing, w.nanjing_office, forged.getvalue(), data_dir)

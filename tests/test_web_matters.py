@@ -132,7 +132,10 @@ def test_transfer_package_through_the_api_and_pages(site) -> None:
     ]
     package = client.post(f"/api/v1/matters/{mid}/export", json={"to": "上海市知识产权局"}, headers=headers)
     assert package.status_code == 200 and package.headers["content-type"] == "application/zip"
-    assert client.get(f"/api/v1/bodies/{office}/key").json()["pem"].startswith("-----BEGIN PUBLIC KEY-----")
+    pem = client.get(f"/api/v1/bodies/{office}/key").json()["pem"]
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----")
+    refused = client.post(f"/api/v1/bodies/{office}/keys", json={"pem": pem}, headers=headers)  # not a province admin
+    assert refused.status_code == 403 and "keys.manage" in refused.json()["error"]["en"]
     broken = client.post(
         "/api/v1/matters/import", data={"body_id": office}, files={"file": ("p.zip", b"not a zip")}, headers=headers
     )

@@ -1054,7 +1054,7 @@ def matters_key_export(
 
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        pem = public_key_file(session, SYSTEM, body, _data_dir(ctx))
+        pem = public_key_file(session, SYSTEM, body, _data_dir(ctx), create=True)
     if out is None:
         sys.stdout.write(pem)
     else:

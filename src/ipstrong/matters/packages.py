@@ -33,7 +33,7 @@ from ipstrong.accounts.roles import Actor, require
 from ipstrong.matters import documents, service
 from ipstrong.matters.bodies import body_of, require_staff_of
 from ipstrong.matters.models import BodyKey, Matter, MatterDocument
-from ipstrong.messages import Conflict, IpsError, Msg
+from ipstrong.messages import Conflict, IpsError, Msg, NotFound
 
 FORMAT = "ipstrong-transfer/1"
 MAX_PACKAGE = 500 * 1024 * 1024  # what an import reads at most, documents included
@@ -49,9 +49,13 @@ def _pem(public: Ed25519PublicKey) -> str:
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
+def _key_path(data_dir: Path, body: Organisation) -> Path:
+    return data_dir / "keys" / f"body-{body.id}.pem"
+
+
 def _private_key(session: Session, data_dir: Path, body: Organisation) -> Ed25519PrivateKey:
     """The body's signing key, made (and its public half registered) on first use."""
-    path = data_dir / "keys" / f"body-{body.id}.pem"
+    path = _key_path(data_dir, body)
     if path.exists():
         return serialization.load_pem_private_key(path.read_bytes(), password=None)  # type: ignore[return-value]
     key = Ed25519PrivateKey.generate()
@@ -66,18 +70,29 @@ def _private_key(session: Session, data_dir: Path, body: Organisation) -> Ed2551
     return key
 
 
-def public_key_file(session: Session, actor: Actor, body_id: int, data_dir: Path) -> str:
-    """The PEM of the body's public key, to send to partners (made on first use)."""
+def public_key_file(session: Session, actor: Actor, body_id: int, data_dir: Path, create: bool = False) -> str:
+    """The PEM of the body's public key, to send to partners. Reading never makes a key: ``create`` does, when the
+    body has none yet (audited); without it a body with no key is NotFound."""
     body = body_of(session, body_id)
     if actor.organisation_id != body.id:  # the body's own staff, or whoever manages its organisations
         require(actor, "orgs.manage", body.region_code)
+    if not _key_path(data_dir, body).exists():
+        if not create:
+            raise NotFound(
+                Msg(
+                    f"{body.name} 尚无签名密钥（首次导出移送包时生成）",
+                    f"{body.name} has no signing key yet (made at its first export)",
+                )
+            )
+        audit.append(session, actor.username, "key.create", "organisation", body.id, body.region_code)
     return _pem(_private_key(session, data_dir, body).public_key())
 
 
 def register_key(session: Session, actor: Actor, body_id: int, pem: str) -> dict[str, Any]:
-    """Register a partner body's public key from the key file it sent: audited."""
+    """Register a partner body's public key from the key file it sent: a province administrator's act (a key speaks
+    for a body, whichever region it is in), audited."""
     body = body_of(session, body_id)
-    require(actor, "orgs.manage")
+    require(actor, "keys.manage")
     try:
         public = serialization.load_pem_public_key(pem.encode())
     except (ValueError, TypeError):
@@ -176,6 +191,14 @@ def _read_package(session: Session, content: bytes) -> tuple[dict[str, Any], zip
         public.verify(signature, raw)  # type: ignore[union-attr]
     except InvalidSignature:
         raise _refused("签名与内容不符", "the signature does not match its content") from None
+    signer = session.get(Organisation, key.body_id)
+    sender = manifest.get("from") or {}
+    if signer is None or (sender.get("body"), sender.get("region_code")) != (signer.name, signer.region_code):
+        claimed = f"{sender.get('body')}（{sender.get('region_code')}）"
+        raise _refused(
+            f"包自称来自 {claimed}，但签名密钥登记给 {signer.name if signer else key.body_id}",
+            f"the package says it comes from {claimed} but its key is registered to {signer.name if signer else key.body_id}",
+        )
     return manifest, package, key
 
 

@@ -406,12 +406,22 @@ def import_(
 
 @router.get("/bodies/{body_id}/key", responses=NOT_FOUND, summary="本机构公钥 / public key")
 def body_key(request: Request, who: Caller, body_id: BodyId) -> dict[str, Any]:
-    """The body's public key file (``pem``) to send to partners; made on first use."""
+    """The body's public key file (``pem``) to send to partners; 404 while the body has none (reading makes none)."""
+    from ipstrong.matters.packages import public_key_file
+
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return {"body_id": body_id, "pem": public_key_file(s, who.actor, body_id, ctx.data_dir)}
+
+
+@router.post("/bodies/{body_id}/key", status_code=201, responses=NOT_FOUND, summary="生成本机构密钥 / make the key")
+def body_key_create(request: Request, who: Caller, body_id: BodyId) -> dict[str, Any]:
+    """Make the body's signing key when it has none (audited) and answer its public key file (``pem``)."""
     from ipstrong.matters.packages import public_key_file
 
     ctx = context_of(request)
     with transaction(ctx.factory) as s:
-        return {"body_id": body_id, "pem": public_key_file(s, who.actor, body_id, ctx.data_dir)}
+        return {"body_id": body_id, "pem": public_key_file(s, who.actor, body_id, ctx.data_dir, create=True)}
 
 
 @router.post("/bodies/{body_id}/keys", status_code=201, responses=NOT_FOUND, summary="登记对方公钥 / register a key")
