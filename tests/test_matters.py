@@ -504,8 +504,13 @@ def test_campaigns_tag_matters_and_have_their_own_board(db, world: World, data_d
     after = file_adjudication(db, w, data_dir, D(2025, 5, 6))
     with transaction(db.factory) as s:
         board = sla_board(s, w.chief, today=D(2025, 5, 6), campaign_id=declared["id"])
-        listed = campaigns.campaigns(s)
+        listed = campaigns.campaigns(s, w.chief)
     assert board["bodies"][0]["open"] == 2 and listed[0]["matters"] == 2
+    with transaction(db.factory) as s:  # Suzhou's campaign is not Nanjing's business; the province sees it
+        assert campaigns.campaigns(s, w.nanjing) == [] and campaigns.campaigns(s, SYSTEM)[0]["matters"] == 2
+        with pytest.raises(NotFound):
+            sla_board(s, w.nanjing, today=D(2025, 5, 6), campaign_id=declared["id"])
+        assert campaigns.campaigns(s, w.firm) == []
     assert [c["name"] for c in detail(db, w.officer, after, D(2025, 5, 6))["campaigns"]] == ["2025 双打专项行动"]
     assert (
         detail(db, w.officer, before, D(2025, 5, 6))["campaigns"]

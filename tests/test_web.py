@@ -244,6 +244,21 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     api = "/api/v1/indicators/explain?indicator=effective_inventions&region=320100&asof=2021-12-31"
     assert client.get(api).status_code == 403
     assert client.get("/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-13-01").status_code == 400
+    # figures: the province's and each city's are published (any city); below a city, only within scope
+    figures = "/api/v1/indicators/figures?indicator=effective_inventions&year=2021&region="
+    assert client.get(figures + "320100").json()[0]["value"] == 1
+    refused = client.get(figures + "320100&by=district")
+    assert refused.status_code == 403 and "outside this account's region" in refused.json()["error"]["en"]
+    assert client.get(figures + "320102").status_code == 403
+    assert client.get(figures + "320500&by=district").status_code == 200
+    # the assessment: own rows only, and no rank (a standing among cities the official cannot see)
+    csrf = sign_in(client, "suzhou")
+    table = client.post("/api/v1/assess", json=body, headers={"X-CSRF-Token": csrf}).json()
+    assert [(r["region_code"], r["completion_pct"], r["rank"]) for r in table] == [("320500", 50.0, None)]
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get(figures + "320100&by=district").status_code == 403
+    assert client.get(figures + "320505").status_code == 200
 
 
 def test_assessment_page(site) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor
 from ipstrong.clock import today_shanghai
+from ipstrong.matters.campaigns import campaign
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.models import Matter, MatterCampaign
 from ipstrong.matters.service import due_filter, soon_until, visible
@@ -39,6 +40,7 @@ def sla_board(
     until = soon_until(load(session), today, soon_days)
     scope = [visible(actor)] + ([Matter.body_id == body_id] if body_id else [])
     if campaign_id is not None:
+        campaign(session, actor, campaign_id)  # "not found" when the actor may not see it
         scope.append(Matter.id.in_(select(MatterCampaign.matter_id).where(MatterCampaign.campaign_id == campaign_id)))
     is_open = Matter.closed_on.is_(None)
     counts = session.execute(

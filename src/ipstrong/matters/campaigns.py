@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import Actor, region_prefix, require
+from ipstrong.accounts.visibility import sees_campaign
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.models import Campaign, Matter, MatterCampaign
 from ipstrong.messages import IpsError, Msg, NotFound
@@ -66,10 +67,20 @@ def tag_new(session: Session, matter: Matter) -> None:
         _tag(session, campaign, Matter.id == matter.id)
 
 
-def campaigns(session: Session) -> list[dict[str, Any]]:
-    """Every campaign, newest first, with how many matters it tagged."""
-    rows = session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())).all()
-    counts = dict(session.execute(select(MatterCampaign.campaign_id, func.count()).group_by(MatterCampaign.campaign_id)).all())
+def campaigns(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The campaigns the actor may see (:func:`ipstrong.accounts.visibility.sees_campaign`), newest first, each with
+    how many of the matters it tagged the actor may see."""
+    from ipstrong.matters.service import visible
+
+    found = session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())).all()
+    rows = [c for c in found if sees_campaign(actor, c.region_code)]
+    tagged = (
+        select(MatterCampaign.campaign_id, func.count())
+        .join(Matter, Matter.id == MatterCampaign.matter_id)
+        .where(visible(actor))
+        .group_by(MatterCampaign.campaign_id)
+    )
+    counts = dict(session.execute(tagged).all())
     return [
         {"id": c.id, "name": c.name, "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat(),
          "region_code": c.region_code, "types": c.types, "matters": counts.get(c.id, 0)}
@@ -77,9 +88,9 @@ def campaigns(session: Session) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def campaign(session: Session, campaign_id: int) -> Campaign:
-    """The campaign ``campaign_id`` or "not found"."""
+def campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign:
+    """The campaign ``campaign_id`` or "not found" (also when the actor may not see it)."""
     found = session.get(Campaign, campaign_id)
-    if found is None:
+    if found is None or not sees_campaign(actor, found.region_code):
         raise NotFound(Msg(f"没有编号为 {campaign_id} 的专项行动", f"no campaign {campaign_id}"))
     return found

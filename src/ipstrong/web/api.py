@@ -18,6 +18,7 @@ from ipstrong.accounts import audit
 from ipstrong.accounts.models import User
 from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
 from ipstrong.accounts.service import create_user, list_users, user_summary
+from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.db import transaction
 from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.messages import IpsError, Msg
@@ -206,7 +207,7 @@ def indicators(_who: Caller) -> list[dict[str, Any]]:
 )
 def figures(
     request: Request,
-    _who: Caller,
+    who: Caller,
     indicator: IndicatorId,
     year: Annotated[int, Query(ge=1985, le=2100, description="年末 / the last year-end")],
     year_from: Annotated[int | None, Query(ge=1985, le=2100, description="起始年末（时间序列）/ first year-end")] = None,
@@ -216,6 +217,7 @@ def figures(
     from ipstrong.indicators.engine import compute
 
     ctx = context_of(request)
+    require_figures(who.actor, region, by.value if by else None, ctx.may_list(who.actor, region))
     _require_data(ctx, region)
     first = min(year_from or year, year)
     days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
@@ -339,7 +341,7 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
             for t in body.targets:
                 writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
         rows = assess(ctx.data_dir, body.year, source)
-    return [r for r in rows if in_scope(who.actor, r["region_code"])]
+    return assessment_rows(who.actor, rows)
 
 
 def _require_index(ctx: WebContext) -> None:

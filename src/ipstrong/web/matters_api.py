@@ -487,7 +487,7 @@ def campaign_list(request: Request, who: Caller) -> list[dict[str, Any]]:
     from ipstrong.matters.campaigns import campaigns
 
     with context_of(request).reader() as s:
-        return campaigns(s)
+        return campaigns(s, who.actor)
 
 
 @router.post("/campaigns", status_code=201, responses=ERRORS, summary="设立专项行动 / declare a campaign")

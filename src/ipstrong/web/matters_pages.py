@@ -100,7 +100,7 @@ def board_page(request: Request, who: SignedIn, body: int | None = None, campaig
     ctx = context_of(request)
     with ctx.reader() as s:
         board = sla_board(s, who.actor, body, soon_days=ctx.settings.due_soon_working_days, campaign_id=campaign)
-        chosen = campaign_of(s, campaign).name if campaign else None
+        chosen = campaign_of(s, who.actor, campaign).name if campaign else None
     return ctx.render(request, "matters_board.html", {"board": board, "campaign": chosen}, who=who)
 
 
@@ -110,7 +110,7 @@ def campaigns_page(request: Request, who: SignedIn) -> Response:
 
     ctx = context_of(request)
     with ctx.reader() as s:
-        rows = campaigns(s)
+        rows = campaigns(s, who.actor)
     return ctx.render(request, "campaigns.html", {"rows": rows, "types": MATTER_TYPES, "error": None}, who=who)
 
 

@@ -25,6 +25,7 @@ from ipstrong.accounts.service import (
     reset_password,
     set_active,
 )
+from ipstrong.accounts.visibility import assessment_rows
 from ipstrong.db import transaction
 from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.messages import IpsError, Msg
@@ -521,7 +522,7 @@ def assess_run(
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     source = work / "targets.csv"
     source.write_bytes(targets.file.read(1_000_000))
-    rows = [r for r in assess(ctx.data_dir, year, source) if in_scope(who.actor, r["region_code"])]
+    rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source))
     if xlsx:
         out = work / f"assessment-{year}.xlsx"
         write_xlsx(rows, out)
