@@ -147,7 +147,12 @@ def test_upload_queues_an_ingest_job_with_progress_page(site, tmp_path: Path) ->
     client, _db, _ids = site
     csrf = sign_in(client, "suzhou")
     csv = "申请号,申请日,名称,申请（专利权）人\n201710601862.3,2017-07-21,一种锂电池,某公司\n".encode()
-    r = client.post("/jobs/ingest", data={"csrf_token": csrf}, files={"file": ("e.csv", csv, "text/csv")}, follow_redirects=False)
+    upload = {"data": {"csrf_token": csrf}, "files": {"file": ("e.csv", csv, "text/csv")}, "follow_redirects": False}
+    refused = client.post("/jobs/ingest", **upload)  # a city official does not write the province's warehouse
+    assert refused.status_code == 403 and "warehouse.write" in refused.text and "上传并导入" not in client.get("/jobs").text
+    client.cookies.clear()
+    upload["data"]["csrf_token"] = sign_in(client, "admin")
+    r = client.post("/jobs/ingest", **upload)
     assert r.status_code == 303
     assert 'data-status="queued"' in client.get("/jobs/table").text
     cfg = client.app.state.ctx.settings
@@ -346,6 +351,12 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
     )
     assert ingest([us], data, status_date=dt.date(2024, 12, 31), database_url=db.url).new == 1
     csrf = sign_in(client, "suzhou")
+    merge = {"csrf_token": csrf, "keep": 1, "other": 2}
+    assert client.post("/entities/merge", data=merge).status_code == 403  # province-wide data: not from one city
+    assert client.post("/api/v1/entities/1/merge", json={"other": 2}, headers={"X-CSRF-Token": csrf}).status_code == 403
+    assert client.post("/entities/apply", data={"csrf_token": csrf}).status_code == 403
+    client.cookies.clear()
+    csrf = sign_in(client, "admin")
     assert 'id="applicant-entity"' in client.get("/patents/201710601862.3").text
     us_page = client.get("/patents/US12134151").text
     assert "Wireless sensor patches" in us_page and "US12134151 · US" in us_page

@@ -839,7 +839,7 @@ def entities_apply(
     from ipstrong.jobs import JOB_KINDS
 
     cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
-    result = JOB_KINDS["entities"][2](cfg, {}, lambda _percent, _message: None)
+    result = JOB_KINDS["entities"].run(cfg, {}, lambda _percent, _message: None)
     emit_document(result, as_json, result["message"])
 
 

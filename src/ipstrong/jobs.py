@@ -12,7 +12,7 @@ import datetime as dt
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import JSON, DateTime, Integer, String, select
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import utcnow
-from ipstrong.accounts.roles import Actor, in_scope
+from ipstrong.accounts.roles import Actor, in_scope, require
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import Base, make_engine, session_factory, transaction
 from ipstrong.messages import IpsError, Msg
@@ -102,11 +102,21 @@ def _reminders(cfg: Settings, params: dict[str, Any], progress: Progress) -> dic
         engine.dispose()
 
 
-JOB_KINDS: dict[str, tuple[str, str, Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]]] = {
-    "ingest": ("导入", "ingest", _ingest),
-    "index": ("建立检索索引", "search index build", _index),
-    "entities": ("更新申请人实体", "applicant entity update", _entities),
-    "reminders": ("期限提醒", "deadline reminders", _reminders),
+class JobKind(NamedTuple):
+    """A kind of job: its names, what runs it, and the permission needed to submit one."""
+
+    name_zh: str
+    name_en: str
+    run: Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]
+    permission: str
+
+
+JOB_KINDS: dict[str, JobKind] = {
+    # the warehouse and its index are province-wide: only the roles that own province-wide data write them
+    "ingest": JobKind("导入", "ingest", _ingest, "warehouse.write"),
+    "index": JobKind("建立检索索引", "search index build", _index, "warehouse.write"),
+    "entities": JobKind("更新申请人实体", "applicant entity update", _entities, "warehouse.write"),
+    "reminders": JobKind("期限提醒", "deadline reminders", _reminders, "records.write"),
 }
 
 
@@ -135,6 +145,7 @@ def submit(session: Session, actor: Actor, kind: str, params: dict[str, Any]) ->
     """Record a job (to be queued by the caller once this transaction commits)."""
     if kind not in JOB_KINDS:
         raise IpsError(Msg(f"未知任务类型 {kind}", f"unknown job kind {kind}"))
+    require(actor, JOB_KINDS[kind].permission)
     job = Job(kind=kind, params=params, status="queued", progress=0, created_by=actor.username, region_code=actor.region_code)
     session.add(job)
     session.flush()
@@ -171,7 +182,7 @@ def execute(cfg: Settings, job_id: int) -> None:
             job = s.get(Job, job_id)
             kind, params = job.kind, dict(job.params)
         update(status="running", started_at=dt.datetime.now(dt.UTC), progress=1)
-        result = JOB_KINDS[kind][2](cfg, params, lambda pct, msg: update(progress=pct, message=msg[:500]))
+        result = JOB_KINDS[kind].run(cfg, params, lambda pct, msg: update(progress=pct, message=msg[:500]))
         update(
             status="done",
             progress=100,
@@ -199,7 +210,8 @@ def visible_jobs(session: Session, actor: Actor, limit: int = 50) -> list[Job]:
 
 
 def job_summary(job: Job) -> dict[str, Any]:
-    zh, en, _run = JOB_KINDS.get(job.kind, (job.kind, job.kind, None))
+    known = JOB_KINDS.get(job.kind)
+    zh, en = (known.name_zh, known.name_en) if known else (job.kind, job.kind)
     return {
         "id": job.id,
         "kind": job.kind,

@@ -21,9 +21,7 @@ WAIT_S = 6 * 3600  # a writer waits this long for another to finish (a 10M-row i
 
 
 @contextmanager
-def exclusive(
-    path: Path, what: Msg, wait: float = WAIT_S, waiting: Callable[[str], None] = lambda _msg: None
-) -> Iterator[bool]:
+def exclusive(path: Path, what: Msg, wait: float = WAIT_S, waiting: Callable[[str], None] = lambda _msg: None) -> Iterator[bool]:
     """Hold the lock file ``path`` for the block; tell ``waiting`` when another holder makes us wait. Yields whether
     this is the outermost hold in this thread (the place to clear what a killed holder left)."""
     path.parent.mkdir(parents=True, exist_ok=True)

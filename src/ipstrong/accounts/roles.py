@@ -28,7 +28,10 @@ ROLES: dict[str, Role] = {
             "province_admin",
             "省级管理员",
             "province administrator",
-            frozenset({"users.manage", "orgs.manage", "audit.read", "tokens.own", "calendar.manage", "keys.manage"}) | _STAFF,
+            frozenset(
+                {"users.manage", "orgs.manage", "audit.read", "tokens.own", "calendar.manage", "keys.manage", "warehouse.write"}
+            )
+            | _STAFF,
             everywhere=True,
         ),
         Role(

@@ -209,7 +209,7 @@ def open_candidates(session: Session, limit: int = 100) -> list[dict[str, Any]]:
 
 def merge(session: Session, actor: Actor, keep: int, other: int) -> dict[str, Any]:
     """Put every name of ``other`` into ``keep``; ``other`` stays as a pointer so its id still resolves."""
-    require(actor, "records.write")
+    require(actor, "warehouse.write")
     keep, other = _final(session, keep), _final(session, other)
     if keep == other:
         raise Conflict(Msg("两个编号已是同一申请人实体", "both ids are already one applicant entity"))
@@ -226,7 +226,7 @@ def merge(session: Session, actor: Actor, keep: int, other: int) -> dict[str, An
 
 def move_name(session: Session, actor: Actor, name: str, to: int | None) -> dict[str, Any]:
     """Place one name in entity ``to``, or in a new entity of its own (``to`` None): staff's word, kept."""
-    require(actor, "records.write")
+    require(actor, "warehouse.write")
     row = session.get(ApplicantName, name_key(name))
     if row is None:
         raise NotFound(Msg(f"映射中没有申请人名称「{name}」", f"no applicant name '{name}' in the mapping"))
@@ -244,7 +244,7 @@ def move_name(session: Session, actor: Actor, name: str, to: int | None) -> dict
 
 def reject_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
     """Staff say the pair are different enterprises: it is not offered again."""
-    require(actor, "records.write")
+    require(actor, "warehouse.write")
     row = session.get(EntityCandidate, candidate_id)
     if row is None:
         raise NotFound(Msg(f"没有编号为 {candidate_id} 的待审对", f"no review pair {candidate_id}"))

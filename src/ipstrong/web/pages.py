@@ -193,7 +193,7 @@ def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, F
 
     from ipstrong.jobs import enqueue
 
-    require(who.actor, "records.write")
+    require(who.actor, "warehouse.write")
     ctx = context_of(request)
     uploads = ctx.data_dir / "uploads"
     uploads.mkdir(exist_ok=True)
@@ -581,8 +581,7 @@ def entities_reject_form(request: Request, who: FormSender, pair_id: int) -> Res
 def entities_apply_form(request: Request, who: FormSender) -> Response:
     from ipstrong.jobs import enqueue
 
-    require(who.actor, "records.write")
-    enqueue(context_of(request).settings, who.actor, "entities", {})
+    enqueue(context_of(request).settings, who.actor, "entities", {})  # the job's permission is checked on submit
     return RedirectResponse("/jobs", status_code=303)
 
 
