@@ -33,6 +33,15 @@ def ingest_export(data: Path, *rows: str) -> Path:
     return data
 
 
+def post_login(client, username: str, password: str, next: str = "/"):
+    """Sign in as a person does: open the sign-in page (its form carries the login token), then submit it."""
+    import re
+
+    token = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text).group(1)
+    form = {"username": username, "password": password, "next": next, "login_token": token}
+    return client.post("/login", data=form, follow_redirects=False)
+
+
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; skip when it is absent, except in CI where it must be there."""
     path = SHARED.joinpath(*parts)

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm.exc import StaleDataError
 
-from ipstrong.accounts import audit
+from ipstrong.accounts import audit, throttle
 from ipstrong.accounts.models import ApiToken, User
 from ipstrong.accounts.roles import SYSTEM, PermissionDenied
 from ipstrong.accounts.service import (
+    TooManyAttempts,
     actor_for_token,
     actor_of,
     authenticate,
@@ -55,20 +56,31 @@ def test_sign_in_throttled_and_audited(db) -> None:
     add_user(db, "sz", "city_official", "320500")
     for _ in range(3):
         with pytest.raises(IpsError, match="wrong username or password"):
-            authenticate(db.factory, "sz", "nope", max_failures=3)
-    with pytest.raises(IpsError, match="locked"):
-        authenticate(db.factory, "sz", PW, max_failures=3)
+            authenticate(db.factory, "sz", "nope", "10.0.0.1", max_failures=3)
+    with pytest.raises(TooManyAttempts, match="try again in"):
+        authenticate(db.factory, "sz", PW, "10.0.0.1", max_failures=3)
+    assert authenticate(db.factory, "sz", PW, "10.0.0.2", max_failures=3).actor.username == "sz"  # not locked out
     with pytest.raises(IpsError, match="wrong username or password"):
-        authenticate(db.factory, "nobody", PW)
+        authenticate(db.factory, "nobody", PW, "10.0.0.1")
     with transaction(db.factory) as s:
         reset_password(s, SYSTEM, "sz", "a new password 2")
         actions = [e.action for e in s.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id))]
-    assert actions.count("login.failed") == 4 and "login.locked" in actions and actions[-1] == "user.password_reset"
-    actor = authenticate(db.factory, "sz", "a new password 2")
+    assert actions.count("login.failed") == 4 and "login.throttled" in actions and actions[-1] == "user.password_reset"
+    signed = authenticate(db.factory, "sz", "a new password 2", "10.0.0.1")  # a reset forgets the account's failures
     with transaction(db.factory) as s:
-        assert s.get(User, actor.user_id).must_change_password
-        change_password(s, actor, "a new password 2", "my own password 3")
-    assert authenticate(db.factory, "sz", "my own password 3").username == "sz"
+        assert s.get(User, signed.actor.user_id).must_change_password
+        change_password(s, signed.actor, "a new password 2", "my own password 3")
+    assert authenticate(db.factory, "sz", "my own password 3").actor.username == "sz"
+
+
+def test_many_addresses_slow_an_account_down_but_never_lock_it(db) -> None:
+    add_user(db, "sz", "city_official", "320500")
+    for n in range(9):  # 3 × max_failures from nine addresses: a distributed guess
+        with pytest.raises(IpsError, match="wrong username or password"):
+            authenticate(db.factory, "sz", "nope", f"10.0.1.{n}", max_failures=3)
+    with pytest.raises(TooManyAttempts) as waited:
+        authenticate(db.factory, "sz", PW, "10.0.2.1", max_failures=3)
+    assert 0 < waited.value.seconds <= throttle.ACCOUNT_MAX_WAIT_S
 
 
 def test_tokens_hashed_scoped_revocable(db) -> None:
@@ -173,7 +185,7 @@ def test_backup_restore_round_trip(db, tmp_path: Path) -> None:
     with factory() as s:
         result = audit.verify(s)
         assert result.ok and result.entries == 3  # two restored entries and the restore itself
-    assert authenticate(factory, "sz", PW).region_code == "320500"
+    assert authenticate(factory, "sz", PW).actor.region_code == "320500"
     with pytest.raises(IpsError, match="not empty"):
         restore(target, target_url, tmp_path / "restored-data", tmp_path / "b.zip")
     target.dispose()

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from conftest import NANJING_ROW, SUZHOU_ROW, ingest_export
+from conftest import NANJING_ROW, SUZHOU_ROW, ingest_export, post_login
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import actor_of, create_token, create_user
@@ -37,7 +37,7 @@ def site(db, tmp_path: Path):
 
 
 def sign_in(client: TestClient, username: str) -> str:
-    r = client.post("/login", data={"username": username, "password": PW, "next": "/"}, follow_redirects=False)
+    r = post_login(client, username, PW)
     assert r.status_code == 303, r.text
     page = client.get("/account/password").text
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -65,12 +65,59 @@ def test_language_switch(site) -> None:
     assert "退出" in client.get("/").text
 
 
-def test_wrong_passwords_are_throttled(site) -> None:
+def test_wrong_passwords_are_throttled_per_address_without_locking_the_owner_out(site) -> None:
     client, _db, _ids = site
     for _ in range(3):
-        assert client.post("/login", data={"username": "suzhou", "password": "wrong"}).status_code == 401
-    r = client.post("/login", data={"username": "suzhou", "password": PW})
-    assert r.status_code == 401 and "locked" in r.text
+        assert post_login(client, "suzhou", "wrong").status_code == 401
+    r = post_login(client, "suzhou", PW)  # this address waits, even with the right password
+    assert r.status_code == 429 and "try again in" in r.text and int(r.headers["retry-after"]) > 60
+    owner = TestClient(client.app, client=("10.0.0.7", 50000))  # the owner at their own desk is not locked out
+    assert post_login(owner, "suzhou", PW).status_code == 303
+    for n in range(20):  # one address guessing many accounts is slowed down after 20 failures
+        assert post_login(owner, f"nobody{n}", "wrong").status_code == 401
+    assert post_login(owner, "admin", PW).status_code == 429
+
+
+def test_login_form_needs_its_token_and_unknown_users_cost_the_same(site) -> None:
+    import time
+
+    client, _db, _ids = site
+    forged = client.post("/login", data={"username": "suzhou", "password": PW})  # login CSRF: no token from our page
+    assert forged.status_code == 403 and "did not come from this site" in forged.text
+    timings = {}
+    for name in ("suzhou", "no-such-user"):
+        started = time.perf_counter()
+        assert post_login(TestClient(client.app, client=(f"10.1.0.{len(name)}", 1)), name, "wrong").status_code == 401
+        timings[name] = time.perf_counter() - started
+    # both verify a password hash: neither answers in a fraction of the other's time
+    assert timings["no-such-user"] > timings["suzhou"] / 4
+
+
+def test_sessions_end_at_logout_reset_and_deactivation(site) -> None:
+    client, _db, _ids = site
+    csrf = sign_in(client, "suzhou")
+    stolen = dict(client.cookies)
+    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    thief = TestClient(client.app, cookies=stolen)
+    form = {"username": "x1", "password": PW, "role": "case_officer", "region_code": "320500", "csrf_token": csrf}
+    assert thief.post("/admin/users", data=form, follow_redirects=False).headers["location"].startswith("/login")
+    csrf = sign_in(client, "suzhou")
+    before_reset = TestClient(client.app, cookies=dict(client.cookies))
+    admin = TestClient(client.app, client=("10.0.0.9", 1))
+    admin_csrf = sign_in(admin, "admin")
+    admin.post("/admin/users/suzhou/reset-password", data={"password": "reset password 1", "csrf_token": admin_csrf})
+    assert before_reset.get("/admin/users", follow_redirects=False).status_code == 303
+    # signed in with the administrator's password: every page and API call leads to the password change first
+    assert post_login(client, "suzhou", "reset password 1").status_code == 303
+    assert client.get("/admin/users", follow_redirects=False).headers["location"] == "/account/password"
+    assert client.get("/api/v1/me").status_code == 403
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account/password").text).group(1)
+    changed = client.post("/account/password", data={"current": "reset password 1", "new": PW, "csrf_token": csrf})
+    assert changed.status_code == 200 and client.get("/api/v1/me").json()["username"] == "suzhou"
+    other = TestClient(client.app, cookies=stolen)
+    admin.post("/admin/users/suzhou/active", data={"active": "false", "csrf_token": admin_csrf})
+    admin.post("/admin/users/suzhou/active", data={"active": "true", "csrf_token": admin_csrf})
+    assert client.get("/api/v1/me").status_code == 401 and other.get("/api/v1/me").status_code == 401
 
 
 def test_forged_or_missing_session_and_csrf(site) -> None:
@@ -178,14 +225,14 @@ def test_enterprise_developer_gets_a_token_and_calls_the_api(site) -> None:
 def test_admin_resets_and_deactivates_within_their_region(site) -> None:
     client, _db, _ids = site
     csrf = sign_in(client, "suzhou")
-    r = client.post("/admin/users/suzhou/reset-password", data={"password": "another password", "csrf_token": csrf})
+    r = client.post("/admin/users/ent/reset-password", data={"password": "another password", "csrf_token": csrf})
     assert r.status_code == 200
     assert client.post("/admin/users/nanjing/active", data={"active": "false", "csrf_token": csrf}).status_code == 403
     client.cookies.clear()
     csrf = sign_in(client, "admin")
     assert client.post("/admin/users/ent/active", data={"active": "false", "csrf_token": csrf}).status_code == 200
     client.cookies.clear()
-    r = client.post("/login", data={"username": "ent", "password": PW})
+    r = post_login(client, "ent", PW)
     assert r.status_code == 401
 
 

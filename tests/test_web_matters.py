@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from conftest import post_login
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import create_organisation, create_user
@@ -45,7 +46,7 @@ def site(db, tmp_path: Path):
 
 def sign_in(client: TestClient, username: str) -> str:
     client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PW, "next": "/"}, follow_redirects=False)
+    r = post_login(client, username, PW)
     assert r.status_code == 303, r.text
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account/password").text).group(1)
 

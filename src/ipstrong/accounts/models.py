@@ -52,12 +52,26 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # raised by logout, a password change or reset and deactivation: every session cookie carrying an older one ends
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per client address, per account and per (account, address) pair, and when the next
+    attempt of that key is allowed (see ``ipstrong.accounts.throttle``)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # ip:… | user:… | pair:…|…
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    next_allowed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):

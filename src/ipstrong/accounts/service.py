@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -16,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from ipstrong.accounts import audit
+from ipstrong.accounts import audit, throttle
 from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, utcnow
 from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, region_prefix, require
 from ipstrong.db import transaction
@@ -111,39 +113,73 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(query))
 
 
-def authenticate(
-    factory: sessionmaker[Session], username: str, password: str, max_failures: int = 5, lock_minutes: int = 15
-) -> Actor:
-    """Check a password; after ``max_failures`` failures in a row the account is locked for ``lock_minutes``.
+@dataclass(frozen=True)
+class SignIn:
+    """A successful sign-in: who, and the session version their cookie carries."""
 
-    The same message answers an unknown user and a wrong password (no account enumeration); every attempt is
-    audited, and the failure counter is committed even though the sign-in fails.
+    actor: Actor
+    session_version: int
+
+
+class TooManyAttempts(IpsError):
+    """Sign-in attempts from this address on this account must wait (HTTP 429)."""
+
+    def __init__(self, seconds: int):
+        super().__init__(Msg(f"尝试过于频繁，请 {seconds} 秒后再试", f"too many attempts; try again in {seconds} seconds"))
+        self.seconds = seconds
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash to verify against when the account does not exist, so that both cost the same (no enumeration)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def authenticate(
+    factory: sessionmaker[Session],
+    username: str,
+    password: str,
+    address: str = "",
+    max_failures: int = 5,
+    lock_minutes: int = 15,
+) -> SignIn:
+    """Check a password, throttled per address and account (:mod:`ipstrong.accounts.throttle`).
+
+    An unknown user and a wrong password get the same message after the same work (a password hash is verified
+    either way); every attempt is audited, and the failure counts are committed even though the sign-in fails.
     """
     wrong = IpsError(Msg("用户名或密码错误", "wrong username or password"))
+    now = utcnow()
     with transaction(factory) as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
-            audit.append(session, username[:64], "login.failed", "user", None, None, None, {"reason": "unknown"})
-            outcome: Exception | Actor = wrong
-        elif user.locked_until and _aware(user.locked_until) > utcnow():
-            audit.append(session, username, "login.locked", "user", user.id, user.region_code)
-            outcome = IpsError(
-                Msg("失败次数过多，账号暂时锁定，请稍后再试", "too many failed attempts; the account is locked for a while")
-            )
-        elif _password_ok(user, password):
-            user.failed_logins, user.locked_until = 0, None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            audit.append(session, username, "login", "user", user.id, user.region_code)
-            outcome = actor_of(user)
+        wait = throttle.wait_seconds(session, username, address, now)
+        if wait > 0:
+            after = {"address": address, "wait_s": wait}
+            audit.append(session, username[:64], "login.throttled", "user", None, None, None, after)
+            outcome: Exception | SignIn = TooManyAttempts(wait)
         else:
-            user.failed_logins += 1
-            if user.failed_logins >= max_failures:
-                user.locked_until = utcnow() + dt.timedelta(minutes=lock_minutes)
-            audit.append(
-                session, username, "login.failed", "user", user.id, user.region_code, None, {"failed_logins": user.failed_logins}
-            )
-            outcome = wrong
+            user = session.scalar(select(User).where(User.username == username))
+            known = user is not None and user.active
+            if known:
+                ok = _password_ok(user, password)
+            else:
+                _verify(_unknown_user_hash(), password)  # the same work as for a real account
+                ok = False
+            if known and ok:
+                user.failed_logins, user.locked_until = 0, None
+                if _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = _hasher.hash(password)
+                throttle.forget_account(session, username, address)
+                audit.append(session, username, "login", "user", user.id, user.region_code, None, {"address": address})
+                outcome = SignIn(actor_of(user), user.session_version)
+            else:
+                throttle.record_failure(session, username, address, max_failures, lock_minutes, now)
+                after = {"address": address, "reason": "wrong" if known else "unknown"}
+                if known:
+                    user.failed_logins += 1
+                    after["failed_logins"] = user.failed_logins
+                region = user.region_code if known else None
+                audit.append(session, username[:64], "login.failed", "user", user.id if known else None, region, None, after)
+                outcome = wrong
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -153,20 +189,41 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
 
 
-def _password_ok(user: User, password: str) -> bool:
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def change_password(session: Session, actor: Actor, old: str, new: str) -> None:
+def _password_ok(user: User, password: str) -> bool:
+    return _verify(user.password_hash, password)
+
+
+def end_sessions(user: User) -> None:
+    """End every browser session of ``user`` (their cookies carry an older session version from now on)."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def sign_out(session: Session, actor: Actor) -> None:
+    """Logout: every session of the account ends, not only this browser's."""
+    user = session.get(User, actor.user_id)
+    if user is not None:
+        end_sessions(user)
+        audit.append(session, actor.username, "logout", "user", user.id, user.region_code)
+
+
+def change_password(session: Session, actor: Actor, old: str, new: str) -> int:
+    """Change one's own password; every other session ends. Returns the new session version, for the session in
+    which the change was made to go on."""
     user = session.get(User, actor.user_id)
     if user is None or not _password_ok(user, old):
         raise IpsError(Msg("原密码错误", "the current password is wrong"))
     _check_password(new)
     user.password_hash, user.must_change_password = _hasher.hash(new), False
+    end_sessions(user)
     audit.append(session, actor.username, "user.password_change", "user", user.id, user.region_code)
+    return user.session_version
 
 
 def find_user(session: Session, username: str) -> User:
@@ -190,6 +247,8 @@ def reset_password(session: Session, actor: Actor, username: str, new: str) -> N
     _check_password(new)
     user.password_hash, user.must_change_password = _hasher.hash(new), True
     user.failed_logins, user.locked_until = 0, None
+    throttle.forget_account(session, username)
+    end_sessions(user)
     audit.append(session, actor.username, "user.password_reset", "user", user.id, user.region_code)
 
 
@@ -200,6 +259,7 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> N
         raise IpsError(Msg("不能停用自己的账号", "you cannot deactivate your own account"))
     before = as_dict(user, ("active",))
     user.active = active
+    end_sessions(user)
     audit.append(
         session,
         actor.username,
@@ -262,6 +322,8 @@ def actor_for_token(reader: sessionmaker[Session], writer: sessionmaker[Session]
         )
         if token is None or token.revoked_at is not None or not token.user.active:
             raise invalid
+        if token.user.must_change_password:
+            raise PermissionDenied(Msg("请先在网页上修改密码", "change your password on the web first"))
         if token.expires_at is not None and _aware(token.expires_at) < utcnow():
             raise invalid
         if scope not in token.scopes:

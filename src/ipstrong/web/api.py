@@ -95,6 +95,8 @@ def _who(request: Request) -> Who:
     who = ctx.who(request, "write" if write else "read")
     if who is None:
         raise HTTPException(401, "未登录 / not signed in")
+    if who.must_change_password:
+        raise PermissionDenied(Msg("请先在网页上修改密码", "change your password on the web first"))
     if write and who.session is not None and not csrf_ok(who.session, request.headers.get("x-csrf-token")):
         raise PermissionDenied(Msg("缺少或错误的 CSRF 令牌", "missing or wrong CSRF token"))
     return who

@@ -103,7 +103,7 @@ class WebContext:
             return None
         with self.reader() as s:
             user = s.get(User, session.user_id)
-            if user is None or not user.active:
+            if user is None or not user.active or user.session_version != session.version:
                 return None
             return Who(actor_of(user), user.display_name, session, user.must_change_password)
 

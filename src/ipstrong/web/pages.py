@@ -18,19 +18,21 @@ from ipstrong.accounts import audit
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
 from ipstrong.accounts.service import (
+    TooManyAttempts,
     authenticate,
     change_password,
     create_user,
     list_users,
     reset_password,
     set_active,
+    sign_out,
 )
 from ipstrong.accounts.visibility import assessment_rows
 from ipstrong.db import transaction
 from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import Who, context_of
-from ipstrong.web.sessions import COOKIE, LANG_COOKIE, MAX_AGE_S, csrf_ok
+from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
 INGEST_UPLOAD_CEILING = 4 * 1024**3  # an export uploaded for ingest (streamed to disk): the app's 1 MB body limit is for forms
@@ -45,11 +47,26 @@ class SignInRequired(Exception):
         self.location = f"/login?next={quote(path)}"
 
 
+class PasswordChangeRequired(SignInRequired):
+    """Signed in with a password an administrator set: every page leads to the password form until it is changed."""
+
+    def __init__(self) -> None:
+        super().__init__(PASSWORD_PAGE)
+        self.location = PASSWORD_PAGE
+
+
+PASSWORD_PAGE = "/account/password"
+ALLOWED_BEFORE_CHANGE = (PASSWORD_PAGE, "/logout")
+
+
 def signed_in(request: Request) -> Who:
-    """Dependency: the signed-in person, or a redirect to the sign-in page."""
+    """Dependency: the signed-in person, or a redirect to the sign-in page (to the password form while an
+    administrator's password must still be changed)."""
     who = context_of(request).who(request)
     if who is None:
         raise SignInRequired(request.url.path)
+    if who.must_change_password and request.url.path not in ALLOWED_BEFORE_CHANGE:
+        raise PasswordChangeRequired()
     return who
 
 
@@ -73,27 +90,58 @@ def _secure(request: Request) -> bool:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> Response:
-    return context_of(request).render(request, "login.html", {"next": next, "error": None})
+    return _login_form(request, next, None, 200)
+
+
+def _login_form(request: Request, next: str, error: str | None, status: int) -> Response:
+    """The sign-in page with a fresh login token in its form and cookie."""
+    ctx = context_of(request)
+    token = ctx.codec.login_token()
+    response = ctx.render(request, "login.html", {"next": next, "error": error, "login_token": token}, status=status)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=MAX_AGE_S, httponly=True, samesite="strict", secure=_secure(request))
+    return response
 
 
 @router.post("/login")
 def login(
-    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+    request: Request,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+    login_token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     ctx = context_of(request)
+    if not ctx.codec.login_token_ok(request.cookies.get(LOGIN_COOKIE), login_token):
+        expired = Msg("登录表单已过期或来源不明，请重试", "the sign-in form expired or did not come from this site; try again")
+        return _login_form(request, next, str(expired), 403)
+    address = request.client.host if request.client else ""
     try:
-        actor = authenticate(ctx.factory, username, password, ctx.settings.login_max_failures, ctx.settings.login_lock_minutes)
+        signed = authenticate(
+            ctx.factory, username, password, address, ctx.settings.login_max_failures, ctx.settings.login_lock_minutes
+        )
+    except TooManyAttempts as exc:
+        response = _login_form(request, next, str(exc.msg), 429)
+        response.headers["Retry-After"] = str(exc.seconds)
+        return response
     except IpsError as exc:
-        return ctx.render(request, "login.html", {"next": next, "error": str(exc.msg)}, status=401)
-    cookie, _session = ctx.codec.issue(actor.user_id)
+        return _login_form(request, next, str(exc.msg), 401)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, cookie, max_age=MAX_AGE_S, httponly=True, samesite="lax", secure=_secure(request))
+    _set_session(request, response, signed.actor.user_id, signed.session_version)
+    response.delete_cookie(LOGIN_COOKIE)
     return response
 
 
+def _set_session(request: Request, response: Response, user_id: int, version: int) -> None:
+    cookie, _session = context_of(request).codec.issue(user_id, version)
+    response.set_cookie(COOKIE, cookie, max_age=MAX_AGE_S, httponly=True, samesite="lax", secure=_secure(request))
+
+
 @router.post("/logout")
-def logout(_who: FormSender) -> Response:
+def logout(request: Request, who: FormSender) -> Response:
+    """Sign out: every session of the account ends (a cookie copied before is no use afterwards)."""
+    with transaction(context_of(request).factory) as s:
+        sign_out(s, who.actor)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -108,8 +156,6 @@ def switch_language(request: Request, lang: str, next: str = "/") -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: SignedIn) -> Response:
-    if who.must_change_password:
-        return RedirectResponse("/account/password", status_code=303)
     summary = context_of(request).warehouse_summary()
     cities = [c for c in summary["by_city"] if c["city_code"] and in_scope(who.actor, c["city_code"])]
     return context_of(request).render(request, "home.html", {"summary": summary, "cities": cities}, who=who)
@@ -160,10 +206,12 @@ def password_change(request: Request, who: FormSender, current: Annotated[str, F
     ctx = context_of(request)
     try:
         with transaction(ctx.factory) as s:
-            change_password(s, who.actor, current, new)
+            version = change_password(s, who.actor, current, new)
     except IpsError as exc:
         return ctx.render(request, "password.html", {"message": None, "error": str(exc.msg)}, status=400, who=who)
-    return RedirectResponse("/account/password?message=ok", status_code=303)
+    response = RedirectResponse("/account/password?message=ok", status_code=303)
+    _set_session(request, response, who.actor.user_id, version)  # this session goes on; every other one ended
+    return response
 
 
 def _jobs_values(request: Request, who: Who) -> dict:

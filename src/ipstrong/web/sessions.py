@@ -1,6 +1,8 @@
 """Browser sessions and CSRF protection.
 
-The session cookie is a signed, timestamped token (itsdangerous) holding the user id and the session's CSRF token;
+The session cookie is a signed, timestamped token (itsdangerous) holding the user id, the user's session version
+(a cookie with an older one than the user row's is no session: logout, password changes and resets, deactivation
+raise it) and the session's CSRF token;
 it is HttpOnly and SameSite=Lax, and Secure when the platform is served over HTTPS. A forged or expired cookie is
 simply no session. Every state-changing request made with a session must carry the same CSRF token in the form
 field ``csrf_token`` or the ``X-CSRF-Token`` header; API calls with a bearer token carry no cookie and need none.
@@ -16,6 +18,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 COOKIE = "ips_session"
+LOGIN_COOKIE = "ips_login"  # the sign-in form's own CSRF token (login CSRF), double-submitted
 LANG_COOKIE = "ips_lang"
 MAX_AGE_S = 8 * 3600
 
@@ -24,6 +27,7 @@ MAX_AGE_S = 8 * 3600
 class SessionData:
     user_id: int
     csrf: str
+    version: int
 
 
 def secret_key(data_dir: Path) -> str:
@@ -40,10 +44,25 @@ class SessionCodec:
 
     def __init__(self, key: str):
         self._serializer = URLSafeTimedSerializer(key, salt="ipstrong-session")
+        self._login = URLSafeTimedSerializer(key, salt="ipstrong-login")
 
-    def issue(self, user_id: int) -> tuple[str, SessionData]:
-        data = SessionData(user_id, secrets.token_urlsafe(24))
-        return self._serializer.dumps({"u": data.user_id, "c": data.csrf}), data
+    def login_token(self) -> str:
+        """A signed random token the sign-in page puts in a cookie and in its form."""
+        return self._login.dumps(secrets.token_urlsafe(16))
+
+    def login_token_ok(self, cookie: str | None, presented: str | None) -> bool:
+        """The sign-in form came from this site: the form's token equals the cookie's and is ours."""
+        if not cookie or not presented or not hmac.compare_digest(cookie, presented):
+            return False
+        try:
+            self._login.loads(presented, max_age=MAX_AGE_S)
+        except BadSignature:
+            return False
+        return True
+
+    def issue(self, user_id: int, version: int) -> tuple[str, SessionData]:
+        data = SessionData(user_id, secrets.token_urlsafe(24), version)
+        return self._serializer.dumps({"u": data.user_id, "c": data.csrf, "v": data.version}), data
 
     def read(self, cookie: str | None) -> SessionData | None:
         if not cookie:
@@ -52,7 +71,9 @@ class SessionCodec:
             raw = self._serializer.loads(cookie, max_age=MAX_AGE_S)
         except BadSignature:  # covers expired signatures too
             return None
-        return SessionData(int(raw["u"]), str(raw["c"]))
+        if not isinstance(raw, dict) or not {"u", "c", "v"} <= raw.keys():
+            return None
+        return SessionData(int(raw["u"]), str(raw["c"]), int(raw["v"]))
 
 
 def csrf_ok(session: SessionData, presented: str | None) -> bool:
