@@ -19,6 +19,44 @@ from ipstrong.messages import IpsError, Msg
 
 FORMATS = ("table", "csv", "json", "xlsx")
 stderr = Console(stderr=True)
+# A spreadsheet reads a cell beginning with one of these as a formula (OWASP, "CSV Injection"): every CSV and XLSX
+# the platform writes prefixes such text with a single quote, which spreadsheets show as text and hide; readers of
+# our own files (a quarantine file re-ingested) take the quote off again (:func:`unneutralised_sql`).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote; anything else as it is."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _sql_triggers() -> str:
+    return ", ".join(f"chr({ord(c)})" for c in FORMULA_TRIGGERS)
+
+
+def sql_ident(name: str) -> str:
+    """A column name quoted for SQL (DuckDB and PostgreSQL alike)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def neutralised_sql(column: str) -> str:
+    """The SQL (DuckDB) of :func:`neutralised` for a text column."""
+    return f"CASE WHEN left({column}, 1) IN ({_sql_triggers()}) THEN chr(39) || {column} ELSE {column} END"
+
+
+def unneutralised_sql(column: str) -> str:
+    """The SQL that takes the quote of :func:`neutralised` off again (for files the platform wrote)."""
+    return (
+        f"CASE WHEN left({column}, 1) = chr(39) AND substr({column}, 2, 1) IN ({_sql_triggers()}) "
+        f"THEN substr({column}, 2) ELSE {column} END"
+    )
+
+
+def xlsx_workbook(path: Path, options: dict[str, Any] | None = None) -> Any:
+    """An xlsxwriter workbook that never turns text into formulas or links (strings stay strings)."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, **(options or {})})
 
 
 def _default(value: Any) -> Any:
@@ -50,7 +88,7 @@ def csv_lines(records: Sequence[dict[str, Any]]) -> Iterator[str]:
     columns = list(records[0]) if records else []
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in (columns, *([_cell(r[c]) for c in columns] for r in records)):
+    for row in (columns, *([_cell(neutralised(r[c])) for c in columns] for r in records)):
         writer.writerow(row)
         yield buffer.getvalue()
         buffer.seek(0)
@@ -83,13 +121,11 @@ def emit_records(
     if fmt == "xlsx":
         if out is None:
             raise IpsError(Msg("xlsx 格式需要 --out 文件", "xlsx needs --out FILE"))
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+        book = xlsx_workbook(out, {"constant_memory": True})
         sheet = book.add_worksheet()
         sheet.write_row(0, 0, columns)
         for i, r in enumerate(records, start=1):
-            sheet.write_row(i, 0, [_cell(r[c]) for c in columns])
+            sheet.write_row(i, 0, [_cell(neutralised(r[c])) for c in columns])
         book.close()
         return
     table = Table(title=title, show_lines=False)

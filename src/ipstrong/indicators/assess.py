@@ -16,6 +16,7 @@ from ipstrong.csvin import read_rows
 from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.engine import compute
 from ipstrong.messages import IpsError, Msg
+from ipstrong.output import neutralised, xlsx_workbook
 from ipstrong.reference.regions import by_code
 from ipstrong.reference.series import lookup
 
@@ -109,8 +110,6 @@ def assess(data_dir: Path, year: int, targets_file: Path) -> list[dict[str, Any]
 
 def write_xlsx(rows: list[dict[str, Any]], out: Path) -> None:
     """The assessment table formatted for printing: landscape, one page wide, header repeated on every page."""
-    import xlsxwriter
-
     headers = [
         ("region_name", "地区 Region", 14),
         ("name_zh", "指标 Indicator", 26),
@@ -124,7 +123,7 @@ def write_xlsx(rows: list[dict[str, Any]], out: Path) -> None:
         ("difference", "差异 Difference", 14),
         ("status", "状态 Status", 10),
     ]
-    book = xlsxwriter.Workbook(str(out))
+    book = xlsx_workbook(out)
     sheet = book.add_worksheet("考核 Assessment")
     head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"})
     cell = book.add_format({"border": 1})
@@ -142,5 +141,5 @@ def write_xlsx(rows: list[dict[str, Any]], out: Path) -> None:
             if isinstance(value, float):
                 sheet.write_number(r, col, value, number)
             else:
-                sheet.write(r, col, "" if value is None else value, cell)
+                sheet.write(r, col, "" if value is None else neutralised(value), cell)
     book.close()

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from ipstrong.ingest.headers import ALIASES, QUARANTINE_COLUMNS, fold_header
+from ipstrong.output import neutralised_sql, sql_ident
 
 if TYPE_CHECKING:
     from ipstrong.ingest.pipeline import SourceFile
@@ -72,10 +73,16 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, kind: str, sources: list[So
 
 
 def write_excel_csv(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> Path:
-    """Write a query's result as CSV in UTF-8 with a BOM (so Excel shows Chinese correctly)."""
+    """Write a query's result as CSV in UTF-8 with a BOM (so Excel shows Chinese correctly), text that a spreadsheet
+    would run as a formula neutralised (:func:`ipstrong.output.neutralised`)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     body = out.with_suffix(".body.csv")
-    con.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER true)")
+    columns = con.execute(f"DESCRIBE ({query})").fetchall()
+    select = ", ".join(
+        f"{neutralised_sql(sql_ident(name))} AS {sql_ident(name)}" if kind == "VARCHAR" else sql_ident(name)
+        for name, kind, *_ in columns
+    )
+    con.execute(f"COPY (SELECT {select} FROM ({query})) TO '{body}' (FORMAT csv, HEADER true)")
     with out.open("wb") as dst, body.open("rb") as src:
         dst.write(codecs.BOM_UTF8)
         while chunk := src.read(1 << 22):

@@ -21,8 +21,9 @@ import numpy as np
 import pyarrow as pa
 
 from ipstrong.ingest import docdb, uspto, uspto_assignments
-from ipstrong.ingest.headers import known_header_count
+from ipstrong.ingest.headers import QUARANTINE_COLUMNS, known_header_count
 from ipstrong.messages import IpsError, Msg
+from ipstrong.output import sql_ident, unneutralised_sql
 
 SAMPLE_BYTES = 1 << 20
 SNIFF_BYTES = 4096  # enough for an XML declaration, its DOCTYPE and root element
@@ -123,6 +124,9 @@ def transcode(path: Path, encoding: str, workdir: Path) -> Path:
     return target
 
 
+QUARANTINE_SIGNATURE = set(QUARANTINE_COLUMNS)
+
+
 class CsvReader:
     """Comma- or tab-separated text in UTF-8, GBK/GB18030 or UTF-16, parsed by DuckDB in parallel."""
 
@@ -157,6 +161,9 @@ class CsvReader:
             for line, raw, kind in rej
         ]
         _number_rows(con, table, rows, [r.row for r in rejects])
+        if set(headers) >= QUARANTINE_SIGNATURE:  # a quarantine file of ours: its cells were neutralised for Excel
+            undo = ", ".join(f"{sql_ident(h)} = {unneutralised_sql(sql_ident(h))}" for h in headers)
+            con.execute(f"UPDATE {table} SET {undo}")
         return Loaded(table, headers, rows, self.name, encoding, rejects)
 
 

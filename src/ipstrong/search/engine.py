@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from ipstrong.messages import IpsError, Msg
+from ipstrong.output import neutralised, xlsx_workbook
 from ipstrong.search.index import BIGRAM_FIELDS, analyzer, fold, han_bigrams, open_index, schema
 from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
 
@@ -359,21 +360,21 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
         )
     rows = (_export_row(searcher.doc(address)) for page in _export_pages(searcher, compiled, sort) for address in page)
     if suffix == ".xlsx":
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+        book = xlsx_workbook(out, {"constant_memory": True})
         sheet = book.add_worksheet()
         sheet.write_row(0, 0, list(EXPORT_COLUMNS.values()))
         exported = 0
         for exported, row in enumerate(rows, start=1):
-            sheet.write_row(exported, 0, row)
+            sheet.write_row(exported, 0, [neutralised(v) for v in row])
         book.close()
     else:
         with out.open("w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
             if suffix == ".csv":
                 writer = csv.writer(fh)
                 writer.writerow(EXPORT_COLUMNS.values())
-                emit: Callable[[list[Any]], object] = writer.writerow
+
+                def emit(row: list[Any]) -> object:
+                    return writer.writerow([neutralised(v) for v in row])
             else:
                 keys = [label.split(" ", 1)[1] for label in EXPORT_COLUMNS.values()]
 
