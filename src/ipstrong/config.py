@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     query_timeout_s: float = 30.0  # every query a person triggers on the web stops here and says "timed out"
     document_max_mb: int = 50  # the largest file a matter accepts
     due_soon_working_days: int = 3  # the SLA board's "due soon" and the reminders look this far ahead
+    body_idle_timeout_s: float = 30.0  # a request body that sends nothing for this long is refused (408)
+    # the operational database: a statement or lock wait longer than this fails instead of hanging (PostgreSQL),
+    # and a request that finds no free connection within pool_timeout_s is answered 503
+    db_statement_timeout_s: float = 30.0
+    db_lock_timeout_s: float = 10.0
+    db_pool_timeout_s: float = 10.0
 
     @classmethod
     def settings_customise_sources(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from ipstrong import __version__
 from ipstrong.accounts.roles import PermissionDenied
@@ -30,23 +30,13 @@ from ipstrong.db import make_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import api, matters_api, matters_pages, pages
 from ipstrong.web.context import WebContext, context_of
+from ipstrong.web.guard import Guard
 from ipstrong.web.i18n import t
 from ipstrong.web.pages import SignInRequired
 from ipstrong.web.sessions import SessionCodec, secret_key
 
 WEB = Path(str(files("ipstrong") / "web"))
 MAX_BODY = 1_000_000
-CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": CSP,
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 log = logging.getLogger("ipstrong.web")
 
 
@@ -75,6 +65,13 @@ def _configure_logging() -> None:
         log.propagate = False
 
 
+class Platform(FastAPI):
+    """The FastAPI application with :class:`ipstrong.web.guard.Guard` around everything it builds."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Guard(super().build_middleware_stack(), self.state.ctx)
+
+
 def create_app(cfg: Settings) -> FastAPI:
     """Build the application for one data directory and database."""
     _configure_logging()
@@ -95,7 +92,7 @@ def create_app(cfg: Settings) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    app = Platform(
         lifespan=lifespan,
         max_body_size=MAX_BODY,  # FastAPI's own limit: declared lengths and streamed (chunked) bodies alike
         title="ipstrong API",
@@ -112,25 +109,6 @@ def create_app(cfg: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(matters_api.router)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        log.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "path": request.url.path,
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                }
-            },
-        )
-        return response
-
     @app.exception_handler(SignInRequired)
     async def sign_in_first(_request: Request, exc: SignInRequired) -> Response:
         return RedirectResponse(exc.location, status_code=303)
@@ -146,14 +124,13 @@ def create_app(cfg: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "not_found", 403: "forbidden", 413: "too_large"}.get(exc.status_code, "bad_request")
+        key = {404: "not_found", 403: "forbidden", 413: "too_large", 408: "body_timed_out"}.get(exc.status_code, "bad_request")
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 413 else None
         return _error(request, exc.status_code, key, detail)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
-        log.error("unhandled error", exc_info=exc, extra={"fields": {"path": request.url.path}})
-        return _error(request, 500, "server_error", None)
+        return _error(request, 500, "server_error", None)  # the guard logs it
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
