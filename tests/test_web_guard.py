@@ -94,3 +94,41 @@ def test_hsts_when_served_over_https(site, scheme: str) -> None:  # noqa: F811
     secure = TestClient(client.app, base_url=f"{scheme}://testserver")
     assert secure.get("/login").headers["strict-transport-security"].startswith("max-age=")
     assert "strict-transport-security" not in client.get("/login").headers
+
+
+def test_a_stuck_writer_makes_writes_answer_503_and_readyz_unhealthy_not_everything_hang(tmp_path: Path, db) -> None:
+    import time
+
+    from sqlalchemy import text
+
+    from conftest import post_login
+    from ipstrong.accounts.audit import ADVISORY_KEY
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.accounts.service import create_user
+    from ipstrong.db import transaction
+
+    with transaction(db.factory) as s:
+        create_user(s, SYSTEM, "admin", "a long password 1", "province_admin", "320000")
+    cfg = Settings(data_dir=tmp_path / "data", database_url=db.url, db_lock_timeout_s=1, db_statement_timeout_s=5)
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        assert client.get("/readyz").json() == {"ready": True, "checks": {"database": "ok"}}
+        stuck = db.engine.execution_options(
+            ips_writer=True
+        ).connect()  # another process's transaction holding the audit chain's lock
+        if db.dialect == "postgresql":
+            stuck.begin()
+            stuck.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
+        else:
+            stuck.begin()  # BEGIN IMMEDIATE: SQLite's write lock
+        try:
+            started = time.perf_counter()
+            assert client.get("/healthz").json() == {"status": "ok"}
+            ready = client.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["checks"]["database"].startswith("error")
+            login = post_login(client, "admin", "wrong password")  # every sign-in attempt writes the audit log
+            assert login.status_code == 503 and "数据库繁忙" in login.text and login.headers["retry-after"] == "5"
+            assert time.perf_counter() - started < 15
+        finally:
+            stuck.rollback()
+            stuck.close()
+        assert client.get("/readyz").json()["ready"] is True

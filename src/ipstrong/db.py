@@ -4,18 +4,25 @@ On SQLite the sessions of :func:`session_factory` begin with ``BEGIN IMMEDIATE``
 lock at the start of a transaction instead of failing half-way (the audit chain relies on serialised appends);
 plain connections (reads, backups, migrations' checks) begin deferred. Foreign keys are on and the journal is WAL,
 so readers never block the writer.
+
+:class:`Timeouts` bound how long anything waits on the database: on PostgreSQL a statement and a lock wait (the audit
+chain's advisory lock included) each have a limit, and taking a connection from a full pool does too; on SQLite the
+write lock is waited for at most the lock limit. The web answers each of these with 503 (:func:`is_busy`), so one
+stuck transaction cannot hang every request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -44,10 +51,20 @@ def all_tables() -> MetaData:
     return Base.metadata
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the SQLite settings described above."""
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the database may make us wait (None: no limit). The CLI's long commands use the defaults; the web
+    sets all three from its settings."""
+
+    statement_s: float | None = None
+    lock_s: float | None = 30.0
+    pool_s: float = 30.0
+
+
+def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> Engine:
+    """An engine for ``url`` with the SQLite settings and the limits described above."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": timeouts.lock_s or 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn, _record) -> None:
@@ -64,7 +81,27 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # the web server runs requests on up to 40 threads: let most of them hold a connection
-    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+    settings = [f"-c {name}={int(seconds * 1000)}" for name, seconds in
+                (("statement_timeout", timeouts.statement_s), ("lock_timeout", timeouts.lock_s)) if seconds]  # fmt: skip
+    options = " ".join([*([str(make_url(url).query["options"])] if "options" in make_url(url).query else []), *settings])
+    connect_args = {"connect_timeout": 10, **({"options": options} if options else {})}
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=timeouts.pool_s, connect_args=connect_args
+    )
+
+
+BUSY_SQLSTATES = {"55P03", "57014"}  # lock_not_available, query_canceled (statement timeout)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means "busy now, try again": no free connection, a lock or statement limit reached,
+    SQLite's write lock not had in time."""
+    if isinstance(error, sa_exc.TimeoutError):
+        return True
+    if isinstance(error, sa_exc.OperationalError):
+        orig = error.orig
+        return getattr(orig, "sqlstate", None) in BUSY_SQLSTATES or "database is locked" in str(orig)
+    return False
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -6,6 +6,7 @@ internet. Business rules stay in the service layer; handlers here translate HTTP
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import traceback
@@ -15,10 +16,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
@@ -26,7 +29,7 @@ from starlette.types import ASGIApp
 from ipstrong import __version__
 from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
-from ipstrong.db import make_engine, reader_factory, session_factory
+from ipstrong.db import Timeouts, is_busy, make_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import api, matters_api, matters_pages, pages
 from ipstrong.web.context import WebContext, context_of
@@ -75,7 +78,10 @@ class Platform(FastAPI):
 def create_app(cfg: Settings) -> FastAPI:
     """Build the application for one data directory and database."""
     _configure_logging()
-    engine = make_engine(cfg.resolved_database_url())
+    engine = make_engine(
+        cfg.resolved_database_url(), Timeouts(cfg.db_statement_timeout_s, cfg.db_lock_timeout_s, cfg.db_pool_timeout_s)
+    )
+    health = CapacityLimiter(2)  # /readyz has threads of its own: it answers when every request thread is stuck
     ctx = WebContext(
         settings=cfg,
         data_dir=data_dir(cfg.data_dir),
@@ -128,21 +134,34 @@ def create_app(cfg: Settings) -> FastAPI:
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 413 else None
         return _error(request, exc.status_code, key, detail)
 
+    @app.exception_handler(sa_exc.TimeoutError)
+    @app.exception_handler(sa_exc.OperationalError)
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        if not is_busy(exc):
+            raise exc
+        log.warning("database busy", extra={"fields": {"path": request.url.path, "error": type(exc).__name__}})
+        response = _error(request, 503, "database_busy", None)
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         return _error(request, 500, "server_error", None)  # the guard logs it
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
+        """The process answers (on the event loop: no request thread or database needed)."""
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
-    def readyz() -> Response:
+    async def readyz() -> Response:
+        """The database answers and its writers are not stuck, within a few seconds."""
         checks: dict[str, Any] = {}
         try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            await asyncio.wait_for(to_thread.run_sync(_database_check, engine, limiter=health), READY_WITHIN_S)
             checks["database"] = "ok"
+        except TimeoutError:
+            checks["database"] = f"error: no answer within {READY_WITHIN_S:g} s"
         except Exception as exc:  # any failure: not ready, and say which
             checks["database"] = f"error: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())
@@ -157,6 +176,30 @@ def create_app(cfg: Settings) -> FastAPI:
         return ctx.templates.TemplateResponse(request, "redoc.html", {"spec": app.openapi_url})
 
     return app
+
+
+READY_WITHIN_S = 3.0
+
+
+def _database_check(engine: Any) -> None:
+    """A connection, a query, and the lock every write takes (the audit chain's on PostgreSQL, the write lock on
+    SQLite) had within a second."""
+    from ipstrong.accounts.audit import ADVISORY_KEY
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn, conn.begin():
+            conn.execute(text("SET LOCAL lock_timeout = '1s'"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
+        return
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection  # in autocommit mode (see ipstrong.db): BEGIN is ours to say
+        waited = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute("PRAGMA busy_timeout = 1000")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("ROLLBACK")
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def app_from_environment() -> FastAPI:
