@@ -147,6 +147,24 @@ class Deadline:
 
 
 Excluded = tuple[dt.date, dt.date]  # first and last day of time a rule does not count (suspension, notice, appraisal)
+# the days a period may start and end on: far beyond any statutory limit, well inside what dates can hold
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+MAX_PERIOD = {"working_days": 3650, "days": 36500, "months": 1200}
+
+
+def _check_range(start: dt.date, amount: int, unit: str) -> None:
+    if not FIRST_DAY <= start <= LAST_DAY:
+        raise IpsError(
+            Msg(f"起算日须在 {FIRST_DAY} 至 {LAST_DAY} 之间", f"the start must lie between {FIRST_DAY} and {LAST_DAY}").located(
+                field="start"
+            )
+        )
+    if unit in MAX_PERIOD and amount > MAX_PERIOD[unit]:
+        raise IpsError(
+            Msg(f"期限长度不能超过 {MAX_PERIOD[unit]}", f"a period of {unit} cannot exceed {MAX_PERIOD[unit]}").located(
+                field="amount"
+            )
+        )
 
 
 def period_end(calendar: Calendar, start: dt.date, amount: int, unit: str, excluded: tuple[Excluded, ...] = ()) -> Deadline:
@@ -157,12 +175,15 @@ def period_end(calendar: Calendar, start: dt.date, amount: int, unit: str, exclu
     """
     if amount < 0:
         raise IpsError(Msg("期限长度不能为负", "a period cannot be negative"))
+    _check_range(start, amount, unit)
     skip = {first + dt.timedelta(days=i) for first, last in excluded for i in range((last - first).days + 1)}
     if unit == "working_days":
         day, counted = start, 0
         while counted < amount:
             day += dt.timedelta(days=1)
             counted += calendar.is_working_day(day) and day not in skip
+        if day > LAST_DAY:
+            raise IpsError(Msg(f"期限将晚于 {LAST_DAY}", f"the period would end after {LAST_DAY}"))
         return Deadline(start, day, not calendar.covers(day))
     if unit not in ("days", "months"):
         raise IpsError(Msg(f"未知的期限单位 {unit}", f"unknown unit {unit}"))
@@ -172,6 +193,8 @@ def period_end(calendar: Calendar, start: dt.date, amount: int, unit: str, exclu
         day, added = base + dt.timedelta(days=inside), inside
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
+    if day > LAST_DAY:
+        raise IpsError(Msg(f"期限将晚于 {LAST_DAY}", f"the period would end after {LAST_DAY}"))
     return Deadline(start, day, not calendar.covers(day))
 
 

@@ -21,10 +21,12 @@ from ipstrong.accounts.service import create_user, list_users, user_summary
 from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.db import transaction
 from ipstrong.indicators.catalogue import CATALOGUE
+from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.context import WebContext, Who, context_of
+from ipstrong.web.params import MAX_ID, RowId
 from ipstrong.web.sessions import csrf_ok
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -123,7 +125,7 @@ def users(request: Request, who: Caller) -> list[dict[str, Any]]:
     responses={**ERRORS, 404: {"model": ErrorOut, "description": "不存在 / not found"}},
     summary="一个用户 / one user",
 )
-def user(request: Request, who: Caller, user_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
+def user(request: Request, who: Caller, user_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
     require(who.actor, "users.manage")
     ctx = context_of(request)
     with transaction(ctx.factory) as s:
@@ -472,16 +474,16 @@ class PairOut(BaseModel):
 
 
 class MergeIn(BaseModel):
-    other: int = Field(ge=1, le=2**31 - 1, description="并入本实体的实体编号 / the entity merged into this one")
+    other: int = Field(ge=1, le=MAX_ID, description="并入本实体的实体编号 / the entity merged into this one")
 
 
 class MoveIn(BaseModel):
     name: str = Field(min_length=1, max_length=1000)
-    to: int | None = Field(default=None, ge=1, le=2**31 - 1, description="目标实体；空则单列 / target; empty splits it out")
+    to: int | None = Field(default=None, ge=1, le=MAX_ID, description="目标实体；空则单列 / target; empty splits it out")
 
 
 NOT_FOUND = {**ERRORS, 404: {"model": ErrorOut, "description": "不存在 / not found"}}
-EntityId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+EntityId = RowId
 
 
 @router.get("/entities", response_model=list[EntityOut], responses=ERRORS, summary="申请人实体 / applicant entities")
@@ -566,7 +568,8 @@ class CalendarDayIn(BaseModel):
     source: str = Field(min_length=1, max_length=300, pattern=r"\S")
 
 
-Day = Annotated[dt.date, Query(description="YYYY-MM-DD")]  # any date: beyond the table the answer is provisional
+# beyond the holiday table the answer is provisional; outside these days no period is computed
+Day = Annotated[dt.date, Query(ge=FIRST_DAY, le=LAST_DAY, description=f"YYYY-MM-DD, {FIRST_DAY} … {LAST_DAY}")]
 
 
 @router.get("/workdays/add", response_model=DeadlineOut, responses=ERRORS, summary="加 N 个工作日 / add working days")

@@ -18,6 +18,8 @@ from typing import Any
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -133,6 +135,20 @@ def create_app(cfg: Settings) -> FastAPI:
         key = {404: "not_found", 403: "forbidden", 413: "too_large", 408: "body_timed_out"}.get(exc.status_code, "bad_request")
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 413 else None
         return _error(request, exc.status_code, key, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """The API answers FastAPI's 422 with the fields; a page says which value it refused."""
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        names = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        return _error(request, 422, "bad_request", f"参数无效：{names} / invalid value: {names}")
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(sa_exc.DataError)
+    async def out_of_range(request: Request, _exc: Exception) -> Response:
+        """A value the schema let through that a date or a database column cannot hold: the caller's, not ours."""
+        return _error(request, 400, "out_of_range", None)
 
     @app.exception_handler(sa_exc.TimeoutError)
     @app.exception_handler(sa_exc.OperationalError)

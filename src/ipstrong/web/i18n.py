@@ -37,6 +37,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "too_large": ("请求体过大", "Request body too large"),
     "body_timed_out": ("请求体发送超时", "The request body stopped arriving"),
     "database_busy": ("数据库繁忙，请稍后重试", "The database is busy; try again shortly"),
+    "out_of_range": ("输入值超出范围", "A value is out of range"),
     "saved": ("已保存", "Saved"),
     "audit_intact": ("审计链完好", "Audit chain intact"),
     "audit_broken": ("审计链断开", "Audit chain broken"),

@@ -7,7 +7,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
@@ -19,12 +19,12 @@ from ipstrong.matters.documents import SAFE_HEADERS
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.api import ERRORS, NOT_FOUND, Caller
 from ipstrong.web.context import WebContext, context_of, read_upload
+from ipstrong.web.params import MAX_ID, FormId, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["matters"])
 MatterTypeId = Enum("MatterTypeId", {t: t for t in MATTER_TYPES}, type=str)  # type: ignore[misc]
 UPLOAD_CEILING = 200 * 1024 * 1024  # the route's own body limit; the configured document_max_mb is checked within
-MatterId = Annotated[int, Path(ge=1, le=2**53)]
-BodyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+MatterId = BodyId = RowId
 
 
 class MatterOut(BaseModel):
@@ -67,15 +67,15 @@ class MatterDetailOut(MatterOut):
 
 class MatterIn(BaseModel):
     type: MatterTypeId = Field(description="事项类型 / matter type (see /api/v1/matters/types)")
-    body_id: int = Field(ge=1, le=2**31 - 1, description="受理机构 / the receiving body")
+    body_id: int = Field(ge=1, le=MAX_ID, description="受理机构 / the receiving body")
     form: dict[str, Any] = Field(description="该类型表单的字段 / the type's form fields")
     received_on: dt.date | None = Field(default=None, description="收件日期，默认今天 / day received (today)")
-    origin: int | None = Field(default=None, ge=1, le=2**53, description="转办自哪个一窗受理事项 / the intake it is routed from")
+    origin: int | None = Field(default=None, ge=1, le=MAX_ID, description="转办自哪个一窗受理事项 / the intake it is routed from")
 
 
 class StepIn(BaseModel):
     step: str = Field(max_length=40)
-    version: int | None = Field(default=None, ge=1, le=2**31 - 1, description="读取时的版本 / the version you read")
+    version: int | None = Field(default=None, ge=1, le=MAX_ID, description="读取时的版本 / the version you read")
     note: str = Field(default="", max_length=5000)
     on: dt.date | None = Field(default=None, description="步骤日期，默认今天 / the day it took effect (today)")
 
@@ -85,16 +85,16 @@ class CommentIn(BaseModel):
 
 
 class AssignIn(BaseModel):
-    user_id: int = Field(ge=1, le=2**31 - 1)
+    user_id: int = Field(ge=1, le=MAX_ID)
 
 
 class JoinIn(BaseModel):
-    body_id: int = Field(ge=1, le=2**31 - 1)
+    body_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ExtendIn(BaseModel):
     rule: str = Field(max_length=40)
-    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class DocumentOut(BaseModel):
@@ -135,7 +135,7 @@ def matters(
     type: MatterTypeId | None = None,
     state: Annotated[str | None, Query(max_length=40)] = None,
     region: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None,
-    body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    body: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     due: Annotated[str | None, Query(pattern="^(open|overdue|soon)$")] = None,
     q: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -196,12 +196,12 @@ class BoardOut(BaseModel):
     states: list[BoardStateOut]
 
 
-@router.get("/matters/board", response_model=BoardOut, responses=ERRORS, summary="时限看板 / the SLA board")
+@router.get("/matters/board", response_model=BoardOut, responses=NOT_FOUND, summary="时限看板 / the SLA board")
 def board(
     request: Request,
     who: Caller,
-    body: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    campaign: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="专项行动 / a campaign")] = None,
+    body: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    campaign: Annotated[int | None, Query(ge=1, le=MAX_ID, description="专项行动 / a campaign")] = None,
 ) -> dict[str, Any]:
     """Per body: open, closed, overdue, due soon, average handling days of the last year; open matters by type and
     state — of one body or one campaign when asked (a campaign's own statistics)."""
@@ -390,9 +390,7 @@ def export(request: Request, who: Caller, matter_id: MatterId, body: ExportIn) -
     summary="导入移送包 / receive a transfer package",
     max_body_size=UPLOAD_CEILING,
 )
-def import_(
-    request: Request, who: Caller, body_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: Annotated[UploadFile, File()]
-) -> dict[str, Any]:
+def import_(request: Request, who: Caller, body_id: FormId, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """A partner's signed package becomes a matter of ``body_id``; refused (and audited) when malformed, signed by
     an unregistered key, or its signature or a document's hash does not match."""
     from ipstrong.matters.packages import MAX_PACKAGE, import_package

@@ -23,6 +23,7 @@ from ipstrong.messages import Conflict, IpsError, Msg, NotFound
 from ipstrong.web.context import context_of, read_upload
 from ipstrong.web.matters_api import UPLOAD_CEILING
 from ipstrong.web.pages import FormSender, SignedIn
+from ipstrong.web.params import MAX_ID, FormId, Offset, RowId, RowIdQuery, Text, Word
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,11 +73,11 @@ def _submitted(form: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
 def matters_page(
     request: Request,
     who: SignedIn,
-    type: str = "",
-    state: str = "",
-    due: str = "",
-    q: str = "",
-    offset: int = 0,
+    type: Word = "",
+    state: Word = "",
+    due: Word = "",
+    q: Text = "",
+    offset: Offset = 0,
 ) -> Response:
     from ipstrong.matters.reminders import my_reminders
 
@@ -93,7 +94,7 @@ def matters_page(
 
 
 @router.get("/matters/board", response_class=HTMLResponse)
-def board_page(request: Request, who: SignedIn, body: int | None = None, campaign: int | None = None) -> Response:
+def board_page(request: Request, who: SignedIn, body: RowIdQuery = None, campaign: RowIdQuery = None) -> Response:
     from ipstrong.matters.board import sla_board
     from ipstrong.matters.campaigns import campaign as campaign_of
 
@@ -131,7 +132,7 @@ async def campaigns_submit(request: Request, who: FormSender) -> Response:
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def cases_page(request: Request, who: SignedIn, offset: int = 0) -> Response:
+def cases_page(request: Request, who: SignedIn, offset: Offset = 0) -> Response:
     from ipstrong.matters.typical import typical_cases
 
     ctx = context_of(request)
@@ -164,7 +165,7 @@ def _new_values(
 
 
 @router.get("/matters/new", response_class=HTMLResponse)
-def new_page(request: Request, who: SignedIn, type: str = "", origin: int | None = None) -> Response:
+def new_page(request: Request, who: SignedIn, type: Word = "", origin: RowIdQuery = None) -> Response:
     values = _new_values(request, who, type, {}, None, origin)
     return context_of(request).render(request, "matter_new.html", values, who=who)
 
@@ -236,7 +237,7 @@ def _extended(matter: dict[str, Any]) -> set[str]:
 
 
 @router.get("/matters/{matter_id}", response_class=HTMLResponse)
-def matter_page(request: Request, who: SignedIn, matter_id: int) -> Response:
+def matter_page(request: Request, who: SignedIn, matter_id: RowId) -> Response:
     return _detail_page(request, who, matter_id)
 
 
@@ -264,9 +265,9 @@ def _day(text: str) -> dt.date | None:
 def step_submit(
     request: Request,
     who: FormSender,
-    matter_id: int,
+    matter_id: RowId,
     step: Annotated[str, Form(max_length=40)],
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     note: Annotated[str, Form(max_length=5000)] = "",
     on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
@@ -279,7 +280,7 @@ def step_submit(
 def documents_submit(
     request: Request,
     who: FormSender,
-    matter_id: int,
+    matter_id: RowId,
     kind: Annotated[str, Form(max_length=40)],
     file: Annotated[UploadFile, File()],
 ) -> Response:
@@ -294,23 +295,27 @@ def documents_submit(
 
 
 @router.post("/matters/{matter_id}/comment")
-def comment_submit(request: Request, who: FormSender, matter_id: int, text: Annotated[str, Form(max_length=5000)]) -> Response:
+def comment_submit(request: Request, who: FormSender, matter_id: RowId, text: Annotated[str, Form(max_length=5000)]) -> Response:
     return _act(request, who, matter_id, "comment", lambda s: service.comment(s, who.actor, matter_id, text))
 
 
 @router.post("/matters/{matter_id}/assign")
-def assign_submit(request: Request, who: FormSender, matter_id: int, user_id: Annotated[int, Form()]) -> Response:
+def assign_submit(request: Request, who: FormSender, matter_id: RowId, user_id: FormId) -> Response:
     return _act(request, who, matter_id, "assign", lambda s: service.assign(s, who.actor, matter_id, user_id))
 
 
 @router.post("/matters/{matter_id}/join")
-def join_submit(request: Request, who: FormSender, matter_id: int, body_id: Annotated[int, Form()]) -> Response:
+def join_submit(request: Request, who: FormSender, matter_id: RowId, body_id: FormId) -> Response:
     return _act(request, who, matter_id, "join", lambda s: service.join_body(s, who.actor, matter_id, body_id))
 
 
 @router.post("/matters/{matter_id}/extend")
 def extend_submit(
-    request: Request, who: FormSender, matter_id: int, rule: Annotated[str, Form(max_length=40)], version: Annotated[int, Form()]
+    request: Request,
+    who: FormSender,
+    matter_id: RowId,
+    rule: Annotated[str, Form(max_length=40)],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
 ) -> Response:
     return _act(request, who, matter_id, "extend", lambda s: service.extend_limit(s, who.actor, matter_id, rule, version))
 
@@ -319,7 +324,7 @@ def extend_submit(
 def issue_submit(
     request: Request,
     who: FormSender,
-    matter_id: int,
+    matter_id: RowId,
     kind: Annotated[str, Form(max_length=40)],
     text: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
@@ -330,7 +335,7 @@ def issue_submit(
 
 
 @router.post("/matters/{matter_id}/handover")
-def handover_submit(request: Request, who: FormSender, matter_id: int, body_id: Annotated[int, Form()]) -> Response:
+def handover_submit(request: Request, who: FormSender, matter_id: RowId, body_id: FormId) -> Response:
     from ipstrong.matters.packages import hand_over
 
     return _act(request, who, matter_id, "hand_over", lambda s: hand_over(s, who.actor, matter_id, body_id))
@@ -338,7 +343,7 @@ def handover_submit(request: Request, who: FormSender, matter_id: int, body_id: 
 
 @router.post("/matters/{matter_id}/export")
 def export_submit(
-    request: Request, who: FormSender, matter_id: int, to: Annotated[str, Form(min_length=2, max_length=200)]
+    request: Request, who: FormSender, matter_id: RowId, to: Annotated[str, Form(min_length=2, max_length=200)]
 ) -> Response:
     """The signed package as a download (the refusal, if any, on the detail page)."""
     from ipstrong.matters.packages import export_package
@@ -355,9 +360,7 @@ def export_submit(
 
 
 @router.post("/matters/import", max_body_size=UPLOAD_CEILING)
-def import_submit(
-    request: Request, who: FormSender, body_id: Annotated[int, Form()], file: Annotated[UploadFile, File()]
-) -> Response:
+def import_submit(request: Request, who: FormSender, body_id: FormId, file: Annotated[UploadFile, File()]) -> Response:
     from ipstrong.matters.packages import MAX_PACKAGE, import_package
 
     ctx = context_of(request)
@@ -368,7 +371,7 @@ def import_submit(
 
 
 @router.post("/matters/{matter_id}/publish")
-async def publish_submit(request: Request, who: FormSender, matter_id: int) -> Response:
+async def publish_submit(request: Request, who: FormSender, matter_id: RowId) -> Response:
     from ipstrong.matters.typical import CHOICES, publish
 
     posted = await request.form()

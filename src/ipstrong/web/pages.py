@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -32,6 +32,7 @@ from ipstrong.db import transaction
 from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import Who, context_of
+from ipstrong.web.params import FormId, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -89,7 +90,7 @@ def _secure(request: Request) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: Text = "/") -> Response:
     return _login_form(request, next, None, 200)
 
 
@@ -148,7 +149,7 @@ def logout(request: Request, who: FormSender) -> Response:
 
 
 @router.get("/lang/{lang}")
-def switch_language(request: Request, lang: str, next: str = "/") -> Response:
+def switch_language(request: Request, lang: PathWord, next: Text = "/") -> Response:
     response = RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/", status_code=303)
     response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "zh", max_age=365 * 86400, samesite="lax", secure=_secure(request))
     return response
@@ -162,7 +163,7 @@ def home(request: Request, who: SignedIn) -> Response:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, who: SignedIn, message: str | None = None) -> Response:
+def users_page(request: Request, who: SignedIn, message: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     ctx = context_of(request)
     with ctx.reader() as s:
         users = list_users(s, who.actor)
@@ -197,7 +198,7 @@ def audit_page(request: Request, who: SignedIn) -> Response:
 
 
 @router.get("/account/password", response_class=HTMLResponse)
-def password_page(request: Request, who: SignedIn, message: str | None = None) -> Response:
+def password_page(request: Request, who: SignedIn, message: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     return context_of(request).render(request, "password.html", {"message": message, "error": None}, who=who)
 
 
@@ -285,7 +286,7 @@ def tokens_create(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def tokens_revoke(request: Request, who: FormSender, token_id: int) -> Response:
+def tokens_revoke(request: Request, who: FormSender, token_id: RowId) -> Response:
     from ipstrong.accounts.service import revoke_token
 
     with transaction(context_of(request).factory) as s:
@@ -328,7 +329,7 @@ def _home_region(who: Who) -> str:
 
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators_page(
-    request: Request, who: SignedIn, indicator: str = "inventions_per_10k_pop", year: int | None = None, by: str = "city"
+    request: Request, who: SignedIn, indicator: Word = "inventions_per_10k_pop", year: YearQuery = None, by: Word = "city"
 ) -> Response:
     """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
     table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
@@ -376,7 +377,7 @@ def indicators_page(
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
-    request: Request, who: SignedIn, q: str = "", offset: int = 0, sort: str = "relevance", like: str = ""
+    request: Request, who: SignedIn, q: Text = "", offset: Offset = 0, sort: Word = "relevance", like: Word = ""
 ) -> Response:
     """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
     pasted paragraph (``like``), the patents most like it."""
@@ -468,7 +469,7 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
 
 
 @router.get("/search/export", response_model=None)
-def search_export(request: Request, who: SignedIn, q: str, format: str = "csv", sort: str = "relevance") -> Response:
+def search_export(request: Request, who: SignedIn, q: Text, format: Word = "csv", sort: Word = "relevance") -> Response:
     """Every hit of a query as CSV, JSONL or XLSX, written to a temporary file that is removed once sent."""
     import tempfile
 
@@ -493,7 +494,7 @@ def search_export(request: Request, who: SignedIn, q: str, format: str = "csv", 
 
 
 @router.get("/indicators/explain", response_model=None)
-def explain_page(request: Request, who: SignedIn, indicator: str, region: str, asof: str, csv: bool = False) -> Response:
+def explain_page(request: Request, who: SignedIn, indicator: Word, region: Word, asof: Word, csv: bool = False) -> Response:
     """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
     from fastapi.responses import StreamingResponse
 
@@ -554,7 +555,7 @@ def assess_page(request: Request, who: SignedIn) -> Response:
 def assess_run(
     request: Request,
     who: FormSender,
-    year: Annotated[int, Form()],
+    year: FormYear,
     targets: Annotated[UploadFile, File()],
     xlsx: Annotated[bool, Form()] = False,
 ) -> Response:
@@ -580,7 +581,7 @@ def assess_run(
 
 # --- applicant entities ---------------------------------------------------------------------------------------
 @router.get("/entities", response_class=HTMLResponse)
-def entities_page(request: Request, who: SignedIn, q: str = "", entity: int | None = None) -> Response:
+def entities_page(request: Request, who: SignedIn, q: Text = "", entity: RowIdQuery = None) -> Response:
     from ipstrong.ingest.entity_store import counts, find_entities, get_entity, open_candidates
 
     require(who.actor, "records.read")
@@ -597,9 +598,7 @@ def entities_page(request: Request, who: SignedIn, q: str = "", entity: int | No
 
 
 @router.post("/entities/merge")
-def entities_merge_form(
-    request: Request, who: FormSender, keep: Annotated[int, Form()], other: Annotated[int, Form()]
-) -> Response:
+def entities_merge_form(request: Request, who: FormSender, keep: FormId, other: FormId) -> Response:
     from ipstrong.ingest.entity_store import merge
 
     with transaction(context_of(request).factory) as s:
@@ -617,7 +616,7 @@ def entities_move_form(request: Request, who: FormSender, name: Annotated[str, F
 
 
 @router.post("/entities/pairs/{pair_id}/reject")
-def entities_reject_form(request: Request, who: FormSender, pair_id: int) -> Response:
+def entities_reject_form(request: Request, who: FormSender, pair_id: RowId) -> Response:
     from ipstrong.ingest.entity_store import reject_candidate
 
     with transaction(context_of(request).factory) as s:
@@ -636,7 +635,12 @@ def entities_apply_form(request: Request, who: FormSender) -> Response:
 # --- working days ------------------------------------------------------------------------------------------------
 @router.get("/calendar", response_class=HTMLResponse)
 def calendar_page(
-    request: Request, who: SignedIn, year: int | None = None, start: str = "", n: int | None = None, months: int | None = None
+    request: Request,
+    who: SignedIn,
+    year: YearQuery = None,
+    start: Word = "",
+    n: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    months: Annotated[int | None, Query(ge=0, le=1200)] = None,
 ) -> Response:
     """The holiday table of a year (editable by the province administrator) and a deadline calculator."""
     from ipstrong.matters.service import limit_parameters
@@ -669,7 +673,7 @@ def calendar_limit(
     request: Request,
     who: FormSender,
     limit: Annotated[str, Form(max_length=81)],
-    amount: Annotated[int, Form()],
+    amount: Annotated[int, Form(ge=1, le=3650)],
     source: Annotated[str, Form(max_length=300)],
 ) -> Response:
     """Set the office's figure for an unverified limit (``type.rule``)."""
