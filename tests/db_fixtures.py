@@ -59,7 +59,7 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Db]:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
     upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(url, home=tmp_path)  # the audit key of a server database lives in a data directory
     try:
         yield Db(url, engine, session_factory(engine), "postgresql")
     finally:

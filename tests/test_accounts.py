@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import threading
 from pathlib import Path
 
@@ -175,9 +176,10 @@ def test_backup_restore_round_trip(db, tmp_path: Path) -> None:
     add_user(db, "sz", "city_official", "320500")
     with transaction(db.factory) as s:
         create_organisation(s, SYSTEM, "enterprise", "某某科技", "320505", "91350100M000100Y43")
-    manifest = backup(db.engine, db.url, tmp_path / "data", tmp_path / "b.zip")
+    manifest = backup(db.engine, db.url, tmp_path, tmp_path / "b.zip")  # the key of a SQLite database lies beside it
     assert manifest["counts"]["users"] == 1 and manifest["counts"]["audit_log"] == 2
-    target_url = f"sqlite:///{tmp_path / 'restored.db'}"
+    (tmp_path / "restored-data").mkdir()
+    target_url = f"sqlite:///{tmp_path / 'restored-data' / 'ipstrong.db'}"
     upgrade(target_url)
     target = make_engine(target_url)
     restore(target, target_url, tmp_path / "restored-data", tmp_path / "b.zip")
@@ -189,3 +191,74 @@ def test_backup_restore_round_trip(db, tmp_path: Path) -> None:
     with pytest.raises(IpsError, match="not empty"):
         restore(target, target_url, tmp_path / "restored-data", tmp_path / "b.zip")
     target.dispose()
+
+
+def _rewrite_chain(db, key: bytes | None, changes: str | None = None) -> None:
+    """What someone with write access to the database can do: change rows and recompute every hash and the head."""
+    with db.engine.begin() as conn:
+        if changes:
+            conn.execute(text(changes))
+        previous = audit.GENESIS
+        for row in conn.execute(text("SELECT * FROM audit_log ORDER BY id")).mappings().all():
+            fields = [row["id"], row["at"], row["actor"], row["action"], row["entity"], row["entity_id"],
+                      row["region_code"], row["before"], row["after"], previous]  # fmt: skip
+            digest = audit.entry_hash(fields, key)
+            conn.execute(
+                text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"), {"p": previous, "h": digest, "i": row["id"]}
+            )
+            previous = digest
+        conn.execute(text("UPDATE audit_head SET last_hash = :h"), {"h": previous})
+
+
+def _home(db, tmp_path: Path) -> Path:
+    return tmp_path  # the data directory of the test database: the audit key and anchor are here, not in it
+
+
+def test_rewriting_the_chain_without_the_key_is_detected(db, tmp_path: Path) -> None:
+    for i in range(4):
+        add_user(db, f"u{i}", "case_officer", "320500")
+    key_file = _home(db, tmp_path) / audit.KEY_FILE
+    assert key_file.exists() and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    _rewrite_chain(db, None, "UPDATE audit_log SET actor = 'mallory' WHERE id = 2")  # recomputed, but unkeyed
+    with db.factory() as s:
+        result = audit.verify(s)
+    assert (result.ok, result.first_broken) == (False, 1)
+    _rewrite_chain(db, b"a guessed key", None)
+    with db.factory() as s:
+        assert audit.verify(s).ok is False
+
+
+def test_deleting_the_newest_entries_and_fixing_the_head_is_detected_by_the_anchor(db, tmp_path: Path) -> None:
+    for i in range(3):
+        add_user(db, f"u{i}", "case_officer", "320500")
+    with transaction(db.factory) as s:
+        line = audit.anchor(s)
+    assert line["id"] == 3 and len(line["mac"]) == 64
+    key = bytes.fromhex((_home(db, tmp_path) / audit.KEY_FILE).read_text())
+    with db.engine.begin() as conn:  # even with the key: drop entry 3 and point the head at entry 2
+        conn.execute(text("DELETE FROM audit_log WHERE id = 3"))
+        conn.execute(text("UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2)"))
+    _rewrite_chain(db, key)
+    with db.factory() as s:
+        result = audit.verify(s)
+    assert (result.ok, result.first_broken) == (False, 3) and "anchor" in result.reason_en
+    anchors = _home(db, tmp_path) / audit.ANCHOR_FILE
+    anchors.write_text(anchors.read_text().replace('"id": 3', '"id": 2'))  # and the anchor cannot be edited to fit
+    with db.factory() as s:
+        assert "anchor line was altered" in audit.verify(s).reason_en
+
+
+def test_a_chain_begun_before_keys_goes_on_keyed(db, tmp_path: Path) -> None:
+    for i in range(2):
+        add_user(db, f"u{i}", "case_officer", "320500")
+    home = _home(db, tmp_path)
+    (home / audit.KEY_FILE).unlink()
+    (home / audit.ANCHOR_FILE).unlink()
+    _rewrite_chain(db, None)  # as an install before this release wrote it: plain SHA-256
+    add_user(db, "u2", "case_officer", "320500")  # the first keyed entry; the anchor file says where keys begin
+    with db.factory() as s:
+        assert audit.verify(s).ok
+    _rewrite_chain(db, None, "UPDATE audit_log SET actor = 'mallory' WHERE id = 1")  # the old part rewritten
+    with db.factory() as s:
+        result = audit.verify(s)
+    assert (result.ok, result.first_broken) == (False, 3)

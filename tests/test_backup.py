@@ -19,7 +19,7 @@ from test_matters import D, World, attach, file_adjudication, step, world  # noq
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import SYSTEM
-from ipstrong.accounts.service import create_token
+from ipstrong.accounts.service import authenticate, create_token
 from ipstrong.backup import backup, data_files, restore
 from ipstrong.db import all_tables, make_engine, session_factory, transaction, upgrade
 from ipstrong.ingest import ingest
@@ -32,6 +32,12 @@ from ipstrong.web.sessions import secret_key
 
 # tables this fixture leaves empty: jobs are written by the queue, not by people
 EMPTY_HERE = {"jobs"}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """The platform's data directory is where its database lives (the audit key and anchor beside it)."""
+    return tmp_path
 
 
 def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
@@ -53,6 +59,8 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
     with transaction(db.factory) as s:
         send_reminders(s, D(2024, 10, 30))
         create_token(s, w.chief, "erp", ["read"])
+    with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
+        authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))
     with transaction(db.factory) as s:
         publish(s, w.officer, mid, "典型案例", "简介", {"claims": "show"})
@@ -77,8 +85,10 @@ def _files(data: Path) -> dict[str, str]:
 @pytest.fixture
 def target(db, tmp_path):
     """An empty database of the same engine as ``db``, migrated, and an empty data directory."""
+    restored = tmp_path / "restored-data"
     if db.dialect == "sqlite":
-        url = f"sqlite:///{tmp_path / 'restored.db'}"
+        restored.mkdir()
+        url = f"sqlite:///{restored / 'ipstrong.db'}"
     else:
         schema = "r_" + uuid.uuid4().hex[:12]
         admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
@@ -86,8 +96,8 @@ def target(db, tmp_path):
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
     upgrade(url)
-    engine = make_engine(url)
-    yield url, engine, tmp_path / "restored-data"
+    engine = make_engine(url, home=restored)
+    yield url, engine, restored
     engine.dispose()
     if db.dialect != "sqlite":
         with admin.connect() as conn:
@@ -156,4 +166,5 @@ def test_damaged_partial_and_old_backups_are_refused_before_writing(db, data_dir
         with pytest.raises(IpsError, match=message):
             restore(engine, url, restored_data, bad)
     assert all(not rows for rows in _dump(engine).values())  # nothing was written
-    assert not restored_data.exists() or not any(restored_data.iterdir())
+    left = {p.name for p in restored_data.iterdir()} if restored_data.exists() else set()
+    assert left <= {"ipstrong.db", "ipstrong.db-wal", "ipstrong.db-shm"}

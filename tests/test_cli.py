@@ -82,7 +82,7 @@ def test_reference_series_json(tmp_path: Path) -> None:
 
 def test_operational_database_commands(tmp_path: Path) -> None:
     data = tmp_path / "ops"
-    assert json.loads(run("db", "upgrade", "--json", data_dir=data).stdout)["revision"] == "0005"
+    assert json.loads(run("db", "upgrade", "--json", data_dir=data).stdout)["revision"] == "0006"
     env = {**os.environ, "IPSTRONG_DATA_DIR": str(data)}
     p = subprocess.run(
         [*BIN, "users", "add", "admin", "--role", "province_admin", "--region", "320000", "--password", "-", "--json"],

@@ -358,7 +358,7 @@ def _db(ctx: typer.Context, migrate: bool = True):
     cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
     if migrate:
         upgrade(cfg.resolved_database_url())
-    engine = make_engine(cfg.resolved_database_url())
+    engine = make_engine(cfg.resolved_database_url(), home=config.data_dir(cfg.data_dir))
     return cfg, engine, session_factory(engine)
 
 
@@ -515,6 +515,20 @@ def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     )
     emit_document(result.to_dict(), as_json, human)
     raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """把审计链的最新位置写入库外锚点文件并打印签名摘要，请另行保存 / anchor the chain's head outside the database and
+    print the signed digest to keep elsewhere."""
+    from ipstrong.accounts.audit import anchor
+    from ipstrong.db import transaction
+
+    _cfg, _engine, factory = _db(ctx)
+    with transaction(factory) as session:
+        line = anchor(session)
+    human = f"{line['at']} audit head #{line['id']} {line['hash']} mac {line['mac']}"
+    emit_document(line, as_json, human)
 
 
 @audit_app.command("list")

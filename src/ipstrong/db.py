@@ -21,9 +21,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import URL, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from ipstrong.messages import IpsError, Msg
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -61,8 +63,30 @@ class Timeouts:
     pool_s: float = 30.0
 
 
-def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> Engine:
-    """An engine for ``url`` with the SQLite settings and the limits described above."""
+_homes: dict[str, Path] = {}  # database URL -> the data directory of its platform (audit key and anchor live there)
+
+
+def home_of(url: URL) -> Path:
+    """The data directory of the database at ``url``: the folder of a SQLite file, else the one the first
+    :func:`make_engine` of this process was given (one platform, one data directory)."""
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    registered = _homes.get(url.render_as_string(hide_password=False))
+    if registered is not None:
+        return registered
+    raise IpsError(
+        Msg(
+            "不知道此数据库所属的数据目录（审计密钥所在）",
+            "the data directory of this database (where its audit key is) is not known",
+        )
+    )
+
+
+def make_engine(url: str, timeouts: Timeouts = Timeouts(), home: Path | None = None) -> Engine:
+    """An engine for ``url`` with the SQLite settings and the limits described above; ``home`` is the data
+    directory it belongs to (needed for a server database: the audit chain's key lives there, not in it)."""
+    if home is not None:
+        _homes.setdefault(make_url(url).render_as_string(hide_password=False), home)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": timeouts.lock_s or 30, "check_same_thread": False})
 

@@ -60,7 +60,7 @@ def demo_accounts(data_dir: Path) -> list[str]:
 
     url = settings(data_dir).resolved_database_url()
     upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(url, home=data_dir)
     try:
         with transaction(session_factory(engine)) as s:
             if s.scalar(select(func.count()).select_from(User)):

@@ -92,12 +92,25 @@ def _reminders(cfg: Settings, params: dict[str, Any], progress: Progress) -> dic
     """Remind the people handling matters whose limits are near or past."""
     from ipstrong.matters.reminders import send_reminders
 
-    engine = make_engine(cfg.resolved_database_url())
+    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
     try:
         progress(10, "期限提醒 / deadline reminders")
         with transaction(session_factory(engine)) as s:
             today = dt.date.fromisoformat(params["today"]) if params.get("today") else None
             return send_reminders(s, today, cfg.due_soon_working_days)
+    finally:
+        engine.dispose()
+
+
+def _anchor(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Write the audit chain's head to the anchor file outside the database (each morning)."""
+    from ipstrong.accounts.audit import anchor
+
+    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
+    try:
+        progress(10, "审计锚点 / audit anchor")
+        with transaction(session_factory(engine)) as s:
+            return anchor(s)
     finally:
         engine.dispose()
 
@@ -117,6 +130,7 @@ JOB_KINDS: dict[str, JobKind] = {
     "index": JobKind("建立检索索引", "search index build", _index, "warehouse.write"),
     "entities": JobKind("更新申请人实体", "applicant entity update", _entities, "warehouse.write"),
     "reminders": JobKind("期限提醒", "deadline reminders", _reminders, "records.write"),
+    "anchor": JobKind("审计锚点", "audit anchor", _anchor, "audit.read"),
 }
 
 
@@ -137,6 +151,7 @@ def make_queue(cfg: Settings, immediate: bool = False) -> tuple[Huey, Callable[.
         from ipstrong.accounts.roles import SYSTEM
 
         enqueue(cfg, SYSTEM, "reminders", {})
+        enqueue(cfg, SYSTEM, "anchor", {})
 
     return queue, run_job
 
@@ -155,7 +170,7 @@ def submit(session: Session, actor: Actor, kind: str, params: dict[str, Any]) ->
 
 def enqueue(cfg: Settings, actor: Actor, kind: str, params: dict[str, Any], immediate: bool = False) -> int:
     """Record and queue a job; return its id."""
-    engine = make_engine(cfg.resolved_database_url())
+    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
     try:
         with transaction(session_factory(engine)) as s:
             job_id = submit(s, actor, kind, params).id
@@ -168,7 +183,7 @@ def enqueue(cfg: Settings, actor: Actor, kind: str, params: dict[str, Any], imme
 
 def execute(cfg: Settings, job_id: int) -> None:
     """Run one recorded job, keeping its row up to date; a failure is recorded, never lost."""
-    engine = make_engine(cfg.resolved_database_url())
+    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
     factory = session_factory(engine)
 
     def update(**values: Any) -> None:

@@ -277,7 +277,7 @@ def open_store(data_dir: Path, url: str | None = None) -> tuple[Engine, sessionm
 
     url = url or settings(data_dir).resolved_database_url()
     upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(url, home=data_dir)
     return engine, session_factory(engine)
 
 

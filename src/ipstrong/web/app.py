@@ -81,7 +81,9 @@ def create_app(cfg: Settings) -> FastAPI:
     """Build the application for one data directory and database."""
     _configure_logging()
     engine = make_engine(
-        cfg.resolved_database_url(), Timeouts(cfg.db_statement_timeout_s, cfg.db_lock_timeout_s, cfg.db_pool_timeout_s)
+        cfg.resolved_database_url(),
+        Timeouts(cfg.db_statement_timeout_s, cfg.db_lock_timeout_s, cfg.db_pool_timeout_s),
+        home=data_dir(cfg.data_dir),
     )
     health = CapacityLimiter(2)  # /readyz has threads of its own: it answers when every request thread is stuck
     ctx = WebContext(
