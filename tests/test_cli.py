@@ -206,3 +206,19 @@ def _other_key() -> str:
 
     public = Ed25519PrivateKey.generate().public_key()
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["sql", "SELEC"], "SQL syntax error"),
+        (["workdays", "add", "9999-12-31", "3650"], "the start must lie between"),
+        (["workdays", "months", "2024-01-31", "99999999"], "cannot exceed 1200"),
+        (["reference", "series", "--region", "999999"], "no figures for region 999999"),
+        (["workdays", "list", "--year", "0"], "the year must lie between"),
+        (["id", "check", "x", "--kind", "nonsense"], "unknown kind nonsense"),
+    ],
+)
+def test_bad_arguments_end_in_a_message_not_a_traceback(tmp_path: Path, args: list[str], words: str) -> None:
+    result = run(*args, data_dir=tmp_path / "data")
+    assert result.returncode == 2 and words in " ".join(result.stderr.split()) and "Traceback" not in result.stderr

@@ -209,6 +209,9 @@ def warehouse_rollback(
 
 
 # --- sql ---------------------------------------------------------------------------------------------------------
+SQL_ROW_CAP = 100_000  # what `ipstrong sql` prints unless told otherwise: a runaway SELECT * does not fill the memory
+
+
 @app.command("sql")
 def sql_cmd(
     ctx: typer.Context,
@@ -216,7 +219,10 @@ def sql_cmd(
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="时限（秒）/ time limit in seconds")] = 30.0,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=3600, help="时限（秒）/ time limit in seconds")] = 30.0,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=10_000_000, help="最多输出行数 / at most this many rows")
+    ] = SQL_ROW_CAP,
 ) -> None:
     """对当前快照执行只读 SQL / run read-only SQL on the current snapshot.
 
@@ -225,7 +231,10 @@ def sql_cmd(
     """
     from ipstrong.warehouse import run_sql
 
-    table = run_sql(_data_dir(ctx), query, timeout_s=timeout)
+    table = run_sql(_data_dir(ctx), query, timeout_s=timeout, limit=limit + 1)
+    if table.num_rows > limit:
+        table = table.slice(0, limit)
+        stderr.print(str(Msg(f"仅输出前 {limit} 行（--limit 可调整）", f"only the first {limit} rows (change with --limit)")))
     emit_records(table.to_pylist(), _fmt(as_json, fmt), out)
 
 
@@ -297,6 +306,13 @@ def reference_series(
         for f in figures(_data_dir(ctx))
         if (region is None or f.region_code == region) and (indicator is None or f.indicator == indicator)
     ]
+    if not rows and (region or indicator):
+        raise IpsError(
+            Msg(
+                f"没有地区 {region or '（任意）'}、指标 {indicator or '（任意）'} 的统计数据",
+                f"no figures for region {region or '(any)'} and indicator {indicator or '(any)'}",
+            )
+        )
     emit_records(rows, _fmt(as_json, fmt), out)
 
 
@@ -1336,11 +1352,14 @@ def demo_cmd(
 
 
 def main() -> None:
-    """Entry point: bilingual errors on stderr with the exit codes of CONVENTIONS.md."""
+    """Entry point: bilingual errors on stderr with the exit codes of CONVENTIONS.md; never a traceback (an
+    unexpected error is named, and its traceback goes to the log file of the data directory)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         app()
+    except (SystemExit, KeyboardInterrupt):
+        raise
     except SQLAlchemyError as exc:
         _fail(
             IpsError(
@@ -1352,6 +1371,22 @@ def main() -> None:
         )
     except IpsError as exc:
         _fail(exc)
+    except OverflowError as exc:  # a value beyond what a date or number can hold
+        _fail(IpsError(Msg(f"输入值超出范围：{exc}", f"a value is out of range: {exc}")))
+    except Exception as exc:  # a defect: said plainly, the details kept for whoever fixes it
+        log = _crash_log(exc)
+        name = type(exc).__name__
+        _fail(IpsError(Msg(f"内部错误（{name}），详情见 {log}", f"internal error ({name}); details in {log}")))
+
+
+def _crash_log(exc: Exception) -> str:
+    """Write the traceback to a file in the system's temporary folder; return its path."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="ipstrong-crash-", suffix=".log", delete=False) as fh:
+        fh.write("".join(traceback.format_exception(exc)))
+    return fh.name
 
 
 def _fail(exc: IpsError) -> None:

@@ -14,7 +14,7 @@ from ipstrong.ids.ipc import IpcSymbol
 from ipstrong.ids.pubno import PublicationNumber
 from ipstrong.ids.region import RegionCode
 from ipstrong.ids.uscc import CreditCode
-from ipstrong.messages import Msg
+from ipstrong.messages import IpsError, Msg
 
 KINDS: dict[str, Callable[..., Any]] = {
     "application_number": ApplicationNumber.parse,
@@ -63,8 +63,8 @@ def check_identifier(
     numeric, else the first reading, with every kind's reason under ``candidates``.
     """
     if kind is not None:
-        if kind not in KINDS:
-            raise InvalidIdentifier(
+        if kind not in KINDS:  # a usage error, not an invalid value
+            raise IpsError(
                 Msg(f"未知的标识类型 {kind}（可选：{'、'.join(KINDS)}）", f"unknown kind {kind} (one of: {', '.join(KINDS)})")
             )
         return _one(value, kind, region_lookup)

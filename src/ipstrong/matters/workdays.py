@@ -233,6 +233,13 @@ def set_day(session: Session, actor: Actor, day: dt.date, kind: str | None, name
 
 def days_of_year(session: Session, year: int) -> list[dict[str, Any]]:
     """The exceptions entered for ``year``, in date order (the table seeded first when empty)."""
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise IpsError(
+            Msg(
+                f"年份须在 {FIRST_DAY.year} 至 {LAST_DAY.year} 之间",
+                f"the year must lie between {FIRST_DAY.year} and {LAST_DAY.year}",
+            )
+        )
     _seeded(session)
     rows = session.scalars(
         select(CalendarDay)

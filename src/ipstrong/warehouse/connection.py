@@ -89,7 +89,16 @@ def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
     indicator catalogue runs on it unchanged. The master is the ``spark_master`` setting (``local[2]`` by default,
     a cluster's URL by configuration); the snapshot must then be on storage the cluster reads."""
     import ibis
-    from pyspark.sql import SparkSession
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise IpsError(
+            Msg(
+                "未安装 PySpark：请安装 Spark 扩展 pip install 'ipstrong[spark]'（需要 Java 17）",
+                "PySpark is not installed: install the Spark extra, pip install 'ipstrong[spark]' (needs Java 17)",
+            )
+        ) from None
 
     from ipstrong.config import settings
 
@@ -117,8 +126,12 @@ def spark_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
 
 
 def run_sql(data_dir: Path, query: str, timeout_s: float = DEFAULT_TIMEOUT_S, limit: int | None = None) -> pa.Table:
-    """Run one read-only statement against the current snapshot and return its result as Arrow."""
-    statements = duckdb.extract_statements(query)
+    """Run one read-only statement against the current snapshot and return its result as Arrow (at most ``limit``
+    rows when given)."""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise IpsError(Msg(f"SQL 语法错误：{exc}", f"SQL syntax error: {exc}")) from None
     if len(statements) != 1:
         raise IpsError(Msg("一次只能执行一条 SQL 语句", "exactly one SQL statement, please"))
     if statements[0].type != duckdb.StatementType.SELECT:
