@@ -168,3 +168,14 @@ def test_damaged_partial_and_old_backups_are_refused_before_writing(db, data_dir
     assert all(not rows for rows in _dump(engine).values())  # nothing was written
     left = {p.name for p in restored_data.iterdir()} if restored_data.exists() else set()
     assert left <= {"ipstrong.db", "ipstrong.db-wal", "ipstrong.db-shm"}
+
+
+def test_the_database_file_and_keys_are_created_owner_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'ipstrong.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as s:
+        audit.append(s, "system", "test", "thing")  # makes the audit key and the anchor file
+    engine.dispose()
+    for name in ("ipstrong.db", "audit.key", "audit-anchor.jsonl"):
+        assert stat.S_IMODE((tmp_path / "new" / name).stat().st_mode) == 0o600, name

@@ -91,6 +91,10 @@ XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE us-patent-grant [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <us-patent-grant><us-bibliographic-data-grant><invention-title>&secret;</invention-title></us-bibliographic-data-grant></us-patent-grant>
 """
+HIDDEN_XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE us-patent-grant [<!ATTLIST us-patent-grant lang CDATA "]>"><!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<us-patent-grant><us-bibliographic-data-grant><invention-title>&secret;</invention-title></us-bibliographic-data-grant></us-patent-grant>
+"""
 BODY = "\n<us-patent-grant><abstract>苏州</abstract></us-patent-grant>\n"
 GBK_CALLED_UTF8 = ('<?xml version="1.0" encoding="UTF-8"?>' + BODY).encode("gbk")
 UTF8_CALLED_LATIN1 = ('<?xml version="1.0" encoding="ISO-8859-1"?>' + BODY).encode()
@@ -102,6 +106,7 @@ TRUNCATED = b'<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><us-bibli
     [
         (BILLION_LAUGHS, "declares entities"),
         (XXE, "declares entities"),
+        (HIDDEN_XXE, "declares entities"),  # a "]>" inside an attribute default does not end the declaration
         (GBK_CALLED_UTF8, "do not match the declared encoding utf-8"),
         (UTF8_CALLED_LATIN1, "declaration lies"),
         (TRUNCATED, "truncated"),
@@ -154,3 +159,11 @@ def test_uspto_assignments_become_events_of_the_us_records(tmp_path: Path) -> No
     assert {"to_party": "WILMINGTON SAVINGS FUND SOCIETY, FSB", "event_date": dt.date(2021, 6, 30)} in pledges
     again = ingest([sample], data, status_date=DAY)  # the same response twice: nothing new
     assert again.new == 0 and not again.published
+
+
+def test_the_entity_check_reads_the_doctype_as_the_parser_does() -> None:
+    from ipstrong.ingest.xmlsafe import entity_refusal
+
+    assert entity_refusal(b'<?xml version="1.0"?>\n<!DOCTYPE us-patent-grant SYSTEM "us-patent-grant-v45.dtd" [ ]>\n<a/>') is None
+    assert entity_refusal(b'<!DOCTYPE a [<!-- ]> --><!ENTITY e "x">]><a/>') is not None
+    assert entity_refusal(b'<!DOCTYPE a [<!ATTLIST a b CDATA "x"') is not None  # never ends: not parsed

@@ -13,6 +13,7 @@ stuck transaction cannot hang every request.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +89,10 @@ def make_engine(url: str, timeouts: Timeouts = Timeouts(), home: Path | None = N
     if home is not None:
         _homes.setdefault(make_url(url).render_as_string(hide_password=False), home)
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not Path(database).exists():
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))  # owner-only; SQLite's -wal and -shm follow it
         engine = create_engine(url, connect_args={"timeout": timeouts.lock_s or 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -39,12 +39,42 @@ def declared_encoding(head: bytes) -> str:
 
 
 def entity_refusal(head: bytes) -> Msg | None:
-    """A document type declaration that declares entities (the start of the document is enough)."""
-    if b"<!DOCTYPE" in head[:4096] and b"<!ENTITY" in head.split(b"]>", 1)[0]:
+    """A document type declaration that declares entities, or one that does not end within ``head`` (the start of
+    the document). Its end is found by reading it as the parser would — quoted strings and comments skipped — so a
+    ``"]>"`` inside an attribute default cannot end it early."""
+    start = head.find(b"<!DOCTYPE", 0, 4096)
+    if start < 0:
+        return None
+    end = _doctype_end(head, start)
+    if end is None or b"<!ENTITY" in head[start:end]:
         return Msg(
             "文档含实体声明，出于安全不予解析（专利数据文档不需要实体声明）",
             "the document declares entities and is not parsed, for safety (patent data documents need none)",
         )
+    return None
+
+
+def _doctype_end(data: bytes, start: int) -> int | None:
+    """The index just past the ``>`` that closes the document type declaration at ``start``, or None."""
+    depth, quote, i = 0, None, start + len(b"<!DOCTYPE")
+    while i < len(data):
+        c = data[i : i + 1]
+        if quote:
+            quote = None if c == quote else quote
+        elif data.startswith(b"<!--", i):
+            close = data.find(b"-->", i + 4)
+            if close < 0:
+                return None
+            i = close + 2
+        elif c in (b'"', b"'"):
+            quote = c
+        elif c == b"[":
+            depth += 1
+        elif c == b"]":
+            depth -= 1
+        elif c == b">" and depth <= 0:
+            return i + 1
+        i += 1
     return None
 
 
