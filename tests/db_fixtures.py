@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -53,17 +54,25 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Db]:
         if os.environ.get("CI") == "true":
             pytest.fail("PostgreSQL at 127.0.0.1:5432 is not reachable in CI")
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
+    with pg_schema() as url:
+        upgrade(url)
+        engine = make_engine(url, home=tmp_path)  # the audit key of a server database lives in a data directory
+        try:
+            yield Db(url, engine, session_factory(engine), "postgresql")
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """The URL of a fresh, empty schema on the test server, dropped afterwards."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    upgrade(url)
-    engine = make_engine(url, home=tmp_path)  # the audit key of a server database lives in a data directory
     try:
-        yield Db(url, engine, session_factory(engine), "postgresql")
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
     finally:
-        engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()

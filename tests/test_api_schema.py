@@ -16,15 +16,17 @@ from ipstrong.search.index import build
 from ipstrong.web.app import create_app
 from ipstrong.web.guard import SECURITY_HEADERS
 
+PW = "a long password 1"
 
-def _app_and_token(tmp_path_factory: pytest.TempPathFactory):
+
+def app_and_token(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("schema")
     url = f"sqlite:///{data / 'ops.db'}"
     upgrade(url)
     engine = make_engine(url)
     with transaction(session_factory(engine)) as s:
-        admin = create_user(s, SYSTEM, "admin", "a long password 1", "province_admin", "320000")
-        create_user(s, SYSTEM, "nanjing", "a long password 1", "city_official", "320100")
+        admin = create_user(s, SYSTEM, "admin", PW, "province_admin", "320000")
+        create_user(s, SYSTEM, "nanjing", PW, "city_official", "320100")
         _token, plain = create_token(s, actor_of(admin), "schemathesis", ["read", "write"])
     engine.dispose()
     ingest_export(data, SUZHOU_ROW)  # figures are computed over a real snapshot
@@ -34,7 +36,7 @@ def _app_and_token(tmp_path_factory: pytest.TempPathFactory):
 
 def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every operation, with generated inputs, as the token's owner (a province administrator)."""
-    app, token = _app_and_token(tmp_path_factory)
+    app, token = app_and_token(tmp_path_factory)
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in schema.get_all_operations()]

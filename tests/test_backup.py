@@ -9,11 +9,11 @@ import json
 import stat
 import uuid
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from db_fixtures import PG_BASE
-from sqlalchemy import create_engine, text
+from db_fixtures import pg_schema
 from test_entity_store import _write
 from test_matters import D, World, attach, file_adjudication, step, world  # noqa: F401 - world is a fixture
 
@@ -86,23 +86,12 @@ def _files(data: Path) -> dict[str, str]:
 def target(db, tmp_path):
     """An empty database of the same engine as ``db``, migrated, and an empty data directory."""
     restored = tmp_path / "restored-data"
-    if db.dialect == "sqlite":
-        restored.mkdir()
-        url = f"sqlite:///{restored / 'ipstrong.db'}"
-    else:
-        schema = "r_" + uuid.uuid4().hex[:12]
-        admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    upgrade(url)
-    engine = make_engine(url, home=restored)
-    yield url, engine, restored
-    engine.dispose()
-    if db.dialect != "sqlite":
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    restored.mkdir()
+    with nullcontext(f"sqlite:///{restored / 'ipstrong.db'}") if db.dialect == "sqlite" else pg_schema() as url:
+        upgrade(url)
+        engine = make_engine(url, home=restored)
+        yield url, engine, restored
+        engine.dispose()
 
 
 def test_backup_and_restore_round_trip_every_table_and_file(db, world, data_dir, tmp_path, monkeypatch, target) -> None:  # noqa: F811

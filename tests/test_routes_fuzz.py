@@ -16,15 +16,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_api_schema import PW, app_and_token
 
-from conftest import SUZHOU_ROW, ingest_export, post_login
-from ipstrong.accounts.roles import SYSTEM
-from ipstrong.accounts.service import create_user
-from ipstrong.config import Settings
-from ipstrong.db import make_engine, session_factory, transaction, upgrade
-from ipstrong.web.app import create_app
+from conftest import post_login
 
-PW = "a long password 1"
 HEADERS = ("x-content-type-options", "content-security-policy", "x-frame-options")
 HUGE = st.sampled_from([0, -1, 2**31, 2**31 - 1, 2**53, 2**63, 10**20, -(10**20)])
 INTS = st.one_of(HUGE, st.integers(-10, 5000), st.integers(-(10**25), 10**25)).map(str)
@@ -64,15 +59,9 @@ def _strategy(annotation) -> st.SearchStrategy[str]:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory):
-    data = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite:///{data / 'ops.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with transaction(session_factory(engine)) as s:
-        create_user(s, SYSTEM, "admin", PW, "province_admin", "320000")
-    engine.dispose()
-    ingest_export(data, SUZHOU_ROW)
-    with TestClient(create_app(Settings(data_dir=data, database_url=url)), raise_server_exceptions=False) as c:
+    """The platform of the API schema test (a snapshot, its index, an administrator), signed in by cookie."""
+    app, _token = app_and_token(tmp_path_factory)
+    with TestClient(app, raise_server_exceptions=False) as c:
         assert post_login(c, "admin", PW).status_code == 303
         page = c.get("/account/password").text
         c.headers["X-CSRF-Token"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
