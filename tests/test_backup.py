@@ -145,7 +145,22 @@ def test_damaged_partial_and_old_backups_are_refused_before_writing(db, data_dir
         del m["tables"]["matters"]
         return json.dumps(m)
 
+    def manifest_with_file(name):
+        def change(member, content):
+            if member != "manifest.json":
+                return content
+            m = json.loads(content)
+            m["files"][name] = {"bytes": 2, "sha256": hashlib.sha256(b"{}").hexdigest()}
+            return json.dumps(m)
+
+        bad = rewrite(change)
+        with zipfile.ZipFile(bad, "a") as zf:
+            zf.writestr(f"files/{name}", b"{}")
+        return bad
+
     cases = {
+        "invalid path /tmp/evil": manifest_with_file("/tmp/evil"),  # would land outside the data directory
+        "invalid path config.toml": manifest_with_file("config.toml"),  # not a file a backup holds
         "hash mismatch": rewrite(lambda n, b: b + b"{}\n" if n == "tables/users.jsonl" else b),
         "missing": rewrite(lambda n, b: None if n == "tables/audit_log.jsonl" else b),
         r"missing \['matters'\]": rewrite(manifest_without_table),

@@ -157,11 +157,13 @@ def _check(zf: zipfile.ZipFile, manifest: dict[str, Any], path: Path) -> None:
                 f"the backup's tables do not match the database's: missing {missing}, unknown {unknown}",
             ).located(file=str(path))
         )
+    for name in files:  # a file goes back where DATA_FILES says files come from, nowhere else
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts or not parts or parts[0] not in DATA_FILES:
+            raise IpsError(Msg(f"备份中的路径 {name} 无效", f"invalid path {name} in the backup").located(file=str(path)))
     members = [(f"tables/{name}.jsonl", t["sha256"]) for name, t in tables.items()]
     members += [(f"files/{name}", f["sha256"]) for name, f in files.items()]
     for member, sha in members:
-        if ".." in Path(member).parts or Path(member).is_absolute():
-            raise IpsError(Msg(f"备份中的路径 {member} 无效", f"invalid path {member} in the backup").located(file=str(path)))
         try:
             actual = _member_sha256(zf, member)
         except KeyError:

@@ -70,7 +70,7 @@ class LoginThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)  # ip:… | user:… | pair:…|…
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     next_allowed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -69,7 +69,11 @@ def _bump(session: Session, key: str, now: dt.datetime) -> LoginThrottle:
 
 
 def record_failure(session: Session, username: str, address: str, max_failures: int, lock_minutes: int, now: dt.datetime) -> None:
-    """Count a failed sign-in under the three keys and set when each may try next."""
+    """Count a failed sign-in under the three keys and set when each may try next; forget keys quiet for an hour
+    (so guesses at made-up names do not fill the table)."""
+    quiet = LoginThrottle.last_failure_at < now - FORGET_AFTER
+    waited = or_(LoginThrottle.next_allowed_at.is_(None), LoginThrottle.next_allowed_at < now)
+    session.execute(delete(LoginThrottle).where(quiet, waited))
     keys = _keys(username, address)
     pair = _bump(session, keys["pair"], now)
     if pair.failures >= max_failures:

@@ -25,9 +25,11 @@ def upgrade() -> None:
         sa.Column("next_allowed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_throttle")),
     )
+    op.create_index(op.f("ix_login_throttle_last_failure_at"), "login_throttle", ["last_failure_at"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_login_throttle_last_failure_at"), table_name="login_throttle")
     op.drop_table("login_throttle")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("session_version")
