@@ -137,6 +137,18 @@ def test_indicator_commands_with_parameters_and_zones(tmp_path: Path) -> None:
     rows = {(r["indicator"], r["region_code"]): r["value"] for r in json.loads(zone.stdout)}
     count = rows[("effective_inventions", "custom:sz-core")]
     assert count == rows[("effective_inventions", "320506")] + rows[("effective_inventions", "320505")]
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "region_code,indicator,year,target,direction\n320000,inventions_per_10k_pop,2021,1,higher\n", encoding="utf-8"
+    )
+    figures = {}
+    for population_year in ("previous", "same"):  # assess takes the parameters of indicators compute
+        done = run(
+            "assess", "--year", "2021", "--targets", str(targets), "--population-year", population_year, "--json", data_dir=data
+        )
+        assert done.returncode == 0, done.stderr
+        figures[population_year] = json.loads(done.stdout)[0]["value"]
+    assert figures["previous"] / figures["same"] == pytest.approx(8505.4 / 8477.0, rel=1e-6)  # 2021 ÷ 2020 population
 
 
 def test_entities_commands(tmp_path: Path) -> None:

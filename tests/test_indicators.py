@@ -100,16 +100,31 @@ def test_the_engine_agrees_with_the_sql_macro(data: Path) -> None:
     assert sql == values(data, "effective_inventions", "2021-12-31")["320000"]
 
 
-def test_density_uses_the_published_population(data: Path) -> None:
+def test_density_uses_the_previous_year_ends_published_population(data: Path) -> None:
     got = values(data, "inventions_per_10k_pop", "2021-12-31")
-    assert got["320000"] == pytest.approx(6 / 8505.4, rel=1e-6)  # 8505.4 万: jiangsu-series 2021
-    assert got["320100"] == pytest.approx(3 / 942.34, rel=1e-6)
-    assert got["320500"] is None  # Suzhou's 2021 year-end population was not found: missing, never zero
-    missing = compute(data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320500")[0]
-    assert missing["status"] == "missing" and "not found" in missing["note"]
-    # the year-end stock over the previous year's population (a parameter): 2020's 8477.0 万
-    previous = compute(data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], params=Parameters(population_year="previous"))
-    assert previous[0]["value"] == pytest.approx(6 / 8477.0, rel=1e-6) and previous[0]["denominator"] == 8477.0
+    assert got["320000"] == pytest.approx(6 / 8477.0, rel=1e-6)  # 8477.0 万: Jiangsu at the end of 2020
+    assert got["320100"] == pytest.approx(3 / 931.97, rel=1e-6)  # Nanjing at the end of 2020
+    # the same year-end's population (a parameter): 2021's 8505.4 万 and 942.34 万; Suzhou's was not found
+    same = compute(
+        data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320000", "city", params=Parameters(population_year="same")
+    )
+    by_code = {r["region_code"]: r for r in same}
+    assert by_code["320000"]["value"] == pytest.approx(6 / 8505.4, rel=1e-6) and by_code["320000"]["denominator"] == 8505.4
+    assert by_code["320100"]["value"] == pytest.approx(3 / 942.34, rel=1e-6)
+    assert by_code["320500"]["value"] is None and by_code["320500"]["status"] == "missing"  # never zero
+    assert "not found" in by_code["320500"]["note"]
+
+
+def test_the_default_population_year_reproduces_the_published_figures(data: Path) -> None:
+    """CNIPA's 2016 figure for Jiangsu, 18.41 = 146,859 ÷ 7,976.3 万 (the end of 2015, first published), and
+    Jiangsu's own 2021 figure, 41.17 = 349,000 ÷ 8,477 万 (the end of 2020): the engine divides a year-end stock by
+    exactly these populations by default, so the published counts give the published figures."""
+    for asof, published_count, published_figure in (("2016-12-31", 146_859, 18.41), ("2021-12-31", 349_000, 41.17)):
+        record = compute(data, ["inventions_per_10k_pop"], [dt.date.fromisoformat(asof)], "320000")[0]
+        assert round(published_count / record["denominator"], 2) == published_figure, (asof, record["denominator"])
+        same = compute(data, ["inventions_per_10k_pop"], [dt.date.fromisoformat(asof)], "320000",
+                       params=Parameters(population_year="same"))[0]  # fmt: skip
+        assert same["denominator"] is None or round(published_count / same["denominator"], 2) != published_figure
 
 
 def test_an_asof_date_before_the_data_begins_is_missing(data: Path) -> None:

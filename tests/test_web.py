@@ -294,6 +294,16 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     }
     table = client.post("/api/v1/assess", json=body, headers={"X-CSRF-Token": csrf}).json()
     assert [(r["region_code"], r["completion_pct"], r["rank"]) for r in table] == [("320500", 50.0, 1), ("320100", 100.0, 1)]
+    # the assessment takes the parameters of `indicators compute`: Nanjing's one invention over 2020's or 2021's population
+    density = {"year": 2021, "targets": [{"region_code": "320100", "indicator": "inventions_per_10k_pop", "target": 1}]}
+    for chosen, population in (("previous", 931.97), ("same", 942.34)):
+        asked = {**density, "parameters": {"population_year": chosen}}
+        row = client.post("/api/v1/assess", json=asked, headers={"X-CSRF-Token": csrf}).json()[0]
+        assert row["value"] == pytest.approx(1 / population, rel=1e-6)
+    wrong = client.post(
+        "/api/v1/assess", json={**density, "parameters": {"population_year": "next"}}, headers={"X-CSRF-Token": csrf}
+    )
+    assert wrong.status_code == 422
     client.cookies.clear()
     sign_in(client, "suzhou")  # a city official may not list another city's patents
     assert client.get(link.replace("320500", "320100")).status_code == 403
@@ -330,6 +340,7 @@ def test_assessment_page(site) -> None:
         "/assess", data={"year": "2021", "csrf_token": csrf}, files={"targets": ("t.csv", targets, "text/csv")}
     ).text
     assert "50.0%" in page and "苏州市" in page and "南京市" not in page  # a city official sees their city only
+    assert 'id="param-population_year"' in page and '<option value="previous" selected>' in page
     xlsx = client.post(
         "/assess", data={"year": "2021", "csrf_token": csrf, "xlsx": "true"}, files={"targets": ("t.csv", targets, "text/csv")}
     )

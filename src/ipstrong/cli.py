@@ -623,7 +623,7 @@ PledgeOpt = Annotated[
 ]
 
 
-def _parameters(attribution: str, sei_matching: str, pledge_threshold: float, population_year: str = "same") -> Parameters:
+def _parameters(attribution: str, sei_matching: str, pledge_threshold: float, population_year: str = "previous") -> Parameters:
     from ipstrong.indicators.measures import Parameters
 
     return Parameters(attribution, sei_matching, pledge_threshold, population_year)
@@ -652,7 +652,7 @@ def indicators_compute(
     attribution: AttributionOpt = "by-year",
     sei_matching: SeiOpt = "keywords",
     pledge_threshold: PledgeOpt = 0.0,
-    population_year: PopYearOpt = "same",
+    population_year: PopYearOpt = "previous",
     engine: Annotated[str, typer.Option("--engine", help="duckdb|spark（spark_master 设置）/ where to compute")] = "duckdb",
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -706,14 +706,20 @@ def assess_cmd(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="考核年度 / the year assessed")],
     targets: Annotated[Path, typer.Option("--targets", help="CSV: region_code, indicator, year, target, direction")],
+    attribution: AttributionOpt = "by-year",
+    sei_matching: SeiOpt = "keywords",
+    pledge_threshold: PledgeOpt = 0.0,
+    population_year: PopYearOpt = "previous",
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
 ) -> None:
-    """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table."""
+    """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table (the parameters of
+    indicators compute)."""
     from ipstrong.indicators.assess import assess, write_xlsx
 
-    rows = assess(_data_dir(ctx), year, targets)
+    params = _parameters(attribution, sei_matching, pledge_threshold, population_year)
+    rows = assess(_data_dir(ctx), year, targets, params)
     chosen = _fmt(as_json, fmt)
     if chosen == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx" and fmt is None and not as_json):
         if out is None:

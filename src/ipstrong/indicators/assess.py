@@ -15,6 +15,7 @@ from typing import Any
 from ipstrong.csvin import read_rows
 from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.engine import compute
+from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import neutralised, xlsx_workbook
 from ipstrong.reference.regions import by_code
@@ -50,8 +51,8 @@ def read_targets(path: Path, year: int) -> list[dict[str, Any]]:
     return out
 
 
-def assess(data_dir: Path, year: int, targets_file: Path) -> list[dict[str, Any]]:
-    """One record per target row."""
+def assess(data_dir: Path, year: int, targets_file: Path, params: Parameters = DEFAULTS) -> list[dict[str, Any]]:
+    """One record per target row, the figures computed with ``params`` (those of ``indicators compute``)."""
     targets = read_targets(targets_file, year)
     day, before = dt.date(year, 12, 31), dt.date(year - 1, 12, 31)
     figures: dict[tuple[str, str, dt.date], dict[str, Any]] = {}
@@ -63,7 +64,7 @@ def assess(data_dir: Path, year: int, targets_file: Path) -> list[dict[str, Any]
     batches = [("320000", "city")] if provincial else []
     batches += [(c, None) for c in sorted(codes - provincial)]
     for region, by in batches:
-        for record in compute(data_dir, indicators, [day, before], region, by):
+        for record in compute(data_dir, indicators, [day, before], region, by, params=params):
             figures[(record["indicator"], record["region_code"], dt.date.fromisoformat(record["asof"]))] = record
     rows = []
     for t in targets:

@@ -83,10 +83,13 @@ VINTAGE = {
         "reason": "年度公报首次公布数，与当年公布的比值一致 / first-published figures match the ratios published that year",
     },
     "population_year": {
-        "default": "same",
-        "options": ["same", "previous"],
-        "reason": "年末存量除以同年年末常住人口，与各地公布的万人发明专利拥有量一致 / a year-end stock divided by the same "
-        "year's year-end population, as the published figures do; --population-year",
+        "default": "previous",
+        "options": ["previous", "same"],
+        "reason": "年末存量除以上一年末常住人口（首次公布数），与公布值一致：国家知识产权局 2016 年江苏 18.41 = 146,859 ÷ "
+        "7,976.3 万（2015 年末）；江苏 2021 年 41.17 = 349,000 ÷ 8,477 万（2020 年末）/ a year-end stock divided by the "
+        "previous year-end's population (first published) reproduces the published figures: CNIPA's 2016 figure for "
+        "Jiangsu 18.41 = 146,859 ÷ 79.763 million (end of 2015); Jiangsu's 2021 figure 41.17 = 349,000 ÷ 84.77 million "
+        "(end of 2020); --population-year",
     },
 }
 

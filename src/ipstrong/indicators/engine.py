@@ -18,10 +18,9 @@ from ibis.expr.types import Table
 
 from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, Indicator
 from ipstrong.indicators.measures import (
-    ATTRIBUTIONS,
+    CHOICES,
     DEFAULTS,
     MEASURES,
-    POPULATION_YEARS,
     REGION_COLUMNS,
     TRADEMARK_MEASURES,
     Parameters,
@@ -30,7 +29,7 @@ from ipstrong.indicators.measures import (
 )
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import by_code, regions
-from ipstrong.reference.sei import SEI_CONCORDANCE, SEI_MATCHINGS
+from ipstrong.reference.sei import SEI_CONCORDANCE
 from ipstrong.reference.series import lookup, population
 from ipstrong.reference.zones import CustomZone, custom_zones
 from ipstrong.warehouse.connection import ibis_connection, time_limit
@@ -310,11 +309,8 @@ def compute(
 
 def check_parameters(params: Parameters) -> None:
     """Refuse parameter values the measures do not know, naming the option."""
-    for option, value, allowed in (
-        ("--attribution", params.attribution, ATTRIBUTIONS),
-        ("--sei-matching", params.sei_matching, SEI_MATCHINGS),
-        ("--population-year", params.population_year, POPULATION_YEARS),
-    ):
+    for name, allowed in CHOICES.items():
+        option, value = "--" + name.replace("_", "-"), getattr(params, name)
         if value not in allowed:
             raise IpsError(
                 Msg(f"{option} 只能是 {'、'.join(allowed)}：{value}", f"{option} is one of {', '.join(allowed)}, not {value}")

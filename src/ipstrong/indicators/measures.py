@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import ibis
 from ibis.expr.types import Table
 
-from ipstrong.reference.sei import match_table
+from ipstrong.reference.sei import SEI_MATCHINGS, match_table
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
@@ -35,10 +35,16 @@ class Parameters:
     attribution: str = "by-year"  # by-year | patentee | applicant
     sei_matching: str = "keywords"  # keywords: keyword rules also need the keyword in title/abstract; ipc-only: not
     pledge_threshold: float = 0.0  # 10,000 yuan: a pledge total above this is 较高质押融资金额
-    population_year: str = "same"  # same: a year-end stock ÷ that year's year-end population; previous: the year before
+    population_year: str = "previous"  # previous: a year-end stock ÷ the year before's year-end population; same: its own
 
 
 DEFAULTS = Parameters()
+# the parameters chosen from a list, with their lists: what the CLI, the API and the pages offer
+CHOICES: dict[str, tuple[str, ...]] = {
+    "attribution": ATTRIBUTIONS,
+    "sei_matching": SEI_MATCHINGS,
+    "population_year": POPULATION_YEARS,
+}
 
 
 @dataclass

@@ -21,6 +21,7 @@ from ipstrong.accounts.service import create_user, list_users, user_summary
 from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.db import transaction
 from ipstrong.indicators.catalogue import CATALOGUE
+from ipstrong.indicators.measures import CHOICES, DEFAULTS, Parameters
 from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
@@ -293,9 +294,32 @@ class TargetIn(BaseModel):
     direction: Direction = Direction.higher
 
 
+def _choices(name: str, values: tuple[str, ...]) -> Any:
+    return Enum(name, {v: v for v in values}, type=str)
+
+
+Attribution = _choices("Attribution", CHOICES["attribution"])
+SeiMatching = _choices("SeiMatching", CHOICES["sei_matching"])
+PopulationYear = _choices("PopulationYear", CHOICES["population_year"])
+
+
+class ParametersIn(BaseModel):
+    """The choices of ``indicators compute`` that the official definitions leave open (the catalogue states each
+    default and why)."""
+
+    attribution: Attribution = Attribution(DEFAULTS.attribution)  # type: ignore[valid-type]
+    sei_matching: SeiMatching = SeiMatching(DEFAULTS.sei_matching)  # type: ignore[valid-type]
+    pledge_threshold: float = Field(DEFAULTS.pledge_threshold, ge=0, le=1e9)
+    population_year: PopulationYear = PopulationYear(DEFAULTS.population_year)  # type: ignore[valid-type]
+
+    def to_parameters(self) -> Parameters:
+        return Parameters(self.attribution.value, self.sei_matching.value, self.pledge_threshold, self.population_year.value)
+
+
 class AssessIn(BaseModel):
     year: int = Field(ge=1986, le=2100)
     targets: list[TargetIn] = Field(min_length=1, max_length=500)
+    parameters: ParametersIn = ParametersIn()
 
 
 class AssessOut(BaseModel):
@@ -344,7 +368,7 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
             writer.writerow(COLUMNS)
             for t in body.targets:
                 writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
-        rows = assess(ctx.data_dir, body.year, source)
+        rows = assess(ctx.data_dir, body.year, source, body.parameters.to_parameters())
     return assessment_rows(who.actor, rows)
 
 

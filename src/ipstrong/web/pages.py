@@ -30,6 +30,7 @@ from ipstrong.accounts.service import (
 from ipstrong.accounts.visibility import assessment_rows
 from ipstrong.db import transaction
 from ipstrong.ids.appno import FOREIGN_APPLICATION
+from ipstrong.indicators.measures import CHOICES, DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import FormId, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
@@ -548,7 +549,12 @@ def map_layer(request: Request) -> Response:
 @router.get("/assess", response_class=HTMLResponse)
 def assess_page(request: Request, who: SignedIn) -> Response:
     require(who.actor, "records.read")
-    return context_of(request).render(request, "assess.html", {"rows": None, "year": None}, who=who)
+    return context_of(request).render(request, "assess.html", _assess_values(None, None, DEFAULTS), who=who)
+
+
+def _assess_values(rows: list | None, year: int | None, params: Parameters) -> dict:
+    """The assessment page's values: the table, and the parameter choices of ``indicators compute``."""
+    return {"rows": rows, "year": year, "choices": CHOICES, "chosen": params.__dict__}
 
 
 @router.post("/assess")
@@ -558,6 +564,10 @@ def assess_run(
     year: FormYear,
     targets: Annotated[UploadFile, File()],
     xlsx: Annotated[bool, Form()] = False,
+    attribution: Annotated[str, Form(max_length=20)] = DEFAULTS.attribution,
+    sei_matching: Annotated[str, Form(max_length=20)] = DEFAULTS.sei_matching,
+    pledge_threshold: Annotated[float, Form(ge=0, le=1e9)] = DEFAULTS.pledge_threshold,
+    population_year: Annotated[str, Form(max_length=20)] = DEFAULTS.population_year,
 ) -> Response:
     """Upload a targets CSV; see the assessment table, or download it as XLSX."""
     import tempfile
@@ -571,12 +581,13 @@ def assess_run(
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     source = work / "targets.csv"
     source.write_bytes(targets.file.read(1_000_000))
-    rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source))
+    params = Parameters(attribution, sei_matching, pledge_threshold, population_year)  # checked by the engine
+    rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source, params))
     if xlsx:
         out = work / f"assessment-{year}.xlsx"
         write_xlsx(rows, out)
         return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
-    return ctx.render(request, "assess.html", {"rows": rows, "year": year}, who=who)
+    return ctx.render(request, "assess.html", _assess_values(rows, year, params), who=who)
 
 
 # --- applicant entities ---------------------------------------------------------------------------------------
