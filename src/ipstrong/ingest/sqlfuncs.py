@@ -7,6 +7,7 @@ One definition per rule, shared by the patent and the event files. The check-dig
 from __future__ import annotations
 
 from ipstrong.ids.appno import WEIGHTS_8, WEIGHTS_12
+from ipstrong.ingest.applicant_types import applicant_type_macro
 
 
 def _weighted(weights: tuple[int, ...]) -> str:
@@ -87,17 +88,8 @@ MACROS = [
         WHEN regexp_matches(s, '有效|有权|授权|维持|恢复') THEN 'in_force'
         WHEN regexp_matches(s, '审中|实质审查|公开|公布|受理|PCT') THEN 'pending'
         ELSE NULL END""",
-    # who the first applicant is (CNIPA's categories: 企业, 大专院校, 科研单位, 机关团体, 个人)
-    r"""CREATE OR REPLACE MACRO ips_applicant_type(n) AS CASE
-        WHEN n IS NULL THEN NULL
-        WHEN regexp_matches(upper(n),
-                            '有限公司|有限责任公司|股份|集团|公司|工厂|厂$|企业|合作社|CO\.|LTD|INC\b|CORP|GMBH|LLC|株式会社')
-            THEN 'enterprise'
-        WHEN regexp_matches(upper(n), '大学|学院|学校|UNIVERSITY|COLLEGE') THEN 'university'
-        WHEN regexp_matches(upper(n), '研究院|研究所|研究中心|科学院|实验室|INSTITUTE|ACADEMY') THEN 'institute'
-        WHEN regexp_matches(n, '人民政府|委员会|管理局|局$|厅$|办公室|部队|监督|推广中心|服务中心') THEN 'government'
-        WHEN regexp_full_match(n, '\p{Han}{2,4}') THEN 'individual'
-        ELSE 'other' END""",
+    # who the first applicant is (CNIPA's categories): the rule and its words in applicant_types.py
+    applicant_type_macro(),
 ]
 
 
