@@ -244,3 +244,13 @@ def test_exports_page_through_hits_on_one_day(tmp_path: Path, monkeypatch: pytes
     engine.export(tmp_path / "d", "电池", tmp_path / "x.jsonl", sort="AD")
     written = (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(written) == len(set(written)) == 7
+
+
+def test_punctuation_inside_a_chinese_phrase_is_skipped(tmp_path: Path) -> None:
+    from ipstrong.search import evaluation
+
+    corpus = evaluation.Corpus([evaluation.Record("CN1", "一种虚拟-现实交互装置"), evaluation.Record("CN2", "一种WebVR播放器"),
+                                evaluation.Record("CN3", "虚拟现实眼镜"), evaluation.Record("CN4", "一种虚拟机")])  # fmt: skip
+    retriever = evaluation.build_index(corpus, tmp_path / "index")
+    assert retriever.phrase("虚拟现实") == {"CN1", "CN3"}
+    assert retriever.phrase("VR") == {"CN2"} and retriever.phrase("WebVR") == {"CN2"}

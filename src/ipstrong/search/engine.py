@@ -13,7 +13,7 @@ import tantivy
 
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import neutralised, xlsx_workbook
-from ipstrong.search.index import BIGRAM_FIELDS, analyzer, fold, han_bigrams, open_index, schema
+from ipstrong.search.index import BIGRAM_FIELDS, HAN_JOINER, analyzer, fold, han_bigrams, open_index, parts, schema
 from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
 
 MAX_LIMIT = 1000
@@ -46,19 +46,22 @@ def _words(text: str) -> list[str]:
 def _text(fields: tuple[str, ...], value: str, highlight: bool) -> tantivy.Query:
     """A word or phrase in text fields. A Chinese word (Han characters only) is looked up in the fields' bigram twins
     where they have them, one term or a short phrase of rarer terms; otherwise, and always for highlighting, it is the
-    phrase of its characters in the field and its traditional-folded twin."""
+    phrase of its characters (its words) in the field, and of its parts in the folded twin (``VR`` finds WebVR)."""
     folded = fold(value)
     pairs = han_bigrams(folded)
-    if not highlight and len(pairs) == len(folded) - 1 and pairs and all(f in BIGRAM_FIELDS for f in fields):
-        targets, words = tuple(f"{f}_bigrams" for f in fields), pairs
+    if not highlight and len(pairs) == len(HAN_JOINER.sub("", folded)) - 1 and pairs and all(f in BIGRAM_FIELDS for f in fields):
+        searched = [(f"{f}_bigrams", pairs) for f in fields]
     else:
-        targets, words = tuple(f for name in fields for f in (name, f"{name}_folded")), _words(folded)
-    if not targets or not words:
-        return tantivy.Query.empty_query()
+        searched = [
+            (f, words) for name in fields for f, words in ((name, _words(folded)), (f"{name}_folded", _words(parts(folded))))
+        ]
     per_field = [
         tantivy.Query.term_query(schema(), f, words[0]) if len(words) == 1 else tantivy.Query.phrase_query(schema(), f, words)
-        for f in targets
+        for f, words in searched
+        if words
     ]
+    if not per_field:
+        return tantivy.Query.empty_query()
     return per_field[0] if len(per_field) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_field])
 
 

@@ -1,10 +1,13 @@
 """The search index: one tantivy index per warehouse snapshot, under ``DATA_DIR/search/<snapshot id>``.
 
-Traditional characters are folded to simplified ones (OpenCC ``t2s``) in a hidden twin of each text field, filled
-only for records that hold traditional characters, so either form of a word finds both while hits show the text as
-filed. Chinese is indexed one Han character per token and English one word per token, lower-cased and stemmed (tantivy's
-regex tokenizer ``\\p{Han}|[A-Za-z0-9]+``): a Chinese word or phrase is then a phrase query of its characters, which
-gave exact phrase counts where jieba without a patent dictionary split 石墨烯 and bigrams miscounted
+Traditional characters are folded to simplified ones (OpenCC ``t2s``) in a hidden twin of each text field, where
+Latin and digit runs are also cut into their parts at case and digit boundaries (``WebVR`` → Web VR, ``Unity3D`` →
+Unity 3 D, ``VR360`` → VR 360), filled only for records that hold such text: either form of a word finds both, a
+part finds the mixed word as the vendors' searches do, and hits show the text as filed. Punctuation between two
+Chinese characters is skipped in the bigram twins (``虚拟-现实`` is found by 虚拟现实). Chinese is indexed one Han
+character per token and English one word per token, lower-cased and stemmed (tantivy's regex tokenizer
+``\\p{Han}|[A-Za-z0-9]+``): a Chinese word or phrase is then a phrase query of its characters, which gave exact phrase
+counts where jieba without a patent dictionary split 石墨烯 and bigrams miscounted
 (../shared/reference/DEPENDENCY_NOTES.md). IPC symbols are indexed at every level (subclass ``H01M``, main group
 ``H01M10``, the symbol ``H01M10/0525``) so a hierarchical query is one term; facet fields are fast fields.
 """
@@ -29,7 +32,7 @@ from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 6  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 7  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
@@ -38,7 +41,12 @@ TEXT_FIELDS = ("title", "abstract", "claims", "applicants", "inventors", "addres
 # fields that also get a hidden twin of Han bigrams (``<field>_bigrams``), where a Chinese word is found fast
 BIGRAM_FIELDS = ("title", "abstract")
 BIGRAM_TOKENIZER = "bigrams"
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RUN = re.compile(f"[{HAN}]+")
+# punctuation and spaces between two Han characters, skipped inside a Chinese phrase as the vendors' searches do
+HAN_JOINER = re.compile(f"(?<=[{HAN}])[\\s\\-‐‑–—―·・•、，,。．./／_~～:：;；]+(?=[{HAN}])")
+# where a Latin or digit run is cut into its parts: lower→upper, an acronym before a capitalised word, letter↔digit
+PART_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 KEYWORD_FIELDS = (
     "app_no", "pub_no", "office", "first_applicant", "city", "district", "type", "status", "ipc", "mipc", "ipc_sub", "sei",
 )  # fmt: skip
@@ -67,12 +75,18 @@ def han_bigrams(folded: str) -> list[str]:
     """The overlapping pairs of Han characters in each run of them (``锂离子电池`` → 锂离 离子 子电 电池), of text already
     folded to simplified characters. A word of two or more Han characters is then one term or a phrase of few, rarer
     terms: the same titles as the phrase of its single characters (measured on the labelled set), found faster."""
-    return [run[i : i + 2] for run in HAN_RUN.findall(folded) for i in range(len(run) - 1)]
+    joined = HAN_JOINER.sub("", folded)
+    return [run[i : i + 2] for run in HAN_RUN.findall(joined) for i in range(len(run) - 1)]
 
 
 def fold(text: str) -> str:
     """Traditional characters as simplified ones (OpenCC t2s), for indexing and for query words alike."""
     return _t2s().convert(text)
+
+
+def parts(text: str) -> str:
+    """Latin and digit runs cut into their parts (``WebVR`` → ``Web VR``): the text of the hidden twins."""
+    return PART_BOUNDARY.sub(" ", text)
 
 
 def is_current(path: Path) -> bool:
@@ -182,8 +196,9 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
         if value:
             doc.add_text(name, value)
             folded = fold(value)
-            if folded != value:
-                doc.add_text(f"{name}_folded", folded)
+            twin = parts(folded)
+            if twin != value:
+                doc.add_text(f"{name}_folded", twin)
             if name in BIGRAM_FIELDS:
                 doc.add_text(f"{name}_bigrams", " ".join(han_bigrams(folded)))
     keywords = {
