@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from ipstrong.ingest.geocode import extract_tokens, resolve, street_pattern
+from ipstrong.ingest.geocode import blank_streets, extract_tokens, resolve
 
 CASES = [
     ("江苏省苏州市工业园区星湖街328号", ("320500", "320506", None, "zone:suzhou-sip")),
@@ -20,12 +18,15 @@ CASES = [
     ("苏州市中山路5号", ("320500", None, None, None)),  # 中山路 is a street, not 中山市
     ("上海市黄浦区南京东路", ("310100", "310101", None, None)),
     ("开发区创新路18号", (None, None, None, None)),
+    # a street named after a place never overrides the city and district written before it
+    ("南通市海门区香港路1号", ("320600", "320614", None, None)),
+    ("无锡市新吴区台湾路", ("320200", "320214", None, None)),
+    ("江苏省南通市海门区海门街道北京东路", ("320600", "320614", None, None)),  # 海门街道 is no street 海门街
 ]
 
 
 def place(address: str):
-    text = re.sub(street_pattern(), " ", address.upper())
-    return resolve(extract_tokens(text))
+    return resolve(extract_tokens(blank_streets(address)))
 
 
 @pytest.mark.parametrize("address,expected", CASES)

@@ -4,7 +4,9 @@ Every known region name (full names, short names, old names, zone names, countri
 address; the distinct name sequences — far fewer than addresses — are resolved once each; the result joins back
 in SQL. Addresses are read big-to-small: the first city named
 wins, a district must belong to the province and city named, an ambiguous district name (鼓楼区 is in Nanjing
-and Xuzhou) without a city is left unplaced. An address that cannot be placed keeps empty codes (never guessed).
+and Xuzhou) without a city is left unplaced, and a place named after the city and district written before it —
+a street such as 香港路 or 台湾路 — never moves the address there. An address that cannot be placed keeps empty
+codes (never guessed).
 """
 
 from __future__ import annotations
@@ -73,11 +75,20 @@ def street_pattern() -> str:
             for a, rs in _aliases().items()
             if not a.endswith(("省", "市", "区", "县"))
             and len(a) <= 3
-            and any(r.level in ("province", "city", "district") for r in rs)
+            and any(r.level in ("province", "city", "district", "country") for r in rs)
         },
         key=lambda a: (-len(a), a),
     )
     return "(?:" + "|".join(re.escape(n) for n in shorts) + ")(?:东|西|南|北|中)?(?:路|街|大街|大道|巷)"
+
+
+# a subdistrict (海门街道) is not a street called 海门街: its 街道 is marked before streets are blanked
+SUBDISTRICT, SUBDISTRICT_MARKED = "街道", "·街道"
+
+
+def blank_streets(address: str) -> str:
+    """The address with street names that are region names blanked (what :func:`geocode` does in SQL)."""
+    return re.sub(street_pattern(), " ", address.upper().replace(SUBDISTRICT, SUBDISTRICT_MARKED))
 
 
 def resolve(tokens: tuple[str, ...]) -> Place:
@@ -88,8 +99,10 @@ def resolve(tokens: tuple[str, ...]) -> Place:
     countries = [r for r in found if r.level == "country"]
     province = provinces[0].province_code if provinces else None
     if countries and not provinces:
+        first_country = next(i for i, t in enumerate(tokens) if any(r.level == "country" for r in aliases.get(t, ())))
+        domestic_before = any(r.level in ("city", "district", "zone") for t in tokens[:first_country] for r in aliases.get(t, ()))
         domestic = [r for r in found if r.level in ("city", "district", "zone")]
-        if not domestic or countries[0].code in ("HK", "MO", "TW"):
+        if not domestic_before and (not domestic or countries[0].code in ("HK", "MO", "TW")):
             return Place(countries[0].country, None, None, None, None, None)
     cities = [r for r in found if r.level == "city" and (province is None or r.province_code == province)]
     city = cities[0].city_code if cities else None
@@ -111,7 +124,12 @@ def resolve(tokens: tuple[str, ...]) -> Place:
     # for zone_id, and an abolished name for the old code
     district = districts[0]
     zone = next((r.code for r in districts if r.level == "zone"), None)
-    old = next((r.code.removesuffix("-old") for r in districts if r.status == "abolished"), None)
+    # (an old name only where the address writes one: 海门 is also the short name of today's 海门区)
+    only_old = {t for t in tokens if all(r.status == "abolished" for r in aliases.get(t, ()))}
+    old = next(
+        (r.code.removesuffix("-old") for r in districts if r.status == "abolished" and only_old & {a.upper() for a in r.aliases}),
+        None,
+    )
     return Place("CN", district.province_code, district.city_code, district.district_code, old, zone)
 
 
@@ -130,10 +148,10 @@ def geocode(con: duckdb.DuckDBPyConnection, source: str, address_column: str = "
     key = ADDRESS_KEY_SQL.format(col=address_column)
     rows = con.execute(
         f"""
-        SELECT address_key, regexp_replace(address_key, ?, ' ', 'g') AS folded
+        SELECT address_key, regexp_replace(replace(address_key, ?, ?), ?, ' ', 'g') AS folded
         FROM (SELECT DISTINCT {key} AS address_key FROM {source} WHERE {address_column} IS NOT NULL)
     """,
-        [street_pattern()],
+        [SUBDISTRICT, SUBDISTRICT_MARKED, street_pattern()],
     ).fetchall()
     cache: dict[tuple[str, ...], Place] = {}
     places = []
