@@ -305,3 +305,21 @@ def test_rows_of_one_publication_are_corrections_rows_of_two_are_merged(tmp_path
     merged = run_sql(tmp_path / "d2", "SELECT pub_no, pub_date, grant_date, legal_status FROM patents").to_pylist()
     expected = {"pub_no": "CN107300000A", "pub_date": dt.date(2017, 10, 27), "grant_date": dt.date(2020, 3, 4)}
     assert merged == [{**expected, "legal_status": "in_force"}]
+
+
+def test_old_design_kind_d_and_cpc_tags_cost_no_record(tmp_path: Path, data_dir: Path) -> None:
+    """A design published with kind D before 2010 and a CPC Y tag beside the IPC codes are kept (seen on real
+    exports): the D publication announces the grant; the Y tag is no IPC symbol and is left out."""
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,公开（公告）号,公开（公告）日,名称,申请（专利权）人,地址,专利类型,IPC\n"
+        "200830012345.4,2008-03-01,CN301097661D,2009-11-18,包装盒,苏州某某有限公司,江苏省苏州市姑苏区1号,外观设计,\n"
+        "201710601862.3,2017-07-21,CN107300000A,2017-10-27,一种生产线,苏州某某有限公司,江苏省苏州市姑苏区1号,发明,"
+        '"G05B19/418; Y02P90/02"\n',
+        encoding="utf-8",
+    )
+    report = ingest([export], data_dir, status_date=SD)
+    assert (report.accepted, report.quarantined) == (2, 0)
+    rows = {r["app_no"]: r for r in run_sql(data_dir, "SELECT app_no, pub_no, grant_date, ipc_all FROM patents").to_pylist()}
+    assert rows["200830012345.4"]["pub_no"] == "CN301097661D" and str(rows["200830012345.4"]["grant_date"]) == "2009-11-18"
+    assert rows["201710601862.3"]["ipc_all"] == ["G05B19/418"]

@@ -1,7 +1,8 @@
 """CN publication numbers and kind codes (ZC 0007-2004, ZC 0008-2004).
 
 1985-88 used 8 digits, 1989 to about 2007 seven digits, later nine; kind codes A (application published),
-B/C (invention granted), U/Y (utility model), S (design), with an optional digit (A8, C1 ...).
+B/C (invention granted), U/Y (utility model), S (design), with an optional digit (A8, C1 ...); designs granted
+before 2010 carry D (CN301097661D, as real exports list them).
 Source: ../shared/reference/OFFICIAL_RULES.md section 3 (9-digit structure unverified).
 """
 
@@ -20,8 +21,11 @@ KIND_CODES = {
     "U": ("实用新型专利授权公告", "utility model granted"),
     "Y": ("实用新型部分无效（旧授权）", "utility model partly invalidated (older grant)"),
     "S": ("外观设计专利授权公告", "design patent granted"),
+    "D": ("外观设计专利授权公告（2010 年前）", "design patent granted (before 2010)"),
 }
-_SHAPE = re.compile(r"^(CN)?(\d{7,9})([ABCUYS]\d?)$")
+KINDS = "".join(KIND_CODES)  # the letters a CN kind code starts with, for the patterns of ingest
+GRANT_KINDS = "BCUYSD"  # the kinds that announce a grant
+_SHAPE = re.compile(rf"^(CN)?(\d{{7,9}})([{KINDS}]\d?)$")
 
 
 @dataclass(frozen=True)

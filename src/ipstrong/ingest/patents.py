@@ -7,7 +7,10 @@ check touches only that list.
 
 from __future__ import annotations
 
+from ipstrong.ids.pubno import GRANT_KINDS, KINDS
 from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit, office_columns
+
+CPC_TAG = r"Y\d{2}[A-Z].*"  # CPC's section Y (Y02 climate, Y10 …), which exports list beside the IPC codes
 
 # Records of another office (USPTO and EPO XML, incoPat's global sets) keep their office's numbers and types.
 CHECKS: list[Check] = [
@@ -57,7 +60,7 @@ CHECKS: list[Check] = [
     ),
     Check(
         "pub_no",
-        "NOT fo AND NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{7,9}[ABCUYS]\\d?')",
+        f"NOT fo AND NOT ips_blank(pub_no) AND NOT regexp_full_match(pub_c, 'CN\\d{{7,9}}[{KINDS}]\\d?')",
         "'公开（公告）号格式无效：' || pub_no",
         "'not a CN publication number: ' || pub_no",
     ),
@@ -101,16 +104,20 @@ WITH a AS (
         -- a grant publication (kind B, C, U, Y or S, ZC 0008-2004) is dated by its announcement when an export (incoPat)
         -- gives no grant date of its own
         coalesce(ips_date(grant_date),
-                 CASE WHEN NOT fo AND regexp_full_match(pub_c, 'CN\d{{7,9}}[BCUYS]\d?') THEN ips_date(pub_date)
+                 CASE WHEN NOT fo AND regexp_full_match(pub_c, 'CN\d{{7,9}}[{GRANT_KINDS}]\d?') THEN ips_date(pub_date)
                       -- another office's grant publication (EP, US, JP, KR B; RU, CA C)
                       WHEN fo AND regexp_full_match(pub_f, '[A-Z]{{2}}\d+[BC]\d?') THEN ips_date(pub_date) END)
             AS d_grant,
         ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,
         ips_split(applicants, ';；|') AS l_applicants,
+        -- a Locarno class of a design (12-03) and a CPC tag beside the IPC codes (Y02P90/02, section Y is not IPC's)
+        -- are no IPC symbols: left out, never a reason to refuse the record
         ips_ipc_list(list_filter(ips_split(ipc_all, ';；|,，'),
-                                 lambda x: NOT (length(x) = 5 AND regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}')))) AS l_ipc,
-        CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}') THEN NULL
+                                 lambda x: NOT (length(x) = 5 AND regexp_full_match(x, '\d{{2}}[-－.]\d{{2}}'))
+                                           AND NOT regexp_full_match(upper(trim(x)), '{CPC_TAG}'))) AS l_ipc,
+        CASE WHEN ips_blank(ipc_main) OR regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}')
+                  OR regexp_full_match(upper(trim(ipc_main)), '{CPC_TAG}') THEN NULL
              ELSE ips_ipc(ipc_main) END AS ipc_m,
         CASE WHEN regexp_full_match(trim(ipc_main), '\d{{2}}[-－.]\d{{2}}')
              THEN substr(trim(ipc_main), 1, 2) || '-' || substr(trim(ipc_main), 4, 2) END AS locarno_c
