@@ -99,12 +99,14 @@ class IngestReport:
     unchanged: int = 0
     region_unknown: int = 0
     status_conflicts: int = 0
+    quality_notes: int = 0
     files_failed: list[dict[str, str]] = field(default_factory=list)
     snapshot: str | None = None
     published: bool = False
     quarantine_file: str | None = None
     quarantine_files: list[str] = field(default_factory=list)
     quality_file: str | None = None
+    notes_file: str | None = None
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     files: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
@@ -196,6 +198,9 @@ def _ingest(
             report.quality_file = str(
                 write_excel_csv(con, STATUS_CONFLICTS_SQL, data_dir / "quality" / f"{stamp}-status-conflicts.csv")
             )
+        report.quality_notes = con.execute(f"SELECT count(*) FROM ({patent_rules.NOTES_SQL})").fetchall()[0][0]
+        if report.quality_notes:
+            report.notes_file = str(write_excel_csv(con, patent_rules.NOTES_SQL, data_dir / "quality" / f"{stamp}-notes.csv"))
         report.message = _summary(report, changed)
         return report
     finally:
