@@ -49,7 +49,9 @@ def test_patentics_csv_pipes_and_spaced_ipc(tmp_path: Path) -> None:
     # two numbers whose year is before their filing date, check digits valid: kept, and in the quality notes
     with open(report.notes_file, encoding="utf-8-sig", newline="") as fh:
         notes = list(csv.DictReader(fh))
-    assert report.quality_notes == 2 and [(n["app_no"], n["app_date"]) for n in notes] == NOTED
+    assert [(n["app_no"], n["app_date"]) for n in notes if n["field"] == "app_no"] == NOTED
+    # Patentics' 其他 ("other") says nothing of the status: not guessed, counted (1,741 rows, as the export holds)
+    assert report.status_words_unknown == {"其他": 1741} and report.quality_notes == 1741 + 2
     row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN114527879A'")
     assert row["app_no"] == "202210174730.8" and row["app_date"] == dt.date(2022, 2, 25)
     assert row["ipc_all"] == ["G06F3/01", "G06F9/451", "G06T19/00", "G06T19/20"] and row["ipc_main"] == "G06F3/01"
@@ -173,3 +175,24 @@ def test_json_items_that_are_not_records_are_quarantined(tmp_path: Path) -> None
         ("2", "not an object (a record)"),
         ("3", "not a registration number: x1"),
     }
+
+
+def test_every_status_word_of_the_real_exports_reads_as_it_says() -> None:
+    """The words the shared exports print (Patentics 法律状态, incoPat 当前法律状态 and 专利有效性), each checked by hand
+    against its meaning; the PCT stages say 有效 but name no patent in force."""
+    from ipstrong.ingest.sqlfuncs import install
+    from ipstrong.warehouse.connection import new_duckdb
+
+    expected = {
+        "有效": "in_force", "授权": "in_force", "失效": "lapsed", "无效": "lapsed", "放弃": "lapsed",
+        "未缴年费": "lapsed", "权利终止": "lapsed", "期限届满": "expired", "全部撤销": "invalidated",
+        "驳回": "rejected", "撤回": "withdrawn", "申请终止": "withdrawn", "公开": "pending", "实质审查": "pending",
+        "审中": "pending", "PCT-有效期内": "pending", "PCT-有效期满": "pending", "进入国家阶段-PCT有效期内": "pending",
+        "进入国家阶段-PCT有效期满": "pending", "未进入国家阶段-PCT有效期内": "pending",
+        "未进入国家阶段-PCT有效期满": "withdrawn", "其他": None,
+    }  # fmt: skip
+    con = new_duckdb()
+    install(con)
+    got = dict(con.execute("SELECT w, ips_status_word(w) FROM unnest(?::VARCHAR[]) t(w)", [list(expected)]).fetchall())
+    con.close()
+    assert got == expected

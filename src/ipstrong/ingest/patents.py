@@ -80,8 +80,17 @@ CHECKS: list[Check] = [
 ]
 
 
+# a source's status word that the table of status_words.py does not know (it is not guessed: dates decide)
+UNKNOWN_STATUS = "NOT ips_blank(legal_status) AND ips_status_word(legal_status) IS NULL"
+
 # What is odd but costs no record: the row is kept and the note goes to the data-quality report (NOTES_SQL).
 NOTES: list[Check] = [
+    Check(
+        "legal_status",
+        UNKNOWN_STATUS,
+        "'未知的法律状态词（不据以计算）：' || trim(legal_status)",
+        "'unknown legal-status word (not used): ' || trim(legal_status)",
+    ),
     Check(
         "app_no",
         "NOT fo AND an_y IS NOT NULL AND d_app IS NOT NULL AND an_y < year(d_app)",
@@ -140,6 +149,12 @@ SELECT * EXCLUDE (app_no, app_date, pub_date, grant_date, lapse_date, patent_typ
        {errors_sql(CHECKS)} AS errors,
        {errors_sql(NOTES)} AS notes
 FROM d
+"""
+
+# Each unknown status word with how many kept rows carry it (the ingest report's status_words_unknown).
+UNKNOWN_STATUS_SQL = f"""
+    SELECT trim(legal_status) AS word, count(*) AS n FROM patents_parsed
+    WHERE len(errors) = 0 AND {UNKNOWN_STATUS} GROUP BY 1 ORDER BY 2 DESC, 1
 """
 
 # The data-quality notes of the rows kept (NOTES), one line per note with the file and row it came from.

@@ -100,6 +100,7 @@ class IngestReport:
     region_unknown: int = 0
     status_conflicts: int = 0
     quality_notes: int = 0
+    status_words_unknown: dict[str, int] = field(default_factory=dict)
     files_failed: list[dict[str, str]] = field(default_factory=list)
     snapshot: str | None = None
     published: bool = False
@@ -199,6 +200,7 @@ def _ingest(
                 write_excel_csv(con, STATUS_CONFLICTS_SQL, data_dir / "quality" / f"{stamp}-status-conflicts.csv")
             )
         report.quality_notes = con.execute(f"SELECT count(*) FROM ({patent_rules.NOTES_SQL})").fetchall()[0][0]
+        report.status_words_unknown = dict(con.execute(patent_rules.UNKNOWN_STATUS_SQL).fetchall())
         if report.quality_notes:
             report.notes_file = str(write_excel_csv(con, patent_rules.NOTES_SQL, data_dir / "quality" / f"{stamp}-notes.csv"))
         report.message = _summary(report, changed)

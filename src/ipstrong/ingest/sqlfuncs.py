@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ipstrong.ids.appno import WEIGHTS_8, WEIGHTS_12
 from ipstrong.ingest.applicant_types import applicant_type_macro
+from ipstrong.ingest.status_words import status_word_macro
 
 
 def _weighted(weights: tuple[int, ...]) -> str:
@@ -77,17 +78,8 @@ MACROS = [
         WHEN contains(s, '外观') OR contains(upper(s), 'DESIGN') THEN 'design'
         WHEN contains(s, '发明') OR contains(upper(s), 'INVENTION') THEN 'invention'
         ELSE 'unknown' END""",
-    # legal status words of CNIPA, Patentics and incoPat exports
-    """CREATE OR REPLACE MACRO ips_status_word(s) AS CASE
-        WHEN ips_blank(s) THEN NULL
-        WHEN regexp_matches(s, '期限届满|届满') THEN 'expired'
-        WHEN regexp_matches(s, '全部无效|宣告无效|无效宣告') THEN 'invalidated'
-        WHEN regexp_matches(s, '驳回') THEN 'rejected'
-        WHEN regexp_matches(s, '撤回') THEN 'withdrawn'
-        WHEN regexp_matches(s, '未缴年费|年费终止|放弃|终止|失效|无权|^无效$') THEN 'lapsed'
-        WHEN regexp_matches(s, '有效|有权|授权|维持|恢复') THEN 'in_force'
-        WHEN regexp_matches(s, '审中|实质审查|公开|公布|受理|PCT') THEN 'pending'
-        ELSE NULL END""",
+    # legal status words of CNIPA, Patentics, incoPat and Qichacha exports: the table in status_words.py
+    status_word_macro(),
     # who the first applicant is (CNIPA's categories): the rule and its words in applicant_types.py
     applicant_type_macro(),
 ]

@@ -1,0 +1,34 @@
+"""The legal-status words of CNIPA, Patentics, incoPat and Qichacha exports, as data: which normalised status
+(CONVENTIONS.md) each word says, tried in this order, the first that matches wins.
+
+Sources: the words as the shared real exports print them (``../shared/data/cn-patent-db-exports``: Patentics
+法律状态 有效/失效/公开/驳回/撤回/无效/权利终止/申请终止/全部撤销/未缴年费/期限届满; incoPat 当前法律状态 授权/实质审查/
+公开/驳回/放弃/撤回 and the PCT stages, 专利有效性 有效/失效/审中); CNIPA's status vocabulary (有权/无权 …). A word
+that none of them names is reported in the ingest's quality notes with its count, never guessed.
+Order matters: the PCT stages (``…PCT有效期满``) say 有效 but name no patent in force, so they come first; an
+application that ended (申请终止) was never granted, so it is withdrawn, not lapsed.
+"""
+
+from __future__ import annotations
+
+# (status, regular expression over the word): first match wins
+STATUS_WORDS: list[tuple[str, str]] = [
+    ("withdrawn", r"未进入国家阶段.*PCT有效期满|申请终止|撤回|视为撤回"),
+    ("pending", r"PCT|审中|实质审查|公开|公布|受理"),
+    ("expired", r"期限届满|届满"),
+    ("invalidated", r"全部无效|宣告无效|无效宣告|全部撤销"),
+    ("rejected", r"驳回"),
+    ("lapsed", r"未缴年费|年费终止|放弃|权利终止|终止|失效|无权|^无效$"),
+    ("in_force", r"^有效$|有权|授权|维持|恢复|^有效|部分无效"),
+]
+
+
+def status_word_macro() -> str:
+    """The DuckDB macro ``ips_status_word(s)``: the status a source's word says, or NULL for a word not known."""
+    cases = "\n        ".join(
+        f"WHEN regexp_matches(s, '{pattern.replace(chr(39), chr(39) * 2)}') THEN '{status}'" for status, pattern in STATUS_WORDS
+    )
+    return f"""CREATE OR REPLACE MACRO ips_status_word(s) AS CASE
+        WHEN ips_blank(s) THEN NULL
+        {cases}
+        ELSE NULL END"""
