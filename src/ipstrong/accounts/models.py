@@ -19,6 +19,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def aware(value: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC time (SQLite returns naive UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 class Organisation(Base):
     """An enterprise (by unified social credit code), service agency, protection centre or IP office."""
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from ipstrong.accounts import audit, throttle
-from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, utcnow
+from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, aware, utcnow
 from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, region_prefix, require
 from ipstrong.db import transaction
 from ipstrong.ids import CreditCode, InvalidIdentifier
@@ -185,10 +185,6 @@ def authenticate(
     return outcome
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
-
-
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -324,12 +320,12 @@ def actor_for_token(reader: sessionmaker[Session], writer: sessionmaker[Session]
             raise invalid
         if token.user.must_change_password:
             raise PermissionDenied(Msg("请先在网页上修改密码", "change your password on the web first"))
-        if token.expires_at is not None and _aware(token.expires_at) < utcnow():
+        if token.expires_at is not None and aware(token.expires_at) < utcnow():
             raise invalid
         if scope not in token.scopes:
             raise PermissionDenied(Msg(f"令牌没有 {scope} 权限", f"the token lacks the {scope} scope"))
         actor, token_id, last_used = actor_of(token.user), token.id, token.last_used_at
-    if last_used is None or _aware(last_used) < utcnow() - TOKEN_USE_RECORDED_EVERY:
+    if last_used is None or aware(last_used) < utcnow() - TOKEN_USE_RECORDED_EVERY:
         with transaction(writer) as session:
             session.get(ApiToken, token_id).last_used_at = utcnow()
     return actor

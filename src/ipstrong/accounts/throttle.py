@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ipstrong.accounts.models import LoginThrottle
+from ipstrong.accounts.models import LoginThrottle, aware
 
 FORGET_AFTER = dt.timedelta(hours=1)
 ADDRESS_FREE = 20
@@ -36,17 +36,13 @@ def _keys(username: str, address: str) -> dict[str, str]:
     return {"pair": f"pair:{username[:64]}|{address[:64]}", "ip": f"ip:{address[:64]}", "user": f"user:{username[:64]}"}
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
-
-
 def wait_seconds(session: Session, username: str, address: str, now: dt.datetime) -> int:
     """How long this address must wait before trying this account (0: it may try now)."""
     waits = [0]
     for key in _keys(username, address).values():
         row = session.get(LoginThrottle, key)
         if row is not None and row.next_allowed_at is not None:
-            waits.append(int((_aware(row.next_allowed_at) - now).total_seconds() + 0.999))
+            waits.append(int((aware(row.next_allowed_at) - now).total_seconds() + 0.999))
     return max(waits)
 
 

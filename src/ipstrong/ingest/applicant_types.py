@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from ipstrong.ingest.checks import lit
+
 # (type, unit words): Chinese words as written, Latin words as whole words in upper case
 UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "enterprise": (
@@ -66,7 +68,7 @@ def _stems() -> str:
 
 
 def _sql_text(values: list[str]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+    return "[" + ", ".join(lit(v) for v in values) + "]"
 
 
 def applicant_type_macro() -> str:
@@ -81,7 +83,7 @@ def applicant_type_macro() -> str:
         r"reverse(regexp_replace(regexp_replace(upper(regexp_replace(n, '[（(][^（）()]*[）)]', '', 'g')), "
         r"'[^\p{Han}\p{Hangul}A-Z0-9]+', ' ', 'g'), " + f"'{_stems()}', '\\1', 'g'))"
     )
-    found = f"{kinds}[list_position({words}, regexp_extract({cleaned}, '{pattern.replace(chr(39), chr(39) * 2)}', 1))]"
+    found = f"{kinds}[list_position({words}, regexp_extract({cleaned}, {lit(pattern)}, 1))]"
     return rf"""CREATE OR REPLACE MACRO ips_applicant_type(n) AS CASE
         WHEN n IS NULL OR trim(n) = '' THEN NULL
         WHEN contains(regexp_replace(n, '[（(][^（）()]*[）)]', '', 'g'), '{COMPANY_UNIT}') THEN 'enterprise'

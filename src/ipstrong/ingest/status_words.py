@@ -11,6 +11,8 @@ application that ended (申请终止) was never granted, so it is withdrawn, not
 
 from __future__ import annotations
 
+from ipstrong.ingest.checks import lit
+
 # (status, regular expression over the word): first match wins
 STATUS_WORDS: list[tuple[str, str]] = [
     ("withdrawn", r"未进入国家阶段.*PCT有效期满|申请终止|撤回|视为撤回"),
@@ -25,9 +27,7 @@ STATUS_WORDS: list[tuple[str, str]] = [
 
 def status_word_macro() -> str:
     """The DuckDB macro ``ips_status_word(s)``: the status a source's word says, or NULL for a word not known."""
-    cases = "\n        ".join(
-        f"WHEN regexp_matches(s, '{pattern.replace(chr(39), chr(39) * 2)}') THEN '{status}'" for status, pattern in STATUS_WORDS
-    )
+    cases = "\n        ".join(f"WHEN regexp_matches(s, {lit(pattern)}) THEN {lit(status)}" for status, pattern in STATUS_WORDS)
     return f"""CREATE OR REPLACE MACRO ips_status_word(s) AS CASE
         WHEN ips_blank(s) THEN NULL
         {cases}
