@@ -369,12 +369,12 @@ def _queue_job(ctx: typer.Context, kind: str, params: dict, as_json: bool) -> No
 # --- operational database ----------------------------------------------------------------------------------------
 def _db(ctx: typer.Context, migrate: bool = True):
     """The operational database of this data directory, migrated to the current schema first (idempotent)."""
-    from ipstrong.db import make_engine, session_factory, upgrade
+    from ipstrong.db import platform_engine, session_factory, upgrade
 
     cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
     if migrate:
         upgrade(cfg.resolved_database_url())
-    engine = make_engine(cfg.resolved_database_url(), home=config.data_dir(cfg.data_dir))
+    engine = platform_engine(cfg)
     return cfg, engine, session_factory(engine)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import URL, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from ipstrong.config import Settings, data_dir
 from ipstrong.messages import IpsError, Msg
 
 NAMING = {
@@ -86,10 +87,11 @@ def home_of(url: URL) -> Path:
 def make_engine(url: str, timeouts: Timeouts = Timeouts(), home: Path | None = None) -> Engine:
     """An engine for ``url`` with the SQLite settings and the limits described above; ``home`` is the data
     directory it belongs to (needed for a server database: the audit chain's key lives there, not in it)."""
+    parsed = make_url(url)
     if home is not None:
-        _homes.setdefault(make_url(url).render_as_string(hide_password=False), home)
+        _homes.setdefault(parsed.render_as_string(hide_password=False), home)
     if url.startswith("sqlite"):
-        database = make_url(url).database
+        database = parsed.database
         if database and database != ":memory:" and not Path(database).exists():
             Path(database).parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))  # owner-only; SQLite's -wal and -shm follow it
@@ -112,11 +114,16 @@ def make_engine(url: str, timeouts: Timeouts = Timeouts(), home: Path | None = N
     # the web server runs requests on up to 40 threads: let most of them hold a connection
     settings = [f"-c {name}={int(seconds * 1000)}" for name, seconds in
                 (("statement_timeout", timeouts.statement_s), ("lock_timeout", timeouts.lock_s)) if seconds]  # fmt: skip
-    options = " ".join([*([str(make_url(url).query["options"])] if "options" in make_url(url).query else []), *settings])
+    options = " ".join([*([str(parsed.query["options"])] if "options" in parsed.query else []), *settings])
     connect_args = {"connect_timeout": 10, **({"options": options} if options else {})}
     return create_engine(
         url, pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=timeouts.pool_s, connect_args=connect_args
     )
+
+
+def platform_engine(cfg: Settings, timeouts: Timeouts = Timeouts()) -> Engine:
+    """The engine of a platform's operational database, its data directory registered as its home."""
+    return make_engine(cfg.resolved_database_url(), timeouts, home=data_dir(cfg.data_dir))
 
 
 BUSY_SQLSTATES = {"55P03", "57014"}  # lock_not_available, query_canceled (statement timeout)

@@ -22,7 +22,7 @@ from ipstrong.accounts import audit
 from ipstrong.accounts.models import utcnow
 from ipstrong.accounts.roles import Actor, in_scope, require
 from ipstrong.config import Settings, data_dir
-from ipstrong.db import Base, make_engine, session_factory, transaction
+from ipstrong.db import Base, platform_engine, session_factory, transaction
 from ipstrong.messages import IpsError, Msg
 
 Progress = Callable[[int, str], None]
@@ -92,7 +92,7 @@ def _reminders(cfg: Settings, params: dict[str, Any], progress: Progress) -> dic
     """Remind the people handling matters whose limits are near or past."""
     from ipstrong.matters.reminders import send_reminders
 
-    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
+    engine = platform_engine(cfg)
     try:
         progress(10, "期限提醒 / deadline reminders")
         with transaction(session_factory(engine)) as s:
@@ -106,7 +106,7 @@ def _anchor(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
     """Write the audit chain's head to the anchor file outside the database (each morning)."""
     from ipstrong.accounts.audit import anchor
 
-    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
+    engine = platform_engine(cfg)
     try:
         progress(10, "审计锚点 / audit anchor")
         with transaction(session_factory(engine)) as s:
@@ -170,7 +170,7 @@ def submit(session: Session, actor: Actor, kind: str, params: dict[str, Any]) ->
 
 def enqueue(cfg: Settings, actor: Actor, kind: str, params: dict[str, Any], immediate: bool = False) -> int:
     """Record and queue a job; return its id."""
-    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
+    engine = platform_engine(cfg)
     try:
         with transaction(session_factory(engine)) as s:
             job_id = submit(s, actor, kind, params).id
@@ -183,7 +183,7 @@ def enqueue(cfg: Settings, actor: Actor, kind: str, params: dict[str, Any], imme
 
 def execute(cfg: Settings, job_id: int) -> None:
     """Run one recorded job, keeping its row up to date; a failure is recorded, never lost."""
-    engine = make_engine(cfg.resolved_database_url(), home=data_dir(cfg.data_dir))
+    engine = platform_engine(cfg)
     factory = session_factory(engine)
 
     def update(**values: Any) -> None:

@@ -8,6 +8,7 @@ as if it did not exist, and the attempt is audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import Enum, StrEnum
 from typing import Annotated, Any
 
@@ -178,9 +179,14 @@ class FigureOut(BaseModel):
     note: str | None
 
 
-IndicatorId = Enum("IndicatorId", {i.id: i.id for i in CATALOGUE}, type=str)  # type: ignore[misc]
+def _choices(name: str, values: Iterable[str]) -> Any:
+    """A string enum of ``values``, for a parameter the schema lists the values of."""
+    return Enum(name, {v: v for v in values}, type=str)
+
+
+IndicatorId = _choices("IndicatorId", (i.id for i in CATALOGUE))
 # indicators with patents (or marks) behind them: not those that cannot be evaluated at all
-Explainable = Enum("Explainable", {i.id: i.id for i in CATALOGUE if not i.not_evaluable}, type=str)  # type: ignore[misc]
+Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.not_evaluable))
 # a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
 RegionParam = Annotated[
     str,
@@ -292,10 +298,6 @@ class TargetIn(BaseModel):
     indicator: IndicatorId  # type: ignore[valid-type]
     target: float = Field(gt=0, le=1e12)
     direction: Direction = Direction.higher
-
-
-def _choices(name: str, values: tuple[str, ...]) -> Any:
-    return Enum(name, {v: v for v in values}, type=str)
 
 
 Attribution = _choices("Attribution", CHOICES["attribution"])

@@ -31,11 +31,11 @@ from starlette.types import ASGIApp
 from ipstrong import __version__
 from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
-from ipstrong.db import Timeouts, is_busy, make_engine, reader_factory, session_factory
+from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import api, matters_api, matters_pages, pages
 from ipstrong.web.context import WebContext, context_of
-from ipstrong.web.guard import Guard
+from ipstrong.web.guard import Guard, api_error
 from ipstrong.web.i18n import t
 from ipstrong.web.pages import SignInRequired
 from ipstrong.web.sessions import SessionCodec, secret_key
@@ -80,11 +80,7 @@ class Platform(FastAPI):
 def create_app(cfg: Settings) -> FastAPI:
     """Build the application for one data directory and database."""
     _configure_logging()
-    engine = make_engine(
-        cfg.resolved_database_url(),
-        Timeouts(cfg.db_statement_timeout_s, cfg.db_lock_timeout_s, cfg.db_pool_timeout_s),
-        home=data_dir(cfg.data_dir),
-    )
+    engine = platform_engine(cfg, Timeouts(cfg.db_statement_timeout_s, cfg.db_lock_timeout_s, cfg.db_pool_timeout_s))
     health = CapacityLimiter(2)  # /readyz has threads of its own: it answers when every request thread is stuck
     ctx = WebContext(
         settings=cfg,
@@ -231,6 +227,6 @@ def _error(request: Request, status: int, key: str, detail: str | None) -> Respo
     """A JSON error for the API, a page for people; never a stack trace."""
     if request.url.path.startswith("/api/"):
         zh, _, en = (detail or f"{t(key, 'zh')} / {t(key, 'en')}").partition(" / ")
-        return JSONResponse({"error": {"zh": zh, "en": en or zh, "status": status}}, status)
+        return api_error(status, zh, en or zh)
     ctx = context_of(request)
     return ctx.render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)

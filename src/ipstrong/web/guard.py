@@ -16,7 +16,6 @@ import asyncio
 import logging
 import time
 from typing import Any
-from urllib.parse import quote
 
 from anyio import to_thread
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -26,6 +25,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ipstrong.accounts.roles import PermissionDenied
+from ipstrong.web.pages import SignInRequired
 
 log = logging.getLogger("ipstrong.web")
 CSP = (
@@ -77,9 +77,7 @@ class Guard:
         except Exception as exc:  # ServerErrorMiddleware has answered 500 and re-raises: logged here, once
             log.error("unhandled error", exc_info=exc, extra={"fields": {"path": scope.get("path")}})
             if not state["sent"]:
-                await JSONResponse({"error": {"zh": "服务器错误", "en": "server error", "status": 500}}, 500)(
-                    scope, receive, send_guarded
-                )
+                await api_error(500, "服务器错误", "server error")(scope, receive, send_guarded)
         finally:
             fields = {
                 "method": scope.get("method"),
@@ -97,12 +95,12 @@ class Guard:
         try:
             who = await to_thread.run_sync(self.ctx.who, request, "write")
         except PermissionDenied as exc:  # an invalid, revoked or expired token
-            return _api_error(403, exc.msg.zh, exc.msg.en)
+            return api_error(403, exc.msg.zh, exc.msg.en)
         if who is not None:
             return None
         if scope.get("path", "").startswith("/api/"):
-            return _api_error(401, "未登录", "not signed in")
-        return RedirectResponse(f"/login?next={quote(scope.get('path', '/'))}", status_code=303)
+            return api_error(401, "未登录", "not signed in")
+        return RedirectResponse(SignInRequired(scope.get("path", "/")).location, status_code=303)
 
     def _idle_limited(self, receive: Receive) -> Receive:
         """``receive`` that gives up on a body when nothing arrives for the timeout; once the body is whole, waits
@@ -124,5 +122,6 @@ class Guard:
         return receive_within_limit
 
 
-def _api_error(status: int, zh: str, en: str) -> JSONResponse:
+def api_error(status: int, zh: str, en: str) -> JSONResponse:
+    """The API's one error shape: ``{"error": {"zh", "en", "status"}}``."""
     return JSONResponse({"error": {"zh": zh, "en": en, "status": status}}, status)
