@@ -182,3 +182,60 @@ def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: P
     page.wait_for_function("() => document.querySelector('#matter-state').innerText.includes('已立案')")
     assert "已立案" in page.inner_text("#matter-state") and page.locator("#matter-documents tr").count() == 3
     assert page.outside == []
+
+
+def _watch_console(page) -> list[str]:
+    """Console errors and page errors, and responses of 404 (a refused form's own 4xx is the answer, not a fault:
+    Chromium's "Failed to load resource" line for it is left out, the statuses are checked here)."""
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status == 404 else None)
+    return problems
+
+
+def test_assessment_with_the_indicator_parameters_and_its_refusal(page, tmp_path: Path) -> None:
+    """From the navigation: the assessment form offers the parameters of indicators compute; a targets file the
+    server refuses shows why on the page."""
+    problems = _watch_console(page)
+    sign_in(page, "suzhou")
+    page.click("nav a[href='/assess']")
+    page.wait_for_selector("#param-population_year")
+    assert page.input_value("#param-population_year") == "previous"
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "region_code,indicator,year,target,direction\n320500,effective_inventions,2021,2,higher\n", encoding="utf-8"
+    )
+    page.fill("input[name=year]", "2021")
+    page.set_input_files("input[name=targets]", str(targets))
+    page.select_option("#param-population_year", "same")
+    page.click("form[action='/assess'] button[type=submit]")
+    page.wait_for_selector("#assessment")
+    assert "苏州市" in page.inner_text("#assessment") and page.input_value("#param-population_year") == "same"
+    page.click("nav a[href='/assess']")
+    page.wait_for_selector("#assessment", state="detached")  # the fresh form has replaced the table (htmx navigation)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("region_code,indicator,year,target,direction\n320500,effective_inventions,2021,2,up\n", encoding="utf-8")
+    page.fill("input[name=year]", "2021")
+    page.set_input_files("input[name=targets]", str(bad))
+    page.click("form[action='/assess'] button[type=submit]")
+    page.wait_for_selector("#error-title")
+    assert "direction" in page.content() and problems == [] and page.outside == []
+
+
+def test_a_forged_or_throttled_sign_in_is_told_on_the_page(page) -> None:
+    problems = _watch_console(page)
+    page.goto("/")
+    for _ in range(5):  # the server's default: five failures from one address lock that address out of the account
+        page.fill("input[name=username]", "ent")
+        page.fill("input[name=password]", "wrong password")
+        page.click("#sign-in")
+        page.wait_for_selector("p.error")
+    assert "wrong username or password" in page.inner_text("p.error")
+    page.fill("input[name=username]", "ent")
+    page.fill("input[name=password]", PW)
+    page.click("#sign-in")
+    page.wait_for_selector("p.error")
+    assert "try again in" in page.inner_text("p.error") and problems == []
