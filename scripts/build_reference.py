@@ -388,8 +388,6 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-
-
 def build_series(shared: Path, regions: list[dict[str, str]]) -> list[dict[str, str]]:
     rows = [{k: r[k] for k in SERIES_COLUMNS} for r in read_csv(shared / "jiangsu-series" / "population_gdp.csv")]
     have = {(r["year"], r["region_code"], r["indicator"]) for r in rows}
@@ -472,10 +470,34 @@ def build_ipc(shared: Path) -> None:
         writer.writerows(sorted(out, key=lambda r: r["code"]))
 
 
+TOWNSHIP_WORDS = ("街道", "镇", "乡")
+
+
+def build_townships(shared: Path) -> list[dict[str, str]]:
+    """Jiangsu's townships and subdistricts (乡、镇、街道) with their county-level unit, from the 2023 statistical
+    division codes; the statistical development-zone units (county code x7x, not GB/T 2260 counties) and other
+    units (园区, 农场, 苗圃) are left out."""
+    rows = []
+    for r in read_csv(shared / "cn-admin-divisions" / "modood_streets_jiangsu.csv"):
+        area = r["areaCode"]
+        if r["name"].endswith(TOWNSHIP_WORDS) and not 70 <= int(area[4:6]) <= 79:
+            rows.append(
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "district_code": area,
+                    "city_code": r["cityCode"] + "00",
+                    "province_code": r["provinceCode"] + "0000",
+                }
+            )
+    return rows
+
+
 def main(shared: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     regions = build_regions(shared)
     write_csv(OUT / "regions.csv", regions)
+    write_csv(OUT / "jiangsu_townships.csv", build_townships(shared))
     write_csv(OUT / "series.csv", build_series(shared, regions))
     build_ipc(shared)
     data = json.loads((shared / "sei-ipc-concordance-2021" / "sei_ipc_2021.json").read_text(encoding="utf-8"))

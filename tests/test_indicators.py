@@ -175,14 +175,19 @@ def test_explain_lists_the_patents_behind_a_count(data: Path) -> None:
 
 
 def test_high_value_criteria_by_hand(data: Path) -> None:
-    # 2021-12-31: A (Suzhou) was pledged in 2021 → high-value by the pledge criterion; nothing else qualifies
+    # 2021-12-31: A (Suzhou) was pledged in 2021 → high-value by the pledge criterion
     assert values(data, "high_value_pledge", "2021-12-31") == {"320000": 1, "320100": 0, "320500": 1}
     assert values(data, "high_value_maintained_10y", "2021-12-31")["320000"] == 0  # B expired in January
     # 2020-12-31: B (filed 2001, still in its term) has been maintained for more than 10 years; A's pledge is later
     assert values(data, "high_value_maintained_10y", "2020-12-31") == {"320000": 1, "320100": 0, "320500": 1}
     assert values(data, "high_value_pledge", "2020-12-31")["320500"] == 0
+    # every fixture patent is H01M 10/0525, an SEI class by the IPC (the default matching): all six effective
+    # inventions are high-value by that criterion, A by two
     total = compute(data, ["high_value_inventions"], [dt.date(2021, 12, 31)], "320000")[0]
-    assert (total["value"], total["status"]) == (1, "partial") and "award" in total["note"]
+    assert (total["value"], total["status"]) == (6, "partial") and "award" in total["note"]
+    keywords = Parameters(sei_matching="keywords")
+    total = compute(data, ["high_value_inventions"], [dt.date(2021, 12, 31)], "320000", params=keywords)[0]
+    assert total["value"] == 1  # the SEI rule's car-related keywords are not in the titles (测试专利X): the pledge alone
     award = compute(data, ["high_value_award"], [dt.date(2021, 12, 31)], "320000")[0]
     assert (award["value"], award["status"]) == (None, "missing")
 
@@ -192,9 +197,9 @@ def test_high_value_parameters(data: Path) -> None:
         return compute(data, [indicator], [dt.date(2021, 12, 31)], "320000", params=params)[0]["value"]
 
     # every fixture patent is H01M 10/0525, covered by an SEI rule that also asks for car-related keywords, which the
-    # titles (测试专利X) lack: none by default, all six effective inventions when the IPC alone decides
-    assert province("high_value_sei", Parameters()) == 0
-    assert province("high_value_sei", Parameters(sei_matching="ipc-only")) == 6
+    # titles (测试专利X) lack: all six effective inventions when the IPC decides (the default), none by keywords
+    assert province("high_value_sei", Parameters()) == province("high_value_sei", Parameters(sei_matching="ipc-only")) == 6
+    assert province("high_value_sei", Parameters(sei_matching="keywords")) == 0
     # A's pledge was 500 (10,000 yuan): above a threshold of 499, not above 500
     assert province("high_value_pledge", Parameters(pledge_threshold=499)) == 1
     assert province("high_value_pledge", Parameters(pledge_threshold=500)) == 0

@@ -323,3 +323,36 @@ def test_old_design_kind_d_and_cpc_tags_cost_no_record(tmp_path: Path, data_dir:
     rows = {r["app_no"]: r for r in run_sql(data_dir, "SELECT app_no, pub_no, grant_date, ipc_all FROM patents").to_pylist()}
     assert rows["200830012345.4"]["pub_no"] == "CN301097661D" and str(rows["200830012345.4"]["grant_date"]) == "2009-11-18"
     assert rows["201710601862.3"]["ipc_all"] == ["G05B19/418"]
+
+
+def test_a_word_without_a_date_gives_a_flagged_estimate_by_the_chosen_rule(tmp_path: Path, data_dir: Path) -> None:
+    """CONVENTIONS.md: a granted patent whose word says it is no longer in force lapses on the last anniversary of
+    its filing date after the grant and at least six months before the status date (else the grant date); a word
+    that says granted where no grant date is given grants it on the status date (or its publication, by choice)."""
+    rows = [
+        # filed 2015-03-10, granted 2016-05-01, 失效 on 2022-05-30: six months before is 2021-11-30 → 2021-03-10
+        "CN201520100001.3,2015-03-10,CN205000001U,2016-05-01,2016-05-01,甲,,苏州某某科技有限公司,张三,,B23K 1/00,,实用新型,失效,",
+        # granted 2021-06-01, after that anniversary: the grant date
+        "CN201520100002.8,2015-03-10,CN205000002U,2021-06-01,2021-06-01,乙,,苏州某某科技有限公司,张三,,B23K 1/00,,实用新型,失效,",
+        # an A publication whose word says granted: no grant date in the record
+        "CN201710601863.8,2017-07-21,CN107300001A,2018-01-05,,丙,,苏州某某科技有限公司,张三,,H01M 10/0525,,发明,授权,",
+    ]
+    sd = dt.date(2022, 5, 30)
+    ingest([write(tmp_path / "a.csv", rows)], data_dir, status_date=sd)
+    got = {
+        r["title"]: (r["grant_date"], r["grant_date_estimated"], r["lapse_date"], r["lapse_date_estimated"], r["legal_status"])
+        for r in run_sql(data_dir, "SELECT * FROM patents").to_pylist()
+    }
+    assert got == {
+        "甲": (dt.date(2016, 5, 1), False, dt.date(2021, 3, 10), True, "lapsed"),
+        "乙": (dt.date(2021, 6, 1), False, dt.date(2021, 6, 1), True, "lapsed"),
+        "丙": (sd, True, None, False, "in_force"),
+    }
+    effective = run_sql(data_dir, "SELECT title FROM effective_on(DATE '2022-05-30')").to_pylist()
+    assert effective == [{"title": "丙"}]  # no estimated lapse lets a record stay in force on the status date
+    from ipstrong.ingest.estimates import Estimates
+
+    other = tmp_path / "other"
+    ingest([write(tmp_path / "a.csv", rows)], other, status_date=sd, estimates=Estimates(grant="publication"))
+    published = run_sql(other, "SELECT grant_date FROM patents WHERE title = '丙'").to_pylist()
+    assert published == [{"grant_date": dt.date(2018, 1, 5)}]

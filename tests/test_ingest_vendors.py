@@ -13,6 +13,7 @@ import pytest
 
 from conftest import shared_data
 from ipstrong.ingest import ingest
+from ipstrong.ingest.estimates import Estimates
 from ipstrong.warehouse import run_sql
 
 EXPORTS = "cn-patent-db-exports"
@@ -50,8 +51,10 @@ def test_patentics_csv_pipes_and_spaced_ipc(tmp_path: Path) -> None:
     with open(report.notes_file, encoding="utf-8-sig", newline="") as fh:
         notes = list(csv.DictReader(fh))
     assert [(n["app_no"], n["app_date"]) for n in notes if n["field"] == "app_no"] == NOTED
-    # Patentics' 其他 ("other") says nothing of the status: not guessed, counted (1,741 rows, as the export holds)
-    assert report.status_words_unknown == {"其他": 1741} and report.quality_notes == 1741 + 2
+    # Patentics' 其他 ("other") says nothing of the status: not guessed, counted (1,741 rows, as the export holds);
+    # each estimated lapse date is a note too
+    assert report.status_words_unknown == {"其他": 1741}
+    assert report.quality_notes == 1741 + 2 + report.lapse_dates_estimated
     row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN114527879A'")
     assert row["app_no"] == "202210174730.8" and row["app_date"] == dt.date(2022, 2, 25)
     assert row["ipc_all"] == ["G06F3/01", "G06F9/451", "G06T19/00", "G06T19/20"] and row["ipc_main"] == "G06F3/01"
@@ -76,9 +79,10 @@ def test_incopat_global_set_keeps_every_office_apart(tmp_path: Path) -> None:
     data = tmp_path / "d"
     report = ingest([vendor_file("incopat_gm_autodriving_global_10000.xlsx")], data, status_date=SD)
     assert reconciles(report) and report.read == 10000
-    assert report.quarantined == 0 and report.quality_notes == 2  # two CN numbers whose year predates the filing
+    assert report.quarantined == 0
     with open(report.notes_file, encoding="utf-8-sig", newline="") as fh:
-        assert [(n["app_no"], n["row"]) for n in csv.DictReader(fh)] == [("201611146030.9", "5953"), ("202121691361.7", "8854")]
+        notes = [(n["app_no"], n["row"]) for n in csv.DictReader(fh) if n["field"] == "app_no"]
+    assert notes == [("201611146030.9", "5953"), ("202121691361.7", "8854")]  # two CN numbers whose year predates filing
     offices = {r["office"]: r["n"] for r in run_sql(data, "SELECT office, count(*) AS n FROM patents GROUP BY 1").to_pylist()}
     # the other offices' applications are held as records of their office (公开国别 美国 2,005 rows: A and B rows of
     # one application are one record)
@@ -196,3 +200,72 @@ def test_every_status_word_of_the_real_exports_reads_as_it_says() -> None:
     got = dict(con.execute("SELECT w, ips_status_word(w) FROM unnest(?::VARCHAR[]) t(w)", [list(expected)]).fetchall())
     con.close()
     assert got == expected
+
+
+def _effective(data: Path, day: str) -> dict[str, int]:
+    rows = run_sql(data, f"SELECT patent_type, count(*) AS n FROM effective_on(DATE '{day}') WHERE office = 'CN' GROUP BY 1")
+    return {r["patent_type"]: r["n"] for r in rows.to_pylist()}
+
+
+def test_incopat_status_words_decide_where_no_date_does(tmp_path: Path) -> None:
+    """incoPat lists a granted invention by its A publication, with no grant date: 当前法律状态 授权 and 专利有效性 有效
+    say it is in force. Counted by hand in the workbook (公开国别 中国): 1,263 A rows and 372 B rows of inventions say
+    授权, 1,633 utility models; no date of the record says so for the A rows, so they are granted on the status date
+    (the export's own date, 2023-04-18: the workbook was created 2023-04-17 22:49 UTC), flagged and noted."""
+    data = tmp_path / "d"
+    report = ingest([vendor_file("incopat_gm_autodriving_global_10000.xlsx")], data)
+    assert report.files[0]["status_date"] == "2023-04-18"
+    assert _effective(data, "2023-04-18") == {"invention": 1263 + 372, "utility_model": 1633}
+    assert _effective(data, "2023-04-17") == {"invention": 372, "utility_model": 1633}  # known granted by then only
+    row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN110298449A'")  # row 2 of the workbook
+    assert (row["grant_date"], row["grant_date_estimated"], row["legal_status"]) == (dt.date(2023, 4, 18), True, "in_force")
+    assert row["legal_status_raw"] == "授权；有效"  # both status columns, as the export words them
+    # 放弃 / 失效 on a utility model filed 2022-08-26, granted 2023-02-03 (row 1403): no anniversary lies between the
+    # grant and six months before the status date, so it lapses on its grant date — never effective on that day
+    um = one(data, "SELECT * FROM patents WHERE app_no = '202222263332.1'")
+    assert (um["lapse_date"], um["lapse_date_estimated"], um["legal_status"]) == (dt.date(2023, 2, 3), True, "lapsed")
+    cn_estimates = run_sql(data, "SELECT count(*) AS n FROM patents WHERE office = 'CN' AND grant_date_estimated")
+    assert cn_estimates.to_pylist()[0]["n"] == 1263
+    with open(report.notes_file, encoding="utf-8-sig", newline="") as fh:
+        noted = [n for n in csv.DictReader(fh) if n["app_no"] == "202222263332.1"]
+    assert [n["field"] for n in noted] == ["lapse_date"] and "2023-02-03" in noted[0]["reason_en"]
+    # the status date given on the command line wins over the file's own
+    again = ingest([vendor_file("incopat_gm_autodriving_global_10000.xlsx")], tmp_path / "e", status_date=SD)
+    assert again.files[0]["status_date"] == SD.isoformat()
+
+
+def test_patentics_invalid_word_without_date_lapses_on_an_estimated_date(tmp_path: Path) -> None:
+    """Patentics 无效 on a granted record with no lapse date (AR export, statuses of 2022-05-30): counted by hand,
+    606 utility models and 994 inventions (798 + 196 PCT) say 有效 and 142 utility models and 67 inventions 无效.
+    Before the rule, the 无效 utility models within their term were counted in force (606 + 131)."""
+    data = tmp_path / "d"
+    report = ingest([vendor_file("patentics_cn_title-augmented-reality_4483.csv")], data, status_date=dt.date(2022, 5, 30))
+    assert _effective(data, "2022-05-30") == {"invention": 994, "utility_model": 606}
+    # 142 无效 utility models: 11 past their ten-year term (expired by the dates), 131 lapsed on an estimated date
+    assert report.lapse_dates_estimated == 131 + 67
+    # CN211065213U (row 1283): filed 2019-10-16, granted 2020-07-24; six months before the status date is
+    # 2021-11-30, and the last anniversary before it is 2021-10-16
+    row = one(data, "SELECT * FROM patents WHERE pub_no = 'CN211065213U'")
+    assert (row["lapse_date"], row["lapse_date_estimated"], row["legal_status"]) == (dt.date(2021, 10, 16), True, "lapsed")
+    in_force = "SELECT count(*) AS n FROM effective_on(DATE '{}') WHERE pub_no = 'CN211065213U'"
+    assert [one(data, in_force.format(d))["n"] for d in ("2021-10-15", "2021-10-16")] == [1, 0]
+    grant_rule = ingest(
+        [vendor_file("patentics_cn_title-augmented-reality_4483.csv")],
+        tmp_path / "e",
+        status_date=dt.date(2022, 5, 30),
+        estimates=Estimates(lapse="grant"),
+    )
+    assert grant_rule.estimates["lapse"]["rule"] == "grant"
+    lapse = one(tmp_path / "e", "SELECT lapse_date FROM patents WHERE pub_no = 'CN211065213U'")["lapse_date"]
+    assert lapse == dt.date(2020, 7, 24)  # its grant date
+
+
+def test_patentics_legal_event_log_dates_the_lapse(tmp_path: Path) -> None:
+    """法律描述 is a dated event log: its 未缴年费专利权终止 dates the lapse of the three 失效 inventions (checked by
+    hand: 2021.10.29 twice, 2021.11.12), so nothing is estimated; the workbook's own date is the status date."""
+    data = tmp_path / "d"
+    report = ingest([vendor_file("patentics_thundersoft_cn_511.xlsx")], data)
+    assert report.files[0]["status_date"] == "2022-12-19" and report.lapse_dates_estimated == 0
+    lapses = run_sql(data, "SELECT lapse_date, count(*) AS n FROM patents WHERE lapse_date IS NOT NULL GROUP BY 1 ORDER BY 1")
+    assert [(r["lapse_date"], r["n"]) for r in lapses.to_pylist()] == [(dt.date(2021, 10, 29), 2), (dt.date(2021, 11, 12), 1)]
+    assert _effective(data, "2022-12-19") == {"invention": 165, "utility_model": 30}  # 有效 195 = 165 + 30

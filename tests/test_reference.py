@@ -80,14 +80,28 @@ def test_import_overrides_and_rejects_bad_rows(tmp_path: Path) -> None:
 
 
 def test_sei_matching_is_hierarchical() -> None:
-    assert sei_branches(["G06F21/00"], use_keywords=False)[0] == "1.1"
-    assert sei_branches(["H01M10/0525"], use_keywords=False) == ["5.2"]
-    assert sei_branches(["A01B1/00"]) == []  # the 2.1 rule needs its keyword in the title or abstract
-    assert sei_branches(["A01B1/00"], text="一种智能农业动力机械") == ["2.1"]
-    assert sei_branches(["A47J27/00"], use_keywords=False) == []
+    assert sei_branches(["G06F21/00"])[0] == "1.1"
+    assert sei_branches(["H01M10/0525"]) == ["5.2"]
+    assert sei_branches(["A01B1/00"], matching="keywords") == []  # the 2.1 rule's keyword in title or abstract
+    assert sei_branches(["A01B1/00"], text="一种智能农业动力机械", matching="keywords") == ["2.1"]
+    assert sei_branches(["A47J27/00"]) == []
 
 
 def test_ipc_titles() -> None:
     zh, en = ipc_title("A01B1/00")
     assert zh.startswith("手动工具") and en.startswith("Hand tools")
     assert ipc_title("H01M10/0525") is not None
+
+
+def test_how_the_concordance_is_read() -> None:
+    """The readings measured against incoPat's labels (reference/sei.py): a symbol the rule lists itself is covered
+    although the same rule's exclusions name it; a symbol without ``*`` is that symbol only; a symbol created after
+    the 2021 table is read through its predecessor."""
+    from ipstrong.reference.sei import table_symbol
+
+    assert sei_branches(["H04L12/24"]) == ["1.1"]  # listed in 1.1's first rule and in its exclusions
+    assert sei_branches(["H04L12/28"]) == ["8.1"]  # excluded there, listed by 8.1 only
+    assert sei_branches(["G10L15/00"]) == ["1.1"] and sei_branches(["G10L15/22"]) == []
+    assert table_symbol("G06V20/58") == "G06K9/00" and table_symbol("G06F18/24") == "G06K9/62"
+    assert table_symbol("H04L41/0816") == "H04L12/24" and table_symbol("G06F16/30") == "G06F16/30"
+    assert sei_branches(["G06V20/58"]) == sei_branches(["G06K9/00"]) != []

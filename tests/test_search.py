@@ -123,8 +123,12 @@ def test_dates_types_places_and_boolean_logic(data: Path) -> None:
 
 
 def test_strategic_emerging_industries_by_branch_industry_or_name(data: Path) -> None:
-    assert hits(data, "SEI=是") == hits(data, "SEI=1.5") == hits(data, "SEI=1") == hits(data, "SEI=人工智能") == {"G"}
+    assert hits(data, "SEI=1.5") == hits(data, "SEI=1") == hits(data, "SEI=人工智能") == {"G"}
     assert hits(data, "SEI=新一代信息技术产业") == {"G"}
+    # by the IPC alone, the default matching (the indicators' too): lithium-ion cells (H01M10/0525) are 5.2, solid
+    # electrolytes (H01M10/056) 3.3
+    assert hits(data, "SEI=是") == {"A", "D", "G"}
+    assert hits(data, "SEI=5.2") == hits(data, "SEI=新能源汽车产业") == {"A"} and hits(data, "SEI=3.3") == {"D"}
     assert hits(data, "SEI=3.4") == set()  # a branch nothing here is in
     with pytest.raises(IpsError, match=r"unknown strategic emerging industry.* at position 5"):
         search(data, "SEI=芯片")

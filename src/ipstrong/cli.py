@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ipstrong import config
+from ipstrong.ingest.estimates import GRANT_RULES, LAPSE_RULES, Estimates
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
 
@@ -99,8 +100,26 @@ def ingest_cmd(
     ],
     status_date: Annotated[
         str | None,
-        typer.Option("--status-date", help="法律状态所对应的日期（默认今天）/ date the legal status describes (default today)"),
+        typer.Option(
+            "--status-date",
+            help="法律状态所对应的日期（默认：文件自身所载日期，否则今天）/ date the legal status describes "
+            "(default: the date the file states, else today)",
+        ),
     ] = None,
+    lapse_estimate: Annotated[
+        str,
+        typer.Option(
+            "--lapse-estimate",
+            help="状态词称已失效而无失效日时的估计规则 / rule for a lapse date a status word implies: " + ", ".join(LAPSE_RULES),
+        ),
+    ] = "anniversary",
+    grant_estimate: Annotated[
+        str,
+        typer.Option(
+            "--grant-estimate",
+            help="状态词称已授权而无授权日时的估计规则 / rule for a grant date a status word implies: " + ", ".join(GRANT_RULES),
+        ),
+    ] = "status-date",
     background: Annotated[bool, typer.Option("--background", help="排入后台任务队列 / queue it as a background job")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -108,12 +127,18 @@ def ingest_cmd(
     from ipstrong.ingest import ingest
 
     sd = _parse_date(status_date, "--status-date") if status_date else None
+    estimates = Estimates(lapse=lapse_estimate, grant=grant_estimate)
     if background:
-        params = {"files": [str(f.resolve()) for f in files], "status_date": sd.isoformat() if sd else None}
+        params = {
+            "files": [str(f.resolve()) for f in files],
+            "status_date": sd.isoformat() if sd else None,
+            "lapse_estimate": estimates.lapse,
+            "grant_estimate": estimates.grant,
+        }
         _queue_job(ctx, "ingest", params, as_json)
         return
     with stderr.status("导入中 / ingesting") as status:
-        report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m))
+        report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m), estimates=estimates)
         if report.published:
             from ipstrong.search.index import refresh_after_ingest
 
@@ -134,6 +159,8 @@ def ingest_cmd(
             "unchanged",
             "region_unknown",
             "status_conflicts",
+            "grant_dates_estimated",
+            "lapse_dates_estimated",
             "snapshot",
             "quarantine_file",
         )
@@ -614,7 +641,9 @@ AttributionOpt = Annotated[
         help="by-year（2020 年底前按专利权人、2021 年起按申请人）|patentee|applicant / whose address places a patent",
     ),
 ]
-SeiOpt = Annotated[str, typer.Option("--sei-matching", help="keywords|ipc-only：战略性新兴产业匹配 / SEI matching")]
+SeiOpt = Annotated[
+    str, typer.Option("--sei-matching", help="ipc-only|keywords：战略性新兴产业匹配（默认 ipc-only）/ SEI matching")
+]
 PopYearOpt = Annotated[
     str, typer.Option("--population-year", help="same|previous：年末存量除以哪一年的人口 / which year's population")
 ]
@@ -650,7 +679,7 @@ def indicators_compute(
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
     vintage: Annotated[str, typer.Option("--population-vintage", help="first|revised")] = "first",
     attribution: AttributionOpt = "by-year",
-    sei_matching: SeiOpt = "keywords",
+    sei_matching: SeiOpt = "ipc-only",
     pledge_threshold: PledgeOpt = 0.0,
     population_year: PopYearOpt = "previous",
     engine: Annotated[str, typer.Option("--engine", help="duckdb|spark（spark_master 设置）/ where to compute")] = "duckdb",
@@ -684,7 +713,7 @@ def indicators_explain(
     region: Annotated[str, typer.Option("--region", help="区划代码 / region code")],
     asof: Annotated[str, typer.Option("--asof", help="截至日期 / as-of date")],
     attribution: AttributionOpt = "by-year",
-    sei_matching: SeiOpt = "keywords",
+    sei_matching: SeiOpt = "ipc-only",
     pledge_threshold: PledgeOpt = 0.0,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -707,7 +736,7 @@ def assess_cmd(
     year: Annotated[int, typer.Option("--year", help="考核年度 / the year assessed")],
     targets: Annotated[Path, typer.Option("--targets", help="CSV: region_code, indicator, year, target, direction")],
     attribution: AttributionOpt = "by-year",
-    sei_matching: SeiOpt = "keywords",
+    sei_matching: SeiOpt = "ipc-only",
     pledge_threshold: PledgeOpt = 0.0,
     population_year: PopYearOpt = "previous",
     as_json: JsonOpt = False,

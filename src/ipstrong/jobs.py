@@ -49,6 +49,7 @@ class Job(Base):
 
 def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from ipstrong.ingest import ingest
+    from ipstrong.ingest.estimates import Estimates
 
     steps = iter(range(10, 95, 15))
     report = ingest(
@@ -57,6 +58,7 @@ def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
         status_date=dt.date.fromisoformat(params["status_date"]) if params.get("status_date") else None,
         step=lambda message: progress(next(steps, 95), message),
         database_url=cfg.resolved_database_url(),
+        estimates=Estimates(**{k: params[f"{k}_estimate"] for k in ("lapse", "grant") if params.get(f"{k}_estimate")}),
     )
     if report.published:
         from ipstrong.search.index import refresh_after_ingest

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import ibis
 from ibis.expr.types import Table
 
-from ipstrong.reference.sei import SEI_MATCHINGS, match_table
+from ipstrong.reference.sei import SEI_DEFAULT, SEI_MATCHINGS, SEI_STORED, match_table
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
@@ -33,7 +33,7 @@ class Parameters:
     """The choices the official definitions leave open; catalogue.py states each default and the reason."""
 
     attribution: str = "by-year"  # by-year | patentee | applicant
-    sei_matching: str = "keywords"  # keywords: keyword rules also need the keyword in title/abstract; ipc-only: not
+    sei_matching: str = SEI_DEFAULT  # ipc-only: the IPC decides; keywords: keyword rules also need the keyword
     pledge_threshold: float = 0.0  # 10,000 yuan: a pledge total above this is 较高质押融资金额
     population_year: str = "previous"  # previous: a year-end stock ÷ the year before's year-end population; same: its own
 
@@ -276,7 +276,7 @@ def _sei_matches(src: Sources) -> Table:
 # Each criterion narrows ``base`` (the effective domestic inventions on each day).
 def _hv_sei(base: Table, src: Sources) -> Table:
     if src.stored_sei:
-        return base.filter(base["sei_ipc" if src.params.sei_matching == "ipc-only" else "sei_match"].fill_null(False))
+        return base.filter(base[SEI_STORED[src.params.sei_matching]].fill_null(False))
     hits = _sei_matches(src)
     return base.semi_join(hits, base.app_no == hits.app_no)
 

@@ -5,12 +5,16 @@ address; the distinct name sequences — far fewer than addresses — are resolv
 in SQL. Addresses are read big-to-small: the first city named
 wins, a district must belong to the province and city named, an ambiguous district name (鼓楼区 is in Nanjing
 and Xuzhou) without a city is left unplaced, and a place named after the city and district written before it —
-a street such as 香港路 or 台湾路 — never moves the address there. An address that cannot be placed keeps empty
-codes (never guessed).
+a street such as 香港路 or 台湾路 — never moves the address there. An address written from the township or
+subdistrict down (悦来镇常久路南) is placed by that name (``reference/data/jiangsu_townships.csv``) where no district is
+written and the name is unique among Jiangsu's townships in the province or city the address (or the file's
+province and city columns) gives; the list covers Jiangsu only, so a township name with no Jiangsu context is not
+read. An address that cannot be placed keeps empty codes (never guessed).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +23,7 @@ import ahocorasick
 import duckdb
 import pyarrow as pa
 
+from ipstrong.reference import data_path
 from ipstrong.reference.regions import Region, regions
 
 
@@ -44,10 +49,28 @@ def _aliases() -> dict[str, tuple[Region, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
+@dataclass(frozen=True)
+class Township:
+    province_code: str
+    city_code: str
+    district_code: str
+
+
+@cache
+def _townships() -> dict[str, tuple[Township, ...]]:
+    """Township and subdistrict names (written as extraction sees them: 街道 marked) → the units so named."""
+    table: dict[str, list[Township]] = {}
+    with data_path("jiangsu_townships.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name = row["name"].replace(SUBDISTRICT, SUBDISTRICT_MARKED)
+            table.setdefault(name, []).append(Township(row["province_code"], row["city_code"], row["district_code"]))
+    return {k: tuple(v) for k, v in table.items()}
+
+
 @cache
 def _automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for alias in _aliases():
+    for alias in (*_aliases(), *_townships()):
         automaton.add_word(alias, alias)
     automaton.make_automaton()
     return automaton
@@ -116,6 +139,8 @@ def resolve(tokens: tuple[str, ...]) -> Place:
         and (province is None or r.province_code == province)
     ]
     chosen = {r.district_code for r in districts}
+    if not chosen and (town := _township(tokens, province, city)) is not None:
+        return Place("CN", town.province_code, town.city_code, town.district_code, None, None)
     if len(chosen) != 1:
         if city or province:
             return Place("CN", province, city, None, None, None)
@@ -131,6 +156,18 @@ def resolve(tokens: tuple[str, ...]) -> Place:
         None,
     )
     return Place("CN", district.province_code, district.city_code, district.district_code, old, zone)
+
+
+def _township(tokens: tuple[str, ...], province: str | None, city: str | None) -> Township | None:
+    """The unit the first township name of the address names, where it is the only one of that name in the
+    province or city given (the list is Jiangsu's: without a Jiangsu province or city, none is read)."""
+    if province is None or not any(t in _townships() for t in tokens):
+        return None
+    for token in tokens:
+        named = [t for t in _townships().get(token, ()) if t.province_code == province and city in (None, t.city_code)]
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None
 
 
 # Digits never name a region: addresses that differ only in numbers (street numbers, postcodes) share a key,

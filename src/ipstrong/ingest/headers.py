@@ -51,7 +51,12 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     "ipc_main": ("主分类号", "主分类", "ipc主分类号", "ipc主分类", "主ipc", "国际主分类", "国际主分类号", "ipc_main"),
     "ipc_all": ("分类号", "ipc分类号", "国际分类号", "国际分类", "ipc", "ipc_all"),
     "patent_type": ("专利类型", "专利种类", "类型", "patent_type", "kindcodedesc"),
-    "legal_status": ("法律状态", "当前法律状态", "legal_status", "legalstatusdesc"),
+    # the status word; where an export has both, incoPat's current status (当前法律状态) over its 法律状态
+    "legal_status": ("当前法律状态", "法律状态", "legal_status", "legalstatusdesc"),
+    # a second status word of the same record: incoPat's 专利有效性 (有效/失效/审中), read where the first says nothing
+    "validity": ("专利有效性", "有效性", "validity"),
+    # a dated log of the legal events (Patentics 法律描述: "2021.11.12 未缴年费专利权终止 …"): it dates a lapse
+    "legal_events": ("法律描述", "legal_events"),
     "lapse_date": ("失效日", "失效日期", "终止日", "权利终止日", "lapse_date"),
     "family_countries": ("同族国家", "同族国家地区", "family_countries"),
     # publication numbers of the family (incoPat 简单同族): their country prefixes fill family_countries when absent

@@ -31,7 +31,7 @@ CHECKS: list[Check] = [
         "'日期无效：' || lapse_date",
         "'invalid date: ' || lapse_date",
     ),
-    Check("app_date", "d_app > $status_date", lit("申请日晚于今天"), lit("the filing date is in the future")),
+    Check("app_date", "d_app > _status_date", lit("申请日晚于法律状态日"), lit("the filing date is after the status date")),
     Check("pub_date", "d_pub < d_app", lit("公开日早于申请日"), lit("published before it was filed")),
     Check("grant_date", "d_grant < d_app", lit("授权日早于申请日"), lit("granted before it was filed")),
     Check("grant_date", "d_grant < d_pub", lit("授权公告日早于公开日"), lit("granted before it was published")),
@@ -80,16 +80,25 @@ CHECKS: list[Check] = [
 ]
 
 
-# a source's status word that the table of status_words.py does not know (it is not guessed: dates decide)
-UNKNOWN_STATUS = "NOT ips_blank(legal_status) AND ips_status_word(legal_status) IS NULL"
+# the columns that carry a source's status words (the first that the table of status_words.py knows decides)
+STATUS_COLUMNS = ("legal_status", "validity")
+
+
+def _unknown_status(column: str) -> str:
+    """True where ``column`` holds a word the table of status_words.py does not know (not guessed: dates decide)."""
+    return f"NOT ips_blank({column}) AND ips_status_word({column}) IS NULL"
+
 
 # What is odd but costs no record: the row is kept and the note goes to the data-quality report (NOTES_SQL).
 NOTES: list[Check] = [
-    Check(
-        "legal_status",
-        UNKNOWN_STATUS,
-        "'未知的法律状态词（不据以计算）：' || trim(legal_status)",
-        "'unknown legal-status word (not used): ' || trim(legal_status)",
+    *(
+        Check(
+            column,
+            _unknown_status(column),
+            f"'未知的法律状态词（不据以计算）：' || trim({column})",
+            f"'unknown legal-status word (not used): ' || trim({column})",
+        )
+        for column in STATUS_COLUMNS
     ),
     Check(
         "app_no",
@@ -152,22 +161,40 @@ FROM d
 """
 
 # Each unknown status word with how many kept rows carry it (the ingest report's status_words_unknown).
-UNKNOWN_STATUS_SQL = f"""
-    SELECT trim(legal_status) AS word, count(*) AS n FROM patents_parsed
-    WHERE len(errors) = 0 AND {UNKNOWN_STATUS} GROUP BY 1 ORDER BY 2 DESC, 1
-"""
+UNKNOWN_STATUS_SQL = " UNION ALL ".join(
+    f"SELECT trim({c}) AS word, count(*) AS n FROM patents_parsed WHERE len(errors) = 0 AND {_unknown_status(c)} GROUP BY 1"
+    for c in STATUS_COLUMNS
+)
 
-# The data-quality notes of the rows kept (NOTES), one line per note with the file and row it came from.
+# The data-quality notes of the rows kept, one line per note with the file and row it came from: the NOTES, and
+# each grant or lapse date that was estimated (estimates.py).
 NOTES_SQL = """
-    SELECT CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no, d_app AS app_date,
-           n.field AS field, n.zh AS reason_zh, n.en AS reason_en, _file + 1 AS file_number, _row AS row
-    FROM (SELECT *, unnest(notes) AS n FROM patents_parsed WHERE len(errors) = 0 AND len(notes) > 0)
-    ORDER BY _file, _row
+    SELECT app_no, app_date, field, reason_zh, reason_en, file_number, row FROM (
+        SELECT CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no, d_app AS app_date,
+               n.field AS field, n.zh AS reason_zh, n.en AS reason_en, _file + 1 AS file_number, _row AS row
+        FROM (SELECT *, unnest(notes) AS n FROM patents_parsed WHERE len(errors) = 0 AND len(notes) > 0)
+        UNION ALL
+        SELECT app_no, app_date, 'grant_date',
+               '授权日为估计值 ' || grant_date || '：状态词「' || legal_status_raw || '」称已授权，记录未给授权日',
+               'estimated grant date ' || grant_date || ': the status word "' || legal_status_raw
+                   || '" says granted, the record gives no grant date',
+               _file + 1, _row
+        FROM patents_accepted WHERE grant_date_estimated
+        UNION ALL
+        SELECT app_no, app_date, 'lapse_date',
+               '失效日为估计值 ' || lapse_date || '：状态词「' || legal_status_raw || '」称已不在有效期，记录未给失效日',
+               'estimated lapse date ' || lapse_date || ': the status word "' || legal_status_raw
+                   || '" says no longer in force, the record gives no lapse date',
+               _file + 1, _row
+        FROM patents_accepted WHERE lapse_date_estimated
+    ) ORDER BY file_number, row, field
 """
 
 # The accepted rows in the warehouse schema (before region codes are joined), a view: it is materialised once,
-# with the region codes and the change against the previous snapshot. ``$status_date`` is the day the normalised
-# legal status describes; dates win over the source's words (CONVENTIONS.md).
+# with the region codes and the change against the previous snapshot. ``_status_date`` is the day the source's
+# statuses describe (per file); dates win over the source's words (CONVENTIONS.md). A word that says granted, or
+# no longer in force, where no date says so gives an estimated date ($grant_estimate, $lapse_estimate: the rules of
+# estimates.py), flagged; a dated legal-event log (Patentics 法律描述) dates a lapse the columns do not.
 ACCEPT_SQL = """
 CREATE OR REPLACE TEMP VIEW patents_accepted AS
 WITH rows AS (
@@ -188,21 +215,37 @@ WITH rows AS (
     SELECT *,
         CASE WHEN ips_ipc_subclass_ok(ipc_m) THEN coalesce(list_filter(l_ipc, lambda x: starts_with(x, ipc_m))[1], ipc_m)
              ELSE coalesce(ipc_m, l_ipc[1]) END AS ipc_main_c,
-        ips_status_word(legal_status) AS status_word,
+        coalesce(ips_status_word(legal_status), ips_status_word(validity)) AS status_word,
         term_end(ptype, d_app) AS term_end_d,
-        trim(l_applicants[1]) AS first_app
+        trim(l_applicants[1]) AS first_app,
+        _status_date AS sd
     FROM merged
+), granted AS (
+    SELECT * EXCLUDE (d_grant), d_grant IS NULL AND coalesce(status_word = 'in_force', false) AS grant_est,
+           CASE WHEN d_grant IS NULL AND status_word = 'in_force' THEN $grant_estimate ELSE d_grant END AS d_grant
+    FROM base
+), lapsing AS (
+    SELECT * EXCLUDE (d_lapse), coalesce(d_lapse, ips_logged_lapse(legal_events)) AS d_lapse,
+           d_lapse IS NULL AND ips_logged_lapse(legal_events) IS NULL
+               AND status_word IN ('lapsed', 'expired', 'invalidated')
+               AND d_grant <= sd AND sd < term_end_d AS lapse_est
+    FROM granted
+), dated AS (
+    SELECT * EXCLUDE (d_lapse, lapse_est), coalesce(lapse_est, false) AS lapse_est,
+           CASE WHEN lapse_est THEN $lapse_estimate ELSE d_lapse END AS d_lapse
+    FROM lapsing
 ), derived AS (
     SELECT *, CASE
-        WHEN d_lapse IS NOT NULL AND d_lapse <= $status_date THEN
+        WHEN d_lapse IS NOT NULL AND d_lapse <= sd THEN
             CASE WHEN status_word = 'invalidated' THEN 'invalidated'
                  WHEN status_word = 'expired' AND d_lapse >= term_end_d THEN 'expired'
                  ELSE 'lapsed' END
-        WHEN d_grant IS NOT NULL AND d_grant <= $status_date THEN
-            CASE WHEN $status_date >= term_end_d THEN 'expired' ELSE 'in_force' END
-        WHEN status_word IN ('rejected', 'withdrawn') THEN status_word
+        WHEN d_grant IS NOT NULL AND d_grant <= sd THEN
+            CASE WHEN sd >= term_end_d THEN 'expired' ELSE 'in_force' END
+        -- where no date says anything the word says how it ended (a lapse with no known grant is never effective)
+        WHEN status_word IN ('rejected', 'withdrawn', 'lapsed', 'expired', 'invalidated') THEN status_word
         ELSE 'pending' END AS status_c
-    FROM base
+    FROM dated
 )
 SELECT
     _file, _row,
@@ -210,6 +253,7 @@ SELECT
     office_c AS office,
     pub_n AS pub_no,
     d_app AS app_date, d_pub AS pub_date, d_grant AS grant_date, d_lapse AS lapse_date,
+    grant_est AS grant_date_estimated, lapse_est AS lapse_date_estimated,
     ptype AS patent_type,
     NOT fo AND an_t IN ('8', '9') AS pct,
     trim(title) AS title,
@@ -220,13 +264,14 @@ SELECT
     ips_applicant_type(first_app) AS applicant_type,
     ips_split(inventors, ';；|,，') AS inventors,
     nullif(trim(address), '') AS address,
-    coalesce(nullif(trim(address), ''), nullif(trim(applicant_region), '')) AS place_text,  -- what places the record
+    -- what places the record: its address, then the province the file gives (the context a township name needs)
+    nullif(concat_ws(' ', nullif(trim(address), ''), nullif(trim(applicant_region), '')), '') AS place_text,
     ipc_main_c AS ipc_main,
     CASE WHEN ipc_main_c IS NULL OR list_contains(l_ipc, ipc_main_c) THEN l_ipc
          ELSE list_prepend(ipc_main_c, l_ipc) END AS ipc_all,
     locarno_c AS locarno,
     status_c AS legal_status,
-    nullif(trim(legal_status), '') AS legal_status_raw,
+    nullif(concat_ws('；', nullif(trim(legal_status), ''), nullif(trim(validity), '')), '') AS legal_status_raw,
     status_word IS NOT NULL AND status_word <> status_c AS status_conflict,
     CASE WHEN ips_blank(family_countries) AND NOT ips_blank(family_members)
          THEN list_sort(list_distinct(list_transform(ips_split(family_members, ';；|,， '), lambda x: upper(substr(x, 1, 2)))))

@@ -25,6 +25,7 @@ from ipstrong.clock import SHANGHAI, today_shanghai
 from ipstrong.ingest import events as event_rules
 from ipstrong.ingest import patents as patent_rules
 from ipstrong.ingest import trademarks as trademark_rules
+from ipstrong.ingest.estimates import Estimates
 from ipstrong.ingest.geocode import ADDRESS_KEY_SQL, geocode
 from ipstrong.ingest.headers import (
     EVENT_ALIASES,
@@ -84,6 +85,7 @@ class SourceFile:
     mapping: dict[str, str] = field(default_factory=dict)
     digest: Future[str] | None = None  # SHA-256 of the file, computed beside the SQL work
     counts: dict[str, int] = field(default_factory=dict)
+    status_date: date | None = None  # the day its statuses describe: --status-date, else the file's own date, else today
 
 
 @dataclass
@@ -100,6 +102,9 @@ class IngestReport:
     region_unknown: int = 0
     status_conflicts: int = 0
     quality_notes: int = 0
+    grant_dates_estimated: int = 0
+    lapse_dates_estimated: int = 0
+    estimates: dict[str, dict[str, str]] = field(default_factory=dict)
     status_words_unknown: dict[str, int] = field(default_factory=dict)
     files_failed: list[dict[str, str]] = field(default_factory=list)
     snapshot: str | None = None
@@ -137,26 +142,30 @@ def ingest(
     status_date: date | None = None,
     step: Callable[[str], None] = lambda _msg: None,
     database_url: str | None = None,
+    estimates: Estimates | None = None,
 ) -> IngestReport:
     """Ingest files into a new snapshot (or none when nothing changed) and write the quarantine files.
 
+    ``status_date`` is the day the files' statuses describe; without it each file's own date (an XLSX export's
+    creation day), else today. ``estimates`` are the rules for dates a status word implies (estimates.py).
     ``database_url`` is the operational database holding the applicant mapping (default: the data directory's).
     Ingests take turns on the warehouse's write lock: a second one waits, then builds on what the first published."""
     warehouse = Warehouse(data_dir)
     with warehouse.writing(step):
-        return _ingest(paths, data_dir, warehouse, status_date or today_shanghai(), step, database_url)
+        return _ingest(paths, data_dir, warehouse, status_date, estimates or Estimates(), step, database_url)
 
 
 def _ingest(
     paths: list[Path],
     data_dir: Path,
     warehouse: Warehouse,
-    status_date: date,
+    status_date: date | None,
+    estimates: Estimates,
     step: Callable[[str], None],
     database_url: str | None,
 ) -> IngestReport:
     previous = warehouse.current_id()
-    report = IngestReport()
+    report = IngestReport(estimates=estimates.described())
     tmp_root = data_dir / "tmp"
     if tmp_root.exists():  # work folders of killed ingests (no other ingest runs while we hold the lock)
         shutil.rmtree(tmp_root, ignore_errors=True)
@@ -168,13 +177,13 @@ def _ingest(
         install(con)
         for macro in ASOF_MACROS[:1]:
             con.execute(macro)
-        sources = _load_sources(con, paths, workdir, report, step, hasher)
+        sources = _load_sources(con, paths, workdir, report, step, hasher, status_date)
         if not sources:
             report.message = str(Msg("没有可用的文件，仓库未改变", "no usable file; the warehouse is unchanged"))
             return report
         attach_snapshot(con, warehouse, previous, prefix="prev_")
         step("检查与规范化 / checking and normalising")
-        counts = {kind: _stage_kind(con, [s for s in sources if s.kind == kind], kind, status_date) for kind in KINDS}
+        counts = {kind: _stage_kind(con, [s for s in sources if s.kind == kind], kind, estimates) for kind in KINDS}
         step("比对上一快照 / comparing with the previous snapshot")
         _compare(con, counts)
         _fill_report(con, report, sources, counts)
@@ -218,6 +227,7 @@ def _load_sources(
     report: IngestReport,
     step: Callable[[str], None],
     hasher: ThreadPoolExecutor,
+    status_date: date | None,
 ) -> list[SourceFile]:
     sources: list[SourceFile] = []
     for index, path in enumerate(paths):
@@ -240,6 +250,7 @@ def _load_sources(
             if missing:
                 raise FileUnusable(Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}"))
             source.digest = hasher.submit(_sha256, source.path)
+            source.status_date = status_date or source.loaded.stated_date or today_shanghai()
             sources.append(source)
         except FileUnusable as exc:
             con.execute(f"DROP TABLE IF EXISTS raw_{index}")
@@ -248,22 +259,23 @@ def _load_sources(
     return sources
 
 
-def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind: str, status_date: date) -> dict:
+def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind: str, estimates: Estimates) -> dict:
     """Stage, check and accept the rows of one file kind; return its counts."""
     aliases, _required, rules = KINDS[kind]
     selects = []
     for s in sources:
         cols = [f'"{s.mapping[c]}" AS {c}' if c in s.mapping else f"NULL::VARCHAR AS {c}" for c in aliases]
-        selects.append(f"SELECT {s.index} AS _file, _row, {', '.join(cols)} FROM raw_{s.index}")
+        day = f"DATE '{s.status_date.isoformat()}'" if s.status_date else "NULL::DATE"  # a date's text is safe
+        selects.append(f"SELECT {s.index} AS _file, _row, {day} AS _status_date, {', '.join(cols)} FROM raw_{s.index}")
     empty = (
-        "SELECT NULL::INTEGER AS _file, NULL::BIGINT AS _row, "
+        "SELECT NULL::INTEGER AS _file, NULL::BIGINT AS _row, NULL::DATE AS _status_date, "
         + ", ".join(f"NULL::VARCHAR AS {c}" for c in aliases)
         + " WHERE false"
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {kind}_staged AS " + (" UNION ALL ".join(selects) or empty))
-    day = f"DATE '{status_date.isoformat()}'"  # a view cannot take parameters; a date's text is safe to inline
-    con.execute(rules.PARSE_SQL.replace("$status_date", day))
-    con.execute(rules.ACCEPT_SQL.replace("$status_date", day))
+    con.execute(rules.PARSE_SQL)
+    # a view cannot take parameters: the estimate rules are SQL of our own (estimates.py), inlined
+    con.execute(rules.ACCEPT_SQL.replace("$grant_estimate", estimates.grant_sql).replace("$lapse_estimate", estimates.lapse_sql))
     if kind == "events":
         # events for patents the warehouse will not hold are refused
         con.execute("""
@@ -394,9 +406,10 @@ def _fill_report(
         report.by_kind[kind] = {k: c.get(k, 0) for k in keys}
         for k in keys:
             setattr(report, k, getattr(report, k) + c.get(k, 0))
-    report.region_unknown, report.status_conflicts = con.execute("""
+    (report.region_unknown, report.status_conflicts, report.grant_dates_estimated, report.lapse_dates_estimated) = con.execute("""
         SELECT count(*) FILTER (WHERE city_code IS NULL AND coalesce(country, 'CN') = 'CN' AND office = 'CN'),
-               count(*) FILTER (WHERE status_conflict)
+               count(*) FILTER (WHERE status_conflict),
+               count(*) FILTER (WHERE grant_date_estimated), count(*) FILTER (WHERE lapse_date_estimated)
         FROM patents_cmp
     """).fetchall()[0]
     per_file = {
@@ -417,6 +430,7 @@ def _fill_report(
                 "format": s.loaded.format if s.loaded else None,
                 "encoding": s.loaded.encoding if s.loaded else None,
                 "sha256": s.sha256,
+                "status_date": s.status_date.isoformat() if s.status_date else None,
                 **s.counts,
             }
         )
@@ -508,6 +522,7 @@ def _publish(
                         "kind": s.kind,
                         "format": s.loaded.format if s.loaded else None,
                         "encoding": s.loaded.encoding if s.loaded else None,
+                        "status_date": s.status_date.isoformat() if s.status_date else None,
                         **s.counts,
                     }
                     for s in sources
@@ -518,6 +533,7 @@ def _publish(
                 "files_failed": report.files_failed,
                 "totals": totals,
                 "sei_concordance": SEI_CONCORDANCE,
+                "estimates": report.estimates,
             }
         )
     return sid
@@ -600,7 +616,7 @@ def _apply_entities(warehouse: Warehouse, data_dir: Path, database_url: str | No
                     link_parts(warehouse.parts(table, previous), staging.path / table)
                     parts.ensure_readable(staging.path / table, TABLES[table])
             parent = warehouse.manifest(previous)
-            keep = ("sources", "counts", "region_unknown", "status_conflicts", "totals", "sei_concordance")
+            keep = ("sources", "counts", "region_unknown", "status_conflicts", "totals", "sei_concordance", "estimates")
             staging.manifest.update({k: parent[k] for k in keep if k in parent} | {"entities_applied": changed})
         return {"snapshot": staging.id, "published": True, "changed": changed}
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,10 @@ import charset_normalizer
 import duckdb
 import numpy as np
 import pyarrow as pa
+from lxml import etree
 
-from ipstrong.ingest import docdb, uspto, uspto_assignments
+from ipstrong.clock import SHANGHAI
+from ipstrong.ingest import docdb, uspto, uspto_assignments, xmlsafe
 from ipstrong.ingest.headers import QUARANTINE_COLUMNS, known_header_count
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import sql_ident, unneutralised_sql
@@ -42,7 +45,8 @@ class Reject:
 
 @dataclass
 class Loaded:
-    """What a reader produced: the table name, original headers, row count, rejects, detected encoding."""
+    """What a reader produced: the table name, original headers, row count, rejects, detected encoding, and the
+    date the file states it was made (its statuses describe that day), where it states one."""
 
     table: str
     headers: list[str]
@@ -50,6 +54,7 @@ class Loaded:
     format: str
     encoding: str | None = None
     rejects: list[Reject] = field(default_factory=list)
+    stated_date: dt.date | None = None
 
 
 def _quote(path: Path) -> str:
@@ -223,7 +228,33 @@ class SpreadsheetReader:
                 col.append(value)
             rows_out.append(index + 1)
         _create_text_table(con, table, headers, columns, rows_out)
-        return Loaded(table, headers, len(rows_out), self.name, None, rejects)
+        return Loaded(table, headers, len(rows_out), self.name, None, rejects, workbook_created(path))
+
+
+def workbook_created(path: Path) -> dt.date | None:
+    """The day (Asia/Shanghai) an XLSX workbook says it was created (``docProps/core.xml`` ``dcterms:created``):
+    incoPat and Patentics write it when they export, so it is the day the export's statuses describe. None for a
+    legacy XLS, a workbook without it, or one whose properties cannot be read safely."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > SNIFF_BYTES * 16:
+                return None
+            document = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    if xmlsafe.refusal(document) is not None:
+        return None
+    try:
+        root = etree.fromstring(document, xmlsafe.parser())
+    except etree.XMLSyntaxError:
+        return None
+    created = root.findtext("{http://purl.org/dc/terms/}created")
+    try:
+        stamp = dt.datetime.fromisoformat((created or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(SHANGHAI).date()
 
 
 def _create_text_table(

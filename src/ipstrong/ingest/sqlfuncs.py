@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ipstrong.ids.appno import WEIGHTS_8, WEIGHTS_12
 from ipstrong.ingest.applicant_types import applicant_type_macro
-from ipstrong.ingest.status_words import status_word_macro
+from ipstrong.ingest.status_words import log_lapse_macros, status_word_macro
 
 
 def _weighted(weights: tuple[int, ...]) -> str:
@@ -80,6 +80,7 @@ MACROS = [
         ELSE 'unknown' END""",
     # legal status words of CNIPA, Patentics, incoPat and Qichacha exports: the table in status_words.py
     status_word_macro(),
+    *log_lapse_macros(),
     # who the first applicant is (CNIPA's categories): the rule and its words in applicant_types.py
     applicant_type_macro(),
 ]

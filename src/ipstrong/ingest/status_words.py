@@ -24,6 +24,27 @@ STATUS_WORDS: list[tuple[str, str]] = [
     ("in_force", r"^有效|有权|授权|维持|恢复|部分无效"),
 ]
 
+# The words of a dated legal-event log (Patentics 法律描述: "2021.11.12 未缴年费专利权终止 …", CNIPA's event names)
+# that end a patent's rights, and those that give them back; the last ending not followed by a restoration dates
+# the lapse of a record that gives no lapse date.
+LOG_ENDS = r"终止|届满|放弃专利权|全部无效|视为放弃"
+LOG_RESTORES = r"恢复"
+
+
+def log_lapse_macros() -> list[str]:
+    """DuckDB macros; ``ips_logged_lapse(log)`` is the lapse date a legal-event log states, or NULL."""
+    return [
+        """CREATE OR REPLACE MACRO ips_log_last(d, w, pattern) AS
+            list_max(list_transform(list_filter(range(1, len(w) + 1), lambda i: regexp_matches(w[i], pattern)),
+                                    lambda i: d[i]))""",
+        f"""CREATE OR REPLACE MACRO ips_log_lapse(d, w) AS
+            CASE WHEN ips_log_last(d, w, {lit(LOG_ENDS)}) > coalesce(ips_log_last(d, w, {lit(LOG_RESTORES)}), '')
+                 THEN TRY_CAST(strptime(ips_log_last(d, w, {lit(LOG_ENDS)}), '%Y.%m.%d') AS DATE) END""",
+        r"""CREATE OR REPLACE MACRO ips_logged_lapse(log) AS
+            ips_log_lapse(regexp_extract_all(log, '(\d{4}\.\d{2}\.\d{2})\s+\S+', 1),
+                          regexp_extract_all(log, '\d{4}\.\d{2}\.\d{2}\s+(\S+)', 1))""",
+    ]
+
 
 def status_word_macro() -> str:
     """The DuckDB macro ``ips_status_word(s)``: the status a source's word says, or NULL for a word not known."""

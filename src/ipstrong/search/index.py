@@ -27,12 +27,12 @@ import tantivy
 
 from ipstrong.locks import exclusive
 from ipstrong.messages import IpsError, Msg
-from ipstrong.reference.sei import sei_branches
+from ipstrong.reference.sei import SEI_DEFAULT, SEI_STORED, sei_branches
 from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 7  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 8  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
@@ -162,20 +162,23 @@ def ipc_levels(symbols: list[str] | None) -> list[str]:
     return out
 
 
+# the stored SEI match search reads: the indicators' default matching, so SEI= finds what they count
+SEI_COLUMN = SEI_STORED[SEI_DEFAULT]
+
+
 def sei_values(row: dict[str, Any]) -> list[str]:
-    """What ``SEI=`` finds a patent by: ``yes`` when the stored match says it is in a strategic emerging industry,
-    and each branch (``1.5``) and industry (``1``) the concordance puts it in (keywords read in title and abstract,
-    as the stored match was made)."""
-    if not row["sei_match"]:
+    """What ``SEI=`` finds a patent by: ``yes`` when the stored match (the indicators' default matching) says it is
+    in a strategic emerging industry, and each branch (``1.5``) and industry (``1``) the concordance puts it in."""
+    if not row[SEI_COLUMN]:
         return []
     text = f"{row['title'] or ''} {row['abstract'] or ''}"
-    branches = sei_branches(row["ipc_all"] or [], text)
+    branches = sei_branches(row["ipc_all"] or [], text, SEI_DEFAULT)
     return ["yes", *branches, *dict.fromkeys(b.split(".", 1)[0] for b in branches)]
 
 
 COLUMNS = (
     "app_no", "pub_no", "title", "abstract", "claims", "applicants", "inventors", "address", "first_applicant", "city_code",
-    "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", "sei_match", "app_date", "pub_date",
+    "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", SEI_COLUMN, "app_date", "pub_date",
     "grant_date", "office",
 )  # fmt: skip
 SOURCE_SQL = f"SELECT {', '.join(COLUMNS)} FROM patents"
@@ -302,10 +305,10 @@ def _build(data_dir: Path, step: Callable[[int, int], None]) -> dict[str, Any]:
 
 # patents of the snapshot that are new or differ from the parent's (content, or the stored SEI match), and the
 # parent's patents the snapshot no longer holds
-CHANGED_SQL = """
+CHANGED_SQL = f"""
 CREATE OR REPLACE TEMP TABLE changed AS
 SELECT p.app_no FROM patents p LEFT JOIN prev_patents q ON q.app_no = p.app_no
-WHERE q.app_no IS NULL OR q.record_hash IS DISTINCT FROM p.record_hash OR q.sei_match IS DISTINCT FROM p.sei_match;
+WHERE q.app_no IS NULL OR q.record_hash IS DISTINCT FROM p.record_hash OR q.{SEI_COLUMN} IS DISTINCT FROM p.{SEI_COLUMN};
 CREATE OR REPLACE TEMP TABLE removed AS
 SELECT q.app_no FROM prev_patents q WHERE NOT EXISTS (SELECT 1 FROM patents p WHERE p.app_no = q.app_no);
 """

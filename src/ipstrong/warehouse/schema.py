@@ -29,6 +29,9 @@ PATENTS = pa.schema(
         ("pub_date", _date),
         ("grant_date", _date),
         ("lapse_date", _date),
+        # dates a status word implied where the record gave none (ingest.estimates: the rule is in the manifest)
+        ("grant_date_estimated", pa.bool_()),
+        ("lapse_date_estimated", pa.bool_()),
         ("patent_type", _str),
         ("pct", pa.bool_()),
         ("title", _str),

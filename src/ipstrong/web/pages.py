@@ -447,14 +447,17 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     if not found:
         raise StarletteHTTPException(404, f"仓库中没有 {canonical} / no patent {canonical} in the warehouse")
     patent = found[0]
+    estimated = "估计值，见数据质量报告 / estimated, see the data-quality report"
     timeline = [(patent["app_date"], ("申请", "filed"), "")]
-    timeline += [(patent[c], w, "") for c, w in (("pub_date", ("公开", "published")), ("grant_date", ("授权", "granted")))]
+    timeline += [(patent["pub_date"], ("公开", "published"), "")]
+    timeline += [(patent["grant_date"], ("授权", "granted"), estimated if patent["grant_date_estimated"] else "")]
     timeline += [
         (e["event_date"], EVENT_WORDS.get(e["event_type"], (e["event_type"], e["event_type"])), e["to_party"] or "")
         for e in events
         if e["event_type"] != "grant" or patent["grant_date"] is None
     ]
-    timeline += [(patent["lapse_date"], ("失效", "lapsed"), patent["legal_status_raw"] or "")]
+    lapse_detail = [patent["legal_status_raw"] or "", estimated if patent["lapse_date_estimated"] else ""]
+    timeline += [(patent["lapse_date"], ("失效", "lapsed"), " · ".join(d for d in lapse_detail if d))]
     timeline = sorted((t for t in timeline if t[0] is not None), key=lambda t: t[0])
     related: dict[str, list] = {"same_applicant": [], "similar": []}
     try:
