@@ -163,6 +163,13 @@ def test_qichacha_api_records_of_trademarks_and_patents(tmp_path: Path) -> None:
     design = one(data, "SELECT * FROM patents WHERE pub_no = 'CN304218960S'")
     assert design["patent_type"] == "design" and design["inventors"] == ["秦文莉", "朱静文"]
     assert design["app_date"] == dt.date(2017, 2, 7) and design["first_applicant"] == "苏州朗动网络科技有限公司"
+    # Qichacha's LegalStatusDesc words: 授权 (the design, dated by its S publication), 实质审查的生效 (pending)
+    statuses = run_sql(data, "SELECT legal_status_raw, legal_status FROM patents WHERE legal_status_raw IS NOT NULL")
+    assert sorted((r["legal_status_raw"], r["legal_status"]) for r in statuses.to_pylist()) == [
+        ("实质审查的生效", "pending"),
+        ("授权", "in_force"),
+    ]
+    assert patents.status_words_unknown == {}
 
 
 def test_json_items_that_are_not_records_are_quarantined(tmp_path: Path) -> None:
@@ -269,3 +276,8 @@ def test_patentics_legal_event_log_dates_the_lapse(tmp_path: Path) -> None:
     lapses = run_sql(data, "SELECT lapse_date, count(*) AS n FROM patents WHERE lapse_date IS NOT NULL GROUP BY 1 ORDER BY 1")
     assert [(r["lapse_date"], r["n"]) for r in lapses.to_pylist()] == [(dt.date(2021, 10, 29), 2), (dt.date(2021, 11, 12), 1)]
     assert _effective(data, "2022-12-19") == {"invention": 165, "utility_model": 30}  # 有效 195 = 165 + 30
+    # the province's figure from this export (省市 江苏省: 27 rows, 5 of them inventions marked 有效, counted by hand)
+    from ipstrong.indicators.engine import compute
+
+    jiangsu = compute(data, ["effective_inventions"], [dt.date(2022, 12, 19)], "320000")[0]
+    assert (jiangsu["value"], jiangsu["status"]) == (5, "ok")
