@@ -167,3 +167,29 @@ def test_the_entity_check_reads_the_doctype_as_the_parser_does() -> None:
     assert entity_refusal(b'<?xml version="1.0"?>\n<!DOCTYPE us-patent-grant SYSTEM "us-patent-grant-v45.dtd" [ ]>\n<a/>') is None
     assert entity_refusal(b'<!DOCTYPE a [<!-- ]> --><!ENTITY e "x">]><a/>') is not None
     assert entity_refusal(b'<!DOCTYPE a [<!ATTLIST a b CDATA "x"') is not None  # never ends: not parsed
+
+
+def test_claims_count_agency_priority_and_persons_are_kept(tmp_path: Path) -> None:
+    """Read by hand in the documents: number-of-claims, the attorney firm (or, in the 2004 application, the
+    correspondence addressee), the attorneys who are persons, the priority claims, and an owner who is a person."""
+    data = tmp_path / "data"
+    ingest([weekly(tmp_path)], data, status_date=DAY)
+    rows = {r["app_no"]: r for r in _rows(data, "SELECT * FROM patents")}
+    idemitsu = rows["US13349377"]  # US08927118: Idemitsu Kosan, priority JP 2008-148514 of 2008-06-05
+    assert idemitsu["claims_count"] == 45 and idemitsu["priority"] == "JP2008-148514 2008-06-05"
+    assert (
+        idemitsu["agency"] == "Oblon, Spivak, McClelland, Maier & Neustadt, L.L.P." and idemitsu["applicant_type"] == "enterprise"
+    )
+    croy = rows["US09832323"]  # US06859910: John Charles Croy, no assignee; attorney Joseph H. Born of Foley Hoag LLP
+    assert (croy["applicant_type"], croy["claims_count"]) == ("individual", 2)
+    assert (croy["agency"], croy["agents"]) == ("Foley Hoag LLP", ["Joseph H. Born"])
+    application = rows["US10687244"]  # US20050004974A1: correspondence to Xerox's PATENT DOCUMENTATION CENTER
+    assert application["agency"] == "PATENT DOCUMENTATION CENTER" and application["applicant_type"] == "individual"
+
+
+def test_a_source_word_for_the_applicant_type_decides(tmp_path: Path) -> None:
+    """申请人类型 in a CNIPA-style export (PatentSemantix's real rows: 中科大数据研究院, 科研机构) decides over the name."""
+    data = tmp_path / "data"
+    ingest([shared_data("cn-patent-records-small", "patentsemantix_case_10rows.csv")], data, status_date=DAY)
+    types = _rows(data, "SELECT DISTINCT first_applicant, applicant_type FROM patents")
+    assert types == [{"first_applicant": "中科大数据研究院", "applicant_type": "institute"}]

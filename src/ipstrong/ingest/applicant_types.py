@@ -89,3 +89,23 @@ def applicant_type_macro() -> str:
         WHEN contains(regexp_replace(n, '[（(][^（）()]*[）)]', '', 'g'), '{COMPANY_UNIT}') THEN 'enterprise'
         ELSE coalesce({found}, CASE WHEN regexp_full_match(trim(n), '\p{{Han}}{{2,4}}') THEN 'individual' ELSE 'other' END)
         END"""
+
+
+# A source's own word for the first applicant's type (申请人类型 in CNIPA-style exports; the USPTO reader says
+# ``individual`` where the first owner is a person, not an organisation): it decides where given, the name rule
+# above otherwise. Words as the exports print them, compared whole, in lower case.
+TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "enterprise": ("企业", "工矿企业", "enterprise", "company"),
+    "university": ("大专院校", "高等院校", "院校", "university"),
+    "institute": ("科研单位", "科研机构", "科研院所", "institute"),
+    "government": ("机关团体", "机关", "事业单位", "government"),
+    "individual": ("个人", "individual", "person"),
+}
+
+
+def applicant_type_word_macro() -> str:
+    """The DuckDB macro ``ips_applicant_type_word(s)``: the type a source's word names, or NULL."""
+    cases = " ".join(
+        f"WHEN lower(trim(s)) IN ({', '.join(lit(w) for w in words)}) THEN {lit(kind)}" for kind, words in TYPE_WORDS.items()
+    )
+    return f"CREATE OR REPLACE MACRO ips_applicant_type_word(s) AS CASE {cases} ELSE NULL END"

@@ -43,6 +43,8 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("名称", "专利名称", "发明名称", "标题", "题名", "标题中文", "中文标题", "title", "ti"),
     "abstract": ("摘要", "申请摘要", "摘要中文", "中文摘要", "abstract", "ab"),
     "applicants": ("申请专利权人", "申请人", "专利权人", "申请人专利权人", "applicants", "applicant", "pa", "assigneestringlist"),
+    # the source's own word for the applicant's type (企业, 个人, 科研机构 …): it decides over the name rule
+    "applicant_type": ("申请人类型", "applicant_type"),
     "inventors": ("发明设计人", "发明人", "设计人", "inventors", "inventor", "inventorstringlist"),
     "address": ("地址", "申请人地址", "专利权人地址", "申请专利权人地址", "address"),
     # the applicant's province or city as a vendor gives it apart from any address (Patentics 省市): it places a record
@@ -61,9 +63,14 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     "family_countries": ("同族国家", "同族国家地区", "family_countries"),
     # publication numbers of the family (incoPat 简单同族): their country prefixes fill family_countries when absent
     "family_members": ("简单同族", "简单同族专利", "同族专利", "同族公开号", "family_members"),
-    "agency": ("代理机构", "专利代理机构", "agency"),
+    # the agency, with its five-digit code where the source writes it (CNIPA XML "杭州求是专利事务所有限公司 33200";
+    # Patentics 律师、代理 "北京集佳知识产权代理有限公司11227; 王宝筠": the agency is the part before the first ;)
+    "agency": ("代理机构", "专利代理机构", "律师、代理", "agency"),
     "agents": ("代理人", "专利代理人", "agents"),
     "priority": ("优先权", "priority"),
+    # the PCT filing and publication of a national-phase application ("PCT/US2021/019468 2021-02-24")
+    "pct_application": ("PCT申请数据", "国际申请", "pct_application"),
+    "pct_publication": ("PCT公布数据", "国际公布", "pct_publication"),
     "claims_count": ("权利要求数", "权利要求项数", "claims_count"),
     "claims": ("主权项", "首项权利要求", "独立权利要求", "权利要求", "权利要求书", "claims"),
 }
@@ -124,10 +131,12 @@ def file_kind(headers: list[str]) -> str | None:
     trademark = map_headers(headers, TRADEMARK_ALIASES)
     if "reg_no" in trademark and ("mark_name" in trademark or "nice_classes" in trademark):
         return "trademarks"
+    patent = map_headers(headers, PATENT_ALIASES)
+    if all(c in patent for c in PATENT_REQUIRED):  # a patent list, even with a 法律事件 (legal events) column
+        return "patents"
     event = map_headers(headers, EVENT_ALIASES)
     if "event_type" in event and "app_no" in event:
         return "events"
-    patent = map_headers(headers, PATENT_ALIASES)
     if len(patent) >= 3 and "app_no" in patent:
         return "patents"
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ipstrong.ids.pubno import GRANT_KINDS, KINDS
 from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit, office_columns
+from ipstrong.ingest.geocode import ADDRESS_KEY_SQL
 
 CPC_TAG = r"Y\d{2}[A-Z].*"  # CPC's section Y (Y02 climate, Y10 …), which exports list beside the IPC codes
 
@@ -166,8 +167,9 @@ UNKNOWN_STATUS_SQL = " UNION ALL ".join(
     for c in STATUS_COLUMNS
 )
 
-# The data-quality notes of the rows kept, one line per note with the file and row it came from: the NOTES, and
-# each grant or lapse date that was estimated (estimates.py).
+# The data-quality notes of the rows kept, one line per note with the file and row it came from: the NOTES, each
+# grant or lapse date that was estimated (estimates.py), and each record whose place fields and address text name
+# different places (tables ``geo`` and ``geo_text`` of the pipeline's geocoding).
 NOTES_SQL = """
     SELECT app_no, app_date, field, reason_zh, reason_en, file_number, row FROM (
         SELECT CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no, d_app AS app_date,
@@ -187,15 +189,26 @@ NOTES_SQL = """
                    || '" says no longer in force, the record gives no lapse date',
                _file + 1, _row
         FROM patents_accepted WHERE lapse_date_estimated
+        UNION ALL
+        SELECT p.app_no, p.app_date, 'address',
+               '结构化地址字段「' || p.applicant_region || '」与地址文本「' || p.address || '」所在地不一致（按结构化字段定位）',
+               'the place fields (' || p.applicant_region || ') and the address text (' || p.address
+                   || ') name different places (placed by the place fields)',
+               p._file + 1, p._row
+        FROM patents_accepted p
+        JOIN geo g ON g.address_key = {place_key}
+        JOIN geo_text t ON t.address_key = {address_key}
+        WHERE t.city_code IS NOT NULL
+          AND (g.city_code IS DISTINCT FROM t.city_code OR g.district_code <> t.district_code)
     ) ORDER BY file_number, row, field
-"""
+""".format(place_key=ADDRESS_KEY_SQL.format(col="p.place_text"), address_key=ADDRESS_KEY_SQL.format(col="p.address"))
 
 # The accepted rows in the warehouse schema (before region codes are joined), a view: it is materialised once,
 # with the region codes and the change against the previous snapshot. ``_status_date`` is the day the source's
 # statuses describe (per file); dates win over the source's words (CONVENTIONS.md). A word that says granted, or
 # no longer in force, where no date says so gives an estimated date ($grant_estimate, $lapse_estimate: the rules of
 # estimates.py), flagged; a dated legal-event log (Patentics 法律描述) dates a lapse the columns do not.
-ACCEPT_SQL = """
+ACCEPT_SQL = r"""
 CREATE OR REPLACE TEMP VIEW patents_accepted AS
 WITH rows AS (
     SELECT *, CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no_c,
@@ -218,6 +231,7 @@ WITH rows AS (
         coalesce(ips_status_word(legal_status), ips_status_word(validity)) AS status_word,
         term_end(ptype, d_app) AS term_end_d,
         trim(l_applicants[1]) AS first_app,
+        trim(split_part(replace(agency, '；', ';'), ';', 1)) AS agency_part,
         _status_date AS sd
     FROM merged
 ), granted AS (
@@ -261,11 +275,13 @@ SELECT
     nullif(trim(claims), '') AS claims,
     l_applicants AS applicants,
     first_app AS first_applicant,
-    ips_applicant_type(first_app) AS applicant_type,
+    coalesce(ips_applicant_type_word(applicant_type), ips_applicant_type(first_app)) AS applicant_type,
     ips_split(inventors, ';；|,，') AS inventors,
     nullif(trim(address), '') AS address,
-    -- what places the record: its address, then the province the file gives (the context a township name needs)
-    nullif(concat_ws(' ', nullif(trim(address), ''), nullif(trim(applicant_region), '')), '') AS place_text,
+    nullif(trim(applicant_region), '') AS applicant_region,
+    -- what places the record: the place fields the source gives apart from the address (CNIPA XML's structured
+    -- province, city and county; Patentics 省市) first, then the address (the context a township name needs)
+    nullif(concat_ws(' ', nullif(trim(applicant_region), ''), nullif(trim(address), '')), '') AS place_text,
     ipc_main_c AS ipc_main,
     CASE WHEN ipc_main_c IS NULL OR list_contains(l_ipc, ipc_main_c) THEN l_ipc
          ELSE list_prepend(ipc_main_c, l_ipc) END AS ipc_all,
@@ -276,9 +292,12 @@ SELECT
     CASE WHEN ips_blank(family_countries) AND NOT ips_blank(family_members)
          THEN list_sort(list_distinct(list_transform(ips_split(family_members, ';；|,， '), lambda x: upper(substr(x, 1, 2)))))
          ELSE list_transform(ips_split(family_countries, ';；|,， '), lambda x: upper(x)) END AS family_countries,
-    nullif(trim(agency), '') AS agency,
+    nullif(trim(regexp_replace(agency_part, '\s*\d{5}$', '')), '') AS agency,
+    nullif(regexp_extract(agency_part, '(\d{5})$', 1), '') AS agency_code,
     ips_split(agents, ';；|,，') AS agents,
     nullif(trim(priority), '') AS priority,
+    nullif(trim(pct_application), '') AS pct_application,
+    nullif(trim(pct_publication), '') AS pct_publication,
     TRY_CAST(trim(claims_count) AS INTEGER) AS claims_count
 FROM derived
 QUALIFY row_number() OVER (PARTITION BY app_no_c ORDER BY _file DESC, _row DESC) = 1

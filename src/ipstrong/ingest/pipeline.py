@@ -129,10 +129,15 @@ class IngestReport:
 
 
 def _sha256(path: Path) -> str:
+    """The file's SHA-256; for a folder (a delivery of documents), over each file's relative name and content."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        with file.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -315,6 +320,12 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
         """)
     else:
         geocode(con, "patents_accepted", "place_text")
+        # the address text alone, where place fields were given too: a disagreement is a data-quality note
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW patents_two_places AS SELECT address FROM patents_accepted "
+            "WHERE address IS NOT NULL AND applicant_region IS NOT NULL"
+        )
+        geocode(con, "patents_two_places", "address", into="geo_text")
         _match_sei(con)
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW patents_final AS

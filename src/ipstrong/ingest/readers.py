@@ -23,7 +23,7 @@ import pyarrow as pa
 from lxml import etree
 
 from ipstrong.clock import SHANGHAI
-from ipstrong.ingest import docdb, uspto, uspto_assignments, xmlsafe
+from ipstrong.ingest import cnipa_xml, delivery, docdb, uspto, uspto_assignments, xmlsafe
 from ipstrong.ingest.headers import QUARANTINE_COLUMNS, known_header_count
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import sql_ident, unneutralised_sql
@@ -394,6 +394,68 @@ class UsptoXmlReader:
         return _records_table(con, table, uspto.COLUMNS, records(), self.name)
 
 
+class CnipaXmlReader:
+    """CNIPA's XML, either format (``ingest.cnipa_xml``): one document per file as CNIPA ships them, or several one
+    after another; a document's row number is the line it starts on."""
+
+    name = "cnipa-xml"
+
+    def sniff(self, head: bytes) -> bool:
+        return cnipa_xml.sniff(head)
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        def records() -> Iterator[Record]:
+            xml_parser = xmlsafe.parser()
+            for number, line, document in xmlsafe.documents(path):
+                row, reason = cnipa_xml.parse(document, xml_parser)
+                yield line, row, reason and Msg(f"第 {number} 篇文档：{reason.zh}", f"document {number}: {reason.en}")
+
+        return _records_table(con, table, cnipa_xml.COLUMNS, records(), self.name)
+
+
+class DeliveryReader:
+    """A delivery of CNIPA XML documents: a folder of them or a ZIP (``ingest.delivery``), read entry by entry; a
+    document's row number is its place in the delivery, and a refusal names the entry."""
+
+    name = "cnipa-xml-delivery"
+
+    def sniff(self, head: bytes) -> bool:
+        return delivery.is_delivery_zip(head)
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        def records() -> Iterator[Record]:
+            xml_parser, number = xmlsafe.parser(), 0
+            for name, data, refused in delivery.entries(path):
+                if data is None:
+                    number += 1
+                    yield number, None, _in_entry(name, None, refused)
+                    continue
+                for _n, line, document in xmlsafe.documents(data):
+                    number += 1
+                    if not cnipa_xml.sniff(document[:SNIFF_BYTES]):
+                        yield number, None, _in_entry(name, line, NOT_CNIPA)
+                        continue
+                    row, reason = cnipa_xml.parse(document, xml_parser)
+                    yield number, row, reason and _in_entry(name, line, reason)
+
+        try:
+            return _records_table(con, table, cnipa_xml.COLUMNS, records(), self.name)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise FileUnusable(Msg(f"无法读取压缩包：{exc}", f"cannot read the ZIP archive: {exc}")) from None
+
+
+NOT_CNIPA = Msg(
+    "不是可读的 XML 格式（交付包中可读 CNIPA 专利文献 XML 新旧两种格式）",
+    "an XML format not read (a delivery may hold CNIPA patent documents, either format)",
+)
+
+
+def _in_entry(name: str, line: int | None, reason: Msg | None) -> Msg:
+    where_zh, where_en = (f"{name} 第 {line} 行", f"{name} line {line}") if line else (name, name)
+    reason = reason or Msg("无法解析", "cannot parse")
+    return Msg(f"{where_zh}：{reason.zh}", f"{where_en}: {reason.en}")
+
+
 class UsptoAssignmentReader:
     """USPTO assignment search responses (``ingest.uspto_assignments``): recorded conveyances as legal-status events
     of the US applications they cover; a row number is the event's place in the file."""
@@ -428,7 +490,8 @@ class EpoXmlReader:
 
 
 READERS = (
-    ParquetReader(), SpreadsheetReader(), UsptoXmlReader(), UsptoAssignmentReader(), EpoXmlReader(), JsonReader(), CsvReader(),
+    ParquetReader(), DeliveryReader(), SpreadsheetReader(), UsptoXmlReader(), UsptoAssignmentReader(), EpoXmlReader(),
+    CnipaXmlReader(), JsonReader(), CsvReader(),
 )  # fmt: skip
 
 
@@ -436,6 +499,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     """Load ``path`` with the first reader whose ``sniff`` accepts its first bytes."""
     if not path.exists():
         raise FileUnusable(Msg("文件不存在", "no such file"))
+    if path.is_dir():  # a delivery of documents, one per file
+        return DeliveryReader().load(con, path, table, workdir)
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head:
@@ -446,8 +511,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<?xml"):
         raise FileUnusable(
             Msg(
-                "不支持的 XML 格式（可读 USPTO ICE 全文、USPTO 转让记录与 EPO DOCDB 著录）",
-                "an XML format not read (USPTO ICE full text, USPTO assignments and EPO DOCDB bibliographic XML are)",
+                "不支持的 XML 格式（可读 CNIPA 专利文献 XML、USPTO ICE 全文、USPTO 转让记录与 EPO DOCDB 著录）",
+                "an XML format not read (CNIPA patent documents, USPTO ICE full text, USPTO assignments and EPO DOCDB "
+                "bibliographic XML are)",
             )
         )
     raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))

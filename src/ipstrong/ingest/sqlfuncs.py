@@ -7,7 +7,7 @@ One definition per rule, shared by the patent and the event files. The check-dig
 from __future__ import annotations
 
 from ipstrong.ids.appno import WEIGHTS_8, WEIGHTS_12
-from ipstrong.ingest.applicant_types import applicant_type_macro
+from ipstrong.ingest.applicant_types import applicant_type_macro, applicant_type_word_macro
 from ipstrong.ingest.status_words import log_lapse_macros, status_word_macro
 
 
@@ -83,6 +83,7 @@ MACROS = [
     *log_lapse_macros(),
     # who the first applicant is (CNIPA's categories): the rule and its words in applicant_types.py
     applicant_type_macro(),
+    applicant_type_word_macro(),
 ]
 
 

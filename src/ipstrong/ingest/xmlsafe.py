@@ -8,8 +8,10 @@ declares a single-byte encoding over UTF-8 text — a declaration that lies).
 from __future__ import annotations
 
 import codecs
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from lxml import etree
 
@@ -117,3 +119,23 @@ def text_of(node: etree._Element | None) -> str | None:
         return None
     text = " ".join("".join(node.itertext()).split())
     return text or None
+
+
+def documents(source: Path | bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(document number from 1, line it starts on, its bytes) for each XML document of a file or of bytes that hold
+    one or several documents one after another, each with its own declaration (a USPTO weekly file)."""
+    number, start, buffer = 0, 1, bytearray()
+    with source.open("rb") if isinstance(source, Path) else io.BytesIO(source) as fh:
+        for line_no, line in enumerate(fh, start=1):
+            # a declaration starts a document; a processing instruction (<?xml-stylesheet …?>) does not
+            if line.startswith(b"<?xml") and line[5:6].isspace() and buffer.strip():
+                number += 1
+                yield number, start, bytes(buffer)
+                buffer.clear()
+                start = line_no
+            if not buffer and not line.strip():
+                start = line_no + 1
+                continue
+            buffer += line
+    if buffer.strip():
+        yield number + 1, start, bytes(buffer)

@@ -61,8 +61,11 @@ PATENTS = pa.schema(
         ("sei_match", pa.bool_()),
         ("sei_ipc", pa.bool_()),
         ("agency", _str),
+        ("agency_code", _str),  # CNIPA's five-digit agency code where the source gives it
         ("agents", _list),
         ("priority", _str),
+        ("pct_application", _str),  # a national-phase application's PCT filing: number and date
+        ("pct_publication", _str),  # and its WO publication
         ("claims_count", pa.int32()),
         ("source", _str),
         ("source_row", pa.int64()),
