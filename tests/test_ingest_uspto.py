@@ -126,7 +126,19 @@ def test_bad_documents_are_quarantined_by_document_and_line(tmp_path: Path, bad:
 
 def test_xml_of_another_format_is_refused_as_a_whole(tmp_path: Path) -> None:
     report = ingest([shared_data("uspto-xml-samples", "cpcMaster", "cpcMaster.xml")], tmp_path / "data", status_date=DAY)
-    assert report.exit_code == 2 and "an XML format not read" in report.files_failed[0]["reason_en"]
+    # USPTO's CPC master file is written in ST.96's namespace: refused as an ST.96 document of a kind not read
+    assert report.exit_code == 2
+    assert "an ST.96 document not read (CPCMasterClassificationFile)" in report.files_failed[0]["reason_en"]
+
+
+def test_xml_of_no_format_read_is_refused_naming_the_formats(tmp_path: Path) -> None:
+    other = tmp_path / "other.xml"
+    other.write_bytes(b'<?xml version="1.0"?>\n<catalogue><item/></catalogue>\n')
+    report = ingest([other], tmp_path / "data", status_date=DAY)
+    assert (
+        report.exit_code == 2
+        and "an XML format not read (CNIPA patent documents, WIPO ST.96" in report.files_failed[0]["reason_en"]
+    )
 
 
 def _ice(app_number: str, title: str = "A device") -> bytes:

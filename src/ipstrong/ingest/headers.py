@@ -96,7 +96,7 @@ TRADEMARK_ALIASES: dict[str, tuple[str, ...]] = {
     "app_date": ("申请日", "申请日期", "app_date", "appdate"),
     "reg_date": ("注册日", "注册日期", "注册公告日期", "reg_date"),
     "expiry_date": ("专用权期限至", "专用权期限", "有效期至", "专用期限至", "expiry_date"),
-    "status_raw": ("商标状态", "状态", "法律状态", "flowstatusdesc", "status"),
+    "status_raw": ("商标状态", "状态", "法律状态", "flowstatusdesc", "status", "status_raw"),
 }
 TRADEMARK_REQUIRED = ("reg_no", "mark_name", "owner")
 

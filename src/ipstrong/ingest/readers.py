@@ -23,7 +23,7 @@ import pyarrow as pa
 from lxml import etree
 
 from ipstrong.clock import SHANGHAI
-from ipstrong.ingest import cnipa_xml, delivery, docdb, uspto, uspto_assignments, xmlsafe
+from ipstrong.ingest import cnipa_xml, delivery, docdb, st96, uspto, uspto_assignments, xmlsafe
 from ipstrong.ingest.headers import QUARANTINE_COLUMNS, known_header_count
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import sql_ident, unneutralised_sql
@@ -433,7 +433,8 @@ class DeliveryReader:
                 for _n, line, document in xmlsafe.documents(data):
                     number += 1
                     if not cnipa_xml.sniff(document[:SNIFF_BYTES]):
-                        yield number, None, _in_entry(name, line, NOT_CNIPA)
+                        refusal = ST96_ALONE if st96.sniff(document[:SNIFF_BYTES]) else NOT_CNIPA
+                        yield number, None, _in_entry(name, line, refusal)
                         continue
                     row, reason = cnipa_xml.parse(document, xml_parser)
                     yield number, row, reason and _in_entry(name, line, reason)
@@ -444,9 +445,46 @@ class DeliveryReader:
             raise FileUnusable(Msg(f"无法读取压缩包：{exc}", f"cannot read the ZIP archive: {exc}")) from None
 
 
+class St96Reader:
+    """WIPO ST.96 documents (``ingest.st96``): patent publications and design applications as patents, trademark
+    applications as trademarks; the file's first document decides which, and a document of the other kind, or of a
+    kind not read, is refused by its number. A document's row number is the line it starts on."""
+
+    name = "st96-xml"
+
+    def sniff(self, head: bytes) -> bool:
+        return st96.sniff(head)
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+        xml_parser = xmlsafe.parser()
+        parsed = [(n, line, *st96.root_of(doc, xml_parser)) for n, line, doc in xmlsafe.documents(path)]
+        first = next((root for _n, _line, root, _why in parsed if root is not None), None)
+        if first is None:
+            reason = next((why for *_rest, why in parsed if why is not None), None) or st96.KINDS_READ
+            raise FileUnusable(reason)
+        kind, columns = st96.KINDS[first.tag]
+
+        def records() -> Iterator[Record]:
+            for number, line, root, why in parsed:
+                if root is not None and st96.KINDS[root.tag][0] != kind:
+                    why, root = Msg("与文件中第一篇文档的种类不同", "not the same kind as the file's first document"), None
+                yield (
+                    line,
+                    st96.row(root) if root is not None else None,
+                    why and Msg(f"第 {number} 篇文档：{why.zh}", f"document {number}: {why.en}"),
+                )
+
+        return _records_table(con, table, columns, records(), self.name)
+
+
 NOT_CNIPA = Msg(
     "不是可读的 XML 格式（交付包中可读 CNIPA 专利文献 XML 新旧两种格式）",
     "an XML format not read (a delivery may hold CNIPA patent documents, either format)",
+)
+
+
+ST96_ALONE = Msg(
+    "ST.96 文档请逐个文件导入，不在交付包中读取", "an ST.96 document is ingested as a file of its own, not read in a delivery"
 )
 
 
@@ -490,8 +528,8 @@ class EpoXmlReader:
 
 
 READERS = (
-    ParquetReader(), DeliveryReader(), SpreadsheetReader(), UsptoXmlReader(), UsptoAssignmentReader(), EpoXmlReader(),
-    CnipaXmlReader(), JsonReader(), CsvReader(),
+    ParquetReader(), DeliveryReader(), SpreadsheetReader(), St96Reader(), UsptoXmlReader(), UsptoAssignmentReader(),
+    EpoXmlReader(), CnipaXmlReader(), JsonReader(), CsvReader(),
 )  # fmt: skip
 
 
@@ -511,9 +549,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<?xml"):
         raise FileUnusable(
             Msg(
-                "不支持的 XML 格式（可读 CNIPA 专利文献 XML、USPTO ICE 全文、USPTO 转让记录与 EPO DOCDB 著录）",
-                "an XML format not read (CNIPA patent documents, USPTO ICE full text, USPTO assignments and EPO DOCDB "
-                "bibliographic XML are)",
+                "不支持的 XML 格式（可读 CNIPA 专利文献 XML、WIPO ST.96、USPTO ICE 全文、USPTO 转让记录与 EPO DOCDB 著录）",
+                "an XML format not read (CNIPA patent documents, WIPO ST.96, USPTO ICE full text, USPTO assignments and "
+                "EPO DOCDB bibliographic XML are)",
             )
         )
     raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))

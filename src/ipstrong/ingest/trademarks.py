@@ -26,11 +26,11 @@ from ipstrong.ingest.checks import Check, errors_sql, lit
 
 STATUS_SQL = """CASE
     WHEN ips_blank(status_raw) THEN NULL
-    WHEN regexp_matches(status_raw, '无效|撤销|注销|cancel|invalid') THEN 'invalidated'
-    WHEN regexp_matches(status_raw, '失效|届满|expired|lapse') THEN 'expired'
+    WHEN regexp_matches(lower(status_raw), '无效|撤销|注销|cancel|invalid') THEN 'invalidated'
+    WHEN regexp_matches(lower(status_raw), '失效|届满|expired|lapse') THEN 'expired'
     -- 企查查's flow steps of an application (受理通知书发文, 注册公告排版完成) are still before registration
-    WHEN regexp_matches(status_raw, '申请中|审查|初审|公告中|驳回复审|受理|排版|pending|examination') THEN 'pending'
-    WHEN regexp_matches(status_raw, '已注册|注册|有效|registered') THEN 'registered'
+    WHEN regexp_matches(lower(status_raw), '申请中|审查|初审|公告中|驳回复审|受理|排版|pending|examination') THEN 'pending'
+    WHEN regexp_matches(lower(status_raw), '已注册|注册|有效|registered') THEN 'registered'
     END"""
 
 CHECKS: list[Check] = [
