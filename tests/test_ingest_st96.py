@@ -45,8 +45,38 @@ def test_patent_design_and_trademark_examples(tmp_path: Path) -> None:
     assert (mark["app_date"], mark["reg_date"]) == (dt.date(2016, 5, 12), dt.date(2017, 3, 28))
 
 
-def test_another_st96_kind_is_refused_naming_the_kinds_read(tmp_path: Path) -> None:
-    report = ingest([example("GIApplication")], tmp_path / "d", status_date=SD)
-    assert report.exit_code == 2
-    reason = report.files_failed[0]["reason_en"]
-    assert "an ST.96 document not read (GIApplication)" in reason and "TrademarkApplication" in reason
+def test_geographical_indications_register_and_indicator(tmp_path: Path) -> None:
+    """The GI register: WIPO's example (a French indication, registered by its publication of 2018-06-04) and a
+    register list with one real Chinese indication (阳澄湖大闸蟹, 国家地理标志保护产品, approved 2005-01-28, Suzhou).
+    The indicator is missing with its reason until indications are ingested, then counts CNIPA's by place."""
+    from ipstrong.indicators.engine import compute, explain
+
+    data = tmp_path / "d"
+    ingest([shared_data("cn-patent-records-small", "patentsemantix_case_10rows.csv")], data, status_date=SD)
+    before = compute(data, ["geographical_indications"], [dt.date(2023, 12, 31)], "320000")[0]
+    assert (before["value"], before["status"]) == (None, "missing") and "no such records" in before["note"]
+    register = tmp_path / "gi.csv"
+    register.write_text(
+        "地理标志编号,地理标志名称,地理标志类别,保护范围,申请人,批准日,状态\n"
+        "2005-089,阳澄湖大闸蟹,地理标志产品,江苏省苏州市阳澄湖,苏州市阳澄湖大闸蟹行业协会,2005-01-28,已批准\n",
+        encoding="utf-8",
+    )
+    report = ingest([register, example("GIApplication")], data, status_date=SD)
+    assert (report.by_kind["gi"]["accepted"], report.files[1]["kind"]) == (2, "gi")
+    french = run_sql(data, "SELECT * FROM gi WHERE office = 'FR'").to_pylist()[0]
+    assert (french["gi_no"], french["name"], french["name_translation"]) == (
+        "IG 18-002",
+        "Tapisserie d'Aubusson",
+        "Aubusson tapestry",
+    )
+    assert french["product_classes"] == ["24", "27"] and french["reg_date"] == dt.date(2018, 6, 4)
+    assert french["applicant"] == "Association LAINAMAC" and len(french["authorized_users"]) == 10
+    figures = {
+        r["region_code"]: r["value"]
+        for r in compute(data, ["geographical_indications"], [dt.date(2023, 12, 31)], "320000", "city")
+    }
+    assert figures["320000"] == figures["320500"] == 1 and figures["320100"] == 0  # the French one is not CNIPA's
+    # before the first indication of the register the figure is missing, not zero
+    assert compute(data, ["geographical_indications"], [dt.date(2004, 12, 31)], "320500")[0]["status"] == "missing"
+    behind = explain(data, "geographical_indications", "320500", dt.date(2023, 12, 31))
+    assert [(r["app_no"], r["title"]) for r in behind] == [("2005-089", "阳澄湖大闸蟹")]

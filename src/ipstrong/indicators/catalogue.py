@@ -337,6 +337,10 @@ SRC_TRADEMARKS = (
     "《“十四五”国家知识产权保护和运用规划》指标“每万户市场主体平均有效商标拥有量”；国家知识产权局商标统计口径："
     "有效注册商标按注册人所在地统计；市场主体数为年末实有市场主体（市场监管部门公布，参考数据表，缺年报告为缺失）"
 )
+SRC_GI = (
+    "《江苏省知识产权促进和保护条例》第二条所列客体；按国家知识产权局登记（office CN）、已登记且未撤销的地理标志计，按保护范围"
+    "（产地）定位，否则按申请人地址；导入地理标志登记清单或 WIPO ST.96 GIApplication（ingest/gis.py）"
+)
 SRC_NO_SOURCE = "《江苏省知识产权促进和保护条例》第二条所列客体；统计口径按登记机关公布的登记数"
 HOLDER = {
     "holder": {
@@ -382,12 +386,8 @@ CATALOGUE += [
         "geographical indications",
         "件",
         "stock",
-        "",
-        SRC_NO_SOURCE,
-        not_evaluable=(
-            "尚无地理标志登记清单可导入（没有可引用的公开格式或样本），无法计算",
-            "no geographical-indication register can be loaded yet (no published format or sample to read)",
-        ),
+        "geographical_indications",
+        SRC_GI,
     ),
     Indicator(
         "ic_layout_registrations",

@@ -22,10 +22,10 @@ from ipstrong.indicators.measures import (
     DEFAULTS,
     MEASURES,
     REGION_COLUMNS,
-    TRADEMARK_MEASURES,
     Parameters,
     Sources,
     days_table,
+    register_of,
 )
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import by_code, regions
@@ -119,6 +119,7 @@ def _sources(backend: Any, days: list[dt.date], params: Parameters, manifest: di
         patents.filter(patents.office == "CN"),  # official indicators count CNIPA's records; other offices' are held apart
         backend.table("events"),
         backend.table("trademarks"),
+        backend.table("gi"),
         days_table(days),
         params,
         stored_sei=manifest.get("sei_concordance") == SEI_CONCORDANCE,
@@ -240,8 +241,9 @@ def compute(
             values = {m: {**_counts(src, m), **_zone_counts(src, m, zones)} for m in sorted(measures)}
             # where each kind of record begins: a day before it has no figure (missing, not zero)
             begins = {
-                False: src.p.app_date.min().to_pyarrow().as_py(),
-                True: src.t.app_date.coalesce(src.t.reg_date).min().to_pyarrow().as_py(),
+                "patents": src.p.app_date.min().to_pyarrow().as_py(),
+                "trademarks": src.t.app_date.coalesce(src.t.reg_date).min().to_pyarrow().as_py(),
+                "gi": src.g.app_date.coalesce(src.g.reg_date).min().to_pyarrow().as_py(),
             }
     finally:
         src.release()
@@ -269,7 +271,7 @@ def compute(
                 }
                 if ind.not_evaluable:
                     record.update(status="missing", note=" / ".join(ind.not_evaluable))
-                elif (first := begins[ind.numerator in TRADEMARK_MEASURES]) is None or d < first:
+                elif (first := begins[register_of(ind.numerator)]) is None or d < first:
                     record.update(
                         value=None,
                         numerator=None,
@@ -377,6 +379,26 @@ def _marks_behind(measure: str, rows: Table, t: Table) -> Table:
     )
 
 
+def _indications_behind(rows: Table, g: Table) -> Table:
+    """The geographical indications behind a figure, in the columns of ``EXPLAIN_COLUMNS``: number, name, applicant,
+    ``geographical indication``, filing and registration dates, status."""
+    j = rows.inner_join(g, rows.app_no == g.gi_no)
+    return j.select(
+        app_no=j.gi_no,
+        title=j.name,
+        first_applicant=j.applicant,
+        applicant_type=ibis.null("string"),
+        patent_type=ibis.literal("geographical indication"),
+        app_date=j.app_date,
+        grant_date=j.reg_date,
+        lapse_date=ibis.null("date"),
+        legal_status=j.status,
+        city_code=j.city_code,
+        district_code=j.district_code,
+        value=j.value,
+    )
+
+
 def explain(
     data_dir: Path,
     indicator_id: str,
@@ -405,8 +427,10 @@ def explain(
                 rows = rows.filter(in_zone(rows, custom_zones(data_dir)[code])).drop("address_app_no", "address")
             else:
                 rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
-            if measure in TRADEMARK_MEASURES:
+            if register_of(measure) == "trademarks":
                 detail = _marks_behind(measure, rows, src.t)
+            elif register_of(measure) == "gi":
+                detail = _indications_behind(rows, src.g)
             else:
                 detail = rows.inner_join(src.p, rows.app_no == src.p.app_no).select(*EXPLAIN_COLUMNS)
             detail = detail.order_by("app_no")

@@ -57,6 +57,7 @@ class Sources:
     p: Table  # patents
     e: Table  # legal-status events
     t: Table  # trademarks
+    g: Table  # geographical indications
     days: Table
     params: Parameters = DEFAULTS
     stored_sei: bool = False  # the snapshot holds each invention's SEI match (written by ingest)
@@ -350,12 +351,31 @@ def _trademark_holders(src: Sources) -> Table:
     return on_day.select("asof", *REGION_COLUMNS, app_no=on_day.holder, value=ibis.literal(1))
 
 
-# measures that count trademarks: ``app_no`` holds the registration number or the owner, not a patent
+# --- geographical indications ----------------------------------------------------------------------------------
+def _geographical_indications(src: Sources) -> Table:
+    """Indications registered by CNIPA (office CN) on or before each day and not cancelled (ingest/gis.py), placed
+    by their production area, else their applicant's address."""
+    g = src.g.filter(src.g.status == "registered", src.g.reg_date.notnull(), src.g.office == "CN")
+    days = src.days.select("asof")
+    on_day = g.inner_join(days, g.reg_date <= days.asof)
+    return on_day.select("asof", *REGION_COLUMNS, app_no=on_day.gi_no, value=ibis.literal(1))
+
+
+# measures that count records of a register other than patents: ``app_no`` holds the register's number (or, for
+# holders, the owner), not a patent's — the register each reads
 TRADEMARK_MEASURES = {"effective_trademarks", "trademark_holders"}
+GI_MEASURES = {"geographical_indications"}
+
+
+def register_of(measure: str) -> str:
+    """``patents``, ``trademarks`` or ``gi``: the table whose records a measure counts."""
+    return "trademarks" if measure in TRADEMARK_MEASURES else "gi" if measure in GI_MEASURES else "patents"
+
 
 MEASURES: dict[str, Measure] = {
     "effective_trademarks": _effective_trademarks,
     "trademark_holders": _trademark_holders,
+    "geographical_indications": _geographical_indications,
     "high_value_inventions": _high_value(None),
     **{f"high_value_{name}": _high_value(name) for name in HIGH_VALUE_CRITERIA},
     "effective_inventions": _effective_inventions,

@@ -100,8 +100,25 @@ TRADEMARK_ALIASES: dict[str, tuple[str, ...]] = {
 }
 TRADEMARK_REQUIRED = ("reg_no", "mark_name", "owner")
 
+GI_ALIASES: dict[str, tuple[str, ...]] = {
+    "gi_no": ("地理标志编号", "保护产品编号", "地理标志登记号", "gi_no"),
+    "name": ("地理标志名称", "产品名称", "地理标志产品名称", "gi_name", "name"),
+    "name_translation": ("英文名称", "译名", "name_translation"),
+    "office": ("登记机关", "受理局", "office"),
+    "category": ("地理标志类别", "类别名称", "category"),
+    "product_classes": ("商品类别", "尼斯分类", "product_classes"),
+    "region_text": ("保护范围", "产地范围", "地域范围", "region_text"),
+    "applicant": ("申请人", "申请单位", "注册人", "applicant"),
+    "applicant_address": ("申请人地址", "申请单位地址", "applicant_address"),
+    "authorized_users": ("使用人", "核准使用企业", "authorized_users"),
+    "app_date": ("申请日", "受理日", "app_date"),
+    "reg_date": ("批准日", "公告日", "登记日", "reg_date"),
+    "status_raw": ("状态", "status_raw"),
+}
+GI_REQUIRED = ("gi_no", "name")
+
 # every file kind's columns, by the kind's name (ingest stages them, quarantine names them back)
-ALIASES = {"patents": PATENT_ALIASES, "events": EVENT_ALIASES, "trademarks": TRADEMARK_ALIASES}
+ALIASES = {"patents": PATENT_ALIASES, "events": EVENT_ALIASES, "trademarks": TRADEMARK_ALIASES, "gi": GI_ALIASES}
 
 # Columns a quarantine file adds after the original row; ignored when a fixed quarantine file is ingested.
 QUARANTINE_COLUMNS = ("file", "row", "field", "reason_zh", "reason_en", "raw_line")
@@ -127,7 +144,9 @@ def map_headers(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict
 
 
 def file_kind(headers: list[str]) -> str | None:
-    """``patents``, ``events`` or ``trademarks`` by the columns present, or None when none fits."""
+    """``patents``, ``events``, ``trademarks`` or ``gi`` by the columns present, or None when none fits."""
+    if "gi_no" in map_headers(headers, GI_ALIASES):
+        return "gi"
     trademark = map_headers(headers, TRADEMARK_ALIASES)
     if "reg_no" in trademark and ("mark_name" in trademark or "nice_classes" in trademark):
         return "trademarks"
@@ -144,6 +163,6 @@ def file_kind(headers: list[str]) -> str | None:
 
 def known_header_count(headers: list[str]) -> int:
     """How many cells of a row are known headers (finds the header row under banner rows)."""
-    every = (*PATENT_ALIASES.values(), *EVENT_ALIASES.values(), *TRADEMARK_ALIASES.values())
+    every = [names for aliases in ALIASES.values() for names in aliases.values()]
     folded = {fold_header(a) for names in every for a in names}
     return sum(1 for h in headers if fold_header(str(h)) in folded)

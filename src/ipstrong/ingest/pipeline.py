@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from ipstrong.clock import SHANGHAI, today_shanghai
 from ipstrong.ingest import events as event_rules
+from ipstrong.ingest import gis as gi_rules
 from ipstrong.ingest import patents as patent_rules
 from ipstrong.ingest import trademarks as trademark_rules
 from ipstrong.ingest.estimates import Estimates
@@ -30,6 +31,8 @@ from ipstrong.ingest.geocode import ADDRESS_KEY_SQL, geocode
 from ipstrong.ingest.headers import (
     EVENT_ALIASES,
     EVENT_REQUIRED,
+    GI_ALIASES,
+    GI_REQUIRED,
     PATENT_ALIASES,
     PATENT_REQUIRED,
     TRADEMARK_ALIASES,
@@ -48,10 +51,11 @@ from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
 from ipstrong.warehouse.schema import (
     CONTENT_COLUMNS,
     EVENTS,
+    GIS,
     PATENTS,
     TABLES,
-    TRADEMARK_CONTENT,
     TRADEMARKS,
+    content_columns,
     sql_type,
 )
 from ipstrong.warehouse.snapshots import Warehouse, link_parts
@@ -60,7 +64,22 @@ KINDS = {
     "patents": (PATENT_ALIASES, PATENT_REQUIRED, patent_rules),
     "events": (EVENT_ALIASES, EVENT_REQUIRED, event_rules),
     "trademarks": (TRADEMARK_ALIASES, TRADEMARK_REQUIRED, trademark_rules),
+    "gi": (GI_ALIASES, GI_REQUIRED, gi_rules),
 }
+
+
+@dataclass(frozen=True)
+class Register:
+    """A register kept whole, one row per number in its latest state (the lists carry no dated history): the
+    kind's accepted rows are placed by ``place`` and replace the previous snapshot's rows of the same ``key``."""
+
+    kind: str
+    key: str
+    schema: pa.Schema
+    place: str
+
+
+REGISTERS = (Register("trademarks", "reg_no", TRADEMARKS, "owner_address"), Register("gi", "gi_no", GIS, "place_text"))
 PLACE_SELECT = "g.country, g.province_code, g.city_code, g.district_code, g.zone_id"
 # Rows whose source status words disagree with their dates (dates win, CONVENTIONS.md): the data-quality report.
 STATUS_CONFLICTS_SQL = """
@@ -311,12 +330,12 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
                    g.city_code AS to_city_code, g.district_code AS to_district_code, g.zone_id AS to_zone_id
             FROM events_unique e LEFT JOIN to_geo g ON {ADDRESS_KEY_SQL.format(col="e.to_place")} = g.address_key
         """)
-    elif kind == "trademarks":
-        geocode(con, "trademarks_accepted", "owner_address", into="tm_geo")
+    elif (register := next((r for r in REGISTERS if r.kind == kind), None)) is not None:
+        geocode(con, f"{kind}_accepted", register.place, into=f"{kind}_geo")
         con.execute(f"""
-            CREATE OR REPLACE TEMP VIEW trademarks_final AS
-            SELECT t.*, {PLACE_SELECT} FROM trademarks_accepted t
-            LEFT JOIN tm_geo g ON {ADDRESS_KEY_SQL.format(col="t.owner_address")} = g.address_key
+            CREATE OR REPLACE TEMP VIEW {kind}_final AS
+            SELECT t.*, {PLACE_SELECT} FROM {kind}_accepted t
+            LEFT JOIN {kind}_geo g ON {ADDRESS_KEY_SQL.format(col=f"t.{register.place}")} = g.address_key
         """)
     else:
         geocode(con, "patents_accepted", "place_text")
@@ -387,15 +406,16 @@ def _compare(con: duckdb.DuckDBPyConnection, counts: dict[str, dict]) -> None:
         FROM (SELECT *, {_hash_sql("patents_final")} AS record_hash FROM patents_final) f
         LEFT JOIN (SELECT app_no, {_hash_sql("prev_patents")} AS record_hash FROM prev_patents) p ON p.app_no = f.app_no
     """)
-    tm_hash = _hash_sql("trademarks_final", TRADEMARKS, TRADEMARK_CONTENT)
-    prev_hash = _hash_sql("prev_trademarks", TRADEMARKS, TRADEMARK_CONTENT)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE trademarks_cmp AS
-        SELECT f.*, CASE WHEN p.reg_no IS NULL THEN 'new' WHEN p.record_hash = f.record_hash THEN 'unchanged'
-                         ELSE 'updated' END AS change
-        FROM (SELECT *, {tm_hash} AS record_hash FROM trademarks_final) f
-        LEFT JOIN (SELECT reg_no, {prev_hash} AS record_hash FROM prev_trademarks) p ON p.reg_no = f.reg_no
-    """)
+    for r in REGISTERS:
+        new_hash = _hash_sql(f"{r.kind}_final", r.schema, content_columns(r.schema))
+        prev_hash = _hash_sql(f"prev_{r.kind}", r.schema, content_columns(r.schema))
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {r.kind}_cmp AS
+            SELECT f.*, CASE WHEN p.{r.key} IS NULL THEN 'new' WHEN p.record_hash = f.record_hash THEN 'unchanged'
+                             ELSE 'updated' END AS change
+            FROM (SELECT *, {new_hash} AS record_hash FROM {r.kind}_final) f
+            LEFT JOIN (SELECT {r.key}, {prev_hash} AS record_hash FROM prev_{r.kind}) p ON p.{r.key} = f.{r.key}
+        """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE events_cmp AS
         SELECT f.*, CASE WHEN p.event_id IS NULL THEN 'new' ELSE 'unchanged' END AS change
@@ -508,18 +528,19 @@ def _publish(
         parts.append(con, warehouse, previous, "patents_history", folder["patents_history"], superseded, f"s{sid}")
         new_events = f"SELECT {_new_rows_select(EVENTS, sid, sources)} FROM events_cmp WHERE change = 'new'"
         parts.append(con, warehouse, previous, "events", folder["events"], new_events, f"s{sid}")
-        # a mark's latest state replaces the earlier one (the register keeps no dated history in this list)
-        marks_changed = "SELECT reg_no FROM trademarks_cmp WHERE change <> 'unchanged'"
-        if con.execute(f"SELECT count(*) FROM ({marks_changed})").fetchall()[0][0]:
-            tm_cols = ", ".join(f.name for f in TRADEMARKS)
-            parts.write_whole(
-                con,
-                folder["trademarks"],
-                f"SELECT {tm_cols} FROM prev_trademarks WHERE reg_no NOT IN ({marks_changed}) UNION ALL "
-                f"SELECT {_new_rows_select(TRADEMARKS, sid, sources)} FROM trademarks_cmp WHERE change <> 'unchanged'",
-            )
-        else:
-            link_parts(warehouse.parts("trademarks", previous) if previous else [], folder["trademarks"])
+        # a register row's latest state replaces the earlier one (the lists keep no dated history)
+        for r in REGISTERS:
+            changed_rows = f"SELECT {r.key} FROM {r.kind}_cmp WHERE change <> 'unchanged'"
+            if con.execute(f"SELECT count(*) FROM ({changed_rows})").fetchall()[0][0]:
+                columns = ", ".join(f.name for f in r.schema)
+                parts.write_whole(
+                    con,
+                    folder[r.kind],
+                    f"SELECT {columns} FROM prev_{r.kind} WHERE {r.key} NOT IN ({changed_rows}) UNION ALL "
+                    f"SELECT {_new_rows_select(r.schema, sid, sources)} FROM {r.kind}_cmp WHERE change <> 'unchanged'",
+                )
+            else:
+                link_parts(warehouse.parts(r.kind, previous) if previous else [], folder[r.kind])
         for table, schema in TABLES.items():
             parts.ensure_readable(folder[table], schema)
         totals = {table: parts.count(con, folder[table]) for table in TABLES}

@@ -18,7 +18,7 @@ from ipstrong.ingest.xmlsafe import refusal, text_of
 from ipstrong.messages import Msg
 
 NS = "http://www.wipo.int/standards/XMLSchema/ST96/"
-COM, PAT, DGN, TMK = (f"{{{NS}{part}}}" for part in ("Common", "Patent", "Design", "Trademark"))
+COM, PAT, DGN, TMK, GIN = (f"{{{NS}{part}}}" for part in ("Common", "Patent", "Design", "Trademark", "GeographicalIndication"))
 PATENT_COLUMNS = (
     "office", "app_no", "app_date", "pub_no", "pub_date", "grant_date", "patent_type", "title", "abstract", "claims",
     "claims_count", "applicants", "applicant_type", "inventors", "ipc_main", "ipc_all", "agency", "priority",
@@ -26,15 +26,21 @@ PATENT_COLUMNS = (
 TRADEMARK_COLUMNS = (
     "reg_no", "mark_name", "owner", "owner_address", "nice_classes", "app_date", "reg_date", "expiry_date", "status_raw",
 )  # fmt: skip
+GI_COLUMNS = (
+    "gi_no", "name", "name_translation", "office", "category", "product_classes", "region_text", "applicant",
+    "authorized_users", "app_date", "reg_date", "status_raw",
+)  # fmt: skip
 # the document kinds read: root element → (the file kind it feeds, its columns)
 KINDS = {
     f"{PAT}PatentPublication": ("patents", PATENT_COLUMNS),
     f"{DGN}DesignApplication": ("patents", PATENT_COLUMNS),
     f"{TMK}TrademarkApplication": ("trademarks", TRADEMARK_COLUMNS),
+    f"{GIN}GIApplication": ("gi", GI_COLUMNS),
 }
 KINDS_READ = Msg(
-    "可读的 ST.96 文档：专利公布（PatentPublication）、外观设计申请（DesignApplication）、商标申请（TrademarkApplication）",
-    "ST.96 documents read: PatentPublication, DesignApplication, TrademarkApplication",
+    "可读的 ST.96 文档：专利公布（PatentPublication）、外观设计申请（DesignApplication）、商标申请（TrademarkApplication）、"
+    "地理标志申请（GIApplication）",
+    "ST.96 documents read: PatentPublication, DesignApplication, TrademarkApplication, GIApplication",
 )
 SUBJECT_TYPES = {"utility": "invention", "design": "design"}  # plant, reissue: not types the warehouse holds
 
@@ -65,6 +71,8 @@ def row(root: etree._Element) -> dict[str, str | None]:
     """The canonical row of a document :func:`root_of` accepted."""
     if root.tag == f"{TMK}TrademarkApplication":
         return _trademark(root)
+    if root.tag == f"{GIN}GIApplication":
+        return _gi(root)
     return _design(root) if root.tag == f"{DGN}DesignApplication" else _patent(root)
 
 
@@ -213,4 +221,26 @@ def _trademark(root: etree._Element) -> dict[str, str | None]:
         "reg_date": _text(mark, f"{COM}RegistrationDate"),
         "expiry_date": _text(mark, f".//{COM}ExpiryDate"),
         "status_raw": _text(mark, f"{TMK}MarkCurrentStatusCode"),
+    }
+
+
+def _gi(root: etree._Element) -> dict[str, str | None]:
+    data = root.find(f"{GIN}GIData")
+    data = data if data is not None else root
+    classes = [_text(c, f"{TMK}ClassNumber") for c in data.iterfind(f".//{TMK}GoodsServicesClassification")]
+    publication = data.find(f".//{GIN}GIPublication")
+    return {
+        "gi_no": _text(data, f"{COM}ApplicationNumber/{COM}ApplicationNumberText"),
+        "name": _text(data, f".//{GIN}GINameText"),
+        "name_translation": _text(data, f".//{GIN}GINameTranslationText"),
+        "office": data.get(f"{COM}officeCode"),
+        "category": _text(data, f"{GIN}GICategory"),
+        "product_classes": ";".join(str(int(c)) for c in dict.fromkeys(classes) if c and c.isdigit()) or None,
+        "region_text": _texts(data, f".//{GIN}GeographicRegionDescriptionText"),
+        "applicant": _names(_contacts(root, f".//{GIN}Applicant")),
+        "authorized_users": _names(_contacts(root, f".//{GIN}AuthorizedUser")),
+        "app_date": _text(data, f"{COM}ApplicationDate"),
+        # registered (protected) from its registration date, else from the publication of its registration
+        "reg_date": _text(data, f".//{COM}RegistrationDate") or _text(publication, f"{COM}PublicationDate"),
+        "status_raw": "registered" if (_text(data, f".//{COM}RegistrationDate") or publication is not None) else None,
     }

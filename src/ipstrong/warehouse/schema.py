@@ -129,9 +129,45 @@ TRADEMARKS = pa.schema(
         ("snapshot_added", _str),
     ]
 )
-TRADEMARK_CONTENT = [f.name for f in TRADEMARKS if f.name not in ("source", "source_row", "record_hash", "snapshot_added")]
+GI_STATUSES = ("pending", "registered", "cancelled")
 
-TABLES = {"patents": PATENTS, "events": EVENTS, "patents_history": HISTORY, "trademarks": TRADEMARKS}
+# the geographical-indication register (地理标志产品 and 地理标志商标; ST.96 GIApplication): one row per indication
+GIS = pa.schema(
+    [
+        ("gi_no", _str),
+        ("name", _str),
+        ("name_translation", _str),
+        ("office", _str),  # the office that registered it (CN, or FR for a French indication)
+        ("category", _str),  # the register's own kind (地理标志产品, 地理标志商标, Geographical Indication)
+        ("product_classes", _list),  # Nice classes of the products
+        ("region_text", _str),  # the production area as the register describes it
+        ("applicant", _str),
+        ("authorized_users", _list),
+        ("country", _str),
+        ("province_code", _str),
+        ("city_code", _str),
+        ("district_code", _str),
+        ("zone_id", _str),
+        ("app_date", _date),
+        ("reg_date", _date),
+        ("status", _str),
+        ("status_raw", _str),
+        ("record_hash", _str),
+        ("source", _str),
+        ("source_row", pa.int64()),
+        ("snapshot_added", _str),
+    ]
+)
+
+
+def content_columns(schema: pa.Schema) -> list[str]:
+    """A register's columns that decide whether a re-ingested row changed (everything but where it came from)."""
+    return [f.name for f in schema if f.name not in ("source", "source_row", "record_hash", "snapshot_added")]
+
+
+TRADEMARK_CONTENT = content_columns(TRADEMARKS)
+
+TABLES = {"patents": PATENTS, "events": EVENTS, "patents_history": HISTORY, "trademarks": TRADEMARKS, "gi": GIS}
 
 # DuckDB and Spark SQL names of the schema's Arrow types
 SQL_TYPES = {
