@@ -25,11 +25,12 @@ def ingest_export(data: Path, *rows: str) -> Path:
     import datetime as dt
 
     from ipstrong.ingest import ingest
+    from ipstrong.ingest.follow import follow_ingest
 
     data.mkdir(parents=True, exist_ok=True)
     export = data / "export.csv"
     export.write_text("\n".join((EXPORT_HEADER, *rows)) + "\n", encoding="utf-8")
-    ingest([export], data, status_date=dt.date(2024, 12, 31))
+    follow_ingest(ingest([export], data, status_date=dt.date(2024, 12, 31)), data, None)  # as the platform does
     return data
 
 

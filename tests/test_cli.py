@@ -35,10 +35,13 @@ def test_synth_ingest_sql_snapshots_rollback(tmp_path: Path) -> None:
     first = run("ingest", str(src / "patents.csv"), "--json", "--status-date", "2024-12-31", data_dir=data)
     doc = json.loads(first.stdout)  # exactly one JSON document on stdout
     assert first.returncode == 0 and doc["new"] > 1000
+    # the ingest's snapshot, then the follow-up that stamps the applicant names new to the mapping
+    assert doc["entities_pending"] > 0 and doc["entities_snapshot"] not in (None, doc["snapshot"])
     second = run("ingest", str(src / "events" / "events.csv"), "--json", data_dir=data)
-    assert json.loads(second.stdout)["new"] > 0
+    assert json.loads(second.stdout)["new"] > 0 and json.loads(second.stdout)["entities_snapshot"] is None
     snaps = json.loads(run("warehouse", "snapshots", "--json", data_dir=data).stdout)
-    assert len(snaps) == 2 and snaps[1]["current"]
+    assert [s["id"] for s in snaps][:2] == [doc["snapshot"], doc["entities_snapshot"]] and len(snaps) == 3
+    assert snaps[2]["current"]
     q = run("sql", "SELECT city_code, count(*) AS n FROM patents GROUP BY 1", "--json", data_dir=data)
     assert sum(r["n"] for r in json.loads(q.stdout)) == doc["new"]
     back = run("warehouse", "rollback", snaps[0]["id"], "--json", data_dir=data)

@@ -14,6 +14,7 @@ from ipstrong.db import transaction
 from ipstrong.ids.appno import application_check_digit
 from ipstrong.ingest import ingest
 from ipstrong.ingest.entity_store import find_entities, get_entity, merge, move_name, open_candidates, reject_candidate
+from ipstrong.ingest.follow import follow_ingest
 from ipstrong.ingest.pipeline import apply_entities
 from ipstrong.messages import Conflict, NotFound
 from ipstrong.warehouse.connection import run_sql
@@ -49,8 +50,26 @@ def stamped(db, tmp_path, monkeypatch):
     monkeypatch.setenv("IPSTRONG_DATABASE_URL", db.url)
     data = tmp_path / "data"
     report = ingest([_write(tmp_path / "a.csv")], data, status_date=dt.date(2024, 12, 31))
-    assert report.published
+    assert report.published and report.entities_pending == 7  # every organisation is new to the mapping
+    follow_ingest(report, data, db.url)
+    assert report.entities_snapshot is not None and report.entities_snapshot != report.snapshot
     return data
+
+
+def test_ingest_writes_nothing_to_the_operational_database(db, tmp_path, monkeypatch):
+    """Ingest publishes without resolving: names the mapping does not hold wait, with no id, for the follow-up."""
+    from sqlalchemy import func, select
+
+    from ipstrong.ingest.entity_store import ApplicantName
+
+    monkeypatch.setenv("IPSTRONG_DATABASE_URL", db.url)
+    data = tmp_path / "data"
+    report = ingest([_write(tmp_path / "a.csv")], data, status_date=dt.date(2024, 12, 31))
+    assert report.published and report.entities_pending == 7 and set(_ids(data).values()) == {None}
+    with db.factory() as s:
+        assert s.scalar(select(func.count()).select_from(ApplicantName)) == 0
+    follow_ingest(report, data, db.url)
+    assert len({v for v in _ids(data).values() if v is not None}) == 4
 
 
 def _ids(data: Path) -> dict[str, int | None]:

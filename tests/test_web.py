@@ -388,6 +388,7 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
     import datetime as dt
 
     from ipstrong.ingest import ingest
+    from ipstrong.ingest.follow import follow_ingest
 
     client, db, _ids = site
     rows = [
@@ -399,7 +400,8 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
     export = tmp_path / "e.csv"
     export.write_text("申请号,申请日,名称,申请（专利权）人,地址,专利类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
     data = client.app.state.ctx.data_dir
-    assert ingest([export], data, status_date=dt.date(2024, 12, 31), database_url=db.url).published
+    report = ingest([export], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
+    follow_ingest(report, data, db.url)  # the new names resolved into a follow-up snapshot, as the platform does
     us = tmp_path / "us.xml"
     us.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<us-patent-grant><us-bibliographic-data-grant>'
@@ -411,7 +413,9 @@ def test_entities_page_and_api(site, tmp_path: Path) -> None:
         "</address></addressbook></assignee></assignees></us-bibliographic-data-grant></us-patent-grant>\n",
         encoding="utf-8",
     )
-    assert ingest([us], data, status_date=dt.date(2024, 12, 31), database_url=db.url).new == 1
+    report = ingest([us], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
+    assert report.new == 1
+    follow_ingest(report, data, db.url)
     csrf = sign_in(client, "suzhou")
     merge = {"csrf_token": csrf, "keep": 1, "other": 2}
     assert client.post("/entities/merge", data=merge).status_code == 403  # province-wide data: not from one city

@@ -125,7 +125,9 @@ def ingest_cmd(
 ) -> None:
     """导入专利清单与法律事件，发布新快照 / ingest patent lists and events into a new snapshot."""
     from ipstrong.ingest import ingest
+    from ipstrong.ingest.follow import follow_ingest
 
+    database_url = config.settings(ctx.obj.get("data_dir") if ctx.obj else None).resolved_database_url()
     sd = _parse_date(status_date, "--status-date") if status_date else None
     estimates = Estimates(lapse=lapse_estimate, grant=grant_estimate)
     if background:
@@ -138,12 +140,8 @@ def ingest_cmd(
         _queue_job(ctx, "ingest", params, as_json)
         return
     with stderr.status("导入中 / ingesting") as status:
-        report = ingest(files, _data_dir(ctx), status_date=sd, step=lambda m: status.update(m), estimates=estimates)
-        if report.published:
-            from ipstrong.search.index import refresh_after_ingest
-
-            status.update("更新检索索引 / updating the search index")
-            refresh_after_ingest(_data_dir(ctx))
+        report = ingest(files, _data_dir(ctx), status_date=sd, step=status.update, database_url=database_url, estimates=estimates)
+        follow_ingest(report, _data_dir(ctx), database_url, status.update)
     for failed in report.files_failed:
         stderr.print(f"[red]{failed['reason_zh']} / {failed['reason_en']}[/red]")
     if as_json:

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.ingest import ingest
+from ipstrong.ingest.follow import follow_ingest
 from ipstrong.output import emit_records, stderr
 from ipstrong.search.index import build as build_index
 from ipstrong.search.index import index_path, is_current
@@ -122,6 +123,7 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
         report = ingest(
             [source / "patents.csv", source / "events" / "events.csv", source / "trademarks" / "trademarks.csv"], data_dir
         )
+        follow_ingest(report, data_dir, None, stderr.print)
         console.print(report.message)
         if report.quarantine_file:
             console.print(f"隔离文件 / quarantine file: {report.quarantine_file}")

@@ -50,8 +50,9 @@ class Job(Base):
 def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from ipstrong.ingest import ingest
     from ipstrong.ingest.estimates import Estimates
+    from ipstrong.ingest.follow import follow_ingest
 
-    steps = iter(range(10, 95, 15))
+    steps = iter(range(10, 97, 12))
     report = ingest(
         [Path(p) for p in params["files"]],
         data_dir(cfg.data_dir),
@@ -60,11 +61,7 @@ def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
         database_url=cfg.resolved_database_url(),
         estimates=Estimates(**{k: params[f"{k}_estimate"] for k in ("lapse", "grant") if params.get(f"{k}_estimate")}),
     )
-    if report.published:
-        from ipstrong.search.index import refresh_after_ingest
-
-        progress(96, "更新检索索引 / updating the search index")
-        refresh_after_ingest(data_dir(cfg.data_dir))
+    follow_ingest(report, data_dir(cfg.data_dir), cfg.resolved_database_url(), lambda m: progress(next(steps, 96), m))
     return report.to_dict()
 
 

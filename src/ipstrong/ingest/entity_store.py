@@ -281,6 +281,20 @@ def open_store(data_dir: Path, url: str | None = None) -> tuple[Engine, sessionm
     return engine, session_factory(engine)
 
 
+def known_ids(data_dir: Path, url: str | None = None) -> dict[str, int]:
+    """The reviewed mapping as one table: name key → entity id (merged entities followed), read and nothing else."""
+    engine, factory = open_store(data_dir, url)
+    try:
+        with factory() as session:
+            final = _redirects(session)
+            rows = session.execute(
+                select(ApplicantName.key, ApplicantName.entity_id).where(ApplicantName.entity_id.is_not(None))
+            ).all()
+            return {key: final(entity_id) for key, entity_id in rows}
+    finally:
+        engine.dispose()
+
+
 def stamp(
     data_dir: Path, rows: Iterable[tuple[str, int, list[str] | None, list[str] | None]], url: str | None = None
 ) -> dict[str, int]:

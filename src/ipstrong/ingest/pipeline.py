@@ -121,6 +121,9 @@ class IngestReport:
     region_unknown: int = 0
     status_conflicts: int = 0
     quality_notes: int = 0
+    # organisation first applicants the reviewed mapping does not hold yet: apply_entities resolves them afterwards
+    entities_pending: int = 0
+    entities_snapshot: str | None = None  # the follow-up snapshot with their ids (ingest.follow)
     grant_dates_estimated: int = 0
     lapse_dates_estimated: int = 0
     estimates: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -214,7 +217,9 @@ def _ingest(
         changed = report.new + report.updated > 0
         if changed:
             step("申请人实体 / applicant entities")
-            stamp_applicants(con, data_dir, "SELECT * FROM patents_cmp", database_url)
+            report.entities_pending = known_applicants(
+                con, data_dir, "SELECT * FROM patents_cmp WHERE change <> 'unchanged'", database_url
+            )
             step("发布快照 / publishing the snapshot")
             report.snapshot = _publish(con, warehouse, previous, sources, report)
             report.published = True
@@ -467,9 +472,35 @@ def _fill_report(
         )
 
 
-# a patent row's first applicant's entity, from the table stamp_applicants made
+# a patent row's first applicant's entity, from the table known_applicants or stamp_applicants made
 APPLICANT_ID_EXPR = "(SELECT a.entity_id FROM applicant_ids a WHERE a.name = {alias}.first_applicant)"
 APPLICANT_ID_SQL = APPLICANT_ID_EXPR + " AS first_applicant_id"
+
+
+def _applicant_ids(con: duckdb.DuckDBPyConnection, ids: dict[str, int]) -> None:
+    con.register("_applicant_ids", pa.table({"name": list(ids), "entity_id": pa.array(list(ids.values()), pa.int64())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE applicant_ids AS SELECT * FROM _applicant_ids")
+    con.unregister("_applicant_ids")
+
+
+def known_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: str, database_url: str | None) -> int:
+    """Table ``applicant_ids`` (name, entity_id) for the organisation first applicants of ``new_rows`` whose name
+    the reviewed mapping already holds — read as one table, nothing written: an ingest never waits on resolution.
+    Returns how many names it does not hold (resolved afterwards by ``apply_entities``)."""
+    from ipstrong.ingest.entity_store import known_ids
+    from ipstrong.ingest.names import name_key
+
+    names = [
+        r[0]
+        for r in con.execute(f"""
+            SELECT DISTINCT first_applicant FROM ({new_rows})
+            WHERE first_applicant IS NOT NULL AND applicant_type IS DISTINCT FROM 'individual'
+        """).fetchall()
+    ]
+    known = known_ids(data_dir, database_url) if names else {}
+    ids = {name: known[key] for name in names if (key := name_key(name)) in known}
+    _applicant_ids(con, ids)
+    return len(names) - len(ids)
 
 
 def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: str, database_url: str | None) -> None:
@@ -490,10 +521,7 @@ def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: s
         FROM coming WHERE first_applicant IS NOT NULL AND applicant_type IS DISTINCT FROM 'individual'
         GROUP BY first_applicant
     """).fetchall()
-    ids = stamp(data_dir, rows, database_url)
-    con.register("_applicant_ids", pa.table({"name": list(ids), "entity_id": pa.array(list(ids.values()), pa.int64())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE applicant_ids AS SELECT * FROM _applicant_ids")
-    con.unregister("_applicant_ids")
+    _applicant_ids(con, stamp(data_dir, rows, database_url))
 
 
 def _new_rows_select(schema: pa.Schema, snapshot_id: str, sources: list[SourceFile]) -> str:
@@ -576,7 +604,7 @@ def _stale_years(con: duckdb.DuckDBPyConnection) -> set[str]:
     update) and those where a derived column of a kept record comes out differently today."""
     changed = "SELECT app_no FROM patents_cmp WHERE change <> 'unchanged'"
     part = parts.YEAR_PART_SQL
-    derived = " OR ".join(f"p.{name} IS DISTINCT FROM {_kept_expr(name)}" for name in (*SEI_COLUMNS, "first_applicant_id"))
+    derived = " OR ".join(f"p.{name} IS DISTINCT FROM {_kept_expr(name)}" for name in SEI_COLUMNS)
     rows = con.execute(f"""
         SELECT {part.format(col="app_date")} FROM patents_cmp WHERE change <> 'unchanged'
         UNION SELECT {part.format(col="p.app_date")} FROM prev_patents p WHERE app_no IN ({changed})
@@ -586,11 +614,10 @@ def _stale_years(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _kept_expr(name: str) -> str:
-    """A previous snapshot's patent column (alias ``p``) as the new snapshot keeps it: SEI matches and the
-    applicant's entity are derived again (today's concordance, today's reviewed mapping), the rest as it was."""
-    if name in SEI_COLUMNS:
-        return f"({SEI_COLUMNS[name].format(alias='p')})"
-    return APPLICANT_ID_EXPR.format(alias="p") if name == "first_applicant_id" else name
+    """A previous snapshot's patent column (alias ``p``) as an ingest's new snapshot keeps it: SEI matches are
+    derived again (today's concordance), the rest as it was — the applicants' entities follow the reviewed mapping
+    through ``apply_entities``."""
+    return f"({SEI_COLUMNS[name].format(alias='p')})" if name in SEI_COLUMNS else name
 
 
 def _kept_column(name: str) -> str:
@@ -634,7 +661,7 @@ def _apply_entities(warehouse: Warehouse, data_dir: Path, database_url: str | No
         stamp_applicants(con, data_dir, "SELECT * FROM prev_patents WHERE false", database_url)
         stale = con.execute(
             f"SELECT {parts.YEAR_PART_SQL.format(col='p.app_date')}, count(*) FROM prev_patents p "
-            f"WHERE p.first_applicant_id IS DISTINCT FROM {_kept_expr('first_applicant_id')} GROUP BY 1"
+            f"WHERE p.first_applicant_id IS DISTINCT FROM {APPLICANT_ID_EXPR.format(alias='p')} GROUP BY 1"
         ).fetchall()
         changed = sum(n for _part, n in stale)
         if not changed:
