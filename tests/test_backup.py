@@ -23,6 +23,7 @@ from ipstrong.accounts.service import authenticate, create_token
 from ipstrong.backup import backup, data_files, restore
 from ipstrong.db import all_tables, make_engine, session_factory, transaction, upgrade
 from ipstrong.ingest import ingest
+from ipstrong.ingest.follow import follow_ingest
 from ipstrong.matters import campaigns, packages, service
 from ipstrong.matters.centres import declare_field, register_enterprise
 from ipstrong.matters.reminders import send_reminders
@@ -43,7 +44,8 @@ def data_dir(tmp_path: Path) -> Path:
 def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
     """Something in every table and every kind of data file."""
     monkeypatch.setenv("IPSTRONG_DATABASE_URL", db.url)
-    assert ingest([_write(tmp_path / "a.csv")], data, status_date=dt.date(2024, 12, 31)).published  # applicant entities
+    report = ingest([_write(tmp_path / "a.csv")], data, status_date=dt.date(2024, 12, 31))
+    follow_ingest(report, data, db.url)  # applicant entities
     secret_key(data)
     mid = file_adjudication(db, w, data)
     attach(db, w.officer, mid, "request", data)

@@ -18,6 +18,14 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def date_checks(*columns: str) -> list[Check]:
+    """A check per date column: a value that is not a date is refused, quoting it."""
+    return [
+        Check(c, f"NOT ips_blank({c}) AND ips_date({c}) IS NULL", f"'日期无效：' || {c}", f"'invalid date: ' || {c}")
+        for c in columns
+    ]
+
+
 def errors_sql(checks: list[Check]) -> str:
     """A SQL expression giving the list of ``{field, zh, en}`` structs of the checks a row fails.
 

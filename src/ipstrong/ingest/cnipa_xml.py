@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from ipstrong.ingest.xmlsafe import refusal, text_of
+from ipstrong.ingest.xmlsafe import parse_document, text_of
 from ipstrong.messages import Msg
 
 BASE = "{http://www.sipo.gov.cn/XMLSchema/base}"
@@ -43,13 +43,9 @@ def sniff(head: bytes) -> bool:
 
 def parse(document: bytes, xml_parser: etree.XMLParser) -> tuple[dict[str, str | None] | None, Msg | None]:
     """One document → (its row, None) or (None, the reason it is refused)."""
-    refused = refusal(document)
-    if refused is not None:
+    root, refused = parse_document(document, xml_parser)
+    if root is None:
         return None, refused
-    try:
-        root = etree.fromstring(document, xml_parser)
-    except etree.XMLSyntaxError as exc:
-        return None, Msg(f"XML 不完整或格式错误：{exc}", f"truncated or malformed XML: {exc}")
     if root.tag == NEW_ROOT:
         return _new_row(root), None
     if root.tag == OLD_ROOT:

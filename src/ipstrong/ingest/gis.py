@@ -23,7 +23,7 @@ gives no date for a cancellation, so a cancelled one counts on no day (a stated 
 
 from __future__ import annotations
 
-from ipstrong.ingest.checks import Check, errors_sql, lit
+from ipstrong.ingest.checks import Check, date_checks, errors_sql, lit
 
 STATUS_SQL = """CASE
     WHEN ips_blank(status_raw) THEN NULL
@@ -35,15 +35,7 @@ STATUS_SQL = """CASE
 CHECKS: list[Check] = [
     Check("gi_no", "ips_blank(gi_no)", lit("地理标志编号为空"), lit("the indication's number is empty")),
     Check("name", "ips_blank(name)", lit("地理标志名称为空"), lit("the indication's name is empty")),
-    *[
-        Check(
-            column,
-            f"NOT ips_blank({column}) AND ips_date({column}) IS NULL",
-            f"'日期无效：' || {column}",
-            f"'invalid date: ' || {column}",
-        )
-        for column in ("app_date", "reg_date")
-    ],
+    *date_checks("app_date", "reg_date"),
     Check(
         "status_raw",
         f"NOT ips_blank(status_raw) AND ({STATUS_SQL}) IS NULL",

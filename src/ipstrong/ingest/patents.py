@@ -175,20 +175,7 @@ NOTES_SQL = """
         SELECT CASE WHEN fo THEN fo_app ELSE an_b || '.' || an_k END AS app_no, d_app AS app_date,
                n.field AS field, n.zh AS reason_zh, n.en AS reason_en, _file + 1 AS file_number, _row AS row
         FROM (SELECT *, unnest(notes) AS n FROM patents_parsed WHERE len(errors) = 0 AND len(notes) > 0)
-        UNION ALL
-        SELECT app_no, app_date, 'grant_date',
-               '授权日为估计值 ' || grant_date || '：状态词「' || legal_status_raw || '」称已授权，记录未给授权日',
-               'estimated grant date ' || grant_date || ': the status word "' || legal_status_raw
-                   || '" says granted, the record gives no grant date',
-               _file + 1, _row
-        FROM patents_accepted WHERE grant_date_estimated
-        UNION ALL
-        SELECT app_no, app_date, 'lapse_date',
-               '失效日为估计值 ' || lapse_date || '：状态词「' || legal_status_raw || '」称已不在有效期，记录未给失效日',
-               'estimated lapse date ' || lapse_date || ': the status word "' || legal_status_raw
-                   || '" says no longer in force, the record gives no lapse date',
-               _file + 1, _row
-        FROM patents_accepted WHERE lapse_date_estimated
+        {estimated}
         UNION ALL
         SELECT p.app_no, p.app_date, 'address',
                '结构化地址字段「' || p.applicant_region || '」与地址文本「' || p.address || '」所在地不一致（按结构化字段定位）',
@@ -201,7 +188,22 @@ NOTES_SQL = """
         WHERE t.city_code IS NOT NULL
           AND (g.city_code IS DISTINCT FROM t.city_code OR g.district_code <> t.district_code)
     ) ORDER BY file_number, row, field
-""".format(place_key=ADDRESS_KEY_SQL.format(col="p.place_text"), address_key=ADDRESS_KEY_SQL.format(col="p.address"))
+""".format(
+    estimated=" ".join(
+        f"""UNION ALL
+        SELECT app_no, app_date, '{column}',
+               '{zh}日为估计值 ' || {column} || '：状态词「' || legal_status_raw || '」{says_zh}，记录未给{zh}日',
+               'estimated {en} date ' || {column} || ': the status word "' || legal_status_raw || '" {says_en}',
+               _file + 1, _row
+        FROM patents_accepted WHERE {column}_estimated"""
+        for column, zh, says_zh, en, says_en in (
+            ("grant_date", "授权", "称已授权", "grant", "says granted, the record gives no grant date"),
+            ("lapse_date", "失效", "称已不在有效期", "lapse", "says no longer in force, the record gives no lapse date"),
+        )
+    ),
+    place_key=ADDRESS_KEY_SQL.format(col="p.place_text"),
+    address_key=ADDRESS_KEY_SQL.format(col="p.address"),
+)
 
 # The accepted rows in the warehouse schema (before region codes are joined), a view: it is materialised once,
 # with the region codes and the change against the previous snapshot. ``_status_date`` is the day the source's

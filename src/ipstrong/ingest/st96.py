@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from ipstrong.ingest.xmlsafe import refusal, text_of
+from ipstrong.ingest.xmlsafe import parse_document, text_of
 from ipstrong.messages import Msg
 
 NS = "http://www.wipo.int/standards/XMLSchema/ST96/"
@@ -52,13 +52,9 @@ def sniff(head: bytes) -> bool:
 
 def root_of(document: bytes, xml_parser: etree.XMLParser) -> tuple[etree._Element | None, Msg | None]:
     """The parsed document, or why it is refused (unsafe, malformed, or a kind not read)."""
-    refused = refusal(document)
-    if refused is not None:
+    root, refused = parse_document(document, xml_parser)
+    if root is None:
         return None, refused
-    try:
-        root = etree.fromstring(document, xml_parser)
-    except etree.XMLSyntaxError as exc:
-        return None, Msg(f"XML 不完整或格式错误：{exc}", f"truncated or malformed XML: {exc}")
     if root.tag not in KINDS:
         name = etree.QName(root).localname
         return None, Msg(

@@ -22,7 +22,7 @@ no date in the list, so they count as ended for every day: a stated limitation).
 
 from __future__ import annotations
 
-from ipstrong.ingest.checks import Check, errors_sql, lit
+from ipstrong.ingest.checks import Check, date_checks, errors_sql, lit
 
 STATUS_SQL = """CASE
     WHEN ips_blank(status_raw) THEN NULL
@@ -43,15 +43,7 @@ CHECKS: list[Check] = [
     ),
     Check("mark_name", "ips_blank(mark_name)", lit("商标名称为空"), lit("the mark name is empty")),
     Check("owner", "ips_blank(owner)", lit("注册人为空"), lit("the owner is empty")),
-    *[
-        Check(
-            column,
-            f"NOT ips_blank({column}) AND ips_date({column}) IS NULL",
-            f"'日期无效：' || {column}",
-            f"'invalid date: ' || {column}",
-        )
-        for column in ("app_date", "reg_date", "expiry_date")
-    ],
+    *date_checks("app_date", "reg_date", "expiry_date"),
     Check(
         "nice_classes",
         "len(list_filter(classes, lambda c: coalesce(NOT TRY_CAST(c AS INTEGER) BETWEEN 1 AND 45, true))) > 0",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ipstrong.ingest.xmlsafe import documents, parser, refusal, text_of
+from ipstrong.ingest.xmlsafe import documents, parse_document, parser, text_of
 from ipstrong.messages import Msg
 
 __all__ = ["COLUMNS", "documents", "parse", "parser", "sniff"]
@@ -48,13 +48,9 @@ class Parsed:
 
 def parse(document: bytes, xml_parser: etree.XMLParser) -> Parsed:
     """One document → its row, or the reason it is refused."""
-    refused = refusal(document)
-    if refused is not None:
+    root, refused = parse_document(document, xml_parser)
+    if root is None:
         return Parsed(None, refused)
-    try:
-        root = etree.fromstring(document, xml_parser)
-    except etree.XMLSyntaxError as exc:
-        return Parsed(None, Msg(f"XML 不完整或格式错误：{exc}", f"truncated or malformed XML: {exc}"))
     if root.tag not in ("us-patent-grant", "us-patent-application"):
         return Parsed(None, Msg(f"不是 USPTO ICE 文档（根元素 {root.tag}）", f"not a USPTO ICE document (root {root.tag})"))
     return Parsed(_row(root), None)

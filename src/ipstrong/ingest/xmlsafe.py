@@ -34,6 +34,17 @@ def refusal(document: bytes) -> Msg | None:
     return entity_refusal(document) or encoding_refusal([document], encoding) or lie_refusal(document, encoding)
 
 
+def parse_document(document: bytes, xml_parser: etree.XMLParser) -> tuple[etree._Element | None, Msg | None]:
+    """(the document's root, None), or (None, why it is not parsed): refused for safety, or malformed."""
+    refused = refusal(document)
+    if refused is not None:
+        return None, refused
+    try:
+        return etree.fromstring(document, xml_parser), None
+    except etree.XMLSyntaxError as exc:
+        return None, Msg(f"XML 不完整或格式错误：{exc}", f"truncated or malformed XML: {exc}")
+
+
 def declared_encoding(head: bytes) -> str:
     """The encoding the XML declaration names (UTF-8 when it names none)."""
     declared = _DECLARED.search(head)

@@ -105,6 +105,10 @@ EVENTS = pa.schema(
 
 TRADEMARK_STATUSES = ("pending", "registered", "expired", "invalidated")
 
+# where a register's row is (geocoded from its address or area), and where it came from
+_PLACE = [("country", _str), ("province_code", _str), ("city_code", _str), ("district_code", _str), ("zone_id", _str)]
+_PROVENANCE = [("record_hash", _str), ("source", _str), ("source_row", pa.int64()), ("snapshot_added", _str)]
+
 TRADEMARKS = pa.schema(
     [
         ("reg_no", _str),
@@ -113,20 +117,13 @@ TRADEMARKS = pa.schema(
         ("owner", _str),
         ("owner_type", _str),
         ("owner_address", _str),
-        ("country", _str),
-        ("province_code", _str),
-        ("city_code", _str),
-        ("district_code", _str),
-        ("zone_id", _str),
+        *_PLACE,
         ("app_date", _date),
         ("reg_date", _date),
         ("expiry_date", _date),
         ("status", _str),
         ("status_raw", _str),
-        ("record_hash", _str),
-        ("source", _str),
-        ("source_row", pa.int64()),
-        ("snapshot_added", _str),
+        *_PROVENANCE,
     ]
 )
 GI_STATUSES = ("pending", "registered", "cancelled")
@@ -143,26 +140,19 @@ GIS = pa.schema(
         ("region_text", _str),  # the production area as the register describes it
         ("applicant", _str),
         ("authorized_users", _list),
-        ("country", _str),
-        ("province_code", _str),
-        ("city_code", _str),
-        ("district_code", _str),
-        ("zone_id", _str),
+        *_PLACE,
         ("app_date", _date),
         ("reg_date", _date),
         ("status", _str),
         ("status_raw", _str),
-        ("record_hash", _str),
-        ("source", _str),
-        ("source_row", pa.int64()),
-        ("snapshot_added", _str),
+        *_PROVENANCE,
     ]
 )
 
 
 def content_columns(schema: pa.Schema) -> list[str]:
     """A register's columns that decide whether a re-ingested row changed (everything but where it came from)."""
-    return [f.name for f in schema if f.name not in ("source", "source_row", "record_hash", "snapshot_added")]
+    return [f.name for f in schema if f.name not in {name for name, _type in _PROVENANCE}]
 
 
 TRADEMARK_CONTENT = content_columns(TRADEMARKS)
