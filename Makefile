@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(BIN)/ipstrong: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(BIN)/ipstrong
 test: $(BIN)/ipstrong
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/pytest
+
+# the fast local loop: everything but the tests marked slow (browser, Spark, property, API schema, CLI processes)
+check: $(BIN)/ipstrong
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/pytest -m "not slow"
 
 bench: $(BIN)/ipstrong
 	$(BIN)/python benchmarks/bench_synth.py

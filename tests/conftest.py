@@ -79,3 +79,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--db", default="both", choices=("both", "sqlite", "postgresql"), help="which operational database the db tests run on"
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Spark tests start a JVM: they are slow too (``make check`` leaves them to ``make test``)."""
+    for item in items:
+        if item.get_closest_marker("spark"):
+            item.add_marker(pytest.mark.slow)

@@ -16,6 +16,8 @@ from ipstrong.search.index import build
 from ipstrong.web.app import create_app
 from ipstrong.web.guard import SECURITY_HEADERS
 
+pytestmark = pytest.mark.slow  # schemathesis explores every API operation (about 100 s); `make check` leaves it out
+
 PW = "a long password 1"
 
 

@@ -24,6 +24,8 @@ from ipstrong.config import Settings
 from ipstrong.db import make_engine, session_factory, transaction, upgrade
 from ipstrong.web.app import create_app
 
+pytestmark = pytest.mark.slow  # a real Chromium clicks through the pages: `make test` runs it, `make check` does not
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless",

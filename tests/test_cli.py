@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each command runs as its own process: `make test` runs it, `make check` does not
+
 BIN = [sys.executable, "-m", "ipstrong.cli"]
 
 

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from conftest import NANJING_ROW, SUZHOU_ROW, ingest_export
 from ipstrong.cli import app, main
 
+pytestmark = pytest.mark.slow  # property tests over every command: `make test` runs it, `make check` does not
+
 # commands that serve or work until stopped, or generate as much data as they are told
 LONG_RUNNING = {"serve", "worker", "demo", "synth"}
 INTS = st.one_of(st.sampled_from([0, -1, 2**31, 2**63, 10**20, 99999999]), st.integers(-10, 5000)).map(str)

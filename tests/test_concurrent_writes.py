@@ -19,6 +19,8 @@ from ipstrong.messages import IpsError
 from ipstrong.search.index import build
 from ipstrong.warehouse import Warehouse, run_sql
 
+pytestmark = pytest.mark.slow  # several processes ingest at once: `make test` runs it, `make check` does not
+
 THIRD_ROW = "201910000001.9,2019-01-01,,一种电机,无锡某某有限公司,江苏省无锡市梁溪区中山路1号,发明"
 
 

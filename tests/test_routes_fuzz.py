@@ -20,6 +20,8 @@ from test_api_schema import PW, app_and_token
 
 from conftest import post_login
 
+pytestmark = pytest.mark.slow  # property tests over every route: `make test` runs it, `make check` does not
+
 HEADERS = ("x-content-type-options", "content-security-policy", "x-frame-options")
 HUGE = st.sampled_from([0, -1, 2**31, 2**31 - 1, 2**53, 2**63, 10**20, -(10**20)])
 INTS = st.one_of(HUGE, st.integers(-10, 5000), st.integers(-(10**25), 10**25)).map(str)
