@@ -105,3 +105,19 @@ def test_how_the_concordance_is_read() -> None:
     assert table_symbol("G06V20/58") == "G06K9/00" and table_symbol("G06F18/24") == "G06K9/62"
     assert table_symbol("H04L41/0816") == "H04L12/24" and table_symbol("G06F16/30") == "G06F16/30"
     assert sei_branches(["G06V20/58"]) == sei_branches(["G06K9/00"]) != []
+
+
+def test_every_stored_value_has_its_words() -> None:
+    """Each value the warehouse and the queue store for a type, a status or an event has Chinese and English words."""
+    from ipstrong.vocabulary import VALUES, word
+    from ipstrong.warehouse.schema import APPLICANT_TYPES, EVENT_TYPES, LEGAL_STATUSES, PATENT_TYPES
+
+    for field, stored in (
+        ("patent_type", PATENT_TYPES),
+        ("legal_status", LEGAL_STATUSES),
+        ("applicant_type", APPLICANT_TYPES),
+        ("event_type", EVENT_TYPES),
+    ):
+        assert set(stored) <= set(VALUES[field]), field
+    assert word("legal_status", "in_force", "zh") == "有效" and word("legal_status", "in_force", "en") == "in force"
+    assert word("legal_status", "something new", "zh") == "something new"  # shown as stored, never dropped

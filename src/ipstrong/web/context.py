@@ -19,6 +19,7 @@ from ipstrong.accounts.service import actor_for_token, actor_of
 from ipstrong.config import Settings
 from ipstrong.reference.regions import region_name
 from ipstrong.reference.zones import custom_zones
+from ipstrong.vocabulary import word
 from ipstrong.web.i18n import LANGUAGES, t
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
 
@@ -121,6 +122,7 @@ class WebContext:
             "nav": nav,
             "role_label": (lambda r: ROLES[r].name_en if lang == "en" else ROLES[r].name_zh),
             "region_label": lambda code: region_name(code) or code,
+            "word": lambda field, value: word(field, value, lang),  # a stored value in the reader's words
             "csrf": who.session.csrf if who and who.session else "",
         }
         return self.templates.TemplateResponse(request, template, {**base, **values}, status_code=status)

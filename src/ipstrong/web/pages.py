@@ -32,6 +32,7 @@ from ipstrong.db import transaction
 from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.indicators.measures import CHOICES, DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
+from ipstrong.vocabulary import words
 from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import FormId, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
@@ -402,18 +403,6 @@ def search_page(
     return ctx.render(request, "search.html", {**values, "fields": FIELDS}, who=who)
 
 
-EVENT_WORDS = {
-    "grant": ("授权", "granted"),
-    "lapse": ("失效", "lapsed"),
-    "restoration": ("恢复", "restored"),
-    "invalidation": ("宣告无效", "invalidated"),
-    "transfer": ("转让", "transferred"),
-    "licence": ("许可", "licensed"),
-    "pledge": ("质押", "pledged"),
-    "pledge_release": ("质押解除", "pledge released"),
-}
-
-
 @router.get("/patents/{app_no}", response_class=HTMLResponse)
 def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     """One patent: bibliographic data, its legal-status timeline, family, the same applicant's and similar patents."""
@@ -450,14 +439,14 @@ def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
     estimated = "估计值，见数据质量报告 / estimated, see the data-quality report"
     timeline = [(patent["app_date"], ("申请", "filed"), "")]
     timeline += [(patent["pub_date"], ("公开", "published"), "")]
-    timeline += [(patent["grant_date"], ("授权", "granted"), estimated if patent["grant_date_estimated"] else "")]
+    timeline += [(patent["grant_date"], words("event_type", "grant"), estimated if patent["grant_date_estimated"] else "")]
     timeline += [
-        (e["event_date"], EVENT_WORDS.get(e["event_type"], (e["event_type"], e["event_type"])), e["to_party"] or "")
+        (e["event_date"], words("event_type", e["event_type"]), e["to_party"] or "")
         for e in events
         if e["event_type"] != "grant" or patent["grant_date"] is None
     ]
     lapse_detail = [patent["legal_status_raw"] or "", estimated if patent["lapse_date_estimated"] else ""]
-    timeline += [(patent["lapse_date"], ("失效", "lapsed"), " · ".join(d for d in lapse_detail if d))]
+    timeline += [(patent["lapse_date"], words("event_type", "lapse"), " · ".join(d for d in lapse_detail if d))]
     timeline = sorted((t for t in timeline if t[0] is not None), key=lambda t: t[0])
     related: dict[str, list] = {"same_applicant": [], "similar": []}
     try:

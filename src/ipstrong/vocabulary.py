@@ -1,0 +1,71 @@
+"""The words people read for the values the data stores: ``in_force`` is 有效 / in force, ``utility_model`` 实用新型.
+
+One table for every interface (pages, exports, the CLI's tables): a value is stored in English identifiers
+(CONVENTIONS.md) and shown in the reader's language. A value the table does not know is shown as stored.
+"""
+
+from __future__ import annotations
+
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "patent_type": {
+        "invention": ("发明", "invention"),
+        "utility_model": ("实用新型", "utility model"),
+        "design": ("外观设计", "design"),
+        "trademark": ("商标", "trademark"),
+        "trademark holder": ("商标权利人", "trademark holder"),
+        "geographical indication": ("地理标志", "geographical indication"),
+    },
+    "legal_status": {
+        "pending": ("审中", "pending"),
+        "in_force": ("有效", "in force"),
+        "lapsed": ("失效", "lapsed"),
+        "expired": ("届满", "expired"),
+        "invalidated": ("无效", "invalidated"),
+        "rejected": ("驳回", "rejected"),
+        "withdrawn": ("撤回", "withdrawn"),
+        "registered": ("已注册", "registered"),
+        "cancelled": ("已撤销", "cancelled"),
+    },
+    "applicant_type": {
+        "enterprise": ("企业", "enterprise"),
+        "university": ("大专院校", "university"),
+        "institute": ("科研单位", "research institute"),
+        "government": ("机关团体", "government body"),
+        "individual": ("个人", "individual"),
+        "other": ("其他", "other"),
+    },
+    "event_type": {
+        "grant": ("授权", "granted"),
+        "lapse": ("失效", "lapsed"),
+        "restoration": ("恢复", "restored"),
+        "invalidation": ("宣告无效", "invalidated"),
+        "transfer": ("转让", "transferred"),
+        "licence": ("许可", "licensed"),
+        "pledge": ("质押", "pledged"),
+        "pledge_release": ("质押解除", "pledge released"),
+    },
+    "figure_status": {
+        "ok": ("正常", "ok"),
+        "missing": ("缺失", "missing"),
+        "partial": ("部分", "partial"),
+    },
+    "job_status": {
+        "queued": ("排队中", "queued"),
+        "running": ("运行中", "running"),
+        "done": ("完成", "done"),
+        "failed": ("失败", "failed"),
+    },
+}
+
+
+def words(field: str, value: str | None) -> tuple[str, str]:
+    """(Chinese, English) for a stored value of ``field``; the value itself where the table does not know it."""
+    if value is None:
+        return "", ""
+    return VALUES.get(field, {}).get(value, (value, value))
+
+
+def word(field: str, value: str | None, lang: str) -> str:
+    """The word for a stored value in ``lang`` (``zh`` or ``en``)."""
+    zh, en = words(field, value)
+    return en if lang == "en" else zh
