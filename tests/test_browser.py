@@ -164,7 +164,11 @@ def test_search_field_picker_adds_a_clause(page) -> None:
 
 def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: Path) -> None:
     sign_in(page, "officer")
-    page.goto("/matters/new?type=adjudication")
+    page.click("nav a[href='/matters']")  # from the navigation, as a person does
+    page.click("#matter-new")
+    page.select_option("#matter-type select[name=type]", "adjudication")
+    page.click("#matter-open")  # a button: the page's CSP (script-src 'self') blocks inline handlers
+    page.wait_for_selector("#matter-form")
     for name, value in (("subject", "甲公司诉乙公司侵犯发明专利权纠纷"), ("requester", "甲公司"), ("respondent", "乙公司"),
                         ("claims", "停止侵权")):  # fmt: skip
         page.fill(f"[name={name}]", value)

@@ -482,3 +482,17 @@ def test_matter_types_api(site) -> None:
     assert [t["id"] for t in api][:4] == ["adjudication", "enforcement", "trademark", "prescreen"]
     assert api[0]["fields"]["properties"]["requester"]["description"] == "请求人 / requester"
     assert all(d["source"] for t in api for d in t["deadlines"])
+
+
+def test_no_template_relies_on_what_the_csp_blocks() -> None:
+    """The pages' CSP allows scripts from the platform's own files only: an inline handler (onchange=…) or an inline
+    script would silently do nothing, as 受理新事项's type picker once did (JSON data blocks are not scripts)."""
+    import re
+
+    templates = Path(__file__).resolve().parents[1] / "src" / "ipstrong" / "web" / "templates"
+    offending = [
+        f"{path.name}: {match.group(0)}"
+        for path in sorted(templates.glob("*.html"))
+        for match in re.finditer(r"\son[a-z]+\s*=|<script(?![^>]*(\ssrc=|application/json))[^>]*>", path.read_text(encoding="utf-8"))
+    ]
+    assert offending == []

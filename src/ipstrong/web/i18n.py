@@ -182,6 +182,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "matter_unchecked": ("未核对", "unchecked"),
     "matter_file": ("提交", "Submit"),
     "matter_filter": ("筛选", "Filter"),
+    "matter_open_form": ("打开申请表", "Open the form"),
     "matter_avg_days": ("近一年平均办理天数", "Avg. days to close (last year)"),
     "matter_met": ("已完成", "met"),
     "matter_missing": ("尚缺材料", "still missing"),
