@@ -237,10 +237,12 @@ def _ingest(
             report.quality_file = str(
                 write_excel_csv(con, STATUS_CONFLICTS_SQL, data_dir / "quality" / f"{stamp}-status-conflicts.csv")
             )
-        report.quality_notes = con.execute(f"SELECT count(*) FROM ({patent_rules.NOTES_SQL})").fetchall()[0][0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE quality_notes AS {patent_rules.NOTES_SQL}")  # built once
+        report.quality_notes = con.execute("SELECT count(*) FROM quality_notes").fetchall()[0][0]
         report.status_words_unknown = dict(con.execute(patent_rules.UNKNOWN_STATUS_SQL).fetchall())
         if report.quality_notes:
-            report.notes_file = str(write_excel_csv(con, patent_rules.NOTES_SQL, data_dir / "quality" / f"{stamp}-notes.csv"))
+            notes = data_dir / "quality" / f"{stamp}-notes.csv"
+            report.notes_file = str(write_excel_csv(con, "SELECT * FROM quality_notes", notes))
         report.message = _summary(report, changed)
         return report
     finally:
