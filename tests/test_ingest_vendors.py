@@ -281,3 +281,22 @@ def test_patentics_legal_event_log_dates_the_lapse(tmp_path: Path) -> None:
 
     jiangsu = compute(data, ["effective_inventions"], [dt.date(2022, 12, 19)], "320000")[0]
     assert (jiangsu["value"], jiangsu["status"]) == (5, "ok")
+
+
+@pytest.mark.parametrize(
+    "name,status_date,effective",
+    [
+        # Patentics, workbook created 2021-04-13 22:36 UTC: 168 inventions (A and B rows of one application are one)
+        # and 7 utility models say 有效
+        ("patentics_cambricon_358.xlsx", "2021-04-14", {"invention": 168, "utility_model": 7}),
+        # incoPat, created 2023-05-08 23:26 UTC, 公开国别 中国: 授权 on 7 inventions listed by their A publication and
+        # 5 by their B, 3 designs and 1 utility model
+        ("incopat_chatbot_global_2798.xlsx", "2023-05-09", {"invention": 7 + 5, "design": 3, "utility_model": 1}),
+    ],
+)
+def test_effective_figures_of_the_other_exports(tmp_path: Path, name: str, status_date: str, effective: dict) -> None:
+    """A figure per file, counted by hand in the export, on the export's own status date."""
+    data = tmp_path / "d"
+    report = ingest([vendor_file(name)], data)
+    assert report.files[0]["status_date"] == status_date
+    assert _effective(data, status_date) == effective
