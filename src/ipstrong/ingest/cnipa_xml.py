@@ -119,6 +119,7 @@ def _new_row(root: etree._Element) -> dict[str, str | None]:
 
     app = ref("ApplicationReference", "original")
     standard = ref("ApplicationReference", "standard")
+    filed = app if app is not None else standard  # either reference carries the filing date
     pub = ref("PublicationReference", "original")
     pub = pub if pub is not None else ref("PublicationReference", "standard")
     applicants = bib.findall(f"{s}Parties/{s}ApplicantDetails/{s}Applicant/{b}AddressBook")
@@ -135,9 +136,7 @@ def _new_row(root: etree._Element) -> dict[str, str | None]:
     pct_pub = bib.find(f"{s}PCTOrRegionalPublishingData/{b}DocumentID")
     return _row(
         app_no=app.findtext(f"{b}DocumentID/{b}DocNumber") if app is not None else _standard_number(standard),
-        app_date=(app if app is not None else standard).findtext(f"{b}DocumentID/{b}Date")
-        if (app is not None or standard is not None)
-        else None,
+        app_date=filed.findtext(f"{b}DocumentID/{b}Date") if filed is not None else None,
         pub=(
             (
                 pub.findtext(f"{b}DocumentID/{b}DocNumber"),
