@@ -427,9 +427,10 @@ def explain(
                 rows = rows.filter(in_zone(rows, custom_zones(data_dir)[code])).drop("address_app_no", "address")
             else:
                 rows = rows.filter(rows[LEVEL_COLUMN[level]] == code)
-            if register_of(measure) == "trademarks":
+            register = register_of(measure)
+            if register == "trademarks":
                 detail = _marks_behind(measure, rows, src.t)
-            elif register_of(measure) == "gi":
+            elif register == "gi":
                 detail = _indications_behind(rows, src.g)
             else:
                 detail = rows.inner_join(src.p, rows.app_no == src.p.app_no).select(*EXPLAIN_COLUMNS)

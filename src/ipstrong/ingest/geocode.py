@@ -161,7 +161,7 @@ def resolve(tokens: tuple[str, ...]) -> Place:
 def _township(tokens: tuple[str, ...], province: str | None, city: str | None) -> Township | None:
     """The unit the first township name of the address names, where it is the only one of that name in the
     province or city given (the list is Jiangsu's: without a Jiangsu province or city, none is read)."""
-    if province is None or not any(t in _townships() for t in tokens):
+    if province is None:
         return None
     for token in tokens:
         named = [t for t in _townships().get(token, ()) if t.province_code == province and city in (None, t.city_code)]

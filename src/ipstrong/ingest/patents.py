@@ -207,10 +207,10 @@ NOTES_SQL = """
 
 # The accepted rows in the warehouse schema (before region codes are joined), materialised once: geocoding, SEI
 # matching, the final view and the quality notes all read it (as a view it was computed again for each: 2 × slower
-# at 500,000 rows, measured). ``_status_date`` is the day the source's
-# statuses describe (per file); dates win over the source's words (CONVENTIONS.md). A word that says granted, or
-# no longer in force, where no date says so gives an estimated date ($grant_estimate, $lapse_estimate: the rules of
-# estimates.py), flagged; a dated legal-event log (Patentics 法律描述) dates a lapse the columns do not.
+# at 500,000 rows, measured). ``_status_date`` is the day the source's statuses describe (per file); dates win over
+# the source's words (CONVENTIONS.md). A word that says granted, or no longer in force, where no date says so gives
+# an estimated date ($grant_estimate, $lapse_estimate: the rules of estimates.py), flagged; a dated legal-event log
+# (Patentics 法律描述) dates a lapse the columns do not.
 ACCEPT_SQL = r"""
 CREATE OR REPLACE TEMP TABLE patents_accepted AS
 WITH rows AS (
@@ -242,11 +242,11 @@ WITH rows AS (
            CASE WHEN d_grant IS NULL AND status_word = 'in_force' THEN $grant_estimate ELSE d_grant END AS d_grant
     FROM base
 ), lapsing AS (
-    SELECT * EXCLUDE (d_lapse), coalesce(d_lapse, ips_logged_lapse(legal_events)) AS d_lapse,
-           d_lapse IS NULL AND ips_logged_lapse(legal_events) IS NULL
-               AND status_word IN ('lapsed', 'expired', 'invalidated')
+    -- the lapse a dated event log states (once per row), then where no date says it, whether the word asks for one
+    SELECT *,
+           d_lapse IS NULL AND status_word IN ('lapsed', 'expired', 'invalidated')
                AND d_grant <= sd AND sd < term_end_d AS lapse_est
-    FROM granted
+    FROM (SELECT * EXCLUDE (d_lapse), coalesce(d_lapse, ips_logged_lapse(legal_events)) AS d_lapse FROM granted)
 ), dated AS (
     SELECT * EXCLUDE (d_lapse, lapse_est), coalesce(lapse_est, false) AS lapse_est,
            CASE WHEN lapse_est THEN $lapse_estimate ELSE d_lapse END AS d_lapse

@@ -153,9 +153,9 @@ class IngestReport:
 def _sha256(path: Path) -> str:
     """The file's SHA-256; for a folder (a delivery of documents), over each file's relative name and content."""
     digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        if path.is_dir():
+    folder = path.is_dir()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()) if folder else [path]:
+        if folder:
             digest.update(file.relative_to(path).as_posix().encode() + b"\0")
         with file.open("rb") as fh:
             while chunk := fh.read(1 << 22):
@@ -296,7 +296,7 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     selects = []
     for s in sources:
         cols = [f'"{s.mapping[c]}" AS {c}' if c in s.mapping else f"NULL::VARCHAR AS {c}" for c in aliases]
-        day = f"DATE '{s.status_date.isoformat()}'" if s.status_date else "NULL::DATE"  # a date's text is safe
+        day = f"DATE '{s.status_date.isoformat()}'"  # every loaded source has one (_load_sources); its text is safe
         selects.append(f"SELECT {s.index} AS _file, _row, {day} AS _status_date, {', '.join(cols)} FROM raw_{s.index}")
     empty = (
         "SELECT NULL::INTEGER AS _file, NULL::BIGINT AS _row, NULL::DATE AS _status_date, "

@@ -20,7 +20,6 @@ import charset_normalizer
 import duckdb
 import numpy as np
 import pyarrow as pa
-from lxml import etree
 
 from ipstrong.clock import SHANGHAI
 from ipstrong.ingest import cnipa_xml, delivery, docdb, st96, uspto, uspto_assignments, xmlsafe
@@ -243,11 +242,8 @@ def workbook_created(path: Path) -> dt.date | None:
             document = archive.read(info)
     except (zipfile.BadZipFile, KeyError, OSError):
         return None
-    if xmlsafe.refusal(document) is not None:
-        return None
-    try:
-        root = etree.fromstring(document, xmlsafe.parser())
-    except etree.XMLSyntaxError:
+    root, _refused = xmlsafe.parse_document(document, xmlsafe.parser())
+    if root is None:
         return None
     created = root.findtext("{http://purl.org/dc/terms/}created")
     try:
@@ -386,10 +382,7 @@ class UsptoXmlReader:
             xml_parser = uspto.parser()
             for number, line, document in uspto.documents(path):
                 parsed = uspto.parse(document, xml_parser)
-                reason = parsed.reason and Msg(
-                    f"第 {number} 篇文档：{parsed.reason.zh}", f"document {number}: {parsed.reason.en}"
-                )
-                yield line, parsed.row, reason
+                yield line, parsed.row, parsed.reason and _in_document(number, parsed.reason)
 
         return _records_table(con, table, uspto.COLUMNS, records(), self.name)
 
@@ -408,7 +401,7 @@ class CnipaXmlReader:
             xml_parser = xmlsafe.parser()
             for number, line, document in xmlsafe.documents(path):
                 row, reason = cnipa_xml.parse(document, xml_parser)
-                yield line, row, reason and Msg(f"第 {number} 篇文档：{reason.zh}", f"document {number}: {reason.en}")
+                yield line, row, reason and _in_document(number, reason)
 
         return _records_table(con, table, cnipa_xml.COLUMNS, records(), self.name)
 
@@ -468,11 +461,7 @@ class St96Reader:
             for number, line, root, why in parsed:
                 if root is not None and st96.KINDS[root.tag][0] != kind:
                     why, root = Msg("与文件中第一篇文档的种类不同", "not the same kind as the file's first document"), None
-                yield (
-                    line,
-                    st96.row(root) if root is not None else None,
-                    why and Msg(f"第 {number} 篇文档：{why.zh}", f"document {number}: {why.en}"),
-                )
+                yield line, st96.row(root) if root is not None else None, why and _in_document(number, why)
 
         return _records_table(con, table, columns, records(), self.name)
 
@@ -486,6 +475,11 @@ NOT_CNIPA = Msg(
 ST96_ALONE = Msg(
     "ST.96 文档请逐个文件导入，不在交付包中读取", "an ST.96 document is ingested as a file of its own, not read in a delivery"
 )
+
+
+def _in_document(number: int, reason: Msg) -> Msg:
+    """A refusal of one document of a file of several, naming its number."""
+    return Msg(f"第 {number} 篇文档：{reason.zh}", f"document {number}: {reason.en}")
 
 
 def _in_entry(name: str, line: int | None, reason: Msg | None) -> Msg:
