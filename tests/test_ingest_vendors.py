@@ -99,6 +99,14 @@ def test_incopat_global_set_keeps_every_office_apart(tmp_path: Path) -> None:
     assert row["grant_date"] == row["pub_date"] and row["legal_status"] == "in_force" and row["patent_type"] == "invention"
     first = one(data, "SELECT family_countries FROM patents WHERE app_no = '201110437794.4'")
     assert first["family_countries"] == ["CN", "DE"]
+    # 标准化申请人, one per applicant ("[建设银行-C; 建信金融科技有限责任公司]"): the vendor's corporate group, kept as
+    # evidence for applicant resolution; TW109142513 lists none for its applicant and keeps none
+    bank = one(data, "SELECT applicants, applicants_standard FROM patents WHERE app_no = '202010219270.7'")
+    assert bank == {
+        "applicants": ["中国建设银行股份有限公司", "建信金融科技有限责任公司"],
+        "applicants_standard": ["建设银行-C", "建信金融科技有限责任公司"],
+    }
+    assert one(data, "SELECT applicants_standard FROM patents WHERE app_no = 'TW109142513'")["applicants_standard"] is None
 
 
 @pytest.mark.parametrize("name", ["incopat_chatbot_global_2798.xlsx", "patentics_thundersoft_cn_511.xlsx"])
@@ -300,3 +308,32 @@ def test_effective_figures_of_the_other_exports(tmp_path: Path, name: str, statu
     report = ingest([vendor_file(name)], data)
     assert report.files[0]["status_date"] == status_date
     assert _effective(data, status_date) == effective
+
+
+def test_vendor_groups_reach_resolution_through_the_warehouse(tmp_path: Path) -> None:
+    """Ingest keeps 标准化申请人; ``entities apply`` reads it from the warehouse. Checked by hand in the two incoPat
+    exports: 丰田公司-C groups four names of Toyota (Chinese, English and romanised Japanese: 10 + 7 + 1 + 3 records),
+    which become one enterprise; 谷歌公司-C groups GOOGLE INC (4) and GOOGLE LLC (26), an INC and an LLC, which
+    wait for review rather than merge."""
+    from ipstrong.ingest.pipeline import apply_entities
+
+    data = tmp_path / "d"
+    ingest(
+        [vendor_file("incopat_gm_autodriving_global_10000.xlsx"), vendor_file("incopat_chatbot_global_2798.xlsx")],
+        data,
+        status_date=SD,
+    )
+    assert apply_entities(data)["published"]
+    rows = run_sql(data, "SELECT applicants_standard[1] AS g, upper(first_applicant) AS name, count(*) AS n, "
+                   "list(DISTINCT first_applicant_id) AS ids FROM patents "
+                   "WHERE applicants_standard[1] IN ('丰田公司-C', '谷歌公司-C') GROUP BY ALL").to_pylist()  # fmt: skip
+    toyota = {r["name"]: r["n"] for r in rows if r["g"] == "丰田公司-C"}
+    assert toyota == {
+        "TOYOTA JIDOSHA KABUSHIKI KAISHA": 10,
+        "TOYOTA MOTOR CORP": 7,
+        "TOYOTA MOTOR CO LTD": 1,
+        "丰田自动车株式会社": 3,
+    }
+    assert len({i for r in rows if r["g"] == "丰田公司-C" for i in r["ids"]}) == 1
+    google = {r["name"]: r["ids"] for r in rows if r["g"] == "谷歌公司-C"}
+    assert google.keys() == {"GOOGLE INC", "GOOGLE LLC"} and google["GOOGLE INC"] != google["GOOGLE LLC"]

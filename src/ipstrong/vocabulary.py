@@ -34,6 +34,17 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "individual": ("个人", "individual"),
         "other": ("其他", "other"),
     },
+    # how a name joined its enterprise (ingest.entities' rounds) and why a pair waits for review
+    "entity_method": {
+        "exact": ("同名", "same name"),
+        "reviewed": ("人工审核", "reviewed"),
+        "credit_code": ("统一社会信用代码", "credit code"),
+        "form": ("企业形式不同", "company form"),
+        "translation": ("中外文对译", "translation"),
+        "standard": ("数据商标准化申请人", "vendor's standardised applicant"),
+        "similar": ("名称相近", "similar name"),
+        "known": ("已审核为不同实体", "two reviewed entities"),
+    },
     "event_type": {
         "grant": ("授权", "granted"),
         "lapse": ("失效", "lapsed"),

@@ -89,8 +89,8 @@ def assign(session: Session, applicants: Iterable[Applicant]) -> dict[str, int]:
     columns = ("key", "name", "entity_id", "script", "core", "latin", "block", "marks")
     known = {row.key: row for row in session.execute(select(*(getattr(ApplicantName, c) for c in columns)))}
     for key, row in known.items():
-        if key in given:
-            given[key].entity, given[key].forms = row.entity_id, _forms_of(row)
+        if key in given:  # its forms as today's vocabulary reads it
+            given[key].entity = row.entity_id
         else:  # a known name this ingest does not carry still anchors its entity
             given[key] = Applicant(row.name, entity=row.entity_id, forms=_forms_of(row))
     resolution = resolve(given.values())
@@ -296,11 +296,14 @@ def known_ids(data_dir: Path, url: str | None = None) -> dict[str, int]:
 
 
 def stamp(
-    data_dir: Path, rows: Iterable[tuple[str, int, list[str] | None, list[str] | None]], url: str | None = None
+    data_dir: Path, rows: Iterable[tuple[str, int, list[str] | None, list[str] | None, list[str] | None]], url: str | None = None
 ) -> dict[str, int]:
-    """Entities for the first applicants of a coming snapshot: rows of (name, records, cities, inventors) →
-    raw name → entity id. New names are resolved and recorded in the same transaction."""
-    applicants = [Applicant(n, c, frozenset(cities or ()), frozenset(inventors or ())) for n, c, cities, inventors in rows]
+    """Entities for the first applicants of a coming snapshot: rows of (name, records, cities, inventors, vendor
+    groups) → raw name → entity id. New names are resolved and recorded in the same transaction."""
+    applicants = [
+        Applicant(n, c, frozenset(cities or ()), frozenset(inventors or ()), frozenset(groups or ()))
+        for n, c, cities, inventors, groups in rows
+    ]
     engine, factory = open_store(data_dir, url)
     try:
         with transaction(factory) as session:

@@ -43,6 +43,9 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("名称", "专利名称", "发明名称", "标题", "题名", "标题中文", "中文标题", "title", "ti"),
     "abstract": ("摘要", "申请摘要", "摘要中文", "中文摘要", "abstract", "ab"),
     "applicants": ("申请专利权人", "申请人", "专利权人", "申请人专利权人", "applicants", "applicant", "pa", "assigneestringlist"),
+    # the vendor's standardised name of each applicant (incoPat 标准化申请人 "[通用汽车-C; …]", Patentics 标准申请人): a
+    # corporate group, so evidence for resolution only, kept where it lists one name per applicant
+    "applicants_standard": ("标准化申请人", "标准申请人", "applicants_standard"),
     # the source's own word for the applicant's type (企业, 个人, 科研机构 …): it decides over the name rule
     "applicant_type": ("申请人类型", "applicant_type"),
     "inventors": ("发明设计人", "发明人", "设计人", "inventors", "inventor", "inventorstringlist"),

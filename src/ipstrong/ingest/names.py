@@ -27,7 +27,8 @@ _DROP = re.compile(r"[\"'“”‘’《》「」·・.,;:，；：、。]")
 _NUMERALS = re.compile(r"[0-9]+|[一二三四五六七八九十百零〇两]+")
 _SINGLE_LETTERS = re.compile(r"\b[A-Z](?: [A-Z]\b)+")  # N V, B V, L P: one form written letter by letter
 _ORDERED = frozenset({"UNIV", "COLLEGE", "INST"})  # 青岛科技大学 is not QINGDAO UNIVERSITY OF TECHNOLOGY (青岛理工大学)
-_STOPWORDS = frozenset({"AND", "OF", "THE", "FOR"})
+_STOPWORDS = frozenset({"AND", "OF", "THE", "FOR", "ZUR", "DER", "DES", "DE", "LA", "DU"})
+_UMLAUT = re.compile(r"(?<=[A-Z])([AOU])E")  # FOERDERUNG is FÖRDERUNG, written as FORDERUNG elsewhere
 _MAX_WORD = 8
 
 
@@ -52,6 +53,7 @@ class _Vocabulary:
     latin_phrases: dict[tuple[str, ...], str]  # (SCIENCE, TECHNOLOGY) → TECH
     region_words: frozenset[str]  # Han region names and their pinyin
     region_short: dict[str, str]  # 江苏省, 江苏 → 江苏
+    descriptor_words: frozenset[str]  # the tokens the trade words stand for (TECH, AUTO, UNIV …)
 
 
 @cache
@@ -72,6 +74,9 @@ def vocabulary() -> _Vocabulary:
                 latin_forms.update(w for v in variants for w in v)
             elif kind == "jurisdiction":
                 jurisdiction.update(w for v in variants for w in v)
+            elif kind == "abbreviation":  # DOCDB's short forms of Latin words (GENERAL → GEN): no Chinese side
+                for v in [*variants, token.split()]:
+                    latin_phrases[tuple(v)] = token
             else:
                 han_words[zh] = token
                 for v in [*variants, token.split()]:
@@ -98,6 +103,7 @@ def vocabulary() -> _Vocabulary:
         latin_phrases,
         frozenset(region_words),
         region_short,
+        frozenset(t for token in latin_phrases.values() for t in token.split()),
     )
 
 
@@ -185,8 +191,15 @@ def _latin_forms(key: str) -> NameForms:
     vocab = vocabulary()
     # a bracketed legal qualifier ("(N D GES D STAATES DELAWARE)", "(PUBL)") is not part of the name
     text = re.sub(r"\(([^)]*)\)?", lambda m: " " if set(m.group(1).split()) & vocab.jurisdiction else f" {m.group(1)} ", key)
-    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)) or [key]
+    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), _UMLAUT.sub(r"\1", text))) or [
+        key
+    ]
     kept = [w for w in words if w not in vocab.latin_forms] or words
+    kept = [w for w in kept if w not in _STOPWORDS] or kept  # INSTITUTE OF SCIENCE AND TECHNOLOGY = INST SCI TECH
+    # an acronym beside the words it stands for says nothing more: CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE (CNRS)
+    kept = [w for w in kept if len(w) < 3 or w != "".join(x[0] for x in kept if x != w)] or kept
+    if kept[0] == "UNIV" and len(kept) > 1:
+        kept = [kept[1], "UNIV", *kept[2:]]  # DOCDB writes the abbreviation first: UNIV QINGHUA is QINGHUA UNIVERSITY
     tokens: list[str] = []
     i = 0
     while i < len(kept):
@@ -198,11 +211,62 @@ def _latin_forms(key: str) -> NameForms:
                 break
         else:
             word = kept[i]
-            if word not in _STOPWORDS:
-                tokens.append(word[:-1] if len(word) > 4 and word.endswith("S") and not word.endswith("SS") else word)
+            tokens.append(word[:-1] if len(word) > 4 and word.endswith("S") and not word.endswith("SS") else word)
             i += 1
     tokens = tokens or kept
     regions_found = sorted({t for t in tokens if t in vocab.region_words})
     lead = next((t for t in tokens if t not in vocab.region_words), tokens[0])
     marks = "|".join([*(t for t in tokens if t.isdigit()), *regions_found])
     return NameForms(key, "latin", " ".join(tokens), _latin_key(tokens), "L:" + lead[:4], marks)
+
+
+def descriptors(forms: NameForms) -> frozenset[str]:
+    """What a name says the enterprise is or does, in either script (亚马逊技术 and AMAZON TECHNOLOGIES both say TECH):
+    the part of a Chinese name and its foreign form that can be compared when their trade names cannot (亚马逊 is
+    no transliteration of AMAZON that pinyin would find)."""
+    words = vocabulary().descriptor_words
+    return frozenset(t for t in forms.latin.split() if t in words)
+
+
+def company_form(key: str) -> str | None:
+    """The kind of company a name's form says, where kinds are told apart: ``llc`` (有限责任公司, LLC), ``gmbh``,
+    ``pty``, ``stock`` (股份有限公司, 股份公司), ``ltd`` (有限公司, 株式会社) or ``other`` (INC, CORP, LTD, AG …);
+    None where the name has no form."""
+    if HAN.search(key):
+        for suffix, kind in (
+            ("有限责任公司", "llc"),
+            ("股份有限公司", "stock"),
+            ("股份公司", "stock"),
+            ("有限公司", "ltd"),
+            ("株式会社", "ltd"),
+        ):
+            if key.endswith(suffix):
+                return kind
+        return None
+    words = set(re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), key)))
+    for word, kind in (("LLC", "llc"), ("GMBH", "gmbh"), ("PTY", "pty")):
+        if word in words:
+            return kind
+    return "other" if words & vocabulary().latin_forms else None
+
+
+# kinds one enterprise may be written in (a German GmbH is a 有限公司 in Chinese; an INC a 股份有限公司)
+_FORMS_AGREE = {frozenset(p) for p in (("other", "ltd"), ("other", "stock"), ("ltd", "stock"), ("gmbh", "ltd"), ("pty", "ltd"))}
+
+
+def forms_disagree(a: str | None, b: str | None) -> bool:
+    """Whether two company kinds (``company_form``) cannot be one enterprise: GE AVIATION SYSTEMS LLC is not GE
+    AVIATION SYSTEMS LIMITED, nor SONY INTERACTIVE ENTERTAINMENT INC its LLC namesake."""
+    return a is not None and b is not None and a != b and frozenset((a, b)) not in _FORMS_AGREE
+
+
+def places_agree(han: NameForms, latin: NameForms) -> bool:
+    """Whether a Chinese name and a foreign one can be one enterprise by the places they name: where both name
+    places, the same ones (腾讯科技(北京) is not TENCENT TECHNOLOGY (SHENZHEN)); a Chinese name that begins with one
+    (常州豪爵铃木摩托车) is a domestic company that its foreign form names too. A Chinese name's other marks are
+    left aside: its numerals are trade names (三星 is SAMSUNG), and a run of pinyin may spell a place by chance
+    (苹果 reads PINGGUO, as 平果 does)."""
+    words = vocabulary().region_words
+    here, there = ({m for m in f.marks.split("|") if m in words} for f in (han, latin))
+    leading = not han.core.startswith(han.block[2:])  # the block starts after the leading region names
+    return here == there if (here and there) or leading else True

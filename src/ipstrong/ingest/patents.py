@@ -134,6 +134,7 @@ WITH a AS (
         ips_date(lapse_date) AS d_lapse,
         ips_type_word(patent_type) AS type_word,
         ips_split(applicants, ';；|') AS l_applicants,
+        ips_split(trim(applicants_standard, '[] '), ';；|') AS l_standard,
         -- a Locarno class of a design (12-03) and a CPC tag beside the IPC codes (Y02P90/02, section Y is not IPC's)
         -- are no IPC symbols: left out, never a reason to refuse the record
         ips_ipc_list(list_filter(ips_split(ipc_all, ';；|,，'),
@@ -277,6 +278,7 @@ SELECT
     nullif(trim(abstract), '') AS abstract,
     nullif(trim(claims), '') AS claims,
     l_applicants AS applicants,
+    CASE WHEN len(l_standard) = len(l_applicants) THEN l_standard END AS applicants_standard,
     first_app AS first_applicant,
     coalesce(ips_applicant_type_word(applicant_type), ips_applicant_type(first_app)) AS applicant_type,
     ips_split(inventors, ';；|,，') AS inventors,

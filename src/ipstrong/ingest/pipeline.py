@@ -507,19 +507,20 @@ def known_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: s
 
 def stamp_applicants(con: duckdb.DuckDBPyConnection, data_dir: Path, new_rows: str, database_url: str | None) -> None:
     """Table ``applicant_ids`` (name, entity_id): every organisation first applicant of the coming snapshot (the
-    ``new_rows`` and the previous snapshot's others) given its entity in the reviewed mapping, with the cities and
-    inventors of its records as the evidence resolution weighs."""
+    ``new_rows`` and the previous snapshot's others) given its entity in the reviewed mapping, with the cities,
+    inventors and vendor groups (the standardised name of the first applicant) of its records as the evidence
+    resolution weighs."""
     from ipstrong.ingest.entity_store import stamp
 
     rows = con.execute(f"""
         WITH coming AS (
-            SELECT first_applicant, applicant_type, city_code, inventors FROM ({new_rows})
+            SELECT first_applicant, applicant_type, city_code, inventors, applicants_standard[1] AS std FROM ({new_rows})
             UNION ALL
-            SELECT first_applicant, applicant_type, city_code, inventors FROM prev_patents
+            SELECT first_applicant, applicant_type, city_code, inventors, applicants_standard[1] FROM prev_patents
             WHERE app_no NOT IN (SELECT app_no FROM ({new_rows}))
         )
         SELECT first_applicant, count(*)::INTEGER, list(DISTINCT city_code) FILTER (WHERE city_code IS NOT NULL),
-               list_distinct(flatten(list(inventors[:3])))[:30]
+               list_distinct(flatten(list(inventors[:3])))[:30], list(DISTINCT std) FILTER (WHERE std IS NOT NULL)
         FROM coming WHERE first_applicant IS NOT NULL AND applicant_type IS DISTINCT FROM 'individual'
         GROUP BY first_applicant
     """).fetchall()

@@ -38,6 +38,9 @@ PATENTS = pa.schema(
         ("abstract", _str),
         ("claims", _str),  # the first (independent) claim where the source gives it (Patentics 主权项)
         ("applicants", _list),
+        # the vendor's standardised name of each applicant where the source gives one per applicant (a corporate
+        # group such as 通用汽车-C: evidence for applicant resolution, never an entity)
+        ("applicants_standard", _list),
         ("first_applicant", _str),
         # the first applicant's enterprise in the reviewed mapping (ingest.entity_store); empty for individuals
         ("first_applicant_id", pa.int64()),
