@@ -28,7 +28,6 @@ _NUMERALS = re.compile(r"[0-9]+|[一二三四五六七八九十百零〇两]+")
 _SINGLE_LETTERS = re.compile(r"\b[A-Z](?: [A-Z]\b)+")  # N V, B V, L P: one form written letter by letter
 _ORDERED = frozenset({"UNIV", "COLLEGE", "INST"})  # 青岛科技大学 is not QINGDAO UNIVERSITY OF TECHNOLOGY (青岛理工大学)
 _STOPWORDS = frozenset({"AND", "OF", "THE", "FOR", "ZUR", "DER", "DES", "DE", "LA", "DU"})
-_UMLAUT = re.compile(r"(?<=[A-Z])([AOU])E")  # FOERDERUNG is FÖRDERUNG, written as FORDERUNG elsewhere
 _MAX_WORD = 8
 
 
@@ -191,7 +190,7 @@ def _latin_forms(key: str) -> NameForms:
     vocab = vocabulary()
     # a bracketed legal qualifier ("(N D GES D STAATES DELAWARE)", "(PUBL)") is not part of the name
     text = re.sub(r"\(([^)]*)\)?", lambda m: " " if set(m.group(1).split()) & vocab.jurisdiction else f" {m.group(1)} ", key)
-    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), _UMLAUT.sub(r"\1", text))) or [
+    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)) or [
         key
     ]
     kept = [w for w in words if w not in vocab.latin_forms] or words
