@@ -190,9 +190,7 @@ def _latin_forms(key: str) -> NameForms:
     vocab = vocabulary()
     # a bracketed legal qualifier ("(N D GES D STAATES DELAWARE)", "(PUBL)") is not part of the name
     text = re.sub(r"\(([^)]*)\)?", lambda m: " " if set(m.group(1).split()) & vocab.jurisdiction else f" {m.group(1)} ", key)
-    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)) or [
-        key
-    ]
+    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)) or [key]
     kept = [w for w in words if w not in vocab.latin_forms] or words
     kept = [w for w in kept if w not in _STOPWORDS] or kept  # INSTITUTE OF SCIENCE AND TECHNOLOGY = INST SCI TECH
     # an acronym beside the words it stands for says nothing more: CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE (CNRS)
