@@ -11,8 +11,8 @@ Names are linked in rounds, each a rule an officer can read back from the method
 4. ``standard`` — a Chinese name and a foreign-script name that a vendor's standardised applicant (incoPat
    标准化申请人, Patentics 标准申请人) puts in one group, where within that group each is the other's single best
    match by what the names say the enterprise is (亚马逊技术 and AMAZON TECHNOLOGIES both say TECH; 苹果公司 and
-   APPLE INC say nothing more), their company forms agree on limited liability (有限责任公司 = LLC) and their region
-   names do not disagree. A vendor group is a corporate group (通用汽车-C holds GM's subsidiaries), never an
+   APPLE INC say nothing more), their company kinds can be one (``names.forms_disagree``: 有限责任公司 is an LLC) and
+   their places agree (``names.places_agree``). A vendor group is a corporate group (通用汽车-C holds GM's subsidiaries), never an
    entity by itself: the other cross-script pairs of a group become ``candidates``.
 5. ``similar`` — names in one block (the first characters after a leading region name) whose cores are close
    (rapidfuzz), that agree in their numerals and region names, linked when the records corroborate it (a shared
@@ -277,14 +277,10 @@ def _compare_window(keys: list[str], by_key: dict[str, Applicant], groups: _Grou
         evidence = (
             bool(a.inventors & b.inventors or a.groups & b.groups)
             or (score >= CITY_SCORE and bool(a.cities & b.cities))
-            or (
-                score >= SPELLING_SCORE
-                and a.forms.script == "latin"
-                and min(len(f.core.split()) for f in (a.forms, b.forms)) >= 3
-            )  # type: ignore[union-attr]
-        )
+            or (score >= SPELLING_SCORE and a.forms.script == "latin" and min(cores[i].count(" "), cores[j].count(" ")) >= 2)  # type: ignore[union-attr]
+        )  # fmt: skip
         if score >= AUTO_SCORE and evidence:
-            groups.union(keys[i], keys[j], "similar", score)  # a refusal comes back as a "known" candidate
+            groups.union(keys[i], keys[j], "similar", score)  # a refusal comes back as a "known" or "form" candidate
         else:
             out.append(Candidate(keys[i], keys[j], score, "similar"))
     return out
