@@ -190,7 +190,7 @@ def _latin_forms(key: str) -> NameForms:
     vocab = vocabulary()
     # a bracketed legal qualifier ("(N D GES D STAATES DELAWARE)", "(PUBL)") is not part of the name
     text = re.sub(r"\(([^)]*)\)?", lambda m: " " if set(m.group(1).split()) & vocab.jurisdiction else f" {m.group(1)} ", key)
-    words = re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)) or [key]
+    words = _words(text) or [key]
     kept = [w for w in words if w not in vocab.latin_forms] or words
     kept = [w for w in kept if w not in _STOPWORDS] or kept  # INSTITUTE OF SCIENCE AND TECHNOLOGY = INST SCI TECH
     # an acronym beside the words it stands for says nothing more: CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE (CNRS)
@@ -217,6 +217,11 @@ def _latin_forms(key: str) -> NameForms:
     return NameForms(key, "latin", " ".join(tokens), _latin_key(tokens), "L:" + lead[:4], marks)
 
 
+def _words(text: str) -> list[str]:
+    """The Latin words of a name, a form written letter by letter joined (N V → NV, L L C → LLC)."""
+    return re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text))
+
+
 def descriptors(forms: NameForms) -> frozenset[str]:
     """What a name says the enterprise is or does, in either script (亚马逊技术 and AMAZON TECHNOLOGIES both say TECH):
     the part of a Chinese name and its foreign form that can be compared when their trade names cannot (亚马逊 is
@@ -240,7 +245,7 @@ def company_form(key: str) -> str | None:
             if key.endswith(suffix):
                 return kind
         return None
-    words = set(re.findall(r"[A-Z0-9]+", _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), key)))
+    words = set(_words(key))
     for word, kind in (("LLC", "llc"), ("GMBH", "gmbh"), ("PTY", "pty")):
         if word in words:
             return kind
