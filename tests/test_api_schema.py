@@ -53,7 +53,15 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # a campaign ending before it starts (a rule across two fields) or over a region code that does not exist
             # (a table, not a pattern) is refused with 400 too
             # a date's range (1900 … 2199 for working days) cannot be said in OpenAPI's format: date
-            refusable = ("/api/v1/search", "/api/v1/campaigns", "/api/v1/workdays/add", "/api/v1/workdays/months")
+            # an application number in any written form (full-width digits, CN/ZL prefixes) with its check digit is
+            # arithmetic, not a pattern: a wrong one is refused with 400, naming the field
+            refusable = (
+                "/api/v1/search",
+                "/api/v1/campaigns",
+                "/api/v1/workdays/add",
+                "/api/v1/workdays/months",
+                "/api/v1/patents/{number}",
+            )
             excluded = [positive_data_acceptance] if case.operation.path in refusable else []
             # POST /assess computes the catalogue (a few seconds on a busy machine): a generous read timeout
             response = case.call_and_validate(headers=headers, excluded_checks=excluded, timeout=60)

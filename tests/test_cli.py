@@ -46,6 +46,22 @@ def test_synth_ingest_sql_snapshots_rollback(tmp_path: Path) -> None:
     assert snaps[2]["current"]
     q = run("sql", "SELECT city_code, count(*) AS n FROM patents GROUP BY 1", "--json", data_dir=data)
     assert sum(r["n"] for r in json.loads(q.stdout)) == doc["new"]
+    row = json.loads(
+        run(
+            "sql", "SELECT app_no, title, grant_date FROM patents WHERE grant_date IS NOT NULL LIMIT 1", "--json", data_dir=data
+        ).stdout
+    )[0]
+    shown = run("patent", "CN" + row["app_no"], "--json", data_dir=data)  # any written form, as on the page
+    detail = json.loads(shown.stdout)
+    assert shown.returncode == 0 and detail["patent"]["title"] == row["title"] and detail["snapshot"] == snaps[2]["id"]
+    assert {"date": row["grant_date"], "event": "grant"}.items() <= next(
+        e for e in detail["timeline"] if e["event"] == "grant"
+    ).items()
+    assert detail["related_note"]["en"]  # no search index built: the detail says why nothing related is shown
+    people = run("patent", row["app_no"], data_dir=data)
+    assert people.returncode == 0 and row["title"] in people.stdout and "法律状态时间线 / legal-status timeline" in people.stdout
+    absent = run("patent", "201910000001.9", "--json", data_dir=data)
+    assert absent.returncode == 2 and "no patent 201910000001.9" in absent.stderr
     back = run("warehouse", "rollback", snaps[0]["id"], "--json", data_dir=data)
     assert back.returncode == 0
     events = json.loads(run("sql", "SELECT count(*) AS n FROM events", "--json", data_dir=data).stdout)
@@ -67,6 +83,13 @@ def test_sql_refuses_writes_files_and_runaway_queries(tmp_path: Path, query: str
     p = run("sql", query, "--json", "--timeout", "1", data_dir=tmp_path)
     assert p.returncode == 2 and words in p.stderr
     assert "error" in json.loads(p.stdout)
+
+
+def test_an_engine_refusal_names_the_option_as_typed(tmp_path: Path) -> None:
+    p = run("indicators", "compute", "--year", "2021", "--pledge-threshold", "-1", "--json", data_dir=tmp_path)
+    error = json.loads(p.stdout)["error"]
+    assert p.returncode == 2 and error["en"] == "--pledge-threshold is a number not below 0, not -1.0"
+    assert error["zh"].startswith("--pledge-threshold 只能是") and "--pledge-threshold" in p.stderr
 
 
 def test_ingest_nothing_usable_exits_2(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.indicators.engine import compute
 from ipstrong.indicators.measures import Parameters
 from ipstrong.ingest import ingest
-from ipstrong.messages import IpsError
+from ipstrong.messages import InvalidOption, IpsError
 from ipstrong.warehouse import run_sql
 
 SZ, NJ = "江苏省苏州市吴中区星湖街1号", "江苏省南京市鼓楼区汉口路22号"
@@ -89,8 +89,11 @@ def test_attribution_rule_is_a_parameter(data: Path) -> None:
     assert by("applicant", "2020-12-31") == {"320100": 2, "320500": 4}  # K stays with its Suzhou applicant
     assert by("patentee", "2021-12-31") == {"320100": 4, "320500": 2}  # K's patentee is in Nanjing
     assert by("patentee", "2020-05-31") == by("applicant", "2020-05-31")  # before the transfer both agree
-    with pytest.raises(IpsError, match="--attribution is one of"):
+    with pytest.raises(
+        InvalidOption, match=r"^attribution 只能是 .* / attribution is one of by-year, patentee, applicant, not owner$"
+    ) as refused:
         by("owner", "2021-12-31")
+    assert (refused.value.name, refused.value.flag) == ("attribution", "--attribution")  # each interface words it
 
 
 def test_the_engine_agrees_with_the_sql_macro(data: Path) -> None:
@@ -203,7 +206,7 @@ def test_high_value_parameters(data: Path) -> None:
     # A's pledge was 500 (10,000 yuan): above a threshold of 499, not above 500
     assert province("high_value_pledge", Parameters(pledge_threshold=499)) == 1
     assert province("high_value_pledge", Parameters(pledge_threshold=500)) == 0
-    with pytest.raises(IpsError, match="--sei-matching"):
+    with pytest.raises(InvalidOption, match=r"^sei_matching 只能是"):
         province("high_value_sei", Parameters(sei_matching="fuzzy"))
 
 
@@ -395,3 +398,21 @@ def test_density_definition_reproduces_cnipa_published_ratios() -> None:
             assert value == pytest.approx(float(row["density_per_million_people"]) / 100, abs=rounding), row
             checked += 1
     assert checked >= 40
+
+
+def test_home_province_is_a_setting(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydantic
+
+    from ipstrong.config import Settings
+    from ipstrong.warehouse.info import info
+
+    day = [dt.date(2021, 12, 31)]
+    assert {r["region_code"] for r in compute(data, ["effective_inventions"], day)} == {"320000"}  # Jiangsu by default
+    assert {c["city_code"] for c in info(data)["by_city"]} >= {"320100", "320500"}
+    monkeypatch.setenv("IPSTRONG_HOME_PROVINCE", "310000")  # an office in Shanghai
+    shanghai = compute(data, ["effective_inventions"], day, by="city")
+    assert {r["region_code"] for r in shanghai} == {"310000", "310100"} and shanghai[0]["value"] == 0
+    assert {c["city_code"] for c in info(data)["by_city"]} <= {None}  # Jiangsu's cities are not the home province's
+    for wrong in ("320500", "990000"):  # a city, an unknown code
+        with pytest.raises(pydantic.ValidationError, match="home_province is a current province code"):
+            Settings(home_province=wrong)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ipstrong.ids import application_check_digit
 from ipstrong.ingest import ingest
-from ipstrong.messages import IpsError
+from ipstrong.messages import InvalidOption, IpsError
 from ipstrong.search.engine import search
 from ipstrong.search.index import build
 
@@ -146,8 +146,9 @@ def test_facets_highlights_sorting_and_paging(data: Path) -> None:
     found = search(data, "TI=石墨烯")["hits"][0]
     assert found["highlights"]["title"] == ["一种锂离子电池的<b>石</b><b>墨</b><b>烯</b>负极"]
     assert set(found) >= {"app_no", "title", "applicants", "city_code", "app_date", "ipc_main", "status", "highlights"}
-    with pytest.raises(IpsError, match="--offset"):
+    with pytest.raises(InvalidOption, match=r"^offset 只能是 .* / offset is a number from 0 to") as refused:
         search(data, "电池", offset=10**9)
+    assert refused.value.flag == "--offset"  # the command line says --offset, the API offset
     with pytest.raises(IpsError, match="unknown facets"):
         search(data, "电池", facets=("colour",))
 

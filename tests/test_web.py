@@ -379,6 +379,14 @@ def test_search_page_and_api(site) -> None:
     assert "201810000004.8" in detail.split('id="similar"')[1]  # 一种电极 shares words with 一种锂电池
     assert client.get("/patents/201910000001.9").status_code == 404
     assert client.get("/patents/not-a-number").status_code == 400
+    twin = client.get("/api/v1/patents/CN201710601862.3").json()  # the page's JSON twin: the same service call
+    assert twin["patent"]["app_no"] == "201710601862.3" and twin["patent"]["legal_status"] == "in_force"
+    assert twin["timeline"][0] == {"date": "2017-07-21", "event": "filed", "event_zh": "申请", "event_en": "filed", "detail": ""}
+    assert ("2019-01-02", "grant") in [(e["date"], e["event"]) for e in twin["timeline"]]
+    assert "201810000004.8" in [h["app_no"] for h in twin["similar"]] and "record_hash" not in twin["patent"]
+    assert client.get("/api/v1/patents/201910000001.9").status_code == 404
+    refused = client.get("/api/v1/patents/201710601862.4")  # wrong check digit: said, in both languages
+    assert refused.status_code == 400 and "check digit" in refused.json()["error"]["en"]
     like = client.get("/search", params={"like": "一种用于汽车的锂电池"}).text
     assert "201710601862.3" in like.split('id="similar"')[1]
     alike = client.get("/api/v1/similar", params={"text": "锂电池"}).json()

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ipstrong import config
 from ipstrong.ingest.estimates import GRANT_RULES, LAPSE_RULES, Estimates
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
 
 if TYPE_CHECKING:
@@ -49,6 +49,11 @@ OutOpt = Annotated[Path | None, typer.Option("--out", help="写入文件 / write
 
 def _data_dir(ctx: typer.Context) -> Path:
     return config.data_dir(ctx.obj.get("data_dir") if ctx.obj else None)
+
+
+def _settings(ctx: typer.Context) -> config.Settings:
+    """The settings of the data directory the command line chose."""
+    return config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
 
 
 def _fmt(as_json: bool, fmt: str | None) -> str:
@@ -127,7 +132,7 @@ def ingest_cmd(
     from ipstrong.ingest import ingest
     from ipstrong.ingest.follow import follow_ingest
 
-    database_url = config.settings(ctx.obj.get("data_dir") if ctx.obj else None).resolved_database_url()
+    database_url = _settings(ctx).resolved_database_url()
     sd = _parse_date(status_date, "--status-date") if status_date else None
     estimates = Estimates(lapse=lapse_estimate, grant=grant_estimate)
     if background:
@@ -237,6 +242,34 @@ def warehouse_rollback(
 SQL_ROW_CAP = 100_000  # what `ipstrong sql` prints unless told otherwise: a runaway SELECT * does not fill the memory
 
 
+@app.command("patent")
+def patent_cmd(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="申请号（任一写法）/ application number, any written form")],
+    as_json: JsonOpt = False,
+) -> None:
+    """一件专利：著录项目、法律状态时间线、同申请人与相似专利 / one patent with its timeline and related patents."""
+    from rich.markup import escape
+
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.search.patents import patent
+
+    detail = patent(SYSTEM, number, _data_dir(ctx))
+    p = detail.patent
+    lines = [
+        f"{p.title}",
+        f"申请号 application {p.app_no} · 公开号 publication {p.pub_no or '-'} · 快照 snapshot {detail.snapshot}",
+        f"申请人 applicants {'；'.join(p.applicants or [])}",
+        "法律状态时间线 / legal-status timeline:",
+        *(f"  {e.date} {e.event_zh} / {e.event_en}{' · ' + e.detail if e.detail else ''}" for e in detail.timeline),
+        f"同一申请人 / same applicant: {', '.join(h.app_no for h in detail.same_applicant) or '-'}",
+        f"相似专利 / similar: {', '.join(h.app_no for h in detail.similar) or '-'}",
+    ]
+    if detail.related_note:
+        lines.append(f"{detail.related_note.zh} / {detail.related_note.en}")
+    emit_document(detail.model_dump(mode="json"), as_json, escape("\n".join(lines)))
+
+
 @app.command("sql")
 def sql_cmd(
     ctx: typer.Context,
@@ -287,8 +320,9 @@ def synth_cmd(
 # --- reference ---------------------------------------------------------------------------------------------------
 @reference_app.command("regions")
 def reference_regions(
+    ctx: typer.Context,
     level: Annotated[str | None, typer.Option("--level", help="province|city|district|zone|country")] = None,
-    province: Annotated[str, typer.Option("--province", help="省级代码 / province code")] = "320000",
+    province: Annotated[str | None, typer.Option("--province", help="省级代码，默认本省 / province code (home)")] = None,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
@@ -296,6 +330,7 @@ def reference_regions(
     """区划、旧代码与开发区 / divisions, old codes and named zones."""
     from ipstrong.reference.regions import regions
 
+    province = province or _settings(ctx).home_province
     rows = [
         {
             "code": r.code,
@@ -396,7 +431,7 @@ def _db(ctx: typer.Context, migrate: bool = True):
     """The operational database of this data directory, migrated to the current schema first (idempotent)."""
     from ipstrong.db import platform_engine, session_factory, upgrade
 
-    cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
+    cfg = _settings(ctx)
     if migrate:
         upgrade(cfg.resolved_database_url())
     engine = platform_engine(cfg)
@@ -671,7 +706,9 @@ def indicators_compute(
     asof: Annotated[str | None, typer.Option("--asof", help="截至日期 / as of DATE")] = None,
     from_year: Annotated[int | None, typer.Option("--from", help="起始年 / first year-end")] = None,
     to_year: Annotated[int | None, typer.Option("--to", help="截止年 / last year-end")] = None,
-    region: Annotated[str, typer.Option("--region", help="区划代码或开发区 / region code or zone id")] = "320000",
+    region: Annotated[
+        str | None, typer.Option("--region", help="区划代码或开发区，默认本省 / region code or zone id (home province)")
+    ] = None,
     by: Annotated[str | None, typer.Option("--by", help="city|district|city,district")] = None,
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标编号，可重复 / indicator id")] = None,
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
@@ -901,7 +938,7 @@ def entities_apply(
         return
     from ipstrong.jobs import JOB_KINDS
 
-    cfg = config.settings(ctx.obj.get("data_dir") if ctx.obj else None)
+    cfg = _settings(ctx)
     result = JOB_KINDS["entities"].run(cfg, {}, lambda _percent, _message: None)
     emit_document(result, as_json, result["message"])
 
@@ -1423,9 +1460,10 @@ def _crash_log(exc: Exception) -> str:
 
 
 def _fail(exc: IpsError) -> None:
-    stderr.print(f"[red]{exc.msg}[/red]", highlight=False)
+    msg = exc.worded(exc.flag) if isinstance(exc, InvalidOption) else exc.msg  # the option as typed: --pledge-threshold
+    stderr.print(f"[red]{msg}[/red]", highlight=False)
     if "--json" in sys.argv:
-        sys.stdout.write(to_json({"error": {"zh": exc.msg.zh, "en": exc.msg.en}}) + "\n")
+        sys.stdout.write(to_json({"error": {"zh": msg.zh, "en": msg.en}}) + "\n")
     sys.exit(exc.exit_code)
 
 

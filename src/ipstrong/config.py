@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 DEFAULT_DATA_DIR = Path("data")
@@ -49,6 +50,19 @@ class Settings(BaseSettings):
     db_statement_timeout_s: float = 30.0
     db_lock_timeout_s: float = 10.0
     db_pool_timeout_s: float = 10.0
+    # the province whose office runs the platform: its cities are the dashboard's map, the assessment's batch and
+    # the default region of every figure (Jiangsu, the first user)
+    home_province: str = "320000"
+
+    @field_validator("home_province")
+    @classmethod
+    def _a_province(cls, code: str) -> str:
+        from ipstrong.reference.regions import by_code
+
+        region = by_code().get(code)
+        if region is None or region.level != "province" or region.status != "current":
+            raise ValueError(f"home_province 须为现行省级区划代码 / home_province is a current province code, not {code!r}")
+        return code
 
     @classmethod
     def settings_customise_sources(

@@ -11,6 +11,7 @@ from ipstrong.accounts.roles import SYSTEM
 from ipstrong.ingest import ingest
 from ipstrong.ingest.follow import follow_ingest
 from ipstrong.output import emit_records, stderr
+from ipstrong.reference.regions import JIANGSU
 from ipstrong.search.index import build as build_index
 from ipstrong.search.index import index_path, is_current
 from ipstrong.synth.generator import SynthConfig, generate
@@ -33,14 +34,14 @@ EXAMPLES = [
 
 
 DEMO_BODIES = [  # key, kind, name, region, credit code
-    ("province", "office", "江苏省知识产权局", "320000", None),
+    ("province", "office", "江苏省知识产权局", JIANGSU, None),
     ("suzhou", "office", "苏州市知识产权局", "320500", None),
     ("nanjing", "office", "南京市知识产权局", "320100", None),
     ("centre", "centre", "中国（苏州）知识产权保护中心", "320500", None),
     ("firm", "enterprise", "苏州示例新材料有限公司", "320505", "91320505MA1DEMO00X"),
 ]
 DEMO_ACCOUNTS = [  # username, role, region, display name, body
-    ("admin", "province_admin", "320000", "省局管理员", "province"),
+    ("admin", "province_admin", JIANGSU, "省局管理员", "province"),
     ("suzhou", "city_official", "320500", "苏州市局", "suzhou"),
     ("officer", "case_officer", "320500", "苏州市局承办人", "suzhou"),
     ("nanjing", "city_official", "320100", "南京市局", "nanjing"),

@@ -50,3 +50,22 @@ class Conflict(IpsError):
 
 class NotFound(IpsError):
     """The record asked for does not exist: HTTP 404."""
+
+
+class InvalidOption(IpsError):
+    """A parameter given a value it does not take. The engine names the parameter neutrally (``sort``,
+    ``pledge_threshold``); each interface words it as its users know it (``worded``): a flag on the command line
+    (``--pledge-threshold``), a query parameter on the API, a field on a form."""
+
+    def __init__(self, name: str, value: object, allowed: Msg):
+        self.name, self.value, self.allowed = name, value, allowed
+        super().__init__(self.worded(name))
+
+    def worded(self, label: str) -> Msg:
+        """The message with the parameter called ``label``."""
+        return Msg(f"{label} 只能是 {self.allowed.zh}，不是 {self.value}", f"{label} is {self.allowed.en}, not {self.value}")
+
+    @property
+    def flag(self) -> str:
+        """The parameter as a command-line option."""
+        return "--" + self.name.replace("_", "-")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ipstrong.messages import IpsError, Msg
+from ipstrong.reference.regions import JIANGSU
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Actor:
         return ROLES[self.role]
 
 
-SYSTEM = Actor(None, "system", "province_admin", "320000")
+SYSTEM = Actor(None, "system", "province_admin", JIANGSU)  # the console operator, province-wide
 
 
 def region_prefix(code: str) -> str:

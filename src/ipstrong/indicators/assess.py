@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ipstrong.config import settings
 from ipstrong.csvin import read_rows
 from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.engine import compute
@@ -59,9 +60,10 @@ def assess(data_dir: Path, year: int, targets_file: Path, params: Parameters = D
     regions = by_code()
     indicators = sorted({t["indicator"] for t in targets})
     codes = {t["region_code"] for t in targets}
-    # the province and its cities come from one computation of every indicator; other regions one by one
-    provincial = {c for c in codes if c == "320000" or (regions[c].level == "city" and c.startswith("32"))}
-    batches = [("320000", "city")] if provincial else []
+    # the home province and its cities come from one computation of every indicator; other regions one by one
+    home = settings(data_dir).home_province
+    provincial = {c for c in codes if c == home or (regions[c].level == "city" and regions[c].province_code == home)}
+    batches = [(home, "city")] if provincial else []
     batches += [(c, None) for c in sorted(codes - provincial)]
     for region, by in batches:
         for record in compute(data_dir, indicators, [day, before], region, by, params=params):

@@ -16,6 +16,7 @@ from typing import Any
 import ibis
 from ibis.expr.types import Table
 
+from ipstrong.config import settings
 from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, Indicator
 from ipstrong.indicators.measures import (
     CHOICES,
@@ -27,7 +28,7 @@ from ipstrong.indicators.measures import (
     days_table,
     register_of,
 )
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.reference.regions import by_code, regions
 from ipstrong.reference.sei import SEI_CONCORDANCE
 from ipstrong.reference.series import lookup, population
@@ -45,7 +46,7 @@ def target_regions(region: str, by: str | None, data_dir: Path | None = None) ->
     levels = by.split(",") if by else []
     for level in levels:
         if level not in ("city", "district"):
-            raise IpsError(Msg(f"--by 只能是 city、district 或 city,district：{by}", f"--by is city, district or both, not {by}"))
+            raise InvalidOption("by", by, Msg("city、district 或 city,district", "city, district or both (city,district)"))
     table = by_code()
     if region.startswith("custom:"):
         zone = custom_zones(data_dir).get(region)
@@ -201,7 +202,7 @@ def compute(
     data_dir: Path,
     indicator_ids: list[str] | None,
     asof_dates: list[dt.date],
-    region: str = "320000",
+    region: str | None = None,
     by: str | None = None,
     vintage: str = "first",
     snapshot: str | None = None,
@@ -209,7 +210,9 @@ def compute(
     params: Parameters = DEFAULTS,
     timeout_s: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Records for every indicator × region × as-of date; on DuckDB, "timed out" after ``timeout_s`` seconds."""
+    """Records for every indicator × region × as-of date; on DuckDB, "timed out" after ``timeout_s`` seconds.
+    ``region`` defaults to the platform's home province (the ``home_province`` setting)."""
+    region = region or settings(data_dir).home_province
     unknown = [i for i in indicator_ids or [] if i not in BY_ID]
     if unknown:
         raise IpsError(
@@ -219,7 +222,7 @@ def compute(
             )
         )
     if vintage not in ("first", "revised"):
-        raise IpsError(Msg("--population-vintage 只能是 first 或 revised", "--population-vintage is first or revised"))
+        raise InvalidOption("population_vintage", vintage, Msg("first 或 revised", "first or revised"))
     check_parameters(params)
     warehouse = Warehouse(data_dir)
     snapshot = snapshot or warehouse.current_id()
@@ -310,15 +313,13 @@ def compute(
 
 
 def check_parameters(params: Parameters) -> None:
-    """Refuse parameter values the measures do not know, naming the option."""
+    """Refuse parameter values the measures do not know, naming the parameter."""
     for name, allowed in CHOICES.items():
-        option, value = "--" + name.replace("_", "-"), getattr(params, name)
+        value = getattr(params, name)
         if value not in allowed:
-            raise IpsError(
-                Msg(f"{option} 只能是 {'、'.join(allowed)}：{value}", f"{option} is one of {', '.join(allowed)}, not {value}")
-            )
+            raise InvalidOption(name, value, Msg("、".join(allowed), "one of " + ", ".join(allowed)))
     if params.pledge_threshold < 0:
-        raise IpsError(Msg("--pledge-threshold 不能为负数", "--pledge-threshold cannot be negative"))
+        raise InvalidOption("pledge_threshold", params.pledge_threshold, Msg("不小于 0 的数", "a number not below 0"))
 
 
 def _reference_day(d: dt.date, base_year: int | None) -> dt.date:

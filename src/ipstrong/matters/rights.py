@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipstrong.ids import ApplicationNumber, InvalidIdentifier
-from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.ids.common import fold
 from ipstrong.messages import IpsError, Msg
+from ipstrong.search.patents import held, is_foreign, patent_number
 
 NOT_HELD = {
     "patent": "仓库中没有此专利（可能为外省专利），未核对 / not in the warehouse (perhaps another province's): unchecked",
@@ -32,35 +31,34 @@ class Right:
 
 
 def _canonical(kind: str, raw: str, field: str) -> str:
+    if kind == "patent":
+        return patent_number(raw, field)
     text = fold(raw).replace(" ", "")
-    if kind == "trademark":
-        if not text.isdigit() or not 1 <= len(text) <= 10:
-            raise IpsError(Msg(f"商标注册号无效：{raw!r}", f"not a trademark registration number: {raw!r}").located(field=field))
-        return text
-    if FOREIGN_APPLICATION.fullmatch(text):
-        return text
+    if not text.isdigit() or not 1 <= len(text) <= 10:
+        raise IpsError(Msg(f"商标注册号无效：{raw!r}", f"not a trademark registration number: {raw!r}").located(field=field))
+    return text
+
+
+def _marks(data_dir: Path, numbers: list[str]) -> dict[str, str]:
+    """Of ``numbers``, the trademark registrations the current snapshot holds, with their marks."""
+    from ipstrong.warehouse.connection import snapshot_connection
+
+    if not numbers:
+        return {}
+    con = snapshot_connection(data_dir)
     try:
-        return ApplicationNumber.parse(raw).canonical
-    except InvalidIdentifier as exc:
-        raise IpsError(exc.msg.located(field=field)) from None
+        marks = ", ".join("?" for _ in numbers)
+        return dict(con.execute(f"SELECT reg_no, mark_name FROM trademarks WHERE reg_no IN ({marks})", numbers).fetchall())
+    finally:
+        con.close()
 
 
 def check_rights(data_dir: Path, kind: str, numbers: list[str], field: str) -> list[Right]:
-    """Each number in canonical form, checked against the current snapshot (duplicates kept once)."""
-    from ipstrong.warehouse.connection import snapshot_connection
-
+    """Each number in canonical form, checked against the current snapshot (duplicates kept once); patents through
+    the patents service, the rule of the patent page."""
     canonical = list(dict.fromkeys(_canonical(kind, n, field) for n in numbers))
-    local = [n for n in canonical if kind == "trademark" or not FOREIGN_APPLICATION.fullmatch(n)]
-    titles: dict[str, str] = {}
-    if local:
-        table, key, title = ("patents", "app_no", "title") if kind == "patent" else ("trademarks", "reg_no", "mark_name")
-        con = snapshot_connection(data_dir)
-        try:
-            marks = ", ".join("?" for _ in local)
-            rows = con.execute(f"SELECT {key}, {title} FROM {table} WHERE {key} IN ({marks})", local).fetchall()
-        finally:
-            con.close()
-        titles = {k: t for k, t in rows}
+    local = [n for n in canonical if kind == "trademark" or not is_foreign(n)]
+    titles = held(data_dir, local) if kind == "patent" else _marks(data_dir, local)
     return [
         Right(kind, n, True, titles[n], None)
         if n in titles

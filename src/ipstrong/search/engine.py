@@ -11,7 +11,7 @@ from typing import Any
 
 import tantivy
 
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.output import neutralised, xlsx_workbook
 from ipstrong.search.index import BIGRAM_FIELDS, HAN_JOINER, analyzer, fold, han_bigrams, open_index, parts, schema
 from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
@@ -160,7 +160,7 @@ SORTS = {"relevance": None, "AD": "ad", "PD": "pd"}
 def _ordering(sort: str) -> dict[str, Any]:
     """tantivy's search options for a ``--sort`` value: by score, or by a date field newest first."""
     if sort not in SORTS:
-        raise IpsError(Msg(f"--sort 只能是 {'、'.join(SORTS)}", f"--sort is one of {', '.join(SORTS)}"))
+        raise InvalidOption("sort", sort, Msg("、".join(SORTS), "one of " + ", ".join(SORTS)))
     return {"order_by_field": SORTS[sort], "order": tantivy.Order.Desc} if SORTS[sort] else {}
 
 
@@ -176,14 +176,10 @@ def search(
     relevance (BM25) or by filing (AD) or publication (PD) date, newest first."""
     ordered = _ordering(sort)
     if not 0 <= limit <= MAX_LIMIT:
-        raise IpsError(Msg(f"--limit 须在 0 到 {MAX_LIMIT} 之间", f"--limit is between 0 and {MAX_LIMIT}"))
+        raise InvalidOption("limit", limit, Msg(f"0 到 {MAX_LIMIT} 之间的整数", f"a whole number from 0 to {MAX_LIMIT}"))
     if not 0 <= offset <= MAX_OFFSET:
-        raise IpsError(
-            Msg(
-                f"--offset 须在 0 到 {MAX_OFFSET} 之间（请细化检索式）",
-                f"--offset is between 0 and {MAX_OFFSET} (narrow the query)",
-            )
-        )
+        allowed = Msg(f"0 到 {MAX_OFFSET} 之间的整数（请细化检索式）", f"a number from 0 to {MAX_OFFSET} (narrow the query)")
+        raise InvalidOption("offset", offset, allowed)
     unknown = [f for f in facets if f not in FACETS]
     if unknown:
         raise IpsError(

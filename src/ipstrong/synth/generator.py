@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ipstrong.messages import IpsError, Msg
-from ipstrong.reference.regions import regions
+from ipstrong.messages import InvalidOption, IpsError, Msg
+from ipstrong.reference.regions import JIANGSU, regions
 from ipstrong.synth import calibration as cal
 from ipstrong.synth import vocab
 
@@ -127,7 +127,7 @@ class Pool:
 def _districts_by_city() -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for r in regions():
-        if r.level in ("district", "zone") and r.province_code == "320000" and r.status == "current":
+        if r.level in ("district", "zone") and r.province_code == JIANGSU and r.status == "current":
             out.setdefault(r.city_code, []).append(r)
     return out
 
@@ -149,7 +149,7 @@ def build_pools(rng: np.random.Generator, size_per_city: int) -> dict[str, Pool]
     """Enterprise applicants per Jiangsu city with messy address variants."""
     by_city = _districts_by_city()
     old = _old_names()
-    cities = {r.code: r.name for r in regions() if r.level == "city" and r.province_code == "320000" and r.status == "current"}
+    cities = {r.code: r.name for r in regions() if r.level == "city" and r.province_code == JIANGSU and r.status == "current"}
     pools: dict[str, Pool] = {}
     for city_code, city_name in sorted(cities.items()):
         districts = by_city[city_code]
@@ -664,7 +664,7 @@ def generate(cfg: SynthConfig, out: Path, progress: Callable[[int], None] = lamb
     if cfg.fmt not in ("csv", "parquet", "xlsx"):
         raise IpsError(Msg(f"未知格式 {cfg.fmt}（可选 csv、xlsx、parquet）", f"unknown format {cfg.fmt} (csv, xlsx or parquet)"))
     if cfg.patents <= 0:
-        raise IpsError(Msg("--patents 必须大于 0", "--patents must be greater than 0"))
+        raise InvalidOption("patents", cfg.patents, Msg("大于 0 的整数", "a whole number above 0"))
     if cfg.fmt == "xlsx" and cfg.patents * (1 + cfg.broken_share) > XLSX_MAX_ROWS:
         raise IpsError(
             Msg(

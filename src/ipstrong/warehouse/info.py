@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ipstrong.config import settings
 from ipstrong.reference.regions import region_name
 from ipstrong.warehouse.connection import snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
@@ -33,11 +34,14 @@ def info(data_dir: Path) -> dict[str, Any]:
             "patents": n,
             "inventions": inv,
         }
-        for code, n, inv in con.execute("""
+        for code, n, inv in con.execute(
+            """
             SELECT city_code, count(*), count(*) FILTER (WHERE patent_type = 'invention')
-            FROM patents WHERE office = 'CN' AND (province_code = '320000' OR city_code IS NULL)
+            FROM patents WHERE office = 'CN' AND (province_code = ? OR city_code IS NULL)
             GROUP BY city_code ORDER BY city_code NULLS LAST
-        """).fetchall()
+        """,
+            [settings(data_dir).home_province],
+        ).fetchall()
     ]
     by_type_status = [
         {"patent_type": t, "legal_status": s, "patents": n}

@@ -12,7 +12,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import AuditEntry
@@ -29,11 +28,9 @@ from ipstrong.accounts.service import (
 )
 from ipstrong.accounts.visibility import assessment_rows
 from ipstrong.db import transaction
-from ipstrong.ids.appno import FOREIGN_APPLICATION
 from ipstrong.indicators.measures import CHOICES, DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
-from ipstrong.vocabulary import words
-from ipstrong.web.context import Who, context_of
+from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.params import FormId, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
 
@@ -325,8 +322,8 @@ SERIES_FROM = 2012  # the programme's base year
 EXPLAIN_ROWS = 500
 
 
-def _home_region(who: Who) -> str:
-    return "320000" if who.actor.role_info.everywhere else who.actor.region_code
+def _home_region(ctx: WebContext, who: Who) -> str:
+    return ctx.settings.home_province if who.actor.role_info.everywhere else who.actor.region_code
 
 
 @router.get("/indicators", response_class=HTMLResponse)
@@ -345,8 +342,8 @@ def indicators_page(
     values: dict = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": [], "asof": None}
     if Warehouse(ctx.data_dir).current_id() is not None:
         asof = dt.date(year, 12, 31) if year else default_asof(ctx.data_dir)
-        region = _home_region(who)
-        level_by = "district" if region != "320000" or by == "district" else "city"
+        region = _home_region(ctx, who)
+        level_by = "district" if region != ctx.settings.home_province or by == "district" else "city"
         limit = ctx.settings.query_timeout_s
         # one computation for the map/table and the headline cards (they share the effective base), one for the series
         wanted = [indicator, *(h for h in HEADLINE if h != indicator)]
@@ -401,64 +398,6 @@ def search_page(
     }
     values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
     return ctx.render(request, "search.html", {**values, "fields": FIELDS}, who=who)
-
-
-@router.get("/patents/{app_no}", response_class=HTMLResponse)
-def patent_page(request: Request, who: SignedIn, app_no: str) -> Response:
-    """One patent: bibliographic data, its legal-status timeline, family, the same applicant's and similar patents."""
-    from ipstrong.ids import ApplicationNumber, InvalidIdentifier
-    from ipstrong.search.engine import search, similar
-    from ipstrong.warehouse.connection import snapshot_connection, time_limit
-
-    ctx = context_of(request)
-    if FOREIGN_APPLICATION.fullmatch(app_no.strip().upper()):  # another office's record (US12134151) keeps its own number
-        canonical = app_no.strip().upper()
-    else:
-        try:
-            canonical = ApplicationNumber.parse(app_no).canonical
-        except InvalidIdentifier as exc:
-            raise IpsError(exc.msg) from None
-    con = snapshot_connection(ctx.data_dir)
-    try:
-        with time_limit(con, ctx.settings.query_timeout_s):
-            found = con.sql("SELECT * FROM patents WHERE app_no = ?", params=[canonical]).to_arrow_table().to_pylist()
-            events = (
-                con.sql(
-                    "SELECT event_type, event_date, from_party, to_party, amount_10k_yuan FROM events WHERE app_no = ? "
-                    "ORDER BY event_date",
-                    params=[canonical],
-                )
-                .to_arrow_table()
-                .to_pylist()
-            )
-    finally:
-        con.close()
-    if not found:
-        raise StarletteHTTPException(404, f"仓库中没有 {canonical} / no patent {canonical} in the warehouse")
-    patent = found[0]
-    estimated = "估计值，见数据质量报告 / estimated, see the data-quality report"
-    timeline = [(patent["app_date"], ("申请", "filed"), "")]
-    timeline += [(patent["pub_date"], ("公开", "published"), "")]
-    timeline += [(patent["grant_date"], words("event_type", "grant"), estimated if patent["grant_date_estimated"] else "")]
-    timeline += [
-        (e["event_date"], words("event_type", e["event_type"]), e["to_party"] or "")
-        for e in events
-        if e["event_type"] != "grant" or patent["grant_date"] is None
-    ]
-    lapse_detail = [patent["legal_status_raw"] or "", estimated if patent["lapse_date_estimated"] else ""]
-    timeline += [(patent["lapse_date"], words("event_type", "lapse"), " · ".join(d for d in lapse_detail if d))]
-    timeline = sorted((t for t in timeline if t[0] is not None), key=lambda t: t[0])
-    related: dict[str, list] = {"same_applicant": [], "similar": []}
-    try:
-        if patent["first_applicant"]:
-            query = 'AP="' + patent["first_applicant"].replace('"', "") + '"'
-            related["same_applicant"] = [h for h in search(ctx.data_dir, query, limit=11)["hits"] if h["app_no"] != canonical][
-                :10
-            ]
-        related["similar"] = similar(ctx.data_dir, f"{patent['title']} {patent['abstract'] or ''}", exclude=canonical)
-    except IpsError as exc:  # no index yet: the page says so instead of failing
-        related["note"] = exc.msg
-    return ctx.render(request, "patent.html", {"p": patent, "timeline": timeline, "related": related}, who=who)
 
 
 @router.get("/search/export", response_model=None)
