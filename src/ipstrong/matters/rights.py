@@ -39,26 +39,14 @@ def _canonical(kind: str, raw: str, field: str) -> str:
     return text
 
 
-def _marks(data_dir: Path, numbers: list[str]) -> dict[str, str]:
-    """Of ``numbers``, the trademark registrations the current snapshot holds, with their marks."""
-    from ipstrong.warehouse.connection import snapshot_connection
-
-    if not numbers:
-        return {}
-    con = snapshot_connection(data_dir)
-    try:
-        marks = ", ".join("?" for _ in numbers)
-        return dict(con.execute(f"SELECT reg_no, mark_name FROM trademarks WHERE reg_no IN ({marks})", numbers).fetchall())
-    finally:
-        con.close()
-
-
 def check_rights(data_dir: Path, kind: str, numbers: list[str], field: str) -> list[Right]:
     """Each number in canonical form, checked against the current snapshot (duplicates kept once); patents through
     the patents service, the rule of the patent page."""
+    from ipstrong.warehouse.connection import lookup
+
     canonical = list(dict.fromkeys(_canonical(kind, n, field) for n in numbers))
     local = [n for n in canonical if kind == "trademark" or not is_foreign(n)]
-    titles = held(data_dir, local) if kind == "patent" else _marks(data_dir, local)
+    titles = held(data_dir, local) if kind == "patent" else lookup(data_dir, "trademarks", "reg_no", "mark_name", local)
     return [
         Right(kind, n, True, titles[n], None)
         if n in titles

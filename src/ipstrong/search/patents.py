@@ -106,16 +106,9 @@ def is_foreign(number: str) -> bool:
 
 def held(data_dir: Path, numbers: list[str]) -> dict[str, str]:
     """Of canonical ``numbers``, those the current snapshot holds, with their titles."""
-    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.connection import lookup
 
-    if not numbers:
-        return {}
-    con = snapshot_connection(data_dir)
-    try:
-        marks = ", ".join("?" for _ in numbers)
-        return dict(con.execute(f"SELECT app_no, title FROM patents WHERE app_no IN ({marks})", numbers).fetchall())
-    finally:
-        con.close()
+    return lookup(data_dir, "patents", "app_no", "title", numbers)
 
 
 def _timeline(record: dict[str, Any], events: list[dict[str, Any]]) -> list[TimelineEntry]:

@@ -77,6 +77,19 @@ def snapshot_connection(data_dir: Path, snapshot_id: str | None = None) -> duckd
     return con
 
 
+def lookup(data_dir: Path, table: str, key: str, column: str, keys: list[str]) -> dict[str, Any]:
+    """Of ``keys``, those the current snapshot's ``table`` holds in its column ``key``, each with its ``column``
+    (table and column names are the caller's own, never a person's input)."""
+    if not keys:
+        return {}
+    con = snapshot_connection(data_dir)
+    try:
+        marks = ", ".join("?" for _ in keys)
+        return dict(con.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({marks})", keys).fetchall())
+    finally:
+        con.close()
+
+
 def ibis_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:
     """An Ibis backend over the snapshot's tables (DuckDB); the same expressions run on other Ibis backends."""
     import ibis
