@@ -88,7 +88,7 @@ def test_sql_refuses_writes_files_and_runaway_queries(tmp_path: Path, query: str
 def test_an_engine_refusal_names_the_option_as_typed(tmp_path: Path) -> None:
     p = run("indicators", "compute", "--year", "2021", "--pledge-threshold", "-1", "--json", data_dir=tmp_path)
     error = json.loads(p.stdout)["error"]
-    assert p.returncode == 2 and error["en"] == "--pledge-threshold is a number not below 0, not -1.0"
+    assert p.returncode == 2 and error["en"] == "--pledge-threshold is a number from 0 to 1,000,000,000, not -1.0"
     assert error["zh"].startswith("--pledge-threshold 只能是") and "--pledge-threshold" in p.stderr
 
 

@@ -416,3 +416,17 @@ def test_home_province_is_a_setting(data: Path, monkeypatch: pytest.MonkeyPatch)
     for wrong in ("320500", "990000"):  # a city, an unknown code
         with pytest.raises(pydantic.ValidationError, match="home_province is a current province code"):
             Settings(home_province=wrong)
+
+
+def test_the_catalogue_owns_the_open_parameters() -> None:
+    from ipstrong.indicators.catalogue import OPEN_PARAMETERS
+    from ipstrong.indicators.measures import DEFAULTS
+    from ipstrong.web.params import ParametersIn
+
+    # the engine's parameters, the API's body and the catalogue's descriptions are one declaration each
+    assert list(DEFAULTS.__dict__) == list(OPEN_PARAMETERS) == list(ParametersIn.model_fields)
+    assert all(getattr(DEFAULTS, n) == p.default == ParametersIn.model_fields[n].default for n, p in OPEN_PARAMETERS.items())
+    described = {name: spec for i in CATALOGUE for name, spec in i.parameters.items()}
+    assert all(described[n] == p.described() for n, p in OPEN_PARAMETERS.items())
+    with pytest.raises(InvalidOption, match="pledge_threshold is a number from 0 to 1,000,000,000, not -5"):
+        OPEN_PARAMETERS["pledge_threshold"].check(-5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -282,6 +283,19 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     assert [r["app_no"] for r in behind] == ["201710601862.3"]
     series = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&year_from=2019").json()
     assert [(r["asof"], r["value"]) for r in series] == [("2019-12-31", 1), ("2020-12-31", 2), ("2021-12-31", 2)]
+    # every parameter of `indicators compute` is a query parameter: Nanjing's density over 2021's own population,
+    # as the engine (and so the command line) computes it with the same parameters
+    from ipstrong.indicators.engine import compute
+    from ipstrong.indicators.measures import Parameters
+
+    asked = "/api/v1/indicators/figures?indicator=inventions_per_10k_pop&year=2021&region=320100&population_year=same"
+    same = client.get(asked).json()[0]
+    engine = compute(client.app.state.ctx.data_dir, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320100",
+                     params=Parameters(population_year="same"))[0]  # fmt: skip
+    assert same["value"] == pytest.approx(1 / 942.34, rel=1e-6) == engine["value"]
+    assert client.get(asked.replace("=same", "=previous")).json()[0]["value"] == pytest.approx(1 / 931.97, rel=1e-6)
+    wrong = client.get(asked.replace("=same", "=next"))
+    assert wrong.status_code == 422 and "population_year" in wrong.text  # the options are the catalogue's
     unknown = client.get("/api/v1/indicators/figures?indicator=effective_inventions&year=2021&region=custom:nowhere")
     assert unknown.status_code == 404 and "no custom zone" in unknown.json()["error"]["en"]
     csrf = sign_in(client, "admin")
@@ -396,8 +410,6 @@ def test_search_page_and_api(site) -> None:
 
 
 def test_entities_page_and_api(site, tmp_path: Path) -> None:
-    import datetime as dt
-
     from ipstrong.ingest import ingest
     from ipstrong.ingest.follow import follow_ingest
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import os
 import sys
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -667,28 +671,36 @@ def restore_cmd(
 indicators_app = typer.Typer(help="官方指标 / official indicators", no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")
 
-AttributionOpt = Annotated[
-    str,
-    typer.Option(
-        "--attribution",
-        help="by-year（2020 年底前按专利权人、2021 年起按申请人）|patentee|applicant / whose address places a patent",
-    ),
-]
-SeiOpt = Annotated[
-    str, typer.Option("--sei-matching", help="ipc-only|keywords：战略性新兴产业匹配（默认 ipc-only）/ SEI matching")
-]
-PopYearOpt = Annotated[
-    str, typer.Option("--population-year", help="same|previous：年末存量除以哪一年的人口 / which year's population")
-]
-PledgeOpt = Annotated[
-    float, typer.Option("--pledge-threshold", help="高价值质押金额门槛（万元）/ high-value pledge threshold, 10k yuan")
-]
 
+def with_parameters(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the catalogue's open parameters as options (indicators/catalogue.py, OPEN_PARAMETERS: the flag,
+    default, options or range and label of each), passed to it as one ``params`` — the same names and defaults as
+    the API's query parameters."""
+    from ipstrong.indicators.catalogue import OPEN_PARAMETERS
 
-def _parameters(attribution: str, sei_matching: str, pledge_threshold: float, population_year: str = "previous") -> Parameters:
-    from ipstrong.indicators.measures import Parameters
+    hints = typing.get_type_hints(command, include_extras=True, localns={"Parameters": object})
+    own = [q.replace(annotation=hints[q.name]) for q in inspect.signature(command).parameters.values() if q.name != "params"]
+    options = [
+        inspect.Parameter(
+            p.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=p.default,
+            annotation=Annotated[type(p.default), typer.Option(p.flag, help=p.label)],
+        )
+        for p in OPEN_PARAMETERS.values()
+    ]
 
-    return Parameters(attribution, sei_matching, pledge_threshold, population_year)
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        from ipstrong.indicators.measures import Parameters
+
+        chosen = {name: values.pop(name) for name in OPEN_PARAMETERS}
+        command(**values, params=Parameters(**chosen))
+
+    signature = inspect.Signature([*own, *options])
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    run.__annotations__ = {q.name: q.annotation for q in signature.parameters.values()}
+    return run
 
 
 @indicators_app.command("list")
@@ -700,6 +712,7 @@ def indicators_list(as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt
 
 
 @indicators_app.command("compute")
+@with_parameters
 def indicators_compute(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", help="年末 / as of Y-12-31")] = None,
@@ -712,15 +725,12 @@ def indicators_compute(
     by: Annotated[str | None, typer.Option("--by", help="city|district|city,district")] = None,
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标编号，可重复 / indicator id")] = None,
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
-    vintage: Annotated[str, typer.Option("--population-vintage", help="first|revised")] = "first",
-    attribution: AttributionOpt = "by-year",
-    sei_matching: SeiOpt = "ipc-only",
-    pledge_threshold: PledgeOpt = 0.0,
-    population_year: PopYearOpt = "previous",
     engine: Annotated[str, typer.Option("--engine", help="duckdb|spark（spark_master 设置）/ where to compute")] = "duckdb",
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
+    *,
+    params: Parameters,
 ) -> None:
     """计算指标 / compute indicators for regions and year-ends (default: the last complete year-end in the data)."""
     from ipstrong.indicators.engine import compute, default_asof
@@ -734,30 +744,28 @@ def indicators_compute(
         dates = [dt.date(y, 12, 31) for y in range(from_year, to_year + 1)]
     else:
         dates = [default_asof(data)]
-    params = _parameters(attribution, sei_matching, pledge_threshold, population_year)
-    records = compute(data, indicator, dates, region, by, vintage, snapshot, engine=engine, params=params)
+    records = compute(data, indicator, dates, region, by, snapshot, engine=engine, params=params)
     if _fmt(as_json, fmt) == "table":
         records = [{k: r[k] for k in ("indicator", "region_name", "asof", "value", "unit", "status", "note")} for r in records]
     emit_records(records, _fmt(as_json, fmt), out)
 
 
 @indicators_app.command("explain")
+@with_parameters
 def indicators_explain(
     ctx: typer.Context,
     indicator: Annotated[str, typer.Option("--indicator", help="指标编号 / indicator id")],
     region: Annotated[str, typer.Option("--region", help="区划代码 / region code")],
     asof: Annotated[str, typer.Option("--asof", help="截至日期 / as-of date")],
-    attribution: AttributionOpt = "by-year",
-    sei_matching: SeiOpt = "ipc-only",
-    pledge_threshold: PledgeOpt = 0.0,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
+    *,
+    params: Parameters,
 ) -> None:
     """列出指标分子背后的每一件专利 / the patents behind a figure, row by row."""
     from ipstrong.indicators.engine import explain
 
-    params = _parameters(attribution, sei_matching, pledge_threshold)
     rows = explain(_data_dir(ctx), indicator, region, _parse_date(asof, "--asof"), params=params)
     chosen = _fmt(as_json, fmt)
     if out and out.suffix.lower() == ".csv" and fmt is None and not as_json:
@@ -766,23 +774,21 @@ def indicators_explain(
 
 
 @app.command("assess")
+@with_parameters
 def assess_cmd(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="考核年度 / the year assessed")],
     targets: Annotated[Path, typer.Option("--targets", help="CSV: region_code, indicator, year, target, direction")],
-    attribution: AttributionOpt = "by-year",
-    sei_matching: SeiOpt = "ipc-only",
-    pledge_threshold: PledgeOpt = 0.0,
-    population_year: PopYearOpt = "previous",
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     out: OutOpt = None,
+    *,
+    params: Parameters,
 ) -> None:
     """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table (the parameters of
     indicators compute)."""
     from ipstrong.indicators.assess import assess, write_xlsx
 
-    params = _parameters(attribution, sei_matching, pledge_threshold, population_year)
     rows = assess(_data_dir(ctx), year, targets, params)
     chosen = _fmt(as_json, fmt)
     if chosen == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx" and fmt is None and not as_json):

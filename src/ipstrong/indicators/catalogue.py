@@ -8,9 +8,11 @@ Adding an indicator adds one entry here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ipstrong.messages import InvalidOption, Msg
 from ipstrong.reference.sei import SEI_DEFAULT, SEI_MATCHINGS
 
 SRC_DENSITY = (
@@ -68,32 +70,122 @@ class Indicator:
         }
 
 
+@dataclass(frozen=True)
+class OpenParameter:
+    """A choice the official definitions leave open, settable per computation. One declaration gives the engine's
+    ``Parameters`` field (measures.py), the command-line option (``flag``), the API's query parameter and body field
+    (web/api.py), the form's choices, the check of a value, and what ``indicators list`` says of it."""
+
+    name: str
+    name_zh: str  # the form's label
+    name_en: str
+    default: Any
+    label: str  # zh / en, with the unit: the option's help and the API's description
+    reason: str  # why the default, with its source
+    options: tuple[str, ...] = ()  # chosen from a list, or else a number from minimum to maximum
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def described(self) -> dict[str, Any]:
+        """The entry ``indicators list`` shows under an indicator's ``parameters``."""
+        allowed = {"options": list(self.options)} if self.options else {"minimum": self.minimum, "maximum": self.maximum}
+        return {"default": self.default, **allowed, "reason": self.reason}
+
+    def check(self, value: Any) -> None:
+        """Refuse a value the parameter does not take, naming the parameter (each interface words it)."""
+        if self.options:
+            if value not in self.options:
+                raise InvalidOption(self.name, value, Msg("、".join(self.options), "one of " + ", ".join(self.options)))
+            return
+        low = self.minimum if self.minimum is not None else -math.inf
+        high = self.maximum if self.maximum is not None else math.inf
+        if not low <= value <= high:
+            allowed = Msg(f"{_number(low)} 到 {_number(high)} 之间的数", f"a number from {_number(low)} to {_number(high)}")
+            raise InvalidOption(self.name, value, allowed)
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if math.isfinite(x) and float(x).is_integer() else f"{x:,}"
+
+
+OPEN_PARAMETERS: dict[str, OpenParameter] = {
+    p.name: p
+    for p in (
+        OpenParameter(
+            "attribution",
+            "地址归属",
+            "Placed by",
+            "by-year",
+            "地区归属：by-year（2020 年前按专利权人，2021 年起按申请人）、patentee 或 applicant / which address places a "
+            "patent: by-year (the patentee's up to 2020, the applicant's from 2021), patentee or applicant",
+            "国家知识产权局 2020 年底前按第一专利权人地址（转让后为受让人）统计，2021 年起按申请人地址 "
+            "(cnipa-annual-stats 月报表注) / CNIPA placed patents by the first patentee's address (the transferee after "
+            "a transfer) up to 2020-12-31 and by the applicant's address from 2021",
+            options=("by-year", "patentee", "applicant"),
+        ),
+        OpenParameter(
+            "sei_matching",
+            "战略性新兴产业匹配",
+            "SEI matching",
+            SEI_DEFAULT,
+            "战略性新兴产业匹配：ipc-only 或 keywords / how a patent joins a strategic emerging industry",
+            "2021 年战略性新兴产业分类与国际专利分类参照关系表，按 IPC 匹配（ipc-only）：在 incoPat 自带标注的真实数据上"
+            "一致率 0.996、κ 0.97（聊天机器人 2,717 件发明，未用于调参）；keywords 另需题名或摘要含「关键词概述」，仅标注约 19 % "
+            "/ the 2021 SEI–IPC concordance by IPC (ipc-only): agreement 0.996, kappa 0.97 with incoPat's own labels on "
+            "real data not tuned on (chatbot set, 2,717 inventions; BENCHMARKS.md); keywords also needs the table's "
+            "keyword summaries in the title or abstract and tags about 19 %",
+            options=SEI_MATCHINGS,
+        ),
+        OpenParameter(
+            "pledge_threshold",
+            "质押金额门槛（万元）",
+            "Pledge threshold (10k yuan)",
+            0.0,
+            "高价值质押金额门槛（万元）/ high-value pledge threshold (10,000 yuan)",
+            "「较高质押融资金额」门槛未公布，在省局确定前任何已登记质押均计入 / threshold not published "
+            "(OFFICIAL_RULES §1): any registered pledge counts until the office sets one",
+            minimum=0.0,
+            maximum=1e9,
+        ),
+        OpenParameter(
+            "population_year",
+            "人口年份",
+            "Population year",
+            "previous",
+            "人口年份：previous（上一年末）或 same（同年末）/ whose year-end population divides a year-end stock",
+            "年末存量除以上一年末常住人口（首次公布数），与公布值一致：国家知识产权局 2016 年江苏 18.41 = 146,859 ÷ "
+            "7,976.3 万（2015 年末）；江苏 2021 年 41.17 = 349,000 ÷ 8,477 万（2020 年末）/ a year-end stock divided by "
+            "the previous year-end's population (first published) reproduces the published figures: CNIPA's 2016 figure "
+            "for Jiangsu 18.41 = 146,859 ÷ 79.763 million (end of 2015); Jiangsu's 2021 figure 41.17 = 349,000 ÷ 84.77 "
+            "million (end of 2020)",
+            options=("previous", "same"),
+        ),
+        OpenParameter(
+            "population_vintage",
+            "人口数口径",
+            "Population vintage",
+            "first",
+            "人口数口径：first（首次公布）或 revised（修订）/ population figures as first published or as revised",
+            "年度公报首次公布数，与当年公布的比值一致 / first-published figures match the ratios published that year",
+            options=("first", "revised"),
+        ),
+    )
+}
+
+
+def _open(*names: str) -> dict[str, dict[str, Any]]:
+    return {name: OPEN_PARAMETERS[name].described() for name in names}
+
+
 DOMESTIC = {
     "scope": {"default": "domestic", "reason": "国内（不含港澳台）有效量 / domestic owners only (OFFICIAL_RULES §1)"},
-    "attribution": {
-        "default": "by-year",
-        "options": ["by-year", "patentee", "applicant"],
-        "reason": "国家知识产权局 2020 年底前按第一专利权人地址（转让后为受让人）统计，2021 年起按申请人地址 "
-        "(cnipa-annual-stats 月报表注) / CNIPA placed patents by the first patentee's address (the transferee after a "
-        "transfer) up to 2020-12-31 and by the applicant's address from 2021; --attribution",
-    },
+    **_open("attribution"),
 }
-VINTAGE = {
-    "population_vintage": {
-        "default": "first",
-        "options": ["first", "revised"],
-        "reason": "年度公报首次公布数，与当年公布的比值一致 / first-published figures match the ratios published that year",
-    },
-    "population_year": {
-        "default": "previous",
-        "options": ["previous", "same"],
-        "reason": "年末存量除以上一年末常住人口（首次公布数），与公布值一致：国家知识产权局 2016 年江苏 18.41 = 146,859 ÷ "
-        "7,976.3 万（2015 年末）；江苏 2021 年 41.17 = 349,000 ÷ 8,477 万（2020 年末）/ a year-end stock divided by the "
-        "previous year-end's population (first published) reproduces the published figures: CNIPA's 2016 figure for "
-        "Jiangsu 18.41 = 146,859 ÷ 79.763 million (end of 2015); Jiangsu's 2021 figure 41.17 = 349,000 ÷ 84.77 million "
-        "(end of 2020); --population-year",
-    },
-}
+VINTAGE = _open("population_vintage", "population_year")
 
 CATALOGUE: list[Indicator] = [
     Indicator(
@@ -187,21 +279,9 @@ NO_AWARDS = (
 PARTIAL = ("不含获奖一类（未加载获奖名单），为部分值", "partial: the award criterion is not evaluated (no award list loaded)")
 HV_PARAMETERS = {
     **DOMESTIC,
-    "sei_matching": {
-        "default": SEI_DEFAULT,
-        "options": list(SEI_MATCHINGS),
-        "reason": "2021 年战略性新兴产业分类与国际专利分类参照关系表，按 IPC 匹配（ipc-only）：在 incoPat 自带标注的真实数据上"
-        "一致率 0.996、κ 0.97（聊天机器人 2,717 件发明，未用于调参）；keywords 另需题名或摘要含「关键词概述」，仅标注约 19 % / "
-        "the 2021 SEI–IPC concordance by IPC (ipc-only): agreement 0.996, kappa 0.97 with incoPat's own labels on real "
-        "data not tuned on (chatbot set, 2,717 inventions; BENCHMARKS.md); keywords also needs the table's keyword "
-        "summaries in the title or abstract and tags about 19 %; --sei-matching",
-    },
+    **_open("sei_matching"),
     "maintained_from": {"default": "filing date", "reason": "CONVENTIONS.md: age counted from the filing date"},
-    "pledge_threshold_10k_yuan": {
-        "default": 0,
-        "reason": "「较高质押融资金额」门槛未公布，在省局确定前任何已登记质押均计入 / threshold not published "
-        "(OFFICIAL_RULES §1): any registered pledge counts until the office sets one; --pledge-threshold",
-    },
+    **_open("pledge_threshold"),
 }
 
 CATALOGUE += [

@@ -17,9 +17,8 @@ import ibis
 from ibis.expr.types import Table
 
 from ipstrong.config import settings
-from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, Indicator
+from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, OPEN_PARAMETERS, Indicator
 from ipstrong.indicators.measures import (
-    CHOICES,
     DEFAULTS,
     MEASURES,
     REGION_COLUMNS,
@@ -204,7 +203,6 @@ def compute(
     asof_dates: list[dt.date],
     region: str | None = None,
     by: str | None = None,
-    vintage: str = "first",
     snapshot: str | None = None,
     engine: str = "duckdb",
     params: Parameters = DEFAULTS,
@@ -221,8 +219,6 @@ def compute(
                 f"unknown indicator {', '.join(unknown)} (see ipstrong indicators list)",
             )
         )
-    if vintage not in ("first", "revised"):
-        raise InvalidOption("population_vintage", vintage, Msg("first 或 revised", "first or revised"))
     check_parameters(params)
     warehouse = Warehouse(data_dir)
     snapshot = snapshot or warehouse.current_id()
@@ -299,7 +295,7 @@ def compute(
                         )
                 elif ind.denominator is not None:
                     year = d.year - 1 if params.population_year == "previous" and den_is_population(ind) else d.year
-                    den, note = _denominator(ind, code, year, vintage, data_dir, values, d, level)
+                    den, note = _denominator(ind, code, year, params.population_vintage, data_dir, values, d, level)
                     record.update(
                         denominator=den,
                         note=note,
@@ -313,13 +309,9 @@ def compute(
 
 
 def check_parameters(params: Parameters) -> None:
-    """Refuse parameter values the measures do not know, naming the parameter."""
-    for name, allowed in CHOICES.items():
-        value = getattr(params, name)
-        if value not in allowed:
-            raise InvalidOption(name, value, Msg("、".join(allowed), "one of " + ", ".join(allowed)))
-    if params.pledge_threshold < 0:
-        raise InvalidOption("pledge_threshold", params.pledge_threshold, Msg("不小于 0 的数", "a number not below 0"))
+    """Refuse parameter values the catalogue's declarations do not take, naming the parameter."""
+    for parameter in OPEN_PARAMETERS.values():
+        parameter.check(getattr(params, parameter.name))
 
 
 def _reference_day(d: dt.date, base_year: int | None) -> dt.date:

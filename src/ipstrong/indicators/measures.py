@@ -14,37 +14,30 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 import ibis
 from ibis.expr.types import Table
 
-from ipstrong.reference.sei import SEI_DEFAULT, SEI_MATCHINGS, SEI_STORED, match_table
+from ipstrong.indicators.catalogue import OPEN_PARAMETERS
+from ipstrong.reference.sei import SEI_STORED, match_table
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
 TERMINATING = ("lapse", "invalidation", "restoration")
-ATTRIBUTIONS = ("by-year", "patentee", "applicant")
-POPULATION_YEARS = ("same", "previous")
 LAST_PATENTEE_DAY = dt.date(2020, 12, 31)  # CNIPA counted by the patentee's address up to here, then the applicant's
 
 
-@dataclass(frozen=True)
-class Parameters:
-    """The choices the official definitions leave open; catalogue.py states each default and the reason."""
-
-    attribution: str = "by-year"  # by-year | patentee | applicant
-    sei_matching: str = SEI_DEFAULT  # ipc-only: the IPC decides; keywords: keyword rules also need the keyword
-    pledge_threshold: float = 0.0  # 10,000 yuan: a pledge total above this is 较高质押融资金额
-    population_year: str = "previous"  # previous: a year-end stock ÷ the year before's year-end population; same: its own
-
+# The choices the official definitions leave open (attribution, SEI matching, the pledge threshold, the population's
+# year and vintage): one field per declaration of catalogue.OPEN_PARAMETERS, with its default, in its order.
+Parameters = make_dataclass(
+    "Parameters",
+    [(p.name, type(p.default), field(default=p.default)) for p in OPEN_PARAMETERS.values()],
+    frozen=True,
+)
+Parameters.__module__ = __name__
+Parameters.__doc__ = "The open choices of one computation; catalogue.OPEN_PARAMETERS declares each, its default and why."
 
 DEFAULTS = Parameters()
-# the parameters chosen from a list, with their lists: what the CLI, the API and the pages offer
-CHOICES: dict[str, tuple[str, ...]] = {
-    "attribution": ATTRIBUTIONS,
-    "sei_matching": SEI_MATCHINGS,
-    "population_year": POPULATION_YEARS,
-}
 
 
 @dataclass

@@ -22,13 +22,13 @@ from ipstrong.accounts.service import create_user, list_users, user_summary
 from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.db import transaction
 from ipstrong.indicators.catalogue import CATALOGUE
-from ipstrong.indicators.measures import CHOICES, DEFAULTS, Parameters
+from ipstrong.indicators.measures import Parameters
 from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.context import WebContext, Who, context_of
-from ipstrong.web.params import MAX_ID, RowId
+from ipstrong.web.params import MAX_ID, ParametersIn, QueryParameters, RowId
 from ipstrong.web.sessions import csrf_ok
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -221,6 +221,7 @@ def figures(
     who: Caller,
     indicator: IndicatorId,
     year: Annotated[int, Query(ge=1985, le=2100, description="年末 / the last year-end")],
+    params: QueryParameters,
     year_from: Annotated[int | None, Query(ge=1985, le=2100, description="起始年末（时间序列）/ first year-end")] = None,
     region: RegionParam = JIANGSU,
     by: By | None = None,
@@ -233,7 +234,13 @@ def figures(
     first = min(year_from or year, year)
     days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
     return compute(
-        ctx.data_dir, [indicator.value], days, region, by.value if by else None, timeout_s=ctx.settings.query_timeout_s
+        ctx.data_dir,
+        [indicator.value],
+        days,
+        region,
+        by.value if by else None,
+        params=params,
+        timeout_s=ctx.settings.query_timeout_s,
     )
 
 
@@ -275,6 +282,7 @@ def explain_figure(
     who: Caller,
     indicator: Explainable,  # type: ignore[valid-type]
     asof: Annotated[dt.date, Query(description="截至日期 / as-of date")],
+    params: QueryParameters,
     region: RegionParam = JIANGSU,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
 ) -> list[dict[str, Any]]:
@@ -285,7 +293,9 @@ def explain_figure(
     if not ctx.may_list(who.actor, region):
         raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     _require_data(ctx, region)
-    return explain(ctx.data_dir, indicator.value, region, asof, limit=limit, timeout_s=ctx.settings.query_timeout_s)
+    return explain(
+        ctx.data_dir, indicator.value, region, asof, limit=limit, params=params, timeout_s=ctx.settings.query_timeout_s
+    )
 
 
 class Direction(StrEnum):
@@ -300,28 +310,10 @@ class TargetIn(BaseModel):
     direction: Direction = Direction.higher
 
 
-Attribution = _choices("Attribution", CHOICES["attribution"])
-SeiMatching = _choices("SeiMatching", CHOICES["sei_matching"])
-PopulationYear = _choices("PopulationYear", CHOICES["population_year"])
-
-
-class ParametersIn(BaseModel):
-    """The choices of ``indicators compute`` that the official definitions leave open (the catalogue states each
-    default and why)."""
-
-    attribution: Attribution = Attribution(DEFAULTS.attribution)  # type: ignore[valid-type]
-    sei_matching: SeiMatching = SeiMatching(DEFAULTS.sei_matching)  # type: ignore[valid-type]
-    pledge_threshold: float = Field(DEFAULTS.pledge_threshold, ge=0, le=1e9)
-    population_year: PopulationYear = PopulationYear(DEFAULTS.population_year)  # type: ignore[valid-type]
-
-    def to_parameters(self) -> Parameters:
-        return Parameters(self.attribution.value, self.sei_matching.value, self.pledge_threshold, self.population_year.value)
-
-
 class AssessIn(BaseModel):
     year: int = Field(ge=1986, le=2100)
     targets: list[TargetIn] = Field(min_length=1, max_length=500)
-    parameters: ParametersIn = ParametersIn()
+    parameters: ParametersIn = ParametersIn()  # type: ignore[valid-type]
 
 
 class AssessOut(BaseModel):
@@ -370,7 +362,7 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
             writer.writerow(COLUMNS)
             for t in body.targets:
                 writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
-        rows = assess(ctx.data_dir, body.year, source, body.parameters.to_parameters())
+        rows = assess(ctx.data_dir, body.year, source, Parameters(**body.parameters.model_dump()))
     return assessment_rows(who.actor, rows)
 
 

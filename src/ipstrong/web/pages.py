@@ -28,10 +28,11 @@ from ipstrong.accounts.service import (
 )
 from ipstrong.accounts.visibility import assessment_rows
 from ipstrong.db import transaction
-from ipstrong.indicators.measures import CHOICES, DEFAULTS, Parameters
+from ipstrong.indicators.catalogue import OPEN_PARAMETERS
+from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import WebContext, Who, context_of
-from ipstrong.web.params import FormId, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
+from ipstrong.web.params import FormId, FormParameters, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -484,8 +485,8 @@ def assess_page(request: Request, who: SignedIn) -> Response:
 
 
 def _assess_values(rows: list | None, year: int | None, params: Parameters) -> dict:
-    """The assessment page's values: the table, and the parameter choices of ``indicators compute``."""
-    return {"rows": rows, "year": year, "choices": CHOICES, "chosen": params.__dict__}
+    """The assessment page's values: the table, and the open parameters of ``indicators compute``."""
+    return {"rows": rows, "year": year, "parameters": OPEN_PARAMETERS.values(), "chosen": params.__dict__}
 
 
 @router.post("/assess")
@@ -494,11 +495,8 @@ def assess_run(
     who: FormSender,
     year: FormYear,
     targets: Annotated[UploadFile, File()],
+    params: FormParameters,
     xlsx: Annotated[bool, Form()] = False,
-    attribution: Annotated[str, Form(max_length=20)] = DEFAULTS.attribution,
-    sei_matching: Annotated[str, Form(max_length=20)] = DEFAULTS.sei_matching,
-    pledge_threshold: Annotated[float, Form(ge=0, le=1e9)] = DEFAULTS.pledge_threshold,
-    population_year: Annotated[str, Form(max_length=20)] = DEFAULTS.population_year,
 ) -> Response:
     """Upload a targets CSV; see the assessment table, or download it as XLSX."""
     import tempfile
@@ -512,7 +510,6 @@ def assess_run(
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     source = work / "targets.csv"
     source.write_bytes(targets.file.read(1_000_000))
-    params = Parameters(attribution, sei_matching, pledge_threshold, population_year)  # checked by the engine
     rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source, params))
     if xlsx:
         out = work / f"assessment-{year}.xlsx"

@@ -4,9 +4,15 @@ the schema, before any handler runs."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from fastapi import Form, Path, Query
+from fastapi import Depends, Form, Path, Query
+from pydantic import Field, create_model
+
+from ipstrong.indicators.catalogue import OPEN_PARAMETERS, OpenParameter
+from ipstrong.indicators.measures import Parameters
 
 MAX_ID = 2**31 - 1  # the operational database's ids are 32-bit integers on PostgreSQL
 MAX_OFFSET = 1_000_000
@@ -21,3 +27,47 @@ Word = Annotated[str, Query(max_length=100)]
 PathWord = Annotated[str, Path(max_length=100)]
 FormId = Annotated[int, Form(ge=1, le=MAX_ID)]
 FormYear = Annotated[int, Form(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+
+def _annotation(parameter: OpenParameter) -> Any:
+    """A parameter's type as the schema states it: its options, or a number."""
+    return Literal[parameter.options] if parameter.options else float  # type: ignore[valid-type]
+
+
+def _bounds(parameter: OpenParameter) -> dict[str, float]:
+    return {k: v for k, v in (("ge", parameter.minimum), ("le", parameter.maximum)) if v is not None}
+
+
+def open_parameters(where: Callable[..., Any]) -> Callable[..., Parameters]:
+    """A dependency that reads the catalogue's open parameters (indicators/catalogue.py, OPEN_PARAMETERS) as query
+    parameters (``where=Query``) or form fields (``Form``), each with its default, options or range and label, and
+    gives the engine's ``Parameters``: the same names and defaults as the command line's options."""
+
+    def read(**values: Any) -> Parameters:
+        return Parameters(**values)
+
+    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                p.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=p.default,
+                annotation=Annotated[_annotation(p), where(description=p.label, **_bounds(p))],
+            )
+            for p in OPEN_PARAMETERS.values()
+        ]
+    )
+    return read
+
+
+# the open parameters as one JSON object (the assessment's body)
+ParametersIn = create_model(
+    "ParametersIn",
+    __doc__="指标口径参数（默认值及理由见指标目录）/ the open choices of a computation (the catalogue says why each default)",
+    **{
+        p.name: (_annotation(p), Field(p.default, description=p.label, **_bounds(p)))  # type: ignore[call-overload]
+        for p in OPEN_PARAMETERS.values()
+    },
+)
+QueryParameters = Annotated[Parameters, Depends(open_parameters(Query))]
+FormParameters = Annotated[Parameters, Depends(open_parameters(Form))]
