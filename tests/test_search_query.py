@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -143,3 +144,22 @@ def test_every_field_is_in_the_command_help() -> None:
     text = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).output
     missing = [code for code in FIELDS if code not in text]
     assert not missing, missing
+
+
+def test_each_field_and_facet_is_one_declaration(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipstrong.cli import SEARCH_HELP
+    from ipstrong.search import engine
+    from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, Field
+
+    # the command line's help names every field with its example, and every facet
+    assert all(f"{f.code} {f.name_zh}" in SEARCH_HELP and f.example in SEARCH_HELP for f in FIELDS.values())
+    assert all(f"{name} {f.name_zh}" in SEARCH_HELP for name, f in FACETS.items())
+    assert re.fullmatch(FACET_LIST_PATTERN, "city,applicant") and not re.fullmatch(FACET_LIST_PATTERN, "city,colour")
+    # a declaration the index cannot serve fails at import (checked here by running the same check)
+    monkeypatch.setitem(FIELDS, "XX", Field("XX", ("nowhere",), "text", "无", "nothing", "XX=1"))
+    with pytest.raises(RuntimeError, match="search field XX"):
+        engine._check_declarations()
+    monkeypatch.delitem(FIELDS, "XX")
+    monkeypatch.setitem(FIELDS, "YY", Field("YY", ("ad", "pd"), "date", "两日", "two dates", "YY=2020-01-01"))
+    with pytest.raises(RuntimeError, match="search field YY"):
+        engine._check_declarations()

@@ -379,6 +379,7 @@ def test_search_page_and_api(site) -> None:
     assert "201710601862.3" in page and "201810000004.8" not in page
     assert "<script>alert" not in page and "<b>电</b>" in page  # highlights are escaped, then marked
     assert "CITY%3D320500" in page  # the city facet refines the query
+    assert "· 地市</h3>" in page and "· city</h3>" not in page  # under its name for people (fields.py), not its key
     bad = client.get("/search", params={"q": "AD>=2021-13-01"}).text
     assert "invalid date at position 5" in bad
     exported = client.get("/search/export", params={"q": "TI=电池 OR TI=电极", "format": "csv"})

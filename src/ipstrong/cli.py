@@ -19,6 +19,7 @@ from ipstrong import config
 from ipstrong.ingest.estimates import GRANT_RULES, LAPSE_RULES, Estimates
 from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
+from ipstrong.search.fields import FACETS, fields_help
 
 if TYPE_CHECKING:
     from ipstrong.indicators.measures import Parameters
@@ -1320,33 +1321,29 @@ def index_build(
     emit_document(summary, as_json, str(Msg(f"已索引 {summary['documents']} 件专利", f"indexed {summary['documents']} patents")))
 
 
-@app.command("search")
+SEARCH_HELP = "\n\n".join(
+    [
+        "检索专利（字段代码、与/或/非、括号、短语、日期范围）/ search patents with field codes and Boolean logic.",
+        fields_help(),
+        'AND OR NOT（与 或 非）, ( ), "phrase"; a bare term searches title and abstract; dates take =, >=, <=, a..b.',
+        "e.g. TI=锂离子电池 AND AD=2020-01-01..2021-12-31 AND IPC=H01M10/05* AND CITY=苏州",
+    ]
+)
+
+
+@app.command("search", help=SEARCH_HELP)
 def search_cmd(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="检索式，如 TI=电池 AND CITY=苏州 AND AD>=2020-01-01 / a query")],
     limit: Annotated[int, typer.Option("--limit", help="每页条数 / hits per page")] = 20,
     offset: Annotated[int, typer.Option("--offset", help="跳过条数 / hits to skip")] = 0,
     sort: Annotated[str, typer.Option("--sort", help="relevance|AD|PD")] = "relevance",
-    facets: Annotated[str | None, typer.Option("--facets", help="city,year,ipc,type,status,applicant")] = None,
+    facets: Annotated[str | None, typer.Option("--facets", help=",".join(FACETS))] = None,
     export_file: Annotated[
         Path | None, typer.Option("--export", help="导出全部命中 / export every hit: FILE.csv|.jsonl|.xlsx")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """检索专利（字段代码、与/或/非、括号、短语、日期范围）/ search patents with field codes and Boolean logic.
-
-    字段 / fields:
-    TI 名称 title · AB 摘要 abstract · TA 名称或摘要 title or abstract
-    CL 权利要求 claims (first claim) · AP/PA 申请人 applicant · IN 发明人 inventor
-    ADDR 地址 address · AN 申请号 (any form) · PN 公开号 publication number
-    IPC: H01M subclass, H01M10 group and below, H01M10/05* prefix · MIPC 主分类号
-    CITY / DIST 地市/区县 (name or code) · TYPE 发明/实用新型/外观设计
-    STATUS 有效/失效/审中 · AD/PD/GD 申请/公开/授权日 (=, >=, <=, a..b)
-    SEI 战略性新兴产业: 是, 1–9, 1.5 or a name (人工智能) · OFFICE 受理局 receiving office (CN, US, EP …)
-
-    AND OR NOT (与 或 非), ( ), "phrase"; a bare term searches title and abstract.
-    e.g. TI=锂离子电池 AND AD=2020-01-01..2021-12-31 AND IPC=H01M10/05* AND CITY=苏州
-    """
     from ipstrong.search.engine import export, search
 
     if export_file is not None:

@@ -13,29 +13,24 @@ import tantivy
 
 from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.output import neutralised, xlsx_workbook
-from ipstrong.search.index import BIGRAM_FIELDS, HAN_JOINER, analyzer, fold, han_bigrams, open_index, parts, schema
-from ipstrong.search.query import ENUMS, And, Node, Not, QueryError, Term, parse
+from ipstrong.search.fields import FACETS, FIELDS
+from ipstrong.search.index import (
+    BIGRAM_FIELDS,
+    DATE_FIELDS,
+    HAN_JOINER,
+    KEYWORD_FIELDS,
+    TEXT_FIELDS,
+    analyzer,
+    fold,
+    han_bigrams,
+    open_index,
+    parts,
+    schema,
+)
+from ipstrong.search.query import ENUMS, And, Node, Not, Term, parse
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 100_000
-# query field → the index's text fields it searches
-TEXT_TARGETS = {
-    "TI": ("title",),
-    "AB": ("abstract",),
-    "TA": ("title", "abstract"),
-    "AP": ("applicants",),
-    "PA": ("applicants",),
-    "IN": ("inventors",),
-    "ADDR": ("address",),
-    "CL": ("claims",),
-}
-KEYWORD_TARGETS = {
-    "AN": "app_no", "PN": "pub_no", "OFFICE": "office", "CITY": "city", "DIST": "district", "IPC": "ipc", "MIPC": "mipc",
-}  # fmt: skip
-DATE_TARGETS = {"AD": "ad", "PD": "pd", "GD": "gd"}
-ENUM_TARGETS = {"TYPE": "type", "STATUS": "status"}
-# facet name → (index field, label of a value)
-FACETS = {"city": "city", "year": "year", "ipc": "ipc_sub", "type": "type", "status": "status", "applicant": "first_applicant"}
 HIGHLIGHTED = ("title", "abstract", "claims")
 
 
@@ -70,14 +65,12 @@ def _day(value: str) -> dt.datetime:
 
 
 def _term(term: Term, highlight: bool) -> tantivy.Query:
-    if term.field in TEXT_TARGETS:
-        return _text(TEXT_TARGETS[term.field], term.value, highlight)
-    if term.field in KEYWORD_TARGETS:
-        field = KEYWORD_TARGETS[term.field]
-        if term.value.endswith("*"):
-            return tantivy.Query.regex_query(schema(), field, re.escape(term.value[:-1]) + ".*")
-        return tantivy.Query.term_query(schema(), field, term.value.upper() if term.field == "PN" else term.value)
-    if term.field in DATE_TARGETS:
+    """The tantivy query of one field term, by the field's kind and the index fields it targets (fields.py)."""
+    field = FIELDS[term.field]
+    if field.kind == "text":
+        return _text(field.targets, term.value, highlight)
+    (target,) = field.targets
+    if field.kind == "date":
         lower, upper = {
             "=": (term.value, term.value),
             ">=": (term.value, None),
@@ -85,18 +78,28 @@ def _term(term: Term, highlight: bool) -> tantivy.Query:
             "..": (term.value, term.upper),
         }[term.op]
         return tantivy.Query.range_query(
-            schema(),
-            DATE_TARGETS[term.field],
-            tantivy.FieldType.Date,
-            _day(lower) if lower else None,
-            _day(upper) if upper else None,
+            schema(), target, tantivy.FieldType.Date, _day(lower) if lower else None, _day(upper) if upper else None
         )
-    if term.field in ENUM_TARGETS:
-        values = ENUMS[term.field][term.value]
-        return tantivy.Query.term_set_query(schema(), ENUM_TARGETS[term.field], list(values))
-    if term.field == "SEI":
-        return tantivy.Query.term_query(schema(), "sei", term.value)
-    raise QueryError(term.position, f"起的字段 {term.field} 不能检索", f"field {term.field} cannot be searched")
+    if field.kind == "enum":
+        return tantivy.Query.term_set_query(schema(), target, list(ENUMS[term.field][term.value]))
+    if term.value.endswith("*"):  # an IPC prefix
+        return tantivy.Query.regex_query(schema(), target, re.escape(term.value[:-1]) + ".*")
+    return tantivy.Query.term_query(schema(), target, term.value)
+
+
+def _check_declarations() -> None:
+    """Every search field targets index fields (a text field's targets are text fields, the others one keyword or
+    date field) and every facet counts one: checked at import, so a declaration that cannot work fails at once."""
+    for field in FIELDS.values():
+        kinds = TEXT_FIELDS if field.kind == "text" else DATE_FIELDS if field.kind == "date" else KEYWORD_FIELDS
+        if not field.targets or any(t not in kinds for t in field.targets) or (field.kind != "text" and len(field.targets) > 1):
+            raise RuntimeError(f"search field {field.code}: {field.targets} are not {field.kind} index fields")
+    for facet in FACETS.values():
+        if facet.target not in (*KEYWORD_FIELDS, "year"):
+            raise RuntimeError(f"facet {facet.name}: {facet.target} is not a keyword index field")
+
+
+_check_declarations()
 
 
 def compile_query(node: Node, highlight: bool = False) -> tantivy.Query:
@@ -223,7 +226,7 @@ def _facets(searcher: tantivy.Searcher, compiled: tantivy.Query, names: tuple[st
 
     if not names:
         return {}
-    result = searcher.aggregate(compiled, {name: {"terms": {"field": FACETS[name], "size": size}} for name in names})
+    result = searcher.aggregate(compiled, {name: {"terms": {"field": FACETS[name].target, "size": size}} for name in names})
     out: dict[str, list] = {}
     for name in names:
         out[name] = []

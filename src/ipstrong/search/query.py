@@ -4,7 +4,7 @@
     IPC=H01M10/05* AND AD=2020-01-01..2021-12-31 AND CITY=苏州
     固态电解质 或 TA=(硫化物 与 电解质)
 
-- Fields (``FIELDS``): TI title, AB abstract, TA title or abstract, CL claims, AP/PA applicant, IN inventor, ADDR
+- Fields (``FIELDS`` of fields.py): TI title, AB abstract, TA title or abstract, CL claims, AP/PA applicant, IN inventor, ADDR
   address, AN application number (any written form), PN publication number, IPC any of the patent's IPCs
   (hierarchical: ``H01M`` the subclass, ``H01M10`` main group 10 and below, ``H01M10/05*`` subgroups by prefix),
   MIPC the main IPC only, CITY / DIST (name or code), TYPE (发明/实用新型/外观设计), STATUS (有效/失效/审中…),
@@ -32,6 +32,7 @@ from ipstrong.ids import InvalidIdentifier
 from ipstrong.ids.appno import FOREIGN_APPLICATION, ApplicationNumber
 from ipstrong.ids.ipc import IpcSymbol
 from ipstrong.messages import IpsError, Msg
+from ipstrong.search.fields import FIELDS, Field
 
 MAX_LENGTH = 2000
 
@@ -43,46 +44,6 @@ class QueryError(IpsError):
         super().__init__(Msg(f"第 {position} 个字符{zh}", f"{en} at position {position}"))
         self.position = position
 
-
-@dataclass(frozen=True)
-class Field:
-    """A field code: what it searches (``column``), how its values are read (``kind``) and a clause that shows how
-    it is written (``example``, for the help and the search page's field picker)."""
-
-    code: str
-    column: str
-    kind: str  # text | number | ipc | enum | region | date | sei
-    name_zh: str
-    name_en: str
-    example: str
-
-
-FIELDS: dict[str, Field] = {
-    f.code: f
-    for f in (
-        Field("TI", "title", "text", "名称", "title", "TI=锂离子电池"),
-        Field("AB", "abstract", "text", "摘要", "abstract", 'AB="固态电解质"'),
-        Field("TA", "title_abstract", "text", "名称或摘要", "title or abstract", "TA=石墨烯"),
-        Field("CL", "claims", "text", "权利要求（主权项）", "claims (the first claim, where the source gives it)", "CL=电极"),
-        Field("AP", "applicants", "text", "申请人", "applicant", "AP=苏州大学"),
-        Field("PA", "applicants", "text", "申请人", "applicant", "PA=苏州大学"),
-        Field("IN", "inventors", "text", "发明人", "inventor", "IN=张伟"),
-        Field("ADDR", "address", "text", "地址", "address", "ADDR=工业园区"),
-        Field("AN", "app_no", "number", "申请号", "application number", "AN=CN202010123456.2"),
-        Field("PN", "pub_no", "number", "公开号", "publication number", "PN=CN111234567A"),
-        Field("IPC", "ipc_all", "ipc", "分类号", "IPC", "IPC=H01M10/05*"),
-        Field("MIPC", "ipc_main", "ipc", "主分类号", "main IPC", "MIPC=H01M"),
-        Field("CITY", "city_code", "region", "地市", "city", "CITY=苏州"),
-        Field("DIST", "district_code", "region", "区县", "county-level unit", "DIST=吴中区"),
-        Field("TYPE", "patent_type", "enum", "专利类型", "patent type", "TYPE=发明"),
-        Field("STATUS", "legal_status", "enum", "法律状态", "legal status", "STATUS=有效"),
-        Field("AD", "app_date", "date", "申请日", "filing date", "AD=2020-01-01..2021-12-31"),
-        Field("PD", "pub_date", "date", "公开日", "publication date", "PD>=2022-01-01"),
-        Field("GD", "grant_date", "date", "授权日", "grant date", "GD<=2023-12-31"),
-        Field("SEI", "sei", "sei", "战略性新兴产业", "strategic emerging industry", "SEI=人工智能"),
-        Field("OFFICE", "office", "code", "受理局", "receiving office", "OFFICE=US"),
-    )
-}
 
 # words a person types for the enumerated fields → the warehouse's values (CONVENTIONS.md)
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -281,6 +242,8 @@ def _value(field: Field, op: str, raw: str, phrase: bool, position: int) -> Term
             return Term(field.code, ApplicationNumber.parse(raw).canonical, position=position)
         except InvalidIdentifier:
             raise QueryError(position, "起的申请号无效", "invalid application number") from None
+    if field.kind == "number":
+        return Term(field.code, raw.upper(), position=position)  # publication numbers are kept in capitals
     if field.kind == "ipc":
         try:
             symbol = IpcSymbol.parse(raw.rstrip("*")).canonical

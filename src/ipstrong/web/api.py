@@ -26,6 +26,7 @@ from ipstrong.indicators.measures import Parameters
 from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
+from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.params import MAX_ID, ParametersIn, QueryParameters, RowId
@@ -420,9 +421,7 @@ def search_patents(
     limit: Annotated[int, Query(ge=0, le=1000)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     sort: Sort = Sort.relevance,
-    facets: Annotated[
-        str | None, Query(pattern=r"^(city|year|ipc|type|status|applicant)(,(city|year|ipc|type|status|applicant))*$")
-    ] = None,
+    facets: Annotated[str | None, Query(pattern=FACET_LIST_PATTERN, description="分面 / facets: " + ", ".join(FACETS))] = None,
 ) -> dict[str, Any]:
     """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
     from ipstrong.search.engine import search

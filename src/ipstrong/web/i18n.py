@@ -226,7 +226,7 @@ WORDS: dict[str, tuple[str, str]] = {
 
 def _search_help() -> tuple[str, str]:
     """The field list of the search page, from the query language's own table (one list, never a copy)."""
-    from ipstrong.search.query import FIELDS
+    from ipstrong.search.fields import FIELDS
 
     fields = list({f.code: f for f in FIELDS.values()}.values())
     zh = "字段：" + "、".join(f"{f.code} {f.name_zh}" for f in fields)

@@ -381,8 +381,8 @@ def search_page(
 ) -> Response:
     """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
     pasted paragraph (``like``), the patents most like it."""
-    from ipstrong.search.engine import FACETS, refinement, search, similar
-    from ipstrong.search.query import FIELDS
+    from ipstrong.search.engine import refinement, search, similar
+    from ipstrong.search.fields import FACETS, FIELDS
 
     ctx = context_of(request)
     result, error, alike = None, None, None
@@ -398,7 +398,7 @@ def search_page(
         for name, values in (result["facets"].items() if result else [])
     }
     values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
-    return ctx.render(request, "search.html", {**values, "fields": FIELDS}, who=who)
+    return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
 
 
 @router.get("/search/export", response_model=None)
