@@ -11,6 +11,7 @@ from ipstrong.ids import application_check_digit
 from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.indicators.engine import compute
 from ipstrong.indicators.measures import Parameters
+from ipstrong.indicators.records import AssessmentRow, FigureRecord
 from ipstrong.ingest import ingest
 from ipstrong.messages import InvalidOption, IpsError
 from ipstrong.warehouse import run_sql
@@ -289,6 +290,8 @@ def test_assessment_table(data: Path, tmp_path: Path) -> None:
     assert (nanjing["value"], nanjing["completion_pct"], nanjing["change"], nanjing["rank"]) == (3, 75.0, 0, 1)
     assert (nanjing["published"], nanjing["difference"]) == (4, -1)
     assert (suzhou["value"], suzhou["completion_pct"], suzhou["change"], suzhou["rank"]) == (3, 150.0, 0, 1)
+    # the rows are exactly the typed record the API and the command line declare (records.py)
+    assert all(set(r) == set(AssessmentRow.model_fields) and AssessmentRow.model_validate(r) for r in rows.values())
     write_xlsx(list(rows.values()), tmp_path / "a.xlsx")
     from python_calamine import CalamineWorkbook
 
@@ -430,3 +433,9 @@ def test_the_catalogue_owns_the_open_parameters() -> None:
     assert all(described[n] == p.described() for n, p in OPEN_PARAMETERS.items())
     with pytest.raises(InvalidOption, match="pledge_threshold is a number from 0 to 1,000,000,000, not -5"):
         OPEN_PARAMETERS["pledge_threshold"].check(-5)
+
+
+def test_every_figure_is_the_typed_record(data: Path) -> None:
+    records = compute(data, None, [dt.date(2021, 12, 31)], by="city")
+    assert len(records) > 13 and all(set(r) == set(FigureRecord.model_fields) for r in records)
+    assert all(FigureRecord.model_validate(r).status in ("ok", "partial", "missing") for r in records)

@@ -735,6 +735,7 @@ def indicators_compute(
 ) -> None:
     """计算指标 / compute indicators for regions and year-ends (default: the last complete year-end in the data)."""
     from ipstrong.indicators.engine import compute, default_asof
+    from ipstrong.indicators.records import FigureRecord
 
     data = _data_dir(ctx)
     if asof:
@@ -747,7 +748,7 @@ def indicators_compute(
         dates = [default_asof(data)]
     records = compute(data, indicator, dates, region, by, snapshot, engine=engine, params=params)
     if _fmt(as_json, fmt) == "table":
-        records = [{k: r[k] for k in ("indicator", "region_name", "asof", "value", "unit", "status", "note")} for r in records]
+        records = [{k: r[k] for k in FigureRecord.TABLE} for r in records]
     emit_records(records, _fmt(as_json, fmt), out)
 
 
@@ -789,6 +790,7 @@ def assess_cmd(
     """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table (the parameters of
     indicators compute)."""
     from ipstrong.indicators.assess import assess, write_xlsx
+    from ipstrong.indicators.records import AssessmentRow
 
     rows = assess(_data_dir(ctx), year, targets, params)
     chosen = _fmt(as_json, fmt)
@@ -799,24 +801,7 @@ def assess_cmd(
         print(str(Msg(f"已写入 {out}", f"written to {out}")))
         return
     if chosen == "table":
-        rows = [
-            {
-                k: r[k]
-                for k in (
-                    "region_name",
-                    "indicator",
-                    "value",
-                    "target",
-                    "completion_pct",
-                    "change",
-                    "rank",
-                    "published",
-                    "difference",
-                    "status",
-                )
-            }
-            for r in rows
-        ]
+        rows = [{k: r[k] for k in AssessmentRow.TABLE} for r in rows]
     emit_records(rows, chosen, out)
 
 

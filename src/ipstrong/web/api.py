@@ -23,6 +23,7 @@ from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.db import transaction
 from ipstrong.indicators.catalogue import CATALOGUE
 from ipstrong.indicators.measures import Parameters
+from ipstrong.indicators.records import AssessmentRow, FigureRecord
 from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
@@ -163,23 +164,6 @@ class IndicatorOut(BaseModel):
     denominator: str | None
 
 
-class FigureOut(BaseModel):
-    indicator: str
-    name_zh: str
-    name_en: str
-    region_code: str
-    region_name: str
-    asof: str
-    kind: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    unit: str
-    snapshot: str
-    status: str
-    note: str | None
-
-
 def _choices(name: str, values: Iterable[str]) -> Any:
     """A string enum of ``values``, for a parameter the schema lists the values of."""
     return Enum(name, {v: v for v in values}, type=str)
@@ -213,7 +197,7 @@ def indicators(_who: Caller) -> list[dict[str, Any]]:
 
 @router.get(
     "/indicators/figures",
-    response_model=list[FigureOut],
+    response_model=list[FigureRecord],
     responses=FIGURE_ERRORS,
     summary="计算指标 / indicator figures for a region and year-end",
 )
@@ -317,30 +301,9 @@ class AssessIn(BaseModel):
     parameters: ParametersIn = ParametersIn()  # type: ignore[valid-type]
 
 
-class AssessOut(BaseModel):
-    region_code: str
-    region_name: str
-    indicator: str
-    name_zh: str
-    name_en: str
-    year: int
-    unit: str
-    value: float | None
-    target: float
-    direction: str
-    completion_pct: float | None
-    previous: float | None
-    change: float | None
-    published: float | None
-    difference: float | None
-    status: str
-    note: str | None
-    rank: int | None
-
-
 @router.post(
     "/assess",
-    response_model=list[AssessOut],
+    response_model=list[AssessmentRow],
     responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
     summary="城市考核表 / the assessment table for a year's targets",
 )
