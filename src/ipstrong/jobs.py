@@ -76,14 +76,10 @@ def _index(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[s
 
 def _entities(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Stamp the warehouse with the reviewed applicant mapping, then bring the search index along."""
-    from ipstrong.ingest.pipeline import apply_entities
-    from ipstrong.search.index import refresh_after_ingest
+    from ipstrong.ingest.follow import stamp_entities
 
-    progress(10, "申请人实体 / applicant entities")
-    result = apply_entities(data_dir(cfg.data_dir), cfg.resolved_database_url())
-    if result["published"]:
-        progress(90, "更新检索索引 / updating the search index")
-        refresh_after_ingest(data_dir(cfg.data_dir))
+    steps = iter((10, 90))
+    result = stamp_entities(data_dir(cfg.data_dir), cfg.resolved_database_url(), lambda m: progress(next(steps, 95), m))
     return {**result, "message": f"{result['changed']} 件专利的申请人实体改变 / {result['changed']} patents changed entity"}
 
 

@@ -10,8 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ipstrong.ingest.pipeline import IngestReport, apply_entities
+
+
+def stamp_entities(data_dir: Path, database_url: str | None, step: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Stamp the current snapshot with the reviewed applicant mapping (a follow-up snapshot where an id changes),
+    then bring the search index to it: what ``entities apply`` and the job of the same name run."""
+    from ipstrong.search.index import refresh_after_ingest
+
+    step("申请人实体 / applicant entities")
+    result = apply_entities(data_dir, database_url)
+    if result["published"]:
+        step("更新检索索引 / updating the search index")
+        refresh_after_ingest(data_dir)
+    return result
 
 
 def follow_ingest(
@@ -23,8 +37,9 @@ def follow_ingest(
     if not report.published:
         return
     if report.entities_pending:
-        step("解析新申请人 / resolving new applicant names")
-        result = apply_entities(data_dir, database_url)
+        result = stamp_entities(data_dir, database_url, step)
         report.entities_snapshot = result["snapshot"] if result["published"] else None
+        if result["published"]:
+            return  # the index was brought to the follow-up snapshot
     step("更新检索索引 / updating the search index")
     refresh_after_ingest(data_dir)
