@@ -27,7 +27,6 @@ from ipstrong.indicators.records import AssessmentRow, FigureRecord
 from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
 from ipstrong.messages import IpsError, Msg
 from ipstrong.reference.regions import JIANGSU, regions
-from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.params import MAX_ID, ParametersIn, QueryParameters, RowId
@@ -328,103 +327,6 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
                 writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
         rows = assess(ctx.data_dir, body.year, source, Parameters(**body.parameters.model_dump()))
     return assessment_rows(who.actor, rows)
-
-
-def _require_index(ctx: WebContext) -> None:
-    from ipstrong.search.index import index_path, is_current
-
-    current = Warehouse(ctx.data_dir).current_id()
-    if current is None or not is_current(index_path(ctx.data_dir, current)):
-        raise HTTPException(404, "还没有检索索引：运行 ipstrong index build / no search index yet: run ipstrong index build")
-
-
-class Sort(StrEnum):
-    relevance = "relevance"
-    AD = "AD"
-    PD = "PD"
-
-
-class FacetValue(BaseModel):
-    value: str | int
-    label: str
-    count: int
-
-
-class SearchHit(BaseModel):
-    app_no: str
-    title: str | None
-    applicants: list[str]
-    city_code: str | None
-    app_date: str | None
-    ipc_main: str | None
-    status: str | None
-    score: float | None
-    highlights: dict[str, list[str]]
-
-
-class SearchOut(BaseModel):
-    query: str
-    snapshot: str
-    total: int
-    offset: int
-    hits: list[SearchHit]
-    facets: dict[str, list[FacetValue]]
-
-
-@router.get(
-    "/search",
-    response_model=SearchOut,
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "还没有检索索引 / no search index yet"}},
-    summary="检索专利 / search patents (the query language of ipstrong search)",
-)
-def search_patents(
-    request: Request,
-    _who: Caller,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="检索式 / query, e.g. TI=电池 AND CITY=苏州")],
-    limit: Annotated[int, Query(ge=0, le=1000)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-    sort: Sort = Sort.relevance,
-    facets: Annotated[str | None, Query(pattern=FACET_LIST_PATTERN, description="分面 / facets: " + ", ".join(FACETS))] = None,
-) -> dict[str, Any]:
-    """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
-    from ipstrong.search.engine import search
-
-    ctx = context_of(request)
-    _require_index(ctx)
-    chosen = tuple(facets.split(",")) if facets else ()
-    return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
-
-
-class SimilarHit(BaseModel):
-    app_no: str
-    title: str | None
-    applicants: list[str]
-    city_code: str | None
-    app_date: str | None
-    ipc_main: str | None
-    status: str | None
-    score: float
-
-
-@router.get(
-    "/similar",
-    response_model=list[SimilarHit],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "还没有检索索引 / no search index yet"}},
-    summary="相似专利 / patents like a paragraph of text",
-)
-def similar_patents(
-    request: Request,
-    _who: Caller,
-    text: Annotated[str, Query(min_length=1, max_length=5000, description="一段技术描述 / a paragraph")],
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> list[dict[str, Any]]:
-    """More-like-this by BM25 over the search tokens (one per Han character, English words)."""
-    from ipstrong.search.engine import similar
-
-    _require_index(context_of(request))
-    if not text.strip():
-        return []  # blank text is like nothing
-    return similar(context_of(request).data_dir, text, limit=limit)
 
 
 # --- applicant entities -------------------------------------------------------------------------------------------

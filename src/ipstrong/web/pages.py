@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from itertools import chain
 from pathlib import Path
 from typing import Annotated
@@ -32,7 +31,7 @@ from ipstrong.indicators.catalogue import OPEN_PARAMETERS
 from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.context import WebContext, Who, context_of
-from ipstrong.web.params import FormId, FormParameters, FormYear, Offset, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
+from ipstrong.web.params import FormId, FormParameters, FormYear, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -373,57 +372,6 @@ def indicators_page(
             },
         )
     return ctx.render(request, "indicators.html", values, who=who)
-
-
-@router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request, who: SignedIn, q: Text = "", offset: Offset = 0, sort: Word = "relevance", like: Word = ""
-) -> Response:
-    """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
-    pasted paragraph (``like``), the patents most like it."""
-    from ipstrong.search.engine import refinement, search, similar
-    from ipstrong.search.fields import FACETS, FIELDS
-
-    ctx = context_of(request)
-    result, error, alike = None, None, None
-    try:
-        if like.strip():
-            alike = similar(ctx.data_dir, like[:5000], limit=20)
-        elif q.strip():
-            result = search(ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
-    except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
-        error = exc.msg
-    refine = {
-        name: [(v, f"({q}) AND {refinement(name, v['value'])}") for v in values]
-        for name, values in (result["facets"].items() if result else [])
-    }
-    values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
-    return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
-
-
-@router.get("/search/export", response_model=None)
-def search_export(request: Request, who: SignedIn, q: Text, format: Word = "csv", sort: Word = "relevance") -> Response:
-    """Every hit of a query as CSV, JSONL or XLSX, written to a temporary file that is removed once sent."""
-    import tempfile
-
-    from fastapi.responses import FileResponse
-    from starlette.background import BackgroundTask
-
-    from ipstrong.search.engine import export
-
-    require(who.actor, "records.read")
-    ctx = context_of(request)
-    if format not in ("csv", "jsonl", "xlsx"):
-        raise IpsError(Msg("格式须为 csv、jsonl 或 xlsx", "the format is csv, jsonl or xlsx"))
-    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
-    out = work / f"search.{format}"
-    try:
-        export(ctx.data_dir, q, out, sort=sort)
-    except Exception:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson", "xlsx": XLSX_MEDIA}[format]
-    return FileResponse(out, filename=out.name, media_type=media, background=BackgroundTask(shutil.rmtree, work, True))
 
 
 @router.get("/indicators/explain", response_model=None)

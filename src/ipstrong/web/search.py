@@ -1,0 +1,128 @@
+"""The search domain of the web: the search page and its export, and their JSON twins ``GET /api/v1/search`` and
+``/api/v1/similar`` — each a rendering of ``search.engine``'s calls, with the types of ``search.results``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ipstrong.accounts.roles import require
+from ipstrong.messages import IpsError, Msg
+from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS
+from ipstrong.search.results import SearchPage, SimilarHit, Sort
+from ipstrong.warehouse.snapshots import Warehouse
+from ipstrong.web.api import ERRORS, Caller, ErrorOut
+from ipstrong.web.context import WebContext, context_of
+from ipstrong.web.pages import XLSX_MEDIA, SignedIn
+from ipstrong.web.params import Offset, Text, Word
+
+router = APIRouter()
+
+
+@router.get("/search", response_class=HTMLResponse, include_in_schema=False)
+def search_page(
+    request: Request, who: SignedIn, q: Text = "", offset: Offset = 0, sort: Word = "relevance", like: Word = ""
+) -> Response:
+    """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
+    pasted paragraph (``like``), the patents most like it."""
+    from ipstrong.search.engine import refinement, search, similar
+
+    ctx = context_of(request)
+    result, error, alike = None, None, None
+    try:
+        if like.strip():
+            alike = similar(ctx.data_dir, like[:5000], limit=20)
+        elif q.strip():
+            result = search(ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
+    except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
+        error = exc.msg
+    refine = {
+        name: [(v, f"({q}) AND {refinement(name, v['value'])}") for v in values]
+        for name, values in (result["facets"].items() if result else [])
+    }
+    values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
+    return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
+
+
+@router.get("/search/export", response_model=None, include_in_schema=False)
+def search_export(request: Request, who: SignedIn, q: Text, format: Word = "csv", sort: Word = "relevance") -> Response:
+    """Every hit of a query as CSV, JSONL or XLSX, written to a temporary file that is removed once sent."""
+    import tempfile
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from ipstrong.search.engine import export
+
+    require(who.actor, "records.read")
+    ctx = context_of(request)
+    if format not in ("csv", "jsonl", "xlsx"):
+        raise IpsError(Msg("格式须为 csv、jsonl 或 xlsx", "the format is csv, jsonl or xlsx"))
+    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
+    out = work / f"search.{format}"
+    try:
+        export(ctx.data_dir, q, out, sort=sort)
+    except Exception:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson", "xlsx": XLSX_MEDIA}[format]
+    return FileResponse(out, filename=out.name, media_type=media, background=BackgroundTask(shutil.rmtree, work, True))
+
+
+def _require_index(ctx: WebContext) -> None:
+    from ipstrong.search.index import index_path, is_current
+
+    current = Warehouse(ctx.data_dir).current_id()
+    if current is None or not is_current(index_path(ctx.data_dir, current)):
+        raise HTTPException(404, "还没有检索索引：运行 ipstrong index build / no search index yet: run ipstrong index build")
+
+
+@router.get(
+    "/api/v1/search",
+    tags=["v1"],
+    response_model=SearchPage,
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "还没有检索索引 / no search index yet"}},
+    summary="检索专利 / search patents (the query language of ipstrong search)",
+)
+def search_patents(
+    request: Request,
+    _who: Caller,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="检索式 / query, e.g. TI=电池 AND CITY=苏州")],
+    limit: Annotated[int, Query(ge=0, le=1000)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    sort: Sort = Sort.relevance,
+    facets: Annotated[str | None, Query(pattern=FACET_LIST_PATTERN, description="分面 / facets: " + ", ".join(FACETS))] = None,
+) -> dict[str, Any]:
+    """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
+    from ipstrong.search.engine import search
+
+    ctx = context_of(request)
+    _require_index(ctx)
+    chosen = tuple(facets.split(",")) if facets else ()
+    return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
+
+
+@router.get(
+    "/api/v1/similar",
+    tags=["v1"],
+    response_model=list[SimilarHit],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "还没有检索索引 / no search index yet"}},
+    summary="相似专利 / patents like a paragraph of text",
+)
+def similar_patents(
+    request: Request,
+    _who: Caller,
+    text: Annotated[str, Query(min_length=1, max_length=5000, description="一段技术描述 / a paragraph")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[dict[str, Any]]:
+    """More-like-this by BM25 over the search tokens (one per Han character, English words)."""
+    from ipstrong.search.engine import similar
+
+    _require_index(context_of(request))
+    if not text.strip():
+        return []  # blank text is like nothing
+    return similar(context_of(request).data_dir, text, limit=limit)
