@@ -8,8 +8,7 @@ as if it did not exist, and the attempt is audited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -19,17 +18,12 @@ from ipstrong.accounts import audit
 from ipstrong.accounts.models import User
 from ipstrong.accounts.roles import ROLES, PermissionDenied, in_scope, require
 from ipstrong.accounts.service import create_user, list_users, user_summary
-from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.db import transaction
-from ipstrong.indicators.catalogue import CATALOGUE
-from ipstrong.indicators.measures import Parameters
-from ipstrong.indicators.records import AssessmentRow, FigureRecord
 from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import Msg
 from ipstrong.reference.regions import JIANGSU, regions
-from ipstrong.warehouse.snapshots import Warehouse
-from ipstrong.web.context import WebContext, Who, context_of
-from ipstrong.web.params import MAX_ID, ParametersIn, QueryParameters, RowId
+from ipstrong.web.context import Who, context_of
+from ipstrong.web.params import MAX_ID, RowId
 from ipstrong.web.sessions import csrf_ok
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -149,184 +143,6 @@ def add_user(request: Request, who: Caller, body: UserIn) -> dict[str, Any]:
             s, who.actor, body.username, body.password, body.role.value, body.region_code.value, body.display_name
         )
         return user_summary(created)
-
-
-class IndicatorOut(BaseModel):
-    id: str
-    name_zh: str
-    name_en: str
-    unit: str
-    kind: str
-    source: str
-    parameters: dict[str, Any]
-    numerator: str
-    denominator: str | None
-
-
-def _choices(name: str, values: Iterable[str]) -> Any:
-    """A string enum of ``values``, for a parameter the schema lists the values of."""
-    return Enum(name, {v: v for v in values}, type=str)
-
-
-IndicatorId = _choices("IndicatorId", (i.id for i in CATALOGUE))
-# indicators with patents (or marks) behind them: not those that cannot be evaluated at all
-Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.not_evaluable))
-# a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
-RegionParam = Annotated[
-    str,
-    Query(
-        pattern=r"^([0-9]{6}|zone:[a-z0-9-]{1,40}|custom:[a-z0-9-]{1,41})$",
-        description="区划代码、开发区或自定义区域 / a region code, named zone or custom zone",
-    ),
-]
-
-
-class By(StrEnum):
-    city = "city"
-    district = "district"
-
-
-FIGURE_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}}
-
-
-@router.get("/indicators", response_model=list[IndicatorOut], responses=ERRORS, summary="指标目录 / the catalogue")
-def indicators(_who: Caller) -> list[dict[str, Any]]:
-    return [i.to_dict() for i in CATALOGUE]
-
-
-@router.get(
-    "/indicators/figures",
-    response_model=list[FigureRecord],
-    responses=FIGURE_ERRORS,
-    summary="计算指标 / indicator figures for a region and year-end",
-)
-def figures(
-    request: Request,
-    who: Caller,
-    indicator: IndicatorId,
-    year: Annotated[int, Query(ge=1985, le=2100, description="年末 / the last year-end")],
-    params: QueryParameters,
-    year_from: Annotated[int | None, Query(ge=1985, le=2100, description="起始年末（时间序列）/ first year-end")] = None,
-    region: RegionParam = JIANGSU,
-    by: By | None = None,
-) -> list[dict[str, Any]]:
-    from ipstrong.indicators.engine import compute
-
-    ctx = context_of(request)
-    require_figures(who.actor, region, by.value if by else None, ctx.may_list(who.actor, region))
-    _require_data(ctx, region)
-    first = min(year_from or year, year)
-    days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
-    return compute(
-        ctx.data_dir,
-        [indicator.value],
-        days,
-        region,
-        by.value if by else None,
-        params=params,
-        timeout_s=ctx.settings.query_timeout_s,
-    )
-
-
-def _require_data(ctx: WebContext, region: str) -> None:
-    """404 when there is nothing to compute on: no snapshot yet, or a region code or zone that does not exist."""
-    from ipstrong.indicators.engine import target_regions
-
-    if Warehouse(ctx.data_dir).current_id() is None:
-        raise HTTPException(404, "仓库中还没有数据 / the warehouse holds no data yet")
-    try:
-        target_regions(region, None, ctx.data_dir)
-    except IpsError as exc:
-        raise HTTPException(404, str(exc.msg)) from None
-
-
-class PatentBehind(BaseModel):
-    app_no: str
-    title: str | None
-    first_applicant: str | None
-    applicant_type: str | None
-    patent_type: str | None
-    app_date: dt.date | None
-    grant_date: dt.date | None
-    lapse_date: dt.date | None
-    legal_status: str | None
-    city_code: str | None
-    district_code: str | None
-    value: float
-
-
-@router.get(
-    "/indicators/explain",
-    response_model=list[PatentBehind],
-    responses=FIGURE_ERRORS,
-    summary="指标明细：构成数值的专利 / the patents behind a figure",
-)
-def explain_figure(
-    request: Request,
-    who: Caller,
-    indicator: Explainable,  # type: ignore[valid-type]
-    asof: Annotated[dt.date, Query(description="截至日期 / as-of date")],
-    params: QueryParameters,
-    region: RegionParam = JIANGSU,
-    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
-) -> list[dict[str, Any]]:
-    from ipstrong.indicators.engine import explain
-
-    require(who.actor, "records.read")
-    ctx = context_of(request)
-    if not ctx.may_list(who.actor, region):
-        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
-    _require_data(ctx, region)
-    return explain(
-        ctx.data_dir, indicator.value, region, asof, limit=limit, params=params, timeout_s=ctx.settings.query_timeout_s
-    )
-
-
-class Direction(StrEnum):
-    higher = "higher"
-    lower = "lower"
-
-
-class TargetIn(BaseModel):
-    region_code: JiangsuRegion  # type: ignore[valid-type]
-    indicator: IndicatorId  # type: ignore[valid-type]
-    target: float = Field(gt=0, le=1e12)
-    direction: Direction = Direction.higher
-
-
-class AssessIn(BaseModel):
-    year: int = Field(ge=1986, le=2100)
-    targets: list[TargetIn] = Field(min_length=1, max_length=500)
-    parameters: ParametersIn = ParametersIn()  # type: ignore[valid-type]
-
-
-@router.post(
-    "/assess",
-    response_model=list[AssessmentRow],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
-    summary="城市考核表 / the assessment table for a year's targets",
-)
-def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[str, Any]]:
-    """The same table as ``ipstrong assess`` and the /assess page, for the targets in the body; rows outside the
-    caller's region are left out. Computes only: nothing is stored (POST because targets are a body)."""
-    import csv
-    import tempfile
-    from pathlib import Path as FilePath
-
-    from ipstrong.indicators.assess import COLUMNS, assess
-
-    require(who.actor, "records.read")
-    ctx = context_of(request)
-    _require_data(ctx, JIANGSU)
-    with tempfile.TemporaryDirectory(dir=ctx.data_dir) as work:
-        source = FilePath(work) / "targets.csv"
-        with source.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
-            for t in body.targets:
-                writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
-        rows = assess(ctx.data_dir, body.year, source, Parameters(**body.parameters.model_dump()))
-    return assessment_rows(who.actor, rows)
 
 
 # --- applicant entities -------------------------------------------------------------------------------------------

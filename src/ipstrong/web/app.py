@@ -33,7 +33,7 @@ from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
-from ipstrong.web import api, matters_api, matters_pages, pages, patents, search
+from ipstrong.web import api, indicators, matters_api, matters_pages, pages, patents, search
 from ipstrong.web.context import WebContext, context_of
 from ipstrong.web.guard import Guard, api_error
 from ipstrong.web.i18n import t
@@ -116,6 +116,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.include_router(matters_api.router)
     app.include_router(patents.router)
     app.include_router(search.router)
+    app.include_router(indicators.router)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(_request: Request, exc: SignInRequired) -> Response:

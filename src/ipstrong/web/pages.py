@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -25,13 +24,10 @@ from ipstrong.accounts.service import (
     set_active,
     sign_out,
 )
-from ipstrong.accounts.visibility import assessment_rows
 from ipstrong.db import transaction
-from ipstrong.indicators.catalogue import OPEN_PARAMETERS
-from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
-from ipstrong.web.context import WebContext, Who, context_of
-from ipstrong.web.params import FormId, FormParameters, FormYear, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
+from ipstrong.web.context import Who, context_of
+from ipstrong.web.params import FormId, PathWord, RowId, RowIdQuery, Text, Word, YearQuery
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, LOGIN_COOKIE, MAX_AGE_S, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -306,164 +302,6 @@ def users_set_active(request: Request, who: FormSender, username: str, active: A
     with transaction(context_of(request).factory) as s:
         set_active(s, who.actor, username, active)
     return RedirectResponse(f"/admin/users?message={quote(username)}", status_code=303)
-
-
-HEADLINE = (
-    "effective_inventions",
-    "inventions_per_10k_pop",
-    "high_value_per_10k_pop",
-    "inventions_per_billion_gdp",
-    "grants_invention",
-    "enterprise_share_invention_grants",
-    "pct_applications",
-    "pledge_amount",
-)
-SERIES_FROM = 2012  # the programme's base year
-EXPLAIN_ROWS = 500
-
-
-def _home_region(ctx: WebContext, who: Who) -> str:
-    return ctx.settings.home_province if who.actor.role_info.everywhere else who.actor.region_code
-
-
-@router.get("/indicators", response_class=HTMLResponse)
-def indicators_page(
-    request: Request, who: SignedIn, indicator: Word = "inventions_per_10k_pop", year: YearQuery = None, by: Word = "city"
-) -> Response:
-    """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
-    table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
-    from ipstrong.indicators.catalogue import BY_ID, CATALOGUE
-    from ipstrong.indicators.engine import compute, default_asof
-    from ipstrong.warehouse.snapshots import Warehouse
-
-    ctx = context_of(request)
-    if indicator not in BY_ID:
-        raise IpsError(Msg(f"未知指标 {indicator}", f"unknown indicator {indicator}"))
-    values: dict = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": [], "asof": None}
-    if Warehouse(ctx.data_dir).current_id() is not None:
-        asof = dt.date(year, 12, 31) if year else default_asof(ctx.data_dir)
-        region = _home_region(ctx, who)
-        level_by = "district" if region != ctx.settings.home_province or by == "district" else "city"
-        limit = ctx.settings.query_timeout_s
-        # one computation for the map/table and the headline cards (they share the effective base), one for the series
-        wanted = [indicator, *(h for h in HEADLINE if h != indicator)]
-        both = compute(ctx.data_dir, wanted, [asof], region, level_by, timeout_s=limit)
-        records = [r for r in both if r["indicator"] == indicator]
-        headline = [r for r in both if r["indicator"] in HEADLINE and r["region_code"] == region]
-        headline.sort(key=lambda r: HEADLINE.index(r["indicator"]))
-        days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, asof.year), asof.year + 1)]
-        series = compute(ctx.data_dir, [indicator], days, region, timeout_s=limit)
-        values.update(
-            records=records,
-            asof=asof,
-            headline=headline,
-            chart={
-                "unit": BY_ID[indicator].unit,
-                "mapName": ctx.settings.map_name,
-                "map": [
-                    {"name": r["region_name"], "code": r["region_code"], "value": r["value"]}
-                    for r in records[1:]
-                    if level_by == "city"
-                ],
-                "series": [{"year": r["asof"][:4], "asof": r["asof"], "value": r["value"]} for r in series],
-                "region": region,
-                "explain": f"/indicators/explain?indicator={indicator}" if not BY_ID[indicator].not_evaluable else None,
-                "asof": asof.isoformat(),
-            },
-        )
-    return ctx.render(request, "indicators.html", values, who=who)
-
-
-@router.get("/indicators/explain", response_model=None)
-def explain_page(request: Request, who: SignedIn, indicator: Word, region: Word, asof: Word, csv: bool = False) -> Response:
-    """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
-    from fastapi.responses import StreamingResponse
-
-    from ipstrong.indicators.catalogue import BY_ID
-    from ipstrong.indicators.engine import explain
-    from ipstrong.output import csv_lines
-
-    require(who.actor, "records.read")
-    if not context_of(request).may_list(who.actor, region):
-        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
-    try:
-        day = dt.date.fromisoformat(asof)
-    except ValueError:
-        raise IpsError(Msg(f"日期无效：{asof}", f"invalid date: {asof}")) from None
-    ctx = context_of(request)
-    rows = explain(
-        ctx.data_dir, indicator, region, day, limit=None if csv else EXPLAIN_ROWS + 1, timeout_s=ctx.settings.query_timeout_s
-    )
-    if csv:
-        name = f"{indicator}-{region}-{day.isoformat()}.csv"
-        return StreamingResponse(
-            chain(["\ufeff"], csv_lines(rows)),  # with a byte-order mark, so Excel reads the Chinese
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-    return ctx.render(
-        request,
-        "explain.html",
-        {
-            "chosen": BY_ID[indicator],
-            "region": region,
-            "asof": day,
-            "rows": rows[:EXPLAIN_ROWS],
-            "more": len(rows) > EXPLAIN_ROWS,
-            "limit": EXPLAIN_ROWS,
-        },
-        who=who,
-    )
-
-
-@router.get("/map.js", include_in_schema=False)
-def map_layer(request: Request) -> Response:
-    """The map layer the dashboard draws: the configured file, else the vendored Jiangsu map."""
-    from fastapi.responses import FileResponse
-
-    configured = context_of(request).settings.map_file
-    path = configured or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
-    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
-
-
-@router.get("/assess", response_class=HTMLResponse)
-def assess_page(request: Request, who: SignedIn) -> Response:
-    require(who.actor, "records.read")
-    return context_of(request).render(request, "assess.html", _assess_values(None, None, DEFAULTS), who=who)
-
-
-def _assess_values(rows: list | None, year: int | None, params: Parameters) -> dict:
-    """The assessment page's values: the table, and the open parameters of ``indicators compute``."""
-    return {"rows": rows, "year": year, "parameters": OPEN_PARAMETERS.values(), "chosen": params.__dict__}
-
-
-@router.post("/assess")
-def assess_run(
-    request: Request,
-    who: FormSender,
-    year: FormYear,
-    targets: Annotated[UploadFile, File()],
-    params: FormParameters,
-    xlsx: Annotated[bool, Form()] = False,
-) -> Response:
-    """Upload a targets CSV; see the assessment table, or download it as XLSX."""
-    import tempfile
-
-    from fastapi.responses import FileResponse
-
-    from ipstrong.indicators.assess import assess, write_xlsx
-
-    require(who.actor, "records.read")
-    ctx = context_of(request)
-    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
-    source = work / "targets.csv"
-    source.write_bytes(targets.file.read(1_000_000))
-    rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source, params))
-    if xlsx:
-        out = work / f"assessment-{year}.xlsx"
-        write_xlsx(rows, out)
-        return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
-    return ctx.render(request, "assess.html", _assess_values(rows, year, params), who=who)
 
 
 # --- applicant entities ---------------------------------------------------------------------------------------

@@ -1,0 +1,379 @@
+"""The indicators domain of the web: the dashboard, the patents behind a figure, the city assessment and the map
+layer, beside their JSON twins under /api/v1 (the catalogue, figures, explain, assess) — each a rendering of the
+indicator services, typed by ``indicators.records``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from enum import Enum, StrEnum
+from itertools import chain
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from ipstrong.accounts.roles import PermissionDenied, require
+from ipstrong.accounts.visibility import assessment_rows, require_figures
+from ipstrong.indicators.catalogue import CATALOGUE, OPEN_PARAMETERS
+from ipstrong.indicators.measures import DEFAULTS, Parameters
+from ipstrong.indicators.records import AssessmentRow, FigureRecord
+from ipstrong.messages import IpsError, Msg
+from ipstrong.warehouse.snapshots import Warehouse
+from ipstrong.web.api import ERRORS, Caller, ErrorOut, JiangsuRegion
+from ipstrong.web.context import WebContext, Who, context_of
+from ipstrong.web.pages import XLSX_MEDIA, FormSender, SignedIn
+from ipstrong.web.params import (
+    FormParameters,
+    FormYear,
+    ParametersIn,
+    QueryParameters,
+    Word,
+    YearQuery,
+)
+
+router = APIRouter()
+
+
+HEADLINE = (
+    "effective_inventions",
+    "inventions_per_10k_pop",
+    "high_value_per_10k_pop",
+    "inventions_per_billion_gdp",
+    "grants_invention",
+    "enterprise_share_invention_grants",
+    "pct_applications",
+    "pledge_amount",
+)
+SERIES_FROM = 2012  # the programme's base year
+EXPLAIN_ROWS = 500
+
+
+def _home_region(ctx: WebContext, who: Who) -> str:
+    return ctx.settings.home_province if who.actor.role_info.everywhere else who.actor.region_code
+
+
+@router.get("/indicators", include_in_schema=False, response_class=HTMLResponse)
+def indicators_page(
+    request: Request, who: SignedIn, indicator: Word = "inventions_per_10k_pop", year: YearQuery = None, by: Word = "city"
+) -> Response:
+    """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
+    table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
+    from ipstrong.indicators.catalogue import BY_ID, CATALOGUE
+    from ipstrong.indicators.engine import compute, default_asof
+    from ipstrong.warehouse.snapshots import Warehouse
+
+    ctx = context_of(request)
+    if indicator not in BY_ID:
+        raise IpsError(Msg(f"未知指标 {indicator}", f"unknown indicator {indicator}"))
+    values: dict = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": [], "asof": None}
+    if Warehouse(ctx.data_dir).current_id() is not None:
+        asof = dt.date(year, 12, 31) if year else default_asof(ctx.data_dir)
+        region = _home_region(ctx, who)
+        level_by = "district" if region != ctx.settings.home_province or by == "district" else "city"
+        limit = ctx.settings.query_timeout_s
+        # one computation for the map/table and the headline cards (they share the effective base), one for the series
+        wanted = [indicator, *(h for h in HEADLINE if h != indicator)]
+        both = compute(ctx.data_dir, wanted, [asof], region, level_by, timeout_s=limit)
+        records = [r for r in both if r["indicator"] == indicator]
+        headline = [r for r in both if r["indicator"] in HEADLINE and r["region_code"] == region]
+        headline.sort(key=lambda r: HEADLINE.index(r["indicator"]))
+        days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, asof.year), asof.year + 1)]
+        series = compute(ctx.data_dir, [indicator], days, region, timeout_s=limit)
+        values.update(
+            records=records,
+            asof=asof,
+            headline=headline,
+            chart={
+                "unit": BY_ID[indicator].unit,
+                "mapName": ctx.settings.map_name,
+                "map": [
+                    {"name": r["region_name"], "code": r["region_code"], "value": r["value"]}
+                    for r in records[1:]
+                    if level_by == "city"
+                ],
+                "series": [{"year": r["asof"][:4], "asof": r["asof"], "value": r["value"]} for r in series],
+                "region": region,
+                "explain": f"/indicators/explain?indicator={indicator}" if not BY_ID[indicator].not_evaluable else None,
+                "asof": asof.isoformat(),
+            },
+        )
+    return ctx.render(request, "indicators.html", values, who=who)
+
+
+@router.get("/indicators/explain", include_in_schema=False, response_model=None)
+def explain_page(request: Request, who: SignedIn, indicator: Word, region: Word, asof: Word, csv: bool = False) -> Response:
+    """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
+    from fastapi.responses import StreamingResponse
+
+    from ipstrong.indicators.catalogue import BY_ID
+    from ipstrong.indicators.engine import explain
+    from ipstrong.output import csv_lines
+
+    require(who.actor, "records.read")
+    if not context_of(request).may_list(who.actor, region):
+        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
+    try:
+        day = dt.date.fromisoformat(asof)
+    except ValueError:
+        raise IpsError(Msg(f"日期无效：{asof}", f"invalid date: {asof}")) from None
+    ctx = context_of(request)
+    rows = explain(
+        ctx.data_dir, indicator, region, day, limit=None if csv else EXPLAIN_ROWS + 1, timeout_s=ctx.settings.query_timeout_s
+    )
+    if csv:
+        name = f"{indicator}-{region}-{day.isoformat()}.csv"
+        return StreamingResponse(
+            chain(["\ufeff"], csv_lines(rows)),  # with a byte-order mark, so Excel reads the Chinese
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return ctx.render(
+        request,
+        "explain.html",
+        {
+            "chosen": BY_ID[indicator],
+            "region": region,
+            "asof": day,
+            "rows": rows[:EXPLAIN_ROWS],
+            "more": len(rows) > EXPLAIN_ROWS,
+            "limit": EXPLAIN_ROWS,
+        },
+        who=who,
+    )
+
+
+@router.get("/map.js", include_in_schema=False)
+def map_layer(request: Request) -> Response:
+    """The map layer the dashboard draws: the configured file, else the vendored Jiangsu map."""
+    from fastapi.responses import FileResponse
+
+    configured = context_of(request).settings.map_file
+    path = configured or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
+    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/assess", include_in_schema=False, response_class=HTMLResponse)
+def assess_page(request: Request, who: SignedIn) -> Response:
+    require(who.actor, "records.read")
+    return context_of(request).render(request, "assess.html", _assess_values(None, None, DEFAULTS), who=who)
+
+
+def _assess_values(rows: list | None, year: int | None, params: Parameters) -> dict:
+    """The assessment page's values: the table, and the open parameters of ``indicators compute``."""
+    return {"rows": rows, "year": year, "parameters": OPEN_PARAMETERS.values(), "chosen": params.__dict__}
+
+
+@router.post("/assess", include_in_schema=False)
+def assess_run(
+    request: Request,
+    who: FormSender,
+    year: FormYear,
+    targets: Annotated[UploadFile, File()],
+    params: FormParameters,
+    xlsx: Annotated[bool, Form()] = False,
+) -> Response:
+    """Upload a targets CSV; see the assessment table, or download it as XLSX."""
+    import tempfile
+
+    from fastapi.responses import FileResponse
+
+    from ipstrong.indicators.assess import assess, write_xlsx
+
+    require(who.actor, "records.read")
+    ctx = context_of(request)
+    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
+    source = work / "targets.csv"
+    source.write_bytes(targets.file.read(1_000_000))
+    rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source, params))
+    if xlsx:
+        out = work / f"assessment-{year}.xlsx"
+        write_xlsx(rows, out)
+        return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
+    return ctx.render(request, "assess.html", _assess_values(rows, year, params), who=who)
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str
+    source: str
+    parameters: dict[str, Any]
+    numerator: str
+    denominator: str | None
+
+
+def _choices(name: str, values: Iterable[str]) -> Any:
+    """A string enum of ``values``, for a parameter the schema lists the values of."""
+    return Enum(name, {v: v for v in values}, type=str)
+
+
+IndicatorId = _choices("IndicatorId", (i.id for i in CATALOGUE))
+# indicators with patents (or marks) behind them: not those that cannot be evaluated at all
+Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.not_evaluable))
+# a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
+RegionParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^([0-9]{6}|zone:[a-z0-9-]{1,40}|custom:[a-z0-9-]{1,41})$",
+        description="区划代码、开发区或自定义区域，默认本省 / a region code, named zone or custom zone (default: home province)",
+    ),
+]
+
+
+class By(StrEnum):
+    city = "city"
+    district = "district"
+
+
+FIGURE_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空或地区不存在 / no data yet, or no such region"}}
+
+
+@router.get(
+    "/api/v1/indicators", tags=["v1"], response_model=list[IndicatorOut], responses=ERRORS, summary="指标目录 / the catalogue"
+)
+def indicators(_who: Caller) -> list[dict[str, Any]]:
+    return [i.to_dict() for i in CATALOGUE]
+
+
+@router.get(
+    "/api/v1/indicators/figures",
+    tags=["v1"],
+    response_model=list[FigureRecord],
+    responses=FIGURE_ERRORS,
+    summary="计算指标 / indicator figures for a region and year-end",
+)
+def figures(
+    request: Request,
+    who: Caller,
+    indicator: IndicatorId,
+    year: Annotated[int, Query(ge=1985, le=2100, description="年末 / the last year-end")],
+    params: QueryParameters,
+    year_from: Annotated[int | None, Query(ge=1985, le=2100, description="起始年末（时间序列）/ first year-end")] = None,
+    region: RegionParam = None,
+    by: By | None = None,
+) -> list[dict[str, Any]]:
+    from ipstrong.indicators.engine import compute
+
+    ctx = context_of(request)
+    region = region or ctx.settings.home_province
+    require_figures(who.actor, region, by.value if by else None, ctx.may_list(who.actor, region))
+    _require_data(ctx, region)
+    first = min(year_from or year, year)
+    days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
+    return compute(
+        ctx.data_dir,
+        [indicator.value],
+        days,
+        region,
+        by.value if by else None,
+        params=params,
+        timeout_s=ctx.settings.query_timeout_s,
+    )
+
+
+def _require_data(ctx: WebContext, region: str) -> None:
+    """404 when there is nothing to compute on: no snapshot yet, or a region code or zone that does not exist."""
+    from ipstrong.indicators.engine import target_regions
+
+    if Warehouse(ctx.data_dir).current_id() is None:
+        raise HTTPException(404, "仓库中还没有数据 / the warehouse holds no data yet")
+    try:
+        target_regions(region, None, ctx.data_dir)
+    except IpsError as exc:
+        raise HTTPException(404, str(exc.msg)) from None
+
+
+class PatentBehind(BaseModel):
+    app_no: str
+    title: str | None
+    first_applicant: str | None
+    applicant_type: str | None
+    patent_type: str | None
+    app_date: dt.date | None
+    grant_date: dt.date | None
+    lapse_date: dt.date | None
+    legal_status: str | None
+    city_code: str | None
+    district_code: str | None
+    value: float
+
+
+@router.get(
+    "/api/v1/indicators/explain",
+    tags=["v1"],
+    response_model=list[PatentBehind],
+    responses=FIGURE_ERRORS,
+    summary="指标明细：构成数值的专利 / the patents behind a figure",
+)
+def explain_figure(
+    request: Request,
+    who: Caller,
+    indicator: Explainable,  # type: ignore[valid-type]
+    asof: Annotated[dt.date, Query(description="截至日期 / as-of date")],
+    params: QueryParameters,
+    region: RegionParam = None,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+) -> list[dict[str, Any]]:
+    from ipstrong.indicators.engine import explain
+
+    require(who.actor, "records.read")
+    ctx = context_of(request)
+    region = region or ctx.settings.home_province
+    if not ctx.may_list(who.actor, region):
+        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
+    _require_data(ctx, region)
+    return explain(
+        ctx.data_dir, indicator.value, region, asof, limit=limit, params=params, timeout_s=ctx.settings.query_timeout_s
+    )
+
+
+class Direction(StrEnum):
+    higher = "higher"
+    lower = "lower"
+
+
+class TargetIn(BaseModel):
+    region_code: JiangsuRegion  # type: ignore[valid-type]
+    indicator: IndicatorId  # type: ignore[valid-type]
+    target: float = Field(gt=0, le=1e12)
+    direction: Direction = Direction.higher
+
+
+class AssessIn(BaseModel):
+    year: int = Field(ge=1986, le=2100)
+    targets: list[TargetIn] = Field(min_length=1, max_length=500)
+    parameters: ParametersIn = ParametersIn()  # type: ignore[valid-type]
+
+
+@router.post(
+    "/api/v1/assess",
+    tags=["v1"],
+    response_model=list[AssessmentRow],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
+    summary="城市考核表 / the assessment table for a year's targets",
+)
+def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[str, Any]]:
+    """The same table as ``ipstrong assess`` and the /assess page, for the targets in the body; rows outside the
+    caller's region are left out. Computes only: nothing is stored (POST because targets are a body)."""
+    import csv
+    import tempfile
+
+    from ipstrong.indicators.assess import COLUMNS, assess
+
+    require(who.actor, "records.read")
+    ctx = context_of(request)
+    _require_data(ctx, ctx.settings.home_province)
+    with tempfile.TemporaryDirectory(dir=ctx.data_dir) as work:
+        source = Path(work) / "targets.csv"
+        with source.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            for t in body.targets:
+                writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
+        rows = assess(ctx.data_dir, body.year, source, Parameters(**body.parameters.model_dump()))
+    return assessment_rows(who.actor, rows)
