@@ -23,7 +23,9 @@ class FacetValue(BaseModel):
     count: int
 
 
-class SearchHit(BaseModel):
+class PatentHit(BaseModel):
+    """A patent as a list of hits shows it."""
+
     app_no: str
     title: str | None
     applicants: list[str]
@@ -31,11 +33,18 @@ class SearchHit(BaseModel):
     app_date: str | None
     ipc_main: str | None
     status: str | None
+
+
+class SearchHit(PatentHit):
+    """A hit of a query: its BM25 score (none when sorted by date) and the matched words marked in its text."""
+
     score: float | None
     highlights: dict[str, list[str]]
 
 
 class SearchPage(BaseModel):
+    """One page of a query's hits, the total, and the counts of the facets asked for."""
+
     query: str
     snapshot: str
     total: int
@@ -44,12 +53,7 @@ class SearchPage(BaseModel):
     facets: dict[str, list[FacetValue]]
 
 
-class SimilarHit(BaseModel):
-    app_no: str
-    title: str | None
-    applicants: list[str]
-    city_code: str | None
-    app_date: str | None
-    ipc_main: str | None
-    status: str | None
+class SimilarHit(PatentHit):
+    """A patent like the paragraph given, with its more-like-this score."""
+
     score: float
