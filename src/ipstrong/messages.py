@@ -68,4 +68,9 @@ class InvalidOption(IpsError):
     @property
     def flag(self) -> str:
         """The parameter as a command-line option."""
-        return "--" + self.name.replace("_", "-")
+        return option_flag(self.name)
+
+
+def option_flag(name: str) -> str:
+    """A parameter's name as a command-line option: pledge_threshold → --pledge-threshold."""
+    return "--" + name.replace("_", "-")

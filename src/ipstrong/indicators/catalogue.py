@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ipstrong.messages import InvalidOption, Msg
+from ipstrong.messages import InvalidOption, Msg, option_flag
 from ipstrong.reference.sei import SEI_DEFAULT, SEI_MATCHINGS
 
 SRC_DENSITY = (
@@ -74,7 +74,7 @@ class Indicator:
 class OpenParameter:
     """A choice the official definitions leave open, settable per computation. One declaration gives the engine's
     ``Parameters`` field (measures.py), the command-line option (``flag``), the API's query parameter and body field
-    (web/api.py), the form's choices, the check of a value, and what ``indicators list`` says of it."""
+    and the form's field (web/params.py), the check of a value, and what ``indicators list`` says of it."""
 
     name: str
     name_zh: str  # the form's label
@@ -88,7 +88,7 @@ class OpenParameter:
 
     @property
     def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        return option_flag(self.name)
 
     def described(self) -> dict[str, Any]:
         """The entry ``indicators list`` shows under an indicator's ``parameters``."""
