@@ -149,7 +149,7 @@ def test_every_field_is_in_the_command_help() -> None:
 def test_each_field_and_facet_is_one_declaration(monkeypatch: pytest.MonkeyPatch) -> None:
     from ipstrong.cli import SEARCH_HELP
     from ipstrong.search import engine
-    from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, Field
+    from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, SORTS, Field
 
     # the command line's help names every field with its example, and every facet
     assert all(f"{f.code} {f.name_zh}" in SEARCH_HELP and f.example in SEARCH_HELP for f in FIELDS.values())
@@ -162,4 +162,8 @@ def test_each_field_and_facet_is_one_declaration(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delitem(FIELDS, "XX")
     monkeypatch.setitem(FIELDS, "YY", Field("YY", ("ad", "pd"), "date", "两日", "two dates", "YY=2020-01-01"))
     with pytest.raises(RuntimeError, match="search field YY"):
+        engine._check_declarations()
+    monkeypatch.delitem(FIELDS, "YY")
+    monkeypatch.setitem(SORTS, "TI", "title")  # a sort must order by a date
+    with pytest.raises(RuntimeError, match="sort TI"):
         engine._check_declarations()

@@ -19,7 +19,7 @@ from ipstrong import config
 from ipstrong.ingest.estimates import GRANT_RULES, LAPSE_RULES, Estimates
 from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
-from ipstrong.search.fields import FACETS, fields_help
+from ipstrong.search.fields import FACETS, SORTS, fields_help
 
 if TYPE_CHECKING:
     from ipstrong.indicators.measures import Parameters
@@ -1322,7 +1322,7 @@ def search_cmd(
     query: Annotated[str, typer.Argument(help="检索式，如 TI=电池 AND CITY=苏州 AND AD>=2020-01-01 / a query")],
     limit: Annotated[int, typer.Option("--limit", help="每页条数 / hits per page")] = 20,
     offset: Annotated[int, typer.Option("--offset", help="跳过条数 / hits to skip")] = 0,
-    sort: Annotated[str, typer.Option("--sort", help="relevance|AD|PD")] = "relevance",
+    sort: Annotated[str, typer.Option("--sort", help="|".join(SORTS))] = "relevance",
     facets: Annotated[str | None, typer.Option("--facets", help=",".join(FACETS))] = None,
     export_file: Annotated[
         Path | None, typer.Option("--export", help="导出全部命中 / export every hit: FILE.csv|.jsonl|.xlsx")

@@ -13,7 +13,7 @@ import tantivy
 
 from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.output import neutralised, xlsx_workbook
-from ipstrong.search.fields import FACETS, FIELDS
+from ipstrong.search.fields import FACETS, FIELDS, SORTS
 from ipstrong.search.index import (
     BIGRAM_FIELDS,
     DATE_FIELDS,
@@ -97,6 +97,9 @@ def _check_declarations() -> None:
     for facet in FACETS.values():
         if facet.target not in (*KEYWORD_FIELDS, "year"):
             raise RuntimeError(f"facet {facet.name}: {facet.target} is not a keyword index field")
+    for name, target in SORTS.items():
+        if target is not None and target not in DATE_FIELDS:
+            raise RuntimeError(f"sort {name}: {target} is not a date index field")
 
 
 _check_declarations()
@@ -155,9 +158,6 @@ def similar_in(index: tantivy.Index, text: str, limit: int = 10, exclude: str | 
         if brief["app_no"] != exclude:
             out.append({**brief, "score": score})
     return out[:limit]
-
-
-SORTS = {"relevance": None, "AD": "ad", "PD": "pd"}
 
 
 def _ordering(sort: str) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 Each field code of the query language is one ``Field``: the index fields it searches, how its values are read, its
 name for people and an example. The parser (``query.py``) reads values by ``kind``, the engine (``engine.py``)
 searches the ``targets``, and the command line's help, the search page's picker and help line come from the same
-entries. Each facet is one ``Facet``: the index field it counts and its name. The engine checks at import that every
-target is an index field, so a field added here is searchable or refused at once.
+entries. Each facet is one ``Facet``: the index field it counts and its name; each sort, the date field it orders by. The
+engine checks at import that every target is an index field, so an entry added here works or is refused at once.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ FACETS: dict[str, Facet] = {
         Facet("applicant", "first_applicant", "第一申请人", "first applicant"),
     )
 }
+# the orders a result can take: by relevance (BM25), or by a date index field, newest first
+SORTS: dict[str, str | None] = {"relevance": None, "AD": "ad", "PD": "pd"}
 # a comma-separated list of facet names, as the API validates it
 FACET_LIST_PATTERN = "^({names})(,({names}))*$".format(names="|".join(FACETS))
 

@@ -10,11 +10,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from ipstrong.search.fields import SORTS
 
-class Sort(StrEnum):
-    relevance = "relevance"
-    AD = "AD"
-    PD = "PD"
+Sort = StrEnum("Sort", {name: name for name in SORTS})  # the API's sort parameter: the orders fields.py declares
 
 
 class FacetValue(BaseModel):
