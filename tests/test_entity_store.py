@@ -89,21 +89,21 @@ def test_ingest_stamps_one_id_per_enterprise(stamped):
 def test_staff_corrections_survive_reingest_and_reach_the_warehouse(stamped, db, tmp_path):
     ids = _ids(stamped)
     with db.factory() as s:
-        pair = next(p for p in open_candidates(s) if {p["a"], p["b"]} == {"无锡甲乙丙电子有限公司", "无锡甲乙丙电气有限公司"})
+        pair = next(p for p in open_candidates(s, SYSTEM) if {p.a, p.b} == {"无锡甲乙丙电子有限公司", "无锡甲乙丙电气有限公司"})
     with transaction(db.factory) as s:
         moved = move_name(s, SYSTEM, "SUZHOU MOUMOU TECHNOLOGY CO LTD", None)  # staff: a different enterprise
-        reject_candidate(s, SYSTEM, pair["id"])
+        reject_candidate(s, SYSTEM, pair.id)
     with db.factory() as s:
-        assert all(p["id"] != pair["id"] for p in open_candidates(s))
+        assert all(p.id != pair.id for p in open_candidates(s, SYSTEM))
     assert apply_entities(stamped)["changed"] == 1
     after = _ids(stamped)
-    assert after["SUZHOU MOUMOU TECHNOLOGY CO LTD"] == moved["id"] != after["苏州某某科技有限公司"]
+    assert after["SUZHOU MOUMOU TECHNOLOGY CO LTD"] == moved.id != after["苏州某某科技有限公司"]
     # a weekly file brings the same names again (one record changed): the reviewed move stands
     changed = [(n, inv + ";新人", a) if n.startswith("苏州") else (n, inv, a) for n, inv, a in APPLICANTS]
     report = ingest([_write(tmp_path / "b.csv", changed)], stamped, status_date=dt.date(2024, 12, 31))
     assert report.updated == 2
     again = _ids(stamped)
-    assert again["SUZHOU MOUMOU TECHNOLOGY CO LTD"] == moved["id"]
+    assert again["SUZHOU MOUMOU TECHNOLOGY CO LTD"] == moved.id
     assert again["苏州某某科技有限公司"] == ids["苏州某某科技有限公司"]
     with db.factory() as s:
         assert verify(s).ok
@@ -114,11 +114,11 @@ def test_merge_keeps_the_old_id_resolvable(stamped, db):
     keep, other = ids["无锡甲乙丙电子有限公司"], ids["无锡甲乙丙电气有限公司"]
     with transaction(db.factory) as s:
         merged = merge(s, SYSTEM, keep, other)
-    assert {n["name"] for n in merged["names"]} == {"无锡甲乙丙电子有限公司", "无锡甲乙丙电气有限公司"}
+    assert {n.name for n in merged.names} == {"无锡甲乙丙电子有限公司", "无锡甲乙丙电气有限公司"}
     with db.factory() as s:
-        assert get_entity(s, other)["merged_into"] == keep
-        assert [e["id"] for e in find_entities(s, "甲乙丙")] == [keep]
-        assert find_entities(s, "suzhou moumou")  # folded like a name key
+        assert get_entity(s, SYSTEM, other).merged_into == keep
+        assert [e.id for e in find_entities(s, SYSTEM, "甲乙丙")] == [keep]
+        assert find_entities(s, SYSTEM, "suzhou moumou")  # folded like a name key
     with transaction(db.factory) as s, pytest.raises(Conflict):
         merge(s, SYSTEM, other, keep)
     apply_entities(stamped)
@@ -133,5 +133,7 @@ def test_refusals(stamped, db):
     with transaction(db.factory) as s, pytest.raises(NotFound):
         move_name(s, SYSTEM, "没有这个公司", None)
     with transaction(db.factory) as s, pytest.raises(NotFound):
-        get_entity(s, 10_000)
+        get_entity(s, SYSTEM, 10_000)
+    with db.factory() as s, pytest.raises(PermissionDenied):
+        find_entities(s, enterprise_user, "甲乙丙")  # the mapping is staff's record
     assert apply_entities(stamped) == {"snapshot": apply_entities(stamped)["snapshot"], "published": False, "changed": 0}

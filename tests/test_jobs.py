@@ -10,7 +10,7 @@ import redis
 
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.config import Settings
-from ipstrong.jobs import enqueue, job_summary, make_queue, visible_jobs
+from ipstrong.jobs import enqueue, make_queue, visible_jobs
 
 ROWS = (
     "申请号,申请日,名称,申请（专利权）人,地址\n"
@@ -27,7 +27,7 @@ def export(tmp_path: Path) -> Path:
 
 def jobs_of(db) -> list[dict]:
     with db.factory() as s:
-        return [job_summary(j) for j in visible_jobs(s, SYSTEM)]
+        return [j.model_dump() for j in visible_jobs(s, SYSTEM)]
 
 
 def test_ingest_job_runs_and_reports_progress(db, tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def attach(db, actor: Actor, matter_id: int, kind: str, data: Path, content: byt
 
 def detail(db, actor: Actor, matter_id: int, today: D) -> dict:
     with transaction(db.factory) as s:
-        return service.matter_detail(s, actor, matter_id, today=today)
+        return service.matter_detail(s, actor, matter_id, today=today).model_dump(mode="json")
 
 
 def test_adjudication_end_to_end_with_pause_and_extension(db, world: World, data_dir: Path) -> None:
@@ -274,7 +274,7 @@ def test_prescreen_intake_register_fields_and_exclusions(db, world: World, data_
     with pytest.raises(NotFound):
         detail(db, w.nanjing, mid, today)
     with transaction(db.factory) as s:
-        assert [m["id"] for m in service.list_matters(s, w.firm, today=today)] == [mid]
+        assert [m.id for m in service.list_matters(s, w.firm, today=today)] == [mid]
         assert service.list_matters(s, w.nanjing, today=today) == []
 
 
@@ -309,9 +309,9 @@ def test_overdue_and_due_soon_lists(db, world: World, data_dir: Path) -> None:
         overdue = service.list_matters(s, w.chief, due="overdue", today=D(2024, 9, 11))
         due_soon = service.list_matters(s, w.chief, due="soon", today=D(2024, 9, 11))
         everyone = service.list_matters(s, SYSTEM, due="open", today=D(2024, 9, 11))
-    assert [m["id"] for m in overdue] == [late] and overdue[0]["days_left"] == -2
-    assert [m["id"] for m in due_soon] == [soon]
-    assert {m["id"] for m in everyone} == {late, soon, paused}
+    assert [m.id for m in overdue] == [late] and overdue[0].days_left == -2
+    assert [m.id for m in due_soon] == [soon]
+    assert {m.id for m in everyone} == {late, soon, paused}
 
 
 def test_sla_board_counts_open_overdue_soon_and_handling_time(db, world: World, data_dir: Path) -> None:

@@ -23,6 +23,7 @@ from ipstrong.search.fields import FACETS, SORTS, fields_help
 
 if TYPE_CHECKING:
     from ipstrong.indicators.measures import Parameters
+    from ipstrong.matters.records import MatterSummary
 
 app = typer.Typer(
     help="ipstrong 知识产权强省平台 / the IP-strong province platform",
@@ -491,21 +492,21 @@ def users_add(
     _cfg, _engine, factory = _db(ctx)
     secret = _read_password(password, "密码 / password")
     with transaction(factory) as session:
-        user = create_user(session, SYSTEM, username, secret, role, region, name, org)
-        summary = user_summary(user)
-    emit_document(summary, as_json, str(Msg(f"已创建用户 {username}", f"created user {username}")))
+        summary = user_summary(create_user(session, SYSTEM, username, secret, role, region, name, org))
+    emit_document(summary.model_dump(mode="json"), as_json, str(Msg(f"已创建用户 {username}", f"created user {username}")))
 
 
 @users_app.command("list")
 def users_list(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
     """列出用户 / list users."""
+    from ipstrong.accounts.records import UserSummary
     from ipstrong.accounts.roles import SYSTEM
-    from ipstrong.accounts.service import list_users, user_summary
+    from ipstrong.accounts.service import list_users
 
     _cfg, _engine, factory = _db(ctx)
     with factory() as session:
-        rows = [user_summary(u) for u in list_users(session, SYSTEM)]
-    emit_records(rows, _fmt(as_json, fmt), out)
+        rows = list_users(session, SYSTEM)
+    emit_records(rows, _fmt(as_json, fmt), out, table_columns=UserSummary.TABLE)
 
 
 @users_app.command("reset-password")
@@ -747,9 +748,7 @@ def indicators_compute(
     else:
         dates = [default_asof(data)]
     records = compute(data, indicator, dates, region, by, snapshot, engine=engine, params=params)
-    if _fmt(as_json, fmt) == "table":
-        records = [{k: r[k] for k in FigureRecord.TABLE} for r in records]
-    emit_records(records, _fmt(as_json, fmt), out)
+    emit_records(records, _fmt(as_json, fmt), out, table_columns=FigureRecord.TABLE)
 
 
 @indicators_app.command("explain")
@@ -800,9 +799,7 @@ def assess_cmd(
         write_xlsx(rows, out)
         print(str(Msg(f"已写入 {out}", f"written to {out}")))
         return
-    if chosen == "table":
-        rows = [{k: r[k] for k in AssessmentRow.TABLE} for r in rows]
-    emit_records(rows, chosen, out)
+    emit_records(rows, chosen, out, table_columns=AssessmentRow.TABLE)
 
 
 entities_app = typer.Typer(
@@ -819,15 +816,16 @@ def entities_list(
     as_json: JsonOpt = False,
 ) -> None:
     """列出申请人实体及其名称 / list applicant entities with their names."""
+    from ipstrong.accounts.roles import SYSTEM
     from ipstrong.ingest.entity_store import find_entities
 
     _cfg, _engine, factory = _db(ctx)
     with factory() as session:
-        rows = find_entities(session, query, limit)
+        rows = find_entities(session, SYSTEM, query, limit)
     if as_json:
         emit_document({"entities": rows}, True)
         return
-    flat = [{"id": r["id"], "name": r["name"], "names": " | ".join(n["name"] for n in r["names"])} for r in rows]
+    flat = [{"id": r.id, "name": r.name, "names": " | ".join(n.name for n in r.names)} for r in rows]
     emit_records(flat, "table")
 
 
@@ -836,11 +834,12 @@ def entities_show(
     ctx: typer.Context, entity_id: Annotated[int, typer.Argument(help="实体编号 / entity id")], as_json: JsonOpt = False
 ) -> None:
     """一个实体的全部名称及其归入方式 / one entity's names and how each joined it."""
+    from ipstrong.accounts.roles import SYSTEM
     from ipstrong.ingest.entity_store import get_entity
 
     _cfg, _engine, factory = _db(ctx)
     with factory() as session:
-        emit_document(get_entity(session, entity_id), as_json)
+        emit_document(get_entity(session, SYSTEM, entity_id).model_dump(mode="json"), as_json)
 
 
 @entities_app.command("pairs")
@@ -850,15 +849,17 @@ def entities_pairs(
     as_json: JsonOpt = False,
 ) -> None:
     """待人工确认的相似名称对 / pairs of similar names waiting for review."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.ingest.entity_records import NamePair
     from ipstrong.ingest.entity_store import open_candidates
 
     _cfg, _engine, factory = _db(ctx)
     with factory() as session:
-        rows = open_candidates(session, limit)
+        rows = open_candidates(session, SYSTEM, limit)
     if as_json:
         emit_document({"pairs": rows}, True)
     else:
-        emit_records(rows, "table")
+        emit_records(rows, "table", table_columns=NamePair.TABLE)
 
 
 @entities_app.command("merge")
@@ -875,7 +876,7 @@ def entities_merge(
 
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        result = merge(session, SYSTEM, keep, other)
+        result = merge(session, SYSTEM, keep, other).model_dump(mode="json")
     emit_document(result, as_json, str(Msg(f"已将实体 {other} 并入 {keep}", f"merged entity {other} into {keep}")))
 
 
@@ -895,7 +896,7 @@ def entities_move(
 
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        result = move_name(session, SYSTEM, name, to)
+        result = move_name(session, SYSTEM, name, to).model_dump(mode="json")
     emit_document(
         result, as_json, str(Msg(f"「{name}」现属实体 {result['id']}", f"'{name}' now belongs to entity {result['id']}"))
     )
@@ -962,12 +963,10 @@ def matters_types(as_json: JsonOpt = False) -> None:
     emit_records(rows, "table")
 
 
-MATTER_COLUMNS = ("number", "type_zh", "title", "body", "state_zh", "received_on", "due_on", "days_left")
+def _matter_rows(rows: list[MatterSummary], as_json: bool, fmt: str | None) -> None:
+    from ipstrong.matters.records import MatterSummary
 
-
-def _matter_rows(rows: list[dict], as_json: bool, fmt: str | None) -> None:
-    chosen = _fmt(as_json, fmt)
-    emit_records(rows if chosen == "json" else [{k: r[k] for k in MATTER_COLUMNS} for r in rows], chosen)
+    emit_records(rows, _fmt(as_json, fmt), table_columns=MatterSummary.TABLE)
 
 
 @matters_app.command("overdue")
@@ -987,7 +986,7 @@ def matters_overdue(
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
         rows = list_matters(session, SYSTEM, body_id=body, due="overdue", limit=100_000, today=today)
-    _matter_rows(sorted(rows, key=lambda r: r["due_on"]), as_json, fmt)
+    _matter_rows(sorted(rows, key=lambda r: r.due_on or dt.date.max), as_json, fmt)
 
 
 @matters_app.command("list")
@@ -1025,7 +1024,7 @@ def matters_show(
 
     _cfg, _engine, factory = _db(ctx)
     with transaction(factory) as session:
-        found = matter_detail(session, SYSTEM, matter_id)
+        found = matter_detail(session, SYSTEM, matter_id).model_dump(mode="json")
     if as_json:
         emit_document(found, True)
         return
@@ -1361,11 +1360,11 @@ app.add_typer(jobs_app, name="jobs")
 def jobs_list(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
     """最近的后台任务及进度 / recent background jobs and their progress."""
     from ipstrong.accounts.roles import SYSTEM
-    from ipstrong.jobs import job_summary, visible_jobs
+    from ipstrong.jobs import visible_jobs
 
     _cfg, _engine, factory = _db(ctx)
     with factory() as session:
-        rows = [job_summary(j) for j in visible_jobs(session, SYSTEM)]
+        rows = visible_jobs(session, SYSTEM)
     emit_records(rows, _fmt(as_json, fmt), out)
 
 

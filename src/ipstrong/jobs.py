@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from pydantic import BaseModel
 from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -212,25 +213,43 @@ def execute(cfg: Settings, job_id: int) -> None:
         engine.dispose()
 
 
-def visible_jobs(session: Session, actor: Actor, limit: int = 50) -> list[Job]:
+class JobSummary(BaseModel):
+    """A background job as the jobs page, ``GET /api/v1/jobs`` and ``ipstrong jobs list`` show it."""
+
+    id: int
+    kind: str
+    kind_zh: str
+    kind_en: str
+    status: str
+    progress: int
+    message: str | None
+    created_by: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def visible_jobs(session: Session, actor: Actor, limit: int = 50) -> list[JobSummary]:
     """The newest jobs the actor may see: their own, or all within their region for staff who manage it."""
+    require(actor, "records.write")
     newest = session.scalars(select(Job).order_by(Job.id.desc()).limit(500)).all()
     staff = "users.manage" in actor.role_info.permissions
-    return [j for j in newest if j.created_by == actor.username or (staff and in_scope(actor, j.region_code))][:limit]
+    seen = [j for j in newest if j.created_by == actor.username or (staff and in_scope(actor, j.region_code))][:limit]
+    return [job_summary(j) for j in seen]
 
 
-def job_summary(job: Job) -> dict[str, Any]:
+def job_summary(job: Job) -> JobSummary:
+    """What a list of jobs shows of one, its kind named in both languages."""
     known = JOB_KINDS.get(job.kind)
     zh, en = (known.name_zh, known.name_en) if known else (job.kind, job.kind)
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "kind_zh": zh,
-        "kind_en": en,
-        "status": job.status,
-        "progress": job.progress,
-        "message": job.message,
-        "created_by": job.created_by,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-    }
+    return JobSummary(
+        id=job.id,
+        kind=job.kind,
+        kind_zh=zh,
+        kind_en=en,
+        status=job.status,
+        progress=job.progress,
+        message=job.message,
+        created_by=job.created_by,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )

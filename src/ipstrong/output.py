@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
@@ -60,6 +61,8 @@ def xlsx_workbook(path: Path, options: dict[str, Any] | None = None) -> Any:
 
 
 def _default(value: Any) -> Any:
+    if isinstance(value, BaseModel):  # what a service returns prints as the API sends it
+        return value.model_dump(mode="json")
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -96,14 +99,20 @@ def csv_lines(records: Sequence[dict[str, Any]]) -> Iterator[str]:
 
 
 def emit_records(
-    records: Sequence[dict[str, Any]],
+    records: Sequence[dict[str, Any] | BaseModel],
     fmt: str = "table",
     out: Path | None = None,
     title: str | None = None,
+    table_columns: Sequence[str] | None = None,
 ) -> None:
-    """Print or write rows: a table for people, or CSV, JSON (one list) or XLSX for programs."""
+    """Print or write rows (dicts, or the models a service returns, dumped as the API sends them): a table for
+    people, or CSV, JSON (one list) or XLSX for programs. ``table_columns`` narrows the table to what fits a
+    terminal (a model's ``TABLE``); the other formats carry every field."""
     if fmt not in FORMATS:
         raise IpsError(Msg(f"未知格式 {fmt}（可选 {'、'.join(FORMATS)}）", f"unknown format {fmt} (one of {', '.join(FORMATS)})"))
+    records = [r.model_dump(mode="json") if isinstance(r, BaseModel) else r for r in records]
+    if fmt == "table" and table_columns is not None:
+        records = [{c: r[c] for c in table_columns} for r in records]
     columns = list(records[0]) if records else []
     if fmt == "json":
         text = to_json(list(records))

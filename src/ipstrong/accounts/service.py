@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from ipstrong.accounts import audit, throttle
-from ipstrong.accounts.models import ApiToken, Organisation, User, as_dict, aware, utcnow
-from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, region_prefix, require
+from ipstrong.accounts.models import ApiToken, AuditEntry, Organisation, User, as_dict, aware, utcnow
+from ipstrong.accounts.records import AuditRecord, AuditState, TokenSummary, UserSummary
+from ipstrong.accounts.roles import ROLES, Actor, PermissionDenied, in_scope, region_prefix, require
 from ipstrong.db import transaction
 from ipstrong.ids import CreditCode, InvalidIdentifier
-from ipstrong.messages import Conflict, IpsError, Msg
+from ipstrong.messages import Conflict, IpsError, Msg, NotFound
 from ipstrong.reference.regions import describe_code
 
 MIN_PASSWORD = 10
@@ -104,13 +104,26 @@ def create_user(
     return user
 
 
-def list_users(session: Session, actor: Actor) -> list[User]:
+def list_users(session: Session, actor: Actor) -> list[UserSummary]:
     """The users within the actor's reach (the region filter runs in the database)."""
     require(actor, "users.manage")
     query = select(User).order_by(User.username)
     if not actor.role_info.everywhere:
         query = query.where(User.region_code.startswith(region_prefix(actor.region_code), autoescape=True))
-    return list(session.scalars(query))
+    return [user_summary(u) for u in session.scalars(query)]
+
+
+def get_user(factory: sessionmaker[Session], actor: Actor, user_id: int) -> UserSummary:
+    """One user in the actor's reach. A user outside it is answered as if it did not exist, and the attempt is
+    audited (committed even though the call fails)."""
+    require(actor, "users.manage")
+    with transaction(factory) as session:
+        found = session.get(User, user_id)
+        if found is not None and in_scope(actor, found.region_code):
+            return user_summary(found)
+        if found is not None:
+            audit.append(session, actor.username, "access.denied", "user", user_id, actor.region_code)
+    raise NotFound(Msg(f"没有编号为 {user_id} 的用户", f"no user {user_id}"))
 
 
 @dataclass(frozen=True)
@@ -339,6 +352,37 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
     audit.append(session, actor.username, "token.revoke", "api_token", token.id, actor.region_code)
 
 
-def user_summary(user: User) -> dict[str, Any]:
+def user_summary(user: User) -> UserSummary:
+    """What a list of users shows of one."""
     role = ROLES[user.role]
-    return {**as_dict(user, USER_FIELDS), "id": user.id, "role_zh": role.name_zh, "role_en": role.name_en}
+    return UserSummary(**as_dict(user, USER_FIELDS), id=user.id, role_zh=role.name_zh, role_en=role.name_en)
+
+
+def own_tokens(session: Session, actor: Actor) -> list[TokenSummary]:
+    """The actor's own API tokens, revoked ones included, oldest first."""
+    require(actor, "tokens.own")
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id))
+    return [
+        TokenSummary(
+            id=t.id, name=t.name, scopes=t.scopes, created_at=t.created_at, expires_at=t.expires_at, revoked_at=t.revoked_at,
+            last_used_at=t.last_used_at,
+        )
+        for t in rows
+    ]  # fmt: skip
+
+
+def audit_state(session: Session, actor: Actor, limit: int = 50) -> AuditState:
+    """The audit chain verified from its first entry, and its newest entries the actor may see (their region's,
+    or all for those who see everywhere)."""
+    require(actor, "audit.read")
+    result = audit.verify(session)
+    newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(4 * limit)).all()
+    seen = [e for e in newest if actor.role_info.everywhere or in_scope(actor, e.region_code)][:limit]
+    return AuditState(
+        **result.to_dict(),
+        newest=[
+            AuditRecord(id=e.id, at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
+                        region_code=e.region_code)
+            for e in seen
+        ],
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from ipstrong.accounts.models import utcnow
 from ipstrong.accounts.roles import Actor, require
 from ipstrong.db import Base, make_engine, session_factory, transaction, upgrade
 from ipstrong.ingest.entities import Applicant, resolve
+from ipstrong.ingest.entity_records import EntityDetail, EntityName, MappingCounts, NamePair
 from ipstrong.ingest.names import NameForms, name_forms, name_key
 from ipstrong.messages import Conflict, Msg, NotFound
 
@@ -162,36 +163,44 @@ def _final(session: Session, entity_id: int | None) -> int:
 # --- what staff see and do ---------------------------------------------------------------------------------
 
 
-def entity_summary(session: Session, entity: ApplicantEntity) -> dict[str, Any]:
+def _detail(session: Session, entity: ApplicantEntity) -> EntityDetail:
     names = session.scalars(select(ApplicantName).where(ApplicantName.entity_id == entity.id).order_by(ApplicantName.key))
-    return {
-        "id": entity.id,
-        "name": entity.name,
-        "merged_into": entity.merged_into,
-        "names": [{"key": n.key, "name": n.name, "method": n.method, "score": n.score, "reviewed": n.reviewed} for n in names],
-    }
+    return EntityDetail(
+        id=entity.id,
+        name=entity.name,
+        merged_into=entity.merged_into,
+        names=[EntityName(key=n.key, name=n.name, method=n.method, score=n.score, reviewed=n.reviewed) for n in names],
+    )
 
 
-def find_entities(session: Session, query: str = "", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def _entity(session: Session, entity_id: int) -> EntityDetail:
+    entity = session.get(ApplicantEntity, entity_id)
+    if entity is None:
+        raise NotFound(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
+    return _detail(session, entity)
+
+
+def find_entities(session: Session, actor: Actor, query: str = "", limit: int = 50, offset: int = 0) -> list[EntityDetail]:
     """Entities (not merged away) whose name or any of whose names contains ``query`` (folded like a name key)."""
+    require(actor, "records.read")
     stmt = select(ApplicantEntity).where(ApplicantEntity.merged_into.is_(None))
     if query.strip():
         needle = f"%{name_key(query)}%"
         holders = select(ApplicantName.entity_id).where(or_(ApplicantName.key.like(needle), ApplicantName.name.like(needle)))
         stmt = stmt.where(or_(ApplicantEntity.name.like(f"%{query.strip()}%"), ApplicantEntity.id.in_(holders)))
     rows = session.scalars(stmt.order_by(ApplicantEntity.id).limit(min(limit, 500)).offset(offset))
-    return [entity_summary(session, e) for e in rows]
+    return [_detail(session, e) for e in rows]
 
 
-def get_entity(session: Session, entity_id: int) -> dict[str, Any]:
-    entity = session.get(ApplicantEntity, entity_id)
-    if entity is None:
-        raise NotFound(Msg(f"没有编号为 {entity_id} 的申请人实体", f"no applicant entity {entity_id}"))
-    return entity_summary(session, entity)
+def get_entity(session: Session, actor: Actor, entity_id: int) -> EntityDetail:
+    """One entity and its names (a merged-away one too: it points at the entity it went into)."""
+    require(actor, "records.read")
+    return _entity(session, entity_id)
 
 
-def open_candidates(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+def open_candidates(session: Session, actor: Actor, limit: int = 100) -> list[NamePair]:
     """Pairs waiting for review, the closest first, each with both names' current entities."""
+    require(actor, "records.read")
     rows = session.scalars(
         select(EntityCandidate).where(EntityCandidate.status == "open").order_by(EntityCandidate.score.desc()).limit(limit)
     ).all()
@@ -201,19 +210,18 @@ def open_candidates(session: Session, limit: int = 100) -> list[dict[str, Any]]:
     out = []
     for c in rows:
         a, b = final(entity_of[c.a_key]), final(entity_of[c.b_key])
-        if a == b:
-            continue
-        out.append({"id": c.id, "a": c.a_key, "b": c.b_key, "a_entity": a, "b_entity": b, "score": c.score, "reason": c.reason})
+        if a != b:
+            out.append(NamePair(id=c.id, a=c.a_key, b=c.b_key, a_entity=a, b_entity=b, score=c.score, reason=c.reason))
     return out
 
 
-def merge(session: Session, actor: Actor, keep: int, other: int) -> dict[str, Any]:
+def merge(session: Session, actor: Actor, keep: int, other: int) -> EntityDetail:
     """Put every name of ``other`` into ``keep``; ``other`` stays as a pointer so its id still resolves."""
     require(actor, "warehouse.write")
     keep, other = _final(session, keep), _final(session, other)
     if keep == other:
         raise Conflict(Msg("两个编号已是同一申请人实体", "both ids are already one applicant entity"))
-    before = get_entity(session, other)
+    before = _entity(session, other).model_dump()
     for row in session.scalars(select(ApplicantName).where(ApplicantName.entity_id == other)):
         row.entity_id, row.reviewed, row.method = keep, True, "reviewed"
     source = session.get(ApplicantEntity, other)
@@ -221,10 +229,10 @@ def merge(session: Session, actor: Actor, keep: int, other: int) -> dict[str, An
     source.merged_into, source.updated_at = keep, utcnow()
     _close_candidates(session, actor, keep)
     audit.append(session, actor.username, "entity.merge", "applicant_entity", keep, None, before, {"merged": other})
-    return get_entity(session, keep)
+    return _entity(session, keep)
 
 
-def move_name(session: Session, actor: Actor, name: str, to: int | None) -> dict[str, Any]:
+def move_name(session: Session, actor: Actor, name: str, to: int | None) -> EntityDetail:
     """Place one name in entity ``to``, or in a new entity of its own (``to`` None): staff's word, kept."""
     require(actor, "warehouse.write")
     row = session.get(ApplicantName, name_key(name))
@@ -239,7 +247,7 @@ def move_name(session: Session, actor: Actor, name: str, to: int | None) -> dict
     to = _final(session, to)
     row.entity_id, row.reviewed, row.method, row.score = to, True, "reviewed", 100.0
     audit.append(session, actor.username, "entity.move_name", "applicant_name", row.key, None, before, {"entity_id": to})
-    return get_entity(session, to)
+    return _entity(session, to)
 
 
 def reject_candidate(session: Session, actor: Actor, candidate_id: int) -> None:
@@ -263,12 +271,14 @@ def _close_candidates(session: Session, actor: Actor, entity_id: int) -> None:
         c.status, c.decided_by, c.decided_at = "merged", actor.username, utcnow()
 
 
-def counts(session: Session) -> dict[str, int]:
-    return {
-        "entities": session.scalar(select(func.count()).where(ApplicantEntity.merged_into.is_(None))) or 0,
-        "names": session.scalar(select(func.count()).select_from(ApplicantName)) or 0,
-        "open_pairs": session.scalar(select(func.count()).where(EntityCandidate.status == "open")) or 0,
-    }
+def counts(session: Session, actor: Actor) -> MappingCounts:
+    """How many entities, names and open pairs the mapping holds."""
+    require(actor, "records.read")
+    return MappingCounts(
+        entities=session.scalar(select(func.count()).where(ApplicantEntity.merged_into.is_(None))) or 0,
+        names=session.scalar(select(func.count()).select_from(ApplicantName)) or 0,
+        open_pairs=session.scalar(select(func.count()).where(EntityCandidate.status == "open")) or 0,
+    )
 
 
 def open_store(data_dir: Path, url: str | None = None) -> tuple[Engine, sessionmaker[Session]]:

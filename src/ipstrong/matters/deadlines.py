@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ipstrong.matters.definitions import DeadlineRule, MatterType
+from ipstrong.matters.records import Limit
 from ipstrong.matters.workdays import Calendar, Deadline, Excluded
 
 
@@ -37,22 +38,23 @@ class LimitStatus:
     def days_left(self, today: dt.date) -> int:
         return (self.due.date - today).days
 
-    def to_dict(self, today: dt.date) -> dict[str, Any]:
-        return {
-            "rule": self.rule.id,
-            "name_zh": self.rule.name_zh,
-            "name_en": self.rule.name_en,
-            "source": self.rule.source,
-            "verified": self.rule.verified,
-            "started": self.started.isoformat(),
-            "due": self.due.date.isoformat(),
-            "provisional": self.due.provisional,
-            "warning": str(w) if (w := self.due.warning()) else None,
-            "met_on": self.met_on.isoformat() if self.met_on else None,
-            "paused": self.paused,
-            "extended": self.extended,
-            "days_left": None if self.met_on else self.days_left(today),
-        }
+    def record(self, today: dt.date) -> Limit:
+        """The limit as the matter's detail shows it on the given day."""
+        return Limit(
+            rule=self.rule.id,
+            name_zh=self.rule.name_zh,
+            name_en=self.rule.name_en,
+            source=self.rule.source,
+            verified=self.rule.verified,
+            started=self.started,
+            due=self.due.date,
+            provisional=self.due.provisional,
+            warning=str(w) if (w := self.due.warning()) else None,
+            met_on=self.met_on,
+            paused=self.paused,
+            extended=self.extended,
+            days_left=None if self.met_on else self.days_left(today),
+        )
 
 
 def _excluded(mtype: MatterType, rule: DeadlineRule, after: list[Passage], today: dt.date) -> tuple[tuple[Excluded, ...], bool]:

@@ -33,7 +33,7 @@ def render_pdf(template: str, values: dict) -> bytes:
 def issue_document(session: Session, actor: Actor, matter_id: int, kind: str, text: str, data_dir: Path) -> MatterDocument:
     """Issue the document ``kind`` of the matter from its template, numbered, stored and recorded in its history."""
     detail = service.matter_detail(session, actor, matter_id)
-    mtype = service.matter_type(detail["type"])
+    mtype = service.matter_type(detail.type)
     rule = mtype.document(kind)
     if rule is None or rule.template is None:
         kinds = ", ".join(d.id for d in mtype.documents if d.template)
@@ -52,8 +52,8 @@ def issue_document(session: Session, actor: Actor, matter_id: int, kind: str, te
         "title": rule.name_zh,
         "doc_number": doc_number,
         "issued_on": f"{issued_on.year} 年 {issued_on.month} 月 {issued_on.day} 日",
-        "parties": [{**p, "role_zh": roles.get(p["role"], p["role"])} for p in detail["parties"]],
-        "rights": detail["rights"],
+        "parties": [{**p.model_dump(), "role_zh": roles.get(p.role, p.role)} for p in detail.parties],
+        "rights": detail.rights,
         "text": text.strip(),
     }
     content = render_pdf(rule.template, values)

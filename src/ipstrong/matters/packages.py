@@ -138,9 +138,9 @@ def export_package(session: Session, actor: Actor, matter_id: int, to: str, data
         "created_at": utcnow().isoformat(),
         "from": {"body": body.name, "region_code": body.region_code, "key": _fingerprint(key.public_key())},
         "to": to,
-        "matter": {
-            k: detail[k] for k in ("type", "number", "title", "received_on", "state", "form", "parties", "rights", "history")
-        },
+        "matter": detail.model_dump(
+            mode="json", include={"type", "number", "title", "received_on", "state", "form", "parties", "rights", "history"}
+        ),
         "documents": [
             {"sha256": d.sha256, "kind": d.kind, "filename": d.filename, "media_type": d.media_type, "size": d.size} for d in docs
         ],

@@ -48,6 +48,19 @@ from ipstrong.matters.models import (
     MatterParty,
     MatterRight,
 )
+from ipstrong.matters.records import (
+    Assignee,
+    DocumentAttached,
+    DocumentNeeded,
+    HistoryEntry,
+    LinkedMatter,
+    MatterDetail,
+    MatterSummary,
+    Named,
+    Party,
+    RightClaimed,
+    StepOpen,
+)
 from ipstrong.matters.rights import check_rights
 from ipstrong.matters.workdays import Calendar, add_working_days, load
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
@@ -639,8 +652,8 @@ def extend_limit(
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
-def summary(matter: Matter, body_name: str, today: dt.date) -> dict[str, Any]:
-    """What a list shows of a matter."""
+def _summary_fields(matter: Matter, body_name: str, today: dt.date) -> dict[str, Any]:
+    """The fields of ``MatterSummary``: what a list shows of a matter (and a detail begins with)."""
     mtype = MATTER_TYPES[matter.type_id]
     state = mtype.state(matter.state)
     return {
@@ -657,9 +670,9 @@ def summary(matter: Matter, body_name: str, today: dt.date) -> dict[str, Any]:
         "state_zh": state.name_zh,
         "state_en": state.name_en,
         "final": state.final,
-        "received_on": matter.received_on.isoformat(),
-        "closed_on": matter.closed_on.isoformat() if matter.closed_on else None,
-        "due_on": matter.due_on.isoformat() if matter.due_on else None,
+        "received_on": matter.received_on,
+        "closed_on": matter.closed_on,
+        "due_on": matter.due_on,
         "due_rule": matter.due_rule,
         "days_left": (matter.due_on - today).days if matter.due_on else None,
         "provisional": matter.due_provisional,
@@ -681,7 +694,7 @@ def list_matters(
     offset: int = 0,
     today: dt.date | None = None,
     soon_days: int = 3,
-) -> list[dict[str, Any]]:
+) -> list[MatterSummary]:
     """The matters the actor may see, newest first, filtered; ``due`` is ``overdue``, ``soon`` or ``open``."""
     today = today or today_shanghai()
     query = select(Matter, Organisation.name).join(Organisation, Organisation.id == Matter.body_id).where(visible(actor))
@@ -701,7 +714,7 @@ def list_matters(
         named = select(MatterParty.matter_id).where(MatterParty.name.contains(text, autoescape=True))
         query = query.where(or_(Matter.number == text, Matter.title.contains(text, autoescape=True), Matter.id.in_(named)))
     rows = session.execute(query.order_by(Matter.received_on.desc(), Matter.id.desc()).limit(limit).offset(offset))
-    return [summary(m, name, today) for m, name in rows]
+    return [MatterSummary(**_summary_fields(m, name, today)) for m, name in rows]
 
 
 DUE_FILTERS = ("open", "overdue", "soon")
@@ -731,72 +744,67 @@ def due_filter(due: str, today: dt.date, until: dt.date) -> list[ColumnElement[b
     return conditions
 
 
-def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date | None = None) -> dict[str, Any]:
+def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date | None = None) -> MatterDetail:
     """Everything the detail page and the API show of one matter, with the steps this actor may take now."""
     today = today or today_shanghai()
     matter = _load(session, actor, matter_id)
     mtype = MATTER_TYPES[matter.type_id]
     body = session.get(Organisation, matter.body_id)
-    out = summary(matter, body.name if body else "", today)
-    attached = set()
-    out["documents"] = []
-    for d in session.scalars(select(MatterDocument).where(MatterDocument.matter_id == matter.id).order_by(MatterDocument.id)):
-        attached.add(d.kind)
-        rule = mtype.document(d.kind)
-        out["documents"].append(
-            {
-                "id": d.id,
-                "kind": d.kind,
-                "kind_zh": rule.name_zh if rule else OTHER_DOCUMENT[1],
-                "kind_en": rule.name_en if rule else OTHER_DOCUMENT[2],
-                "filename": d.filename,
-                "media_type": d.media_type,
-                "size": d.size,
-                "sha256": d.sha256,
-                "uploaded_by": d.uploaded_by,
-                "uploaded_at": d.uploaded_at.isoformat(),
-            }
+    own = MatterDocument.matter_id == matter.id
+    documents = [
+        DocumentAttached(
+            id=d.id,
+            kind=d.kind,
+            kind_zh=rule.name_zh if (rule := mtype.document(d.kind)) else OTHER_DOCUMENT[1],
+            kind_en=rule.name_en if rule else OTHER_DOCUMENT[2],
+            filename=d.filename,
+            media_type=d.media_type,
+            size=d.size,
+            sha256=d.sha256,
+            uploaded_by=d.uploaded_by,
+            uploaded_at=d.uploaded_at,
         )
-    out["form"] = matter.form
+        for d in session.scalars(select(MatterDocument).where(own).order_by(MatterDocument.id))
+    ]
     tagged = select(MatterCampaign.campaign_id).where(MatterCampaign.matter_id == matter.id)
-    out["campaigns"] = [{"id": c.id, "name": c.name} for c in session.scalars(select(Campaign).where(Campaign.id.in_(tagged)))]
-    out["origin"] = _link(session, matter.origin_id)
-    routed = session.scalar(select(Matter.id).where(Matter.origin_id == matter.id))
-    out["routed_to"] = _link(session, routed)
-    out["parties"] = [
-        {"role": p.role, "name": p.name, "credit_code": p.credit_code}
-        for p in session.scalars(select(MatterParty).where(MatterParty.matter_id == matter.id).order_by(MatterParty.id))
-    ]
-    out["rights"] = [
-        {"kind": r.kind, "number": r.number, "checked": r.checked, "title": r.title, "note": r.note}
-        for r in session.scalars(select(MatterRight).where(MatterRight.matter_id == matter.id).order_by(MatterRight.id))
-    ]
-    out["history"] = [
-        {
-            "day": e.day.isoformat(),
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "action": e.action,
-            "step": e.step,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "text": e.text,
-        }
-        for e in session.scalars(select(MatterEvent).where(MatterEvent.matter_id == matter.id).order_by(MatterEvent.id))
-    ]
-    out["assignees"] = [
-        {"user_id": u.id, "username": u.username, "display_name": u.display_name}
-        for u in session.scalars(
-            select(User).join(MatterAssignee, MatterAssignee.user_id == User.id).where(MatterAssignee.matter_id == matter.id)
-        )
-    ]
     joined = select(MatterBody.body_id).where(MatterBody.matter_id == matter.id)
-    out["joined_bodies"] = [
-        {"id": o.id, "name": o.name} for o in session.scalars(select(Organisation).where(Organisation.id.in_(joined)))
-    ]
-    out["limits"] = [s.to_dict(today) for s in _limits(matter, mtype, _passages(session, matter), timing(session), today)]
-    out["steps"] = _steps_for(session, actor, matter, mtype, attached)
-    return out
+    staff = select(User).join(MatterAssignee, MatterAssignee.user_id == User.id).where(MatterAssignee.matter_id == matter.id)
+    routed = session.scalar(select(Matter.id).where(Matter.origin_id == matter.id))
+    return MatterDetail(
+        **_summary_fields(matter, body.name if body else "", today),
+        form=matter.form,
+        documents=documents,
+        campaigns=[Named(id=c.id, name=c.name) for c in session.scalars(select(Campaign).where(Campaign.id.in_(tagged)))],
+        origin=_link(session, matter.origin_id),
+        routed_to=_link(session, routed),
+        parties=[
+            Party(role=p.role, name=p.name, credit_code=p.credit_code)
+            for p in session.scalars(select(MatterParty).where(MatterParty.matter_id == matter.id).order_by(MatterParty.id))
+        ],
+        rights=[
+            RightClaimed(kind=r.kind, number=r.number, checked=r.checked, title=r.title, note=r.note)
+            for r in session.scalars(select(MatterRight).where(MatterRight.matter_id == matter.id).order_by(MatterRight.id))
+        ],
+        history=[
+            HistoryEntry(
+                day=e.day,
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                step=e.step,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                text=e.text,
+            )
+            for e in session.scalars(select(MatterEvent).where(MatterEvent.matter_id == matter.id).order_by(MatterEvent.id))
+        ],
+        assignees=[Assignee(user_id=u.id, username=u.username, display_name=u.display_name) for u in session.scalars(staff)],
+        joined_bodies=[
+            Named(id=o.id, name=o.name) for o in session.scalars(select(Organisation).where(Organisation.id.in_(joined)))
+        ],
+        limits=[s.record(today) for s in _limits(matter, mtype, _passages(session, matter), timing(session), today)],
+        steps=_steps_for(session, actor, matter, mtype, {d.kind for d in documents}),
+    )
 
 
 def handling_staff(session: Session, actor: Actor, matter_id: int) -> list[dict[str, Any]]:
@@ -810,29 +818,29 @@ def handling_staff(session: Session, actor: Actor, matter_id: int) -> list[dict[
     return [{"id": u.id, "username": u.username, "display_name": u.display_name} for u in users]
 
 
-def _link(session: Session, matter_id: int | None) -> dict[str, Any] | None:
+def _link(session: Session, matter_id: int | None) -> LinkedMatter | None:
     linked = session.get(Matter, matter_id) if matter_id is not None else None
-    return {"id": linked.id, "number": linked.number, "type": linked.type_id} if linked is not None else None
+    return LinkedMatter(id=linked.id, number=linked.number, type=linked.type_id) if linked is not None else None
 
 
-def _steps_for(session: Session, actor: Actor, matter: Matter, mtype: MatterType, attached: set[str]) -> list[dict[str, Any]]:
+def _steps_for(session: Session, actor: Actor, matter: Matter, mtype: MatterType, attached: set[str]) -> list[StepOpen]:
     """The steps the state allows and the actor's role may take, each with the documents still missing."""
     try:
         _require_party_or_staff(session, actor, matter, Msg("办理", "act"))
     except PermissionDenied:
         return []
     return [
-        {
-            "id": t.id,
-            "name_zh": t.name_zh,
-            "name_en": t.name_en,
-            "to": t.dest,
-            "missing": [
-                {"id": d, "name_zh": r.name_zh, "name_en": r.name_en}
+        StepOpen(
+            id=t.id,
+            name_zh=t.name_zh,
+            name_en=t.name_en,
+            to=t.dest,
+            missing=[
+                DocumentNeeded(id=d, name_zh=r.name_zh, name_en=r.name_en)
                 for d in t.documents
                 if d not in attached and (r := mtype.document(d))
             ],
-        }
+        )
         for t in mtype.transitions
         if matter.state in t.sources and actor.role in t.roles
     ]

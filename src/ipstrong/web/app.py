@@ -33,11 +33,11 @@ from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
-from ipstrong.web import api, indicators, matters_api, matters_pages, pages, patents, search
+from ipstrong.web import accounts, calendar, entities, indicators, matters_api, matters_pages, patents, search, warehouse
+from ipstrong.web.callers import SignInRequired
 from ipstrong.web.context import WebContext, context_of
 from ipstrong.web.guard import Guard, api_error
 from ipstrong.web.i18n import t
-from ipstrong.web.pages import SignInRequired
 from ipstrong.web.sessions import SessionCodec, secret_key
 
 WEB = Path(str(files("ipstrong") / "web"))
@@ -110,13 +110,8 @@ def create_app(cfg: Settings) -> FastAPI:
     )
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
-    app.include_router(pages.router)
-    app.include_router(matters_pages.router)
-    app.include_router(api.router)
-    app.include_router(matters_api.router)
-    app.include_router(patents.router)
-    app.include_router(search.router)
-    app.include_router(indicators.router)
+    for domain in (accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api):
+        app.include_router(domain.router)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(_request: Request, exc: SignInRequired) -> Response:

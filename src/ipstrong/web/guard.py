@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ipstrong.accounts.roles import PermissionDenied
-from ipstrong.web.pages import SignInRequired
+from ipstrong.web.callers import SignInRequired
 
 log = logging.getLogger("ipstrong.web")
 CSP = (

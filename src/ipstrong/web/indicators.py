@@ -22,12 +22,12 @@ from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.indicators.records import AssessmentRow, FigureRecord
 from ipstrong.messages import IpsError, Msg
 from ipstrong.warehouse.snapshots import Warehouse
-from ipstrong.web.api import ERRORS, Caller, ErrorOut, JiangsuRegion
+from ipstrong.web.callers import ERRORS, XLSX_MEDIA, Caller, ErrorOut, FormSender, SignedIn
 from ipstrong.web.context import WebContext, Who, context_of
-from ipstrong.web.pages import XLSX_MEDIA, FormSender, SignedIn
 from ipstrong.web.params import (
     FormParameters,
     FormYear,
+    JiangsuRegion,
     ParametersIn,
     QueryParameters,
     Word,

@@ -16,8 +16,9 @@ from ipstrong.db import transaction
 from ipstrong.matters import service
 from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.documents import SAFE_HEADERS
+from ipstrong.matters.records import MatterDetail, MatterSummary
 from ipstrong.messages import IpsError, Msg
-from ipstrong.web.api import ERRORS, NOT_FOUND, Caller
+from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller
 from ipstrong.web.context import WebContext, context_of, read_upload
 from ipstrong.web.params import MAX_ID, FormId, RowId
 
@@ -25,44 +26,6 @@ router = APIRouter(prefix="/api/v1", tags=["matters"])
 MatterTypeId = Enum("MatterTypeId", {t: t for t in MATTER_TYPES}, type=str)  # type: ignore[misc]
 UPLOAD_CEILING = 200 * 1024 * 1024  # the route's own body limit; the configured document_max_mb is checked within
 MatterId = BodyId = RowId
-
-
-class MatterOut(BaseModel):
-    id: int
-    number: str
-    type: str
-    type_zh: str
-    type_en: str
-    title: str
-    body_id: int
-    body: str
-    region_code: str
-    state: str
-    state_zh: str
-    state_en: str
-    final: bool
-    received_on: dt.date
-    closed_on: dt.date | None
-    due_on: dt.date | None
-    due_rule: str | None
-    days_left: int | None
-    provisional: bool
-    paused: bool
-    version: int
-
-
-class MatterDetailOut(MatterOut):
-    form: dict[str, Any]
-    parties: list[dict[str, Any]]
-    rights: list[dict[str, Any]]
-    documents: list[dict[str, Any]]
-    history: list[dict[str, Any]]
-    assignees: list[dict[str, Any]]
-    joined_bodies: list[dict[str, Any]]
-    limits: list[dict[str, Any]]
-    steps: list[dict[str, Any]]
-    origin: dict[str, Any] | None
-    routed_to: dict[str, Any] | None
 
 
 class MatterIn(BaseModel):
@@ -113,9 +76,16 @@ class BodyOut(BaseModel):
     region_code: str
 
 
-def _detail(ctx: WebContext, who: Caller, matter_id: int) -> dict[str, Any]:
+def _detail(ctx: WebContext, who: Caller, matter_id: int) -> MatterDetail:
     with ctx.reader() as s:
         return service.matter_detail(s, who.actor, matter_id)
+
+
+@router.get("/matters/types", responses=ERRORS, summary="事项类型 / matter types")
+def matter_types(who: Caller) -> list[dict[str, Any]]:
+    """Each declared matter type: its form's fields, documents, states, steps (who may take them) and deadlines,
+    each deadline with the rule it comes from."""
+    return [t.to_dict() for t in MATTER_TYPES.values()]
 
 
 @router.get("/bodies", response_model=list[BodyOut], responses=ERRORS, summary="受理机构 / receiving bodies")
@@ -128,7 +98,7 @@ def bodies(request: Request, who: Caller) -> list[dict[str, Any]]:
     return sorted(found, key=lambda b: not in_scope(who.actor, b["region_code"]))
 
 
-@router.get("/matters", response_model=list[MatterOut], responses=ERRORS, summary="事项列表 / matters")
+@router.get("/matters", response_model=list[MatterSummary], responses=ERRORS, summary="事项列表 / matters")
 def matters(
     request: Request,
     who: Caller,
@@ -140,7 +110,7 @@ def matters(
     q: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[dict[str, Any]]:
+) -> list[MatterSummary]:
     """The matters the caller may see, newest first; ``due`` = open, overdue or soon."""
     ctx = context_of(request)
     with ctx.reader() as s:
@@ -159,8 +129,8 @@ def matters(
         )
 
 
-@router.post("/matters", response_model=MatterDetailOut, status_code=201, responses=NOT_FOUND, summary="受理事项 / file a matter")
-def file_matter(request: Request, who: Caller, body: MatterIn) -> dict[str, Any]:
+@router.post("/matters", response_model=MatterDetail, status_code=201, responses=NOT_FOUND, summary="受理事项 / file a matter")
+def file_matter(request: Request, who: Caller, body: MatterIn) -> MatterDetail:
     ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "file", None), transaction(ctx.factory) as s:
         matter = service.file_matter(
@@ -244,13 +214,13 @@ def limit_set(request: Request, who: Caller, body: LimitIn) -> dict[str, Any]:
         return service.set_limit(s, who.actor, type_id, rule, body.amount, body.source)
 
 
-@router.get("/matters/{matter_id}", response_model=MatterDetailOut, responses=NOT_FOUND, summary="一个事项 / one matter")
-def matter(request: Request, who: Caller, matter_id: MatterId) -> dict[str, Any]:
+@router.get("/matters/{matter_id}", response_model=MatterDetail, responses=NOT_FOUND, summary="一个事项 / one matter")
+def matter(request: Request, who: Caller, matter_id: MatterId) -> MatterDetail:
     return _detail(context_of(request), who, matter_id)
 
 
-@router.post("/matters/{matter_id}/steps", response_model=MatterDetailOut, responses=NOT_FOUND, summary="办理一步 / take a step")
-def take_step(request: Request, who: Caller, matter_id: MatterId, body: StepIn) -> dict[str, Any]:
+@router.post("/matters/{matter_id}/steps", response_model=MatterDetail, responses=NOT_FOUND, summary="办理一步 / take a step")
+def take_step(request: Request, who: Caller, matter_id: MatterId, body: StepIn) -> MatterDetail:
     """Refused (and audited): a step by the wrong role or body, from a state that does not allow it, without the
     documents it needs, or on a matter changed since ``version`` was read (409)."""
     ctx = context_of(request)
@@ -340,8 +310,8 @@ def add_body(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -
     return {"matter": matter_id, "body_id": body.body_id, "status": "joined"}
 
 
-@router.post("/matters/{matter_id}/extensions", response_model=MatterDetailOut, responses=NOT_FOUND, summary="批准延期 / extend")
-def extend(request: Request, who: Caller, matter_id: MatterId, body: ExtendIn) -> dict[str, Any]:
+@router.post("/matters/{matter_id}/extensions", response_model=MatterDetail, responses=NOT_FOUND, summary="批准延期 / extend")
+def extend(request: Request, who: Caller, matter_id: MatterId, body: ExtendIn) -> MatterDetail:
     ctx = context_of(request)
     with service.refusals_recorded(ctx.factory, who.actor, "extend", matter_id), transaction(ctx.factory) as s:
         service.extend_limit(s, who.actor, matter_id, body.rule, body.version)
@@ -356,8 +326,8 @@ class KeyIn(BaseModel):
     pem: str = Field(min_length=1, max_length=10_000, description="对方发来的公钥文件（PEM）/ the partner's public key file")
 
 
-@router.post("/matters/{matter_id}/handover", response_model=MatterDetailOut, responses=NOT_FOUND, summary="移交 / hand over")
-def handover(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -> dict[str, Any]:
+@router.post("/matters/{matter_id}/handover", response_model=MatterDetail, responses=NOT_FOUND, summary="移交 / hand over")
+def handover(request: Request, who: Caller, matter_id: MatterId, body: JoinIn) -> MatterDetail:
     """Hand the matter to another body on the platform (it keeps its number and history)."""
     from ipstrong.matters.packages import hand_over
 
@@ -384,13 +354,13 @@ def export(request: Request, who: Caller, matter_id: MatterId, body: ExportIn) -
 
 @router.post(
     "/matters/import",
-    response_model=MatterDetailOut,
+    response_model=MatterDetail,
     status_code=201,
     responses=NOT_FOUND,
     summary="导入移送包 / receive a transfer package",
     max_body_size=UPLOAD_CEILING,
 )
-def import_(request: Request, who: Caller, body_id: FormId, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+def import_(request: Request, who: Caller, body_id: FormId, file: Annotated[UploadFile, File()]) -> MatterDetail:
     """A partner's signed package becomes a matter of ``body_id``; refused (and audited) when malformed, signed by
     an unregistered key, or its signature or a document's hash does not match."""
     from ipstrong.matters.packages import MAX_PACKAGE, import_package

@@ -18,11 +18,12 @@ from ipstrong.db import transaction
 from ipstrong.matters import service
 from ipstrong.matters.bodies import FILERS, receiving_bodies
 from ipstrong.matters.catalogue import MATTER_TYPES
+from ipstrong.matters.records import MatterDetail
 from ipstrong.matters.types.one_window import ROUTES, prefill, suggested
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
+from ipstrong.web.callers import FormSender, SignedIn
 from ipstrong.web.context import context_of, read_upload
 from ipstrong.web.matters_api import UPLOAD_CEILING
-from ipstrong.web.pages import FormSender, SignedIn
 from ipstrong.web.params import MAX_ID, FormId, Offset, RowId, RowIdQuery, Text, Word
 
 router = APIRouter(include_in_schema=False)
@@ -151,7 +152,7 @@ def _new_values(
     if who.actor.role not in FILERS and intake is None:  # staff receive for their own body; a routed intake goes anywhere
         bodies = [b for b in bodies if b["id"] == who.actor.organisation_id]
     if intake is not None and mtype is not None and not values:
-        values = prefill(intake["form"], mtype)
+        values = prefill(intake.form, mtype)
     return {
         "types": MATTER_TYPES,
         "mtype": mtype,
@@ -200,12 +201,12 @@ def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsErro
     with ctx.reader() as s:
         matter = service.matter_detail(s, who.actor, matter_id)
         staff = service.handling_staff(s, who.actor, matter_id) if who.actor.role not in FILERS else []
-        bodies = receiving_bodies(s) if who.actor.organisation_id == matter["body_id"] else []
-    mtype = MATTER_TYPES[matter["type"]]
+        bodies = receiving_bodies(s) if who.actor.organisation_id == matter.body_id else []
+    mtype = MATTER_TYPES[matter.type]
     extensions = [
         d for d in mtype.deadlines
         if d.extension and who.actor.role in d.approvers and d.id not in _extended(matter)
-        and any(limit["rule"] == d.id and not limit["met_on"] for limit in matter["limits"])
+        and any(limit.rule == d.id and not limit.met_on for limit in matter.limits)
     ]  # fmt: skip
     status = 200
     if error is not None:
@@ -214,26 +215,26 @@ def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsErro
         "m": matter,
         "mtype": mtype,
         "staff": staff,
-        "bodies": [b for b in bodies if b["id"] not in {matter["body_id"], *(j["id"] for j in matter["joined_bodies"])}],
+        "bodies": [b for b in bodies if b["id"] not in {matter.body_id, *(j.id for j in matter.joined_bodies)}],
         "extensions": extensions,
         "error": error.msg if error else None,
         "types": MATTER_TYPES,
         "states": {s.id: s for s in mtype.states},
-        "routes": _routes(matter) if matter["type"] == "one_window" and matter["steps"] else [],
+        "routes": _routes(matter) if matter.type == "one_window" and matter.steps else [],
         "steps": {t.id: t for t in mtype.transitions},
     }
     return ctx.render(request, "matter.html", values, status=status, who=who)
 
 
-def _routes(intake: dict[str, Any]) -> list[tuple[str, bool]]:
+def _routes(intake: MatterDetail) -> list[tuple[str, bool]]:
     """The matter types an intake can be routed into, the suggested one first (flagged)."""
-    first = suggested(intake["form"])
+    first = suggested(intake.form)
     targets = dict.fromkeys(t for t in ROUTES.values() if t in MATTER_TYPES)
     return [(t, t == first) for t in sorted(targets, key=lambda t: t != first)]
 
 
-def _extended(matter: dict[str, Any]) -> set[str]:
-    return {limit["rule"] for limit in matter["limits"] if limit["extended"]}
+def _extended(matter: MatterDetail) -> set[str]:
+    return {limit.rule for limit in matter.limits if limit.extended}
 
 
 @router.get("/matters/{matter_id}", response_class=HTMLResponse)

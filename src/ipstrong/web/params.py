@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Form, Path, Query
@@ -13,6 +14,7 @@ from pydantic import Field, create_model
 
 from ipstrong.indicators.catalogue import OPEN_PARAMETERS, OpenParameter
 from ipstrong.indicators.measures import Parameters
+from ipstrong.reference.regions import JIANGSU, regions
 
 MAX_ID = 2**31 - 1  # the operational database's ids are 32-bit integers on PostgreSQL
 MAX_OFFSET = 1_000_000
@@ -27,6 +29,16 @@ Word = Annotated[str, Query(max_length=100)]
 PathWord = Annotated[str, Path(max_length=100)]
 FormId = Annotated[int, Form(ge=1, le=MAX_ID)]
 FormYear = Annotated[int, Form(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+
+def _jiangsu_codes(name: str, levels: tuple[str, ...]) -> type[Enum]:
+    """Today's Jiangsu region codes of the given levels, as an enum the OpenAPI description lists."""
+    codes = {r.code: r.code for r in regions() if r.province_code == JIANGSU and r.status == "current" and r.level in levels}
+    return Enum(name, codes, type=str)  # type: ignore[return-value]
+
+
+# accounts and assessment targets belong to Jiangsu's bodies: the province, its cities and county-level units
+JiangsuRegion = _jiangsu_codes("JiangsuRegion", ("province", "city", "district"))
 
 
 def _annotation(parameter: OpenParameter) -> Any:

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipstrong.search.patents import PatentDetail, patent
-from ipstrong.web.api import NOT_FOUND, Caller
+from ipstrong.web.callers import NOT_FOUND, Caller, SignedIn
 from ipstrong.web.context import context_of
-from ipstrong.web.pages import SignedIn
 
 router = APIRouter()
 Number = Annotated[str, Path(max_length=40, description="申请号（任一写法）/ application number, any written form")]

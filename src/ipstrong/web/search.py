@@ -15,9 +15,8 @@ from ipstrong.messages import IpsError, Msg
 from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS
 from ipstrong.search.results import SearchPage, SimilarHit, Sort
 from ipstrong.warehouse.snapshots import Warehouse
-from ipstrong.web.api import ERRORS, Caller, ErrorOut
+from ipstrong.web.callers import ERRORS, XLSX_MEDIA, Caller, ErrorOut, SignedIn
 from ipstrong.web.context import WebContext, context_of
-from ipstrong.web.pages import XLSX_MEDIA, SignedIn
 from ipstrong.web.params import Offset, Text, Word
 
 router = APIRouter()

@@ -1,0 +1,79 @@
+"""The warehouse on the web: the home page (what the current snapshot holds, by city in the reader's scope) with
+its JSON twin ``/api/v1/warehouse``, and the background jobs that feed it (``/jobs``: upload a CNIPA export or
+event file and follow its ingest; ``/api/v1/jobs``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import uuid4
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipstrong.accounts.roles import in_scope, require
+from ipstrong.jobs import JobSummary, enqueue, visible_jobs
+from ipstrong.web.callers import ERRORS, Caller, FormSender, SignedIn
+from ipstrong.web.context import Who, context_of
+
+router = APIRouter()
+API = {"tags": ["v1"]}
+PAGE = {"include_in_schema": False}
+INGEST_UPLOAD_CEILING = 4 * 1024**3  # an export uploaded for ingest (streamed to disk): the app's 1 MB body limit is for forms
+
+
+def _overview(request: Request, who: Who) -> dict[str, Any]:
+    """The current snapshot's summary with only the cities in the reader's scope."""
+    summary = context_of(request).warehouse_summary()
+    cities = [c for c in summary["by_city"] if c["city_code"] and in_scope(who.actor, c["city_code"])]
+    return {**summary, "by_city": cities}
+
+
+@router.get("/", response_class=HTMLResponse, **PAGE)
+def home(request: Request, who: SignedIn) -> Response:
+    overview = _overview(request, who)
+    return context_of(request).render(request, "home.html", {"summary": overview, "cities": overview["by_city"]}, who=who)
+
+
+@router.get("/api/v1/warehouse", responses=ERRORS, summary="数据仓库概况 / what the current snapshot holds", **API)
+def warehouse(request: Request, who: Caller) -> dict[str, Any]:
+    """The home page's data: the current snapshot, its record counts and the cities in the caller's scope."""
+    return _overview(request, who)
+
+
+def _jobs(request: Request, who: Who) -> list[JobSummary]:
+    with context_of(request).reader() as s:
+        return visible_jobs(s, who.actor)
+
+
+@router.get("/jobs", response_class=HTMLResponse, **PAGE)
+def jobs_page(request: Request, who: SignedIn) -> Response:
+    return context_of(request).render(request, "jobs.html", {"jobs": _jobs(request, who)}, who=who)
+
+
+@router.get("/jobs/table", response_class=HTMLResponse, **PAGE)
+def jobs_table(request: Request, who: SignedIn) -> Response:
+    """The job table alone: the page polls it with HTMX every two seconds."""
+    return context_of(request).render(request, "jobs_table.html", {"jobs": _jobs(request, who)}, who=who)
+
+
+@router.get("/api/v1/jobs", response_model=list[JobSummary], responses=ERRORS, summary="后台任务 / background jobs", **API)
+def jobs(request: Request, who: Caller) -> list[JobSummary]:
+    """The newest jobs the caller may see: their own, or all in their region for those who manage it."""
+    return _jobs(request, who)
+
+
+@router.post("/jobs/ingest", max_body_size=INGEST_UPLOAD_CEILING, **PAGE)
+def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, File()]) -> Response:
+    """Upload a CNIPA export or event file and queue its ingest."""
+    require(who.actor, "warehouse.write")
+    ctx = context_of(request)
+    uploads = ctx.data_dir / "uploads"
+    uploads.mkdir(exist_ok=True)
+    name = Path(file.filename or "upload").name
+    target = uploads / f"{uuid4().hex[:8]}-{name}"
+    with target.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            out.write(chunk)
+    enqueue(ctx.settings, who.actor, "ingest", {"files": [str(target)], "status_date": None})
+    return RedirectResponse("/jobs", status_code=303)
