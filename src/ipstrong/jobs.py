@@ -20,7 +20,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ipstrong.accounts import audit
-from ipstrong.accounts.models import utcnow
+from ipstrong.accounts.models import StoredTime, utcnow
 from ipstrong.accounts.roles import Actor, in_scope, require
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import Base, platform_engine, session_factory, transaction
@@ -224,8 +224,8 @@ class JobSummary(BaseModel):
     progress: int
     message: str | None
     created_by: str
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
+    created_at: StoredTime
+    finished_at: StoredTime | None
 
 
 def visible_jobs(session: Session, actor: Actor, limit: int = 50) -> list[JobSummary]:

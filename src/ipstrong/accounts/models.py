@@ -7,8 +7,9 @@ fails instead of silently overwriting someone else's change.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,10 @@ def utcnow() -> dt.datetime:
 def aware(value: dt.datetime) -> dt.datetime:
     """A stored time as an aware UTC time (SQLite returns naive UTC)."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+# a stored time in a service's model: always with its offset (RFC 3339), whichever database it came from
+StoredTime = Annotated[dt.datetime, AfterValidator(aware)]
 
 
 class Organisation(Base):

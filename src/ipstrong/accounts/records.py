@@ -3,10 +3,11 @@ The API declares them as responses, the pages and the command line render the sa
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from pydantic import BaseModel
+
+from ipstrong.accounts.models import StoredTime
 
 
 class UserSummary(BaseModel):
@@ -32,10 +33,10 @@ class TokenSummary(BaseModel):
     id: int
     name: str
     scopes: list[str]
-    created_at: dt.datetime
-    expires_at: dt.datetime | None
-    revoked_at: dt.datetime | None
-    last_used_at: dt.datetime | None
+    created_at: StoredTime
+    expires_at: StoredTime | None
+    revoked_at: StoredTime | None
+    last_used_at: StoredTime | None
 
 
 class AuditRecord(BaseModel):

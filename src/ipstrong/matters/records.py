@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
+from ipstrong.accounts.models import StoredTime
+
 
 class MatterSummary(BaseModel):
     """A matter in a list: its number, type, state and running limit."""
@@ -52,7 +54,7 @@ class DocumentAttached(BaseModel):
     size: int
     sha256: str
     uploaded_by: str
-    uploaded_at: dt.datetime
+    uploaded_at: StoredTime
 
 
 class Party(BaseModel):
@@ -73,7 +75,7 @@ class RightClaimed(BaseModel):
 
 class HistoryEntry(BaseModel):
     day: dt.date
-    at: dt.datetime
+    at: StoredTime
     actor: str
     action: str
     step: str | None
