@@ -271,6 +271,12 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     # the series runs from 2012: nothing effective before the 2019 grant, then both patents
     assert [(d["year"], d["value"]) for d in chart["series"]][6:] == [("2018", 0), ("2019", 1), ("2020", 2), ("2021", 2)]
     assert chart["series"][0]["year"] == "2012" and 'id="headline"' in page
+    # the page's JSON twin carries the same figures, headline and series
+    twin = client.get("/api/v1/indicators/dashboard?indicator=effective_inventions&year=2021").json()
+    assert {r["region_code"]: r["value"] for r in twin["records"][1:]} == by_city and twin["by"] == "city"
+    assert [(str(p["year"]), p["value"]) for p in twin["series"]] == [(d["year"], d["value"]) for d in chart["series"]]
+    assert [r["indicator"] for r in twin["headline"]][:2] == ["effective_inventions", "inventions_per_10k_pop"]
+    assert client.get("/api/v1/indicators/dashboard?indicator=nothing").status_code == 400
     link = "/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-12-31"
     assert link in page  # every figure links to the patents behind it
     explained = client.get(link).text

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from ipstrong.accounts.roles import PermissionDenied, require
 from ipstrong.accounts.visibility import assessment_rows, require_figures
 from ipstrong.indicators.catalogue import CATALOGUE, OPEN_PARAMETERS
+from ipstrong.indicators.dashboard import Dashboard, dashboard
 from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.indicators.records import AssessmentRow, FigureRecord
 from ipstrong.messages import IpsError, Msg
@@ -37,22 +38,13 @@ from ipstrong.web.params import (
 router = APIRouter()
 
 
-HEADLINE = (
-    "effective_inventions",
-    "inventions_per_10k_pop",
-    "high_value_per_10k_pop",
-    "inventions_per_billion_gdp",
-    "grants_invention",
-    "enterprise_share_invention_grants",
-    "pct_applications",
-    "pledge_amount",
-)
-SERIES_FROM = 2012  # the programme's base year
 EXPLAIN_ROWS = 500
 
 
-def _home_region(ctx: WebContext, who: Who) -> str:
-    return ctx.settings.home_province if who.actor.role_info.everywhere else who.actor.region_code
+def _dashboard(request: Request, who: Who, indicator: str, year: int | None, by: str) -> Dashboard:
+    ctx = context_of(request)
+    settings = ctx.settings
+    return dashboard(who.actor, ctx.data_dir, indicator, year, by, settings.home_province, settings.query_timeout_s)
 
 
 @router.get("/indicators", include_in_schema=False, response_class=HTMLResponse)
@@ -61,46 +53,44 @@ def indicators_page(
 ) -> Response:
     """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
     table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
-    from ipstrong.indicators.catalogue import BY_ID, CATALOGUE
-    from ipstrong.indicators.engine import compute, default_asof
-    from ipstrong.warehouse.snapshots import Warehouse
+    from ipstrong.indicators.catalogue import BY_ID
 
     ctx = context_of(request)
-    if indicator not in BY_ID:
-        raise IpsError(Msg(f"未知指标 {indicator}", f"unknown indicator {indicator}"))
-    values: dict = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": [], "asof": None}
-    if Warehouse(ctx.data_dir).current_id() is not None:
-        asof = dt.date(year, 12, 31) if year else default_asof(ctx.data_dir)
-        region = _home_region(ctx, who)
-        level_by = "district" if region != ctx.settings.home_province or by == "district" else "city"
-        limit = ctx.settings.query_timeout_s
-        # one computation for the map/table and the headline cards (they share the effective base), one for the series
-        wanted = [indicator, *(h for h in HEADLINE if h != indicator)]
-        both = compute(ctx.data_dir, wanted, [asof], region, level_by, timeout_s=limit)
-        records = [r for r in both if r["indicator"] == indicator]
-        headline = [r for r in both if r["indicator"] in HEADLINE and r["region_code"] == region]
-        headline.sort(key=lambda r: HEADLINE.index(r["indicator"]))
-        days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, asof.year), asof.year + 1)]
-        series = compute(ctx.data_dir, [indicator], days, region, timeout_s=limit)
-        values.update(
-            records=records,
-            asof=asof,
-            headline=headline,
-            chart={
-                "unit": BY_ID[indicator].unit,
-                "mapName": ctx.settings.map_name,
-                "map": [
-                    {"name": r["region_name"], "code": r["region_code"], "value": r["value"]}
-                    for r in records[1:]
-                    if level_by == "city"
-                ],
-                "series": [{"year": r["asof"][:4], "asof": r["asof"], "value": r["value"]} for r in series],
-                "region": region,
-                "explain": f"/indicators/explain?indicator={indicator}" if not BY_ID[indicator].not_evaluable else None,
-                "asof": asof.isoformat(),
-            },
-        )
+    board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city")
+    values: dict[str, Any] = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": board.records, "asof": board.asof}
+    if board.asof is not None:
+        values["headline"] = board.headline
+        values["chart"] = {
+            "unit": board.unit,
+            "mapName": ctx.settings.map_name,
+            "map": [
+                {"name": r.region_name, "code": r.region_code, "value": r.value} for r in board.records[1:] if board.by == "city"
+            ],
+            "series": [{"year": str(p.year), "asof": p.asof.isoformat(), "value": p.value} for p in board.series],
+            "region": board.region,
+            "explain": f"/indicators/explain?indicator={indicator}" if board.evaluable else None,
+            "asof": board.asof.isoformat(),
+        }
     return ctx.render(request, "indicators.html", values, who=who)
+
+
+@router.get(
+    "/api/v1/indicators/dashboard",
+    tags=["v1"],
+    response_model=Dashboard,
+    responses=ERRORS,
+    summary="指标看板 / the dashboard of my region",
+)
+def dashboard_data(
+    request: Request,
+    who: Caller,
+    indicator: Annotated[str, Query(max_length=100, description="指标编号 / indicator id")] = "inventions_per_10k_pop",
+    year: Annotated[int | None, Query(ge=1985, le=2100, description="年末；默认数据所及最近年末 / year-end")] = None,
+    by: Annotated[str, Query(pattern="^(city|district)$", description="city | district")] = "city",
+) -> Dashboard:
+    """What the dashboard page shows: the indicator for the caller's region by city (or county), the region's
+    headline figures and the indicator's series of year-ends."""
+    return _dashboard(request, who, indicator, year, by)
 
 
 @router.get("/indicators/explain", include_in_schema=False, response_model=None)
