@@ -434,12 +434,13 @@ def _queue_job(ctx: typer.Context, kind: str, params: dict, as_json: bool) -> No
 
 # --- operational database ----------------------------------------------------------------------------------------
 def _db(ctx: typer.Context, migrate: bool = True):
-    """The operational database of this data directory, migrated to the current schema first (idempotent)."""
-    from ipstrong.db import platform_engine, session_factory, upgrade
+    """The operational database of this data directory, migrated first when it reports an older schema revision
+    than the installed one (``db upgrade`` always runs the migrations)."""
+    from ipstrong.db import ensure_current, platform_engine, session_factory
 
     cfg = _settings(ctx)
     if migrate:
-        upgrade(cfg.resolved_database_url())
+        ensure_current(cfg.resolved_database_url())
     engine = platform_engine(cfg)
     return cfg, engine, session_factory(engine)
 

@@ -171,6 +171,20 @@ def upgrade(url: str, revision: str = "head") -> str:
     return current_revision(url) or ""
 
 
+def head_revision(url: str) -> str | None:
+    """The newest revision the installed migrations reach."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+def ensure_current(url: str) -> str:
+    """Migrate only when the database reports an older revision than the installed migrations (or none): the
+    check reads one row, where running the migrations loads the whole Alembic environment. Returns the revision."""
+    found, head = current_revision(url), head_revision(url)
+    return found if found is not None and found == head else upgrade(url)
+
+
 def current_revision(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import utcnow
 from ipstrong.accounts.roles import Actor, require
-from ipstrong.db import Base, make_engine, session_factory, transaction, upgrade
+from ipstrong.db import Base, ensure_current, make_engine, session_factory, transaction
 from ipstrong.ingest.entities import Applicant, resolve
 from ipstrong.ingest.entity_records import EntityDetail, EntityName, MappingCounts, NamePair
 from ipstrong.ingest.names import NameForms, name_forms, name_key
@@ -286,7 +286,7 @@ def open_store(data_dir: Path, url: str | None = None) -> tuple[Engine, sessionm
     from ipstrong.config import settings
 
     url = url or settings(data_dir).resolved_database_url()
-    upgrade(url)
+    ensure_current(url)
     engine = make_engine(url, home=data_dir)
     return engine, session_factory(engine)
 
