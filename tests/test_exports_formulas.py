@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ipstrong.indicators.assess import write_xlsx
+from ipstrong.indicators.assess import write_assessment_xlsx
 from ipstrong.ingest import ingest
 from ipstrong.output import csv_lines, emit_records
 from ipstrong.search.engine import export
@@ -47,12 +47,12 @@ def test_every_export_neutralises_formulas(tmp_path: Path, data_dir: Path) -> No
     parsed = list(csv.reader(io.StringIO("".join(csv_lines(rows)))))
     assert parsed[1] == ["'" + EVIL, "'-1+1", "-5", "一种电池"]  # numbers stay numbers
     emit_records(rows, "xlsx", tmp_path / "rows.xlsx")
-    assert [c.value for c in _xlsx_cells(tmp_path / "rows.xlsx")][4:] == ["'" + EVIL, "'-1+1", "-5", "一种电池"]
+    assert [c.value for c in _xlsx_cells(tmp_path / "rows.xlsx")][4:] == ["'" + EVIL, "'-1+1", -5, "一种电池"]  # a number cell
     assessment = {
         "region_name": "+苏州市", "name_zh": EVIL, "unit": "件", "value": 1.0, "target": 2.0, "completion_pct": 50.0,
         "change": None, "rank": 1, "published": None, "difference": None, "status": "ok",
     }  # fmt: skip
-    write_xlsx([assessment], tmp_path / "assess.xlsx")
+    write_assessment_xlsx([assessment], tmp_path / "assess.xlsx")
     cells = _xlsx_cells(tmp_path / "assess.xlsx")
     assert all(c.data_type != "f" for c in cells) and {"'+苏州市", "'" + EVIL} <= {c.value for c in cells}
 

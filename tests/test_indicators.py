@@ -266,7 +266,7 @@ def test_growth_and_base_year_multiples_by_hand(data: Path) -> None:
 
 
 def test_assessment_table(data: Path, tmp_path: Path) -> None:
-    from ipstrong.indicators.assess import assess, write_xlsx
+    from ipstrong.indicators.assess import assess, write_assessment_xlsx
     from ipstrong.reference.series import import_figures
 
     targets = tmp_path / "targets.csv"
@@ -292,7 +292,7 @@ def test_assessment_table(data: Path, tmp_path: Path) -> None:
     assert (suzhou["value"], suzhou["completion_pct"], suzhou["change"], suzhou["rank"]) == (3, 150.0, 0, 1)
     # the rows are exactly the typed record the API and the command line declare (records.py)
     assert all(set(r) == set(AssessmentRow.model_fields) and AssessmentRow.model_validate(r) for r in rows.values())
-    write_xlsx(list(rows.values()), tmp_path / "a.xlsx")
+    write_assessment_xlsx(list(rows.values()), tmp_path / "a.xlsx")
     from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_path(str(tmp_path / "a.xlsx")).get_sheet_by_index(0).to_python()

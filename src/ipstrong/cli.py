@@ -135,8 +135,7 @@ def ingest_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """导入专利清单与法律事件，发布新快照 / ingest patent lists and events into a new snapshot."""
-    from ipstrong.ingest import ingest
-    from ipstrong.ingest.follow import follow_ingest
+    from ipstrong.ingest.follow import publish
 
     database_url = _settings(ctx).resolved_database_url()
     sd = _parse_date(status_date, "--status-date") if status_date else None
@@ -151,8 +150,7 @@ def ingest_cmd(
         _queue_job(ctx, "ingest", params, as_json)
         return
     with stderr.status("导入中 / ingesting") as status:
-        report = ingest(files, _data_dir(ctx), status_date=sd, step=status.update, database_url=database_url, estimates=estimates)
-        follow_ingest(report, _data_dir(ctx), database_url, status.update)
+        report = publish(files, _data_dir(ctx), sd, status.update, database_url, estimates)
     for failed in report.files_failed:
         stderr.print(f"[red]{failed['reason_zh']} / {failed['reason_en']}[/red]")
     if as_json:
@@ -789,7 +787,7 @@ def assess_cmd(
 ) -> None:
     """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table (the parameters of
     indicators compute)."""
-    from ipstrong.indicators.assess import assess, write_xlsx
+    from ipstrong.indicators.assess import assess, write_assessment_xlsx
     from ipstrong.indicators.records import AssessmentRow
 
     rows = assess(_data_dir(ctx), year, targets, params)
@@ -797,7 +795,7 @@ def assess_cmd(
     if chosen == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx" and fmt is None and not as_json):
         if out is None:
             raise IpsError(Msg("xlsx 格式需要 --out 文件", "xlsx needs --out FILE"))
-        write_xlsx(rows, out)
+        write_assessment_xlsx(rows, out)
         print(str(Msg(f"已写入 {out}", f"written to {out}")))
         return
     emit_records(rows, chosen, out, table_columns=AssessmentRow.TABLE)

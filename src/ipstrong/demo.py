@@ -8,8 +8,7 @@ from typing import Any
 from rich.console import Console
 
 from ipstrong.accounts.roles import SYSTEM
-from ipstrong.ingest import ingest
-from ipstrong.ingest.follow import follow_ingest
+from ipstrong.ingest.follow import publish
 from ipstrong.output import emit_records, stderr
 from ipstrong.reference.regions import JIANGSU
 from ipstrong.search.index import build as build_index
@@ -121,10 +120,8 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
     if Warehouse(data_dir).current_id() is None or not (source / "patents.csv").exists():
         stderr.print(f"生成 {patents} 条演示专利 / generating {patents} demo patents …")
         generate(SynthConfig(patents=patents, seed=seed, broken_share=0.02), source)
-        report = ingest(
-            [source / "patents.csv", source / "events" / "events.csv", source / "trademarks" / "trademarks.csv"], data_dir
-        )
-        follow_ingest(report, data_dir, None, stderr.print)
+        sources = [source / "patents.csv", source / "events" / "events.csv", source / "trademarks" / "trademarks.csv"]
+        report = publish(sources, data_dir, step=stderr.print)
         console.print(report.message)
         if report.quarantine_file:
             console.print(f"隔离文件 / quarantine file: {report.quarantine_file}")

@@ -49,20 +49,18 @@ class Job(Base):
 
 
 def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    from ipstrong.ingest import ingest
     from ipstrong.ingest.estimates import Estimates
-    from ipstrong.ingest.follow import follow_ingest
+    from ipstrong.ingest.follow import publish
 
     steps = iter(range(10, 97, 12))
-    report = ingest(
+    report = publish(
         [Path(p) for p in params["files"]],
         data_dir(cfg.data_dir),
         status_date=dt.date.fromisoformat(params["status_date"]) if params.get("status_date") else None,
-        step=lambda message: progress(next(steps, 95), message),
+        step=lambda message: progress(next(steps, 96), message),
         database_url=cfg.resolved_database_url(),
         estimates=Estimates(**{k: params[f"{k}_estimate"] for k in ("lapse", "grant") if params.get(f"{k}_estimate")}),
     )
-    follow_ingest(report, data_dir(cfg.data_dir), cfg.resolved_database_url(), lambda m: progress(next(steps, 96), m))
     return report.to_dict()
 
 

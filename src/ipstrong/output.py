@@ -7,7 +7,8 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,11 +54,45 @@ def unneutralised_sql(column: str) -> str:
     )
 
 
-def xlsx_workbook(path: Path, options: dict[str, Any] | None = None) -> Any:
-    """An xlsxwriter workbook that never turns text into formulas or links (strings stay strings)."""
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a sheet meant for paper is laid out: its name, column widths, landscape A4, one page wide, the header
+    repeated on every page."""
+
+    sheet: str
+    widths: tuple[int, ...]
+
+
+def write_xlsx(out: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], layout: PrintLayout | None = None) -> int:
+    """The one XLSX writer: a header row, then ``rows`` streamed (constant memory, any length up to Excel's limit).
+    Numbers are number cells, dates ISO text, lists and dicts JSON, and text a spreadsheet would run as a formula is
+    neutralised. Returns the number of rows written."""
     import xlsxwriter
 
-    return xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, **(options or {})})
+    # text never becomes a formula or a link, whatever it holds
+    book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True})
+    sheet = book.add_worksheet(layout.sheet if layout else None)
+    head = cell = number = None
+    if layout is not None:
+        head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"})
+        cell = book.add_format({"border": 1})
+        number = book.add_format({"border": 1, "num_format": "#,##0.00"})
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
+        for col, width in enumerate(layout.widths):
+            sheet.set_column(col, col, width)
+    sheet.write_row(0, 0, list(header), head)
+    written = 0
+    for written, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(written, col, value, number if isinstance(value, float) else cell)
+            else:
+                sheet.write_string(written, col, _cell(neutralised(value)), cell)
+    book.close()
+    return written
 
 
 def _default(value: Any) -> Any:
@@ -130,12 +165,7 @@ def emit_records(
     if fmt == "xlsx":
         if out is None:
             raise IpsError(Msg("xlsx 格式需要 --out 文件", "xlsx needs --out FILE"))
-        book = xlsx_workbook(out, {"constant_memory": True})
-        sheet = book.add_worksheet()
-        sheet.write_row(0, 0, columns)
-        for i, r in enumerate(records, start=1):
-            sheet.write_row(i, 0, [_cell(neutralised(r[c])) for c in columns])
-        book.close()
+        write_xlsx(out, columns, ([r[c] for c in columns] for r in records))
         return
     table = Table(title=title, show_lines=False)
     for c in columns:

@@ -18,7 +18,7 @@ from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.engine import compute
 from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.messages import IpsError, Msg
-from ipstrong.output import neutralised, xlsx_workbook
+from ipstrong.output import PrintLayout, write_xlsx
 from ipstrong.reference.regions import by_code
 from ipstrong.reference.series import lookup
 
@@ -111,38 +111,23 @@ def assess(data_dir: Path, year: int, targets_file: Path, params: Parameters = D
     return rows
 
 
-def write_xlsx(rows: list[dict[str, Any]], out: Path) -> None:
+ASSESSMENT_SHEET = (
+    ("region_name", "地区 Region", 14),
+    ("name_zh", "指标 Indicator", 26),
+    ("unit", "单位 Unit", 9),
+    ("value", "完成值 Value", 12),
+    ("target", "目标 Target", 12),
+    ("completion_pct", "完成率% Completion", 14),
+    ("change", "同比变化 Change", 14),
+    ("rank", "排名 Rank", 8),
+    ("published", "公布值 Published", 14),
+    ("difference", "差异 Difference", 14),
+    ("status", "状态 Status", 10),
+)
+
+
+def write_assessment_xlsx(rows: list[dict[str, Any]], out: Path) -> None:
     """The assessment table formatted for printing: landscape, one page wide, header repeated on every page."""
-    headers = [
-        ("region_name", "地区 Region", 14),
-        ("name_zh", "指标 Indicator", 26),
-        ("unit", "单位 Unit", 9),
-        ("value", "完成值 Value", 12),
-        ("target", "目标 Target", 12),
-        ("completion_pct", "完成率% Completion", 14),
-        ("change", "同比变化 Change", 14),
-        ("rank", "排名 Rank", 8),
-        ("published", "公布值 Published", 14),
-        ("difference", "差异 Difference", 14),
-        ("status", "状态 Status", 10),
-    ]
-    book = xlsx_workbook(out)
-    sheet = book.add_worksheet("考核 Assessment")
-    head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"})
-    cell = book.add_format({"border": 1})
-    number = book.add_format({"border": 1, "num_format": "#,##0.00"})
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
-    for col, (_key, label, width) in enumerate(headers):
-        sheet.write(0, col, label, head)
-        sheet.set_column(col, col, width)
-    for r, row in enumerate(rows, start=1):
-        for col, (key, _label, _width) in enumerate(headers):
-            value = row[key]
-            if isinstance(value, float):
-                sheet.write_number(r, col, value, number)
-            else:
-                sheet.write(r, col, "" if value is None else neutralised(value), cell)
-    book.close()
+    layout = PrintLayout("考核 Assessment", tuple(width for _key, _label, width in ASSESSMENT_SHEET))
+    header = [label for _key, label, _width in ASSESSMENT_SHEET]
+    write_xlsx(out, header, ([row[key] for key, _label, _width in ASSESSMENT_SHEET] for row in rows), layout)

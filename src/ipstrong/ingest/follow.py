@@ -1,4 +1,5 @@
-"""What follows a published ingest, written once for the command line, the job queue and the demo.
+"""Publishing a new snapshot, written once for the command line, the job queue (which the web's upload feeds) and
+the demo: ``publish`` ingests the files and then does what follows a published ingest.
 
 An ingest publishes its snapshot without waiting on the operational database: it stamps the applicant names the
 reviewed mapping already holds and counts the others (``entities_pending``). Those are resolved afterwards here —
@@ -8,11 +9,28 @@ index is brought to the current snapshot.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ipstrong.ingest.pipeline import IngestReport, apply_entities
+from ipstrong.ingest.estimates import Estimates
+from ipstrong.ingest.pipeline import IngestReport, apply_entities, ingest
+
+
+def publish(
+    files: list[Path],
+    data_dir: Path,
+    status_date: dt.date | None = None,
+    step: Callable[[str], None] = lambda _m: None,
+    database_url: str | None = None,
+    estimates: Estimates | None = None,
+) -> IngestReport:
+    """Ingest ``files`` into a new snapshot, resolve its new applicant names and bring the search index to it: the
+    one path a snapshot is published by (``ipstrong ingest``, the ingest job, the demo)."""
+    report = ingest(files, data_dir, status_date=status_date, step=step, database_url=database_url, estimates=estimates)
+    follow_ingest(report, data_dir, database_url, step)
+    return report
 
 
 def stamp_entities(data_dir: Path, database_url: str | None, step: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 import tantivy
 
 from ipstrong.messages import InvalidOption, IpsError, Msg
-from ipstrong.output import neutralised, xlsx_workbook
+from ipstrong.output import neutralised, write_xlsx
 from ipstrong.search.fields import FACETS, FIELDS, SORTS
 from ipstrong.search.index import (
     BIGRAM_FIELDS,
@@ -362,13 +362,7 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
         )
     rows = (_export_row(searcher.doc(address)) for page in _export_pages(searcher, compiled, sort) for address in page)
     if suffix == ".xlsx":
-        book = xlsx_workbook(out, {"constant_memory": True})
-        sheet = book.add_worksheet()
-        sheet.write_row(0, 0, list(EXPORT_COLUMNS.values()))
-        exported = 0
-        for exported, row in enumerate(rows, start=1):
-            sheet.write_row(exported, 0, [neutralised(v) for v in row])
-        book.close()
+        exported = write_xlsx(out, list(EXPORT_COLUMNS.values()), rows)
     else:
         with out.open("w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
             if suffix == ".csv":

@@ -170,7 +170,7 @@ def assess_run(
 
     from fastapi.responses import FileResponse
 
-    from ipstrong.indicators.assess import assess, write_xlsx
+    from ipstrong.indicators.assess import assess, write_assessment_xlsx
 
     require(who.actor, "records.read")
     ctx = context_of(request)
@@ -180,7 +180,7 @@ def assess_run(
     rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source, params))
     if xlsx:
         out = work / f"assessment-{year}.xlsx"
-        write_xlsx(rows, out)
+        write_assessment_xlsx(rows, out)
         return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
     return ctx.render(request, "assess.html", _assess_values(rows, year, params), who=who)
 
