@@ -21,9 +21,9 @@ from ibis.expr.types import Table
 
 from ipstrong.indicators.catalogue import OPEN_PARAMETERS
 from ipstrong.reference.sei import SEI_STORED, match_table
+from ipstrong.warehouse.asof import effective_on
 
 REGION_COLUMNS = ("province_code", "city_code", "district_code", "zone_id")
-TERMINATING = ("lapse", "invalidation", "restoration")
 LAST_PATENTEE_DAY = dt.date(2020, 12, 31)  # CNIPA counted by the patentee's address up to here, then the applicant's
 
 
@@ -93,48 +93,6 @@ def days_table(days: list[dt.date]) -> Table:
         },
         schema={"asof": "date", "start": "date", "year": "int32", "i": "int64"},
     )
-
-
-def effective_on(p: Table, e: Table, days: Table) -> Table:
-    """Patents of ``p`` effective on each day of ``days`` (CONVENTIONS.md), one row per patent and day with
-    ``asof``: the same rule as the warehouse's ``effective_on`` SQL macro.
-
-    Most patents carry no lapse, invalidation or restoration event: for them the lapse date alone decides, a plain
-    filter. Only the few with such events replay their dated facts (the latest on or before the day wins), which
-    keeps the facts × days aggregation small (measured on 10 million patents: 5.6 s → see BENCHMARKS.md)."""
-    state = e.filter(e.event_type.isin(TERMINATING))
-    state = state.select(
-        app_no=state.app_no, fact_date=state.event_date, terminates=ibis.ifelse(state.event_type == "restoration", 0, 1)
-    )
-    evented = state.select(evented_app_no=state.app_no).distinct()
-    grants = e.filter(e.event_type == "grant")
-    grants = grants.group_by(grant_app_no=grants.app_no).aggregate(event_grant=grants.event_date.min())
-    term_years = ibis.cases(
-        (p.patent_type == "invention", 20),
-        ((p.patent_type == "design") & (p.app_date >= ibis.literal(dt.date(2021, 6, 1))), 15),
-        else_=10,
-    )
-    spans = p.left_join(grants, p.app_no == grants.grant_app_no).left_join(evented, p.app_no == evented.evented_app_no)
-    spans = spans.select(
-        *p.columns,
-        granted=spans.grant_date.coalesce(spans.event_grant),
-        ends=spans.app_date + term_years.as_interval("Y"),
-        has_events=spans.evented_app_no.notnull(),
-    )
-    spans = spans.filter(spans.granted.notnull())
-    on_day = spans.inner_join(days.select("asof"), [spans.granted <= days.asof, days.asof < spans.ends])
-    plain = on_day.filter(~on_day.has_events, on_day.lapse_date.isnull() | (on_day.lapse_date > on_day.asof))
-    replayed = on_day.filter(on_day.has_events)
-    lapses = p.filter(p.lapse_date.notnull()).select(app_no=p.app_no, fact_date=p.lapse_date, terminates=ibis.literal(1))
-    facts = lapses.union(state)
-    facts = facts.semi_join(evented, facts.app_no == evented.evented_app_no)
-    facts = facts.inner_join(days.select("asof"), facts.fact_date <= days.asof)
-    latest = facts.group_by(fact_app_no=facts.app_no, fact_asof=facts.asof).aggregate(
-        terminated=facts.terminates.argmax(facts.fact_date)
-    )
-    j = replayed.left_join(latest, [replayed.app_no == latest.fact_app_no, replayed.asof == latest.fact_asof])
-    replayed = j.filter(j.terminated.coalesce(0) == 0)
-    return plain.select(*p.columns, "asof").union(replayed.select(*p.columns, "asof"), distinct=False)
 
 
 PLACE_COLUMNS = ("country", *REGION_COLUMNS)

@@ -46,7 +46,7 @@ from ipstrong.ingest.sqlfuncs import install
 from ipstrong.messages import Msg
 from ipstrong.reference.sei import SEI_CONCORDANCE, match_table
 from ipstrong.warehouse import parts
-from ipstrong.warehouse.asof import ASOF_MACROS
+from ipstrong.warehouse.asof import term_end_macro
 from ipstrong.warehouse.connection import attach_snapshot, new_duckdb
 from ipstrong.warehouse.schema import (
     CONTENT_COLUMNS,
@@ -202,8 +202,7 @@ def _ingest(
     hasher = ThreadPoolExecutor(max_workers=1)
     try:
         install(con)
-        for macro in ASOF_MACROS[:1]:
-            con.execute(macro)
+        con.execute(term_end_macro())
         sources = _load_sources(con, paths, workdir, report, step, hasher, status_date)
         if not sources:
             report.message = str(Msg("没有可用的文件，仓库未改变", "no usable file; the warehouse is unchanged"))

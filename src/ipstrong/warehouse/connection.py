@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from ipstrong.messages import IpsError, Msg
-from ipstrong.warehouse.asof import ASOF_MACROS
+from ipstrong.warehouse.asof import asof_macros
 from ipstrong.warehouse.schema import TABLES, select_list
 from ipstrong.warehouse.snapshots import Warehouse
 
@@ -65,7 +65,7 @@ def attach_snapshot(
             con.register(f"_{view}_empty", schema.empty_table())
             con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM _{view}_empty")
     if not prefix:
-        for macro in ASOF_MACROS:
+        for macro in asof_macros():
             con.execute(macro)
     return snapshot_id or ""
 
