@@ -40,6 +40,8 @@ class TokenSummary(BaseModel):
 
 
 class AuditRecord(BaseModel):
+    """One entry of the audit log; ``before`` and ``after`` are the record's images as canonical JSON text."""
+
     id: int
     at: str
     actor: str
@@ -47,6 +49,8 @@ class AuditRecord(BaseModel):
     entity: str
     entity_id: str | None
     region_code: str | None
+    before: str | None
+    after: str | None
 
 
 class AuditState(BaseModel):

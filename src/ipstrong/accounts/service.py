@@ -371,18 +371,19 @@ def own_tokens(session: Session, actor: Actor) -> list[TokenSummary]:
     ]  # fmt: skip
 
 
-def audit_state(session: Session, actor: Actor, limit: int = 50) -> AuditState:
-    """The audit chain verified from its first entry, and its newest entries the actor may see (their region's,
-    or all for those who see everywhere)."""
+def audit_entries(session: Session, actor: Actor, limit: int = 50) -> list[AuditRecord]:
+    """The newest audit entries the actor may see (their region's, or all for those who see everywhere)."""
     require(actor, "audit.read")
-    result = audit.verify(session)
     newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(4 * limit)).all()
     seen = [e for e in newest if actor.role_info.everywhere or in_scope(actor, e.region_code)][:limit]
-    return AuditState(
-        **result.to_dict(),
-        newest=[
-            AuditRecord(id=e.id, at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
-                        region_code=e.region_code)
-            for e in seen
-        ],
-    )  # fmt: skip
+    return [
+        AuditRecord(id=e.id, at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
+                    region_code=e.region_code, before=e.before, after=e.after)
+        for e in seen
+    ]  # fmt: skip
+
+
+def audit_state(session: Session, actor: Actor, limit: int = 50) -> AuditState:
+    """The audit chain verified from its first entry, and its newest entries the actor may see."""
+    newest = audit_entries(session, actor, limit)
+    return AuditState(**audit.verify(session).to_dict(), newest=newest)

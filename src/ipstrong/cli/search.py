@@ -1,0 +1,84 @@
+"""Commands on the search index and search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ipstrong.cli.common import JsonOpt, app, data_dir_of, queue_job
+from ipstrong.messages import Msg
+from ipstrong.output import emit_document, emit_records, stderr, to_json
+from ipstrong.search.fields import FACETS, SORTS, fields_help
+
+index_app = typer.Typer(help="检索索引 / the search index", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("build")
+def index_build(
+    ctx: typer.Context,
+    background: Annotated[bool, typer.Option("--background", help="排入后台任务队列 / queue it as a background job")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """为当前快照建立检索索引 / build the search index of the current snapshot."""
+    if background:
+        queue_job(ctx, "index", {}, as_json)
+        return
+    from ipstrong.search.index import build
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr) as bar:
+        task = bar.add_task("索引 / indexing", total=None)
+        summary = build(data_dir_of(ctx), step=lambda done, total: bar.update(task, completed=done, total=total))
+    emit_document(summary, as_json, str(Msg(f"已索引 {summary['documents']} 件专利", f"indexed {summary['documents']} patents")))
+
+
+SEARCH_HELP = "\n\n".join(
+    [
+        "检索专利（字段代码、与/或/非、括号、短语、日期范围）/ search patents with field codes and Boolean logic.",
+        fields_help(),
+        'AND OR NOT（与 或 非）, ( ), "phrase"; a bare term searches title and abstract; dates take =, >=, <=, a..b.',
+        "e.g. TI=锂离子电池 AND AD=2020-01-01..2021-12-31 AND IPC=H01M10/05* AND CITY=苏州",
+    ]
+)
+
+
+@app.command("search", help=SEARCH_HELP)
+def search_cmd(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="检索式，如 TI=电池 AND CITY=苏州 AND AD>=2020-01-01 / a query")],
+    limit: Annotated[int, typer.Option("--limit", help="每页条数 / hits per page")] = 20,
+    offset: Annotated[int, typer.Option("--offset", help="跳过条数 / hits to skip")] = 0,
+    sort: Annotated[str, typer.Option("--sort", help="|".join(SORTS))] = "relevance",
+    facets: Annotated[str | None, typer.Option("--facets", help=",".join(FACETS))] = None,
+    export_file: Annotated[
+        Path | None, typer.Option("--export", help="导出全部命中 / export every hit: FILE.csv|.jsonl|.xlsx")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from ipstrong.search.engine import export, search
+
+    if export_file is not None:
+        summary = export(data_dir_of(ctx), query, export_file, sort=sort)
+        emit_document(
+            summary,
+            as_json,
+            str(Msg(f"已导出 {summary['exported']} 件到 {export_file}", f"exported {summary['exported']} hits to {export_file}")),
+        )
+        return
+    chosen = tuple(f.strip() for f in facets.split(",") if f.strip()) if facets else ()
+    result = search(data_dir_of(ctx), query, limit=limit, offset=offset, facets=chosen, sort=sort)
+    if as_json:
+        sys.stdout.write(to_json(result) + "\n")
+        return
+    rows = [
+        {k: h[k] for k in ("app_no", "title", "app_date", "ipc_main", "status")} | {"applicants": "；".join(h["applicants"])}
+        for h in result["hits"]
+    ]
+    emit_records(rows, "table", title=f"共 {result['total']} 件 / {result['total']} hits")
+    for name, values in result["facets"].items():
+        print(f"{name}: " + "，".join(f"{v['label']} {v['count']}" for v in values))
