@@ -276,7 +276,7 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     assert {r["region_code"]: r["value"] for r in twin["records"][1:]} == by_city and twin["by"] == "city"
     assert [(str(p["year"]), p["value"]) for p in twin["series"]] == [(d["year"], d["value"]) for d in chart["series"]]
     assert [r["indicator"] for r in twin["headline"]][:2] == ["effective_inventions", "inventions_per_10k_pop"]
-    assert client.get("/api/v1/indicators/dashboard?indicator=nothing").status_code == 400
+    assert client.get("/api/v1/indicators/dashboard?indicator=nothing").status_code == 422  # the catalogue's ids only
     link = "/indicators/explain?indicator=effective_inventions&region=320500&asof=2021-12-31"
     assert link in page  # every figure links to the patents behind it
     explained = client.get(link).text

@@ -16,6 +16,7 @@ Records (patents behind a figure, matters, users, audit entries) are read within
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, region_prefix
@@ -29,7 +30,7 @@ def is_published_level(region: str, by: str | None) -> bool:
 
 def require_figures(actor: Actor, region: str, by: str | None, zone_in_scope: bool) -> None:
     """Refuse figures the actor may not read; ``zone_in_scope`` is whether a zone's units all lie in scope
-    (:meth:`ipstrong.web.context.WebContext.may_list` decides it for custom zones)."""
+    (:func:`may_list` decides it for custom zones)."""
     if actor.role_info.everywhere or is_published_level(region, by):
         return
     if region.startswith(("zone:", "custom:")) and zone_in_scope:
@@ -42,6 +43,19 @@ def require_figures(actor: Actor, region: str, by: str | None, zone_in_scope: bo
             f"figures below city level for {region} are outside this account's region (province and city figures are public)",
         )
     )
+
+
+def may_list(actor: Actor, region: str, data_dir: Path) -> bool:
+    """Whether ``actor`` may list the records of ``region``: a division or named zone in their scope, or a custom
+    zone whose listed units all are (one defined by address patterns only for those who see everywhere)."""
+    from ipstrong.reference.zones import custom_zones
+
+    if not region.startswith("custom:"):
+        return in_scope(actor, region)
+    zone = custom_zones(data_dir).get(region)
+    if zone is None or actor.role_info.everywhere:
+        return True  # an unknown zone is refused by the engine with its own message
+    return not zone.address_patterns and all(in_scope(actor, code) for code in zone.districts)
 
 
 def assessment_rows(actor: Actor, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -86,8 +86,10 @@ def indicators_compute(
     params: Parameters,
 ) -> None:
     """计算指标 / compute indicators for regions and year-ends (default: the last complete year-end in the data)."""
-    from ipstrong.indicators.engine import compute, default_asof
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.indicators.engine import default_asof
     from ipstrong.indicators.records import FigureRecord
+    from ipstrong.indicators.service import figures
 
     data = data_dir_of(ctx)
     if asof:
@@ -98,7 +100,7 @@ def indicators_compute(
         dates = [dt.date(y, 12, 31) for y in range(from_year, to_year + 1)]
     else:
         dates = [default_asof(data)]
-    records = compute(data, indicator, dates, region, by, snapshot, engine=engine, params=params)
+    records = figures(SYSTEM, data, indicator, dates, region, by, snapshot, engine=engine, params=params)
     emit_records(records, chosen_format(as_json, fmt), out, table_columns=FigureRecord.TABLE)
 
 
@@ -116,9 +118,10 @@ def indicators_explain(
     params: Parameters,
 ) -> None:
     """列出指标分子背后的每一件专利 / the patents behind a figure, row by row."""
-    from ipstrong.indicators.engine import explain
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.indicators.service import patents_behind
 
-    rows = explain(data_dir_of(ctx), indicator, region, parse_date(asof, "--asof"), params=params)
+    rows = patents_behind(SYSTEM, data_dir_of(ctx), indicator, region, parse_date(asof, "--asof"), params=params)
     chosen = chosen_format(as_json, fmt)
     if out and out.suffix.lower() == ".csv" and fmt is None and not as_json:
         chosen = "csv"
@@ -139,10 +142,12 @@ def assess_cmd(
 ) -> None:
     """城市考核表：完成值、目标、完成率、同比、排名、公布值 / the city assessment table (the parameters of
     indicators compute)."""
-    from ipstrong.indicators.assess import assess, write_assessment_xlsx
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.indicators.assess import write_assessment_xlsx
     from ipstrong.indicators.records import AssessmentRow
+    from ipstrong.indicators.service import assessment
 
-    rows = assess(data_dir_of(ctx), year, targets, params)
+    rows = [r.model_dump() for r in assessment(SYSTEM, data_dir_of(ctx), year, targets, params)]
     chosen = chosen_format(as_json, fmt)
     if chosen == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx" and fmt is None and not as_json):
         if out is None:

@@ -14,11 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipstrong.accounts.models import User
-from ipstrong.accounts.roles import ROLES, Actor, in_scope
+from ipstrong.accounts.roles import ROLES, Actor
 from ipstrong.accounts.service import actor_for_token, actor_of
 from ipstrong.config import Settings
 from ipstrong.reference.regions import region_name
-from ipstrong.reference.zones import custom_zones
 from ipstrong.vocabulary import word
 from ipstrong.web.i18n import LANGUAGES, t
 from ipstrong.web.sessions import COOKIE, LANG_COOKIE, SessionCodec, SessionData
@@ -78,16 +77,6 @@ class WebContext:
                 if current not in self._summaries:
                     self._summaries[current] = info(self.data_dir)
         return self._summaries[current]
-
-    def may_list(self, actor: Actor, region: str) -> bool:
-        """Whether ``actor`` may list the records of ``region``: a division or named zone in their scope, or a custom
-        zone whose listed units all are (one defined by address patterns only for those who see everywhere)."""
-        if not region.startswith("custom:"):
-            return in_scope(actor, region)
-        zone = custom_zones(self.data_dir).get(region)
-        if zone is None or actor.role_info.everywhere:
-            return True  # an unknown zone is refused by the engine with its own message
-        return not zone.address_patterns and all(in_scope(actor, code) for code in zone.districts)
 
     def lang(self, request: Request) -> str:
         chosen = request.cookies.get(LANG_COOKIE)

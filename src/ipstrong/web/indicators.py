@@ -15,12 +15,13 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from ipstrong.accounts.roles import PermissionDenied, require
-from ipstrong.accounts.visibility import assessment_rows, require_figures
+from ipstrong.accounts.roles import require
 from ipstrong.indicators.catalogue import CATALOGUE, OPEN_PARAMETERS
 from ipstrong.indicators.dashboard import Dashboard, dashboard
 from ipstrong.indicators.measures import DEFAULTS, Parameters
 from ipstrong.indicators.records import AssessmentRow, FigureRecord
+from ipstrong.indicators.service import assessment, patents_behind
+from ipstrong.indicators.service import figures as figures_of
 from ipstrong.messages import IpsError, Msg
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.callers import ERRORS, XLSX_MEDIA, Caller, ErrorOut, FormSender, SignedIn
@@ -74,45 +75,21 @@ def indicators_page(
     return ctx.render(request, "indicators.html", values, who=who)
 
 
-@router.get(
-    "/api/v1/indicators/dashboard",
-    tags=["v1"],
-    response_model=Dashboard,
-    responses=ERRORS,
-    summary="指标看板 / the dashboard of my region",
-)
-def dashboard_data(
-    request: Request,
-    who: Caller,
-    indicator: Annotated[str, Query(max_length=100, description="指标编号 / indicator id")] = "inventions_per_10k_pop",
-    year: Annotated[int | None, Query(ge=1985, le=2100, description="年末；默认数据所及最近年末 / year-end")] = None,
-    by: Annotated[str, Query(pattern="^(city|district)$", description="city | district")] = "city",
-) -> Dashboard:
-    """What the dashboard page shows: the indicator for the caller's region by city (or county), the region's
-    headline figures and the indicator's series of year-ends."""
-    return _dashboard(request, who, indicator, year, by)
-
-
 @router.get("/indicators/explain", include_in_schema=False, response_model=None)
 def explain_page(request: Request, who: SignedIn, indicator: Word, region: Word, asof: Word, csv: bool = False) -> Response:
     """The patents behind one figure (first rows on the page, all of them as CSV), within the person's region."""
     from fastapi.responses import StreamingResponse
 
     from ipstrong.indicators.catalogue import BY_ID
-    from ipstrong.indicators.engine import explain
     from ipstrong.output import csv_lines
 
-    require(who.actor, "records.read")
-    if not context_of(request).may_list(who.actor, region):
-        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     try:
         day = dt.date.fromisoformat(asof)
     except ValueError:
         raise IpsError(Msg(f"日期无效：{asof}", f"invalid date: {asof}")) from None
     ctx = context_of(request)
-    rows = explain(
-        ctx.data_dir, indicator, region, day, limit=None if csv else EXPLAIN_ROWS + 1, timeout_s=ctx.settings.query_timeout_s
-    )
+    limit = None if csv else EXPLAIN_ROWS + 1
+    rows = patents_behind(who.actor, ctx.data_dir, indicator, region, day, limit, timeout_s=ctx.settings.query_timeout_s)
     if csv:
         name = f"{indicator}-{region}-{day.isoformat()}.csv"
         return StreamingResponse(
@@ -170,14 +147,13 @@ def assess_run(
 
     from fastapi.responses import FileResponse
 
-    from ipstrong.indicators.assess import assess, write_assessment_xlsx
+    from ipstrong.indicators.assess import write_assessment_xlsx
 
-    require(who.actor, "records.read")
     ctx = context_of(request)
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     source = work / "targets.csv"
     source.write_bytes(targets.file.read(1_000_000))
-    rows = assessment_rows(who.actor, assess(ctx.data_dir, year, source, params))
+    rows = [r.model_dump() for r in assessment(who.actor, ctx.data_dir, year, source, params)]
     if xlsx:
         out = work / f"assessment-{year}.xlsx"
         write_assessment_xlsx(rows, out)
@@ -204,6 +180,7 @@ def _choices(name: str, values: Iterable[str]) -> Any:
 
 IndicatorId = _choices("IndicatorId", (i.id for i in CATALOGUE))
 # indicators with patents (or marks) behind them: not those that cannot be evaluated at all
+DASHBOARD_DEFAULT = IndicatorId("inventions_per_10k_pop")  # the figure the dashboard opens on
 Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.not_evaluable))
 # a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
 RegionParam = Annotated[
@@ -246,24 +223,35 @@ def figures(
     year_from: Annotated[int | None, Query(ge=1985, le=2100, description="起始年末（时间序列）/ first year-end")] = None,
     region: RegionParam = None,
     by: By | None = None,
-) -> list[dict[str, Any]]:
-    from ipstrong.indicators.engine import compute
-
+) -> list[FigureRecord]:
     ctx = context_of(request)
     region = region or ctx.settings.home_province
-    require_figures(who.actor, region, by.value if by else None, ctx.may_list(who.actor, region))
     _require_data(ctx, region)
     first = min(year_from or year, year)
     days = [dt.date(y, 12, 31) for y in range(first, year + 1)]
-    return compute(
-        ctx.data_dir,
-        [indicator.value],
-        days,
-        region,
-        by.value if by else None,
-        params=params,
+    return figures_of(
+        who.actor, ctx.data_dir, [indicator.value], days, region, by.value if by else None, params=params,
         timeout_s=ctx.settings.query_timeout_s,
-    )
+    )  # fmt: skip
+
+
+@router.get(
+    "/api/v1/indicators/dashboard",
+    tags=["v1"],
+    response_model=Dashboard,
+    responses=ERRORS,
+    summary="指标看板 / the dashboard of my region",
+)
+def dashboard_data(
+    request: Request,
+    who: Caller,
+    indicator: IndicatorId = DASHBOARD_DEFAULT,  # type: ignore[valid-type]
+    year: Annotated[int | None, Query(ge=1985, le=2100, description="年末；默认数据所及最近年末 / year-end")] = None,
+    by: Annotated[str, Query(pattern="^(city|district)$", description="city | district")] = "city",
+) -> Dashboard:
+    """What the dashboard page shows: the indicator for the caller's region by city (or county), the region's
+    headline figures and the indicator's series of year-ends."""
+    return _dashboard(request, who, indicator.value, year, by)
 
 
 def _require_data(ctx: WebContext, region: str) -> None:
@@ -309,17 +297,11 @@ def explain_figure(
     region: RegionParam = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
 ) -> list[dict[str, Any]]:
-    from ipstrong.indicators.engine import explain
-
-    require(who.actor, "records.read")
     ctx = context_of(request)
     region = region or ctx.settings.home_province
-    if not ctx.may_list(who.actor, region):
-        raise PermissionDenied(Msg("该地区不在您的权限范围内", "this region is outside your scope"))
     _require_data(ctx, region)
-    return explain(
-        ctx.data_dir, indicator.value, region, asof, limit=limit, params=params, timeout_s=ctx.settings.query_timeout_s
-    )
+    limit_s = ctx.settings.query_timeout_s
+    return patents_behind(who.actor, ctx.data_dir, indicator.value, region, asof, limit, params=params, timeout_s=limit_s)
 
 
 class Direction(StrEnum):
@@ -347,15 +329,14 @@ class AssessIn(BaseModel):
     responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
     summary="城市考核表 / the assessment table for a year's targets",
 )
-def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[str, Any]]:
+def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[AssessmentRow]:
     """The same table as ``ipstrong assess`` and the /assess page, for the targets in the body; rows outside the
     caller's region are left out. Computes only: nothing is stored (POST because targets are a body)."""
     import csv
     import tempfile
 
-    from ipstrong.indicators.assess import COLUMNS, assess
+    from ipstrong.indicators.assess import COLUMNS
 
-    require(who.actor, "records.read")
     ctx = context_of(request)
     _require_data(ctx, ctx.settings.home_province)
     with tempfile.TemporaryDirectory(dir=ctx.data_dir) as work:
@@ -365,5 +346,4 @@ def assess_targets(request: Request, who: Caller, body: AssessIn) -> list[dict[s
             writer.writerow(COLUMNS)
             for t in body.targets:
                 writer.writerow([t.region_code.value, t.indicator.value, body.year, t.target, t.direction.value])
-        rows = assess(ctx.data_dir, body.year, source, Parameters(**body.parameters.model_dump()))
-    return assessment_rows(who.actor, rows)
+        return assessment(who.actor, ctx.data_dir, body.year, source, Parameters(**body.parameters.model_dump()))
