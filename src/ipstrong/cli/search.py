@@ -60,10 +60,11 @@ def search_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from ipstrong.search.engine import export, search
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.search.service import export_hits, search_hits
 
     if export_file is not None:
-        summary = export(data_dir_of(ctx), query, export_file, sort=sort)
+        summary = export_hits(SYSTEM, data_dir_of(ctx), query, export_file, sort=sort)
         emit_document(
             summary,
             as_json,
@@ -71,14 +72,12 @@ def search_cmd(
         )
         return
     chosen = tuple(f.strip() for f in facets.split(",") if f.strip()) if facets else ()
-    result = search(data_dir_of(ctx), query, limit=limit, offset=offset, facets=chosen, sort=sort)
+    result = search_hits(SYSTEM, data_dir_of(ctx), query, limit=limit, offset=offset, facets=chosen, sort=sort)
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
         return
-    rows = [
-        {k: h[k] for k in ("app_no", "title", "app_date", "ipc_main", "status")} | {"applicants": "；".join(h["applicants"])}
-        for h in result["hits"]
-    ]
-    emit_records(rows, "table", title=f"共 {result['total']} 件 / {result['total']} hits")
-    for name, values in result["facets"].items():
-        print(f"{name}: " + "，".join(f"{v['label']} {v['count']}" for v in values))
+    columns = ("app_no", "title", "app_date", "ipc_main", "status")
+    rows = [{k: getattr(h, k) for k in columns} | {"applicants": "；".join(h.applicants)} for h in result.hits]
+    emit_records(rows, "table", title=f"共 {result.total} 件 / {result.total} hits")
+    for name, values in result.facets.items():
+        print(f"{name}: " + "，".join(f"{v.label} {v.count}" for v in values))

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ipstrong.accounts.roles import require
 from ipstrong.messages import IpsError, Msg
 from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS
 from ipstrong.search.results import SearchPage, SimilarHit, Sort
+from ipstrong.search.service import export_hits, search_hits, similar_to
 from ipstrong.warehouse.snapshots import Warehouse
 from ipstrong.web.callers import ERRORS, XLSX_MEDIA, Caller, ErrorOut, SignedIn
 from ipstrong.web.context import WebContext, context_of
@@ -28,20 +28,20 @@ def search_page(
 ) -> Response:
     """The query box with its syntax, one page of hits with highlights, and facets that refine the query; or, for a
     pasted paragraph (``like``), the patents most like it."""
-    from ipstrong.search.engine import refinement, search, similar
+    from ipstrong.search.engine import refinement
 
     ctx = context_of(request)
     result, error, alike = None, None, None
     try:
         if like.strip():
-            alike = similar(ctx.data_dir, like[:5000], limit=20)
+            alike = similar_to(who.actor, ctx.data_dir, like[:5000], limit=20)
         elif q.strip():
-            result = search(ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
+            result = search_hits(who.actor, ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
     except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
         error = exc.msg
     refine = {
-        name: [(v, f"({q}) AND {refinement(name, v['value'])}") for v in values]
-        for name, values in (result["facets"].items() if result else [])
+        name: [(v, f"({q}) AND {refinement(name, v.value)}") for v in values]
+        for name, values in (result.facets.items() if result else [])
     }
     values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
     return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
@@ -55,16 +55,13 @@ def search_export(request: Request, who: SignedIn, q: Text, format: Word = "csv"
     from fastapi.responses import FileResponse
     from starlette.background import BackgroundTask
 
-    from ipstrong.search.engine import export
-
-    require(who.actor, "records.read")
     ctx = context_of(request)
     if format not in ("csv", "jsonl", "xlsx"):
         raise IpsError(Msg("格式须为 csv、jsonl 或 xlsx", "the format is csv, jsonl or xlsx"))
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     out = work / f"search.{format}"
     try:
-        export(ctx.data_dir, q, out, sort=sort)
+        export_hits(who.actor, ctx.data_dir, q, out, sort=sort)
     except Exception:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -89,20 +86,18 @@ def _require_index(ctx: WebContext) -> None:
 )
 def search_patents(
     request: Request,
-    _who: Caller,
+    who: Caller,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="检索式 / query, e.g. TI=电池 AND CITY=苏州")],
     limit: Annotated[int, Query(ge=0, le=1000)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     sort: Sort = Sort.relevance,
     facets: Annotated[str | None, Query(pattern=FACET_LIST_PATTERN, description="分面 / facets: " + ", ".join(FACETS))] = None,
-) -> dict[str, Any]:
+) -> SearchPage:
     """The same search as ``ipstrong search``: a query that cannot be read answers 400 with its position."""
-    from ipstrong.search.engine import search
-
     ctx = context_of(request)
     _require_index(ctx)
     chosen = tuple(facets.split(",")) if facets else ()
-    return search(ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
+    return search_hits(who.actor, ctx.data_dir, q, limit=limit, offset=offset, facets=chosen, sort=sort.value)
 
 
 @router.get(
@@ -114,14 +109,11 @@ def search_patents(
 )
 def similar_patents(
     request: Request,
-    _who: Caller,
+    who: Caller,
     text: Annotated[str, Query(min_length=1, max_length=5000, description="一段技术描述 / a paragraph")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> list[dict[str, Any]]:
+) -> list[SimilarHit]:
     """More-like-this by BM25 over the search tokens (one per Han character, English words)."""
-    from ipstrong.search.engine import similar
-
-    _require_index(context_of(request))
-    if not text.strip():
-        return []  # blank text is like nothing
-    return similar(context_of(request).data_dir, text, limit=limit)
+    ctx = context_of(request)
+    _require_index(ctx)
+    return similar_to(who.actor, ctx.data_dir, text, limit=limit)
