@@ -66,7 +66,12 @@ def measure(label: str, database_url: str | None, seconds: int, clients: int) ->
                 break
             except OSError:
                 time.sleep(0.1)
-        login = urllib.request.Request(base + "/login", data=b"username=suzhou&password=ipstrong-demo-2024&next=/", method="POST")
+        # the sign-in form carries a login token, double-submitted in its cookie
+        form = urllib.request.urlopen(base + "/login", timeout=5)
+        login_cookie = form.headers["set-cookie"].split(";")[0]
+        token = re.search(r'name="login_token" value="([^"]+)"', form.read().decode()).group(1)
+        body = f"username=suzhou&password=ipstrong-demo-2024&next=/&login_token={token}".encode()
+        login = urllib.request.Request(base + "/login", data=body, method="POST", headers={"Cookie": login_cookie})
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *a, **k):
@@ -75,13 +80,19 @@ def measure(label: str, database_url: str | None, seconds: int, clients: int) ->
         try:
             urllib.request.build_opener(NoRedirect).open(login)
         except urllib.error.HTTPError as redirect:
-            cookie = redirect.headers["set-cookie"].split(";")[0]
+            if redirect.code != 303:
+                sys.exit(f"sign-in failed: {redirect.code}")
+            cookie = next(c.split(";")[0] for c in redirect.headers.get_all("set-cookie") if c.startswith("ips_session="))
         script = data / "p95.lua"
         script.write_text(LUA)
         for name, path, header in (
             ("home page", "/", f"Cookie: {cookie}"),
             ("GET /api/v1/users", "/api/v1/users", f"Authorization: Bearer {bearer}"),
         ):
+            name_, value_ = header.split(": ", 1)
+            probe = urllib.request.build_opener(NoRedirect).open(urllib.request.Request(base + path, headers={name_: value_}))
+            if probe.status != 200:  # a redirect to the sign-in page would be measured instead of the page
+                sys.exit(f"{path} answered {probe.status}, not 200")
             out = subprocess.run(
                 ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "-s", str(script), "-H", header, base + path],
                 capture_output=True,
