@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import uuid4
 
+from anyio import to_thread
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -30,8 +31,11 @@ def _overview(request: Request, who: Who) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse, **PAGE)
-def home(request: Request, who: SignedIn) -> Response:
-    overview = _overview(request, who)
+async def home(request: Request, who: SignedIn) -> Response:
+    """Served on the event loop (no queue on the thread pool at 50 clients): the summary is cached per snapshot, and
+    only a new snapshot's first summary is computed in a worker thread."""
+    ready = context_of(request).summary_ready()
+    overview = _overview(request, who) if ready else await to_thread.run_sync(_overview, request, who)
     return context_of(request).render(request, "home.html", {"summary": overview, "cities": overview["by_city"]}, who=who)
 
 
