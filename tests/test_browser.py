@@ -202,6 +202,27 @@ def _watch_console(page) -> list[str]:
     return problems
 
 
+def test_a_refused_filing_is_shown_on_the_page(page) -> None:
+    """A boosted form the server refuses (400) shows the refusal: htmx would otherwise leave the page unchanged."""
+    problems = _watch_console(page)
+    sign_in(page, "officer")
+    page.click("nav a[href='/matters']")
+    page.click("#matter-new")
+    page.select_option("#matter-type select[name=type]", "adjudication")
+    page.click("#matter-open")
+    page.wait_for_selector("#matter-form")
+    for name, value in (("subject", "甲公司诉乙公司侵犯发明专利权纠纷"), ("requester", "甲公司"), ("respondent", "乙公司"),
+                        ("claims", "停止侵权"), ("requester_credit_code", "91320500ABCDEFGH12")):  # fmt: skip
+        page.fill(f"[name={name}]", value)
+    page.fill("textarea[name=patents]", "201410123456.7")
+    with page.expect_response(lambda r: r.url.endswith("/matters/new") and r.request.method == "POST") as answer:
+        page.click("#matter-form button")
+    assert answer.value.status == 400
+    page.wait_for_selector("#matter-error")
+    assert "requester_credit_code" in page.inner_text("#matter-error") or "信用代码" in page.inner_text("#matter-error")
+    assert problems == [] and page.outside == []
+
+
 def test_assessment_with_the_indicator_parameters_and_its_refusal(page, tmp_path: Path) -> None:
     """From the navigation: the assessment form offers the parameters of indicators compute; a targets file the
     server refuses shows why on the page."""
