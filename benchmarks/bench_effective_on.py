@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ipstrong.ingest import ingest
 from ipstrong.synth.generator import SynthConfig, generate
+from ipstrong.warehouse.asof import effective_on_macro
 from ipstrong.warehouse.connection import snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
@@ -75,6 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     prepare(args.data_dir, args.patents)
     con = snapshot_connection(args.data_dir)
+    con.execute(effective_on_macro())  # as run_sql installs it
     con.execute(HAND_WRITTEN)
     print(f"{platform.node()} · {platform.processor() or platform.machine()} · {args.patents:,} patents")
     for day in DAYS:

@@ -123,8 +123,3 @@ def effective_on_macro() -> str:
         'WITH effective_day AS (SELECT CAST(d AS DATE) AS "asof") '
         f'SELECT * EXCLUDE ("asof") FROM ({compiled})'  # ASOF is a keyword of DuckDB's joins
     )
-
-
-def asof_macros() -> tuple[str, ...]:
-    """The macros every warehouse connection carries: ``term_end`` and ``effective_on``."""
-    return (term_end_macro(), effective_on_macro())

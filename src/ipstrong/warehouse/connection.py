@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from ipstrong.messages import IpsError, Msg
-from ipstrong.warehouse.asof import asof_macros
+from ipstrong.warehouse.asof import effective_on_macro, term_end_macro
 from ipstrong.warehouse.schema import TABLES, select_list
 from ipstrong.warehouse.snapshots import Warehouse
 
@@ -65,8 +65,7 @@ def attach_snapshot(
             con.register(f"_{view}_empty", schema.empty_table())
             con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM _{view}_empty")
     if not prefix:
-        for macro in asof_macros():
-            con.execute(macro)
+        con.execute(term_end_macro())
     return snapshot_id or ""
 
 
@@ -153,6 +152,8 @@ def run_sql(data_dir: Path, query: str, timeout_s: float = DEFAULT_TIMEOUT_S, li
     con = new_duckdb()
     con.execute("SET timezone = 'Asia/Shanghai'")
     snapshot_id = attach_snapshot(con, warehouse)
+    # the services compute through Ibis; only a person's SQL needs the macro (compiled once per process, ~0.4 s)
+    con.execute(effective_on_macro())
     if snapshot_id:
         con.execute(f"SET allowed_directories = ['{warehouse.path(snapshot_id)}/']")
     con.execute("SET enable_external_access = false")

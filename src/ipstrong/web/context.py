@@ -65,11 +65,11 @@ class WebContext:
     _summaries: dict[str | None, dict[str, Any]] = field(default_factory=dict)
     _summary_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def summary_ready(self) -> bool:
-        """Whether the current snapshot's summary is computed already (reading it then costs nothing)."""
+    def cached_summary(self) -> dict[str, Any] | None:
+        """The current snapshot's summary when it is computed already (reading it then costs nothing), else None."""
         from ipstrong.warehouse.snapshots import Warehouse
 
-        return Warehouse(self.data_dir).current_id() in self._summaries
+        return self._summaries.get(Warehouse(self.data_dir).current_id())
 
     def warehouse_summary(self) -> dict[str, Any]:
         """What the current snapshot holds; a snapshot never changes, so its summary is computed once (by one

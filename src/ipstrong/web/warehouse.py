@@ -23,9 +23,8 @@ PAGE = {"include_in_schema": False}
 INGEST_UPLOAD_CEILING = 4 * 1024**3  # an export uploaded for ingest (streamed to disk): the app's 1 MB body limit is for forms
 
 
-def _overview(request: Request, who: Who) -> dict[str, Any]:
+def _overview(summary: dict[str, Any], who: Who) -> dict[str, Any]:
     """The current snapshot's summary with only the cities in the reader's scope."""
-    summary = context_of(request).warehouse_summary()
     cities = [c for c in summary["by_city"] if c["city_code"] and in_scope(who.actor, c["city_code"])]
     return {**summary, "by_city": cities}
 
@@ -34,15 +33,16 @@ def _overview(request: Request, who: Who) -> dict[str, Any]:
 async def home(request: Request, who: SignedIn) -> Response:
     """Served on the event loop (no queue on the thread pool at 50 clients): the summary is cached per snapshot, and
     only a new snapshot's first summary is computed in a worker thread."""
-    ready = context_of(request).summary_ready()
-    overview = _overview(request, who) if ready else await to_thread.run_sync(_overview, request, who)
-    return context_of(request).render(request, "home.html", {"summary": overview, "cities": overview["by_city"]}, who=who)
+    ctx = context_of(request)
+    summary = ctx.cached_summary() or await to_thread.run_sync(ctx.warehouse_summary)
+    overview = _overview(summary, who)
+    return ctx.render(request, "home.html", {"summary": overview, "cities": overview["by_city"]}, who=who)
 
 
 @router.get("/api/v1/warehouse", responses=ERRORS, summary="数据仓库概况 / what the current snapshot holds", **API)
 def warehouse(request: Request, who: Caller) -> dict[str, Any]:
     """The home page's data: the current snapshot, its record counts and the cities in the caller's scope."""
-    return _overview(request, who)
+    return _overview(context_of(request).warehouse_summary(), who)
 
 
 def _jobs(request: Request, who: Who) -> list[JobSummary]:
