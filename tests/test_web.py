@@ -217,6 +217,47 @@ def test_upload_queues_an_ingest_job_with_progress_page(site, tmp_path: Path) ->
     assert client.get("/jobs").status_code == 403
 
 
+def test_an_upload_no_reader_takes_is_refused_and_a_failed_ingest_says_why(site) -> None:
+    """A PNG is refused at upload with its name (and not kept); a CSV without the 申请号 column is queued and its
+    job fails naming the file as uploaded (not the server's path) and the missing column; quarantined rows are
+    offered for download from the job's row."""
+    from ipstrong.jobs import make_queue
+
+    client, _db, _ids = site
+    csrf = sign_in(client, "admin")
+    uploads = client.app.state.ctx.data_dir / "uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
+
+    def upload(name: str, body: bytes):
+        return client.post("/jobs/ingest", data={"csrf_token": csrf}, files={"file": (name, body, "application/octet-stream")},
+                           follow_redirects=False)  # fmt: skip
+
+    png = upload("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    assert png.status_code == 400 and "logo.png" in png.text and "不是文本文件" in png.text
+    assert set(uploads.iterdir()) == before  # the refused file is not kept
+    assert 'href="/search"' in png.text  # the error page keeps the person's navigation
+    assert upload("names.csv", "姓名,电话\n张三,123\n".encode()).status_code == 303
+    bad_row = (
+        "申请号,申请日,名称,申请（专利权）人\n201710601862.3,2017-07-21,一种锂电池,某公司\nnot-a-number,2017-07-21,一种,某公司\n"
+    )
+    assert upload("mixed.csv", bad_row.encode()).status_code == 303
+    queue, _task = make_queue(client.app.state.ctx.settings)
+    queue.execute(queue.dequeue())
+    queue.execute(queue.dequeue())
+    jobs = client.get("/api/v1/jobs", headers={"x-csrf-token": csrf}).json()
+    failed, mixed = jobs[1], jobs[0]
+    assert failed["status"] == "failed" and "names.csv" in failed["message"] and "申请号" in failed["message"]
+    assert str(uploads) not in failed["message"]
+    assert mixed["status"] == "done" and mixed["quarantined"] == 1
+    link = f"/jobs/{mixed['id']}/quarantine"
+    assert link in client.get("/jobs/table").text
+    rows = client.get(link)
+    assert rows.status_code == 200 and "not-a-number" in rows.text
+    client.cookies.clear()
+    sign_in(client, "suzhou")  # another person's job: its rows are not theirs to read
+    assert client.get(link).status_code == 404
+
+
 def test_enterprise_developer_gets_a_token_and_calls_the_api(site) -> None:
     client, _db, _ids = site
     csrf = sign_in(client, "ent")
@@ -365,6 +406,13 @@ def test_assessment_page(site) -> None:
         "/assess", data={"year": "2021", "csrf_token": csrf, "xlsx": "true"}, files={"targets": ("t.csv", targets, "text/csv")}
     )
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    bad = b"region_code,indicator,year,target,direction\n320500,effective_inventions,2021,2,up\n"
+    refused = client.post("/assess", data={"year": "2021", "csrf_token": csrf}, files={"targets": ("目标.csv", bad, "text/csv")})
+    assert refused.status_code == 400 and "目标.csv" in refused.text and "direction" in refused.text
+    data_dir = str(client.app.state.ctx.data_dir)
+    assert data_dir not in refused.text and "tmp" not in refused.text  # no server path on the page
+    left = [p.name for p in client.app.state.ctx.data_dir.iterdir() if p.name.startswith("tmp") and p.name != "tmp"]
+    assert left == []  # the upload's temporary folder is gone
     client.cookies.clear()
     sign_in(client, "ent")
     assert client.get("/assess").status_code == 403

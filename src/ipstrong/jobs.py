@@ -24,7 +24,7 @@ from ipstrong.accounts.models import StoredTime, utcnow
 from ipstrong.accounts.roles import Actor, in_scope, require
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import Base, platform_engine, session_factory, transaction
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import IpsError, Msg, NotFound
 
 Progress = Callable[[int, str], None]
 
@@ -49,19 +49,33 @@ class Job(Base):
 
 
 def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Publish the files; a file that could not be used is named as the person knows it (its uploaded name, not the
+    server's path), and when none could be, the job fails with why."""
     from ipstrong.ingest.estimates import Estimates
     from ipstrong.ingest.follow import publish
+
+    names = dict(zip(params["files"], params.get("names") or [Path(f).name for f in params["files"]], strict=True))
+
+    def shown(text: str) -> str:
+        for stored, name in names.items():
+            text = text.replace(stored, name)
+        return text
 
     steps = iter(range(10, 97, 12))
     report = publish(
         [Path(p) for p in params["files"]],
         data_dir(cfg.data_dir),
         status_date=dt.date.fromisoformat(params["status_date"]) if params.get("status_date") else None,
-        step=lambda message: progress(next(steps, 96), message),
+        step=lambda message: progress(next(steps, 96), shown(message)),
         database_url=cfg.resolved_database_url(),
         estimates=Estimates(**{k: params[f"{k}_estimate"] for k in ("lapse", "grant") if params.get(f"{k}_estimate")}),
     )
-    return report.to_dict()
+    failures = [Msg(f["reason_zh"], f["reason_en"]).renamed(f["file"], names[f["file"]]) for f in report.files_failed]
+    if failures and not report.published:
+        raise IpsError(Msg("；".join(f.zh for f in failures), "; ".join(f.en for f in failures)))
+    result = report.to_dict()
+    result["message"] = " ".join([report.message, *(str(f) for f in failures)])
+    return result
 
 
 def _index(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -221,18 +235,33 @@ class JobSummary(BaseModel):
     status: str
     progress: int
     message: str | None
+    quarantined: int = 0  # rows an ingest job set aside, with their reasons, in its quarantine file
     created_by: str
     created_at: StoredTime
     finished_at: StoredTime | None
+
+
+def _may_see(actor: Actor, job: Job) -> bool:
+    """One's own jobs, and for staff who manage people, every job submitted within their region."""
+    staff = "users.manage" in actor.role_info.permissions
+    return job.created_by == actor.username or (staff and in_scope(actor, job.region_code))
 
 
 def visible_jobs(session: Session, actor: Actor, limit: int = 50) -> list[JobSummary]:
     """The newest jobs the actor may see: their own, or all within their region for staff who manage it."""
     require(actor, "records.write")
     newest = session.scalars(select(Job).order_by(Job.id.desc()).limit(500)).all()
-    staff = "users.manage" in actor.role_info.permissions
-    seen = [j for j in newest if j.created_by == actor.username or (staff and in_scope(actor, j.region_code))][:limit]
-    return [job_summary(j) for j in seen]
+    return [job_summary(j) for j in newest if _may_see(actor, j)][:limit]
+
+
+def quarantine_of(session: Session, actor: Actor, job_id: int) -> Path:
+    """The quarantine file of an ingest job the actor may see: the refused rows with their reasons."""
+    require(actor, "records.write")
+    job = session.get(Job, job_id)
+    stored = (job.result or {}).get("quarantine_file") if job is not None and _may_see(actor, job) else None
+    if not stored or not Path(stored).is_file():
+        raise NotFound(Msg(f"任务 {job_id} 没有隔离文件", f"job {job_id} has no quarantine file"))
+    return Path(stored)
 
 
 def job_summary(job: Job) -> JobSummary:
@@ -247,6 +276,7 @@ def job_summary(job: Job) -> JobSummary:
         status=job.status,
         progress=job.progress,
         message=job.message,
+        quarantined=int((job.result or {}).get("quarantined") or 0),
         created_by=job.created_by,
         created_at=job.created_at,
         finished_at=job.finished_at,

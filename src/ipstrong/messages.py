@@ -18,6 +18,10 @@ class Msg:
     def __str__(self) -> str:
         return f"{self.zh} / {self.en}"
 
+    def renamed(self, stored: str, shown: str) -> Msg:
+        """The message with a file's server path replaced by the name its sender knows it by."""
+        return Msg(self.zh.replace(stored, shown), self.en.replace(stored, shown))
+
     def located(self, file: str | None = None, row: int | None = None, field: str | None = None) -> Msg:
         """Prefix the message with where it happened: file, row (1-based, header is row 1) and field."""
         zh_parts, en_parts = [], []

@@ -43,14 +43,33 @@ def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口 / port")] = 8000,
     workers: Annotated[int, typer.Option("--workers", help="进程数 / worker processes")] = 2,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="同时运行后台任务执行器（上传导入、提醒）；另行运行 ipstrong worker 时关闭 / also run the background job "
+            "worker (uploads, reminders); turn off when ipstrong worker runs on its own",
+        ),
+    ] = True,
 ) -> None:
     """启动平台（先升级数据库）/ start the platform (migrating the database first)."""
+    import subprocess
+    import sys
+
     import uvicorn
 
     cfg, _engine, _factory = operational_db(ctx)
     os.environ["IPSTRONG_DATA_DIR"] = str(cfg.data_dir)  # each worker process builds its app from it
+    runner = subprocess.Popen([sys.executable, "-m", "ipstrong", "--data-dir", str(cfg.data_dir), "worker"]) if jobs else None
     stderr.print(f"http://{host}:{port}  ·  {cfg.data_dir}")
-    uvicorn.run("ipstrong.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    try:
+        uvicorn.run(
+            "ipstrong.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="warning"
+        )
+    finally:
+        if runner is not None:
+            runner.terminate()
+            runner.wait(timeout=30)
 
 
 # --- demo --------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import charset_normalizer
 import duckdb
@@ -527,19 +528,27 @@ READERS = (
 )  # fmt: skip
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
-    """Load ``path`` with the first reader whose ``sniff`` accepts its first bytes."""
+class Reader(Protocol):
+    """One kind of input file: a name, a test on its first bytes, and a loader into a DuckDB table."""
+
+    name: str
+
+    def sniff(self, head: bytes) -> bool: ...
+
+    def load(self, con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded: ...
+
+
+def _reader_for(path: Path) -> Reader:
+    """The first reader whose ``sniff`` accepts the file's first bytes; refused (FileUnusable) when none does."""
     if not path.exists():
         raise FileUnusable(Msg("文件不存在", "no such file"))
-    if path.is_dir():  # a delivery of documents, one per file
-        return DeliveryReader().load(con, path, table, workdir)
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head:
         raise FileUnusable(Msg("文件为空", "the file is empty"))
     for reader in READERS:
         if reader.sniff(head):
-            return reader.load(con, path, table, workdir)
+            return reader
     if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<?xml"):
         raise FileUnusable(
             Msg(
@@ -549,3 +558,19 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
             )
         )
     raise FileUnusable(Msg("无法识别的文件格式", "unknown file format"))
+
+
+def probe(path: Path) -> str:
+    """The name of the reader that would load ``path``, from its first bytes alone (and, for text, its encoding):
+    what an upload is checked with before it is queued. Refused (FileUnusable) when no reader would take it."""
+    reader = _reader_for(path)
+    if isinstance(reader, CsvReader):
+        detect_encoding(path)  # a binary file (an image, an archive) is refused here, not after a wait in the queue
+    return reader.name
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path) -> Loaded:
+    """Load ``path`` with the first reader whose ``sniff`` accepts its first bytes."""
+    if path.is_dir():  # a delivery of documents, one per file
+        return DeliveryReader().load(con, path, table, workdir)
+    return _reader_for(path).load(con, path, table, workdir)

@@ -35,7 +35,7 @@ from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, sess
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import accounts, calendar, entities, indicators, matters_api, matters_pages, patents, search, warehouse
 from ipstrong.web.callers import SignInRequired
-from ipstrong.web.context import WebContext, context_of
+from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.guard import Guard, api_error
 from ipstrong.web.i18n import t
 from ipstrong.web.sessions import SessionCodec, secret_key
@@ -179,6 +179,11 @@ def create_app(cfg: Settings) -> FastAPI:
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, 200 if ready else 503)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        """What browsers ask for on their own: the icon the pages link."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         return ctx.templates.TemplateResponse(request, "docs.html", {"spec": app.openapi_url})
@@ -227,4 +232,13 @@ def _error(request: Request, status: int, key: str, detail: str | None) -> Respo
         zh, _, en = (detail or f"{t(key, 'zh')} / {t(key, 'en')}").partition(" / ")
         return api_error(status, zh, en or zh)
     ctx = context_of(request)
-    return ctx.render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)
+    values = {"status": status, "key": key, "detail": detail}
+    return ctx.render(request, "error.html", values, status=status, who=None if status == 503 else _signed_in(ctx, request))
+
+
+def _signed_in(ctx: WebContext, request: Request) -> Who | None:
+    """Who is asking, for the navigation of an error page; None when that cannot be told (the page still shows)."""
+    try:
+        return ctx.who(request)
+    except Exception:  # an error page must not fail in its turn: it is shown without the navigation
+        return None

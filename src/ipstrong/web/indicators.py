@@ -142,23 +142,27 @@ def assess_run(
     params: FormParameters,
     xlsx: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Upload a targets CSV; see the assessment table, or download it as XLSX."""
+    """Upload a targets CSV; see the assessment table, or download it as XLSX. The upload is read in a temporary
+    folder removed afterwards; a refusal names the file as uploaded, not the server's path."""
     import tempfile
-
-    from fastapi.responses import FileResponse
 
     from ipstrong.indicators.assess import write_assessment_xlsx
 
     ctx = context_of(request)
-    work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
-    source = work / "targets.csv"
-    source.write_bytes(targets.file.read(1_000_000))
-    rows = [r.model_dump() for r in assessment(who.actor, ctx.data_dir, year, source, params)]
-    if xlsx:
-        out = work / f"assessment-{year}.xlsx"
+    name = Path(targets.filename or "targets.csv").name
+    with tempfile.TemporaryDirectory(dir=ctx.data_dir) as work:
+        source = Path(work) / "targets.csv"
+        source.write_bytes(targets.file.read(1_000_000))
+        try:
+            rows = [r.model_dump() for r in assessment(who.actor, ctx.data_dir, year, source, params)]
+        except IpsError as exc:
+            raise IpsError(exc.msg.renamed(str(source), name)) from None
+        if not xlsx:
+            return ctx.render(request, "assess.html", _assess_values(rows, year, params), who=who)
+        out = Path(work) / f"assessment-{year}.xlsx"
         write_assessment_xlsx(rows, out)
-        return FileResponse(out, filename=out.name, media_type=XLSX_MEDIA)
-    return ctx.render(request, "assess.html", _assess_values(rows, year, params), who=who)
+        headers = {"Content-Disposition": f'attachment; filename="{out.name}"'}
+        return Response(out.read_bytes(), media_type=XLSX_MEDIA, headers=headers)
 
 
 class IndicatorOut(BaseModel):

@@ -13,7 +13,8 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipstrong.accounts.roles import in_scope, require
-from ipstrong.jobs import JobSummary, enqueue, visible_jobs
+from ipstrong.jobs import JobSummary, enqueue, quarantine_of, visible_jobs
+from ipstrong.messages import IpsError
 from ipstrong.web.callers import ERRORS, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
 
@@ -67,9 +68,22 @@ def jobs(request: Request, who: Caller) -> list[JobSummary]:
     return _jobs(request, who)
 
 
+@router.get("/jobs/{job_id}/quarantine", **PAGE)
+def job_quarantine(request: Request, who: SignedIn, job_id: int) -> Response:
+    """The rows an ingest job set aside, with the reason for each (CSV, cells neutralised for Excel)."""
+    from fastapi.responses import FileResponse
+
+    with context_of(request).reader() as s:
+        path = quarantine_of(s, who.actor, job_id)
+    return FileResponse(path, filename=f"quarantine-job-{job_id}.csv", media_type="text/csv; charset=utf-8")
+
+
 @router.post("/jobs/ingest", max_body_size=INGEST_UPLOAD_CEILING, **PAGE)
 def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, File()]) -> Response:
-    """Upload a CNIPA export or event file and queue its ingest."""
+    """Upload a CNIPA export or event file and queue its ingest; a file no reader would take (an image, an archive,
+    an empty file) is refused here, with its name and why, and not kept."""
+    from ipstrong.ingest.readers import FileUnusable, probe
+
     require(who.actor, "warehouse.write")
     ctx = context_of(request)
     uploads = ctx.data_dir / "uploads"
@@ -79,5 +93,10 @@ def jobs_ingest(request: Request, who: FormSender, file: Annotated[UploadFile, F
     with target.open("wb") as out:
         while chunk := file.file.read(1 << 20):
             out.write(chunk)
-    enqueue(ctx.settings, who.actor, "ingest", {"files": [str(target)], "status_date": None})
+    try:
+        probe(target)
+    except FileUnusable as exc:
+        target.unlink()
+        raise IpsError(exc.msg.located(file=name)) from None
+    enqueue(ctx.settings, who.actor, "ingest", {"files": [str(target)], "names": [name], "status_date": None})
     return RedirectResponse("/jobs", status_code=303)
