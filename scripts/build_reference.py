@@ -432,7 +432,58 @@ def build_series(shared: Path, regions: list[dict[str, str]]) -> list[dict[str, 
                     source_url=r["source_url"],
                 )
             )
+    rows += collected_series(shared, have)
     rows.sort(key=lambda r: (r["indicator"], r["region_code"], r["year"]))
+    return rows
+
+
+def _collected_indicator(kind: str, year: int, vintage: str) -> str | None:
+    """Where a collected figure goes in the shipped series (reference/series.py): population as first published
+    before the 2020 census revision is the ``_orig`` series, revised or later figures the current one; GDP of any
+    vintage is ``gdp_100m_yuan``; census counts (dated 2020-11-01, not year-ends) are left out."""
+    if vintage.startswith("census"):
+        return None
+    if kind == "gdp":
+        return "gdp_100m_yuan"
+    return "resident_pop_10k_orig" if vintage == "first" and year < 2020 else "resident_pop_10k"
+
+
+def collected_series(shared: Path, have: set[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """The city and county populations and city GDP of jiangsu-city-series-collected, where the series has no
+    figure for that year, region and indicator yet; a revised figure is taken before a first-published one of the
+    same key (the current series is the revised one). Each row keeps its page and note as its source."""
+    folder = shared / "jiangsu-city-series-collected"
+    order = {"revised": 0, "later_pub": 1, "first": 2}
+    found = []
+    for file, kind, unit, column in (
+        ("city_population.csv", "population", "万人", "value_10k"),
+        ("county_population.csv", "population", "万人", "value_10k"),
+        ("city_gdp.csv", "gdp", "亿元", "value_100m_yuan"),
+    ):
+        for r in read_csv(folder / file):
+            indicator = _collected_indicator(kind, int(r["year"]), r["vintage"])
+            if indicator and r["region_code"]:
+                found.append((order.get(r["vintage"], 3), indicator, unit, column, r))
+    rows = []
+    for _rank, indicator, unit, column, r in sorted(found, key=lambda f: f[0]):
+        key = (r["year"], r["region_code"], indicator)
+        if key in have:
+            continue
+        have.add(key)
+        rows.append(
+            dict(
+                year=r["year"],
+                region_code=r["region_code"],
+                region_name=r["region_name"],
+                indicator=indicator,
+                value=r[column],
+                unit=unit,
+                status="final",
+                quoted_text=r["source_note"],
+                source_title=f"jiangsu-city-series-collected ({r['vintage']})",
+                source_url=r["source_url"],
+            )
+        )
     return rows
 
 

@@ -108,15 +108,17 @@ def test_density_uses_the_previous_year_ends_published_population(data: Path) ->
     got = values(data, "inventions_per_10k_pop", "2021-12-31")
     assert got["320000"] == pytest.approx(6 / 8477.0, rel=1e-6)  # 8477.0 万: Jiangsu at the end of 2020
     assert got["320100"] == pytest.approx(3 / 931.97, rel=1e-6)  # Nanjing at the end of 2020
-    # the same year-end's population (a parameter): 2021's 8505.4 万 and 942.34 万; Suzhou's was not found
+    # the same year-end's population (a parameter): 2021's 8505.4 万, 942.34 万 and Suzhou's 1,284.78 万 (the 2021
+    # bulletin as a third-party page quotes it, jiangsu-city-series-collected); Zhenjiang's 2021 was not found
     same = compute(
         data, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320000", "city", params=Parameters(population_year="same")
     )
     by_code = {r["region_code"]: r for r in same}
     assert by_code["320000"]["value"] == pytest.approx(6 / 8505.4, rel=1e-6) and by_code["320000"]["denominator"] == 8505.4
     assert by_code["320100"]["value"] == pytest.approx(3 / 942.34, rel=1e-6)
-    assert by_code["320500"]["value"] is None and by_code["320500"]["status"] == "missing"  # never zero
-    assert "not found" in by_code["320500"]["note"]
+    assert by_code["320500"]["value"] == pytest.approx(3 / 1284.78, rel=1e-6)
+    assert by_code["321000"]["value"] is None and by_code["321000"]["status"] == "missing"  # never zero
+    assert "not found" in by_code["321000"]["note"]
 
 
 def test_the_default_population_year_reproduces_the_published_figures(data: Path) -> None:

@@ -60,7 +60,11 @@ def test_population_vintages_kept_apart() -> None:
     assert population("320000", 2017, "first").value == pytest.approx(8029.30)
     assert population("320000", 2017, "revised").value == pytest.approx(8423)
     assert population("320000", 2021, "first").value == population("320000", 2021, "revised").value
-    assert population("320100", 2013, "first") is None  # not found: stays missing
+    # Nanjing's 2013 as first published (南京《人口资讯》2014, table 1: 818.78), from jiangsu-city-series-collected
+    assert population("320100", 2013, "first").value == pytest.approx(818.78)
+    assert population("320100", 2015, "revised").value == pytest.approx(897.29)  # a revised figure is the current series
+    assert population("320200", 2013, "first") is None  # Wuxi's was not found: stays missing
+    assert lookup("320100", 2020, "census_pop_2020_11_01") is None  # a census count is not a year-end figure
 
 
 def test_import_overrides_and_rejects_bad_rows(tmp_path: Path) -> None:

@@ -340,6 +340,7 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     engine = compute(client.app.state.ctx.data_dir, ["inventions_per_10k_pop"], [dt.date(2021, 12, 31)], "320100",
                      params=Parameters(population_year="same"))[0]  # fmt: skip
     assert same["value"] == pytest.approx(1 / 942.34, rel=1e-6) == engine["value"]
+
     assert client.get(asked.replace("=same", "=previous")).json()[0]["value"] == pytest.approx(1 / 931.97, rel=1e-6)
     wrong = client.get(asked.replace("=same", "=next"))
     assert wrong.status_code == 422 and "population_year" in wrong.text  # the options are the catalogue's
@@ -386,6 +387,33 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     sign_in(client, "ent")
     assert client.get(figures + "320100&by=district").status_code == 403
     assert client.get(figures + "320505").status_code == 200
+
+
+def test_the_dashboard_opens_on_the_latest_complete_year_and_names_the_later_gaps(site) -> None:
+    """Records up to February 2026: the data reach the end of 2025, but 2025's density needs the cities' 2024
+    populations, of which only Suqian's was found (jiangsu-city-series-collected). The dashboard opens on the end of
+    2024 (every city's 2023 population is known), says so, and lists 2025 with the twelve cities missing a figure."""
+    client, _db, _ids = site
+    late = "202610000001.9,2026-02-01,,一种传感器,无锡某某有限公司,江苏省无锡市新吴区长江路1号,发明"
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW, late, status_date="2026-03-01")
+    sign_in(client, "admin")
+    board = client.get("/api/v1/indicators/dashboard?indicator=inventions_per_10k_pop").json()
+    assert (board["asof"], board["data_until"]) == ("2024-12-31", "2025-12-31")
+    assert all(r["value"] is not None for r in board["records"]) and len(board["records"]) == 14
+    assert [(g["year"], len(g["missing"])) for g in board["later"]] == [(2025, 12)] and "宿迁市" not in board["later"][0][
+        "missing"
+    ]
+    # the province's series: nothing before the first filing (2017-07-21), and no first-published population for the
+    # end of 2016; each hole says why
+    holes = {p["year"]: p["note"] for p in board["series"] if p["value"] is None}
+    assert sorted(holes) == [2012, 2013, 2014, 2015, 2016, 2017]
+    assert "before the data begins" in holes[2016] and "2016" in holes[2017] and "not found" in holes[2017]
+    page = client.get("/indicators").text
+    assert "2024-12-31" in page and 'id="later-gaps"' in page and "/indicators?indicator=inventions_per_10k_pop&year=2025" in page
+    assert 'id="series-gaps"' in page and "江苏省 · 主要指标" in page
+    client.cookies.clear()
+    sign_in(client, "suzhou")  # a city official's dashboard is their city's, and says so
+    assert "苏州市 · 主要指标" in client.get("/indicators").text
 
 
 def test_assessment_page(site) -> None:

@@ -31,12 +31,22 @@ class SeriesPoint(BaseModel):
     year: int
     asof: dt.date
     value: float | None
+    note: str | None = None  # why there is no figure (e.g. no population figure for that year)
+
+
+class LaterYear(BaseModel):
+    """A year-end after the one shown whose figures are incomplete: which regions lack a figure, and why."""
+
+    year: int
+    missing: list[str]  # region names
+    note: str | None  # the first missing figure's reason (e.g. no population figure for that year)
 
 
 class Dashboard(BaseModel):
     """One indicator for the reader's region: the region's own figure first, then its cities (or counties); the
-    headline figures of the region; and the indicator's series of year-ends. Empty while the warehouse holds no
-    snapshot (``asof`` is then None)."""
+    headline figures of the region; and the indicator's series of year-ends. Without a chosen year it opens on the
+    latest year-end whose figures are complete, and names the later ones that are not (``later``). Empty while the
+    warehouse holds no snapshot (``asof`` is then None)."""
 
     indicator: str
     unit: str
@@ -46,6 +56,8 @@ class Dashboard(BaseModel):
     records: list[FigureRecord]
     headline: list[FigureRecord]
     series: list[SeriesPoint]
+    later: list[LaterYear]  # year-ends after ``asof`` up to the data's last, with the regions missing a figure
+    data_until: dt.date | None  # the last complete year-end of the warehouse's records
     evaluable: bool  # whether the patents behind a figure can be listed (explain)
 
 
@@ -79,25 +91,57 @@ def dashboard(
     chosen = BY_ID[indicator]
     empty = Dashboard(
         indicator=indicator, unit=chosen.unit, region=region, by=level, asof=None, records=[], headline=[], series=[],
-        evaluable=not chosen.not_evaluable,
+        later=[], data_until=None, evaluable=not chosen.not_evaluable,
     )  # fmt: skip
     if Warehouse(data_dir).current_id() is None:
         return empty
-    asof = dt.date(year, 12, 31) if year else default_asof(data_dir)
-    # one computation for the map/table and the headline cards (they share the effective base), one for the series
-    wanted = [indicator, *(h for h in HEADLINE if h != indicator)]
-    both = compute(data_dir, wanted, [asof], region, level, timeout_s=timeout_s)
-    headline = sorted(
-        (r for r in both if r["indicator"] in HEADLINE and r["region_code"] == region),
-        key=lambda r: HEADLINE.index(r["indicator"]),
-    )
-    days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, asof.year), asof.year + 1)]
-    series = compute(data_dir, [indicator], days, region, timeout_s=timeout_s)
+    until = default_asof(data_dir)
+    last = max(until.year, year or until.year)
+    days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, year or last), last + 1)]
+    # one computation of the indicator for every year-end and region (series, map and the choice of year), one for
+    # the headline cards of the year shown
+    rows = compute(data_dir, [indicator], days, region, level, timeout_s=timeout_s)
+    by_day: dict[str, list[dict]] = {}
+    for r in rows:
+        by_day.setdefault(r["asof"], []).append(r)
+    asof = dt.date(year, 12, 31) if year else _latest_complete(by_day, until)
+    headline = compute(data_dir, list(HEADLINE), [asof], region, timeout_s=timeout_s)
     return empty.model_copy(
         update={
             "asof": asof,
-            "records": [FigureRecord(**r) for r in both if r["indicator"] == indicator],
-            "headline": [FigureRecord(**r) for r in headline],
-            "series": [SeriesPoint(year=int(r["asof"][:4]), asof=r["asof"], value=r["value"]) for r in series],
+            "records": [FigureRecord(**r) for r in _region_first(by_day.get(asof.isoformat(), []), region)],
+            "headline": [FigureRecord(**r) for r in sorted(headline, key=lambda r: HEADLINE.index(r["indicator"]))],
+            "series": [_point(day, found, region) for day, found in sorted(by_day.items())],
+            "later": [
+                _gaps(day, found) for day, found in sorted(by_day.items()) if day > asof.isoformat() and _gaps(day, found).missing
+            ],
+            "data_until": until,
         }
     )
+
+
+def _point(day: str, rows: list[dict], region: str) -> SeriesPoint:
+    own = next((r for r in rows if r["region_code"] == region), None)
+    value = own["value"] if own else None
+    return SeriesPoint(year=int(day[:4]), asof=day, value=value, note=own["note"] if own and value is None else None)
+
+
+def _region_first(rows: list[dict], region: str) -> list[dict]:
+    """The region's own figure, then its parts in the order computed."""
+    return sorted(rows, key=lambda r: r["region_code"] != region)
+
+
+def _gaps(day: str, rows: list[dict]) -> LaterYear:
+    missing = [r for r in rows if r["value"] is None]
+    return LaterYear(year=int(day[:4]), missing=[r["region_name"] for r in missing], note=missing[0]["note"] if missing else None)
+
+
+def _latest_complete(by_day: dict[str, list[dict]], until: dt.date) -> dt.date:
+    """The latest year-end up to ``until`` at which every region shown has a figure; else the latest at which the
+    region itself has one; else ``until``."""
+    days = sorted((d for d in by_day if d <= until.isoformat()), reverse=True)
+    for complete in (lambda rows: all(r["value"] is not None for r in rows), lambda rows: rows[0]["value"] is not None):
+        for day in days:
+            if by_day[day] and complete(by_day[day]):
+                return dt.date.fromisoformat(day)
+    return until

@@ -58,7 +58,15 @@ def indicators_page(
 
     ctx = context_of(request)
     board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city")
-    values: dict[str, Any] = {"catalogue": CATALOGUE, "chosen": BY_ID[indicator], "records": board.records, "asof": board.asof}
+    values: dict[str, Any] = {
+        "catalogue": CATALOGUE,
+        "chosen": BY_ID[indicator],
+        "records": board.records,
+        "asof": board.asof,
+        "later": board.later,
+        "data_until": board.data_until,
+        "series": board.series,
+    }
     if board.asof is not None:
         values["headline"] = board.headline
         values["chart"] = {

@@ -8,20 +8,27 @@
   function explain(region, asof) {
     if (data.explain) window.location.href = data.explain + "&region=" + region + "&asof=" + asof;
   }
+  // ECharts sizes a chart once, at init: under htmx navigation the box may not have its width yet (the chart then
+  // drew at half its box). Follow the box instead.
+  function fit(chart, node) {
+    chart.resize();
+    if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(node);
+  }
   var mapNode = document.getElementById("map");
-  if (mapNode && data.map.length && echarts.getMap(data.mapName)) {
+  if (mapNode && echarts.getMap(data.mapName)) {
     var known = data.map.filter(function (d) { return d.value !== null; }).map(function (d) { return d.value; });
     var chart = echarts.init(mapNode);
     chart.setOption({
       tooltip: { trigger: "item", formatter: function (p) {
         return p.name + "<br>" + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toLocaleString()) + " " + data.unit;
       } },
-      visualMap: { min: Math.min.apply(null, known.concat([0])), max: Math.max.apply(null, known.concat([1])),
+      visualMap: { min: Math.min.apply(null, known), max: Math.max.apply(null, known),
                    calculable: true, left: "left", inRange: { color: ["#deebf7", "#08519c"] } },
       series: [{ type: "map", map: data.mapName, roam: false,
                  data: data.map.map(function (d) { return { name: d.name, value: d.value, code: d.code }; }) }]
     });
     chart.on("click", function (p) { if (p.data && p.data.code) explain(p.data.code, data.asof); });
+    fit(chart, mapNode);
     mapNode.dataset.ready = "true";
   }
   var seriesNode = document.getElementById("series");
@@ -34,6 +41,7 @@
       series: [{ type: "line", data: data.series.map(function (d) { return d.value; }) }]
     });
     line.on("click", function (p) { explain(data.region, data.series[p.dataIndex].asof); });
+    fit(line, seriesNode);
     seriesNode.dataset.ready = "true";
   }
 })();
