@@ -7,6 +7,7 @@ No tool here downloads a browser.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -22,6 +23,7 @@ from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import create_organisation, create_user
 from ipstrong.config import Settings
 from ipstrong.db import make_engine, session_factory, transaction, upgrade
+from ipstrong.search.index import build as build_index
 from ipstrong.web.app import create_app
 
 pytestmark = pytest.mark.slow  # a real Chromium clicks through the pages: `make test` runs it, `make check` does not
@@ -59,11 +61,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with transaction(session_factory(engine)) as s:
         create_user(s, SYSTEM, "suzhou", PW, "city_official", "320500", "苏州市局")
         create_user(s, SYSTEM, "ent", PW, "enterprise_user", "320505", "企业用户甲")
+        create_user(s, SYSTEM, "guessed", PW, "enterprise_user", "320505", "被猜密码的用户")  # the throttling test's
         create_user(s, SYSTEM, "admin", PW, "province_admin", "320000", "省局管理员")
         office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
         create_user(s, SYSTEM, "officer", PW, "case_officer", "320500", "承办人", organisation_id=office)
     engine.dispose()
     ingest_export(data, SUZHOU_ROW)
+    build_index(data)
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(Settings(data_dir=data, database_url=url)), host="127.0.0.1", port=port, log_level="warning")
@@ -176,6 +180,7 @@ def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: P
     page.click("#matter-form button")
     page.wait_for_selector("#matter-number")
     assert page.inner_text("#matter-number").startswith("CJ-320500-")
+    assert _visible_words_ok(page) == []  # parties and form values in words, not stored keys
     assert page.locator("button[data-step=accept]").is_disabled()
     pdf = tmp_path / "证据.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -191,13 +196,20 @@ def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: P
 
 
 def _watch_console(page) -> list[str]:
-    """Console errors and page errors, and responses of 404 (a refused form's own 4xx is the answer, not a fault:
-    Chromium's "Failed to load resource" line for it is left out, the statuses are checked here)."""
+    """Console errors and page errors, CSP violations, and responses of 404 (a refused form's own 4xx is the answer,
+    not a fault: Chromium's "Failed to load resource" line for it is left out, the statuses are checked here)."""
     problems: list[str] = []
-    page.on(
-        "console", lambda m: problems.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSP violation: ' + e.violatedDirective"
+        " + ' ' + e.blockedURI))"
     )
-    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def console(m) -> None:
+        if m.type == "error" and "Failed to load resource" not in m.text:
+            problems.append(f"{page.url}: {m.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status == 404 else None)
     return problems
 
@@ -256,13 +268,68 @@ def test_a_forged_or_throttled_sign_in_is_told_on_the_page(page) -> None:
     problems = _watch_console(page)
     page.goto("/")
     for _ in range(5):  # the server's default: five failures from one address lock that address out of the account
-        page.fill("input[name=username]", "ent")
+        page.fill("input[name=username]", "guessed")
         page.fill("input[name=password]", "wrong password")
         page.click("#sign-in")
         page.wait_for_selector("p.error")
     assert "wrong username or password" in page.inner_text("p.error")
-    page.fill("input[name=username]", "ent")
+    page.fill("input[name=username]", "guessed")
     page.fill("input[name=password]", PW)
     page.click("#sign-in")
     page.wait_for_selector("p.error")
     assert "try again in" in page.inner_text("p.error") and problems == []
+
+
+# stored identifiers, and what a template prints for a missing or boolean value: none of these is a word for people
+INTERNAL_WORDS = re.compile(
+    r"\b(in_force|utility_model|relevance|requester|respondent|None|False|True|null|undefined|NaN|done|queued|exact)\b"
+)
+
+
+def _visible_words_ok(page) -> list[str]:
+    """The internal words in the page's text (each text node apart; code samples, scripts and what a person typed
+    left out)."""
+    text = page.evaluate(
+        """() => {
+          const skip = 'code, pre, textarea, script, style, #syntax, #field-picker';
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          const parts = [];
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement.closest(skip)) parts.push(n.data);
+          return parts.join(' | ');
+        }"""
+    )
+    return sorted(set(INTERNAL_WORDS.findall(text)))
+
+
+@pytest.mark.parametrize("username", ["admin", "suzhou", "officer", "ent"])
+def test_every_page_in_the_navigation_opens_clean(page, username: str) -> None:
+    """Each role clicks through every entry of its navigation: no console error, CSP violation or missing resource
+    on any page, and no stored identifier or template placeholder shown to people."""
+    problems = _watch_console(page)
+    sign_in(page, username)
+    entries = page.eval_on_selector_all("header nav a", "links => links.map(a => a.getAttribute('href'))")
+    assert len(entries) >= 6
+    for href in entries:
+        if href == "/docs":
+            continue  # the API docs are the vendored Swagger UI (test_api_docs_load_from_this_server)
+        page.click(f"header nav a[href='{href}']")
+        page.wait_for_function("h => location.pathname === h && document.readyState === 'complete'", arg=href)
+        page.wait_for_load_state("networkidle")
+        shown = _visible_words_ok(page)
+        assert shown == [], f"{username} {href}: {shown}"
+    assert problems == [] and page.outside == []
+
+
+def test_a_search_from_the_navigation_to_the_patent_page_in_words(page) -> None:
+    """Search as a person does, refine by a facet, open the patent: statuses, types and orders in words."""
+    problems = _watch_console(page)
+    sign_in(page, "suzhou")
+    page.click("nav a[href='/search']")
+    page.fill("#search-form input[name=q]", "TI=锂电池")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector("#hits li")
+    assert "201710601862.3" in page.inner_text("#hits") and _visible_words_ok(page) == []
+    page.click("#hits li a >> nth=0")
+    page.wait_for_selector("#biblio")
+    assert "发明" in page.inner_text("#biblio") and _visible_words_ok(page) == []
+    assert problems == [] and page.outside == []

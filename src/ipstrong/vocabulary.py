@@ -45,6 +45,12 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "similar": ("名称相近", "similar name"),
         "known": ("已审核为不同实体", "two reviewed entities"),
     },
+    # the orders of a search's hits (search.fields.SORTS)
+    "search_sort": {
+        "relevance": ("按相关度", "most relevant first"),
+        "AD": ("按申请日（新在前）", "newest filing first"),
+        "PD": ("按公开日（新在前）", "newest publication first"),
+    },
     "event_type": {
         "grant": ("授权", "granted"),
         "lapse": ("失效", "lapsed"),

@@ -59,8 +59,19 @@ class DocumentAttached(BaseModel):
 
 class Party(BaseModel):
     role: str
+    role_zh: str
+    role_en: str
     name: str
     credit_code: str | None
+
+
+class FormEntry(BaseModel):
+    """One filled field of a matter's form, with its label from the type's form (what a page lists)."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    value: Any
 
 
 class RightClaimed(BaseModel):
@@ -143,6 +154,7 @@ class MatterDetail(MatterSummary):
     """One matter in full: its form, parties, rights, documents, limits, history and the steps open to the reader."""
 
     form: dict[str, Any]
+    form_entries: list[FormEntry]  # the fields filled in, labelled, in the form's order
     parties: list[Party]
     rights: list[RightClaimed]
     documents: list[DocumentAttached]

@@ -52,6 +52,7 @@ from ipstrong.matters.records import (
     Assignee,
     DocumentAttached,
     DocumentNeeded,
+    FormEntry,
     HistoryEntry,
     LinkedMatter,
     MatterDetail,
@@ -744,6 +745,31 @@ def due_filter(due: str, today: dt.date, until: dt.date) -> list[ColumnElement[b
     return conditions
 
 
+def _party(mtype: MatterType, stored: MatterParty) -> Party:
+    """A stored party with its role named as the matter type names it."""
+    role = next((r for r in mtype.parties if r.role == stored.role), None)
+    return Party(
+        role=stored.role,
+        role_zh=role.name_zh if role else stored.role,
+        role_en=role.name_en if role else stored.role,
+        name=stored.name,
+        credit_code=stored.credit_code,
+    )
+
+
+def form_entries(mtype: MatterType, form: dict[str, Any]) -> list[FormEntry]:
+    """The filled fields of a stored form in the form's order, each labelled from its description ("中文 / English");
+    an empty field, and a field the form no longer declares, are left out."""
+    entries = []
+    for name, info in mtype.form.model_fields.items():
+        value = form.get(name)
+        if value is None or value == "" or value == []:
+            continue
+        zh, _, en = (info.description or name).partition(" / ")
+        entries.append(FormEntry(name=name, label_zh=zh, label_en=en or zh, value=value))
+    return entries
+
+
 def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date | None = None) -> MatterDetail:
     """Everything the detail page and the API show of one matter, with the steps this actor may take now."""
     today = today or today_shanghai()
@@ -773,12 +799,13 @@ def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date
     return MatterDetail(
         **_summary_fields(matter, body.name if body else "", today),
         form=matter.form,
+        form_entries=form_entries(mtype, matter.form),
         documents=documents,
         campaigns=[Named(id=c.id, name=c.name) for c in session.scalars(select(Campaign).where(Campaign.id.in_(tagged)))],
         origin=_link(session, matter.origin_id),
         routed_to=_link(session, routed),
         parties=[
-            Party(role=p.role, name=p.name, credit_code=p.credit_code)
+            _party(mtype, p)
             for p in session.scalars(select(MatterParty).where(MatterParty.matter_id == matter.id).order_by(MatterParty.id))
         ],
         rights=[

@@ -61,6 +61,7 @@ class Facet:
     target: str
     name_zh: str
     name_en: str
+    words: str | None = None  # the vocabulary field its stored values are shown by (ipstrong.vocabulary)
 
 
 FACETS: dict[str, Facet] = {
@@ -69,8 +70,8 @@ FACETS: dict[str, Facet] = {
         Facet("city", "city", "地市", "city"),
         Facet("year", "year", "申请年", "filing year"),
         Facet("ipc", "ipc_sub", "IPC 小类", "IPC subclass"),
-        Facet("type", "type", "专利类型", "patent type"),
-        Facet("status", "status", "法律状态", "legal status"),
+        Facet("type", "type", "专利类型", "patent type", "patent_type"),
+        Facet("status", "status", "法律状态", "legal status", "legal_status"),
         Facet("applicant", "first_applicant", "第一申请人", "first applicant"),
     )
 }

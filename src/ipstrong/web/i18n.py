@@ -144,6 +144,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "deactivate": ("停用", "Deactivate"),
     "activate": ("启用", "Activate"),
     "upload_ingest": ("上传并导入", "Upload and ingest"),
+    "sort_order": ("排序", "Order"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
     "quarantine_download": ("下载隔离行", "Download quarantined rows"),
     "upload_formats": (
         "可上传 CNIPA 导出表（CSV、XLSX）、法律事件文件、CNIPA/ST.96/USPTO/DOCDB XML 或 Parquet；无法识别的文件当场拒收",

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipstrong.messages import IpsError, Msg
-from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS
+from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS, SORTS
 from ipstrong.search.results import SearchPage, SimilarHit, Sort
 from ipstrong.search.service import export_hits, search_hits, similar_to
 from ipstrong.warehouse.snapshots import Warehouse
@@ -43,7 +43,16 @@ def search_page(
         name: [(v, f"({q}) AND {refinement(name, v.value)}") for v in values]
         for name, values in (result.facets.items() if result else [])
     }
-    values = {"q": q, "result": result, "error": error, "refine": refine, "sort": sort, "like": like, "alike": alike}
+    values = {
+        "q": q,
+        "result": result,
+        "error": error,
+        "refine": refine,
+        "sort": sort,
+        "sorts": SORTS,
+        "like": like,
+        "alike": alike,
+    }
     return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
 
 

@@ -12,7 +12,13 @@
   // drew at half its box). Follow the box instead.
   function fit(chart, node) {
     chart.resize();
-    if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(node);
+    if (!window.ResizeObserver) return;
+    var watch = new ResizeObserver(function () {
+      if (node.isConnected) { chart.resize(); return; }
+      watch.disconnect();  // the page was swapped away (htmx navigation): let the chart go with it
+      chart.dispose();
+    });
+    watch.observe(node);
   }
   var mapNode = document.getElementById("map");
   if (mapNode && echarts.getMap(data.mapName)) {
