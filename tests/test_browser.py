@@ -65,6 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(s, SYSTEM, "admin", PW, "province_admin", "320000", "省局管理员")
         office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
         create_user(s, SYSTEM, "officer", PW, "case_officer", "320500", "承办人", organisation_id=office)
+        create_user(s, SYSTEM, "officer2", PW, "case_officer", "320500", "承办人乙", organisation_id=office)
     engine.dispose()
     ingest_export(data, SUZHOU_ROW)
     build_index(data)
@@ -333,3 +334,61 @@ def test_a_search_from_the_navigation_to_the_patent_page_in_words(page) -> None:
     page.wait_for_selector("#biblio")
     assert "发明" in page.inner_text("#biblio") and _visible_words_ok(page) == []
     assert problems == [] and page.outside == []
+
+
+def test_the_working_day_calculator_with_one_field_left_empty_and_with_both(page) -> None:
+    """The calculator's form sends its empty field too: one number is enough; none at all is refused, visibly."""
+    problems = _watch_console(page)
+    sign_in(page, "officer")
+    page.click("nav a[href='/calendar']")
+    form = "form[action='/calendar'][method=get]"
+    page.fill(f"{form} input[name=start]", "2024-09-30")
+    page.fill(f"{form} input[name=n]", "1")
+    page.click(f"{form} button")
+    page.wait_for_selector("#calendar-result")
+    assert "2024-10-08" in page.inner_text("#calendar-result")  # over the National Day week
+    page.fill(f"{form} input[name=n]", "")
+    with page.expect_response(lambda r: "/calendar?" in r.url) as answer:
+        page.click(f"{form} button")
+    assert answer.value.status == 400
+    page.wait_for_selector("#error-title")
+    assert "工作日数或月数" in page.inner_text("main") and page.locator("header nav a").count() > 3
+    assert problems == [] and page.outside == []
+
+
+def _file_adjudication(page, subject: str) -> str:
+    """File an adjudication request from the navigation; the matter's number."""
+    page.click("nav a[href='/matters']")
+    page.click("#matter-new")
+    page.select_option("#matter-type select[name=type]", "adjudication")
+    page.click("#matter-open")
+    page.wait_for_selector("#matter-form")
+    for name, value in (("subject", subject), ("requester", "甲公司"), ("respondent", "乙公司"), ("claims", "停止侵权")):
+        page.fill(f"[name={name}]", value)
+    page.fill("textarea[name=patents]", "201410123456.7")
+    page.click("#matter-form button")
+    page.wait_for_selector("#matter-number")
+    return page.inner_text("#matter-number")
+
+
+def test_two_officers_acting_at_once_the_second_is_told(browser, server: str) -> None:
+    """Both open the same matter; the first refuses it (不予受理), the second, on the page as it was, withdraws it:
+    the server answers 409 and the second officer sees why, with the matter as it now stands one click away."""
+    first, second = (browser.new_context(base_url=server).new_page() for _ in range(2))
+    watched = [_watch_console(first), _watch_console(second)]
+    sign_in(first, "officer")
+    number = _file_adjudication(first, "丙公司诉丁公司侵犯发明专利权纠纷")
+    sign_in(second, "officer2")
+    second.click("nav a[href='/matters']")
+    second.click(f"text={number}")
+    second.wait_for_selector("button[data-step=withdraw]")
+    first.click("button[data-step=refuse]")
+    first.wait_for_function("() => document.querySelector('#matter-state').innerText.includes('不予受理')")
+    with second.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/step")) as answer:
+        second.click("button[data-step=withdraw]")
+    assert answer.value.status == 409
+    second.wait_for_selector("#matter-error")
+    assert "不予受理" in second.inner_text("#matter-state")  # the page now shows the matter as the first officer left it
+    assert second.inner_text("#matter-error").strip() != "" and watched == [[], []]
+    for p in (first, second):
+        p.context.close()

@@ -45,6 +45,12 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "similar": ("名称相近", "similar name"),
         "known": ("已审核为不同实体", "two reviewed entities"),
     },
+    # the units of a time limit (matters.definitions.UNITS)
+    "time_unit": {
+        "working_days": ("个工作日", "working days"),
+        "days": ("日", "days"),
+        "months": ("个月", "months"),
+    },
     # the orders of a search's hits (search.fields.SORTS)
     "search_sort": {
         "relevance": ("按相关度", "most relevant first"),

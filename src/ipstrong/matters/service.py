@@ -427,6 +427,8 @@ def limit_parameters(session: Session) -> list[dict[str, Any]]:
     return [
         {
             "type": mtype.id,
+            "type_zh": mtype.name_zh,
+            "type_en": mtype.name_en,
             "rule": rule.id,
             "name_zh": rule.name_zh,
             "name_en": rule.name_en,

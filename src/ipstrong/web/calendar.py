@@ -18,7 +18,7 @@ from ipstrong.matters.workdays import FIRST_DAY, LAST_DAY, add_months, add_worki
 from ipstrong.messages import IpsError, Msg
 from ipstrong.web.callers import ERRORS, Caller, FormSender, SignedIn
 from ipstrong.web.context import context_of
-from ipstrong.web.params import Word, YearQuery
+from ipstrong.web.params import Word, YearQuery, optional_count
 
 router = APIRouter()
 API = {"tags": ["v1"]}
@@ -48,6 +48,8 @@ class CalendarDayIn(BaseModel):
     source: str = Field(min_length=1, max_length=300, pattern=r"\S")
 
 
+WorkingDaysGiven = optional_count(3650)  # the calculator's two fields: either may be left empty
+MonthsGiven = optional_count(120)
 # beyond the holiday table the answer is provisional; outside these days no period is computed
 Day = Annotated[dt.date, Query(ge=FIRST_DAY, le=LAST_DAY, description=f"YYYY-MM-DD, {FIRST_DAY} … {LAST_DAY}")]
 
@@ -65,8 +67,8 @@ def calendar_page(
     who: SignedIn,
     year: YearQuery = None,
     start: Word = "",
-    n: Annotated[int | None, Query(ge=0, le=3650)] = None,
-    months: Annotated[int | None, Query(ge=0, le=1200)] = None,
+    n: WorkingDaysGiven = None,
+    months: MonthsGiven = None,
 ) -> Response:
     """The holiday table of a year (editable by the province administrator) and a deadline calculator."""
     ctx = context_of(request)
@@ -80,9 +82,11 @@ def calendar_page(
     if start:
         day = _parse_day(start)
         if months is not None:
-            result = add_months(calendar, day, min(max(months, 0), 120))
+            result = add_months(calendar, day, months)
         elif n is not None:
-            result = add_working_days(calendar, day, min(max(n, 0), 3650))
+            result = add_working_days(calendar, day, n)
+        else:
+            raise IpsError(Msg("请填写工作日数或月数", "give a number of working days or of months"))
     values = {"year": year, "days": days, "result": result, "start": start, "n": n, "months": months, "limits": limits,
               "can_edit": "calendar.manage" in who.actor.role_info.permissions}  # fmt: skip
     return ctx.render(request, "calendar.html", values, who=who)

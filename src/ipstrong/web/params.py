@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Form, Path, Query
-from pydantic import Field, create_model
+from pydantic import BeforeValidator, Field, create_model
 
 from ipstrong.indicators.catalogue import OPEN_PARAMETERS, OpenParameter
 from ipstrong.indicators.measures import Parameters
@@ -26,6 +26,19 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 YearQuery = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
 Text = Annotated[str, Query(max_length=2000)]
 Word = Annotated[str, Query(max_length=100)]
+
+
+def _blank_is_none(value: Any) -> Any:
+    """A form's empty field is "not given" (a GET form sends every field, filled or not)."""
+    return None if value == "" else value
+
+
+def optional_count(maximum: int) -> Any:
+    """A whole number from 0 to ``maximum`` a form may leave empty."""
+    bounded = Annotated[int, Field(ge=0, le=maximum)]
+    return Annotated[bounded | None, BeforeValidator(_blank_is_none), Query(description=f"0 … {maximum}")]
+
+
 PathWord = Annotated[str, Path(max_length=100)]
 FormId = Annotated[int, Form(ge=1, le=MAX_ID)]
 FormYear = Annotated[int, Form(ge=FIRST_YEAR, le=LAST_YEAR)]
