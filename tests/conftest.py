@@ -20,8 +20,9 @@ SUZHOU_ROW = "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某�
 NANJING_ROW = "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明"
 
 
-def ingest_export(data: Path, *rows: str, status_date: str = "2024-12-31") -> Path:
-    """Write the rows as an export beside ``data`` and ingest it (legal status as of ``status_date``); return
+def ingest_export(data: Path, *rows: str, status_date: str = "2024-12-31", database_url: str | None = None) -> Path:
+    """Write the rows as an export beside ``data`` and ingest it (legal status as of ``status_date``), resolving its
+    applicants into the entity store of ``database_url`` (the data directory's own database by default); return
     ``data``."""
     import datetime as dt
 
@@ -31,7 +32,8 @@ def ingest_export(data: Path, *rows: str, status_date: str = "2024-12-31") -> Pa
     data.mkdir(parents=True, exist_ok=True)
     export = data / "export.csv"
     export.write_text("\n".join((EXPORT_HEADER, *rows)) + "\n", encoding="utf-8")
-    follow_ingest(ingest([export], data, status_date=dt.date.fromisoformat(status_date)), data, None)  # as the platform does
+    report = ingest([export], data, status_date=dt.date.fromisoformat(status_date), database_url=database_url)
+    follow_ingest(report, data, database_url)  # as the platform does
     return data
 
 

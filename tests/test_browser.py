@@ -65,9 +65,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(s, SYSTEM, "admin", PW, "province_admin", "320000", "省局管理员")
         office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
         create_user(s, SYSTEM, "officer", PW, "case_officer", "320500", "承办人", organisation_id=office)
+        firm = create_organisation(s, SYSTEM, "enterprise", "苏州某某科技有限公司", "320506", "91320506MA1XXXXX09").id
+        create_user(s, SYSTEM, "owner", PW, "enterprise_user", "320506", "知识产权经理", organisation_id=firm)
         create_user(s, SYSTEM, "officer2", PW, "case_officer", "320500", "承办人乙", organisation_id=office)
     engine.dispose()
-    ingest_export(data, SUZHOU_ROW)
+    ingest_export(data, SUZHOU_ROW, database_url=url)
     build_index(data)
     port = _free_port()
     srv = uvicorn.Server(
@@ -283,7 +285,7 @@ def test_a_forged_or_throttled_sign_in_is_told_on_the_page(page) -> None:
 
 # stored identifiers, and what a template prints for a missing or boolean value: none of these is a word for people
 INTERNAL_WORDS = re.compile(
-    r"\b(in_force|utility_model|relevance|requester|respondent|None|False|True|null|undefined|NaN|done|queued|exact)\b"
+    r"\b(?:in_force|utility_model|relevance|None|False|True|null|undefined|NaN|done|queued|exact)\b|\b(?:requester|respondent)[:：]"
 )
 
 
@@ -392,3 +394,16 @@ def test_two_officers_acting_at_once_the_second_is_told(browser, server: str) ->
     assert second.inner_text("#matter-error").strip() != "" and watched == [[], []]
     for p in (first, second):
         p.context.close()
+
+
+def test_an_enterprise_starts_at_its_own_patents_and_files_with_its_name_filled_in(page) -> None:
+    problems = _watch_console(page)
+    sign_in(page, "owner")
+    assert "有效" in page.inner_text("#holdings") and "201710601862.3" in page.inner_text("#latest")
+    page.click("#home-matter-new")
+    page.select_option("#matter-type select[name=type]", "adjudication")
+    page.click("#matter-open")
+    page.wait_for_selector("#matter-form")
+    assert page.input_value("[name=requester]") == "苏州某某科技有限公司"
+    assert page.input_value("[name=requester_credit_code]") == "91320506MA1XXXXX09"
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from conftest import NANJING_ROW, SUZHOU_ROW, ingest_export, post_login
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import SYSTEM
-from ipstrong.accounts.service import actor_of, create_token, create_user
+from ipstrong.accounts.service import actor_of, create_organisation, create_token, create_user
 from ipstrong.config import Settings
 from ipstrong.db import transaction
 from ipstrong.web.app import create_app
@@ -55,6 +55,33 @@ def test_sign_in_home_and_navigation_by_role(site) -> None:
     home = client.get("/").text
     assert "企业用户" in home and 'href="/admin/users"' not in home
     assert client.get("/admin/users").status_code == 403
+
+
+def test_an_enterprise_home_shows_its_patents_and_matters_and_its_filings_start_filled_in(site) -> None:
+    """An enterprise's user sees its own organisation: its patent as first applicant (by the entity its name resolved
+    to), and a new filing starts with its name and credit code; a user of no organisation is told so."""
+    client, db, _ids = site
+    name, code = "苏州某某科技有限公司", "91320506MA1XXXXX09"
+    with transaction(db.factory) as s:
+        org = create_organisation(s, SYSTEM, "enterprise", name, "320506", code).id
+        create_user(s, SYSTEM, "owner", PW, "enterprise_user", "320506", "知识产权经理", organisation_id=org)
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    sign_in(client, "owner")
+    home = client.get("/api/v1/enterprise").json()
+    assert (home["organisation"], home["credit_code"], home["entity_name"]) == (name, code, name)
+    assert [(h["patent_type"], h["legal_status"], h["patents"]) for h in home["holdings"]] == [("invention", "in_force", 1)]
+    assert [p["app_no"] for p in home["latest"]] == ["201710601862.3"]  # Nanjing's patent is another enterprise's
+    page = client.get("/").text
+    assert 'id="holdings"' in page and "有效" in page and "201710601862.3" in page and "in_force" not in page
+    form = client.get("/matters/new?type=adjudication").text
+    assert f'name="requester" value="{name}"' in form and f'name="requester_credit_code" value="{code}"' in form
+    assert 'name="respondent" value=""' in form
+    client.cookies.clear()
+    sign_in(client, "ent")  # an enterprise user of no organisation
+    assert client.get("/api/v1/enterprise").json()["note"]["en"] == "this account belongs to no organisation"
+    client.cookies.clear()
+    sign_in(client, "suzhou")  # staff: their own home, not an enterprise's
+    assert client.get("/api/v1/enterprise").status_code == 403
 
 
 def test_language_switch(site) -> None:

@@ -747,6 +747,21 @@ def due_filter(due: str, today: dt.date, until: dt.date) -> list[ColumnElement[b
     return conditions
 
 
+def filer_defaults(session: Session, actor: Actor, mtype: MatterType) -> dict[str, Any]:
+    """What a new form of ``mtype`` starts with for an enterprise's own user: the enterprise's name and credit code
+    in the first party's fields (the party that files). Nothing for anyone else: staff and agencies file for others."""
+    if actor.role != "enterprise_user" or actor.organisation_id is None or not mtype.parties:
+        return {}
+    own = session.get(Organisation, actor.organisation_id)
+    if own is None or own.kind != "enterprise":
+        return {}
+    party = mtype.parties[0]
+    out: dict[str, Any] = {party.name_field: own.name}
+    if party.code_field and own.credit_code:
+        out[party.code_field] = own.credit_code
+    return out
+
+
 def _party(mtype: MatterType, stored: MatterParty) -> Party:
     """A stored party with its role named as the matter type names it."""
     role = next((r for r in mtype.parties if r.role == stored.role), None)

@@ -149,6 +149,8 @@ def _new_values(
     with context_of(request).reader() as s:
         bodies = receiving_bodies(s, mtype.bodies) if mtype else []
         intake = service.matter_detail(s, who.actor, origin) if origin else None
+        if mtype is not None and intake is None and not values:
+            values = service.filer_defaults(s, who.actor, mtype)
     if who.actor.role not in FILERS and intake is None:  # staff receive for their own body; a routed intake goes anywhere
         bodies = [b for b in bodies if b["id"] == who.actor.organisation_id]
     if intake is not None and mtype is not None and not values:

@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipstrong.accounts.roles import in_scope, require
 from ipstrong.jobs import JobSummary, enqueue, quarantine_of, visible_jobs
+from ipstrong.matters.bodies import FILERS
 from ipstrong.messages import IpsError
+from ipstrong.registry.home import EnterpriseHome, enterprise_home
 from ipstrong.web.callers import ERRORS, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
 
@@ -35,9 +37,27 @@ async def home(request: Request, who: SignedIn) -> Response:
     """Served on the event loop (no queue on the thread pool at 50 clients): the summary is cached per snapshot, and
     only a new snapshot's first summary is computed in a worker thread."""
     ctx = context_of(request)
+    if who.actor.role in FILERS:  # an enterprise's or agency's own page: its patents and its matters
+        home = await to_thread.run_sync(_enterprise, request, who)
+        return ctx.render(request, "home_enterprise.html", {"home": home}, who=who)
     summary = ctx.cached_summary() or await to_thread.run_sync(ctx.warehouse_summary)
     overview = _overview(summary, who)
     return ctx.render(request, "home.html", {"summary": overview, "cities": overview["by_city"]}, who=who)
+
+
+def _enterprise(request: Request, who: Who) -> EnterpriseHome:
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return enterprise_home(s, who.actor, ctx.data_dir)
+
+
+@router.get(
+    "/api/v1/enterprise", response_model=EnterpriseHome, responses=ERRORS, summary="本单位概况 / my organisation's home", **API
+)
+def enterprise(request: Request, who: Caller) -> EnterpriseHome:
+    """What an enterprise's user sees first: its patents as first applicant by type and status, the latest of them,
+    and the matters it filed."""
+    return _enterprise(request, who)
 
 
 @router.get("/api/v1/warehouse", responses=ERRORS, summary="数据仓库概况 / what the current snapshot holds", **API)
