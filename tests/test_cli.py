@@ -22,6 +22,17 @@ def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess
     return subprocess.run([*BIN, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
+def test_indicators_list_is_a_table_for_people_and_json_for_programs() -> None:
+    from rich.cells import cell_len
+
+    table = subprocess.run([*BIN, "indicators", "list"], capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"})  # fmt: skip
+    assert table.returncode == 0 and "有效发明专利量" in table.stdout and "{" not in table.stdout
+    assert max(cell_len(line) for line in table.stdout.splitlines()) <= 80
+    catalogue = json.loads(run("indicators", "list", "--json").stdout)
+    assert catalogue[0]["id"] == "effective_inventions" and "parameters" in catalogue[0]
+
+
 def test_id_check_json() -> None:
     p = run("id", "check", "CN 2017 1 0601862.3", "--json")
     doc = json.loads(p.stdout)

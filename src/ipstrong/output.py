@@ -7,13 +7,14 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -139,10 +140,12 @@ def emit_records(
     out: Path | None = None,
     title: str | None = None,
     table_columns: Sequence[str] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> None:
     """Print or write rows (dicts, or the models a service returns, dumped as the API sends them): a table for
     people, or CSV, JSON (one list) or XLSX for programs. ``table_columns`` narrows the table to what fits a
-    terminal (a model's ``TABLE``); the other formats carry every field."""
+    terminal (a model's ``TABLE``), and shows stored values in words (``words``: column → vocabulary field, beside
+    the columns named after a vocabulary field); the other formats carry every field as stored."""
     if fmt not in FORMATS:
         raise IpsError(Msg(f"未知格式 {fmt}（可选 {'、'.join(FORMATS)}）", f"unknown format {fmt} (one of {', '.join(FORMATS)})"))
     records = [r.model_dump(mode="json") if isinstance(r, BaseModel) else r for r in records]
@@ -167,12 +170,50 @@ def emit_records(
             raise IpsError(Msg("xlsx 格式需要 --out 文件", "xlsx needs --out FILE"))
         write_xlsx(out, columns, ([r[c] for c in columns] for r in records))
         return
-    table = Table(title=title, show_lines=False)
+    Console(file=out.open("w", encoding="utf-8") if out else None).print(people_table(records, title, words))
+
+
+# identifiers and dates a table keeps on one line; other text wraps within the terminal's width
+ONE_LINE = {"app_no", "pub_no", "number", "region_code", "asof", "day", "date", "year", "received_on", "due_on"}
+
+
+def people_table(records: Sequence[dict[str, Any]], title: str | None = None, words: Mapping[str, str] | None = None) -> Table:
+    """Rows as a table a person reads in a terminal of 80 columns: nested values (lists, mappings: the JSON and CSV
+    outputs carry them) left out, numbers rounded and grouped, stored values in words (中文 English), codes and
+    dates on one line, long text wrapped."""
+    from ipstrong.vocabulary import VALUES
+    from ipstrong.vocabulary import words as stored_words
+
+    shown_by = {**{c: c for c in VALUES}, **(words or {})}
+
+    def cell(column: str, value: Any) -> str:
+        if isinstance(value, float):
+            return rounded(value)
+        if column in shown_by and isinstance(value, str):
+            zh, en = stored_words(shown_by[column], value)
+            return zh if zh == en else f"{zh} {en}"
+        return _cell(value)
+
+    columns = [c for c in (records[0] if records else {}) if not any(isinstance(r[c], list | dict) for r in records)]
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for c in columns:
-        table.add_column(c, overflow="fold")
+        numeric = any(isinstance(r[c], int | float) and not isinstance(r[c], bool) for r in records)
+        table.add_column(c, justify="right" if numeric else "left", no_wrap=c in ONE_LINE or c in shown_by, overflow="fold")
     for r in records:
-        table.add_row(*[_cell(r[c]) for c in columns])
-    Console(file=out.open("w", encoding="utf-8") if out else None).print(table)
+        table.add_row(*[cell(c, r[c]) for c in columns])
+    return table
+
+
+def rounded(value: float) -> str:
+    """A figure as people read it: whole numbers grouped (146,859), others to four significant digits (0.3032,
+    18.41, 1,284.8); the exact value stays in the JSON, CSV and XLSX outputs."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 1000:
+        return f"{value:,.1f}"
+    return f"{value:.4g}"
 
 
 def emit_document(document: dict[str, Any], as_json: bool, human: str | None = None) -> None:

@@ -61,7 +61,8 @@ def indicators_list(as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt
     """指标目录（含定义来源与参数）/ the indicator catalogue, with sources and parameters."""
     from ipstrong.indicators.catalogue import CATALOGUE
 
-    emit_records([i.to_dict() for i in CATALOGUE], chosen_format(as_json, fmt), out)
+    table = ("id", "name_zh", "name_en", "unit", "kind")  # the sources and parameters: --json, --format csv|xlsx
+    emit_records([i.to_dict() for i in CATALOGUE], chosen_format(as_json, fmt), out, table_columns=table)
 
 
 @indicators_app.command("compute")
@@ -101,7 +102,7 @@ def indicators_compute(
     else:
         dates = [default_asof(data)]
     records = figures(SYSTEM, data, indicator, dates, region, by, snapshot, engine=engine, params=params)
-    emit_records(records, chosen_format(as_json, fmt), out, table_columns=FigureRecord.TABLE)
+    emit_records(records, chosen_format(as_json, fmt), out, table_columns=FigureRecord.TABLE, words=FigureRecord.WORDS)
 
 
 @indicators_app.command("explain")

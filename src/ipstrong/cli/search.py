@@ -78,6 +78,6 @@ def search_cmd(
         return
     columns = ("app_no", "title", "app_date", "ipc_main", "status")
     rows = [{k: getattr(h, k) for k in columns} | {"applicants": "；".join(h.applicants)} for h in result.hits]
-    emit_records(rows, "table", title=f"共 {result.total} 件 / {result.total} hits")
+    emit_records(rows, "table", title=f"共 {result.total} 件 / {result.total} hits", words={"status": "legal_status"})
     for name, values in result.facets.items():
         print(f"{name}: " + "，".join(f"{v.label} {v.count}" for v in values))

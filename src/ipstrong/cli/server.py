@@ -23,7 +23,7 @@ def jobs_list(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = Non
 
     with db_session(ctx) as session:
         rows = visible_jobs(session, SYSTEM)
-    emit_records(rows, chosen_format(as_json, fmt), out)
+    emit_records(rows, chosen_format(as_json, fmt), out, words={"status": "job_status"})
 
 
 @app.command("worker")

@@ -33,6 +33,7 @@ class FigureRecord(BaseModel):
 
     # the columns of the command line's table (the JSON, CSV and XLSX outputs carry every field)
     TABLE: ClassVar[tuple[str, ...]] = ("indicator", "region_name", "asof", "value", "unit", "status", "note")
+    WORDS: ClassVar[dict[str, str]] = {"status": "figure_status"}  # the table shows these columns in words
 
 
 class AssessmentRow(BaseModel):

@@ -41,7 +41,7 @@ class MatterSummary(BaseModel):
     version: int
 
     # the columns of the command line's table (the JSON, CSV and XLSX outputs carry every field)
-    TABLE: ClassVar[tuple[str, ...]] = ("number", "type_zh", "title", "body", "state_zh", "received_on", "due_on", "days_left")
+    TABLE: ClassVar[tuple[str, ...]] = ("number", "type_zh", "title", "state_zh", "due_on", "days_left")
 
 
 class DocumentAttached(BaseModel):
