@@ -66,6 +66,13 @@ def test_dirty_synthetic_quarantines_with_reasons(synth_dirty: Path, data_dir: P
     for expected in ("wrong check digit", "invalid date", "title is empty", "granted before", "unknown patent type"):
         assert expected in reasons
     assert all(row["file"] and row["row"] and row["reason_zh"] for row in rows)
+    # what `make demo` prints of them: one line per kind of reason, however many values it names
+    from ipstrong.demo import deliberate_errors
+
+    kinds = deliberate_errors(Path(r.quarantine_file))
+    assert sum(k["行数 / rows"] for k in kinds) == r.quarantined
+    digits = [k for k in kinds if k["原因 / reason"] == "校验位错误 / wrong check digit"]
+    assert len(digits) == 1 and digits[0]["行数 / rows"] == reasons.count("wrong check digit")
 
 
 def test_fixed_quarantine_file_ingests_as_is(tmp_path: Path, data_dir: Path) -> None:

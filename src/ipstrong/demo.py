@@ -113,6 +113,23 @@ def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], d
     file_matter(session, actors["enterprise"], "prescreen", bodies["centre"], prescreen, data_dir, today=today)
 
 
+def deliberate_errors(quarantine: Path) -> list[dict[str, object]]:
+    """What the generator broke on purpose, as the ingest found it: each kind of reason (the words before its
+    colon) with its field, how many rows and the first of them as an example."""
+    import csv
+
+    kinds: dict[tuple[str, str, str], dict[str, object]] = {}
+    with quarantine.open(encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            key = (r["field"], r["reason_zh"].split("：")[0], r["reason_en"].split(":")[0])
+            kind = kinds.setdefault(key, {"rows": 0, "example": f"第 {r['row']} 行 / row {r['row']}: {r['reason_zh']}"})
+            kind["rows"] = int(kind["rows"]) + 1  # type: ignore[call-overload]
+    return [
+        {"字段 / field": field, "原因 / reason": f"{zh} / {en}", "行数 / rows": kind["rows"], "例 / example": kind["example"]}
+        for (field, zh, en), kind in sorted(kinds.items(), key=lambda k: -int(k[1]["rows"]))  # type: ignore[call-overload]
+    ]
+
+
 def run_demo(data_dir: Path, patents: int, seed: int) -> None:
     """Generate, ingest (patents, then events), create demo accounts, print the summary and example queries."""
     console = Console()
@@ -123,8 +140,11 @@ def run_demo(data_dir: Path, patents: int, seed: int) -> None:
         sources = [source / "patents.csv", source / "events" / "events.csv", source / "trademarks" / "trademarks.csv"]
         report = publish(sources, data_dir, step=stderr.print)
         console.print(report.message)
-        if report.quarantine_file:
-            console.print(f"隔离文件 / quarantine file: {report.quarantine_file}")
+        for file in report.quarantine_files:
+            emit_records(
+                deliberate_errors(Path(file)),
+                title=f"演示数据中故意写错的行，已隔离未入库 / rows broken on purpose in the demo data, quarantined: {file}",
+            )
     data = info(data_dir)
     if not is_current(index_path(data_dir, data["snapshot"])):
         stderr.print("建立检索索引 / building the search index …")
