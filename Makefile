@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo test check lint bench clean screenshots
 
 $(BIN)/ipstrong: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,14 @@ check: $(BIN)/ipstrong
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/pytest -m "not slow"
 
+# one PNG per page of each demo role's navigation, under screenshots/ (Debian's chromium, the demo's data)
+screenshots: $(BIN)/ipstrong
+	$(BIN)/ipstrong demo > /dev/null
+	$(BIN)/python scripts/screenshots.py data screenshots
+
 bench: $(BIN)/ipstrong
 	$(BIN)/python benchmarks/bench_synth.py
 	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data screenshots .pytest_cache .ruff_cache

@@ -146,14 +146,26 @@ def test_api_docs_load_from_this_server(page) -> None:
 
 
 def test_dashboard_map_series_and_click_through(page) -> None:
+    problems = _watch_console(page)
     sign_in(page, "admin")
-    page.goto("/indicators?indicator=effective_inventions&year=2021")
+    page.click("nav a[href='/indicators']")  # htmx swaps the page in: its scripts run as they arrive
+    page.wait_for_selector("#map[data-ready=true] canvas")
+    page.wait_for_selector("#series[data-ready=true] canvas")
+    drawn = page.evaluate(
+        "() => ['map', 'series'].map(id => { const n = document.getElementById(id); "
+        "return [n.clientWidth, n.querySelector('canvas').getBoundingClientRect().width]; })"
+    )
+    assert all(abs(box - canvas) <= 2 for box, canvas in drawn), drawn  # each chart fills its box
+    page.select_option("select[name=indicator]", "effective_inventions")
+    page.fill("input[name=year]", "2021")
+    page.click("form[action='/indicators'] button[type=submit]")
+    page.wait_for_function("() => document.querySelector('#dashboard-title').innerText.includes('2021-12-31')")
     page.wait_for_selector("#map[data-ready=true] canvas")
     page.wait_for_selector("#series[data-ready=true] canvas")
     assert "苏州市" in page.inner_text("#figures")
     page.click("#headline a.card >> nth=0")  # the province's effective inventions → the patents behind them
     page.wait_for_selector("#patents")
-    assert "201710601862.3" in page.inner_text("#patents") and page.outside == []
+    assert "201710601862.3" in page.inner_text("#patents") and page.outside == [] and problems == []
 
 
 def test_search_field_picker_adds_a_clause(page) -> None:
