@@ -67,15 +67,30 @@ def demo_accounts(data_dir: Path) -> list[str]:
             if s.scalar(select(func.count()).select_from(User)):
                 return []
             bodies = {}
+            firm = demo_firm(data_dir)
             for key, kind, name, region, code in DEMO_BODIES:
+                name, region = firm if key == "firm" else (name, region)
                 bodies[key] = create_organisation(s, SYSTEM, kind, name, region, code and demo_credit_code(code)).id
             actors = {}
             for username, role, region, name, body in DEMO_ACCOUNTS:
+                region = firm[1] if body == "firm" else region
                 actors[username] = actor_of(create_user(s, SYSTEM, username, DEMO_PASSWORD, role, region, name, bodies[body]))
-            demo_matters(s, bodies, actors, data_dir)
+            demo_matters(s, bodies, actors, data_dir, firm[0])
     finally:
         engine.dispose()
     return [a[0] for a in DEMO_ACCOUNTS]
+
+
+def demo_firm(data_dir: Path) -> tuple[str, str]:
+    """The demo enterprise: the Suzhou enterprise with the most filings in the generated data (so its user's home
+    page has a portfolio to show), with its county; the invented name of ``DEMO_BODIES`` when there is none."""
+    rows = run_sql(
+        data_dir,
+        "SELECT first_applicant, district_code FROM patents WHERE city_code = '320500' AND applicant_type = 'enterprise' "
+        "AND district_code IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC, first_applicant LIMIT 1",
+    ).to_pylist()
+    _key, _kind, name, region, _code = DEMO_BODIES[-1]
+    return (rows[0]["first_applicant"], rows[0]["district_code"]) if rows else (name, region)
 
 
 def demo_credit_code(body: str) -> str:
@@ -86,7 +101,7 @@ def demo_credit_code(body: str) -> str:
     return head + credit_code_check_char(head)
 
 
-def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], data_dir: Path) -> None:
+def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], data_dir: Path, firm: str) -> None:
     """The centre's fields and register, and a few matters to open: one adjudication just received, one past its
     acceptance limit, one fast pre-examination filed by the enterprise."""
     import datetime as dt
@@ -99,8 +114,8 @@ def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], d
     firm_code = demo_credit_code(DEMO_BODIES[-1][4] or "")
     for prefix, name in (("C08", "新材料"), ("C12N", "生物制品"), ("G06F", "数字智能制造"), ("H01L", "电子信息")):
         declare_field(session, SYSTEM, bodies["centre"], prefix, name)
-    register_enterprise(session, SYSTEM, bodies["centre"], firm_code, DEMO_BODIES[-1][2], today)
-    dispute = {"subject": "示例公司诉某科技公司侵犯发明专利权纠纷", "requester": DEMO_BODIES[-1][2],
+    register_enterprise(session, SYSTEM, bodies["centre"], firm_code, firm, today)
+    dispute = {"subject": f"{firm}诉苏州某科技有限公司侵犯发明专利权纠纷", "requester": firm,
                "requester_credit_code": firm_code, "respondent": "苏州某科技有限公司", "patents": ["201410123456.7"],
                "claims": "请求责令停止制造、销售侵权产品"}  # fmt: skip
     file_matter(session, actors["officer"], "adjudication", bodies["suzhou"], dispute, data_dir, today, today=today)
@@ -108,7 +123,7 @@ def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], d
     file_matter(
         session, actors["officer"], "adjudication", bodies["suzhou"], late, data_dir, today - dt.timedelta(days=14), today=today
     )
-    prescreen = {"applicant": DEMO_BODIES[-1][2], "applicant_credit_code": firm_code,
+    prescreen = {"applicant": firm, "applicant_credit_code": firm_code,
                  "title": "一种高强度复合膜材料及其制备方法", "patent_type": "invention", "ipc": ["C08J 5/18"]}  # fmt: skip
     file_matter(session, actors["enterprise"], "prescreen", bodies["centre"], prescreen, data_dir, today=today)
 

@@ -1,0 +1,38 @@
+"""`make demo`: generated data ingested, the deliberate errors explained, accounts whose pages have something in
+them (the enterprise's user has a portfolio)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # generates and ingests a data set: `make test` runs it, `make check` does not
+
+
+def test_the_demo_gives_each_role_something_to_work_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from ipstrong.accounts.models import User
+    from ipstrong.accounts.service import actor_of
+    from ipstrong.config import settings
+    from ipstrong.db import make_engine, session_factory
+    from ipstrong.demo import DEMO_ACCOUNTS, run_demo
+    from ipstrong.matters.service import list_matters
+    from ipstrong.registry.home import enterprise_home
+
+    data = tmp_path / "data"
+    run_demo(data, 1500, 7)
+    printed = "".join(capsys.readouterr().out.split())  # the tables wrap to the terminal's width
+    assert "故意写错的行" in printed and "校验位错误" in printed  # the broken rows, explained
+    engine = make_engine(settings(data).resolved_database_url(), home=data)
+    try:
+        with session_factory(engine)() as s:
+            users = {u.username: actor_of(u) for u in s.scalars(select(User))}
+            assert set(users) == {a[0] for a in DEMO_ACCOUNTS}
+            home = enterprise_home(s, users["enterprise"], data)
+            assert home.entity_id is not None and sum(h.patents for h in home.holdings) >= 5 and home.matters
+            assert home.organisation == home.entity_name  # a real applicant of the generated data
+            assert len(list_matters(s, users["officer"])) >= 2
+    finally:
+        engine.dispose()
