@@ -207,3 +207,23 @@ def test_limit_parameters_through_the_api(site) -> None:
                        headers={"X-CSRF-Token": csrf}).status_code == 422  # fmt: skip
     listed = {p["type"] + "." + p["rule"]: p for p in client.get("/api/v1/matters/limits").json()}
     assert listed["prescreen.intake"]["amount"] == 2 and "adjudication.acceptance" not in listed
+
+
+def test_an_officers_to_do_list_is_theirs_and_nearest_limit_first(site) -> None:
+    client, _db, office = site
+    filed = {}
+    for who, received in (("officer", "2026-11-02"), ("officer", "2026-10-12"), ("officer2", "2026-10-19")):
+        headers = {"X-CSRF-Token": sign_in(client, who)}
+        body = {"type": "adjudication", "body_id": office, "form": FORM, "received_on": received}
+        r = client.post("/api/v1/matters", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+        filed[(who, received)] = r.json()["id"]
+    sign_in(client, "officer")
+    mine = client.get("/api/v1/matters", params={"mine": "true"}).json()
+    assert [m["id"] for m in mine] == [filed[("officer", "2026-10-12")], filed[("officer", "2026-11-02")]]
+    assert mine[0]["due_on"] < mine[1]["due_on"]
+    assert len(client.get("/api/v1/matters").json()) == 3  # the office's list has all three
+    page = client.get("/matters?mine=true").text
+    assert 'id="matter-mine-title"' in page and page.count('<a href="/matters/') >= 2
+    sign_in(client, "officer2")
+    assert [m["id"] for m in client.get("/api/v1/matters", params={"mine": "true"}).json()] == [filed[("officer2", "2026-10-19")]]

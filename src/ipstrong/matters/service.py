@@ -697,8 +697,10 @@ def list_matters(
     offset: int = 0,
     today: dt.date | None = None,
     soon_days: int = 3,
+    mine: bool = False,
 ) -> list[MatterSummary]:
-    """The matters the actor may see, newest first, filtered; ``due`` is ``overdue``, ``soon`` or ``open``."""
+    """The matters the actor may see, newest first, filtered; ``due`` is ``overdue``, ``soon`` or ``open``. ``mine``
+    is the actor's to-do list: the open matters assigned to them or received by them, the nearest limit first."""
     today = today or today_shanghai()
     query = select(Matter, Organisation.name).join(Organisation, Organisation.id == Matter.body_id).where(visible(actor))
     if type_id:
@@ -716,7 +718,12 @@ def list_matters(
         text = q.strip()
         named = select(MatterParty.matter_id).where(MatterParty.name.contains(text, autoescape=True))
         query = query.where(or_(Matter.number == text, Matter.title.contains(text, autoescape=True), Matter.id.in_(named)))
-    rows = session.execute(query.order_by(Matter.received_on.desc(), Matter.id.desc()).limit(limit).offset(offset))
+    order = (Matter.received_on.desc(), Matter.id.desc())
+    if mine:
+        assigned = select(MatterAssignee.matter_id).where(MatterAssignee.user_id == actor.user_id)
+        query = query.where(Matter.closed_on.is_(None), or_(Matter.id.in_(assigned), Matter.created_by == actor.username))
+        order = (Matter.due_on.is_(None), Matter.due_on, Matter.id)  # no limit running (paused, none): last
+    rows = session.execute(query.order_by(*order).limit(limit).offset(offset))
     return [MatterSummary(**_summary_fields(m, name, today)) for m, name in rows]
 
 

@@ -145,6 +145,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "activate": ("启用", "Activate"),
     "upload_ingest": ("上传并导入", "Upload and ingest"),
     "sort_order": ("排序", "Order"),
+    "matter_mine": ("我的待办（期限近者在前）", "My to-do (nearest limit first)"),
     "my_organisation": ("本单位", "My organisation"),
     "credit_code": ("统一社会信用代码", "Unified social credit code"),
     "as_first_applicant": ("作为第一申请人的专利（当前快照）", "Patents as first applicant (current snapshot)"),

@@ -110,8 +110,10 @@ def matters(
     q: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    mine: Annotated[bool, Query(description="我的待办：分配给我或我收件的未结事项，期限近者在前 / my to-do list")] = False,
 ) -> list[MatterSummary]:
-    """The matters the caller may see, newest first; ``due`` = open, overdue or soon."""
+    """The matters the caller may see, newest first; ``due`` = open, overdue or soon; ``mine`` = the caller's
+    to-do list, the nearest limit first."""
     ctx = context_of(request)
     with ctx.reader() as s:
         return service.list_matters(
@@ -126,6 +128,7 @@ def matters(
             limit,
             offset,
             soon_days=ctx.settings.due_soon_working_days,
+            mine=mine,
         )
 
 

@@ -79,6 +79,7 @@ def matters_page(
     due: Word = "",
     q: Text = "",
     offset: Offset = 0,
+    mine: bool = False,
 ) -> Response:
     from ipstrong.matters.reminders import my_reminders
 
@@ -86,11 +87,11 @@ def matters_page(
     with ctx.reader() as s:
         rows = service.list_matters(
             s, who.actor, type or None, state or None, None, None, due or None, q[:200], 50, max(offset, 0),
-            soon_days=ctx.settings.due_soon_working_days,
+            soon_days=ctx.settings.due_soon_working_days, mine=mine,
         )  # fmt: skip
         reminders = my_reminders(s, who.actor)
     values = {"rows": rows, "types": MATTER_TYPES, "type": type, "state": state, "due": due, "q": q, "offset": max(offset, 0),
-              "reminders": reminders}  # fmt: skip
+              "reminders": reminders, "mine": mine}  # fmt: skip
     return ctx.render(request, "matters.html", values, who=who)
 
 
