@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -438,6 +439,20 @@ def test_the_dashboard_opens_on_the_latest_complete_year_and_names_the_later_gap
     page = client.get("/indicators").text
     assert "2024-12-31" in page and 'id="later-gaps"' in page and "/indicators?indicator=inventions_per_10k_pop&year=2025" in page
     assert 'id="series-gaps"' in page and "江苏省 · 主要指标" in page
+    # each city ranked, with its change on the year: Suzhou's one invention over its 2023 population, 1,295.80 万,
+    # against the same over 2022's 1,291.06 万 the year before; one click gives the same as a workbook
+    suzhou = board["ranks"]["320500"]
+    assert suzhou["change"] == pytest.approx(1 / 1295.80 - 1 / 1291.06, rel=1e-6)
+    ranks = board["ranks"]  # Nanjing's one over fewer people first, Suzhou second, the cities with none tied third
+    assert (ranks["320100"]["rank"], suzhou["rank"], ranks["320200"]["rank"], ranks["321300"]["rank"]) == (1, 2, 3, 3)
+    from openpyxl import load_workbook
+
+    link = "/indicators/briefing.xlsx?indicator=inventions_per_10k_pop&year=2024"
+    assert link in page
+    book = load_workbook(io.BytesIO(client.get(link).content))
+    assert book.sheetnames == ["主要指标 headline", "排名 ranking", "历年 series", "依据 source"]
+    ranking = list(book["排名 ranking"].iter_rows(values_only=True))
+    assert len(ranking) == 14 and ranking[0][0] == "排名 / rank" and {r[2] for r in ranking[1:]} >= {"320500", "321300"}
     client.cookies.clear()
     sign_in(client, "suzhou")  # a city official's dashboard is their city's, and says so
     assert "苏州市 · 主要指标" in client.get("/indicators").text

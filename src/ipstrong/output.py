@@ -64,36 +64,56 @@ class PrintLayout:
     widths: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: a header row and its rows, laid out for paper when ``layout`` is given."""
+
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    layout: PrintLayout | None = None
+
+
 def write_xlsx(out: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], layout: PrintLayout | None = None) -> int:
-    """The one XLSX writer: a header row, then ``rows`` streamed (constant memory, any length up to Excel's limit).
-    Numbers are number cells, dates ISO text, lists and dicts JSON, and text a spreadsheet would run as a formula is
-    neutralised. Returns the number of rows written."""
+    """One sheet to ``out`` (see :func:`write_workbook`); returns the number of rows written."""
+    return write_workbook(out, [Sheet(header, rows, layout)])[0]
+
+
+def write_workbook(out: Path, sheets: Sequence[Sheet]) -> list[int]:
+    """The one XLSX writer: each sheet a header row, then its rows streamed (constant memory, any length up to
+    Excel's limit). Numbers are number cells, dates ISO text, lists and dicts JSON, and text a spreadsheet would run
+    as a formula is neutralised. Returns the number of rows written to each sheet."""
     import xlsxwriter
 
     # text never becomes a formula or a link, whatever it holds
     book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True})
-    sheet = book.add_worksheet(layout.sheet if layout else None)
-    head = cell = number = None
-    if layout is not None:
-        head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"})
-        cell = book.add_format({"border": 1})
-        number = book.add_format({"border": 1, "num_format": "#,##0.00"})
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
-        for col, width in enumerate(layout.widths):
-            sheet.set_column(col, col, width)
-    sheet.write_row(0, 0, list(header), head)
-    written = 0
-    for written, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(written, col, value, number if isinstance(value, float) else cell)
-            else:
-                sheet.write_string(written, col, _cell(neutralised(value)), cell)
+    counts = []
+    for one in sheets:
+        layout = one.layout
+        sheet = book.add_worksheet(layout.sheet if layout else None)
+        head = cell = number = None
+        if layout is not None:
+            head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"})
+            cell = book.add_format({"border": 1})
+            number = book.add_format({"border": 1, "num_format": "#,##0.00"})
+            sheet.set_landscape()
+            sheet.set_paper(9)  # A4
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(0)
+            for col, width in enumerate(layout.widths):
+                sheet.set_column(col, col, width)
+        sheet.write_row(0, 0, list(one.header), head)
+        written = 0
+        for written, row in enumerate(one.rows, start=1):
+            for col, value in enumerate(row):
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    sheet.write_number(written, col, value, number if isinstance(value, float) else cell)
+                elif value is None:
+                    sheet.write_blank(written, col, None, cell)
+                else:
+                    sheet.write_string(written, col, _cell(neutralised(value)), cell)
+        counts.append(written)
     book.close()
-    return written
+    return counts
 
 
 def _default(value: Any) -> Any:

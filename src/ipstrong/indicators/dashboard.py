@@ -34,6 +34,14 @@ class SeriesPoint(BaseModel):
     note: str | None = None  # why there is no figure (e.g. no population figure for that year)
 
 
+class Rank(BaseModel):
+    """A region's place among its peers at the year-end shown (1 = highest), and its change on the year before."""
+
+    rank: int | None  # None without a figure
+    previous: float | None
+    change: float | None
+
+
 class LaterYear(BaseModel):
     """A year-end after the one shown whose figures are incomplete: which regions lack a figure, and why."""
 
@@ -56,6 +64,7 @@ class Dashboard(BaseModel):
     records: list[FigureRecord]
     headline: list[FigureRecord]
     series: list[SeriesPoint]
+    ranks: dict[str, Rank]  # by region code, the cities (or counties) of ``records`` after the region's own
     later: list[LaterYear]  # year-ends after ``asof`` up to the data's last, with the regions missing a figure
     data_until: dt.date | None  # the last complete year-end of the warehouse's records
     evaluable: bool  # whether the patents behind a figure can be listed (explain)
@@ -91,13 +100,13 @@ def dashboard(
     chosen = BY_ID[indicator]
     empty = Dashboard(
         indicator=indicator, unit=chosen.unit, region=region, by=level, asof=None, records=[], headline=[], series=[],
-        later=[], data_until=None, evaluable=not chosen.not_evaluable,
+        ranks={}, later=[], data_until=None, evaluable=not chosen.not_evaluable,
     )  # fmt: skip
     if Warehouse(data_dir).current_id() is None:
         return empty
     until = default_asof(data_dir)
     last = max(until.year, year or until.year)
-    days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, year or last), last + 1)]
+    days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, (year or last) - 1), last + 1)]
     # one computation of the indicator for every year-end and region (series, map and the choice of year), one for
     # the headline cards of the year shown
     rows = compute(data_dir, [indicator], days, region, level, timeout_s=timeout_s)
@@ -112,6 +121,7 @@ def dashboard(
             "records": [FigureRecord(**r) for r in _region_first(by_day.get(asof.isoformat(), []), region)],
             "headline": [FigureRecord(**r) for r in sorted(headline, key=lambda r: HEADLINE.index(r["indicator"]))],
             "series": [_point(day, found, region) for day, found in sorted(by_day.items())],
+            "ranks": _ranks(by_day, asof, region),
             "later": [
                 _gaps(day, found) for day, found in sorted(by_day.items()) if day > asof.isoformat() and _gaps(day, found).missing
             ],
@@ -124,6 +134,20 @@ def _point(day: str, rows: list[dict], region: str) -> SeriesPoint:
     own = next((r for r in rows if r["region_code"] == region), None)
     value = own["value"] if own else None
     return SeriesPoint(year=int(day[:4]), asof=day, value=value, note=own["note"] if own and value is None else None)
+
+
+def _ranks(by_day: dict[str, list[dict]], asof: dt.date, region: str) -> dict[str, Rank]:
+    """Each part's rank by value at ``asof`` (ties share a rank) and its change on the year-end before."""
+    now = [r for r in by_day.get(asof.isoformat(), []) if r["region_code"] != region]
+    before = {r["region_code"]: r["value"] for r in by_day.get(dt.date(asof.year - 1, 12, 31).isoformat(), [])}
+    values = sorted((r["value"] for r in now if r["value"] is not None), reverse=True)
+    ranks = {}
+    for r in now:
+        previous = before.get(r["region_code"])
+        change = r["value"] - previous if r["value"] is not None and previous is not None else None
+        rank = values.index(r["value"]) + 1 if r["value"] is not None else None
+        ranks[r["region_code"]] = Rank(rank=rank, previous=previous, change=change)
+    return ranks
 
 
 def _region_first(rows: list[dict], region: str) -> list[dict]:

@@ -145,6 +145,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "activate": ("启用", "Activate"),
     "upload_ingest": ("上传并导入", "Upload and ingest"),
     "sort_order": ("排序", "Order"),
+    "change_on_year": ("较上年", "Change on the year"),
+    "briefing_xlsx": ("下载本页简报（Excel）", "Download this page as a briefing (Excel)"),
     "matter_mine": ("我的待办（期限近者在前）", "My to-do (nearest limit first)"),
     "my_organisation": ("本单位", "My organisation"),
     "credit_code": ("统一社会信用代码", "Unified social credit code"),

@@ -66,6 +66,7 @@ def indicators_page(
         "later": board.later,
         "data_until": board.data_until,
         "series": board.series,
+        "ranks": board.ranks,
     }
     if board.asof is not None:
         values["headline"] = board.headline
@@ -81,6 +82,24 @@ def indicators_page(
             "asof": board.asof.isoformat(),
         }
     return ctx.render(request, "indicators.html", values, who=who)
+
+
+@router.get("/indicators/briefing.xlsx", include_in_schema=False)
+def briefing(
+    request: Request, who: SignedIn, indicator: Word = "inventions_per_10k_pop", year: YearQuery = None, by: Word = "city"
+) -> Response:
+    """What the dashboard shows, as a workbook to hand on: the headline figures, the regions ranked with their
+    change on the year, the series, and the sources."""
+    import tempfile
+
+    from ipstrong.indicators.briefing import write_briefing
+
+    board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city")
+    with tempfile.TemporaryDirectory(dir=context_of(request).data_dir) as work:
+        out = Path(work) / f"briefing-{indicator}-{board.asof.year if board.asof else 'none'}.xlsx"
+        write_briefing(board, out)
+        headers = {"Content-Disposition": f'attachment; filename="{out.name}"'}
+        return Response(out.read_bytes(), media_type=XLSX_MEDIA, headers=headers)
 
 
 @router.get("/indicators/explain", include_in_schema=False, response_model=None)

@@ -1,0 +1,48 @@
+"""The dashboard as a workbook to hand on (简报): one sheet each for the headline figures, the regions ranked with
+their change on the year, and the series — what the page shows, with each figure's status and note, and the
+indicator's source. Headers in Chinese and English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ipstrong.indicators.catalogue import BY_ID
+from ipstrong.indicators.dashboard import Dashboard
+from ipstrong.output import PrintLayout, Sheet, write_workbook
+from ipstrong.vocabulary import words
+
+
+def _status(record_status: str) -> str:
+    zh, en = words("figure_status", record_status)
+    return f"{zh} / {en}"
+
+
+def write_briefing(board: Dashboard, out: Path) -> None:
+    """Write ``board`` to ``out`` (XLSX, A4 landscape)."""
+    chosen = BY_ID[board.indicator]
+    headline = Sheet(
+        ("指标 / indicator", "数值 / value", "单位 / unit", "截至 / as of", "状态 / status", "说明 / note"),
+        [(r.name_zh, r.value, r.unit, r.asof, _status(r.status), r.note) for r in board.headline],
+        PrintLayout("主要指标 headline", (34, 14, 12, 12, 12, 60)),
+    )
+    ranked = sorted(board.records[1:], key=lambda r: (board.ranks[r.region_code].rank or 10**6, r.region_code))
+    ranking = Sheet(
+        ("排名 / rank", "地区 / region", "代码 / code", f"{chosen.name_zh}（{chosen.unit}）", "上年 / previous year",
+         "较上年 / change", "分子 / numerator", "分母 / denominator", "状态 / status", "说明 / note"),
+        [(board.ranks[r.region_code].rank, r.region_name, r.region_code, r.value, board.ranks[r.region_code].previous,
+          board.ranks[r.region_code].change, r.numerator, r.denominator, _status(r.status), r.note) for r in ranked],
+        PrintLayout("排名 ranking", (8, 14, 10, 16, 14, 12, 12, 12, 12, 50)),
+    )  # fmt: skip
+    series = Sheet(
+        ("年末 / year-end", f"{chosen.name_zh}（{chosen.unit}）", "说明 / note"),
+        [(p.asof, p.value, p.note) for p in board.series],
+        PrintLayout("历年 series", (14, 18, 60)),
+    )
+    source = Sheet(
+        ("项目 / item", "内容 / content"),
+        [("指标 / indicator", f"{chosen.name_zh} / {chosen.name_en}"), ("截至 / as of", board.asof),
+         ("依据 / source", chosen.source), ("快照 / snapshot", board.records[0].snapshot if board.records else None),
+         *[(f"{y.year} 年缺数地区 / missing in {y.year}", "、".join(y.missing)) for y in board.later]],
+        PrintLayout("依据 source", (24, 100)),
+    )  # fmt: skip
+    write_workbook(out, [headline, ranking, series, source])
