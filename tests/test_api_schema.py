@@ -57,6 +57,7 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # arithmetic, not a pattern: a wrong one is refused with 400, naming the field
             refusable = (
                 "/api/v1/search",
+                "/api/v1/public/search",
                 "/api/v1/campaigns",
                 "/api/v1/workdays/add",
                 "/api/v1/workdays/months",

@@ -419,3 +419,24 @@ def test_an_enterprise_starts_at_its_own_patents_and_files_with_its_name_filled_
     assert page.input_value("[name=requester]") == "苏州某某科技有限公司"
     assert page.input_value("[name=requester_credit_code]") == "91320506MA1XXXXX09"
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
+def test_the_public_portal_from_the_sign_in_page(page) -> None:
+    """A stranger arrives at the sign-in page and clicks into the public portal: figures on the map, a search with
+    its hits, typical cases and where to file, all without signing in and without a console error."""
+    problems = _watch_console(page)
+    page.goto("/")
+    page.wait_for_selector("#sign-in")
+    page.click("nav a[href='/public']")
+    page.wait_for_selector("#map[data-ready=true] canvas")
+    assert "苏州市" in page.inner_text("#figures") and page.locator("#figures a").count() == 0
+    page.click("nav a[href='/public/search']")
+    page.fill("#public-search-form input[name=q]", "TI=锂电池")
+    page.click("#public-search-form button[type=submit]")
+    page.wait_for_selector("#hits li")
+    assert "201710601862.3" in page.inner_text("#hits") and _visible_words_ok(page) == []
+    for href in ("/public/cases", "/public/services"):
+        page.click(f"nav a[href='{href}']")
+        page.wait_for_function("h => location.pathname === h", arg=href)
+        assert _visible_words_ok(page) == []
+    assert problems == [] and page.outside == []

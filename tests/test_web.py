@@ -642,3 +642,35 @@ def test_no_template_relies_on_what_the_csp_blocks() -> None:
         for match in blocked.finditer(path.read_text(encoding="utf-8"))
     ]
     assert offending == []
+
+
+def test_the_public_portal_without_signing_in(db, tmp_path: Path) -> None:
+    """Figures, search with abstracts, cases and where to file, for anyone; every link on those pages stays on the
+    portal (or leads to signing in); a search beyond the address's limit is refused with when to try again."""
+    cfg = Settings(data_dir=tmp_path / "data", database_url=db.url, public_searches_per_minute=2)
+    ingest_export(cfg.data_dir, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    from ipstrong.search.index import build
+
+    build(cfg.data_dir)
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        pages = {
+            path: client.get(path) for path in ("/public", "/public/search?q=TI%3D锂电池", "/public/cases", "/public/services")
+        }
+        assert all(r.status_code == 200 for r in pages.values())
+        assert "苏州市" in pages["/public"].text and 'id="figures"' in pages["/public"].text
+        assert "201710601862.3" in pages["/public/search?q=TI%3D锂电池"].text
+        for path, r in pages.items():
+            links = set(re.findall(r'href="([^"#]+)"', r.text))
+            outside = {h for h in links if not h.startswith(("/public", "/login", "/lang/", "/static/"))}
+            assert outside == set(), (path, outside)  # nothing behind sign-in is linked from the portal
+        assert "/indicators/explain" not in pages["/public"].text
+        twin = client.get("/api/v1/public/figures").json()
+        assert twin["region"] == "320000" and len(twin["records"]) == 14
+        hits = client.get("/api/v1/public/search", params={"q": "TI=锂电池"}).json()["hits"]  # the second this minute
+        assert hits[0]["app_no"] == "201710601862.3" and "abstract" in hits[0]
+        refused = client.get("/public/search", params={"q": "TI=电极"})
+        assert refused.status_code == 429 and "检索过于频繁" in refused.text and 'href="/public/search"' in refused.text
+        again = client.get("/api/v1/public/search", params={"q": "TI=锂电池"})
+        assert again.status_code == 429 and int(again.headers["retry-after"]) >= 1
+        assert client.get("/api/v1/public/services").json() == []
+        assert client.get("/admin/users", follow_redirects=False).status_code == 303  # the rest still needs signing in

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     # where `--engine spark` runs: local mode on this machine by default, or a cluster's master URL
     spark_master: str = "local[2]"
     query_timeout_s: float = 30.0  # every query a person triggers on the web stops here and says "timed out"
+    public_searches_per_minute: int = 20  # the public portal's search, per address (429 beyond it)
     document_max_mb: int = 50  # the largest file a matter accepts
     due_soon_working_days: int = 3  # the SLA board's "due soon" and the reminders look this far ahead
     body_idle_timeout_s: float = 30.0  # a request body that sends nothing for this long is refused (408)

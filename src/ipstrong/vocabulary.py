@@ -45,6 +45,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "similar": ("名称相近", "similar name"),
         "known": ("已审核为不同实体", "two reviewed entities"),
     },
+    # the kinds of organisation (accounts.service.ORG_KINDS)
+    "org_kind": {
+        "office": ("知识产权局", "IP office"),
+        "centre": ("知识产权保护中心", "IP protection centre"),
+        "agency": ("服务机构", "service agency"),
+        "enterprise": ("企业", "enterprise"),
+    },
     # the units of a time limit (matters.definitions.UNITS)
     "time_unit": {
         "working_days": ("个工作日", "working days"),

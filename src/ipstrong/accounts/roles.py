@@ -73,6 +73,7 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system", "province_admin", JIANGSU)  # the console operator, province-wide
+PUBLIC = Actor(None, "public", "public_visitor", JIANGSU)  # anyone on the public portal, without signing in
 
 
 def region_prefix(code: str) -> str:

@@ -14,6 +14,7 @@ from ipstrong.accounts import audit
 from ipstrong.accounts.roles import Actor
 from ipstrong.matters import service
 from ipstrong.matters.catalogue import MATTER_TYPES
+from ipstrong.matters.definitions import MatterType
 from ipstrong.matters.models import Matter, TypicalCase
 from ipstrong.messages import Conflict, IpsError, Msg
 
@@ -61,17 +62,19 @@ def publish(session: Session, actor: Actor, matter_id: int, title: str, summary:
     audit.append(
         session, actor.username, "matter.publish", "matter", matter.id, matter.region_code, None, {"case": case.id, **shown}
     )
-    return public_case(case, mtype.name_zh, mtype.name_en)
+    return public_case(case, mtype)
 
 
-def public_case(case: TypicalCase, type_zh: str, type_en: str) -> dict[str, Any]:
+def public_case(case: TypicalCase, mtype: MatterType) -> dict[str, Any]:
+    """A published case as the public reads it: its fields labelled as the type's form labels them."""
     return {
         "id": case.id,
         "title": case.title,
         "summary": case.summary,
-        "type_zh": type_zh,
-        "type_en": type_en,
+        "type_zh": mtype.name_zh,
+        "type_en": mtype.name_en,
         "fields": case.fields,
+        "entries": [e.model_dump() for e in service.form_entries(mtype, case.fields)],
         "published_at": case.published_at.isoformat(),
     }
 
@@ -85,4 +88,4 @@ def typical_cases(session: Session, limit: int = 50, offset: int = 0) -> list[di
         .limit(limit)
         .offset(offset)
     )
-    return [public_case(c, MATTER_TYPES[t].name_zh, MATTER_TYPES[t].name_en) for c, t in rows]
+    return [public_case(c, MATTER_TYPES[t]) for c, t in rows]

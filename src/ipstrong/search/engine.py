@@ -134,6 +134,7 @@ def _brief(doc: tantivy.Document) -> dict[str, Any]:
         "app_date": app_date.date().isoformat() if app_date else None,
         "ipc_main": (doc.get_all("mipc") or [None])[-1],
         "status": _first(doc, "status"),
+        "abstract": _first(doc, "abstract"),
     }
 
 

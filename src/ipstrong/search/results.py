@@ -31,6 +31,7 @@ class PatentHit(BaseModel):
     app_date: str | None
     ipc_main: str | None
     status: str | None
+    abstract: str | None = None
 
 
 class SearchHit(PatentHit):

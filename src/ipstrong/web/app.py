@@ -33,7 +33,18 @@ from ipstrong.accounts.roles import PermissionDenied
 from ipstrong.config import Settings, data_dir
 from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, session_factory
 from ipstrong.messages import Conflict, IpsError, NotFound
-from ipstrong.web import accounts, calendar, entities, indicators, matters_api, matters_pages, patents, search, warehouse
+from ipstrong.web import (
+    accounts,
+    calendar,
+    entities,
+    indicators,
+    matters_api,
+    matters_pages,
+    patents,
+    public,
+    search,
+    warehouse,
+)
 from ipstrong.web.callers import SignInRequired
 from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.guard import Guard, api_error
@@ -90,6 +101,7 @@ def create_app(cfg: Settings) -> FastAPI:
         reader=reader_factory(engine),
         codec=SessionCodec(secret_key(data_dir(cfg.data_dir))),
         templates=Jinja2Templates(directory=str(WEB / "templates")),
+        limiter=public.rate_limiter(cfg.redis_url),
     )
 
     @asynccontextmanager
@@ -110,7 +122,7 @@ def create_app(cfg: Settings) -> FastAPI:
     )
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
-    for domain in (accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api):
+    for domain in (accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, public):
         app.include_router(domain.router)
 
     @app.exception_handler(SignInRequired)
@@ -128,9 +140,13 @@ def create_app(cfg: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "not_found", 403: "forbidden", 413: "too_large", 408: "body_timed_out"}.get(exc.status_code, "bad_request")
+        key = {404: "not_found", 403: "forbidden", 413: "too_large", 408: "body_timed_out", 429: "too_many_requests"}.get(
+            exc.status_code, "bad_request"
+        )
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 413 else None
-        return _error(request, exc.status_code, key, detail)
+        response = _error(request, exc.status_code, key, detail)
+        response.headers.update(exc.headers or {})  # Retry-After of a 429, WWW-Authenticate of a 401
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -43,6 +43,16 @@ NAV = [
 ]
 
 
+# what anyone sees without signing in: the public portal (free public information) and the sign-in page
+PUBLIC_NAV = [
+    ("/public", "public_figures"),
+    ("/public/search", "public_search"),
+    ("/public/cases", "typical_cases"),
+    ("/public/services", "public_services"),
+    ("/login", "sign_in"),
+]
+
+
 @dataclass
 class Who:
     """The person behind a request: the actor, their user row's display name, and the session (if by cookie)."""
@@ -62,6 +72,7 @@ class WebContext:
     reader: sessionmaker[Session]
     codec: SessionCodec
     templates: Jinja2Templates
+    limiter: Any = None  # limits' rate limiter of the public portal (web.public), shared by the app's workers on Redis
     _summaries: dict[str | None, dict[str, Any]] = field(default_factory=dict)
     _summary_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,7 +118,7 @@ class WebContext:
         self, request: Request, template: str, values: dict[str, Any], status: int = 200, who: Who | None = None
     ) -> HTMLResponse:
         lang = self.lang(request)
-        nav = []
+        nav = [(path, t(key, lang)) for path, key in PUBLIC_NAV]
         if who is not None:
             nav = [(path, t(key, lang)) for path, key, perm in NAV if perm is None or perm in who.actor.role_info.permissions]
         base = {

@@ -54,19 +54,27 @@ def indicators_page(
 ) -> Response:
     """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
     table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
-    from ipstrong.indicators.catalogue import BY_ID
-
     ctx = context_of(request)
     board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city")
+    return ctx.render(request, "indicators.html", dashboard_values(ctx, board, public=False), who=who)
+
+
+def dashboard_values(ctx: WebContext, board: Dashboard, public: bool) -> dict[str, Any]:
+    """What the dashboard template shows of ``board``: for the signed-in, every figure links to the patents behind
+    it and the page to its briefing workbook; on the public portal (``public``) the figures stand alone."""
+    from ipstrong.indicators.catalogue import BY_ID
+
     values: dict[str, Any] = {
         "catalogue": CATALOGUE,
-        "chosen": BY_ID[indicator],
+        "chosen": BY_ID[board.indicator],
         "records": board.records,
         "asof": board.asof,
         "later": board.later,
         "data_until": board.data_until,
         "series": board.series,
         "ranks": board.ranks,
+        "public": public,
+        "page": "/public" if public else "/indicators",
     }
     if board.asof is not None:
         values["headline"] = board.headline
@@ -78,10 +86,10 @@ def indicators_page(
             ],
             "series": [{"year": str(p.year), "asof": p.asof.isoformat(), "value": p.value} for p in board.series],
             "region": board.region,
-            "explain": f"/indicators/explain?indicator={indicator}" if board.evaluable else None,
+            "explain": f"/indicators/explain?indicator={board.indicator}" if board.evaluable and not public else None,
             "asof": board.asof.isoformat(),
         }
-    return ctx.render(request, "indicators.html", values, who=who)
+    return values
 
 
 @router.get("/indicators/briefing.xlsx", include_in_schema=False)

@@ -20,6 +20,7 @@ from ipstrong.web.context import WebContext, context_of
 from ipstrong.web.params import Offset, Text, Word
 
 router = APIRouter()
+HITS_PER_PAGE = 20  # a page of hits on the search pages (signed-in and public)
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -36,7 +37,9 @@ def search_page(
         if like.strip():
             alike = similar_to(who.actor, ctx.data_dir, like[:5000], limit=20)
         elif q.strip():
-            result = search_hits(who.actor, ctx.data_dir, q, limit=20, offset=max(0, offset), facets=tuple(FACETS), sort=sort)
+            result = search_hits(
+                who.actor, ctx.data_dir, q, limit=HITS_PER_PAGE, offset=max(0, offset), facets=tuple(FACETS), sort=sort
+            )
     except IpsError as exc:  # a query that cannot be read is shown beside the box, not as an error page
         error = exc.msg
     refine = {
@@ -52,6 +55,7 @@ def search_page(
         "sorts": SORTS,
         "like": like,
         "alike": alike,
+        "per_page": HITS_PER_PAGE,
     }
     return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
 
