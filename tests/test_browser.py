@@ -440,3 +440,22 @@ def test_the_public_portal_from_the_sign_in_page(page) -> None:
         page.wait_for_function("h => location.pathname === h", arg=href)
         assert _visible_words_ok(page) == []
     assert problems == [] and page.outside == []
+
+
+def test_batch_lookup_and_the_ipc_browser_from_the_search_page(page) -> None:
+    problems = _watch_console(page)
+    sign_in(page, "suzhou")
+    page.click("nav a[href='/search']")
+    page.click("#to-batch")
+    page.fill("#batch-form textarea[name=numbers]", "CN2017106018623\n201710601862.4")
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_selector("#batch-rows")
+    rows = page.locator("#batch-rows tbody tr")
+    assert rows.count() == 2 and "一种锂电池" in rows.nth(0).inner_text() and "校验位" in rows.nth(1).inner_text()
+    page.click("nav a[href='/search']")
+    page.click("#to-ipc")
+    page.wait_for_selector("#ipc-children")
+    page.click("#ipc-children a >> text=H")
+    page.wait_for_selector("#ipc-title")
+    assert "电学" in page.inner_text("#ipc-title") and _visible_words_ok(page) == []
+    assert problems == [] and page.outside == []

@@ -259,3 +259,36 @@ def test_punctuation_inside_a_chinese_phrase_is_skipped(tmp_path: Path) -> None:
     retriever = evaluation.build_index(corpus, tmp_path / "index")
     assert retriever.phrase("虚拟现实") == {"CN1", "CN3"}
     assert retriever.phrase("VR") == {"CN2"} and retriever.phrase("WebVR") == {"CN2"}
+
+
+def test_the_ipc_browser_counts_each_branch_by_hand(data: Path) -> None:
+    """H: A, B, C, D, F (E has no IPC, G is G06F); under H01M: main groups 4/00 (A, B), 10/00 (A, D) and 50/00 (C,
+    F), in the scheme's order; each count agrees with the search its link runs."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.search.ipc_browser import browse_ipc
+
+    top = {n.code: n.patents for n in browse_ipc(SYSTEM, data).children}
+    assert (top["H"], top["G"], top["A"], len(top)) == (5, 1, 0, 8)
+    branch = browse_ipc(SYSTEM, data, "h01m")
+    assert [n.code for n in branch.path] == ["H", "H01", "H01M"] and branch.title_zh.startswith("用于直接转变化学能为电能")
+    counted = [(n.code, n.patents) for n in branch.children if n.patents]
+    assert counted == [("H01M4/00", 2), ("H01M10/00", 2), ("H01M50/00", 2)]
+    for n in branch.children:
+        if n.patents:
+            assert search(data, n.query, limit=10)["total"] == n.patents
+    with pytest.raises(IpsError, match="no H01Z"):
+        browse_ipc(SYSTEM, data, "H01Z")
+
+
+def test_batch_lookup_answers_each_number_in_order(data: Path) -> None:
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.search.batch import look_up
+
+    a, b = ROWS["A"][0], ROWS["B"][0]
+    wrong = b + str((int(application_check_digit(b)) + 1) % 10)
+    text = f"CN{a}{application_check_digit(a)}\n\n{b}.{wrong[-1]}；202399999999.{application_check_digit('202399999999')}\n"
+    rows = look_up(SYSTEM, data, text)
+    assert [r.line for r in rows] == [1, 2, 3]
+    assert rows[0].found and rows[0].app_no == number(a) and rows[0].title == ROWS["A"][4]
+    assert not rows[1].found and "check digit" in rows[1].reason.en
+    assert not rows[2].found and rows[2].reason.en == "not in the current snapshot"

@@ -674,3 +674,20 @@ def test_the_public_portal_without_signing_in(db, tmp_path: Path) -> None:
         assert again.status_code == 429 and int(again.headers["retry-after"]) >= 1
         assert client.get("/api/v1/public/services").json() == []
         assert client.get("/admin/users", follow_redirects=False).status_code == 303  # the rest still needs signing in
+
+
+def test_batch_lookup_and_ipc_browser_apis(site) -> None:
+    client, _db, _ids = site
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW)
+    csrf = sign_in(client, "suzhou")
+    rows = client.post(
+        "/api/v1/search/batch", json={"numbers": ["ZL201710601862.3", "201810000004.9"]}, headers={"X-CSRF-Token": csrf}
+    ).json()
+    assert [(r["found"], r["app_no"]) for r in rows] == [(True, "201710601862.3"), (False, None)]
+    assert "check digit" in rows[1]["reason"]["en"]
+    assert client.post("/api/v1/search/batch", json={"numbers": []}, headers={"X-CSRF-Token": csrf}).status_code == 422
+    branch = client.get("/api/v1/ipc", params={"code": "H01M"}).json()
+    assert [n["code"] for n in branch["path"]] == ["H", "H01", "H01M"] and branch["children"][0]["code"] == "H01M2/00"
+    assert client.get("/api/v1/ipc", params={"code": "H01Z"}).status_code == 404
+    page = client.post("/search/batch", data={"csrf_token": csrf, "numbers": "201710601862.3"}).text
+    assert 'id="batch-rows"' in page and "一种锂电池" in page

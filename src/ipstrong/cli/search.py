@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ipstrong.cli.common import JsonOpt, app, data_dir_of, queue_job
-from ipstrong.messages import Msg
+from ipstrong.cli.common import FormatOpt, JsonOpt, OutOpt, app, chosen_format, data_dir_of, queue_job
+from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
 from ipstrong.search.fields import FACETS, SORTS, fields_help
 
@@ -81,3 +81,28 @@ def search_cmd(
     emit_records(rows, "table", title=f"共 {result.total} 件 / {result.total} hits", words={"status": "legal_status"})
     for name, values in result.facets.items():
         print(f"{name}: " + "，".join(f"{v.label} {v.count}" for v in values))
+
+
+@app.command("lookup")
+def lookup_cmd(
+    ctx: typer.Context,
+    numbers: Annotated[
+        Path, typer.Argument(help="号码清单文件，每行一个（- 为标准输入）/ a file of numbers, one a line (- for stdin)")
+    ],
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """批量查询申请号或公开号 / look up a list of application or publication numbers in the current snapshot."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.search.batch import look_up
+
+    if str(numbers) != "-" and not numbers.is_file():
+        raise IpsError(Msg(f"找不到文件 {numbers}", f"no such file: {numbers}"))
+    text = sys.stdin.read() if str(numbers) == "-" else numbers.read_text(encoding="utf-8-sig", errors="replace")
+    rows = look_up(SYSTEM, data_dir_of(ctx), text)
+    shown = [r.model_dump(mode="json") | {"reason": str(r.reason) if r.reason else None} for r in rows]
+    table = ("line", "written", "app_no", "title", "legal_status", "reason")
+    emit_records(shown, chosen_format(as_json, fmt), out, table_columns=table)
+    if any(not r.found for r in rows):
+        raise typer.Exit(1)  # done in part: some numbers were not found or not valid (CONVENTIONS.md)

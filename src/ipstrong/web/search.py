@@ -7,16 +7,19 @@ import shutil
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field, StringConstraints
 
 from ipstrong.messages import IpsError, Msg
+from ipstrong.search.batch import MAX_NUMBERS, LookupRow, look_up
 from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS, SORTS
+from ipstrong.search.ipc_browser import IpcBranch, browse_ipc
 from ipstrong.search.results import SearchPage, SimilarHit, Sort
 from ipstrong.search.service import export_hits, search_hits, similar_to
 from ipstrong.warehouse.snapshots import Warehouse
-from ipstrong.web.callers import ERRORS, XLSX_MEDIA, Caller, ErrorOut, SignedIn
-from ipstrong.web.context import WebContext, context_of
+from ipstrong.web.callers import ERRORS, NOT_FOUND, XLSX_MEDIA, Caller, ErrorOut, FormSender, SignedIn
+from ipstrong.web.context import WebContext, Who, context_of
 from ipstrong.web.params import Offset, Text, Word
 
 router = APIRouter()
@@ -130,3 +133,61 @@ def similar_patents(
     ctx = context_of(request)
     _require_index(ctx)
     return similar_to(who.actor, ctx.data_dir, text, limit=limit)
+
+
+def _look_up(request: Request, who: Who, text: str) -> list[LookupRow]:
+    ctx = context_of(request)
+    if Warehouse(ctx.data_dir).current_id() is None:
+        raise HTTPException(404, "仓库中还没有数据 / the warehouse holds no data yet")
+    return look_up(who.actor, ctx.data_dir, text)
+
+
+@router.get("/search/batch", response_class=HTMLResponse, include_in_schema=False)
+def batch_page(request: Request, who: SignedIn) -> Response:
+    """The batch lookup form: paste a list of numbers."""
+    return context_of(request).render(request, "batch.html", {"numbers": "", "rows": None}, who=who)
+
+
+@router.post("/search/batch", response_class=HTMLResponse, include_in_schema=False)
+def batch_run(request: Request, who: FormSender, numbers: Annotated[str, Form(max_length=100_000)]) -> Response:
+    """Each number of the list answered on its own line, found or not and why."""
+    rows = _look_up(request, who, numbers)
+    return context_of(request).render(request, "batch.html", {"numbers": numbers, "rows": rows}, who=who)
+
+
+class BatchIn(BaseModel):
+    numbers: list[Annotated[str, StringConstraints(max_length=40)]] = Field(min_length=1, max_length=MAX_NUMBERS)
+
+
+@router.post(
+    "/api/v1/search/batch",
+    response_model=list[LookupRow],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "仓库为空 / no data yet"}},
+    summary="批量查询号码 / look up a list of numbers",
+    tags=["v1"],
+)
+def batch(request: Request, who: Caller, body: BatchIn) -> list[LookupRow]:
+    """Application numbers (any written form, check digit verified) or publication numbers, each answered in order:
+    found with its title, first applicant, filing date and status, or why not."""
+    return _look_up(request, who, "\n".join(body.numbers))
+
+
+def _ipc(request: Request, who: Who, code: str | None) -> IpcBranch:
+    return browse_ipc(who.actor, context_of(request).data_dir, code)
+
+
+@router.get("/ipc", response_class=HTMLResponse, include_in_schema=False)
+def ipc_page(request: Request, who: SignedIn, code: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    """The IPC scheme branch by branch, with titles, patent counts and the search of each branch."""
+    return context_of(request).render(request, "ipc.html", {"branch": _ipc(request, who, code or None)}, who=who)
+
+
+@router.get("/api/v1/ipc", response_model=IpcBranch, responses=NOT_FOUND, summary="IPC 分类浏览 / browse the IPC", tags=["v1"])
+def ipc(
+    request: Request,
+    who: Caller,
+    code: Annotated[
+        str | None, Query(pattern=r"^[A-Ha-h]([0-9]{2}([A-Za-z]([0-9]{1,4}/00)?)?)?$", description="H, H01, H01M, H01M10/00")
+    ] = None,
+) -> IpcBranch:
+    return _ipc(request, who, code)
