@@ -459,3 +459,52 @@ def test_batch_lookup_and_the_ipc_browser_from_the_search_page(page) -> None:
     page.wait_for_selector("#ipc-title")
     assert "电学" in page.inner_text("#ipc-title") and _visible_words_ok(page) == []
     assert problems == [] and page.outside == []
+
+
+REFUSAL = "#error-title, .error, [role=alert]"  # how a page shows the server's refusal
+
+
+@pytest.mark.parametrize("username", ["admin", "suzhou", "officer", "owner"])
+def test_every_form_refuses_empty_values_visibly(page, username: str) -> None:
+    """On every page of the navigation, each form that takes input is sent once with its fields emptied (the
+    browser's own checks removed, as a script or an old browser would send it): the server refuses it and the page
+    says so — never a silent success, an unchanged page or a server error."""
+    problems = _watch_console(page)
+    sign_in(page, username)
+    entries = page.eval_on_selector_all("header nav a", "links => links.map(a => a.getAttribute('href'))")
+    tried = []
+    for href in entries:
+        if href in ("/docs", "/account/password"):
+            continue  # the vendored API docs; the password form is a test of its own (test_web: password rules)
+        page.click(f"header nav a[href='{href}']")
+        page.wait_for_function("h => location.pathname === h && document.readyState === 'complete'", arg=href)
+        count = page.eval_on_selector_all(
+            "main form[method=post]",
+            "forms => forms.filter(f => f.querySelector('input:not([type=hidden]), textarea, select')).length",
+        )
+        for index in range(count):
+            if index:  # the refusal's page may sit at the same path: wait for a new page, not the path
+                page.evaluate("() => document.querySelector('main').setAttribute('data-old', 'yes')")
+                page.click(f"header nav a[href='{href}']")
+                page.wait_for_selector("main:not([data-old])")
+            action = page.evaluate(
+                """i => {
+                  const form = [...document.querySelectorAll('main form[method=post]')]
+                    .filter(f => f.querySelector('input:not([type=hidden]), textarea, select'))[i];
+                  form.noValidate = true;
+                  form.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), textarea').forEach(e => e.value = '');
+                  form.setAttribute('data-tried', 'yes');
+                  return form.getAttribute('action');
+                }""",
+                index,
+            )
+            with page.expect_response(
+                lambda r, a=action: r.request.method == "POST" and r.url.split("?")[0].endswith(a)
+            ) as answer:
+                page.locator("form[data-tried=yes] button:not([type=button])").first.click()
+            status = answer.value.status
+            tried.append((href, action, status))
+            assert 400 <= status < 500, (href, action, status)
+            page.wait_for_selector(REFUSAL, timeout=5000)  # the reason is swapped in where the person is looking
+    assert len(tried) >= (1 if username == "owner" else 3), tried  # an enterprise's forms: its API tokens
+    assert problems == [] and page.outside == []
