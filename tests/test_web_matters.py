@@ -227,3 +227,46 @@ def test_an_officers_to_do_list_is_theirs_and_nearest_limit_first(site) -> None:
     assert 'id="matter-mine-title"' in page and page.count('<a href="/matters/') >= 2
     sign_in(client, "officer2")
     assert [m["id"] for m in client.get("/api/v1/matters", params={"mine": "true"}).json()] == [filed[("officer2", "2026-10-19")]]
+
+
+def _png() -> bytes:
+    """A 1×1 PNG, as a scanned certificate would be filed (an image among the documents)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+
+
+def test_the_case_file_is_one_pdf_of_the_matter_and_its_documents_in_order(site) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    client, _db, office = site
+    headers = {"X-CSRF-Token": sign_in(client, "officer")}
+    mid = client.post("/api/v1/matters", json={"type": "adjudication", "body_id": office, "form": FORM}, headers=headers).json()[
+        "id"
+    ]
+    png = _png()
+    for kind, name, content in (("request", "请求书.pdf", PDF), ("identity", "营业执照.png", png)):
+        r = client.post(f"/api/v1/matters/{mid}/documents", data={"kind": kind}, files={"file": (name, content)}, headers=headers)
+        assert r.status_code == 201, r.text
+    assert client.post(f"/api/v1/matters/{mid}/issued", json={"kind": "refusal_notice", "text": "不符合受理条件"},
+                       headers=headers).status_code == 201  # fmt: skip
+    answer = client.get(f"/api/v1/matters/{mid}/case-file")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(answer.content))
+    text = [page.extract_text() for page in pdf.pages]
+    number = client.get(f"/api/v1/matters/{mid}").json()["number"]
+    assert "卷" in text[0] and number in text[0]
+    contents = "".join(text[:3])
+    assert contents.index("请求书.pdf") < contents.index("营业执照.png") < contents.index("不予受理通知书")
+    # after the cover and the table: the unreadable PDF named in its place, the image, the issued notice
+    rest = "".join(text[1:])
+    assert "请求书.pdf" in rest and "无法在卷宗中显示" in rest and "不予受理" in text[-1]
+    sign_in(client, "firm")
+    assert client.get(f"/api/v1/matters/{mid}/case-file").status_code in (403, 404)

@@ -45,6 +45,17 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "similar": ("名称相近", "similar name"),
         "known": ("已审核为不同实体", "two reviewed entities"),
     },
+    # the entries of a matter's history other than steps (matters.service.record)
+    "matter_action": {
+        "created": ("收件", "received"),
+        "document": ("提交材料", "document filed"),
+        "comment": ("备注", "note"),
+        "assign": ("分派承办人", "assigned"),
+        "extend": ("延长期限", "limit extended"),
+        "join": ("并案", "joined"),
+        "publish": ("发布典型案例", "published as a typical case"),
+        "transfer": ("移交", "transferred"),
+    },
     # the kinds of organisation (accounts.service.ORG_KINDS)
     "org_kind": {
         "office": ("知识产权局", "IP office"),

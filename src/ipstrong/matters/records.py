@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from ipstrong.accounts.models import StoredTime
+from ipstrong.messages import Msg
 
 
 class MatterSummary(BaseModel):
@@ -93,6 +94,7 @@ class HistoryEntry(BaseModel):
     from_state: str | None
     to_state: str | None
     text: str | None
+    what: Msg  # what happened, in words (a step with its states, else the kind of entry)
 
 
 class Assignee(BaseModel):

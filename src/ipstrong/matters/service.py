@@ -65,6 +65,7 @@ from ipstrong.matters.records import (
 from ipstrong.matters.rights import check_rights
 from ipstrong.matters.workdays import Calendar, add_working_days, load
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
+from ipstrong.vocabulary import words
 
 OTHER_DOCUMENT = ("other", "其他材料", "other material")
 # pydantic's error types in Chinese; the English is pydantic's own message
@@ -769,6 +770,19 @@ def filer_defaults(session: Session, actor: Actor, mtype: MatterType) -> dict[st
     return out
 
 
+def _what(mtype: MatterType, event: MatterEvent) -> Msg:
+    """What happened, in words: a step with the states it moved between, else the kind of entry."""
+    if event.action == "step" and event.from_state and event.to_state:
+        step = mtype.transition(event.step or "")
+        was, now = mtype.state(event.from_state), mtype.state(event.to_state)
+        return Msg(
+            f"{step.name_zh if step else event.step}：{was.name_zh} → {now.name_zh}",
+            f"{step.name_en if step else event.step}: {was.name_en} → {now.name_en}",
+        )
+    zh, en = words("matter_action", event.action)
+    return Msg(zh, en)
+
+
 def _party(mtype: MatterType, stored: MatterParty) -> Party:
     """A stored party with its role named as the matter type names it."""
     role = next((r for r in mtype.parties if r.role == stored.role), None)
@@ -846,6 +860,7 @@ def matter_detail(session: Session, actor: Actor, matter_id: int, today: dt.date
                 from_state=e.from_state,
                 to_state=e.to_state,
                 text=e.text,
+                what=_what(mtype, e),
             )
             for e in session.scalars(select(MatterEvent).where(MatterEvent.matter_id == matter.id).order_by(MatterEvent.id))
         ],

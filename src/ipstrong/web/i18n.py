@@ -158,6 +158,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "body_kind": ("机构类型", "Kind"),
     "too_many_requests": ("请求过于频繁", "Too many requests"),
     "pages": ("分页", "Pages"),
+    "case_file_pdf": ("打印卷宗（PDF）", "Case file (PDF)"),
     "batch_lookup": ("批量查询", "Batch lookup"),
     "batch_numbers": (
         "申请号或公开号，每行一个（也可用逗号分隔）",

@@ -271,6 +271,23 @@ def document(request: Request, who: Caller, matter_id: MatterId, document_id: Ma
     return FileResponse(path, media_type=doc.media_type, filename=doc.filename, headers=SAFE_HEADERS)
 
 
+@router.get(
+    "/matters/{matter_id}/case-file",
+    responses={**NOT_FOUND, 200: {"content": {"application/pdf": {}}}},
+    summary="卷宗 PDF / the case file as one PDF",
+)
+def case_file(request: Request, who: Caller, matter_id: MatterId) -> Response:
+    """The cover, the table of documents and the history, then every document in the order filed, as one PDF."""
+    from ipstrong.matters.case_file import case_file_pdf
+
+    ctx = context_of(request)
+    with transaction(ctx.factory) as s:
+        content = case_file_pdf(s, who.actor, matter_id, ctx.data_dir)
+        number = service.matter_detail(s, who.actor, matter_id).number
+    headers = {**SAFE_HEADERS, "Content-Disposition": f'attachment; filename="case-file-{number}.pdf"'}
+    return Response(content, media_type="application/pdf", headers=headers)
+
+
 class IssueIn(BaseModel):
     kind: str = Field(max_length=40, description="文书类型（有模板的材料类型）/ a document kind with a template")
     text: str = Field(default="", max_length=20000, description="正文或理由 / the officer's text")

@@ -222,9 +222,7 @@ def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsErro
         "extensions": extensions,
         "error": error.msg if error else None,
         "types": MATTER_TYPES,
-        "states": {s.id: s for s in mtype.states},
         "routes": _routes(matter) if matter.type == "one_window" and matter.steps else [],
-        "steps": {t.id: t for t in mtype.transitions},
     }
     return ctx.render(request, "matter.html", values, status=status, who=who)
 
