@@ -691,3 +691,18 @@ def test_batch_lookup_and_ipc_browser_apis(site) -> None:
     assert client.get("/api/v1/ipc", params={"code": "H01Z"}).status_code == 404
     page = client.post("/search/batch", data={"csrf_token": csrf, "numbers": "201710601862.3"}).text
     assert 'id="batch-rows"' in page and "一种锂电池" in page
+
+
+def test_a_patents_printable_sheet(site) -> None:
+    from pypdf import PdfReader
+
+    client, _db, _ids = site
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW)
+    sign_in(client, "suzhou")
+    assert "/patents/201710601862.3/sheet.pdf" in client.get("/patents/201710601862.3").text
+    answer = client.get("/patents/201710601862.3/sheet.pdf")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+    for expected in ("一种锂电池", "201710601862.3", "苏州某某科技有限公司", "发明 / invention", "2019-01-02"):
+        assert expected in text, expected
+    assert client.get("/patents/201710601862.4/sheet.pdf").status_code == 400  # a wrong check digit, said

@@ -8,9 +8,9 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from ipstrong import printing
 from ipstrong.accounts import audit
 from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor
@@ -20,14 +20,11 @@ from ipstrong.matters.models import MatterDocument
 from ipstrong.messages import IpsError, Msg
 
 TEMPLATES = Path(str(files("ipstrong") / "matters" / "templates"))
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 
 
 def render_pdf(template: str, values: dict) -> bytes:
-    """The PDF of ``template`` filled with ``values``."""
-    from weasyprint import HTML
-
-    return HTML(string=_env.get_template(f"{template}.html").render(**values), base_url=str(TEMPLATES)).write_pdf()
+    """The PDF of the matters' ``template`` filled with ``values``."""
+    return printing.render_pdf(TEMPLATES, template, values)
 
 
 def issue_document(session: Session, actor: Actor, matter_id: int, kind: str, text: str, data_dir: Path) -> MatterDocument:

@@ -183,3 +183,23 @@ def patent(actor: Actor, number: str, data_dir: Path, timeout_s: float | None = 
         similar=alike,
         related_note=note,
     )
+
+
+def patent_sheet(actor: Actor, number: str, data_dir: Path, timeout_s: float | None = None) -> bytes:
+    """The patent's bibliographic sheet as a printable PDF (A4): its data, abstract, claims and timeline."""
+    from importlib.resources import files
+
+    from ipstrong.clock import today_shanghai
+    from ipstrong.printing import render_pdf
+    from ipstrong.vocabulary import words
+
+    detail = patent(actor, number, data_dir, timeout_s)
+    record = detail.patent
+    values = {
+        "d": detail,
+        "p": record,
+        "patent_type": " / ".join(words("patent_type", record.patent_type)),
+        "legal_status": " / ".join(words("legal_status", record.legal_status)),
+        "printed_on": today_shanghai(),
+    }
+    return render_pdf(Path(str(files("ipstrong") / "search" / "templates")), "patent_sheet", values)

@@ -159,6 +159,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "too_many_requests": ("请求过于频繁", "Too many requests"),
     "pages": ("分页", "Pages"),
     "case_file_pdf": ("打印卷宗（PDF）", "Case file (PDF)"),
+    "patent_sheet_pdf": ("打印著录项目（PDF）", "Print the bibliographic sheet (PDF)"),
     "batch_lookup": ("批量查询", "Batch lookup"),
     "batch_numbers": (
         "申请号或公开号，每行一个（也可用逗号分隔）",

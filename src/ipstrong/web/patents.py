@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ipstrong.search.patents import PatentDetail, patent
+from ipstrong.search.patents import PatentDetail, patent, patent_sheet
 from ipstrong.web.callers import NOT_FOUND, Caller, SignedIn
 from ipstrong.web.context import context_of
 
@@ -21,6 +21,15 @@ def patent_page(request: Request, who: SignedIn, number: Number) -> Response:
     ctx = context_of(request)
     detail = patent(who.actor, number, ctx.data_dir, ctx.settings.query_timeout_s)
     return ctx.render(request, "patent.html", {"d": detail, "p": detail.patent}, who=who)
+
+
+@router.get("/patents/{number}/sheet.pdf", include_in_schema=False)
+def patent_sheet_pdf(request: Request, who: SignedIn, number: Number) -> Response:
+    """The printable bibliographic sheet (A4 PDF)."""
+    ctx = context_of(request)
+    content = patent_sheet(who.actor, number, ctx.data_dir, ctx.settings.query_timeout_s)
+    name = "".join(c for c in number if c.isalnum() or c == ".")
+    return Response(content, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
 
 
 @router.get(
