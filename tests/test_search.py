@@ -190,7 +190,14 @@ def test_export_writes_every_hit(data: Path, tmp_path: Path) -> None:
     assert [r["申请日 app_date"] for r in rows] == ["2020-02-01", "2019-06-01", "2018-04-01", "2017-03-01"]
     export(data, "TYPE=发明", tmp_path / "h.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {r["app_no"] for r in lines} == {number(ROWS[k][0]) for k in "ABDG"} and lines[0]["patent_type"] == "invention"
+    assert {r["app_no"] for r in lines} == {number(ROWS[k][0]) for k in "ABDG"} and lines[0]["patent_type"] == "发明"
+    # chosen fields, in the order chosen: places in words beside the codes they stand for
+    export(data, "AN=" + number(ROWS["A"][0]), tmp_path / "a.jsonl", fields=["app_no", "city", "city_code", "legal_status_code"])
+    chosen = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
+    assert list(chosen) == ["app_no", "city", "city_code", "legal_status_code"] and chosen["city"] == "苏州市"
+    assert chosen["city_code"] == "320500"
+    with pytest.raises(InvalidOption, match="fields"):
+        export(data, "电池", tmp_path / "x.csv", fields=["nonsense"])
     export(data, "电池", tmp_path / "h.xlsx")
     sheet = CalamineWorkbook.from_path(str(tmp_path / "h.xlsx")).get_sheet_by_index(0).to_python()
     assert sheet[0][0] == "申请号 app_no" and len(sheet) == 1 + 4

@@ -508,6 +508,10 @@ def test_search_page_and_api(site) -> None:
     assert "invalid date at position 5" in bad
     exported = client.get("/search/export", params={"q": "TI=电池 OR TI=电极", "format": "csv"})
     assert exported.status_code == 200 and exported.text.count("\n") == 3 and "201810000004.8" in exported.text
+    chosen = {"q": "TI=电极", "format": "csv", "fields": ["app_no", "city", "legal_status"]}
+    lines = client.get("/search/export", params=chosen).text.lstrip("\ufeff").splitlines()
+    assert lines == ["申请号 app_no,地市 city,法律状态 legal_status", "201810000004.8,南京市,有效"]
+    assert 'name="fields" value="city_code"' in page  # the export form offers every field
     found = client.get("/api/v1/search", params={"q": "TI=电池 OR TI=电极", "facets": "city,type"}).json()
     assert found["total"] == 2 and {v["value"] for v in found["facets"]["city"]} == {"320500", "320100"}
     detail = client.get("/patents/CN201710601862.3").text  # any written form of the number

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ipstrong.cli.common import FormatOpt, JsonOpt, OutOpt, app, chosen_format, data_dir_of, queue_job
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
+from ipstrong.search.engine import EXPORT_FIELDS
 from ipstrong.search.fields import FACETS, SORTS, fields_help
 
 index_app = typer.Typer(help="检索索引 / the search index", no_args_is_help=True)
@@ -58,13 +59,21 @@ def search_cmd(
     export_file: Annotated[
         Path | None, typer.Option("--export", help="导出全部命中 / export every hit: FILE.csv|.jsonl|.xlsx")
     ] = None,
+    export_fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            help="导出字段，逗号分隔（默认地名、类型与状态用文字）/ export columns, comma-separated: " + ",".join(EXPORT_FIELDS),
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from ipstrong.accounts.roles import SYSTEM
     from ipstrong.search.service import export_hits, search_hits
 
     if export_file is not None:
-        summary = export_hits(SYSTEM, data_dir_of(ctx), query, export_file, sort=sort)
+        chosen = [f.strip() for f in export_fields.split(",") if f.strip()] if export_fields else None
+        summary = export_hits(SYSTEM, data_dir_of(ctx), query, export_file, sort=sort, fields=chosen)
         emit_document(
             summary,
             as_json,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -248,34 +248,73 @@ def refinement(name: str, value: object) -> str:
 
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
-EXPORT_COLUMNS = {
-    "app_no": "申请号 app_no",
-    "pub_no": "公开号 pub_no",
-    "title": "名称 title",
-    "applicants": "申请人 applicants",
-    "first_applicant": "第一申请人 first_applicant",
-    "city": "地市 city_code",
-    "district": "区县 district_code",
-    "ad": "申请日 app_date",
-    "pd": "公开日 pub_date",
-    "gd": "授权日 grant_date",
-    "mipc": "主分类号 ipc_main",
-    "type": "类型 patent_type",
-    "status": "法律状态 legal_status",
-}
 
 
-def _export_row(doc: tantivy.Document) -> list[Any]:
-    row: list[Any] = []
-    for field in EXPORT_COLUMNS:
+def _stored(field: str) -> Callable[[tantivy.Document], Any]:
+    def value(doc: tantivy.Document) -> Any:
         values = doc.get_all(field)
         if field == "mipc":
-            row.append(values[-1] if values else None)  # the full symbol is the last of its levels
-        elif field in ("ad", "pd", "gd"):
-            row.append(values[0].date().isoformat() if values else None)
-        else:
-            row.append(values[0] if values else None)
-    return row
+            return values[-1] if values else None  # the full symbol is the last of its levels
+        if field in ("ad", "pd", "gd"):
+            return values[0].date().isoformat() if values else None
+        return values[0] if values else None
+
+    return value
+
+
+def _named(field: str, name: Callable[[str], str | None]) -> Callable[[tantivy.Document], Any]:
+    def value(doc: tantivy.Document) -> Any:
+        code = _stored(field)(doc)
+        return name(code) if code else None
+
+    return value
+
+
+def _region_name(code: str) -> str | None:
+    from ipstrong.reference.regions import region_name
+
+    return region_name(code) or code
+
+
+def _word(field: str) -> Callable[[str], str]:
+    from ipstrong.vocabulary import words
+
+    return lambda value: words(field, value)[0]
+
+
+# every column an export can carry: key (the JSONL key, the --fields name) -> (header, value of an index document);
+# the default columns name places, types and statuses in words, the *_code ones carry what is stored
+EXPORT_FIELDS: dict[str, tuple[str, Callable[[tantivy.Document], Any]]] = {
+    "app_no": ("申请号 app_no", _stored("app_no")),
+    "pub_no": ("公开号 pub_no", _stored("pub_no")),
+    "title": ("名称 title", _stored("title")),
+    "applicants": ("申请人 applicants", _stored("applicants")),
+    "first_applicant": ("第一申请人 first_applicant", _stored("first_applicant")),
+    "city": ("地市 city", _named("city", _region_name)),
+    "district": ("区县 district", _named("district", _region_name)),
+    "app_date": ("申请日 app_date", _stored("ad")),
+    "pub_date": ("公开日 pub_date", _stored("pd")),
+    "grant_date": ("授权日 grant_date", _stored("gd")),
+    "ipc_main": ("主分类号 ipc_main", _stored("mipc")),
+    "patent_type": ("类型 patent_type", _named("type", _word("patent_type"))),
+    "legal_status": ("法律状态 legal_status", _named("status", _word("legal_status"))),
+    "abstract": ("摘要 abstract", _stored("abstract")),
+    "city_code": ("地市代码 city_code", _stored("city")),
+    "district_code": ("区县代码 district_code", _stored("district")),
+    "patent_type_code": ("类型代码 patent_type_code", _stored("type")),
+    "legal_status_code": ("法律状态代码 legal_status_code", _stored("status")),
+}
+EXPORT_DEFAULT = ("app_no", "pub_no", "title", "applicants", "first_applicant", "city", "district", "app_date", "pub_date",
+                  "grant_date", "ipc_main", "patent_type", "legal_status")  # fmt: skip
+
+
+def export_fields(chosen: Sequence[str] | None) -> list[str]:
+    """The export's columns: ``chosen`` in its order, checked, or the default ones."""
+    fields = list(chosen or EXPORT_DEFAULT)
+    unknown = [f for f in fields if f not in EXPORT_FIELDS]
+    if unknown or not fields:
+        raise InvalidOption("fields", ",".join(unknown), Msg("、".join(EXPORT_FIELDS), ", ".join(EXPORT_FIELDS)))
+    return fields
 
 
 EXPORT_PAGE = 50_000  # hits held at once while exporting
@@ -339,17 +378,21 @@ def _export_pages(searcher: tantivy.Searcher, query: tantivy.Query, sort: str) -
         yield [address for _score, address in searcher.search(undated, rest).hits if _key(address) not in written]
 
 
-def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> dict[str, Any]:
+def export(data_dir: Path, query: str, out: Path, sort: str = "relevance", fields: Sequence[str] | None = None) -> dict[str, Any]:
     """Write every hit of a query to ``out`` (.csv with a byte-order mark for Excel, .jsonl, or .xlsx up to Excel's
-    row limit), row by row in the search's order (``_export_pages``): the whole result set at any size, never more
-    than a page of it in memory."""
+    row limit) with the chosen ``fields`` (``EXPORT_FIELDS``; places, types and statuses in words by default), row
+    by row in the search's order (``_export_pages``): the whole result set at any size, never more than a page of it
+    in memory."""
     import csv
     import json
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".xlsx"):
         raise IpsError(Msg("导出文件须为 .csv、.jsonl 或 .xlsx", "the export file is .csv, .jsonl or .xlsx"))
-    _ordering(sort)  # refuses an unknown --sort before any work
+    _ordering(sort)  # refuses an unknown --sort or field before any work
+    columns = export_fields(fields)
+    headers = [EXPORT_FIELDS[f][0] for f in columns]
+    getters = [EXPORT_FIELDS[f][1] for f in columns]
     compiled = compile_query(parse(query))
     index, snapshot = open_index(data_dir)
     searcher = index.searcher()
@@ -361,22 +404,25 @@ def export(data_dir: Path, query: str, out: Path, sort: str = "relevance") -> di
                 f"{total:,} hits exceed Excel's {XLSX_MAX_ROWS:,} rows: export .csv or .jsonl, or narrow the query",
             )
         )
-    rows = (_export_row(searcher.doc(address)) for page in _export_pages(searcher, compiled, sort) for address in page)
+    rows = (
+        [get(doc) for get in getters]
+        for page in _export_pages(searcher, compiled, sort)
+        for doc in (searcher.doc(address) for address in page)
+    )
     if suffix == ".xlsx":
-        exported = write_xlsx(out, list(EXPORT_COLUMNS.values()), rows)
+        exported = write_xlsx(out, headers, rows)
     else:
         with out.open("w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
             if suffix == ".csv":
                 writer = csv.writer(fh)
-                writer.writerow(EXPORT_COLUMNS.values())
+                writer.writerow(headers)
 
                 def emit(row: list[Any]) -> object:
                     return writer.writerow([neutralised(v) for v in row])
             else:
-                keys = [label.split(" ", 1)[1] for label in EXPORT_COLUMNS.values()]
 
                 def emit(row: list[Any]) -> object:
-                    return fh.write(json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) + "\n")
+                    return fh.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) + "\n")
 
             exported = 0
             for row in rows:

@@ -6,6 +6,7 @@ patents like a paragraph. Writing out a whole result set is bulk work on the off
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,12 @@ def similar_to(actor: Actor, data_dir: Path, text: str, limit: int = 10) -> list
     return [SimilarHit(**hit) for hit in similar(data_dir, text, limit=limit)] if text.strip() else []
 
 
-def export_hits(actor: Actor, data_dir: Path, query: str, out: Path, sort: str = "relevance") -> dict[str, Any]:
-    """Every hit of ``query`` written to ``out`` (.csv, .jsonl or .xlsx), in the search's order."""
+def export_hits(
+    actor: Actor, data_dir: Path, query: str, out: Path, sort: str = "relevance", fields: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Every hit of ``query`` written to ``out`` (.csv, .jsonl or .xlsx) with the chosen ``fields`` (the default
+    ones name places, types and statuses in words), in the search's order."""
     from ipstrong.search.engine import export
 
     require(actor, "records.read")
-    return export(data_dir, query, out, sort=sort)
+    return export(data_dir, query, out, sort=sort, fields=fields)

@@ -159,6 +159,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "too_many_requests": ("请求过于频繁", "Too many requests"),
     "pages": ("分页", "Pages"),
     "case_file_pdf": ("打印卷宗（PDF）", "Case file (PDF)"),
+    "export_hits": ("导出全部命中", "Export every hit"),
+    "export_fields": ("导出字段", "Fields"),
     "patent_sheet_pdf": ("打印著录项目（PDF）", "Print the bibliographic sheet (PDF)"),
     "batch_lookup": ("批量查询", "Batch lookup"),
     "batch_numbers": (

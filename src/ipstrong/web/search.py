@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from ipstrong.messages import IpsError, Msg
 from ipstrong.search.batch import MAX_NUMBERS, LookupRow, look_up
+from ipstrong.search.engine import EXPORT_DEFAULT, EXPORT_FIELDS
 from ipstrong.search.fields import FACET_LIST_PATTERN, FACETS, FIELDS, SORTS
 from ipstrong.search.ipc_browser import IpcBranch, browse_ipc
 from ipstrong.search.results import SearchPage, SimilarHit, Sort
@@ -60,12 +61,21 @@ def search_page(
         "alike": alike,
         "per_page": HITS_PER_PAGE,
     }
-    return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS}, who=who)
+    export = {"fields": EXPORT_FIELDS, "default": EXPORT_DEFAULT}
+    return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS, "export": export}, who=who)
 
 
 @router.get("/search/export", response_model=None, include_in_schema=False)
-def search_export(request: Request, who: SignedIn, q: Text, format: Word = "csv", sort: Word = "relevance") -> Response:
-    """Every hit of a query as CSV, JSONL or XLSX, written to a temporary file that is removed once sent."""
+def search_export(
+    request: Request,
+    who: SignedIn,
+    q: Text,
+    format: Word = "csv",
+    sort: Word = "relevance",
+    fields: Annotated[list[str], Query(max_length=len(EXPORT_FIELDS))] = [],  # noqa: B006 - FastAPI's query list
+) -> Response:
+    """Every hit of a query as CSV, JSONL or XLSX with the chosen fields, written to a temporary file that is
+    removed once sent."""
     import tempfile
 
     from fastapi.responses import FileResponse
@@ -77,7 +87,7 @@ def search_export(request: Request, who: SignedIn, q: Text, format: Word = "csv"
     work = Path(tempfile.mkdtemp(dir=ctx.data_dir))
     out = work / f"search.{format}"
     try:
-        export_hits(who.actor, ctx.data_dir, q, out, sort=sort)
+        export_hits(who.actor, ctx.data_dir, q, out, sort=sort, fields=fields or None)
     except Exception:
         shutil.rmtree(work, ignore_errors=True)
         raise
