@@ -170,7 +170,7 @@ def test_dashboard_map_series_and_click_through(page) -> None:
 
 def test_search_field_picker_adds_a_clause(page) -> None:
     sign_in(page, "suzhou")
-    page.goto("/search")
+    page.click("nav a[href='/search']")  # htmx swaps the page in: its script runs after the document has loaded
     box = page.locator("#search-form input[name=q]")
     box.fill("TI=电池")
     page.select_option("#field-picker", "AD=2020-01-01..2021-12-31")
@@ -344,6 +344,12 @@ def test_a_search_from_the_navigation_to_the_patent_page_in_words(page) -> None:
     page.click("#search-form button[type=submit]")
     page.wait_for_selector("#hits li")
     assert "201710601862.3" in page.inner_text("#hits") and _visible_words_ok(page) == []
+    page.click("nav a[href='/indicators']")
+    page.click("nav a[href='/search']")  # the query is remembered in this browser, one click to run again
+    page.click("#search-history a >> text=TI=锂电池")
+    page.wait_for_selector("#hits li")
+    page.click("#search-history button")
+    assert page.locator("#search-history").is_hidden()
     page.click("#hits li a >> nth=0")
     page.wait_for_selector("#biblio")
     assert "发明" in page.inner_text("#biblio") and _visible_words_ok(page) == []

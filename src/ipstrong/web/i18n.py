@@ -160,6 +160,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "pages": ("分页", "Pages"),
     "case_file_pdf": ("打印卷宗（PDF）", "Case file (PDF)"),
     "export_hits": ("导出全部命中", "Export every hit"),
+    "search_history": ("检索历史（仅保存在本浏览器）", "Search history (kept in this browser only)"),
+    "forget_history": ("清除", "Forget"),
     "export_fields": ("导出字段", "Fields"),
     "patent_sheet_pdf": ("打印著录项目（PDF）", "Print the bibliographic sheet (PDF)"),
     "batch_lookup": ("批量查询", "Batch lookup"),
