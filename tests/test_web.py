@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
 
@@ -328,7 +329,6 @@ def test_indicators_page_and_api(site) -> None:
 
 
 def test_dashboard_explain_and_map_layer(site) -> None:
-    import json
 
     client, _db, _ids = site
     ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW)
@@ -503,6 +503,8 @@ def test_search_page_and_api(site) -> None:
     assert "201710601862.3" in page and "201810000004.8" not in page
     assert "<script>alert" not in page and "<b>电</b>" in page  # highlights are escaped, then marked
     assert "CITY%3D320500" in page  # the city facet refines the query
+    analysis = json.loads(re.search(r'id="analysis-data">(.*?)</script>', page, re.S).group(1))
+    assert analysis["city"]["labels"] == ["苏州市"] and all("CITY%3D" in u for u in analysis["city"]["links"])
     assert "· 地市</h3>" in page and "· city</h3>" not in page  # under its name for people (fields.py), not its key
     bad = client.get("/search", params={"q": "AD>=2021-13-01"}).text
     assert "invalid date at position 5" in bad

@@ -160,6 +160,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "pages": ("分页", "Pages"),
     "case_file_pdf": ("打印卷宗（PDF）", "Case file (PDF)"),
     "export_hits": ("导出全部命中", "Export every hit"),
+    "result_analysis": ("命中分析", "Analysis of the hits"),
     "search_history": ("检索历史（仅保存在本浏览器）", "Search history (kept in this browser only)"),
     "forget_history": ("清除", "Forget"),
     "export_fields": ("导出字段", "Fields"),

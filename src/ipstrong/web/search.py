@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -62,6 +63,14 @@ def search_page(
         "per_page": HITS_PER_PAGE,
     }
     export = {"fields": EXPORT_FIELDS, "default": EXPORT_DEFAULT}
+    values["analysis"] = {  # the result set's facets as the charts draw them: labels, counts, the refined searches
+        name: {
+            "labels": [str(v.label) for v, _q in found],
+            "counts": [v.count for v, _q in found],
+            "links": [f"/search?{urlencode({'q': refined, 'sort': sort})}" for _v, refined in found],
+        }
+        for name, found in refine.items()
+    }
     return ctx.render(request, "search.html", {**values, "fields": FIELDS, "facets": FACETS, "export": export}, who=who)
 
 

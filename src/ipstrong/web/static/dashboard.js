@@ -1,37 +1,18 @@
 // The dashboard's two charts: the chosen indicator on the map of the cities and its series from 2012.
 // A click on a city or a year opens the patents behind that figure. Data comes from the page's JSON block.
-// This script loads ECharts and the map layer itself, in order: under htmx navigation the scripts of a swapped-in
-// page run as they arrive, not in the order written, and the charts then stayed blank.
+// ECharts and the map layer are loaded in order through charts.js (see there why).
 (function () {
   "use strict";
   var block = document.getElementById("dashboard-data");
   if (!block) return;
   var data = JSON.parse(block.textContent);
-  function need(src, loaded, then) {
-    if (loaded()) { then(); return; }
-    var script = document.createElement("script");
-    script.src = src;
-    script.onload = then;
-    document.head.appendChild(script);
-  }
-  need("/static/vendor/echarts.min.js", function () { return !!window.echarts; }, function () {
-    need("/map.js", function () { return !!echarts.getMap(data.mapName); }, draw);
+  var charts = window.ipsCharts;
+  charts.withECharts(function () {
+    charts.need("/map.js", function () { return !!echarts.getMap(data.mapName); }, draw);
   });
   function draw() {
     function explain(region, asof) {
       if (data.explain) window.location.href = data.explain + "&region=" + region + "&asof=" + asof;
-    }
-    // ECharts sizes a chart once, at init: under htmx navigation the box may not have its width yet (the chart then
-    // drew at half its box). Follow the box instead.
-    function fit(chart, node) {
-      chart.resize();
-      if (!window.ResizeObserver) return;
-      var watch = new ResizeObserver(function () {
-        if (node.isConnected) { chart.resize(); return; }
-        watch.disconnect();  // the page was swapped away (htmx navigation): let the chart go with it
-        chart.dispose();
-      });
-      watch.observe(node);
     }
     var mapNode = document.getElementById("map");
     if (mapNode && echarts.getMap(data.mapName)) {
@@ -47,7 +28,7 @@
                    data: data.map.map(function (d) { return { name: d.name, value: d.value, code: d.code }; }) }]
       });
       chart.on("click", function (p) { if (p.data && p.data.code) explain(p.data.code, data.asof); });
-      fit(chart, mapNode);
+      charts.fit(chart, mapNode);
       mapNode.dataset.ready = "true";
     }
     var seriesNode = document.getElementById("series");
@@ -60,7 +41,7 @@
         series: [{ type: "line", data: data.series.map(function (d) { return d.value; }) }]
       });
       line.on("click", function (p) { explain(data.region, data.series[p.dataIndex].asof); });
-      fit(line, seriesNode);
+      charts.fit(line, seriesNode);
       seriesNode.dataset.ready = "true";
     }
   }

@@ -30,12 +30,41 @@
     list.hidden = queries.length === 0;
     list.querySelector("button").onclick = () => { localStorage.removeItem(KEY); items.replaceChildren(); list.hidden = true; };
   }
+  // The analysis of the hits: filing years as a line, the top cities, IPC subclasses and applicants as bars; a
+  // click on a bar or a year refines the query like the facet lists beside them.
+  function analysis() {
+    const block = document.getElementById("analysis-data");
+    if (!block || !window.ipsCharts) return;
+    const data = JSON.parse(block.textContent);
+    window.ipsCharts.withECharts(() => {
+      document.querySelectorAll("#analysis .chart[data-facet]").forEach((node) => {
+        const facet = data[node.dataset.facet];
+        const years = node.dataset.facet === "year";
+        const order = years ? facet.labels.map((_l, i) => i).sort((a, b) => facet.labels[a] - facet.labels[b])
+          : facet.labels.map((_l, i) => i).slice(0, 10).reverse();
+        const chart = echarts.init(node);
+        chart.setOption(years ? {
+          tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 10, bottom: 30 },
+          xAxis: { type: "category", data: order.map((i) => facet.labels[i]) }, yAxis: { type: "value" },
+          series: [{ type: "line", data: order.map((i) => facet.counts[i]) }]
+        } : {
+          tooltip: {}, grid: { left: 10, right: 30, top: 10, bottom: 20, containLabel: true },
+          xAxis: { type: "value" }, yAxis: { type: "category", data: order.map((i) => facet.labels[i]) },
+          series: [{ type: "bar", data: order.map((i) => facet.counts[i]) }]
+        });
+        chart.on("click", (p) => { window.location.href = facet.links[order[p.dataIndex]]; });
+        window.ipsCharts.fit(chart, node);
+        node.dataset.ready = "true";
+      });
+    });
+  }
   function setUp() {
     const picker = document.getElementById("field-picker");
     const box = document.querySelector("#search-form input[name=q]");
     if (!picker || !box || picker.dataset.ready) return;
     picker.dataset.ready = "true";
     history(box);
+    analysis();
     picker.addEventListener("change", () => {
       const clause = picker.value;
       if (!clause) return;
