@@ -270,3 +270,26 @@ def test_the_case_file_is_one_pdf_of_the_matter_and_its_documents_in_order(site)
     assert "请求书.pdf" in rest and "无法在卷宗中显示" in rest and "不予受理" in text[-1]
     sign_in(client, "firm")
     assert client.get(f"/api/v1/matters/{mid}/case-file").status_code in (403, 404)
+
+
+def test_the_board_by_city_for_province_staff(site) -> None:
+    client, db, office = site
+    with transaction(db.factory) as s:
+        nanjing = create_organisation(s, SYSTEM, "office", "南京市知识产权局", "320100").id
+        create_user(s, SYSTEM, "nj_officer", PW, "case_officer", "320100", organisation_id=nanjing)
+        create_user(s, SYSTEM, "province", PW, "province_admin", "320000")
+    for who, body, received in (
+        ("officer", office, "2026-11-02"),
+        ("officer2", office, "2026-11-03"),
+        ("nj_officer", nanjing, "2026-10-01"),
+    ):
+        headers = {"X-CSRF-Token": sign_in(client, who)}
+        body_json = {"type": "adjudication", "body_id": body, "form": FORM, "received_on": received}
+        assert client.post("/api/v1/matters", json=body_json, headers=headers).status_code == 201
+    sign_in(client, "province")
+    cities = client.get("/api/v1/matters/board").json()["cities"]
+    assert [(c["region"], c["open"]) for c in cities] == [("南京市", 1), ("苏州市", 2)]
+    assert [c["overdue"] for c in cities] == [1, 2]  # each acceptance limit (5 working days) ran out before today
+    assert 'id="board-cities"' in client.get("/matters/board").text
+    sign_in(client, "chief")  # a city's own staff see their city only: no table by city
+    assert [c["region"] for c in client.get("/api/v1/matters/board").json()["cities"]] == ["苏州市"]

@@ -18,6 +18,7 @@ from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.models import Matter, MatterCampaign
 from ipstrong.matters.service import due_filter, soon_until, visible
 from ipstrong.matters.workdays import load
+from ipstrong.reference.regions import region_name
 
 
 def _days(session: Session) -> ColumnElement[Any]:
@@ -43,25 +44,30 @@ def sla_board(
         campaign(session, actor, campaign_id)  # "not found" when the actor may not see it
         scope.append(Matter.id.in_(select(MatterCampaign.matter_id).where(MatterCampaign.campaign_id == campaign_id)))
     is_open = Matter.closed_on.is_(None)
-    counts = session.execute(
-        select(
-            Matter.body_id,
-            func.count().filter(is_open),
-            func.count().filter(Matter.closed_on.is_not(None)),
-            func.count().filter(*due_filter("overdue", today, until)),
-            func.count().filter(*due_filter("soon", today, until)),
-        )
-        .where(*scope)
-        .group_by(Matter.body_id)
-    ).all()
     year_ago = today - dt.timedelta(days=365)
-    handled = dict(
-        session.execute(
-            select(Matter.body_id, func.avg(_days(session)))
-            .where(*scope, Matter.closed_on.is_not(None), Matter.closed_on > year_ago)
-            .group_by(Matter.body_id)
+
+    def tally(key: ColumnElement[Any]) -> tuple[list[Any], dict[Any, Any]]:
+        """Open, closed, overdue and due-soon counts by ``key``, and the average days of the last year's closings."""
+        counted = session.execute(
+            select(
+                key,
+                func.count().filter(is_open),
+                func.count().filter(Matter.closed_on.is_not(None)),
+                func.count().filter(*due_filter("overdue", today, until)),
+                func.count().filter(*due_filter("soon", today, until)),
+            )
+            .where(*scope)
+            .group_by(key)
         ).all()
-    )
+        days = session.execute(
+            select(key, func.avg(_days(session)))
+            .where(*scope, Matter.closed_on.is_not(None), Matter.closed_on > year_ago)
+            .group_by(key)
+        ).all()
+        return counted, dict(days)
+
+    counts, handled = tally(Matter.body_id)
+    by_city, city_days = tally(func.substr(Matter.region_code, 1, 4))
     names = dict(
         session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_([c[0] for c in counts]))).all()
     )
@@ -87,9 +93,22 @@ def sla_board(
             {"type": type_id, "type_zh": MATTER_TYPES[type_id].name_zh, "state": state_id, "state_zh": state.name_zh,
              "state_en": state.name_en, "count": count}
         )  # fmt: skip
+    cities = [
+        {
+            "region_code": (code := prefix.ljust(6, "0")),
+            "region": region_name(code) or code,
+            "open": open_,
+            "closed": closed,
+            "overdue": overdue,
+            "due_soon": soon,
+            "avg_days": round(float(city_days[prefix]), 1) if city_days.get(prefix) is not None else None,
+        }
+        for prefix, open_, closed, overdue, soon in sorted(by_city)
+    ]
     return {
         "today": today.isoformat(),
         "due_soon_until": until.isoformat(),
         "bodies": sorted(bodies, key=lambda b: (-b["overdue"], -b["open"])),
+        "cities": cities,  # by the holding body's city (the province's own bodies under 320000)
         "states": by_state,
     }

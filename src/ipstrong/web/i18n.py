@@ -161,6 +161,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "case_file_pdf": ("打印卷宗（PDF）", "Case file (PDF)"),
     "export_hits": ("导出全部命中", "Export every hit"),
     "result_analysis": ("命中分析", "Analysis of the hits"),
+    "matter_by_city": ("按城市", "By city"),
     "search_history": ("检索历史（仅保存在本浏览器）", "Search history (kept in this browser only)"),
     "forget_history": ("清除", "Forget"),
     "export_fields": ("导出字段", "Fields"),

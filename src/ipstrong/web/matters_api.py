@@ -153,6 +153,16 @@ class BoardBodyOut(BaseModel):
     avg_days: float | None
 
 
+class BoardCityOut(BaseModel):
+    region_code: str
+    region: str
+    open: int
+    closed: int
+    overdue: int
+    due_soon: int
+    avg_days: float | None
+
+
 class BoardStateOut(BaseModel):
     type: str
     type_zh: str
@@ -166,6 +176,7 @@ class BoardOut(BaseModel):
     today: dt.date
     due_soon_until: dt.date
     bodies: list[BoardBodyOut]
+    cities: list[BoardCityOut]
     states: list[BoardStateOut]
 
 
