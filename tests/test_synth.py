@@ -55,3 +55,31 @@ def test_shape_resembles_jiangsu(synth_clean: Path, tmp_path: Path) -> None:
     assert rows["old_districts"] > 0
     mix = {r["legal_status"] for r in run_sql(tmp_path, "SELECT DISTINCT legal_status FROM patents").to_pylist()}
     assert {"in_force", "lapsed", "pending", "expired"} <= mix
+
+
+def test_publication_numbers_run_with_their_years_as_real_ones_do(synth_clean: Path) -> None:
+    """Each generated publication number's first three digits are among those real publications of the same type
+    and year carry (the 4,483 Chinese augmented-reality publications exported from Patentics), and no number is
+    given twice."""
+    import collections
+    import csv
+    import re
+
+    from conftest import shared_data
+
+    real: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+    source = shared_data("cn-patent-db-exports", "patentics_cn_title-augmented-reality_4483.csv")
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if (m := re.fullmatch(r"CN(\d{3})\d{6}([AU])\d?", r["公开号"].strip())) and r["公开日"]:
+                real[(m.group(2), r["公开日"][:4])].add(m.group(1))
+    with (synth_clean / "patents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        made = [(r["公开（公告）号"], r["公开（公告）日"]) for r in csv.DictReader(fh) if r["公开（公告）号"]]
+    assert len({number for number, _day in made}) == len(made)
+    checked = 0
+    for number, day in made:
+        kind, year = number[-1], day[:4]
+        if (kind, year) in real and len(number) == 12:
+            assert number[2:5] in real[(kind, year)], (number, day, sorted(real[(kind, year)]))
+            checked += 1
+    assert checked > 500
