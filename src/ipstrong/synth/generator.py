@@ -437,22 +437,65 @@ class Generator:
         offsets = np.cumsum([0] + [len(f[3]) for f in vocab.FIELDS])
         term_idx = offsets[fld] + (rng.integers(0, 1000, n) % (offsets[fld + 1] - offsets[fld]))
         term = _take(terms_flat, term_idx)
-        adj = _take(vocab.ADJECTIVES, rng.integers(0, len(vocab.ADJECTIVES), n))
-        adj = pc.if_else(pc.equal(adj, ""), "一种", adj)
-        inv_title = _join(adj, term, _take(vocab.INVENTION_SUFFIX, rng.integers(0, len(vocab.INVENTION_SUFFIX), n)))
-        um_title = _join(adj, term, _take(vocab.UTILITY_SUFFIX, rng.integers(0, len(vocab.UTILITY_SUFFIX), n)))
+        # what a term names decides the title a filing of each type can have: a method is claimed by an invention as it
+        # is, a material with or without its making, a device with its system or control; a utility model protects
+        # a device, so a method's or material's term becomes the apparatus that runs or makes it
+        is_material = np.zeros(n, dtype=bool)
+        for word in vocab.MATERIAL_WORDS:
+            is_material |= pc.match_substring(term, word).to_numpy(zero_copy_only=False)
+        is_method_term = pc.match_substring(term, "方法").to_numpy(zero_copy_only=False) & ~is_material
+        is_whole = np.zeros(n, dtype=bool)  # a term that names a whole device already takes no 装置/系统 after it
+        for word in vocab.DEVICE_ENDINGS:
+            is_whole |= pc.ends_with(term, word).to_numpy(zero_copy_only=False)
+        pick = rng.integers(0, 1000, n)
+        adj = np.where(
+            is_material & (ptype == 0), np.array(vocab.MATERIAL_ADJECTIVES)[pick % len(vocab.MATERIAL_ADJECTIVES)],
+            np.array(vocab.ADJECTIVES)[pick % len(vocab.ADJECTIVES)],
+        )  # fmt: skip
+        adj = pa.array(np.where(adj == "", "一种", adj))
+        inv_suffix = np.where(
+            is_method_term, "",
+            np.where(is_material, np.array(vocab.MATERIAL_SUFFIX)[pick % len(vocab.MATERIAL_SUFFIX)],
+                     np.where(is_whole, np.array(vocab.WHOLE_DEVICE_SUFFIX)[pick % len(vocab.WHOLE_DEVICE_SUFFIX)],
+                              np.array(vocab.INVENTION_SUFFIX)[pick % len(vocab.INVENTION_SUFFIX)])),
+        )  # fmt: skip
+        inv_title = _join(adj, term, pa.array(inv_suffix))
+        um_term = pc.if_else(
+            pa.array(is_method_term), _join(pc.replace_substring(term, "方法", ""), "装置"),
+            pc.if_else(pa.array(is_material), _join("用于", term, "的生产装置"), term),
+        )  # fmt: skip
+        um_suffix = np.where(
+            is_method_term | is_material | is_whole, "", np.array(vocab.UTILITY_SUFFIX)[pick % len(vocab.UTILITY_SUFFIX)]
+        )
+        um_title = _join(adj, um_term, pa.array(um_suffix))
         product = _take(vocab.DESIGN_PRODUCTS, rng.integers(0, len(vocab.DESIGN_PRODUCTS), n))
         design_title = _join(product, pc.if_else(pa.array(rng.random(n) < 0.5), "（一）", ""))
         title = pc.if_else(pa.array(ptype == 0), inv_title, pc.if_else(pa.array(ptype == 1), um_title, design_title))
         lead = pc.if_else(
             pa.array(ptype == 0), "本发明公开了", pc.if_else(pa.array(ptype == 1), "本实用新型公开了", "本外观设计产品为")
         )
-        p1 = _take(vocab.PARTS, rng.integers(0, len(vocab.PARTS), n))
-        p2 = _take(vocab.PARTS, rng.integers(0, len(vocab.PARTS), n))
-        effect = _take(vocab.EFFECTS, rng.integers(0, len(vocab.EFFECTS), n))
-        abstract = _join(
-            lead, title, "，包括", p1, "和", p2, "，所述", p1, "与", p2, "相连接，用于", term, "。具有", effect, "的优点。"
-        )
+        first_part = rng.integers(0, len(vocab.PARTS), n)
+        p1 = _take(vocab.PARTS, first_part)
+        p2 = _take(vocab.PARTS, (first_part + rng.integers(1, len(vocab.PARTS), n)) % len(vocab.PARTS))  # never the same
+        # worded by what the title claims: a method by its steps, a material by what it is made of, a device by its parts
+        pick = rng.integers(0, 5, n)
+        device = _join(
+            lead, title, "，包括", p1, "和", p2, "，所述", p1, "与", p2, "相连接，用于",
+            pc.replace_substring(term, "方法", ""), "。具有",
+            _take(vocab.EFFECTS, pick % len(vocab.EFFECTS)), "的优点。",
+        )  # fmt: skip
+        method = _join(
+            lead, title, "，包括以下步骤：获取", term, "的运行数据；按预设模型对数据进行分析处理；",
+            "根据分析结果生成并输出控制指令。具有",
+            _take(vocab.METHOD_EFFECTS, pick % len(vocab.METHOD_EFFECTS)), "的优点。",
+        )  # fmt: skip
+        material = _join(
+            lead, title, "，其原料包括主体组分、助剂和改性组分，经混合、反应和后处理制得，可用于", term, "领域。具有",
+            _take(vocab.MATERIAL_EFFECTS, pick % len(vocab.MATERIAL_EFFECTS)), "的优点。",
+        )  # fmt: skip
+        invention = ptype == 0
+        is_method = invention & pc.match_substring(title, "方法").to_numpy(zero_copy_only=False) & ~is_material
+        abstract = pc.if_else(pa.array(is_method), method, pc.if_else(pa.array(invention & is_material), material, device))
         abstract = pc.if_else(
             pa.array(ptype == 2), _join(lead, product, "，用于日常使用。设计要点在于产品的形状与图案。"), abstract
         )
