@@ -183,11 +183,7 @@ def test_search_field_picker_adds_a_clause(page) -> None:
 
 def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: Path) -> None:
     sign_in(page, "officer")
-    page.click("nav a[href='/matters']")  # from the navigation, as a person does
-    page.click("#matter-new")
-    page.select_option("#matter-type select[name=type]", "adjudication")
-    page.click("#matter-open")  # a button: the page's CSP (script-src 'self') blocks inline handlers
-    page.wait_for_selector("#matter-form")
+    _open_filing_form(page)
     for name, value in (("subject", "甲公司诉乙公司侵犯发明专利权纠纷"), ("requester", "甲公司"), ("respondent", "乙公司"),
                         ("claims", "停止侵权")):  # fmt: skip
         page.fill(f"[name={name}]", value)
@@ -233,11 +229,7 @@ def test_a_refused_filing_is_shown_on_the_page(page) -> None:
     """A boosted form the server refuses (400) shows the refusal: htmx would otherwise leave the page unchanged."""
     problems = _watch_console(page)
     sign_in(page, "officer")
-    page.click("nav a[href='/matters']")
-    page.click("#matter-new")
-    page.select_option("#matter-type select[name=type]", "adjudication")
-    page.click("#matter-open")
-    page.wait_for_selector("#matter-form")
+    _open_filing_form(page)
     for name, value in (("subject", "甲公司诉乙公司侵犯发明专利权纠纷"), ("requester", "甲公司"), ("respondent", "乙公司"),
                         ("claims", "停止侵权"), ("requester_credit_code", "91320500ABCDEFGH12")):  # fmt: skip
         page.fill(f"[name={name}]", value)
@@ -378,13 +370,19 @@ def test_the_working_day_calculator_with_one_field_left_empty_and_with_both(page
     assert problems == [] and page.outside == []
 
 
-def _file_adjudication(page, subject: str) -> str:
-    """File an adjudication request from the navigation; the matter's number."""
-    page.click("nav a[href='/matters']")
-    page.click("#matter-new")
+def _open_filing_form(page, via: tuple[str, ...] = ("nav a[href='/matters']", "#matter-new")) -> None:
+    """Through the links ``via`` (from the navigation by default) to the adjudication request's form, as a person
+    does (a button opens it: the page's CSP blocks inline handlers)."""
+    for link in via:
+        page.click(link)
     page.select_option("#matter-type select[name=type]", "adjudication")
     page.click("#matter-open")
     page.wait_for_selector("#matter-form")
+
+
+def _file_adjudication(page, subject: str) -> str:
+    """File an adjudication request from the navigation; the matter's number."""
+    _open_filing_form(page)
     for name, value in (("subject", subject), ("requester", "甲公司"), ("respondent", "乙公司"), ("claims", "停止侵权")):
         page.fill(f"[name={name}]", value)
     page.fill("textarea[name=patents]", "201410123456.7")
@@ -420,10 +418,7 @@ def test_an_enterprise_starts_at_its_own_patents_and_files_with_its_name_filled_
     problems = _watch_console(page)
     sign_in(page, "owner")
     assert "有效" in page.inner_text("#holdings") and "201710601862.3" in page.inner_text("#latest")
-    page.click("#home-matter-new")
-    page.select_option("#matter-type select[name=type]", "adjudication")
-    page.click("#matter-open")
-    page.wait_for_selector("#matter-form")
+    _open_filing_form(page, via=("#home-matter-new",))
     assert page.input_value("[name=requester]") == "苏州某某科技有限公司"
     assert page.input_value("[name=requester_credit_code]") == "91320506MA1XXXXX09"
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
