@@ -206,6 +206,15 @@ def test_a_matter_filed_documented_and_accepted_in_the_browser(page, tmp_path: P
     assert page.outside == []
 
 
+def _click_nav(page, href: str) -> None:
+    """Click a navigation entry and wait for the page htmx swaps in (the old ``main`` gone, the address pushed),
+    polling on a timer rather than animation frames, which a busy machine's headless browser may hold back."""
+    page.evaluate("() => document.querySelector('main') && document.querySelector('main').setAttribute('data-old', 'yes')")
+    page.click(f"header nav a[href='{href}']")
+    page.wait_for_selector("main:not([data-old])")
+    page.wait_for_function("h => location.pathname === h", arg=href, polling=100)
+
+
 def _watch_console(page) -> list[str]:
     """Console errors and page errors, CSP violations, and responses of 404 (a refused form's own 4xx is the answer,
     not a fault: Chromium's "Failed to load resource" line for it is left out, the statuses are checked here)."""
@@ -319,8 +328,7 @@ def test_every_page_in_the_navigation_opens_clean(page, username: str) -> None:
     for href in entries:
         if href == "/docs":
             continue  # the API docs are the vendored Swagger UI (test_api_docs_load_from_this_server)
-        page.click(f"header nav a[href='{href}']")
-        page.wait_for_function("h => location.pathname === h && document.readyState === 'complete'", arg=href)
+        _click_nav(page, href)
         page.wait_for_load_state("networkidle")
         shown = _visible_words_ok(page)
         assert shown == [], f"{username} {href}: {shown}"
@@ -439,8 +447,7 @@ def test_the_public_portal_from_the_sign_in_page(page) -> None:
     page.wait_for_selector("#hits li")
     assert "201710601862.3" in page.inner_text("#hits") and _visible_words_ok(page) == []
     for href in ("/public/cases", "/public/services"):
-        page.click(f"nav a[href='{href}']")
-        page.wait_for_function("h => location.pathname === h", arg=href)
+        _click_nav(page, href)
         assert _visible_words_ok(page) == []
     assert problems == [] and page.outside == []
 
@@ -479,17 +486,14 @@ def test_every_form_refuses_empty_values_visibly(page, username: str) -> None:
     for href in entries:
         if href in ("/docs", "/account/password"):
             continue  # the vendored API docs; the password form is a test of its own (test_web: password rules)
-        page.click(f"header nav a[href='{href}']")
-        page.wait_for_function("h => location.pathname === h && document.readyState === 'complete'", arg=href)
+        _click_nav(page, href)
         count = page.eval_on_selector_all(
             "main form[method=post]",
             "forms => forms.filter(f => f.querySelector('input:not([type=hidden]), textarea, select')).length",
         )
         for index in range(count):
-            if index:  # the refusal's page may sit at the same path: wait for a new page, not the path
-                page.evaluate("() => document.querySelector('main').setAttribute('data-old', 'yes')")
-                page.click(f"header nav a[href='{href}']")
-                page.wait_for_selector("main:not([data-old])")
+            if index:  # back to a fresh page for the next form (the refusal's page may sit at the same path)
+                _click_nav(page, href)
             action = page.evaluate(
                 """i => {
                   const form = [...document.querySelectorAll('main form[method=post]')]

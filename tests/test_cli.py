@@ -273,3 +273,45 @@ def _other_key() -> str:
 def test_bad_arguments_end_in_a_message_not_a_traceback(tmp_path: Path, args: list[str], words: str) -> None:
     result = run(*args, data_dir=tmp_path / "data")
     assert result.returncode == 2 and words in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+
+
+def test_serve_runs_the_job_worker_beside_the_web(tmp_path: Path) -> None:
+    """`ipstrong serve` (what `make demo` ends with) starts the worker, so a queued ingest is done without another
+    command; stopping the server stops the worker."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    import psutil
+
+    data = tmp_path / "data"
+    export = tmp_path / "e.csv"
+    export.write_text("申请号,申请日,名称,申请（专利权）人\n201710601862.3,2017-07-21,一种锂电池,某公司\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "IPSTRONG_DATA_DIR": str(data)}
+    server = subprocess.Popen([*BIN, "serve", "--port", str(port), "--workers", "1"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert json.loads(run("ingest", str(export), "--background", "--json", data_dir=data).stdout)["job"] >= 1
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            jobs = json.loads(run("jobs", "list", "--json", data_dir=data).stdout)
+            if jobs and jobs[0]["status"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert jobs[0]["status"] == "done", jobs
+        workers = [p for p in psutil.Process(server.pid).children(recursive=True) if "worker" in p.cmdline()]
+        assert len(workers) == 1
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    assert not workers[0].is_running() or workers[0].status() == psutil.STATUS_ZOMBIE

@@ -114,11 +114,13 @@ def test_login_form_needs_its_token_and_unknown_users_cost_the_same(site) -> Non
     client, _db, _ids = site
     forged = client.post("/login", data={"username": "suzhou", "password": PW})  # login CSRF: no token from our page
     assert forged.status_code == 403 and "did not come from this site" in forged.text
-    timings = {}
-    for name in ("suzhou", "no-such-user"):
-        started = time.perf_counter()
-        assert post_login(TestClient(client.app, client=(f"10.1.0.{len(name)}", 1)), name, "wrong").status_code == 401
-        timings[name] = time.perf_counter() - started
+    timings: dict[str, float] = {}
+    for attempt in range(3):  # the quickest of three each: a busy machine slows one attempt, not the hash's cost
+        for name in ("suzhou", "no-such-user"):
+            started = time.perf_counter()
+            address = (f"10.1.{attempt}.{len(name)}", 1)  # a fresh address each time: no lock-out in between
+            assert post_login(TestClient(client.app, client=address), name, "wrong").status_code == 401
+            timings[name] = min(timings.get(name, 1e9), time.perf_counter() - started)
     # both verify a password hash: neither answers in a fraction of the other's time
     assert timings["no-such-user"] > timings["suzhou"] / 4
 

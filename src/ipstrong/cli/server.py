@@ -60,7 +60,8 @@ def serve_cmd(
 
     cfg, _engine, _factory = operational_db(ctx)
     os.environ["IPSTRONG_DATA_DIR"] = str(cfg.data_dir)  # each worker process builds its app from it
-    runner = subprocess.Popen([sys.executable, "-m", "ipstrong", "--data-dir", str(cfg.data_dir), "worker"]) if jobs else None
+    worker = [sys.executable, "-m", "ipstrong.cli", "--data-dir", str(cfg.data_dir), "worker"]
+    runner = subprocess.Popen(worker) if jobs else None
     stderr.print(f"http://{host}:{port}  ·  {cfg.data_dir}")
     try:
         uvicorn.run(
