@@ -7,6 +7,7 @@ sees, and the pages link only to each other and the sign-in page. Search is limi
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -42,7 +43,8 @@ def rate_limiter(redis_url: str | None) -> MovingWindowRateLimiter:
 
 def _board(ctx: WebContext, indicator: str, year: int | None) -> Dashboard:
     settings = ctx.settings
-    return dashboard(PUBLIC, ctx.data_dir, indicator, year, "city", settings.home_province, settings.query_timeout_s)
+    visitor = replace(PUBLIC, region_code=settings.home_province)  # the office's province, whichever it is
+    return dashboard(visitor, ctx.data_dir, indicator, year, "city", settings.home_province, settings.query_timeout_s)
 
 
 @router.get("/public", response_class=HTMLResponse, **PAGE)
