@@ -70,7 +70,10 @@ def _ingest(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
         database_url=cfg.resolved_database_url(),
         estimates=Estimates(**{k: params[f"{k}_estimate"] for k in ("lapse", "grant") if params.get(f"{k}_estimate")}),
     )
-    failures = [Msg(f["reason_zh"], f["reason_en"]).renamed(f["file"], names[f["file"]]) for f in report.files_failed]
+    failures = [
+        Msg(f["reason_zh"], f["reason_en"]).renamed(f["file"], names.get(f["file"], Path(f["file"]).name))
+        for f in report.files_failed
+    ]
     if failures and not report.published:
         raise IpsError(Msg("；".join(f.zh for f in failures), "; ".join(f.en for f in failures)))
     result = report.to_dict()
