@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -227,7 +228,7 @@ def people_table(records: Sequence[dict[str, Any]], title: str | None = None, wo
 def rounded(value: float) -> str:
     """A figure as people read it: whole numbers grouped (146,859), others to four significant digits (0.3032,
     18.41, 1,284.8); the exact value stays in the JSON, CSV and XLSX outputs."""
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         return str(value)
     if value.is_integer():
         return f"{value:,.0f}"

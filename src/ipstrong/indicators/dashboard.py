@@ -123,7 +123,7 @@ def dashboard(
             "series": [_point(day, found, region) for day, found in sorted(by_day.items())],
             "ranks": _ranks(by_day, asof, region),
             "later": [
-                _gaps(day, found) for day, found in sorted(by_day.items()) if day > asof.isoformat() and _gaps(day, found).missing
+                gap for day, found in sorted(by_day.items()) if day > asof.isoformat() and (gap := _gaps(day, found)).missing
             ],
             "data_until": until,
         }

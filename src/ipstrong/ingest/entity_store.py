@@ -153,6 +153,12 @@ def _redirects(session: Session) -> Callable[[int], int]:
     return final
 
 
+def entity_of_name(session: Session, name: str) -> ApplicantEntity | None:
+    """The entity an applicant name belongs to now (following merges), or None for a name never seen."""
+    row = session.get(ApplicantName, name_key(name))
+    return session.get(ApplicantEntity, _redirects(session)(row.entity_id)) if row is not None else None
+
+
 def _final(session: Session, entity_id: int | None) -> int:
     """The entity ``entity_id`` now is (following merges); NotFound when there is no such entity."""
     if entity_id is None or session.get(ApplicantEntity, entity_id) is None:

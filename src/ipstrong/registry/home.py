@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor, require
-from ipstrong.ingest.entity_store import ApplicantEntity, ApplicantName
-from ipstrong.ingest.names import name_key
+from ipstrong.ingest.entity_store import entity_of_name
 from ipstrong.matters.records import MatterSummary
 from ipstrong.matters.service import list_matters
 from ipstrong.messages import Msg
@@ -52,15 +51,6 @@ class EnterpriseHome(BaseModel):
     note: Msg | None
 
 
-def _entity_of(session: Session, name: str) -> ApplicantEntity | None:
-    """The entity the organisation's name belongs to, following merges to the entity that holds it now."""
-    row = session.get(ApplicantName, name_key(name))
-    entity = session.get(ApplicantEntity, row.entity_id) if row else None
-    while entity is not None and entity.merged_into is not None:
-        entity = session.get(ApplicantEntity, entity.merged_into)
-    return entity
-
-
 def enterprise_home(session: Session, actor: Actor, data_dir: Path) -> EnterpriseHome:
     """The home of the actor's own organisation: its patents as first applicant and its matters. Needs
     ``records.read.own`` (an enterprise's or agency's user)."""
@@ -77,7 +67,7 @@ def enterprise_home(session: Session, actor: Actor, data_dir: Path) -> Enterpris
     )  # fmt: skip
     if own is None:
         return home.model_copy(update={"note": Msg("账号未关联单位，请联系管理员", "this account belongs to no organisation")})
-    entity = _entity_of(session, own.name)
+    entity = entity_of_name(session, own.name)
     if entity is None or home.snapshot is None:
         return home.model_copy(
             update={"note": Msg(f"数据仓库中尚无以「{own.name}」申请的专利", f"the warehouse holds no filing under {own.name}")}
