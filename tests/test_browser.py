@@ -346,8 +346,8 @@ def test_a_search_from_the_navigation_to_the_patent_page_in_words(page) -> None:
     assert "201710601862.3" in page.inner_text("#hits") and _visible_words_ok(page) == []
     page.wait_for_selector("#chart-year[data-ready=true] canvas")  # the analysis of the hits, drawn
     page.wait_for_selector("#chart-city[data-ready=true] canvas")
-    page.click("nav a[href='/indicators']")
-    page.click("nav a[href='/search']")  # the query is remembered in this browser, one click to run again
+    _click_nav(page, "/indicators")
+    _click_nav(page, "/search")  # the query is remembered in this browser, one click to run again
     page.click("#search-history a >> text=TI=锂电池")
     page.wait_for_selector("#hits li")
     page.click("#search-history button")
