@@ -168,6 +168,45 @@ def test_dashboard_map_series_and_click_through(page) -> None:
     assert "201710601862.3" in page.inner_text("#patents") and page.outside == [] and problems == []
 
 
+def test_dashboard_opens_a_city_on_its_county_map_with_its_zones(page) -> None:
+    """Province staff open a city from the ranking: its counties on the city's own map (today's names on older
+    shapes), its development zones as marks and in a table, and a way back to the province."""
+    problems = _watch_console(page)
+    sign_in(page, "admin")
+    _click_nav(page, "/indicators")
+    page.select_option("select[name=indicator]", "effective_inventions")  # a count: counties have no population here
+    page.click("form[action='/indicators'] button[type=submit]")
+    page.wait_for_function("() => location.search.includes('effective_inventions')", polling=100)
+    page.wait_for_selector("#map[data-ready=true] canvas")
+    page.click("#figures a:text-is('苏州市')")
+    page.wait_for_function("() => document.querySelector('#dashboard-title').innerText.startsWith('苏州市')", polling=100)
+    page.wait_for_selector("#map[data-ready=true] canvas")
+    drawn = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('map')).getOption(); "
+        "return [o.geo[0].map, o.series[0].data.filter(d => d.value !== null).map(d => d.name), "
+        "o.series[1].data.map(d => d.name)]; }"
+    )
+    assert drawn[0] == "苏州" and "吴中区" in drawn[1] and "苏州工业园区" in drawn[2], drawn
+    assert "苏州工业园区" in page.inner_text("#zones") and "吴中区" in page.inner_text("#figures")
+    page.click("#up-level")
+    page.wait_for_function("() => document.querySelector('#dashboard-title').innerText.startsWith('江苏省')", polling=100)
+    assert page.outside == [] and problems == []
+
+
+def test_a_city_official_sees_the_county_map_and_may_not_open_another_city(page) -> None:
+    problems = _watch_console(page)
+    sign_in(page, "suzhou")
+    _click_nav(page, "/indicators")
+    page.select_option("select[name=indicator]", "effective_inventions")
+    page.click("form[action='/indicators'] button[type=submit]")
+    page.wait_for_function("() => location.search.includes('effective_inventions')", polling=100)
+    page.wait_for_selector("#map[data-ready=true] canvas")
+    assert page.locator("#up-level").count() == 0 and page.locator("#figures a:text-is('吴中区')").count() == 0
+    response = page.request.get("/api/v1/indicators/dashboard?region=320100")
+    assert response.status == 403 and "320100" in response.json()["error"]["en"]
+    assert problems == []
+
+
 def test_search_field_picker_adds_a_clause(page) -> None:
     sign_in(page, "suzhou")
     page.click("nav a[href='/search']")  # htmx swaps the page in: its script runs after the document has loaded

@@ -419,6 +419,53 @@ def test_dashboard_explain_and_map_layer(site) -> None:
     assert client.get(figures + "320505").status_code == 200
 
 
+def test_a_city_dashboard_has_its_counties_map_and_zones(site) -> None:
+    """A city opened from the province's dashboard: its counties (吴中区 holds both Suzhou patents, one of them filed
+    from 苏州工业园区, which is counted with 吴中区), its development zones with their own figures, and the city's
+    county map with the older shapes read as today's counties."""
+    client, _db, _ids = site
+    park = "201910000007.6,2019-03-01,2020-06-01,一种芯片,苏州园区某某有限公司,江苏省苏州工业园区星湖街328号,发明"
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW, park)
+    sign_in(client, "admin")
+    board = client.get("/api/v1/indicators/dashboard?indicator=effective_inventions&year=2021&region=320500").json()
+    counties = {r["region_code"]: r["value"] for r in board["records"]}
+    assert board["by"] == "district" and counties["320500"] == 2 and counties["320506"] == 2 and counties["320505"] == 0
+    zones = {z["region_code"]: z["value"] for z in board["zones"]}
+    assert zones["zone:suzhou-sip"] == 1 and zones["zone:suzhou-snd"] == 0 and "zone:wuxi-new" not in zones
+    assert set(board["ranks"]) == set(counties) - {"320500"}  # zones are not ranked among the counties
+    page = client.get("/indicators?indicator=effective_inventions&year=2021&region=320500").text
+    chart = json.loads(re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S).group(1))
+    assert (chart["mapName"], chart["mapUrl"], chart["zoneAt"]["zone:suzhou-sip"]) == ("苏州", "/map.js?region=320500", "320506")
+    assert 'id="zones"' in page and 'id="up-level"' in page and "&region=320500" in page  # the briefing keeps the city
+    assert 'registerMap("苏州"' in client.get("/map.js?region=320500").text
+    assert client.get("/map.js?region=320000").status_code == 404
+    # the briefing of what is on screen: a PDF with its charts, a workbook with the zones beside the ranking
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    pdf = client.get("/indicators/briefing.pdf?indicator=effective_inventions&year=2021&region=320500")
+    assert pdf.headers["content-type"] == "application/pdf" and "320500-2021.pdf" in pdf.headers["content-disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "苏州市" in text and "吴中区" in text and "苏州工业园区" in text and "2021-12-31" in text
+    book = load_workbook(
+        io.BytesIO(client.get("/indicators/briefing.xlsx?indicator=effective_inventions&year=2021&region=320500").content)
+    )
+    zones_sheet = {r[1]: r[2] for r in book["园区 zones"].iter_rows(min_row=2, values_only=True)}
+    assert zones_sheet["zone:suzhou-sip"] == 1 and len(list(book["排名 ranking"].iter_rows())) == 10  # header + 9 counties
+    density = client.get("/api/v1/indicators/dashboard?indicator=inventions_per_10k_pop&year=2021&region=320500").json()
+    assert density["zones"] == []  # zones have no population of their own
+    nantong = client.get("/indicators?indicator=effective_inventions&year=2021&region=320600").text
+    chart = json.loads(re.search(r'id="dashboard-data">(.*?)</script>', nantong, re.S).group(1))
+    assert chart["aliases"]["320611"] == "320613" and chart["aliases"]["320684"] == "320614"  # 港闸区, 海门市 as today
+    province = client.get("/indicators?indicator=effective_inventions&year=2021").text
+    assert "/indicators?indicator=effective_inventions&amp;year=2021&region=320500" in province  # a city opens from the table
+    client.cookies.clear()
+    sign_in(client, "suzhou")  # a city official: their own city's counties; another city's are working figures
+    assert client.get("/api/v1/indicators/dashboard?indicator=effective_inventions&year=2021").json()["zones"]
+    assert client.get("/api/v1/indicators/dashboard?region=320100").status_code == 403
+    assert 'id="up-level"' not in client.get("/indicators?indicator=effective_inventions&year=2021").text
+
+
 def test_the_dashboard_opens_on_the_latest_complete_year_and_names_the_later_gaps(site) -> None:
     """Records up to February 2026: the data reach the end of 2025, but 2025's density needs the cities' 2024
     populations, of which only Suqian's was found (jiangsu-city-series-collected). The dashboard opens on the end of

@@ -21,6 +21,7 @@ from typing import Any
 
 from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, region_prefix
 from ipstrong.messages import Msg
+from ipstrong.reference.regions import is_zone
 
 
 def is_published_level(region: str, by: str | None) -> bool:
@@ -33,7 +34,7 @@ def require_figures(actor: Actor, region: str, by: str | None, zone_in_scope: bo
     (:func:`may_list` decides it for custom zones)."""
     if actor.role_info.everywhere or is_published_level(region, by):
         return
-    if region.startswith(("zone:", "custom:")) and zone_in_scope:
+    if is_zone(region) and zone_in_scope:
         return
     if region.isdigit() and in_scope(actor, region):
         return

@@ -76,7 +76,7 @@ def indicators_compute(
     region: Annotated[
         str | None, typer.Option("--region", help="区划代码或开发区，默认本省 / region code or zone id (home province)")
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", help="city|district|city,district")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="city|district|zone|city,district")] = None,
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标编号，可重复 / indicator id")] = None,
     snapshot: Annotated[str | None, typer.Option("--snapshot", help="快照 / snapshot id")] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb|spark（spark_master 设置）/ where to compute")] = "duckdb",

@@ -10,9 +10,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ipstrong.accounts.roles import Actor
+from ipstrong.accounts.visibility import require_figures
 from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.records import FigureRecord
 from ipstrong.messages import InvalidOption, Msg
+from ipstrong.reference.regions import is_zone
 
 HEADLINE = (
     "effective_inventions",
@@ -51,10 +53,10 @@ class LaterYear(BaseModel):
 
 
 class Dashboard(BaseModel):
-    """One indicator for the reader's region: the region's own figure first, then its cities (or counties); the
-    headline figures of the region; and the indicator's series of year-ends. Without a chosen year it opens on the
-    latest year-end whose figures are complete, and names the later ones that are not (``later``). Empty while the
-    warehouse holds no snapshot (``asof`` is then None)."""
+    """One indicator for a region: the region's own figure first, then its cities (or counties), and the
+    development zones that lie in it; the headline figures of the region; and the indicator's series of
+    year-ends. Without a chosen year it opens on the latest year-end whose figures are complete, and names the
+    later ones that are not (``later``). Empty while the warehouse holds no snapshot (``asof`` is then None)."""
 
     indicator: str
     unit: str
@@ -65,6 +67,7 @@ class Dashboard(BaseModel):
     headline: list[FigureRecord]
     series: list[SeriesPoint]
     ranks: dict[str, Rank]  # by region code, the cities (or counties) of ``records`` after the region's own
+    zones: list[FigureRecord]  # the development zones in the region (named and the office's own), at ``asof``
     later: list[LaterYear]  # year-ends after ``asof`` up to the data's last, with the regions missing a figure
     data_until: dt.date | None  # the last complete year-end of the warehouse's records
     evaluable: bool  # whether the patents behind a figure can be listed (explain)
@@ -83,9 +86,12 @@ def dashboard(
     by: str,
     home_province: str,
     timeout_s: float | None = None,
+    region: str | None = None,
 ) -> Dashboard:
-    """The dashboard of ``indicator`` as of the year-end ``year`` (the latest the data supports when None) for the
-    reader's own region: by city at the province, by county below it or when ``by`` is ``district``."""
+    """The dashboard of ``indicator`` as of the year-end ``year`` (the latest the data supports when None) for
+    ``region`` (default the reader's own): by city at the province, by county below it or when ``by`` is
+    ``district``. Below the province, figures are working figures: a region outside the reader's scope is refused
+    (:func:`ipstrong.accounts.visibility.require_figures`)."""
     from ipstrong.indicators.engine import compute, default_asof
     from ipstrong.warehouse.snapshots import Warehouse
 
@@ -95,12 +101,13 @@ def dashboard(
         )
     if by not in ("city", "district"):
         raise InvalidOption("by", by, Msg("city 或 district", "city or district"))
-    region = _region_of(actor, home_province)
+    region = region or _region_of(actor, home_province)
     level = "district" if region != home_province or by == "district" else "city"
+    require_figures(actor, region, level if region == home_province else "district", zone_in_scope=False)
     chosen = BY_ID[indicator]
     empty = Dashboard(
         indicator=indicator, unit=chosen.unit, region=region, by=level, asof=None, records=[], headline=[], series=[],
-        ranks={}, later=[], data_until=None, evaluable=not chosen.not_evaluable,
+        ranks={}, zones=[], later=[], data_until=None, evaluable=not chosen.not_evaluable,
     )  # fmt: skip
     if Warehouse(data_dir).current_id() is None:
         return empty
@@ -109,10 +116,13 @@ def dashboard(
     days = [dt.date(y, 12, 31) for y in range(min(SERIES_FROM, (year or last) - 1), last + 1)]
     # one computation of the indicator for every year-end and region (series, map and the choice of year), one for
     # the headline cards of the year shown
-    rows = compute(data_dir, [indicator], days, region, level, timeout_s=timeout_s)
+    # zones have no population or GDP of their own: they are shown for counts and shares only
+    zones_too = ",zone" if not (chosen.denominator and chosen.denominator.series) else ""
+    rows = compute(data_dir, [indicator], days, region, level + zones_too, timeout_s=timeout_s)
     by_day: dict[str, list[dict]] = {}
+    zones: dict[str, list[dict]] = {}
     for r in rows:
-        by_day.setdefault(r["asof"], []).append(r)
+        (zones if is_zone(r["region_code"]) else by_day).setdefault(r["asof"], []).append(r)
     asof = dt.date(year, 12, 31) if year else _latest_complete(by_day, until)
     headline = compute(data_dir, list(HEADLINE), [asof], region, timeout_s=timeout_s)
     return empty.model_copy(
@@ -122,6 +132,7 @@ def dashboard(
             "headline": [FigureRecord(**r) for r in sorted(headline, key=lambda r: HEADLINE.index(r["indicator"]))],
             "series": [_point(day, found, region) for day, found in sorted(by_day.items())],
             "ranks": _ranks(by_day, asof, region),
+            "zones": [FigureRecord(**r) for r in zones.get(asof.isoformat(), [])],
             "later": [
                 gap for day, found in sorted(by_day.items()) if day > asof.isoformat() and (gap := _gaps(day, found)).missing
             ],

@@ -28,7 +28,7 @@ from ipstrong.indicators.measures import (
     register_of,
 )
 from ipstrong.messages import InvalidOption, IpsError, Msg
-from ipstrong.reference.regions import by_code, regions
+from ipstrong.reference.regions import Region, by_code, regions
 from ipstrong.reference.sei import SEI_CONCORDANCE
 from ipstrong.reference.series import lookup, population
 from ipstrong.reference.zones import CustomZone, custom_zones
@@ -36,16 +36,22 @@ from ipstrong.warehouse.connection import ibis_connection, time_limit
 from ipstrong.warehouse.snapshots import Warehouse
 
 LEVEL_COLUMN = {"province": "province_code", "city": "city_code", "district": "district_code", "zone": "zone_id"}
+BY_LEVELS = ("city", "district", "zone")  # what ``by`` breaks a region down into
 
 
 def target_regions(region: str, by: str | None, data_dir: Path | None = None) -> list[tuple[str, str, str]]:
-    """(code, name, level) of the region and, with ``by`` (``city``, ``district`` or both: ``city,district``), of
-    its cities and/or county-level units. ``region`` may also be one of the office's custom zones (level
-    ``custom``), whose ``by district`` is the county-level units it lists."""
+    """(code, name, level) of the region and, with ``by`` (``city``, ``district``, ``zone`` or several joined by
+    commas: ``city,district``), of its cities, county-level units and/or development zones — the named zones
+    (level ``zone``) and the office's custom zones (level ``custom``) that lie in it. ``region`` may also be one
+    of the custom zones, whose ``by district`` is the county-level units it lists."""
     levels = by.split(",") if by else []
     for level in levels:
-        if level not in ("city", "district"):
-            raise InvalidOption("by", by, Msg("city、district 或 city,district", "city, district or both (city,district)"))
+        if level not in BY_LEVELS:
+            raise InvalidOption(
+                "by",
+                by,
+                Msg("city、district、zone 或以逗号连接（city,district）", "city, district, zone or several (city,district)"),
+            )
     table = by_code()
     if region.startswith("custom:"):
         zone = custom_zones(data_dir).get(region)
@@ -62,14 +68,24 @@ def target_regions(region: str, by: str | None, data_dir: Path | None = None) ->
         raise IpsError(Msg(f"未知或已撤销的区划代码 {region}", f"unknown or abolished region code {region}"))
     root = table[region]
     out = [(root.code, root.name, root.level)]
+    column = "province_code" if root.level == "province" else "city_code"
     for level in levels:
-        column = "province_code" if root.level == "province" else "city_code"
         out += [
             (r.code, r.name, r.level)
             for r in regions()
             if r.level == level and r.status == "current" and getattr(r, column) == root.code and r.code != root.code
         ]
+    if "zone" in levels:
+        out += [(z.zone_id, z.name_zh, "custom") for z in custom_zones(data_dir).values() if _zone_within(z, root, column, table)]
     return out
+
+
+def _zone_within(zone: CustomZone, root: Region, column: str, table: dict[str, Region]) -> bool:
+    """Whether a custom zone lies in ``root``: every county-level unit it lists does (one defined by address
+    patterns alone lies in the province only)."""
+    if not zone.districts:
+        return root.level == "province"
+    return all(code in table and getattr(table[code], column) == root.code for code in zone.districts)
 
 
 def in_zone(t: Table, zone: CustomZone) -> ibis.Value:

@@ -52,6 +52,21 @@ def region_name(code: str) -> str | None:
     return region.name if region else None
 
 
+def is_zone(code: str) -> bool:
+    """Whether a region code names a development zone (a named one or the office's own) rather than a division."""
+    return code.startswith(("zone:", "custom:"))
+
+
+def abolished_within(city_code: str) -> dict[str, str]:
+    """The abolished county-level codes of a city with the code in force today of each (港闸区 320611 -> 320613):
+    what an older map's shapes are to be read as."""
+    return {
+        r.code: r.successor
+        for r in regions()
+        if r.level == "district" and r.status == "abolished" and r.city_code == city_code and r.successor
+    }
+
+
 def jiangsu_cities() -> list[Region]:
     """Jiangsu's 13 prefecture-level cities, in code order."""
     return [r for r in regions() if r.level == "city" and r.province_code == JIANGSU and r.status == "current"]

@@ -125,7 +125,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "later_incomplete": ("以后年份数据不全", "Later year-ends are incomplete"),
     "regions_missing": ("缺数地区", "regions without a figure"),
     "series_gaps": ("无数值的年份", "Year-ends without a figure"),
-    "map_empty": ("所选年末各市均无数值，地图不绘制", "No city has a figure at this year-end: no map is drawn"),
+    "up_level": ("返回全省", "Back to the province"),
+    "zones": ("开发区与功能区", "Development and functional zones"),
+    "zone": ("园区", "Zone"),
+    "zones_note": (
+        "专利按申请人地址（自定义区域亦按所列区县）归入园区；园区没有常住人口和地区生产总值数，人均、地均指标不列园区。",
+        "Patents are placed in zones by the applicant's address (custom zones also by the counties they list); zones have no "
+        "population or GDP of their own, so per-capita and per-GDP indicators list no zones.",
+    ),
+    "map_empty": (
+        "所选年末图中各地区均无数值，地图不绘制",
+        "No region on the map has a figure at this year-end: no map is drawn",
+    ),
     "map": ("地图", "Map"),
     "series": ("历年变化", "Time series"),
     "patents_behind": ("明细", "Patents"),
@@ -182,6 +193,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "page_of": ("第 {current} 页，共 {last} 页", "page {current} of {last}"),
     "change_on_year": ("较上年", "Change on the year"),
     "briefing_xlsx": ("下载本页简报（Excel）", "Download this page as a briefing (Excel)"),
+    "briefing_pdf": ("PDF 简报（含图表）", "PDF briefing (with charts)"),
     "matter_mine": ("我的待办（期限近者在前）", "My to-do (nearest limit first)"),
     "my_organisation": ("本单位", "My organisation"),
     "credit_code": ("统一社会信用代码", "Unified social credit code"),

