@@ -188,6 +188,10 @@ def test_dashboard_opens_a_city_on_its_county_map_with_its_zones(page) -> None:
     )
     assert drawn[0] == "苏州" and "吴中区" in drawn[1] and "苏州工业园区" in drawn[2], drawn
     assert "苏州工业园区" in page.inner_text("#zones") and "吴中区" in page.inner_text("#figures")
+    for link, kind in (("#briefing-pdf", ".pdf"), ("#briefing", ".xlsx")):  # the briefing of what is on screen
+        with page.expect_download() as download:
+            page.click(link)
+        assert download.value.suggested_filename.endswith(f"-320500-{page.url.split('year=')[1][:4]}{kind}")
     page.click("#up-level")
     page.wait_for_function("() => document.querySelector('#dashboard-title').innerText.startsWith('江苏省')", polling=100)
     assert page.outside == [] and problems == []
