@@ -337,3 +337,13 @@ def test_vendor_groups_reach_resolution_through_the_warehouse(tmp_path: Path) ->
     assert len({i for r in rows if r["g"] == "丰田公司-C" for i in r["ids"]}) == 1
     google = {r["name"]: r["ids"] for r in rows if r["g"] == "谷歌公司-C"}
     assert google.keys() == {"GOOGLE INC", "GOOGLE LLC"} and google["GOOGLE INC"] != google["GOOGLE LLC"]
+    # search counts top applicants by entity: Toyota's 21 records under its four names are one applicant
+    from ipstrong.search.engine import search
+    from ipstrong.search.index import build
+
+    build(data)
+    (toyota_id,) = {i for r in rows if r["g"] == "丰田公司-C" for i in r["ids"]}
+    found = search(data, f"APID={toyota_id}", limit=1, facets=("entity", "applicant"))
+    assert found["total"] == 21 and [(f["value"], f["count"]) for f in found["facets"]["entity"]] == [(str(toyota_id), 21)]
+    assert found["facets"]["entity"][0]["label"].upper() == "TOYOTA JIDOSHA KABUSHIKI KAISHA"  # its commonest name
+    assert len(found["facets"]["applicant"]) >= 4 and sum(f["count"] for f in found["facets"]["applicant"]) == 21

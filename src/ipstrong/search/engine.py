@@ -227,13 +227,18 @@ def _facets(searcher: tantivy.Searcher, compiled: tantivy.Query, names: tuple[st
 
     if not names:
         return {}
-    result = searcher.aggregate(compiled, {name: {"terms": {"field": FACETS[name].target, "size": size}} for name in names})
+    requests = {name: {"terms": {"field": FACETS[name].target, "size": size}} for name in names}
+    if "entity" in requests:  # each entity's commonest name among the hits is its label
+        requests["entity"]["aggs"] = {"name": {"terms": {"field": "first_applicant", "size": 1}}}
+    result = searcher.aggregate(compiled, requests)
     out: dict[str, list] = {}
     for name in names:
         out[name] = []
         for bucket in result[name]["buckets"]:
             value = int(bucket["key"]) if name == "year" else bucket["key"]
             label = region_name(value) if name == "city" else str(value)
+            if name == "entity":
+                label = next((b["key"] for b in bucket["name"]["buckets"]), label)
             out[name].append({"value": value, "label": label or str(value), "count": bucket["doc_count"]})
     return out
 
@@ -242,7 +247,7 @@ def refinement(name: str, value: object) -> str:
     """The query clause a facet value adds when a person picks it (``AND`` it to the query)."""
     if name == "year":
         return f"AD={value}-01-01..{value}-12-31"
-    field = {"city": "CITY", "ipc": "IPC", "type": "TYPE", "status": "STATUS", "applicant": "AP"}[name]
+    field = {"city": "CITY", "ipc": "IPC", "type": "TYPE", "status": "STATUS", "applicant": "AP", "entity": "APID"}[name]
     text = str(value)
     return f'{field}="{text}"' if name == "applicant" else f"{field}={text}"
 

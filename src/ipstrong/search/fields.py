@@ -19,7 +19,7 @@ class Field:
 
     code: str
     targets: tuple[str, ...]
-    kind: str  # text | number | ipc | enum | region | date | sei | code
+    kind: str  # text | number | ipc | enum | region | date | sei | code | entity
     name_zh: str
     name_en: str
     example: str
@@ -34,6 +34,7 @@ FIELDS: dict[str, Field] = {
         Field("CL", ("claims",), "text", "权利要求（主权项）", "claims (the first claim, where the source gives it)", "CL=电极"),
         Field("AP", ("applicants",), "text", "申请人", "applicant", "AP=苏州大学"),
         Field("PA", ("applicants",), "text", "申请人", "applicant", "PA=苏州大学"),
+        Field("APID", ("applicant_id",), "entity", "第一申请人实体编号", "first applicant's entity id", "APID=1024"),
         Field("IN", ("inventors",), "text", "发明人", "inventor", "IN=张伟"),
         Field("ADDR", ("address",), "text", "地址", "address", "ADDR=工业园区"),
         Field("AN", ("app_no",), "number", "申请号", "application number", "AN=CN202010123456.2"),
@@ -73,6 +74,8 @@ FACETS: dict[str, Facet] = {
         Facet("type", "type", "专利类型", "patent type", "patent_type"),
         Facet("status", "status", "法律状态", "legal status", "legal_status"),
         Facet("applicant", "first_applicant", "第一申请人", "first applicant"),
+        # the applicant entities (a firm under all its names), each labelled by its commonest name among the hits
+        Facet("entity", "applicant_id", "申请人（实体）", "applicant (entity)"),
     )
 }
 # the orders a result can take: by relevance (BM25), or by a date index field, newest first

@@ -32,7 +32,7 @@ from ipstrong.warehouse.connection import attach_snapshot, snapshot_connection
 from ipstrong.warehouse.snapshots import Warehouse
 
 TOKENIZER = "han_words"
-INDEX_VERSION = 8  # written beside each index; an index of another version is rebuilt, never read with this schema
+INDEX_VERSION = 9  # written beside each index; an index of another version is rebuilt, never read with this schema
 VERSION_FILE = "ipstrong-index.json"
 TOKEN_PATTERN = r"\p{Han}|[A-Za-z0-9]+"
 BATCH = 50_000
@@ -48,7 +48,8 @@ HAN_JOINER = re.compile(f"(?<=[{HAN}])[\\s\\-‐‑–—―·・•、，,。�
 # where a Latin or digit run is cut into its parts: lower→upper, an acronym before a capitalised word, letter↔digit
 PART_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 KEYWORD_FIELDS = (
-    "app_no", "pub_no", "office", "first_applicant", "city", "district", "type", "status", "ipc", "mipc", "ipc_sub", "sei",
+    "app_no", "pub_no", "office", "first_applicant", "applicant_id", "city", "district", "type", "status", "ipc", "mipc",
+    "ipc_sub", "sei",
 )  # fmt: skip
 DATE_FIELDS = ("ad", "pd", "gd")
 
@@ -179,7 +180,7 @@ def sei_values(row: dict[str, Any]) -> list[str]:
 COLUMNS = (
     "app_no", "pub_no", "title", "abstract", "claims", "applicants", "inventors", "address", "first_applicant", "city_code",
     "district_code", "patent_type", "legal_status", "ipc_all", "ipc_main", SEI_COLUMN, "app_date", "pub_date",
-    "grant_date", "office",
+    "grant_date", "office", "first_applicant_id",
 )  # fmt: skip
 SOURCE_SQL = f"SELECT {', '.join(COLUMNS)} FROM patents"
 
@@ -209,6 +210,7 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
         "pub_no": row["pub_no"],
         "office": row["office"],
         "first_applicant": row["first_applicant"],
+        "applicant_id": str(row["first_applicant_id"]) if row["first_applicant_id"] is not None else None,
         "city": row["city_code"],
         "district": row["district_code"],
         "type": row["patent_type"],

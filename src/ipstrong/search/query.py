@@ -231,6 +231,10 @@ def _value(field: Field, op: str, raw: str, phrase: bool, position: int) -> Term
                 raise QueryError(position, "起的日期范围首尾颠倒", "the date range ends before it starts")
             return Term(field.code, start, "..", end, position=position)
         return Term(field.code, _date(raw, position), op, position=position)
+    if field.kind == "entity":
+        if not raw.isdigit():
+            raise QueryError(position, "起的申请人实体编号无效（数字）", "invalid applicant entity id (digits)")
+        return Term(field.code, raw, position=position)
     if field.kind == "code":
         if not re.fullmatch(r"[A-Za-z]{2}", raw):
             raise QueryError(position, "起的受理局代码无效（两个字母，如 CN、US）", "invalid office code (two letters: CN, US)")
