@@ -34,5 +34,23 @@ def test_the_demo_gives_each_role_something_to_work_on(tmp_path: Path, capsys: p
             assert home.entity_id is not None and sum(h.patents for h in home.holdings) >= 5 and home.matters
             assert home.organisation == home.entity_name  # a real applicant of the generated data
             assert len(list_matters(s, users["officer"])) >= 2
+            # a refused application ends with its dated refusal, on its page as on any other
+            from ipstrong.search.patents import patent
+            from ipstrong.warehouse import run_sql
+
+            refused = run_sql(
+                data,
+                "SELECT p.app_no, p.app_date, e.event_date FROM patents p JOIN events e USING (app_no) "
+                "WHERE p.legal_status = 'rejected' AND e.event_type = 'rejection' LIMIT 1",
+            ).to_pylist()[0]
+            assert refused["app_date"] < refused["event_date"]
+            undated = run_sql(
+                data,
+                "SELECT count(*) AS n FROM patents p WHERE legal_status IN ('rejected', 'withdrawn') AND NOT EXISTS "
+                "(SELECT 1 FROM events e WHERE e.app_no = p.app_no AND e.event_type IN ('rejection', 'withdrawal'))",
+            ).to_pylist()[0]["n"]
+            assert undated == 0  # every refusal and withdrawal has its date
+            timeline = patent(users["admin"], refused["app_no"], data).timeline
+            assert ("rejection", "驳回", refused["event_date"]) in [(e.event, e.event_zh, e.date) for e in timeline]
     finally:
         engine.dispose()

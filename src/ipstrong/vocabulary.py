@@ -84,6 +84,8 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "licence": ("许可", "licensed"),
         "pledge": ("质押", "pledged"),
         "pledge_release": ("质押解除", "pledge released"),
+        "rejection": ("驳回", "rejected"),
+        "withdrawal": ("撤回", "withdrawn"),
     },
     "figure_status": {
         "ok": ("正常", "ok"),

@@ -1,16 +1,19 @@
-"""The legal-status event file: dated grants, lapses, restorations, invalidations, transfers, licences, pledges.
+"""The legal-status event file: dated grants, lapses, restorations, invalidations, transfers, licences, pledges, and
+the refusals and withdrawals that end an application.
 
 Documented format (CSV or XLSX, UTF-8 or GBK), one event per row:
 
 | column (any alias)            | meaning                                                      | required |
 |-------------------------------|--------------------------------------------------------------|----------|
 | 申请号 / app_no               | application number, any written form                         | yes      |
-| 事件类型 / event_type         | 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押解除 (or English) | yes |
+| 事件类型 / event_type         | one of the words below (or English)                          | yes      |
 | 事件日期 / event_date         | the date the event took effect                               | yes      |
 | 转出方 / from_party           | transferor, licensor, pledgor (出质人)                        | no       |
 | 转入方 / to_party             | transferee, licensee, pledgee (质权人)                        | no       |
 | 转入方地址 / to_address        | the transferee's address (else its name is geocoded)          | no       |
 | 金额（万元） / amount_10k_yuan | registered amount of a pledge, transfer or licence, 10,000 yuan | no    |
+
+Event words: 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押解除, 驳回, 撤回/视为撤回.
 
 Events for patents the warehouse does not hold are quarantined; an event already stored is unchanged.
 """
@@ -26,6 +29,8 @@ EVENT_TYPE_SQL = """CASE
     -- USPTO's conveyances: ASSIGNMENT OF ASSIGNORS INTEREST, NUNC PRO TUNC ASSIGNMENT, CHANGE OF NAME, MERGER
     WHEN regexp_matches(lower(event_type), '转让|转移|权利人变更|transfer|assign|change of name|merger') THEN 'transfer'
     WHEN regexp_matches(lower(event_type), '恢复|restor') THEN 'restoration'
+    WHEN regexp_matches(lower(event_type), '驳回|reject|refus') THEN 'rejection'
+    WHEN regexp_matches(lower(event_type), '撤回|withdr') THEN 'withdrawal'
     WHEN regexp_matches(lower(event_type), '无效|invalid') THEN 'invalidation'
     WHEN regexp_matches(lower(event_type), '终止|失效|未缴年费|放弃|届满|lapse|surrender') THEN 'lapse'
     WHEN regexp_matches(lower(event_type), '授权|grant') THEN 'grant'

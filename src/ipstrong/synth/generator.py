@@ -554,6 +554,9 @@ class Generator:
             np.datetime64("2021-12-31"), app, ptype, granted, grant, lapse, lapsed, term_end, other | foreign
         )
         events = self._events(rng, canonical, granted & ~invalidated, grant, lapse, lapsed, applicant, category)
+        events = pa.concat_tables(
+            [events, self._decisions(rng, canonical, app, ptype, status, applicant)], promote_options="default"
+        )
         table, broken, dups = self._break(rng, table)
         self.summary.broken_rows += broken
         self.summary.duplicate_rows += dups
@@ -628,6 +631,32 @@ class Generator:
         if not rows:
             return pa.table({h: pa.array([], pa.string()) for h in EVENT_HEADERS})
         return pa.concat_tables(rows)
+
+    def _decisions(self, rng, app_no, app, ptype, status, applicant) -> pa.Table:
+        """The dated end of each application refused or withdrawn (驳回, 视为撤回): an invention after its publication
+        and a year or more of substantive examination, a utility model or design within its first year."""
+        rows: list[pa.Table] = []
+        for name, word, invention_days, other_days in (
+            ("rejected", "驳回", (600, 1400), (150, 360)),
+            ("withdrawn", "视为撤回", (700, 1200), (120, 300)),
+        ):
+            idx = np.flatnonzero(status == name)
+            if not len(idx):
+                continue
+            low = np.where(ptype[idx] == 0, invention_days[0], other_days[0])
+            high = np.where(ptype[idx] == 0, invention_days[1], other_days[1])
+            when = np.minimum(app[idx] + rng.integers(low, high), self.until)
+            rows.append(
+                pa.table(
+                    {
+                        "申请号": app_no.take(pa.array(idx)),
+                        "事件类型": pa.array([word] * len(idx)),
+                        "事件日期": _date_strings(when, np.ones(len(idx), bool), rng),
+                        "转出方": applicant.take(pa.array(idx)),
+                    }
+                )
+            )
+        return pa.concat_tables(rows) if rows else pa.table({"申请号": pa.array([], pa.string())})
 
     def _break(self, rng: np.random.Generator, table: pa.Table) -> tuple[pa.Table, int, int]:
         """Spoil a share of rows the ways real exports are spoiled, and repeat a few rows (duplicates)."""

@@ -13,7 +13,9 @@ SCHEMA_VERSION = 1
 PATENT_TYPES = ("invention", "utility_model", "design")
 LEGAL_STATUSES = ("pending", "in_force", "lapsed", "expired", "invalidated", "rejected", "withdrawn")
 APPLICANT_TYPES = ("enterprise", "university", "institute", "individual", "government", "other")
-EVENT_TYPES = ("grant", "lapse", "restoration", "invalidation", "transfer", "licence", "pledge", "pledge_release")
+EVENT_TYPES = (
+    "grant", "lapse", "restoration", "invalidation", "transfer", "licence", "pledge", "pledge_release", "rejection", "withdrawal",
+)  # fmt: skip
 
 _str = pa.string()
 _date = pa.date32()
