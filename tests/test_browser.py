@@ -211,6 +211,31 @@ def test_a_city_official_sees_the_county_map_and_may_not_open_another_city(page)
     assert problems == []
 
 
+def test_a_later_click_wins_over_a_slow_page(page) -> None:
+    """A person clicks 指标, and before its answer comes clicks 检索: the search page stays, and the dashboard's late
+    answer does not replace it (htmx's request synchronisation aborts the one still in flight)."""
+    problems = _watch_console(page)
+    sign_in(page, "admin")
+    held: list = []
+    dashboard = re.compile(r".*/indicators(\?.*)?$")
+    page.route(dashboard, lambda route: held.append(route))  # the dashboard's answer is held back until released below
+    page.click("header nav a[href='/indicators']")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the dashboard was never asked for"
+    _click_nav(page, "/search")
+    page.unroute(dashboard)
+    for route in held:
+        try:
+            route.continue_()
+        except Exception:  # noqa: BLE001 - the browser has already given the request up, as it should
+            pass
+    page.wait_for_timeout(1500)  # long enough for a released answer to arrive and be swapped in
+    assert page.evaluate("location.pathname") == "/search" and page.locator("#search-form").count() == 1
+    assert page.locator("#dashboard-title").count() == 0 and problems == []
+
+
 def test_search_field_picker_adds_a_clause(page) -> None:
     sign_in(page, "suzhou")
     page.click("nav a[href='/search']")  # htmx swaps the page in: its script runs after the document has loaded
