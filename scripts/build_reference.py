@@ -11,7 +11,6 @@ import csv
 import gzip
 import io
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -433,6 +432,7 @@ def build_series(shared: Path, regions: list[dict[str, str]]) -> list[dict[str, 
                 )
             )
     rows += collected_series(shared, have)
+    rows += published_series(shared)
     rows.sort(key=lambda r: (r["indicator"], r["region_code"], r["year"]))
     return rows
 
@@ -484,6 +484,46 @@ def collected_series(shared: Path, have: set[tuple[str, str, str]]) -> list[dict
                 source_url=r["source_url"],
             )
         )
+    return rows
+
+
+# CNIPA's Table 8 names provinces in English; its sub-provincial cities and HK, Macao, Taiwan (no density) are left out
+TABLE8_PROVINCES = {
+    "Total": ("100000", "全国"), "Beijing": ("110000", "北京市"), "Tianjin": ("120000", "天津市"),
+    "Hebei": ("130000", "河北省"), "Shanxi": ("140000", "山西省"), "Inner Mongolia": ("150000", "内蒙古自治区"),
+    "Liaoning": ("210000", "辽宁省"), "Jilin": ("220000", "吉林省"), "Heilongjiang": ("230000", "黑龙江省"),
+    "Shanghai": ("310000", "上海市"), "Jiangsu": ("320000", "江苏省"), "Zhejiang": ("330000", "浙江省"),
+    "Anhui": ("340000", "安徽省"), "Fujian": ("350000", "福建省"), "Jiangxi": ("360000", "江西省"),
+    "Shandong": ("370000", "山东省"), "Henan": ("410000", "河南省"), "Hubei": ("420000", "湖北省"),
+    "Hunan": ("430000", "湖南省"), "Guangdong": ("440000", "广东省"), "Guangxi": ("450000", "广西壮族自治区"),
+    "Hainan": ("460000", "海南省"), "Chongqing": ("500000", "重庆市"), "Sichuan": ("510000", "四川省"),
+    "Guizhou": ("520000", "贵州省"), "Yunnan": ("530000", "云南省"), "Tibet": ("540000", "西藏自治区"),
+    "Shaanxi": ("610000", "陕西省"), "Gansu": ("620000", "甘肃省"), "Qinghai": ("630000", "青海省"),
+    "Ningxia": ("640000", "宁夏回族自治区"), "Xinjiang": ("650000", "新疆维吾尔自治区"),
+}  # fmt: skip
+
+
+def published_series(shared: Path) -> list[dict[str, str]]:
+    """CNIPA's published valid inventions and their density per 10,000 people by province and for China (Table 8),
+    at its year-end snapshots only: the figures other provinces and the nation are compared by. Their population
+    base is CNIPA's own, so they sit beside the platform's computed figures, never in place of them."""
+    rows = []
+    for r in read_csv(shared / "cnipa-annual-stats" / "cnipa_monthly_table8_valid_inventions_from_home_density.csv"):
+        place = TABLE8_PROVINCES.get(r["region"])
+        if place is None or not r["as_of"].endswith("-12") or not r["per_10k_derived"]:
+            continue
+        quoted = f"{r['region']}: population {r['population_million']} million, valid inventions {r['valid_inventions']}, "
+        quoted += f"density {r['density_per_million_people']} per million people"
+        for indicator, value, unit in (
+            ("published_effective_inventions", r["valid_inventions"], "件"),
+            ("published_inventions_per_10k_pop", r["per_10k_derived"], "件/万人"),
+        ):
+            rows.append(
+                dict(
+                    year=r["as_of"][:4], region_code=place[0], region_name=place[1], indicator=indicator, value=value,
+                    unit=unit, status="final", quoted_text=quoted, source_title=r["source_title"], source_url=r["source_url"],
+                )
+            )  # fmt: skip
     return rows
 
 
@@ -544,6 +584,14 @@ def build_townships(shared: Path) -> list[dict[str, str]]:
     return rows
 
 
+TOWNSHIPS_NOTE = """## jiangsu_townships.csv (in this project)
+`scripts/build_reference.py` (`build_townships`) from `modood_streets_jiangsu.csv` above (国家统计局 2023年统计用区划代码,
+WTFPL): the 1,165 Jiangsu units whose names end in 街道, 镇 or 乡, with their county-level, city and province codes;
+the statistical development-zone units (county code x7x, not GB/T 2260 counties) and other units (园区, 农场, 苗圃)
+are left out. `ingest/geocode.py` places an address written from the township down by it.
+"""
+
+
 def main(shared: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     regions = build_regions(shared)
@@ -553,7 +601,8 @@ def main(shared: Path) -> None:
     build_ipc(shared)
     data = json.loads((shared / "sei-ipc-concordance-2021" / "sei_ipc_2021.json").read_text(encoding="utf-8"))
     (OUT / "sei_ipc_2021.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    shutil.copy(shared / "cn-admin-divisions" / "PROVENANCE.md", OUT / "PROVENANCE-cn-admin-divisions.md")
+    note = (shared / "cn-admin-divisions" / "PROVENANCE.md").read_text(encoding="utf-8").rstrip("\n") + "\n\n" + TOWNSHIPS_NOTE
+    (OUT / "PROVENANCE-cn-admin-divisions.md").write_text(note, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -466,6 +466,28 @@ def test_a_city_dashboard_has_its_counties_map_and_zones(site) -> None:
     assert 'id="up-level"' not in client.get("/indicators?indicator=effective_inventions&year=2021").text
 
 
+def test_the_province_is_compared_with_china_and_the_provinces_where_cnipa_published_them(site) -> None:
+    """CNIPA's Table 8 of December 2016 (cnipa-annual-stats) is the one year-end it published valid inventions per
+    10,000 people for every province: China 8.03, Beijing 76.81, Shanghai 35.21, Jiangsu 18.41 (third)."""
+    client, _db, _ids = site
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW)
+    sign_in(client, "admin")
+    board = client.get("/api/v1/indicators/dashboard?indicator=inventions_per_10k_pop&year=2016").json()
+    published = [(f["region_name"], f["value"], f["rank"]) for f in board["comparison"]["figures"]]
+    assert published[:4] == [("全国", 8.03, None), ("北京市", 76.81, 1), ("上海市", 35.21, 2), ("江苏省", 18.41, 3)]
+    assert len(published) == 30 and "Table 8" in board["comparison"]["figures"][0]["source_title"]
+    counts = client.get("/api/v1/indicators/dashboard?indicator=effective_inventions&year=2016").json()["comparison"]
+    assert [(f["region_code"], f["value"]) for f in counts["figures"][:2]] == [("100000", 1103226), ("440000", 168480)]
+    page = client.get("/indicators?indicator=inventions_per_10k_pop&year=2016").text
+    assert 'id="comparison"' in page and "18.41" in page
+    later = client.get("/api/v1/indicators/dashboard?indicator=inventions_per_10k_pop&year=2021").json()["comparison"]
+    assert later == {"figures": [], "published_years": [2016]}  # no figure of another year stands in
+    assert "/indicators?indicator=inventions_per_10k_pop&year=2016" in client.get("/indicators?year=2021").text
+    city = client.get("/api/v1/indicators/dashboard?indicator=inventions_per_10k_pop&year=2016&region=320500").json()
+    unpublished = client.get("/api/v1/indicators/dashboard?indicator=pct_applications&year=2016").json()
+    assert city["comparison"] is None and unpublished["comparison"] is None
+
+
 def test_the_dashboard_opens_on_the_latest_complete_year_and_names_the_later_gaps(site) -> None:
     """Records up to February 2026: the data reach the end of 2025, but 2025's density needs the cities' 2024
     populations, of which only Suqian's was found (jiangsu-city-series-collected). The dashboard opens on the end of

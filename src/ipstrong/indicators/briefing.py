@@ -40,6 +40,12 @@ def write_briefing(board: Dashboard, out: Path) -> None:
         [(r.region_name, r.region_code, r.value, r.numerator, _status(r.status), r.note) for r in board.zones],
         PrintLayout("园区 zones", (24, 22, 16, 12, 12, 50)),
     )
+    published = board.comparison.figures if board.comparison else []
+    comparison = Sheet(
+        ("地区 / region", "代码 / code", f"公布值 / published（{chosen.unit}）", "省际排名 / rank", "依据 / source"),
+        [(f.region_name, f.region_code, f.value, f.rank, f"{f.source_title} {f.source_url}") for f in published],
+        PrintLayout("对比 comparison", (18, 10, 18, 10, 90)),
+    )
     series = Sheet(
         ("年末 / year-end", f"{chosen.name_zh}（{chosen.unit}）", "说明 / note"),
         [(p.asof, p.value, p.note) for p in board.series],
@@ -52,7 +58,8 @@ def write_briefing(board: Dashboard, out: Path) -> None:
          *[(f"{y.year} 年缺数地区 / missing in {y.year}", "、".join(y.missing)) for y in board.later]],
         PrintLayout("依据 source", (24, 100)),
     )  # fmt: skip
-    write_workbook(out, [headline, ranking, *([zones] if board.zones else []), series, source])
+    extra = [*([zones] if board.zones else []), *([comparison] if published else [])]
+    write_workbook(out, [headline, ranking, *extra, series, source])
 
 
 def _ranked(board: Dashboard) -> list[FigureRecord]:

@@ -52,6 +52,9 @@ class Indicator:
     # a comparison of the numerator with itself at another date: ("growth", None) = % change on the same day a year
     # earlier; ("multiple", 2012) = times the value at the end of 2012
     compare: tuple[str, int | None] | None = None
+    # the reference series (reference/series.py) of the same figure as CNIPA publishes it for China and every
+    # province, which the dashboard sets beside the computed one; None where nothing is published
+    published: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -194,6 +197,7 @@ CATALOGUE: list[Indicator] = [
         "effective_inventions",
         SRC_DENSITY,
         parameters=DOMESTIC,
+        published="published_effective_inventions",
     ),
     Indicator(
         "inventions_per_10k_pop",
@@ -205,6 +209,7 @@ CATALOGUE: list[Indicator] = [
         SRC_DENSITY,
         Denominator(series="population"),
         parameters={**DOMESTIC, **VINTAGE},
+        published="published_inventions_per_10k_pop",
     ),
     Indicator(
         "inventions_per_billion_gdp",

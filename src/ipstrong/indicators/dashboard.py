@@ -14,7 +14,9 @@ from ipstrong.accounts.visibility import require_figures
 from ipstrong.indicators.catalogue import BY_ID
 from ipstrong.indicators.records import FigureRecord
 from ipstrong.messages import InvalidOption, Msg
-from ipstrong.reference.regions import is_zone
+from ipstrong.reference.regions import by_code, is_zone
+
+CHINA = "100000"  # the code the reference series give the nation
 
 HEADLINE = (
     "effective_inventions",
@@ -52,6 +54,27 @@ class LaterYear(BaseModel):
     note: str | None  # the first missing figure's reason (e.g. no population figure for that year)
 
 
+class PublishedFigure(BaseModel):
+    """The figure as CNIPA publishes it for China or a province at the year-end shown, with its source: what other
+    provinces and the nation are compared by (on CNIPA's own population base, so beside the computed figure, not
+    in its place)."""
+
+    region_code: str
+    region_name: str
+    value: float
+    rank: int | None  # among the provinces (None for China)
+    source_title: str
+    source_url: str
+
+
+class Comparison(BaseModel):
+    """The published figures of the year-end shown (empty when CNIPA published none for it), and the year-ends it
+    did publish them for."""
+
+    figures: list[PublishedFigure]
+    published_years: list[int]
+
+
 class Dashboard(BaseModel):
     """One indicator for a region: the region's own figure first, then its cities (or counties), and the
     development zones that lie in it; the headline figures of the region; and the indicator's series of
@@ -68,6 +91,7 @@ class Dashboard(BaseModel):
     series: list[SeriesPoint]
     ranks: dict[str, Rank]  # by region code, the cities (or counties) of ``records`` after the region's own
     zones: list[FigureRecord]  # the development zones in the region (named and the office's own), at ``asof``
+    comparison: Comparison | None  # China and the provinces as published, for the province's own dashboard
     later: list[LaterYear]  # year-ends after ``asof`` up to the data's last, with the regions missing a figure
     data_until: dt.date | None  # the last complete year-end of the warehouse's records
     evaluable: bool  # whether the patents behind a figure can be listed (explain)
@@ -107,7 +131,7 @@ def dashboard(
     chosen = BY_ID[indicator]
     empty = Dashboard(
         indicator=indicator, unit=chosen.unit, region=region, by=level, asof=None, records=[], headline=[], series=[],
-        ranks={}, zones=[], later=[], data_until=None, evaluable=not chosen.not_evaluable,
+        ranks={}, zones=[], comparison=None, later=[], data_until=None, evaluable=not chosen.not_evaluable,
     )  # fmt: skip
     if Warehouse(data_dir).current_id() is None:
         return empty
@@ -133,12 +157,37 @@ def dashboard(
             "series": [_point(day, found, region) for day, found in sorted(by_day.items())],
             "ranks": _ranks(by_day, asof, region),
             "zones": [FigureRecord(**r) for r in zones.get(asof.isoformat(), [])],
+            "comparison": compared(chosen.published, asof.year, data_dir) if region == home_province else None,
             "later": [
                 gap for day, found in sorted(by_day.items()) if day > asof.isoformat() and (gap := _gaps(day, found)).missing
             ],
             "data_until": until,
         }
     )
+
+
+def compared(series: str | None, year: int, data_dir: Path) -> Comparison | None:
+    """China and the provinces as CNIPA published ``series`` for ``year``, China first, the provinces by rank; None
+    for an indicator CNIPA publishes nothing of."""
+    from ipstrong.reference.series import figures
+
+    if series is None:
+        return None
+    published = [f for f in figures(data_dir) if f.indicator == series]
+    names = by_code()
+    found = sorted((f for f in published if f.year == year), key=lambda f: (f.region_code != CHINA, -f.value))
+    provinces = [f.value for f in found if f.region_code != CHINA]
+    return Comparison(
+        figures=[
+            PublishedFigure(
+                region_code=f.region_code, region_name=names[f.region_code].name if f.region_code in names else "全国",
+                value=f.value, rank=provinces.index(f.value) + 1 if f.region_code != CHINA else None,
+                source_title=f.source_title, source_url=f.source_url,
+            )
+            for f in found
+        ],
+        published_years=sorted({f.year for f in published}),
+    )  # fmt: skip
 
 
 def _point(day: str, rows: list[dict], region: str) -> SeriesPoint:

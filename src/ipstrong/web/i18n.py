@@ -126,6 +126,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "regions_missing": ("缺数地区", "regions without a figure"),
     "series_gaps": ("无数值的年份", "Year-ends without a figure"),
     "up_level": ("返回全省", "Back to the province"),
+    "comparison": ("与全国及各省对比（国家知识产权局公布）", "Compared with China and the provinces (as CNIPA published)"),
+    "rank_provinces": ("省际排名", "rank among provinces"),
+    "comparison_note": (
+        "国家知识产权局按其自身人口基数计算，与上表本平台依江苏统计口径计算的数字不同，二者不宜混比。",
+        "CNIPA computes these on its own population base; they differ from the figures above, computed on Jiangsu's "
+        "statistics, and are not to be mixed with them.",
+    ),
+    "comparison_years": (
+        "国家知识产权局公布此项分省数字的年末仅有",
+        "CNIPA published this figure by province only for the year-ends",
+    ),
     "zones": ("开发区与功能区", "Development and functional zones"),
     "zone": ("园区", "Zone"),
     "zones_note": (

@@ -95,6 +95,7 @@ def dashboard_values(ctx: WebContext, board: Dashboard, public: bool, who: Who |
         "series": board.series,
         "ranks": board.ranks,
         "zones": board.zones,
+        "comparison": board.comparison,
         "public": public,
         "page": "/public" if public else "/indicators",
         "region_query": f"&region={board.region}" if board.region != home and not public else "",
