@@ -263,6 +263,7 @@ def test_the_case_file_is_one_pdf_of_the_matter_and_its_documents_in_order(site)
     text = [page.extract_text() for page in pdf.pages]
     number = client.get(f"/api/v1/matters/{mid}").json()["number"]
     assert "卷" in text[0] and number in text[0]
+    assert f'filename="case-file-{number}.pdf"' in answer.headers["content-disposition"]
     contents = "".join(text[:3])
     assert contents.index("请求书.pdf") < contents.index("营业执照.png") < contents.index("不予受理通知书")
     # after the cover and the table: the unreadable PDF named in its place, the image, the issued notice

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import NamedTuple
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -30,29 +31,36 @@ def _appended(book: PdfWriter, content: bytes) -> bool:
     return True
 
 
-def case_file_pdf(session: Session, actor: Actor, matter_id: int, data_dir: Path) -> bytes:
+class CaseFile(NamedTuple):
+    """A printed case file: the name to save it under and its PDF."""
+
+    filename: str
+    content: bytes
+
+
+def case_file_pdf(session: Session, actor: Actor, matter_id: int, data_dir: Path) -> CaseFile:
     """The matter's case file; its printing is recorded in the audit log."""
     require(actor, "records.read")
     detail = service.matter_detail(session, actor, matter_id)
     entries = []
     for number, d in enumerate(detail.documents, start=1):
-        content = documents.stored_path(data_dir, d.sha256).read_bytes()
-        entries.append((number, d, content))
+        path = documents.stored_path(data_dir, d.sha256)
+        entries.append((number, d, path))
     cover = render_pdf(
         "case_file",
         {"m": detail, "entries": [(n, d) for n, d, _c in entries], "printed_on": today_shanghai(), "printed_by": actor.username},
     )
     book = PdfWriter()
     book.append(PdfReader(io.BytesIO(cover)))
-    for number, d, content in entries:
-        if d.media_type == "application/pdf" and _appended(book, content):
+    for number, d, path in entries:
+        if d.media_type == "application/pdf" and _appended(book, path.read_bytes()):
             continue
         page = {"number": number, "d": d, "image": d.media_type.startswith("image/"), "m": detail}
         if page["image"]:
-            page["src"] = documents.stored_path(data_dir, d.sha256).as_uri()
+            page["src"] = path.as_uri()
         book.append(PdfReader(io.BytesIO(render_pdf("case_file_item", page))))
     out = io.BytesIO()
     book.write(out)
     audit.append(session, actor.username, "matter.case_file", "matter", matter_id, actor.region_code, None,
                  {"documents": len(entries)})  # fmt: skip
-    return out.getvalue()
+    return CaseFile(f"case-file-{detail.number}.pdf", out.getvalue())

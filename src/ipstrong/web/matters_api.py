@@ -293,10 +293,9 @@ def case_file(request: Request, who: Caller, matter_id: MatterId) -> Response:
 
     ctx = context_of(request)
     with transaction(ctx.factory) as s:
-        content = case_file_pdf(s, who.actor, matter_id, ctx.data_dir)
-        number = service.matter_detail(s, who.actor, matter_id).number
-    headers = {**SAFE_HEADERS, "Content-Disposition": f'attachment; filename="case-file-{number}.pdf"'}
-    return Response(content, media_type="application/pdf", headers=headers)
+        printed = case_file_pdf(s, who.actor, matter_id, ctx.data_dir)
+    headers = {**SAFE_HEADERS, "Content-Disposition": f'attachment; filename="{printed.filename}"'}
+    return Response(printed.content, media_type="application/pdf", headers=headers)
 
 
 class IssueIn(BaseModel):
