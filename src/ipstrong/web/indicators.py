@@ -54,6 +54,8 @@ RegionParam = Annotated[
 def _dashboard(request: Request, who: Who, indicator: str, year: int | None, by: str, region: str | None = None) -> Dashboard:
     ctx = context_of(request)
     settings = ctx.settings
+    if region is not None:
+        known_region(ctx, region)
     return dashboard(
         who.actor, ctx.data_dir, indicator, year, by, settings.home_province, settings.query_timeout_s, region=region
     )
@@ -341,7 +343,7 @@ def figures(
     "/api/v1/indicators/dashboard",
     tags=["v1"],
     response_model=Dashboard,
-    responses=ERRORS,
+    responses=FIGURE_ERRORS,
     summary="指标看板 / the dashboard of my region",
 )
 def dashboard_data(
@@ -360,10 +362,15 @@ def dashboard_data(
 
 def _require_data(ctx: WebContext, region: str) -> None:
     """404 when there is nothing to compute on: no snapshot yet, or a region code or zone that does not exist."""
-    from ipstrong.indicators.engine import target_regions
-
     if Warehouse(ctx.data_dir).current_id() is None:
         raise HTTPException(404, "仓库中还没有数据 / the warehouse holds no data yet")
+    known_region(ctx, region)
+
+
+def known_region(ctx: WebContext, region: str) -> None:
+    """404 for a region code or zone that does not exist (or no longer does)."""
+    from ipstrong.indicators.engine import target_regions
+
     try:
         target_regions(region, None, ctx.data_dir)
     except IpsError as exc:
