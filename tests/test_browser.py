@@ -499,6 +499,21 @@ def test_an_enterprise_starts_at_its_own_patents_and_files_with_its_name_filled_
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
 
 
+def test_an_enterprise_looks_up_its_annual_fees_for_a_year(page) -> None:
+    """From the navigation to the portfolio page, a year chosen and a reduction: the Suzhou invention (filed
+    2017-07-21) owes its fifth year's 1,200 yuan on 2021-07-21, 180 after an 85 % reduction."""
+    problems = _watch_console(page)
+    sign_in(page, "owner")
+    _click_nav(page, "/portfolio")
+    page.fill("#portfolio-form input[name=year]", "2021")
+    page.select_option("#portfolio-form select[name=reduction]", "85")
+    page.click("#portfolio-form button[type=submit]")
+    page.wait_for_function("() => location.search.includes('year=2021')", polling=100)
+    row = page.inner_text("#fees tbody tr")
+    assert "201710601862.3" in row and "2021-07-21" in row and "180" in row
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
 def test_the_public_portal_from_the_sign_in_page(page) -> None:
     """A stranger arrives at the sign-in page and clicks into the public portal: figures on the map, a search with
     its hits, typical cases and where to file, all without signing in and without a console error."""

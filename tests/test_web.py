@@ -86,6 +86,37 @@ def test_an_enterprise_home_shows_its_patents_and_matters_and_its_filings_start_
     assert client.get("/api/v1/enterprise").status_code == 403
 
 
+def test_an_enterprise_sees_its_annual_fees_and_staff_any_entitys(site) -> None:
+    """The Suzhou row (filed 2017-07-21, granted 2019-01-02, an invention) owes its fifth year's 1,200 yuan on
+    2021-07-21; the page, its JSON twin and the entities page's link agree; an enterprise sees only its own."""
+    client, db, _ids = site
+    name = "苏州某某科技有限公司"
+    with transaction(db.factory) as s:
+        org = create_organisation(s, SYSTEM, "enterprise", name, "320506", "91320506MA1XXXXX09").id
+        create_user(s, SYSTEM, "owner", PW, "enterprise_user", "320506", "知识产权经理", organisation_id=org)
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    sign_in(client, "owner")
+    fees = client.get("/api/v1/portfolio/fees?year=2021").json()
+    assert fees["entity_name"] == name and [(f["app_no"], f["patent_year"], f["due_date"], f["amount_yuan"]) for f in
+                                            fees["fees"]] == [("201710601862.3", 5, "2021-07-21", 1200.0)]  # fmt: skip
+    assert [(c["year"], c["total_yuan"]) for c in fees["outlook"][:2]] == [(2021, 1200.0), (2022, 1200.0)]
+    page = client.get("/portfolio?year=2021&reduction=85").text
+    assert 'id="fees"' in page and "2021-07-21" in page and ">180<" in page  # 15 % of 1,200 after the reduction
+    assert 'href="/portfolio"' in client.get("/").text  # from the enterprise's home and the navigation
+    client.cookies.clear()
+    sign_in(client, "admin")
+    entity = fees["entity_id"]
+    assert f'href="/portfolio?entity={entity}"' in client.get(f"/entities?entity={entity}").text
+    assert client.get(f"/api/v1/portfolio/fees?year=2021&entity={entity}").json()["total_yuan"] == 1200.0
+    assert client.get("/api/v1/portfolio/fees?year=2021").status_code == 400  # staff name the entity
+    assert client.get("/api/v1/portfolio/fees?year=2021&entity=99999").status_code == 404
+    (nanjing,) = [e["id"] for e in client.get("/api/v1/entities?q=南京某某有限公司").json()]
+    client.cookies.clear()
+    sign_in(client, "owner")
+    assert client.get(f"/api/v1/portfolio/fees?year=2021&entity={nanjing}").status_code == 403  # another's
+    assert client.get("/api/v1/portfolio/fees?year=2021&reduction=90").status_code == 422
+
+
 def test_language_switch(site) -> None:
     client, _db, _ids = site
     sign_in(client, "suzhou")

@@ -195,7 +195,10 @@ def emit_records(
 
 
 # identifiers and dates a table keeps on one line; other text wraps within the terminal's width
-ONE_LINE = {"app_no", "pub_no", "number", "written", "region_code", "asof", "day", "date", "year", "received_on", "due_on"}
+ONE_LINE = {
+    "app_no", "pub_no", "number", "written", "region_code", "asof", "day", "date", "year", "received_on", "due_on", "due_date",
+    "lapse_date", "restore_until",
+}  # fmt: skip
 
 
 def people_table(records: Sequence[dict[str, Any]], title: str | None = None, words: Mapping[str, str] | None = None) -> Table:

@@ -87,6 +87,12 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "rejection": ("驳回", "rejected"),
         "withdrawal": ("撤回", "withdrawn"),
     },
+    # an annual fee against today (registry/fees.py)
+    "fee_state": {
+        "upcoming": ("未到期", "upcoming"),
+        "grace": ("滞纳期", "in grace"),
+        "past": ("滞纳期过", "grace over"),
+    },
     "figure_status": {
         "ok": ("正常", "ok"),
         "missing": ("缺失", "missing"),

@@ -166,6 +166,11 @@ def _final(session: Session, entity_id: int | None) -> int:
     return _redirects(session)(entity_id)
 
 
+def entity_now(session: Session, entity_id: int) -> ApplicantEntity:
+    """The entity ``entity_id`` is now (following merges); NotFound when there is no such entity."""
+    return session.get(ApplicantEntity, _final(session, entity_id))  # type: ignore[return-value]
+
+
 # --- what staff see and do ---------------------------------------------------------------------------------
 
 

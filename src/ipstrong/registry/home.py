@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor, require
-from ipstrong.ingest.entity_store import entity_of_name
+from ipstrong.ingest.entity_store import ApplicantEntity, entity_of_name
 from ipstrong.matters.records import MatterSummary
 from ipstrong.matters.service import list_matters
 from ipstrong.messages import Msg
@@ -51,6 +51,13 @@ class EnterpriseHome(BaseModel):
     note: Msg | None
 
 
+def own_entity(session: Session, actor: Actor) -> tuple[Organisation | None, ApplicantEntity | None]:
+    """The actor's organisation and the applicant entity its name resolved to (following merges); None for either
+    that is not there."""
+    own = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
+    return own, entity_of_name(session, own.name) if own is not None else None
+
+
 def enterprise_home(session: Session, actor: Actor, data_dir: Path) -> EnterpriseHome:
     """The home of the actor's own organisation: its patents as first applicant and its matters. Needs
     ``records.read.own`` (an enterprise's or agency's user)."""
@@ -58,7 +65,7 @@ def enterprise_home(session: Session, actor: Actor, data_dir: Path) -> Enterpris
     from ipstrong.warehouse.snapshots import Warehouse
 
     require(actor, "records.read.own")
-    own = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
+    own, entity = own_entity(session, actor)
     matters = list_matters(session, actor, limit=20)
     home = EnterpriseHome(
         organisation=own.name if own else None, credit_code=own.credit_code if own else None,
@@ -67,7 +74,6 @@ def enterprise_home(session: Session, actor: Actor, data_dir: Path) -> Enterpris
     )  # fmt: skip
     if own is None:
         return home.model_copy(update={"note": Msg("账号未关联单位，请联系管理员", "this account belongs to no organisation")})
-    entity = entity_of_name(session, own.name)
     if entity is None or home.snapshot is None:
         return home.model_copy(
             update={"note": Msg(f"数据仓库中尚无以「{own.name}」申请的专利", f"the warehouse holds no filing under {own.name}")}

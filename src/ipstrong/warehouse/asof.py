@@ -43,6 +43,14 @@ STATUTORY_TERMS = (
 )
 
 
+def statutory_term(patent_type: str, app_date: dt.date) -> StatutoryTerm | None:
+    """The statutory term of one patent (the first entry of ``STATUTORY_TERMS`` that fits it)."""
+    return next(
+        (t for t in STATUTORY_TERMS if t.patent_type == patent_type and (t.filed_from is None or app_date >= t.filed_from)),
+        None,
+    )
+
+
 def term_years(patent_type: StringValue, app_date: DateValue) -> IntegerValue:
     """The statutory term in years of each patent, from ``STATUTORY_TERMS``."""
     import ibis

@@ -42,6 +42,7 @@ from ipstrong.web import (
     matters_pages,
     patents,
     public,
+    registry,
     search,
     warehouse,
 )
@@ -122,7 +123,9 @@ def create_app(cfg: Settings) -> FastAPI:
     )
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
-    for domain in (accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, public):
+    for domain in (
+        accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, public,
+    ):  # fmt: skip
         app.include_router(domain.router)
 
     @app.exception_handler(SignInRequired)

@@ -35,6 +35,7 @@ NAV = [
     ("/matters/board", "matters_board", "records.read"),
     ("/campaigns", "campaigns", "records.read"),
     ("/cases", "typical_cases", None),
+    ("/portfolio", "portfolio", "records.read.own"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

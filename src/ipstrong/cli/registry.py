@@ -1,0 +1,54 @@
+"""Commands of the utilization pillar: an enterprise's portfolio and what keeping it costs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ipstrong.cli.common import FormatOpt, JsonOpt, OutOpt, app, chosen_format, data_dir_of, db_session, parse_date
+from ipstrong.messages import Msg
+from ipstrong.output import emit_document, emit_records, people_table
+
+portfolio_app = typer.Typer(help="企业专利组合与年费 / an enterprise's portfolio and its annual fees", no_args_is_help=True)
+app.add_typer(portfolio_app, name="portfolio")
+
+
+@portfolio_app.command("fees")
+def portfolio_fees_command(
+    ctx: typer.Context,
+    entity: Annotated[int, typer.Option("--entity", help="申请人实体编号（ipstrong entities list）/ applicant entity id")],
+    year: Annotated[int, typer.Option("--year", help="年度 / calendar year", min=1985, max=2100)],
+    reduction: Annotated[
+        float, typer.Option("--reduction", help="费减比例 %（如 85、70）/ fee reduction in % (85, 70)", min=0, max=85)
+    ] = 0.0,
+    today: Annotated[str | None, typer.Option("--today", help="按此日判断滞纳 YYYY-MM-DD / judge lateness as of")] = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """某年到期的年费、滞纳金、今后五年维持费用与可请求恢复的专利 / the annual fees due in a year, late fees, the cost of the
+    next five years and the lapses that may still be restored."""
+    from rich.console import Console
+
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.fees import FeeDue, portfolio_fees
+
+    day = parse_date(today, "--today") if today else None
+    with db_session(ctx) as session:
+        result = portfolio_fees(session, SYSTEM, data_dir_of(ctx), entity, year, reduction, day)
+    shown = chosen_format(as_json, fmt)
+    if shown == "json":
+        emit_document(result.model_dump(mode="json"), True)
+        return
+    title = f"{result.entity_name} · {year} 年到期年费 / annual fees due in {year}"
+    emit_records(result.fees, shown, out, title=title, table_columns=FeeDue.TABLE, words={"state": "fee_state"})
+    if shown != "table":
+        return
+    console = Console()
+    console.print(str(Msg(f"合计 {result.total_yuan:,.2f} 元（费减 {result.reduction_pct:g}%）",
+                          f"total {result.total_yuan:,.2f} yuan (reduction {result.reduction_pct:g} %)")))  # fmt: skip
+    console.print(people_table([c.model_dump() for c in result.outlook], "今后各年维持费用 / the cost of the years ahead"))
+    if result.restorable:
+        rows = [r.model_dump(mode="json") for r in result.restorable]
+        console.print(people_table(rows, "可请求恢复的专利 / lapses that may still be restored"))

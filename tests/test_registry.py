@@ -1,0 +1,102 @@
+"""An enterprise's annual fees (OFFICIAL_RULES.md §14) on the real Patentics export of Chinese augmented-reality
+applications, as of its export date 2022-05-30: Magic Leap's (奇跃公司) granted patents, each figure read by hand
+from the file's 申请日 and 授权公告日."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_data
+from ipstrong.accounts.roles import SYSTEM, PermissionDenied
+from ipstrong.ingest import ingest
+from ipstrong.messages import InvalidOption
+from ipstrong.registry.fees import Held, annual_fee, fees_in_year, portfolio_fees
+
+EXPORTED = dt.date(2022, 5, 30)
+
+
+@pytest.fixture(scope="module")
+def magic_leap(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    from ipstrong.ingest.entity_store import entity_of_name, open_store
+    from ipstrong.ingest.pipeline import apply_entities
+
+    data = tmp_path_factory.mktemp("fees")
+    ingest([shared_data("cn-patent-db-exports", "patentics_cn_title-augmented-reality_4483.csv")], data, status_date=EXPORTED)
+    apply_entities(data)
+    engine, factory = open_store(data)
+    with factory() as s:
+        entity = entity_of_name(s, "奇跃公司")
+        assert entity is not None
+        found = entity.id
+    engine.dispose()
+    return data, found
+
+
+def _fees(data: Path, entity: int, year: int, reduction: float = 0.0):
+    from ipstrong.ingest.entity_store import open_store
+
+    engine, factory = open_store(data)
+    try:
+        with factory() as s:
+            return portfolio_fees(s, SYSTEM, data, entity, year, reduction, today=EXPORTED)
+    finally:
+        engine.dispose()
+
+
+def test_the_fees_of_a_real_portfolio_read_by_hand(magic_leap: tuple[Path, int]) -> None:
+    data, entity = magic_leap
+    result = _fees(data, entity, 2022)
+    by_number = {f.app_no: f for f in result.fees}
+    # filed 2012-11-23, granted 2017-10-27: its 11th year begins 2022-11-23 (years 10-12: 4,000 yuan)
+    late = by_number["201280067730.2"]
+    assert (late.patent_year, late.due_date, late.full_amount_yuan, late.state) == (11, dt.date(2022, 11, 23), 4000, "upcoming")
+    # filed 2016-01-26, granted 2020-07-31: year 7 (2,000) fell due 2022-01-26; on 2022-05-30 five months have begun
+    # since, so paying then costs 5 × 5 % of 2,000 more, until 2022-07-26
+    grace = by_number["201680018144.7"]
+    assert (grace.patent_year, grace.full_amount_yuan, grace.state, grace.late_fee_yuan) == (7, 2000, "grace", 500.0)
+    assert grace.grace_until == dt.date(2022, 7, 26)
+    # filed 2017-10-25, granted 2022-05-17: the fee of 2022's anniversary (year 6, 1,200) is its first annual fee
+    assert (by_number["201780066366.0"].patent_year, by_number["201780066366.0"].amount_yuan) == (6, 1200)
+    # a divisional filed 2016-01-26 and granted 2022-05-10: the year it was granted in was paid at registration
+    assert "202010626647.0" not in by_number
+    assert result.total_yuan == sum(f.amount_yuan for f in result.fees) and result.outlook[0].year == 2022
+    reduced = {f.app_no: f for f in _fees(data, entity, 2022, reduction=85).fees}["201680018144.7"]
+    assert (reduced.amount_yuan, reduced.late_fee_yuan) == (300.0, 500.0)  # the late fee is on the year's full fee
+
+
+def test_the_rules_at_their_edges() -> None:
+    """Years counted from the filing date, the statutory term, a lapse before the due date, 29 February."""
+    granted = Held("201610000001.X", None, "invention", dt.date(2016, 2, 29), dt.date(2018, 1, 5), None, "in_force")
+    assert fees_in_year(granted, 2017) is None  # year 2 was the year it was granted in: paid at registration
+    assert fees_in_year(granted, 2018) == (3, dt.date(2018, 2, 28), 900)  # no 29 February in 2018
+    assert fees_in_year(granted, 2035) == (20, dt.date(2035, 2, 28), 8000) and fees_in_year(granted, 2036) is None
+    lapsed = Held(
+        "201620000002.1", None, "utility_model", dt.date(2016, 3, 1), dt.date(2016, 9, 1), dt.date(2019, 3, 1), "lapsed"
+    )
+    assert fees_in_year(lapsed, 2018) == (3, dt.date(2018, 3, 1), 600) and fees_in_year(lapsed, 2019) is None
+    old_design = Held("201830000003.2", None, "design", dt.date(2018, 6, 1), dt.date(2018, 12, 1), None, "in_force")
+    assert fees_in_year(old_design, 2027) == (10, dt.date(2027, 6, 1), 2000) and fees_in_year(old_design, 2028) is None
+    assert annual_fee("design", 11) == 3000  # designs filed from 2021-06-01 run 15 years
+
+
+def test_who_may_read_a_portfolio(magic_leap: tuple[Path, int]) -> None:
+    from dataclasses import replace
+
+    from ipstrong.ingest.entity_store import open_store
+
+    data, entity = magic_leap
+    engine, factory = open_store(data)
+    try:
+        with factory() as s:
+            with pytest.raises(InvalidOption):
+                portfolio_fees(s, SYSTEM, data, entity, 2022, reduction_pct=90)
+            with pytest.raises(InvalidOption):
+                portfolio_fees(s, SYSTEM, data, None, 2022)  # staff name the entity
+            stranger = replace(SYSTEM, role="enterprise_user", organisation_id=None)
+            with pytest.raises(PermissionDenied):
+                portfolio_fees(s, stranger, data, entity, 2022)
+    finally:
+        engine.dispose()
