@@ -215,6 +215,31 @@ def test_entities_commands(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "没有编号为 99999 的申请人实体" in missing.stderr
 
 
+def test_portfolio_fees_and_reminders_from_the_command_line(tmp_path: Path) -> None:
+    """The Suzhou row granted 2019-01-02 (filed 2017-07-21) owes its fifth year, 1,200 yuan, on
+    2021-07-21; as of 2021-08-01 that fee is in its grace period with one month begun: 60 yuan late."""
+    data = tmp_path / "data"
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,发明\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(export), "--status-date", "2021-06-30", "--json", data_dir=data).returncode == 0
+    (entity,) = [e["id"] for e in json.loads(run("entities", "list", "--json", data_dir=data).stdout)["entities"]]
+    asked = ("portfolio", "fees", "--entity", str(entity), "--year", "2021", "--today", "2021-08-01")
+    fees = json.loads(run(*asked, "--json", data_dir=data).stdout)
+    assert [(f["app_no"], f["amount_yuan"], f["state"], f["late_fee_yuan"]) for f in fees["fees"]] == [
+        ("201710601862.3", 1200.0, "grace", 60.0)
+    ]
+    table = run(*asked, data_dir=data)
+    assert table.returncode == 0 and "滞纳期 in grace" in table.stdout and "1,200" in table.stdout
+    wrong = run("portfolio", "fees", "--entity", "99999", "--year", "2021", data_dir=data)
+    assert wrong.returncode == 2 and "99999" in wrong.stderr
+    reminded = json.loads(run("portfolio", "remind", "--today", "2021-07-01", "--json", data_dir=data).stdout)
+    assert reminded["due_soon"] == 0 and reminded["organisations"] == 0  # no enterprise has users here yet
+
+
 def test_workdays_with_excluded_time(tmp_path: Path) -> None:
     data = tmp_path / "data"
     plain = run("workdays", "add", "2024-09-30", "1", data_dir=data)

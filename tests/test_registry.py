@@ -100,3 +100,36 @@ def test_who_may_read_a_portfolio(magic_leap: tuple[Path, int]) -> None:
                 portfolio_fees(s, stranger, data, entity, 2022)
     finally:
         engine.dispose()
+
+
+def test_enterprise_users_are_reminded_of_each_fee_once(db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Suzhou invention (filed 2017-07-21) owes its fifth year on 2021-07-21: its firm's user is told three weeks
+    before, and again once the date has passed while the fee may still be paid, each once however often it runs."""
+    from conftest import SUZHOU_ROW, ingest_export
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.registry.fee_reminders import my_fee_reminders, send_fee_reminders
+    from ipstrong.registry.home import enterprise_home
+
+    data = tmp_path / "data"
+    ingest_export(data, SUZHOU_ROW, database_url=db.url)
+    with transaction(db.factory) as s:
+        firm = create_organisation(s, SYSTEM, "enterprise", "苏州某某科技有限公司", "320506", "91320506MA1XXXXX09").id
+        owner = create_user(s, SYSTEM, "owner", "a long password 1", "enterprise_user", "320506", "经理", organisation_id=firm)
+        other = create_organisation(s, SYSTEM, "enterprise", "无专利的公司", "320506", "91320506MA1YYYYY0H").id
+        create_user(s, SYSTEM, "idle", "a long password 1", "enterprise_user", "320506", "经理", organisation_id=other)
+    for day, expected in ((dt.date(2021, 6, 1), 0), (dt.date(2021, 7, 1), 1), (dt.date(2021, 7, 2), 0)):
+        with transaction(db.factory) as s:
+            assert send_fee_reminders(s, data, day)["due_soon"] == expected, day
+    with transaction(db.factory) as s:
+        assert send_fee_reminders(s, data, dt.date(2021, 8, 1))["grace"] == 1
+        actor = actor_of(s.get(type(owner), owner.id))
+        assert [(r.app_no, r.due_date, r.kind, r.amount_yuan) for r in my_fee_reminders(s, actor, dt.date(2021, 7, 10))] == [
+            ("201710601862.3", dt.date(2021, 7, 21), "due_soon", 1200)
+        ]
+        assert [r.kind for r in my_fee_reminders(s, actor, dt.date(2021, 8, 1))] == ["grace"]  # the date has passed
+        assert my_fee_reminders(s, actor, dt.date(2022, 2, 1)) == []  # the grace period is over
+    monkeypatch.setattr("ipstrong.registry.fee_reminders.today_shanghai", lambda: dt.date(2021, 8, 1))
+    with db.factory() as s:  # the enterprise's home shows what is timely today
+        home = enterprise_home(s, actor_of(s.get(type(owner), owner.id)), data)
+        assert [(r.app_no, r.kind) for r in home.fee_reminders] == [("201710601862.3", "grace")]

@@ -113,6 +113,20 @@ def _reminders(cfg: Settings, params: dict[str, Any], progress: Progress) -> dic
         engine.dispose()
 
 
+def _fee_reminders(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Remind enterprises' users of the annual fees their patents owe soon or are late with."""
+    from ipstrong.registry.fee_reminders import send_fee_reminders
+
+    engine = platform_engine(cfg)
+    try:
+        progress(10, "年费提醒 / fee reminders")
+        with transaction(session_factory(engine)) as s:
+            today = dt.date.fromisoformat(params["today"]) if params.get("today") else None
+            return send_fee_reminders(s, data_dir(cfg.data_dir), today)
+    finally:
+        engine.dispose()
+
+
 def _anchor(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Write the audit chain's head to the anchor file outside the database (each morning)."""
     from ipstrong.accounts.audit import anchor
@@ -141,6 +155,7 @@ JOB_KINDS: dict[str, JobKind] = {
     "index": JobKind("建立检索索引", "search index build", _index, "warehouse.write"),
     "entities": JobKind("更新申请人实体", "applicant entity update", _entities, "warehouse.write"),
     "reminders": JobKind("期限提醒", "deadline reminders", _reminders, "records.write"),
+    "fee_reminders": JobKind("年费提醒", "annual fee reminders", _fee_reminders, "records.write"),
     "anchor": JobKind("审计锚点", "audit anchor", _anchor, "audit.read"),
 }
 
@@ -162,6 +177,7 @@ def make_queue(cfg: Settings, immediate: bool = False) -> tuple[Huey, Callable[.
         from ipstrong.accounts.roles import SYSTEM
 
         enqueue(cfg, SYSTEM, "reminders", {})
+        enqueue(cfg, SYSTEM, "fee_reminders", {})
         enqueue(cfg, SYSTEM, "anchor", {})
 
     return queue, run_job

@@ -87,6 +87,11 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "rejection": ("驳回", "rejected"),
         "withdrawal": ("撤回", "withdrawn"),
     },
+    # a reminder of an annual fee (registry/fee_reminders.py)
+    "fee_reminder": {
+        "due_soon": ("即将到期", "due soon"),
+        "grace": ("已进入滞纳期，请尽快缴纳", "in its grace period: pay soon"),
+    },
     # an annual fee against today (registry/fees.py)
     "fee_state": {
         "upcoming": ("未到期", "upcoming"),

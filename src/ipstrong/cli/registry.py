@@ -52,3 +52,19 @@ def portfolio_fees_command(
     if result.restorable:
         rows = [r.model_dump(mode="json") for r in result.restorable]
         console.print(people_table(rows, "可请求恢复的专利 / lapses that may still be restored"))
+
+
+@portfolio_app.command("remind")
+def portfolio_remind(
+    ctx: typer.Context,
+    today: Annotated[str | None, typer.Option("--today", help="按此日提醒 YYYY-MM-DD / as of this day")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """提醒企业用户即将到期或处于滞纳期的年费（任务队列每天早上运行）/ remind enterprises' users of annual fees due
+    soon or in their grace period (the job queue runs it each morning)."""
+    from ipstrong.registry.fee_reminders import send_fee_reminders
+
+    day = parse_date(today, "--today") if today else None
+    with db_session(ctx, write=True) as session:
+        result = send_fee_reminders(session, data_dir_of(ctx), day)
+    emit_document(result, as_json, result["message"])

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, Field
@@ -55,9 +55,9 @@ ANNUAL_FEES = (
     FeeBand("design", 9, 10, 2000), FeeBand("design", 11, 15, 3000),
 )  # fmt: skip
 FEES_SOURCE = (
-    "专利年费标准（攀枝花市知识产权服务中心公布的收费表 scjgj.panzhihua.gov.cn，多家代理机构页面相同）；滞纳金每月加收当年全额年费 5%，"
-    "滞纳期 6 个月 / annual fees as the Panzhihua IP service centre publishes them; 5 % of the year's full fee per month "
-    "late, within 6 months"
+    "专利年费标准（攀枝花市知识产权服务中心公布的收费表 scjgj.panzhihua.gov.cn，多家代理机构页面相同）；"
+    "滞纳金每月加收当年全额年费 5%，滞纳期 6 个月 / annual fees as the Panzhihua IP service centre publishes them; "
+    "5 % of the year's full fee per month late, within 6 months"
 )
 GRACE_MONTHS = 6
 LATE_FEE_PER_MONTH = 0.05
@@ -132,6 +132,16 @@ class Held:
     grant_date: dt.date | None
     lapse_date: dt.date | None
     legal_status: str | None
+
+
+def held_patents(con: Any, entity_id: int) -> list[Held]:
+    """The granted CN patents of an applicant entity (as first applicant) in a snapshot connection."""
+    rows = con.execute(
+        "SELECT app_no, title, patent_type, app_date, grant_date, lapse_date, legal_status FROM patents "
+        "WHERE first_applicant_id = ? AND office = 'CN' AND grant_date IS NOT NULL AND app_date IS NOT NULL ORDER BY app_no",
+        [entity_id],
+    ).fetchall()
+    return [Held(*r) for r in rows]
 
 
 def fees_in_year(patent: Held, year: int) -> tuple[int, dt.date, int] | None:
@@ -235,15 +245,9 @@ def portfolio_fees(
     if snapshot is not None:
         con = snapshot_connection(data_dir)
         try:
-            rows = con.execute(
-                "SELECT app_no, title, patent_type, app_date, grant_date, lapse_date, legal_status FROM patents "
-                "WHERE first_applicant_id = ? AND office = 'CN' AND grant_date IS NOT NULL AND app_date IS NOT NULL "
-                "ORDER BY app_no",
-                [entity],
-            ).fetchall()
+            held = held_patents(con, entity)
         finally:
             con.close()
-        held = [Held(*r) for r in rows]
     fees = sorted((f for p in held if (f := fee_due(p, year, today, reduction_pct))), key=lambda f: (f.due_date, f.app_no))
     in_force = [p for p in held if p.legal_status == "in_force"]
     outlook = []

@@ -16,6 +16,7 @@ from ipstrong.ingest.entity_store import ApplicantEntity, entity_of_name
 from ipstrong.matters.records import MatterSummary
 from ipstrong.matters.service import list_matters
 from ipstrong.messages import Msg
+from ipstrong.registry.fee_reminders import FeeReminderOut, my_fee_reminders
 
 LATEST = 10
 
@@ -48,6 +49,7 @@ class EnterpriseHome(BaseModel):
     holdings: list[HoldingCount]  # as first applicant
     latest: list[HeldPatent]
     matters: list[MatterSummary]
+    fee_reminders: list[FeeReminderOut]  # annual fees due soon or late (registry/fee_reminders.py)
     note: Msg | None
 
 
@@ -70,7 +72,8 @@ def enterprise_home(session: Session, actor: Actor, data_dir: Path) -> Enterpris
     home = EnterpriseHome(
         organisation=own.name if own else None, credit_code=own.credit_code if own else None,
         region_code=own.region_code if own else actor.region_code, entity_id=None, entity_name=None,
-        snapshot=Warehouse(data_dir).current_id(), holdings=[], latest=[], matters=matters, note=None,
+        snapshot=Warehouse(data_dir).current_id(), holdings=[], latest=[], matters=matters,
+        fee_reminders=my_fee_reminders(session, actor), note=None,
     )  # fmt: skip
     if own is None:
         return home.model_copy(update={"note": Msg("账号未关联单位，请联系管理员", "this account belongs to no organisation")})

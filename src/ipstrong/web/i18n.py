@@ -127,6 +127,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "series_gaps": ("无数值的年份", "Year-ends without a figure"),
     "up_level": ("返回全省", "Back to the province"),
     "portfolio": ("专利组合与年费", "Portfolio and annual fees"),
+    "fee_reminders": ("年费提醒", "Annual fee reminders"),
     "entity_patents": ("以其为第一申请人的专利", "Its patents as first applicant"),
     "fee_year": ("年度", "Year"),
     "fee_reduction": ("费减比例", "Fee reduction"),

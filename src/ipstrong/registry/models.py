@@ -1,0 +1,26 @@
+"""The operational tables of the utilization pillar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ipstrong.accounts.models import utcnow
+from ipstrong.db import Base
+
+
+class FeeReminder(Base):
+    """A reminder to one enterprise user that a patent's annual fee falls due soon (``due_soon``) or is in its grace
+    period (``grace``); one per patent, due date and kind, never twice."""
+
+    __tablename__ = "fee_reminders"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    app_no: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # due_soon | grace
+    amount_yuan: Mapped[int] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
