@@ -89,3 +89,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("spark"):
             item.add_marker(pytest.mark.slow)
+
+
+# two Suzhou patents pledged together and a Nanjing one, in 2024, and the Nanjing one a year before
+PLEDGED_PATENTS = (
+    "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型,主分类号,分类号\n"
+    "202310000011.9,2023-01-05,2023-12-01,一种锂电池,苏州甲科技有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M10/0525,H01M10/0525\n"
+    "202310000022.7,2023-01-06,2023-12-02,一种电极,苏州甲科技有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M4/583,H01M4/583\n"
+    "202310000033.5,2023-01-07,2023-06-01,一种织物,南京乙有限公司,江苏省南京市鼓楼区汉口路22号,发明,D03D15/00,D03D15/00\n"
+)
+PLEDGE_EVENTS = (
+    "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n"
+    "202310000011.9,质押,2024-03-01,苏州甲科技有限公司,苏州银行,800\n"
+    "202310000022.7,质押,2024-03-01,苏州甲科技有限公司,苏州银行,400\n"
+    "202310000033.5,质押,2024-08-01,南京乙有限公司,南京银行,300\n"
+    "202310000033.5,质押,2023-09-01,南京乙有限公司,南京银行,900\n"
+)
+
+
+def ingest_pledges(data: Path, database_url: str | None = None) -> None:
+    """Ingest ``PLEDGED_PATENTS`` and then ``PLEDGE_EVENTS`` into ``data`` (status date 2024-12-31)."""
+    import datetime as dt
+
+    from ipstrong.ingest import ingest
+
+    folder = data.parent / "pledge-files"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "patents.csv").write_text(PLEDGED_PATENTS, encoding="utf-8")
+    (folder / "events.csv").write_text(PLEDGE_EVENTS, encoding="utf-8")
+    for name in ("patents.csv", "events.csv"):
+        ingest([folder / name], data, status_date=dt.date(2024, 12, 31), database_url=database_url)

@@ -133,3 +133,47 @@ def test_enterprise_users_are_reminded_of_each_fee_once(db, tmp_path: Path, monk
     with db.factory() as s:  # the enterprise's home shows what is timely today
         home = enterprise_home(s, actor_of(s.get(type(owner), owner.id)), data)
         assert [(r.app_no, r.kind) for r in home.fee_reminders] == [("201710601862.3", "grace")]
+
+
+@pytest.fixture(scope="module")
+def pledged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import ingest_pledges
+
+    data = tmp_path_factory.mktemp("pledges") / "data"
+    ingest_pledges(data)
+    return data
+
+
+def test_pledge_statistics_read_by_hand(pledged: Path) -> None:
+    """2024: Suzhou's firm registers two patents with 苏州银行 on one day (one project, 1,200 万元: not under 10
+    million), Nanjing's firm one with 南京银行 in August (300 万元); Nanjing's 2023 pledge is another year's."""
+    from dataclasses import replace
+
+    from ipstrong.registry.pledges import pledge_stats
+
+    year = pledge_stats(SYSTEM, pledged, 2024, "city")
+    figures = lambda r: (r.name, r.amount_10k_yuan, r.projects, r.patents, r.enterprises, r.small_loan_share_pct)  # noqa: E731
+    assert figures(year.total) == ("合计 / total", 1500.0, 2, 3, 2, 50.0)
+    assert [figures(r) for r in year.rows] == [("苏州市", 1200.0, 1, 2, 1, 0.0), ("南京市", 300.0, 1, 1, 1, 100.0)]
+    assert figures(pledge_stats(SYSTEM, pledged, 2024, "city", half=1).total)[1:] == (1200.0, 1, 2, 1, 0.0)
+    assert [r.group for r in pledge_stats(SYSTEM, pledged, 2024, "bank").rows] == ["苏州银行", "南京银行"]
+    assert [r.group for r in pledge_stats(SYSTEM, pledged, 2024, "month").rows] == ["2024-03", "2024-08"]
+    by_industry = {r.group: r.amount_10k_yuan for r in pledge_stats(SYSTEM, pledged, 2024, "sei").rows}
+    # the 2021 concordance lists H01M10/0525 under 5.2 (new-energy vehicles) and neither H01M4/583 nor weaving
+    assert by_industry == {"5": 800.0, "-": 700.0}
+    suzhou = replace(SYSTEM, role="city_official", region_code="320500")
+    assert figures(pledge_stats(suzhou, pledged, 2024, "city").total)[1] == 1200.0  # a city sees its own
+    with pytest.raises(InvalidOption):
+        pledge_stats(SYSTEM, pledged, 2024, "county")
+    with pytest.raises(InvalidOption):
+        pledge_stats(SYSTEM, pledged, 2024, "city", half=3)
+
+
+def test_pledge_statistics_agree_with_the_indicator(pledged: Path) -> None:
+    """The registered amount and the patents pledged are the indicators' figures, computed by the engine apart."""
+    from ipstrong.indicators.engine import compute
+    from ipstrong.registry.pledges import pledge_stats
+
+    engine = {r["indicator"]: r["value"] for r in compute(pledged, ["pledge_amount", "pledged_patents"], [dt.date(2024, 12, 31)])}
+    total = pledge_stats(SYSTEM, pledged, 2024).total
+    assert (total.amount_10k_yuan, total.patents) == (engine["pledge_amount"], engine["pledged_patents"])

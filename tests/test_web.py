@@ -117,6 +117,31 @@ def test_an_enterprise_sees_its_annual_fees_and_staff_any_entitys(site) -> None:
     assert client.get("/api/v1/portfolio/fees?year=2021&reduction=90").status_code == 422
 
 
+def test_pledge_statistics_page_and_its_twin(site) -> None:
+    """The hand-made pledges of conftest: 2024 by city, and its first half; a city official sees their city only."""
+    from conftest import ingest_pledges
+
+    client, _db, _ids = site
+    ingest_pledges(client.app.state.ctx.data_dir)
+    sign_in(client, "admin")
+    stats = client.get("/api/v1/pledges/stats?year=2024&by=city").json()
+    assert [(r["name"], r["amount_10k_yuan"], r["projects"]) for r in stats["rows"]] == [
+        ("苏州市", 1200.0, 1),
+        ("南京市", 300.0, 1),
+    ]
+    assert stats["total"]["small_loan_share_pct"] == 50.0
+    page = client.get("/pledges?year=2024&half=&by=bank").text  # the form's "whole year" is an empty half
+    assert 'id="pledge-rows"' in page and "苏州银行" in page and "1,500.0" in page
+    assert client.get("/api/v1/pledges/stats?year=2024&half=1").json()["total"]["amount_10k_yuan"] == 1200.0
+    assert client.get("/api/v1/pledges/stats?year=2024&by=county").status_code == 422
+    client.cookies.clear()
+    sign_in(client, "suzhou")
+    assert client.get("/api/v1/pledges/stats?year=2024").json()["total"]["amount_10k_yuan"] == 1200.0
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get("/api/v1/pledges/stats?year=2024").status_code == 403
+
+
 def test_language_switch(site) -> None:
     client, _db, _ids = site
     sign_in(client, "suzhou")

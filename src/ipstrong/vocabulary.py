@@ -87,6 +87,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "rejection": ("驳回", "rejected"),
         "withdrawal": ("撤回", "withdrawn"),
     },
+    # what pledge statistics are grouped by (registry/pledges.py)
+    "pledge_by": {
+        "city": ("地市", "city"),
+        "bank": ("质权人（银行）", "pledgee (bank)"),
+        "sei": ("战略性新兴产业", "strategic emerging industry"),
+        "month": ("月份", "month"),
+    },
     # a reminder of an annual fee (registry/fee_reminders.py)
     "fee_reminder": {
         "due_soon": ("即将到期", "due soon"),

@@ -68,3 +68,32 @@ def portfolio_remind(
     with db_session(ctx, write=True) as session:
         result = send_fee_reminders(session, data_dir_of(ctx), day)
     emit_document(result, as_json, result["message"])
+
+
+pledges_app = typer.Typer(help="专利权质押 / patent pledges", no_args_is_help=True)
+app.add_typer(pledges_app, name="pledges")
+
+
+@pledges_app.command("stats")
+def pledges_stats(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="年度 / year", min=1985, max=2100)],
+    by: Annotated[str, typer.Option("--by", help="city|bank|sei|month")] = "city",
+    half: Annotated[int | None, typer.Option("--half", help="1 上半年 / first half, 2 下半年 / second half")] = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """质押登记金额、项目数、专利数、服务企业数与千万元以下占比 / registered amount, projects, patents, enterprises
+    served and the share under 10 million yuan."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.pledges import PledgeStatRow, pledge_stats
+
+    result = pledge_stats(SYSTEM, data_dir_of(ctx), year, by, half)
+    shown = chosen_format(as_json, fmt)
+    if shown == "json":
+        emit_document(result.model_dump(mode="json"), True)
+        return
+    period = f"{year}" + (f" H{half}" if half else "")
+    title = f"{period} 专利权质押 / patent pledges · {by}"
+    emit_records([*result.rows, result.total], shown, out, title=title, table_columns=PledgeStatRow.TABLE)

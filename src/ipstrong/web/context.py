@@ -36,6 +36,7 @@ NAV = [
     ("/campaigns", "campaigns", "records.read"),
     ("/cases", "typical_cases", None),
     ("/portfolio", "portfolio", "records.read.own"),
+    ("/pledges", "pledges", "records.read"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

@@ -33,10 +33,10 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-def optional_count(maximum: int) -> Any:
-    """A whole number from 0 to ``maximum`` a form may leave empty."""
-    bounded = Annotated[int, Field(ge=0, le=maximum)]
-    return Annotated[bounded | None, BeforeValidator(_blank_is_none), Query(description=f"0 … {maximum}")]
+def optional_count(maximum: int, minimum: int = 0, description: str | None = None) -> Any:
+    """A whole number from ``minimum`` to ``maximum`` a form may leave empty."""
+    bounded = Annotated[int, Field(ge=minimum, le=maximum)]
+    return Annotated[bounded | None, BeforeValidator(_blank_is_none), Query(description=description or f"{minimum} … {maximum}")]
 
 
 PathWord = Annotated[str, Path(max_length=100)]

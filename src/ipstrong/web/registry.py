@@ -1,5 +1,6 @@
-"""The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``) beside its JSON
-twin ``GET /api/v1/portfolio/fees`` — each a rendering of ``registry.fees.portfolio_fees``."""
+"""The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``) and the pledge
+statistics (``/pledges``), each beside its JSON twin (``GET /api/v1/portfolio/fees``, ``/api/v1/pledges/stats``) —
+renderings of ``registry.fees.portfolio_fees`` and ``registry.pledges.pledge_stats``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from ipstrong.clock import today_shanghai
 from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
-from ipstrong.web.callers import NOT_FOUND, Caller, SignedIn
+from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
+from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, SignedIn
 from ipstrong.web.context import Who, context_of
-from ipstrong.web.params import MAX_ID, YearQuery
+from ipstrong.web.params import MAX_ID, YearQuery, optional_count
 
 router = APIRouter()
 REDUCTIONS = (0, 70, 85)  # the reductions 《专利收费减缴办法》 grants (%): none, several applicants, one applicant
@@ -49,3 +51,32 @@ def portfolio_fees_data(
     request: Request, who: Caller, entity: EntityQuery = None, year: YearQuery = None, reduction: ReductionQuery = 0
 ) -> PortfolioFees:
     return _fees(request, who, entity, year, reduction)
+
+
+PledgeYear = Annotated[int | None, Query(ge=1985, le=2100, description="年度，默认上一年 / year (default: last year)")]
+Half = optional_count(2, 1, "1 上半年 / first half, 2 下半年 / second half; empty: the whole year")
+PledgeBy = Annotated[str, Query(pattern="^(" + "|".join(BY) + ")$", description=" | ".join(BY))]
+
+
+def _pledges(request: Request, who: Who, year: int | None, by: str, half: int | None) -> PledgeStats:
+    ctx = context_of(request)
+    chosen = year or today_shanghai().year - 1
+    return pledge_stats(who.actor, ctx.data_dir, chosen, by, half, timeout_s=ctx.settings.query_timeout_s)
+
+
+@router.get("/pledges", response_class=HTMLResponse, include_in_schema=False)
+def pledges_page(request: Request, who: SignedIn, year: PledgeYear = None, by: PledgeBy = "city", half: Half = None) -> Response:
+    """The pledges registered in a year or half-year by city, pledgee, industry or month, as CNIPA reports them."""
+    values = {"s": _pledges(request, who, year, by, half), "choices": BY}
+    return context_of(request).render(request, "pledges.html", values, who=who)
+
+
+@router.get(
+    "/api/v1/pledges/stats",
+    response_model=PledgeStats,
+    responses=ERRORS,
+    tags=["v1"],
+    summary="专利权质押统计 / pledge statistics",
+)
+def pledges_data(request: Request, who: Caller, year: PledgeYear = None, by: PledgeBy = "city", half: Half = None) -> PledgeStats:
+    return _pledges(request, who, year, by, half)

@@ -1,0 +1,136 @@
+"""Pledge financing statistics as CNIPA publishes them (OFFICIAL_RULES.md §17): for a year or a half-year, the amount
+registered, the projects, the patents, the enterprises served and the share of them whose registered amount stays
+under 10 million yuan (普惠), by city, by pledgee (bank), by strategic emerging industry or by month. ``/pledges``,
+``GET /api/v1/pledges/stats`` and ``ipstrong pledges stats`` render this one call.
+
+Read from the warehouse's dated ``pledge`` events (what the pledge registry and imported registrations become), on
+the registration date:
+
+- the amount is the secured amount registered (质押登记金额), the sum of the events' amounts — as the indicator
+  ``pledge_amount`` counts it; what a bank actually lent is another figure, not in these events;
+- a project (项目) is one registration: the pledges of one day between one pledgor and one pledgee;
+- an enterprise is the pledged patent's applicant entity (its first applicant), else the pledgor's name;
+- a patent's city is where the warehouse places it; a project or an enterprise reaching several cities (industries,
+  months) counts in each, and once in the total.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from ipstrong.accounts.roles import Actor, region_prefix, require
+from ipstrong.messages import InvalidOption, Msg
+
+BY = ("city", "bank", "sei", "month")
+SMALL_LOAN_10K_YUAN = 1000  # 10 million yuan, in 万元: the 普惠 threshold of CNIPA's reports
+
+
+class PledgeStatRow(BaseModel):
+    """One group's figures (``group`` is a city code, a pledgee's name, an SEI industry number or a month)."""
+
+    group: str
+    name: str
+    amount_10k_yuan: float
+    projects: int
+    patents: int
+    enterprises: int
+    small_loan_share_pct: float | None  # enterprises under 10 million yuan, % of the enterprises served
+
+    TABLE: ClassVar[tuple[str, ...]] = ("name", "amount_10k_yuan", "projects", "patents", "enterprises", "small_loan_share_pct")
+
+
+class PledgeStats(BaseModel):
+    year: int
+    half: int | None
+    by: str
+    region_code: str  # the reader's scope: the province, or their city
+    rows: list[PledgeStatRow]
+    total: PledgeStatRow
+    snapshot: str | None
+
+
+def _period(year: int, half: int | None) -> tuple[str, str]:
+    if half not in (None, 1, 2):
+        raise InvalidOption("half", str(half), Msg("1（上半年）或 2（下半年）", "1 (first half) or 2 (second half)"))
+    first, last = {None: ("01-01", "12-31"), 1: ("01-01", "06-30"), 2: ("07-01", "12-31")}[half]
+    return f"{year}-{first}", f"{year}-{last}"
+
+
+PLEDGES_SQL = """
+SELECT e.app_no, e.event_date, coalesce(e.amount_10k_yuan, 0) AS amount,
+       e.event_date || '|' || coalesce(trim(e.from_party), '') || '|' || coalesce(trim(e.to_party), '') AS project,
+       coalesce(CAST(p.first_applicant_id AS VARCHAR), 'name:' || coalesce(trim(e.from_party), '')) AS enterprise,
+       coalesce(nullif(trim(e.to_party), ''), '—') AS bank, p.city_code, p.ipc_all
+FROM events e JOIN patents p ON p.app_no = e.app_no
+WHERE e.event_type = 'pledge' AND e.event_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND p.office = 'CN'
+  AND coalesce(nullif(p.city_code, ''), p.province_code, '') LIKE ?
+"""
+
+
+def _groups(row: dict[str, Any], by: str) -> list[tuple[str, str]]:
+    """The groups (code, name) one pledge row counts in."""
+    from ipstrong.reference.regions import region_name
+    from ipstrong.reference.sei import SEI_INDUSTRIES, sei_branches
+
+    if by == "city":
+        code = row["city_code"] or ""
+        return [(code, region_name(code) or "未能定位 / not placed")]
+    if by == "bank":
+        return [(row["bank"], row["bank"])]
+    if by == "month":
+        month = row["event_date"].strftime("%Y-%m")
+        return [(month, month)]
+    industries = dict.fromkeys(b.split(".", 1)[0] for b in sei_branches(row["ipc_all"] or []))
+    return [(i, SEI_INDUSTRIES[i]) for i in industries] or [("-", "非战略性新兴产业 / not in an SEI industry")]
+
+
+def _figures(group: str, name: str, rows: list[dict[str, Any]]) -> PledgeStatRow:
+    by_enterprise: dict[str, float] = {}
+    for r in rows:
+        by_enterprise[r["enterprise"]] = by_enterprise.get(r["enterprise"], 0.0) + r["amount"]
+    small = sum(1 for amount in by_enterprise.values() if amount < SMALL_LOAN_10K_YUAN)
+    return PledgeStatRow(
+        group=group, name=name, amount_10k_yuan=round(sum(r["amount"] for r in rows), 2),
+        projects=len({r["project"] for r in rows}), patents=len({r["app_no"] for r in rows}),
+        enterprises=len(by_enterprise),
+        small_loan_share_pct=round(100 * small / len(by_enterprise), 1) if by_enterprise else None,
+    )  # fmt: skip
+
+
+def pledge_stats(
+    actor: Actor, data_dir: Path, year: int, by: str = "city", half: int | None = None, timeout_s: float | None = None
+) -> PledgeStats:
+    """The pledge figures of ``year`` (or its ``half``) by ``by``, within the reader's region, largest amount first
+    (months in order)."""
+    from ipstrong.warehouse.connection import snapshot_connection, time_limit
+    from ipstrong.warehouse.snapshots import Warehouse
+
+    require(actor, "records.read")
+    if by not in BY:
+        raise InvalidOption("by", by, Msg("city、bank、sei 或 month", "city, bank, sei or month"))
+    first, last = _period(year, half)
+    region = actor.region_code
+    snapshot = Warehouse(data_dir).current_id()
+    rows: list[dict[str, Any]] = []
+    if snapshot is not None:
+        con = snapshot_connection(data_dir)
+        try:
+            with time_limit(con, timeout_s):
+                found = con.execute(PLEDGES_SQL, [first, last, region_prefix(region) + "%"])
+                names = [d[0] for d in found.description]
+                rows = [dict(zip(names, r, strict=True)) for r in found.fetchall()]
+        finally:
+            con.close()
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        for key in _groups(r, by):
+            grouped.setdefault(key, []).append(r)
+    figures = [_figures(code, name, members) for (code, name), members in grouped.items()]
+    order = (lambda f: f.group) if by == "month" else (lambda f: (-f.amount_10k_yuan, f.group))
+    return PledgeStats(
+        year=year, half=half, by=by, region_code=region, rows=sorted(figures, key=order),
+        total=_figures(region, "合计 / total", rows), snapshot=snapshot,
+    )  # fmt: skip
