@@ -240,6 +240,37 @@ def test_portfolio_fees_and_reminders_from_the_command_line(tmp_path: Path) -> N
     assert reminded["due_soon"] == 0 and reminded["organisations"] == 0  # no enterprise has users here yet
 
 
+def test_past_pledge_registrations_imported_from_a_register(tmp_path: Path) -> None:
+    """A register as the gazette lists registrations (出质人, 质权人, 主分类号, 专利号, 授权公告日, 质押登记日) with the
+    amount: the registration of the warehouse's patent becomes a pledge (the statistics count it); one of a patent the
+    warehouse does not hold and one with an impossible date are quarantined with their reasons; a patent list is
+    refused whole."""
+    data = tmp_path / "data"
+    patents = tmp_path / "p.csv"
+    patents.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(patents), "--json", data_dir=data).returncode == 0
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "出质人,质权人,主分类号,专利号,授权公告日,质押登记日,担保金额（万元）\n"
+        "苏州某某科技有限公司,苏州银行,H01M10/0525,ZL201710601862.3,2019-01-02,2024-05-20,500\n"
+        "苏州某某科技有限公司,苏州银行,H01M10/0525,ZL201810000004.8,2020-01-01,2024-05-20,300\n"
+        "苏州某某科技有限公司,苏州银行,H01M10/0525,ZL201710601862.3,2019-01-02,2024-02-30,200\n",
+        encoding="utf-8",
+    )
+    done = run("pledges", "import", str(register), "--json", data_dir=data)
+    report = json.loads(done.stdout)
+    assert (report["accepted"], report["quarantined"]) == (1, 2), done.stdout + done.stderr
+    stats = json.loads(run("pledges", "stats", "--year", "2024", "--json", data_dir=data).stdout)
+    assert (stats["total"]["amount_10k_yuan"], stats["total"]["projects"], stats["rows"][0]["name"]) == (500.0, 1, "苏州市")
+    refused = run("pledges", "import", str(patents), data_dir=data)
+    said = "".join(refused.stderr.split())  # the terminal wraps the message
+    assert refused.returncode == 2 and "notapledgeregister" in said and "p.csv" in said
+
+
 def test_workdays_with_excluded_time(tmp_path: Path) -> None:
     data = tmp_path / "data"
     plain = run("workdays", "add", "2024-09-30", "1", data_dir=data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -97,3 +98,22 @@ def pledges_stats(
     period = f"{year}" + (f" H{half}" if half else "")
     title = f"{period} 专利权质押 / patent pledges · {by}"
     emit_records([*result.rows, result.total], shown, out, title=title, table_columns=PledgeStatRow.TABLE)
+
+
+@pledges_app.command("import")
+def pledges_import(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="质押登记清单（专利号、出质人、质权人、质押登记日、金额）/ pledge registers (CSV/XLSX)"),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """导入历史质押登记，发布新快照；错误行隔离 / import past pledge registrations into a new snapshot; bad rows are
+    quarantined."""
+    from ipstrong.cli.common import settings_of
+    from ipstrong.cli.warehouse import print_ingest_report
+    from ipstrong.registry.pledges import import_registrations
+
+    report = import_registrations(files, data_dir_of(ctx), settings_of(ctx).resolved_database_url())
+    print_ingest_report(report, as_json)

@@ -23,6 +23,7 @@ from ipstrong.cli.common import (
     settings_of,
 )
 from ipstrong.ingest.estimates import GRANT_RULES, LAPSE_RULES, Estimates
+from ipstrong.ingest.pipeline import IngestReport
 from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document, emit_records, stderr, to_json
 
@@ -108,6 +109,11 @@ def ingest_cmd(
         return
     with stderr.status("导入中 / ingesting") as status:
         report = publish(files, data_dir_of(ctx), sd, status.update, database_url, estimates)
+    print_ingest_report(report, as_json)
+
+
+def print_ingest_report(report: IngestReport, as_json: bool) -> None:
+    """What an ingest did, for people or as JSON, and its exit code (CONVENTIONS.md)."""
     for failed in report.files_failed:
         stderr.print(f"[red]{failed['reason_zh']} / {failed['reason_en']}[/red]")
     if as_json:

@@ -80,15 +80,17 @@ PATENT_ALIASES: dict[str, tuple[str, ...]] = {
 PATENT_REQUIRED = ("app_no", "app_date", "title", "applicants")
 
 EVENT_ALIASES: dict[str, tuple[str, ...]] = {
-    "app_no": ("申请号", "专利申请号", "application_number", "app_no"),
+    "app_no": ("申请号", "专利申请号", "专利号", "application_number", "app_no"),
     "event_type": ("事件类型", "法律事件", "event_type"),
-    "event_date": ("事件日期", "日期", "生效日", "event_date"),
+    "event_date": ("事件日期", "日期", "生效日", "质押登记日", "质押登记日期", "event_date"),
     "from_party": ("转出方", "出质人", "让与人", "许可人", "from_party"),
     "to_party": ("转入方", "质权人", "受让人", "被许可人", "to_party"),
     "to_address": ("转入方地址", "受让人地址", "to_address"),
-    "amount_10k_yuan": ("金额万元", "金额", "质押金额万元", "amount_10k_yuan"),
+    "amount_10k_yuan": ("金额万元", "金额", "质押金额万元", "担保金额万元", "担保债权数额万元", "amount_10k_yuan"),
 }
 EVENT_REQUIRED = ("app_no", "event_type", "event_date")
+# a pledge register (the gazette's list of 出质人, 质权人, 专利号, 质押登记日 …) is an event file whose every row is a pledge
+PLEDGE_REGISTER_DATES = ("质押登记日", "质押登记日期")
 
 TRADEMARK_ALIASES: dict[str, tuple[str, ...]] = {
     "reg_no": ("注册号", "商标注册号", "注册号/申请号", "申请/注册号", "registration_number", "reg_no", "regno"),
@@ -146,6 +148,12 @@ def map_headers(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict
     return {canonical: header for canonical, (_rank, header) in best.items()}
 
 
+def implied_columns(kind: str, mapping: dict[str, str]) -> dict[str, str]:
+    """Columns a file of ``kind`` states by what it is rather than in a column: a pledge register's event type."""
+    pledge_register = fold_header(mapping.get("event_date", "")) in {fold_header(h) for h in PLEDGE_REGISTER_DATES}
+    return {"event_type": "质押"} if kind == "events" and "event_type" not in mapping and pledge_register else {}
+
+
 def file_kind(headers: list[str]) -> str | None:
     """``patents``, ``events``, ``trademarks`` or ``gi`` by the columns present, or None when none fits."""
     if "gi_no" in map_headers(headers, GI_ALIASES):
@@ -157,7 +165,7 @@ def file_kind(headers: list[str]) -> str | None:
     if all(c in patent for c in PATENT_REQUIRED):  # a patent list, even with a 法律事件 (legal events) column
         return "patents"
     event = map_headers(headers, EVENT_ALIASES)
-    if "event_type" in event and "app_no" in event:
+    if "app_no" in event and ("event_type" in event or implied_columns("events", event)):
         return "events"
     if len(patent) >= 3 and "app_no" in patent:
         return "patents"

@@ -38,6 +38,7 @@ from ipstrong.ingest.headers import (
     TRADEMARK_ALIASES,
     TRADEMARK_REQUIRED,
     file_kind,
+    implied_columns,
     map_headers,
 )
 from ipstrong.ingest.quarantine import write_excel_csv, write_quarantine
@@ -102,6 +103,7 @@ class SourceFile:
     kind: str = ""
     loaded: Loaded | None = None
     mapping: dict[str, str] = field(default_factory=dict)
+    implied: dict[str, str] = field(default_factory=dict)  # columns the file states by what it is (headers.implied_columns)
     digest: Future[str] | None = None  # SHA-256 of the file, computed beside the SQL work
     counts: dict[str, int] = field(default_factory=dict)
     status_date: date | None = None  # the day its statuses describe: --status-date, else the file's own date, else today
@@ -279,7 +281,8 @@ def _load_sources(
             aliases, required, _rules = KINDS[kind]
             source.kind = kind
             source.mapping = map_headers(source.loaded.headers, aliases)
-            missing = [aliases[c][0] for c in required if c not in source.mapping]
+            source.implied = implied_columns(kind, source.mapping)
+            missing = [aliases[c][0] for c in required if c not in source.mapping and c not in source.implied]
             if missing:
                 raise FileUnusable(Msg(f"缺少必需列：{'、'.join(missing)}", f"missing required columns: {', '.join(missing)}"))
             source.digest = hasher.submit(_sha256, source.path)
@@ -297,7 +300,14 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], kind:
     aliases, _required, rules = KINDS[kind]
     selects = []
     for s in sources:
-        cols = [f'"{s.mapping[c]}" AS {c}' if c in s.mapping else f"NULL::VARCHAR AS {c}" for c in aliases]
+        cols = [
+            f'"{s.mapping[c]}" AS {c}'
+            if c in s.mapping
+            else f"'{s.implied[c]}' AS {c}"
+            if c in s.implied
+            else f"NULL::VARCHAR AS {c}"
+            for c in aliases
+        ]  # an implied value is one of our own words (headers.implied_columns), safe to inline
         day = f"DATE '{s.status_date.isoformat()}'"  # every loaded source has one (_load_sources); its text is safe
         selects.append(f"SELECT {s.index} AS _file, _row, {day} AS _status_date, {', '.join(cols)} FROM raw_{s.index}")
     empty = (

@@ -16,13 +16,15 @@ the registration date:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
 from ipstrong.accounts.roles import Actor, region_prefix, require
-from ipstrong.messages import InvalidOption, Msg
+from ipstrong.ingest.pipeline import IngestReport
+from ipstrong.messages import InvalidOption, IpsError, Msg
 
 BY = ("city", "bank", "sei", "month")
 SMALL_LOAN_10K_YUAN = 1000  # 10 million yuan, in 万元: the 普惠 threshold of CNIPA's reports
@@ -134,3 +136,35 @@ def pledge_stats(
         year=year, half=half, by=by, region_code=region, rows=sorted(figures, key=order),
         total=_figures(region, "合计 / total", rows), snapshot=snapshot,
     )  # fmt: skip
+
+
+def import_registrations(
+    files: list[Path], data_dir: Path, database_url: str | None = None, status_date: dt.date | None = None
+) -> IngestReport:
+    """Past pledge registrations from spreadsheets — a register as the gazette lists them (专利号, 出质人, 质权人,
+    质押登记日, 金额) or the event file's columns — into the next snapshot through the one publish path of ingest: bad
+    rows quarantined with their reasons, registrations of patents the warehouse does not hold refused. A file of
+    another kind (a patent list) is refused whole, before anything is read into the warehouse."""
+    import tempfile
+
+    import duckdb
+
+    from ipstrong.ingest.follow import publish
+    from ipstrong.ingest.headers import file_kind
+    from ipstrong.ingest.readers import load_file
+
+    for path in files:
+        con = duckdb.connect()
+        try:
+            with tempfile.TemporaryDirectory() as work:
+                headers = load_file(con, path, "probe", Path(work)).headers
+        finally:
+            con.close()
+        if file_kind(headers) != "events":
+            raise IpsError(
+                Msg(
+                    "不是质押登记清单：须有「专利号」（或申请号）与「质押登记日」（或事件类型、事件日期）列",
+                    "not a pledge register: it needs 专利号 (or 申请号) and 质押登记日 (or 事件类型 and 事件日期) columns",
+                ).located(file=str(path))
+            )
+    return publish(files, data_dir, status_date, database_url=database_url)
