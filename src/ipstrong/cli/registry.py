@@ -117,3 +117,23 @@ def pledges_import(
 
     report = import_registrations(files, data_dir_of(ctx), settings_of(ctx).resolved_database_url())
     print_ingest_report(report, as_json)
+
+
+@app.command("match")
+def match_command(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="需求描述 / the need, in a paragraph")],
+    ipc: Annotated[str | None, typer.Option("--ipc", help="限定分类号（如 H01M）/ within an IPC class")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="限定地市或区县代码 / within a city or county")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="条数 / patents", min=1, max=50)] = 20,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """供需对接：按需求找可许可或转让的有效专利，高校院所未转让的在前，并说明理由 / the patents in force that answer a need,
+    universities' and institutes' never-transferred ones first, each with why."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.matching import Match, match_patents
+
+    found = match_patents(SYSTEM, data_dir_of(ctx), text, ipc, region, limit)
+    emit_records(found, chosen_format(as_json, fmt), out, title="供需对接 / matches", table_columns=Match.TABLE)

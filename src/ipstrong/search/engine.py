@@ -146,13 +146,17 @@ def similar(data_dir: Path, text: str, limit: int = 10, exclude: str | None = No
     return similar_in(index, text, limit, exclude)
 
 
-def similar_in(index: tantivy.Index, text: str, limit: int = 10, exclude: str | None = None) -> list[dict[str, Any]]:
+def similar_in(
+    index: tantivy.Index, text: str, limit: int = 10, exclude: str | None = None, within: str | None = None
+) -> list[dict[str, Any]]:
     """More-like-this by BM25 over the same tokens as search (one per Han character, English words), each hit with
-    its ``score``; ``exclude`` leaves one patent out."""
+    its ``score``; ``exclude`` leaves one patent out, ``within`` (a query of the search language) narrows the hits."""
     searcher = index.searcher()
     query = tantivy.Query.more_like_this_document_fields_query(
         schema(), {"title": [text], "abstract": [text]}, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40
     )
+    if within:
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, compile_query(parse(within)))])
     out = []
     for score, address in searcher.search(query, limit + 1).hits:
         brief = _brief(searcher.doc(address))

@@ -37,6 +37,7 @@ NAV = [
     ("/cases", "typical_cases", None),
     ("/portfolio", "portfolio", "records.read.own"),
     ("/pledges", "pledges", "records.read"),
+    ("/match", "match", None),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

@@ -1,6 +1,7 @@
-"""The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``) and the pledge
-statistics (``/pledges``), each beside its JSON twin (``GET /api/v1/portfolio/fees``, ``/api/v1/pledges/stats``) —
-renderings of ``registry.fees.portfolio_fees`` and ``registry.pledges.pledge_stats``."""
+"""The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``), the pledge
+statistics (``/pledges``) and matchmaking (``/match``), each beside its JSON twin (``GET /api/v1/portfolio/fees``,
+``/api/v1/pledges/stats``, ``/api/v1/match``) — renderings of ``registry.fees.portfolio_fees``,
+``registry.pledges.pledge_stats`` and ``registry.matching.match_patents``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipstrong.clock import today_shanghai
+from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
+from ipstrong.registry.matching import MAX_LIMIT, MAX_TEXT, Match, match_patents
 from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
 from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, SignedIn
 from ipstrong.web.context import Who, context_of
@@ -80,3 +83,37 @@ def pledges_page(request: Request, who: SignedIn, year: PledgeYear = None, by: P
 )
 def pledges_data(request: Request, who: Caller, year: PledgeYear = None, by: PledgeBy = "city", half: Half = None) -> PledgeStats:
     return _pledges(request, who, year, by, half)
+
+
+NeedText = Annotated[str, Query(max_length=MAX_TEXT, description="需求描述 / the need, in a paragraph")]
+IpcClass = Annotated[str | None, Query(max_length=20, description="限定分类号 / within an IPC class (H01M)")]
+Place = Annotated[str | None, Query(pattern="^[0-9]{6}$", description="限定地市或区县代码 / within a city or county")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+@router.get("/match", response_class=HTMLResponse, include_in_schema=False)
+def match_page(
+    request: Request, who: SignedIn, text: Annotated[str, Query(max_length=MAX_TEXT)] = "", ipc: str = "", region: str = ""
+) -> Response:
+    """Describe a need; see the patents that answer it, each with why."""
+    ctx = context_of(request)
+    found = match_patents(who.actor, ctx.data_dir, text, _blank(ipc), _blank(region)) if text.strip() else None
+    values = {"text": text, "ipc": ipc, "region": region, "found": found, "cities": jiangsu_cities()}
+    return ctx.render(request, "match.html", values, who=who)
+
+
+@router.get(
+    "/api/v1/match",
+    response_model=list[Match],
+    responses=ERRORS,
+    tags=["v1"],
+    summary="供需对接 / the patents that answer a need",
+)
+def match_data(
+    request: Request, who: Caller, text: NeedText, ipc: IpcClass = None, region: Place = None, limit: Limit = 20
+) -> list[Match]:
+    return match_patents(who.actor, context_of(request).data_dir, text, ipc, region, limit)
