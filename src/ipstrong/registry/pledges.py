@@ -17,6 +17,7 @@ the registration date:
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -61,15 +62,32 @@ def _period(year: int, half: int | None) -> tuple[str, str]:
     return f"{year}-{first}", f"{year}-{last}"
 
 
+# every pledge of a snapshot with what the figures group it by: read once per snapshot (a snapshot never changes),
+# so a city's months of ten years are filtered from memory rather than by ten joins of the whole warehouse
 PLEDGES_SQL = """
 SELECT e.app_no, e.event_date, coalesce(e.amount_10k_yuan, 0) AS amount,
        e.event_date || '|' || coalesce(trim(e.from_party), '') || '|' || coalesce(trim(e.to_party), '') AS project,
        coalesce(CAST(p.first_applicant_id AS VARCHAR), 'name:' || coalesce(trim(e.from_party), '')) AS enterprise,
-       coalesce(nullif(trim(e.to_party), ''), '—') AS bank, p.city_code, p.ipc_all
+       coalesce(nullif(trim(e.to_party), ''), '—') AS bank, p.city_code,
+       coalesce(nullif(p.city_code, ''), p.province_code, '') AS place, p.ipc_all
 FROM events e JOIN patents p ON p.app_no = e.app_no
-WHERE e.event_type = 'pledge' AND e.event_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND p.office = 'CN'
-  AND coalesce(nullif(p.city_code, ''), p.province_code, '') LIKE ?
+WHERE e.event_type = 'pledge' AND p.office = 'CN'
+ORDER BY e.event_date
 """
+
+
+@lru_cache(maxsize=4)
+def _snapshot_pledges(data_dir: Path, snapshot: str, timeout_s: float | None) -> tuple[dict[str, Any], ...]:
+    from ipstrong.warehouse.connection import snapshot_connection, time_limit
+
+    con = snapshot_connection(data_dir, snapshot)
+    try:
+        with time_limit(con, timeout_s):
+            found = con.execute(PLEDGES_SQL)
+            names = [d[0] for d in found.description]
+            return tuple(dict(zip(names, r, strict=True)) for r in found.fetchall())
+    finally:
+        con.close()
 
 
 def _groups(row: dict[str, Any], by: str) -> list[tuple[str, str]]:
@@ -107,7 +125,6 @@ def pledge_stats(
 ) -> PledgeStats:
     """The pledge figures of ``year`` (or its ``half``) by ``by``, within the reader's region, largest amount first
     (months in order)."""
-    from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
     require(actor, "records.read")
@@ -116,16 +133,9 @@ def pledge_stats(
     first, last = _period(year, half)
     region = actor.region_code
     snapshot = Warehouse(data_dir).current_id()
-    rows: list[dict[str, Any]] = []
-    if snapshot is not None:
-        con = snapshot_connection(data_dir)
-        try:
-            with time_limit(con, timeout_s):
-                found = con.execute(PLEDGES_SQL, [first, last, region_prefix(region) + "%"])
-                names = [d[0] for d in found.description]
-                rows = [dict(zip(names, r, strict=True)) for r in found.fetchall()]
-        finally:
-            con.close()
+    start, end, prefix = dt.date.fromisoformat(first), dt.date.fromisoformat(last), region_prefix(region)
+    pledges = _snapshot_pledges(data_dir, snapshot, timeout_s) if snapshot is not None else ()
+    rows = [r for r in pledges if start <= r["event_date"] <= end and r["place"].startswith(prefix)]
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in rows:
         for key in _groups(r, by):

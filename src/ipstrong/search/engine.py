@@ -151,10 +151,15 @@ def similar_in(
 ) -> list[dict[str, Any]]:
     """More-like-this by BM25 over the same tokens as search (one per Han character, English words), each hit with
     its ``score``; ``exclude`` leaves one patent out, ``within`` (a query of the search language) narrows the hits."""
+    from ipstrong.search.index import fold, han_bigrams
+
     searcher = index.searcher()
+    pairs = " ".join(han_bigrams(fold(text)))
     query = tantivy.Query.more_like_this_document_fields_query(
-        schema(), {"title": [text], "abstract": [text]}, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40
-    )
+        schema(),
+        {"title": [text], "abstract": [text], "title_bigrams": [pairs], "abstract_bigrams": [pairs]},
+        min_doc_frequency=1, min_term_frequency=1, max_query_terms=60,
+    )  # fmt: skip
     if within:
         query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, compile_query(parse(within)))])
     out = []
