@@ -514,6 +514,22 @@ def test_an_enterprise_looks_up_its_annual_fees_for_a_year(page) -> None:
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
 
 
+def test_an_enterprise_finds_a_patent_for_its_need_and_a_bad_class_is_refused(page) -> None:
+    problems = _watch_console(page)
+    sign_in(page, "owner")
+    _click_nav(page, "/match")
+    page.fill("#match-form textarea[name=text]", "需要锂电池方面的技术")
+    page.select_option("#match-form select[name=region]", "320500")
+    page.click("#match-form button[type=submit]")
+    page.wait_for_selector("#matches")
+    assert "201710601862.3" in page.inner_text("#matches") and "锂电池" in page.inner_text("#matches")
+    page.fill("#match-form input[name=ipc]", "电池")  # not an IPC class: the server refuses it, and says why
+    page.click("#match-form button[type=submit]")
+    page.wait_for_selector("#error-title")
+    assert "ipc" in page.inner_text("main").lower()
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
 def test_the_public_portal_from_the_sign_in_page(page) -> None:
     """A stranger arrives at the sign-in page and clicks into the public portal: figures on the map, a search with
     its hits, typical cases and where to file, all without signing in and without a console error."""

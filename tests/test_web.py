@@ -142,6 +142,26 @@ def test_pledge_statistics_page_and_its_twin(site) -> None:
     assert client.get("/api/v1/pledges/stats?year=2024").status_code == 403
 
 
+def test_matchmaking_page_and_its_twin(site) -> None:
+    """A need for a lithium battery finds the Suzhou invention (in force), with the words it shares; a region that is
+    not a city or county is refused on the page, in words."""
+    from ipstrong.search.index import build
+
+    client, _db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_export(data, SUZHOU_ROW, NANJING_ROW)
+    build(data)
+    sign_in(client, "ent")
+    found = client.get("/api/v1/match?text=需要一种锂电池技术&limit=5").json()
+    assert [(m["app_no"], m["shared_terms"]) for m in found] == [("201710601862.3", ["锂电池"])]
+    assert client.get("/api/v1/match?text=锂电池&region=320100").json() == []  # the Suzhou patent is not in Nanjing
+    page = client.get("/match?text=需要一种锂电池技术&region=320500").text
+    assert 'id="matches"' in page and "201710601862.3" in page and "锂电池" in page
+    refused = client.get("/match?text=锂电池&region=320000")
+    assert refused.status_code == 400 and "region" in refused.text
+    assert client.get("/api/v1/match?text=%20").status_code == 400
+
+
 def test_language_switch(site) -> None:
     client, _db, _ids = site
     sign_in(client, "suzhou")

@@ -5,7 +5,8 @@ and gets the patents it could license or buy, each with why it was matched. ``/m
 Available means a Chinese patent in force. Candidates are the patents most like the description (BM25 over titles
 and abstracts, the search index's more-like-this) within the IPC class and region asked for; of the best
 ``POOL`` of them, a university's or research institute's patent never transferred comes first (the conversion
-programme's aim), then the others, each group by likeness. Open-licence declarations will rank first once the
+programme's aim), then the others, each group by likeness. A candidate that shares no word of two characters or
+more with the need (only single characters) is not offered. Open-licence declarations will rank first once the
 registry records them.
 """
 
@@ -72,6 +73,18 @@ def _filter(ipc: str | None, region: str | None) -> str:
     return " AND ".join(clauses)
 
 
+def _trimmed(term: str) -> str:
+    """A shared run without the filler words it begins or ends with (一种锂电池 → 锂电池)."""
+    changed = True
+    while changed:
+        changed = False
+        for word in FILLER:
+            if term.startswith(word) or term.endswith(word):
+                term = term.removeprefix(word).removesuffix(word)
+                changed = True
+    return term
+
+
 def _shared(need: str, text: str) -> list[str]:
     """The words of the need found in a patent's title and abstract: Han pairs joined into the runs they form,
     and Latin words, longest first."""
@@ -89,7 +102,7 @@ def _shared(need: str, text: str) -> list[str]:
             runs.append(pair)
         last = i
     latin = {w for w in need.lower().split() if w.isascii() and w.isalnum() and len(w) > 2 and w in text.lower()}
-    terms = sorted(dict.fromkeys(t for t in [*runs, *latin] if t not in FILLER), key=len, reverse=True)
+    terms = sorted(dict.fromkeys(t for t in map(_trimmed, [*runs, *latin]) if len(t) > 1), key=len, reverse=True)
     return [t for i, t in enumerate(terms) if not any(t in longer for longer in terms[:i])][:SHARED_SHOWN]
 
 
@@ -148,4 +161,5 @@ def match_patents(
                 shared_terms=_shared(text, f"{h['title'] or ''} {h['abstract'] or ''}"),
             )
         )  # fmt: skip
-    return sorted(found, key=lambda m: (not m.preferred, -m.score))[:limit]
+    shown = [m for m in found if m.shared_terms]  # a likeness of single characters alone is no reason
+    return sorted(shown, key=lambda m: (not m.preferred, -m.score))[:limit]
