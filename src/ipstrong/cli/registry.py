@@ -137,3 +137,37 @@ def match_command(
 
     found = match_patents(SYSTEM, data_dir_of(ctx), text, ipc, region, limit)
     emit_records(found, chosen_format(as_json, fmt), out, title="供需对接 / matches", table_columns=Match.TABLE)
+
+
+enterprises_app = typer.Typer(help="重点企业名录与分层 / the enterprise directory and its tiers", no_args_is_help=True)
+app.add_typer(enterprises_app, name="enterprises")
+
+
+@enterprises_app.command("tiers")
+def enterprises_tiers(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="年末 / the year-end", min=1985, max=2100)],
+    export: Annotated[Path | None, typer.Option("--export", help="写入 XLSX 名录 / write the directory as XLSX")] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="只列此层级（none：未达任何层级）/ this tier only")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="地市代码 / city code")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="层级规则 CSV（默认随附）/ tier rules CSV")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="显示条数 / rows shown", min=1)] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """每家企业的专利概况与所达层级，及较上年的变化 / each enterprise's figures, the tier it meets and its change on the
+    year before."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.tiers import EnterpriseTier, enterprise_tiers, write_tiers_xlsx
+
+    everyone = enterprise_tiers(SYSTEM, data_dir_of(ctx), year, rules, tier, city, limit=None)
+    if export is not None:
+        write_tiers_xlsx(everyone, export)
+    shown = everyone.model_copy(update={"rows": everyone.rows[:limit]})
+    if as_json:
+        emit_document(shown.model_dump(mode="json"), True)
+        return
+    counts = " · ".join(f"{t['name_zh']} {everyone.counts[t['tier']]}" for t in everyone.tiers)
+    emit_records(shown.rows, "table", title=f"{year} · {counts} · 未达 none {everyone.counts['none']}",
+                 table_columns=EnterpriseTier.TABLE)  # fmt: skip
+    if export is not None:
+        print(str(Msg(f"已写入 {export}（{everyone.total} 家）", f"written to {export} ({everyone.total} enterprises)")))
