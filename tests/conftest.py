@@ -108,7 +108,8 @@ PLEDGE_EVENTS = (
 
 
 def ingest_pledges(data: Path, database_url: str | None = None) -> None:
-    """Ingest ``PLEDGED_PATENTS`` and then ``PLEDGE_EVENTS`` into ``data`` (status date 2024-12-31)."""
+    """Ingest ``PLEDGED_PATENTS`` and then ``PLEDGE_EVENTS`` into ``data`` (status date 2024-12-31), with the
+    applicant entities stamped."""
     import datetime as dt
 
     from ipstrong.ingest import ingest
@@ -117,5 +118,8 @@ def ingest_pledges(data: Path, database_url: str | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "patents.csv").write_text(PLEDGED_PATENTS, encoding="utf-8")
     (folder / "events.csv").write_text(PLEDGE_EVENTS, encoding="utf-8")
+    from ipstrong.ingest.pipeline import apply_entities
+
     for name in ("patents.csv", "events.csv"):
         ingest([folder / name], data, status_date=dt.date(2024, 12, 31), database_url=database_url)
+    apply_entities(data, database_url)  # each firm's applicant entity on its patents

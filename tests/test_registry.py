@@ -221,3 +221,43 @@ def test_matchmaking_on_the_real_export(magic_leap: tuple[Path, int]) -> None:
         match_patents(SYSTEM, data, "显示", ipc="not-a-class")
     with pytest.raises(IpsError):
         match_patents(SYSTEM, data, "   ")
+
+
+def test_enterprise_tiers_by_rules_as_data(tmp_path: Path) -> None:
+    """conftest's pledged patents: the Suzhou firm holds two inventions granted in December 2023 and pledged for
+    1,200 万元 in 2024, the Nanjing firm one granted in June 2023 and pledged for 300. With a gold tier at two
+    effective inventions and a silver at one, Suzhou is gold and Nanjing silver at the end of 2024, as a year
+    before."""
+    from dataclasses import replace
+
+    from conftest import ingest_pledges
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.tiers import enterprise_tiers, load_rules
+
+    data = tmp_path / "data"
+    ingest_pledges(data)
+    rules = tmp_path / "rules.csv"
+    rules.write_text(
+        "tier,rank,name_zh,name_en,measure,minimum,basis\n"
+        "gold,1,金,gold,effective_inventions,2,test\n"
+        "silver,2,银,silver,effective_inventions,1,test\n",
+        encoding="utf-8",
+    )
+    directory = enterprise_tiers(SYSTEM, data, 2024, rules)
+    seen = {r.name: (r.tier, r.previous_tier, r.change, r.figures["effective_inventions"], r.figures["pledge_amount"])
+            for r in directory.rows}  # fmt: skip
+    assert seen == {
+        "苏州甲科技有限公司": ("gold", "gold", "same", 2.0, 1200.0),
+        "南京乙有限公司": ("silver", "silver", "same", 1.0, 300.0),
+    }
+    assert directory.counts == {"gold": 1, "silver": 1, "none": 0} and [r.tier for r in directory.rows] == ["gold", "silver"]
+    earlier = {r.name: r.change for r in enterprise_tiers(SYSTEM, data, 2023, rules).rows}
+    assert earlier == {"苏州甲科技有限公司": "new", "南京乙有限公司": "new"}  # nothing was granted before 2023
+    assert [r.name for r in enterprise_tiers(SYSTEM, data, 2024, rules, tier="silver").rows] == ["南京乙有限公司"]
+    suzhou = replace(SYSTEM, role="city_official", region_code="320500")
+    assert [r.name for r in enterprise_tiers(suzhou, data, 2024, rules).rows] == ["苏州甲科技有限公司"]
+    assert [t.tier for t in load_rules()][:2] == ["national_demonstration", "national_advantage"]  # the shipped rules
+    rules.write_text("tier,rank,name_zh,name_en,measure,minimum,basis\ngold,1,金,gold,patents_held,2,test\n", encoding="utf-8")
+    with pytest.raises(IpsError) as refused:
+        load_rules(rules)
+    assert "rules.csv" in str(refused.value.msg) and "row 2" in refused.value.msg.en and "measure" in refused.value.msg.en

@@ -94,6 +94,14 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "sei": ("战略性新兴产业", "strategic emerging industry"),
         "month": ("月份", "month"),
     },
+    # how an enterprise's tier moved on the year before (registry/tiers.py)
+    "tier_change": {
+        "up": ("升级", "up"),
+        "down": ("降级", "down"),
+        "same": ("不变", "same"),
+        "new": ("新进", "new"),
+        "left": ("退出", "left"),
+    },
     # a reminder of an annual fee (registry/fee_reminders.py)
     "fee_reminder": {
         "due_soon": ("即将到期", "due soon"),

@@ -38,6 +38,7 @@ NAV = [
     ("/portfolio", "portfolio", "records.read.own"),
     ("/pledges", "pledges", "records.read"),
     ("/match", "match", None),
+    ("/enterprises", "enterprises_nav", "records.read"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

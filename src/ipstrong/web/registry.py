@@ -1,10 +1,12 @@
 """The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``), the pledge
-statistics (``/pledges``) and matchmaking (``/match``), each beside its JSON twin (``GET /api/v1/portfolio/fees``,
-``/api/v1/pledges/stats``, ``/api/v1/match``) — renderings of ``registry.fees.portfolio_fees``,
-``registry.pledges.pledge_stats`` and ``registry.matching.match_patents``."""
+statistics (``/pledges``), matchmaking (``/match``) and the enterprise directory with its tiers (``/enterprises``),
+each beside its JSON twin (``GET /api/v1/portfolio/fees``, ``/api/v1/pledges/stats``, ``/api/v1/match``,
+``/api/v1/enterprises/tiers``) — renderings of ``registry.fees.portfolio_fees``, ``registry.pledges.pledge_stats``,
+``registry.matching.match_patents`` and ``registry.tiers.enterprise_tiers``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -15,6 +17,7 @@ from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
 from ipstrong.registry.matching import MAX_LIMIT, MAX_TEXT, Match, match_patents
 from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
+from ipstrong.registry.tiers import MEASURE_NAMES, TierDirectory, enterprise_tiers, write_tiers_xlsx
 from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, SignedIn
 from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import MAX_ID, YearQuery, optional_count
@@ -117,3 +120,68 @@ def match_data(
     request: Request, who: Caller, text: NeedText, ipc: IpcClass = None, region: Place = None, limit: Limit = 20
 ) -> list[Match]:
     return match_patents(who.actor, context_of(request).data_dir, text, ipc, region, limit)
+
+
+TierName = Annotated[str | None, Query(max_length=40, pattern="^[a-z_]*$", description="层级（none：未达）/ a tier, or none")]
+CityCode = Annotated[str | None, Query(pattern="^[0-9]{6}$", description="地市代码 / city code")]
+NamePart = Annotated[str, Query(max_length=100, description="企业名称片段 / part of the name")]
+Page = Annotated[int, Query(ge=0, le=1_000_000)]
+TIERS_PER_PAGE = 50
+
+
+def _tiers(request: Request, who: Who, year: int | None, tier: str | None, city: str | None, name: str,
+           limit: int | None, offset: int) -> TierDirectory:  # fmt: skip
+    ctx = context_of(request)
+    chosen = year or today_shanghai().year - 1
+    return enterprise_tiers(
+        who.actor, ctx.data_dir, chosen, None, tier or None, city or None, name, limit, offset, ctx.settings.query_timeout_s
+    )
+
+
+@router.get("/enterprises", response_class=HTMLResponse, include_in_schema=False)
+def enterprises_page(
+    request: Request,
+    who: SignedIn,
+    year: PledgeYear = None,
+    tier: TierName = None,
+    city: Annotated[str, Query(pattern="^([0-9]{6})?$")] = "",
+    name: NamePart = "",
+    offset: Page = 0,
+) -> Response:
+    """The enterprises of the reader's region by tier, with their figures and their change on the year."""
+    directory = _tiers(request, who, year, tier, city, name, TIERS_PER_PAGE, offset)
+    values = {"d": directory, "tier": tier or "", "city": city, "name": name, "cities": jiangsu_cities(),
+              "offset": offset, "per_page": TIERS_PER_PAGE, "measure_names": MEASURE_NAMES}  # fmt: skip
+    return context_of(request).render(request, "enterprises.html", values, who=who)
+
+
+@router.get("/enterprises/tiers.xlsx", include_in_schema=False)
+def enterprises_export(
+    request: Request, who: SignedIn, year: PledgeYear = None, tier: TierName = None,
+    city: Annotated[str, Query(pattern="^([0-9]{6})?$")] = "", name: NamePart = "",
+) -> Response:  # fmt: skip
+    """Every enterprise the page's filters keep, as a workbook with the rules."""
+    import tempfile
+
+    from ipstrong.web.callers import XLSX_MEDIA
+
+    directory = _tiers(request, who, year, tier, city, name, None, 0)
+    with tempfile.TemporaryDirectory(dir=context_of(request).data_dir) as work:
+        out = Path(work) / f"enterprise-tiers-{directory.year}.xlsx"
+        write_tiers_xlsx(directory, out)
+        headers = {"Content-Disposition": f'attachment; filename="{out.name}"'}
+        return Response(out.read_bytes(), media_type=XLSX_MEDIA, headers=headers)
+
+
+@router.get(
+    "/api/v1/enterprises/tiers",
+    response_model=TierDirectory,
+    responses=ERRORS,
+    tags=["v1"],
+    summary="重点企业名录与分层 / the enterprise directory and its tiers",
+)
+def enterprises_data(
+    request: Request, who: Caller, year: PledgeYear = None, tier: TierName = None, city: CityCode = None,
+    name: NamePart = "", limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Page = 0,
+) -> TierDirectory:  # fmt: skip
+    return _tiers(request, who, year, tier, city, name, limit, offset)
