@@ -271,6 +271,23 @@ def test_past_pledge_registrations_imported_from_a_register(tmp_path: Path) -> N
     assert refused.returncode == 2 and "notapledgeregister" in said and "p.csv" in said
 
 
+def test_enterprise_tiers_from_the_command_line(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from conftest import ingest_pledges
+
+    data = tmp_path / "data"
+    ingest_pledges(data)
+    out = tmp_path / "tiers.xlsx"
+    done = run("enterprises", "tiers", "--year", "2024", "--export", str(out), data_dir=data)
+    assert done.returncode == 0 and "苏州甲" in done.stdout
+    assert load_workbook(out)["名录 directory"].max_row == 3
+    listed = json.loads(run("enterprises", "tiers", "--year", "2024", "--json", data_dir=data).stdout)
+    assert listed["total"] == 2 and {t["tier"] for t in listed["tiers"]} >= {"national_demonstration", "provincial_growing"}
+    wrong = run("enterprises", "tiers", "--year", "2024", "--tier", "platinum", data_dir=data)
+    assert wrong.returncode == 2 and "platinum" in wrong.stderr
+
+
 def test_workdays_with_excluded_time(tmp_path: Path) -> None:
     data = tmp_path / "data"
     plain = run("workdays", "add", "2024-09-30", "1", data_dir=data)

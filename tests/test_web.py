@@ -162,6 +162,32 @@ def test_matchmaking_page_and_its_twin(site) -> None:
     assert client.get("/api/v1/match?text=%20").status_code == 400
 
 
+def test_enterprise_directory_page_its_export_and_twin(site) -> None:
+    """conftest's two pledging firms under the shipped rules: neither reaches a tier (two and one effective
+    inventions), both are listed with their figures; the page's workbook carries both and the rules."""
+    from openpyxl import load_workbook
+
+    from conftest import ingest_pledges
+
+    client, _db, _ids = site
+    ingest_pledges(client.app.state.ctx.data_dir)
+    sign_in(client, "admin")
+    directory = client.get("/api/v1/enterprises/tiers?year=2024").json()
+    figures = {r["name"]: (r["figures"]["effective_inventions"], r["tier"]) for r in directory["rows"]}
+    assert figures == {"苏州甲科技有限公司": (2.0, None), "南京乙有限公司": (1.0, None)} and directory["counts"]["none"] == 2
+    page = client.get("/enterprises?year=2024&tier=none&city=320500").text
+    assert 'id="tiers"' in page and "苏州甲科技有限公司" in page and "南京乙有限公司" not in page
+    book = load_workbook(io.BytesIO(client.get("/enterprises/tiers.xlsx?year=2024&tier=&city=&name=").content))
+    assert book.sheetnames == ["名录 directory", "规则 rules"] and book["名录 directory"].max_row == 3
+    assert client.get("/api/v1/enterprises/tiers?year=2024&tier=platinum").status_code == 400
+    client.cookies.clear()
+    sign_in(client, "suzhou")
+    assert [r["name"] for r in client.get("/api/v1/enterprises/tiers?year=2024").json()["rows"]] == ["苏州甲科技有限公司"]
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get("/api/v1/enterprises/tiers?year=2024").status_code == 403
+
+
 def test_language_switch(site) -> None:
     client, _db, _ids = site
     sign_in(client, "suzhou")
