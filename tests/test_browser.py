@@ -530,6 +530,22 @@ def test_an_enterprise_finds_a_patent_for_its_need_and_a_bad_class_is_refused(pa
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
 
 
+def test_province_staff_filter_the_enterprise_directory(page) -> None:
+    problems = _watch_console(page)
+    sign_in(page, "admin")
+    _click_nav(page, "/enterprises")
+    page.fill("#tiers-form input[name=year]", "2024")
+    page.select_option("#tiers-form select[name=tier]", "none")
+    page.select_option("#tiers-form select[name=city]", "320500")
+    page.click("#tiers-form button[type=submit]")
+    page.wait_for_function("() => location.search.includes('city=320500')", polling=100)
+    assert "苏州某某科技有限公司" in page.inner_text("#tiers") and "未达层级" in page.inner_text("#tiers")
+    with page.expect_download() as download:
+        page.click("#tiers-export")
+    assert download.value.suggested_filename == "enterprise-tiers-2024.xlsx"
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
 def test_the_public_portal_from_the_sign_in_page(page) -> None:
     """A stranger arrives at the sign-in page and clicks into the public portal: figures on the map, a search with
     its hits, typical cases and where to file, all without signing in and without a console error."""
