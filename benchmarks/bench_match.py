@@ -27,6 +27,7 @@ from pathlib import Path
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.ids.ipc import ipc_matches
 from ipstrong.ingest import ingest
+from ipstrong.ingest.entity_store import open_store
 from ipstrong.registry.matching import match_patents
 from ipstrong.search.index import build, index_path, is_current
 from ipstrong.synth.generator import SynthConfig, generate
@@ -49,14 +50,18 @@ def precision_at_10(work: Path) -> tuple[int, float, float]:
         if r["ipc_main"]:
             groups[r["ipc_main"].split("/")[0]].append(r)
     precisions, baselines = [], []
+    engine, factory = open_store(work)
+    session = factory()
     for group, members in sorted(groups.items()):
         if len(members) < 10:
             continue
         share = sum(1 for ipcs in held.values() if any(ipc_matches(s, group) for s in ipcs)) / len(held)
         for need in members[:5]:
-            found = match_patents(SYSTEM, work, need["title"], limit=10, exclude=need["app_no"])
+            found = match_patents(session, SYSTEM, work, need["title"], limit=10, exclude=need["app_no"])
             precisions.append(sum(1 for m in found if any(ipc_matches(s, group) for s in held[m.app_no])) / 10)
             baselines.append(share)
+    session.close()
+    engine.dispose()
     return len(precisions), statistics.mean(precisions), statistics.mean(baselines)
 
 
@@ -72,12 +77,16 @@ def prepare(data_dir: Path, patents: int) -> None:
 
 def latencies(data_dir: Path, needs: int) -> list[float]:
     titles = run_sql(data_dir, f"SELECT title FROM patents USING SAMPLE {needs} ROWS (reservoir, 7)").to_pylist()
-    match_patents(SYSTEM, data_dir, titles[0]["title"] or "电池")  # the index opened once, as a server keeps it
+    engine, factory = open_store(data_dir)
+    session = factory()
+    match_patents(session, SYSTEM, data_dir, titles[0]["title"] or "电池")  # the index opened once, as a server keeps it
     times = []
     for row in titles:
         start = time.perf_counter()
-        match_patents(SYSTEM, data_dir, row["title"] or "电池", limit=20)
+        match_patents(session, SYSTEM, data_dir, row["title"] or "电池", limit=20)
         times.append((time.perf_counter() - start) * 1000)
+    session.close()
+    engine.dispose()
     return times
 
 

@@ -187,6 +187,7 @@ def test_matchmaking_on_the_real_export(magic_leap: tuple[Path, int]) -> None:
     import collections
 
     from ipstrong.ids.ipc import ipc_matches
+    from ipstrong.ingest.entity_store import open_store
     from ipstrong.messages import IpsError
     from ipstrong.registry.matching import match_patents
     from ipstrong.search.index import build
@@ -194,6 +195,8 @@ def test_matchmaking_on_the_real_export(magic_leap: tuple[Path, int]) -> None:
 
     data, _entity = magic_leap
     build(data)
+    engine, factory = open_store(data)
+    s = factory()
     rows = run_sql(data, "SELECT app_no, title, ipc_main, ipc_all, legal_status FROM patents ORDER BY app_no").to_pylist()
     held = {r["app_no"]: r for r in rows}
     in_force = [r for r in rows if r["legal_status"] == "in_force"]
@@ -207,20 +210,22 @@ def test_matchmaking_on_the_real_export(magic_leap: tuple[Path, int]) -> None:
             continue
         share = sum(1 for r in in_force if any(ipc_matches(s, group) for s in r["ipc_all"] or [])) / len(in_force)
         for need in members[:5]:
-            found = match_patents(SYSTEM, data, need["title"], limit=10, exclude=need["app_no"])
+            found = match_patents(s, SYSTEM, data, need["title"], limit=10, exclude=need["app_no"])
             assert all(held[m.app_no]["legal_status"] == "in_force" for m in found)
             assert [m.preferred for m in found] == sorted((m.preferred for m in found), reverse=True)
             hits += sum(1 for m in found if any(ipc_matches(s, group) for s in held[m.app_no]["ipc_all"] or [])) / 10
             baseline += share
             needs += 1
     assert needs == 120 and hits / needs > 2.5 * baseline / needs
-    display = match_patents(SYSTEM, data, "头戴式增强现实显示装置的光波导镜片", ipc="G02B", limit=5)
+    display = match_patents(s, SYSTEM, data, "头戴式增强现实显示装置的光波导镜片", ipc="G02B", limit=5)
     assert display and all(any(ipc_matches(s, "G02B") for s in held[m.app_no]["ipc_all"]) for m in display)
     assert all(m.shared_terms for m in display) and "增强现实" in display[0].shared_terms
     with pytest.raises(InvalidOption):
-        match_patents(SYSTEM, data, "显示", ipc="not-a-class")
+        match_patents(s, SYSTEM, data, "显示", ipc="not-a-class")
     with pytest.raises(IpsError):
-        match_patents(SYSTEM, data, "   ")
+        match_patents(s, SYSTEM, data, "   ")
+    s.close()
+    engine.dispose()
 
 
 def test_enterprise_tiers_by_rules_as_data(tmp_path: Path) -> None:
@@ -261,3 +266,72 @@ def test_enterprise_tiers_by_rules_as_data(tmp_path: Path) -> None:
     with pytest.raises(IpsError) as refused:
         load_rules(rules)
     assert "rules.csv" in str(refused.value.msg) and "row 2" in refused.value.msg.en and "measure" in refused.value.msg.en
+
+
+OPEN_LICENCE_PATENTS = (
+    "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型,失效日\n"
+    "201710601862.3,2017-07-21,2019-01-02,一种锂电池,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明,\n"
+    "201820000005.8,2018-03-01,2018-09-01,一种电池盒,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,实用新型,\n"
+    "201710000009.6,2017-01-05,2018-06-01,一种电极片,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明,2021-01-05\n"
+    "201810000004.8,2018-01-01,2020-01-01,一种电极,南京某某有限公司,江苏省南京市鼓楼区汉口路22号,发明,\n"
+)
+LICENCES = (
+    "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n"
+    "201710601862.3,许可,2023-03-01,苏州某某科技有限公司,甲公司,\n"
+    "201710601862.3,许可,2025-01-15,苏州某某科技有限公司,乙公司,\n"
+)
+
+
+def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: Path) -> None:
+    """The Suzhou firm declares its lithium battery patent (in force) on open licence: refused for Nanjing's patent, for
+    its own lapsed one, for its utility model without the evaluation report and for a number the warehouse does not
+    hold; published, the patent is on the public list with its terms and the one licence taken since; withdrawn, it
+    leaves the list."""
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.matters import service
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.open_licences import open_licence_numbers, open_licences
+
+    data = tmp_path / "data"
+    (tmp_path / "p.csv").write_text(OPEN_LICENCE_PATENTS, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(LICENCES, encoding="utf-8")
+    for name in ("p.csv", "e.csv"):
+        ingest([tmp_path / name], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
+    apply_entities(data, db.url)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        officer = actor_of(create_user(s, SYSTEM, "officer", "a long password 1", "case_officer", "320500", "承办人",
+                                       organisation_id=office))  # fmt: skip
+    form = {"patentee": "苏州某某科技有限公司", "patents": ["ZL201710601862.3"], "payment_method": "royalty",
+            "rate": "按销售额 3%", "term_years": 5, "contact": "张经理 0512-00000000"}  # fmt: skip
+    day = dt.date(2025, 1, 10)
+    for patents, extra, reason in (
+        (["201810000004.8"], {}, "does not hold 201810000004.8"),
+        (["201710000009.6"], {}, "201710000009.6 is not in force"),
+        (["201820000005.8"], {}, "evaluation report"),
+        (["201910000007.6"], {}, "not a Chinese patent the warehouse holds"),
+    ):
+        with pytest.raises(IpsError) as refused, transaction(db.factory) as s:
+            service.file_matter(s, officer, "open_licence", office, {**form, "patents": patents, **extra}, data, day, today=day)
+        assert reason in refused.value.msg.en, refused.value.msg.en
+    with pytest.raises(IpsError), transaction(db.factory) as s:  # a declaration states its fee
+        service.file_matter(s, officer, "open_licence", office, {**form, "rate": ""}, data, day, today=day)
+    with transaction(db.factory) as s:
+        both = {**form, "patents": ["201710601862.3", "201820000005.8"], "evaluation_report": True}
+        mid = service.file_matter(s, officer, "open_licence", office, both, data, day, today=day).id
+        service.attach_document(s, officer, mid, "declaration", "声明.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, mid, "publish", on=day, today=day)
+        listed = {
+            r.app_no: (r.payment_method, r.rate, r.term_years, r.published_on, r.licences_since) for r in open_licences(s, data)
+        }
+        assert listed == {
+            "201710601862.3": ("royalty", "按销售额 3%", 5, day, 1),
+            "201820000005.8": ("royalty", "按销售额 3%", 5, day, 0),
+        }
+        entries = {e.name: e.value for e in service.matter_detail(s, officer, mid, today=day).form_entries}
+        assert entries["payment_method"] == "按销售额提成 / royalty"  # in words on the matter's page
+        service.attach_document(s, officer, mid, "withdrawal", "撤回.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, mid, "withdraw", on=day, today=day)
+        assert open_licences(s, data) == [] and open_licence_numbers(s) == set()

@@ -188,6 +188,34 @@ def test_enterprise_directory_page_its_export_and_twin(site) -> None:
     assert client.get("/api/v1/enterprises/tiers?year=2024").status_code == 403
 
 
+def test_patents_on_open_licence_are_public_and_offered_first(site) -> None:
+    """A published declaration puts the Suzhou patent on the public list (no sign-in) and first among the matches,
+    marked as on open licence."""
+    from ipstrong.accounts.service import actor_of
+    from ipstrong.matters import service
+    from ipstrong.search.index import build
+
+    client, db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_export(data, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    build(data)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        officer = actor_of(create_user(s, SYSTEM, "officer", PW, "case_officer", "320500", "承办人", organisation_id=office))
+        form = {"patentee": "苏州某某科技有限公司", "patents": ["201710601862.3"], "payment_method": "lump_sum",
+                "rate": "一次性 10 万元", "term_years": 3}  # fmt: skip
+        mid = service.file_matter(s, officer, "open_licence", office, form, data).id
+        service.attach_document(s, officer, mid, "declaration", "声明.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, mid, "publish")
+    listed = client.get("/api/v1/public/open-licences").json()
+    assert [(r["app_no"], r["rate"], r["payment_method"]) for r in listed] == [("201710601862.3", "一次性 10 万元", "lump_sum")]
+    page = client.get("/public/open-licences").text
+    assert 'id="open-licences"' in page and "一次性支付" in page and "lump_sum" not in page
+    sign_in(client, "ent")
+    found = client.get("/api/v1/match?text=需要一种锂电池技术").json()
+    assert found[0]["app_no"] == "201710601862.3" and found[0]["open_licence"] is True
+
+
 def test_language_switch(site) -> None:
     client, _db, _ids = site
     sign_in(client, "suzhou")

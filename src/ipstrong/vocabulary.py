@@ -94,6 +94,12 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "sei": ("战略性新兴产业", "strategic emerging industry"),
         "month": ("月份", "month"),
     },
+    # how an open licence is paid for (matters/types/open_licence.py)
+    "payment_method": {
+        "lump_sum": ("一次性支付", "lump sum"),
+        "royalty": ("按销售额提成", "royalty"),
+        "lump_sum_and_royalty": ("入门费加提成", "initial fee and royalty"),
+    },
     # how an enterprise's tier moved on the year before (registry/tiers.py)
     "tier_change": {
         "up": ("升级", "up"),

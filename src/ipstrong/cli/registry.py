@@ -135,7 +135,8 @@ def match_command(
     from ipstrong.accounts.roles import SYSTEM
     from ipstrong.registry.matching import Match, match_patents
 
-    found = match_patents(SYSTEM, data_dir_of(ctx), text, ipc, region, limit)
+    with db_session(ctx) as session:
+        found = match_patents(session, SYSTEM, data_dir_of(ctx), text, ipc, region, limit)
     emit_records(found, chosen_format(as_json, fmt), out, title="供需对接 / matches", table_columns=Match.TABLE)
 
 

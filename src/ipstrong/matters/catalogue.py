@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from ipstrong.matters.definitions import MatterType
-from ipstrong.matters.types import adjudication, assistance, enforcement, one_window, overseas, prescreen, trademark, transfer
+from ipstrong.matters.types import (
+    adjudication,
+    assistance,
+    enforcement,
+    one_window,
+    open_licence,
+    overseas,
+    prescreen,
+    trademark,
+    transfer,
+)
 
 MATTER_TYPES: dict[str, MatterType] = {
     t.id: t
@@ -16,5 +26,6 @@ MATTER_TYPES: dict[str, MatterType] = {
         overseas.MATTER_TYPE,
         transfer.MATTER_TYPE,
         one_window.MATTER_TYPE,
+        open_licence.MATTER_TYPE,
     )
 }

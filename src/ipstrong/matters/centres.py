@@ -5,6 +5,7 @@ kinds of application (知识产权保护中心管理办法（试行）, ../share
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -86,8 +87,9 @@ def centre_profile(session: Session, centre_id: int) -> dict[str, Any]:
     }
 
 
-def centre_intake(session: Session, centre: Organisation, form: BaseModel) -> list[Msg]:
-    """Why a pre-examination request cannot be taken at ``centre`` (empty when it can)."""
+def centre_intake(session: Session, centre: Organisation, form: BaseModel, data_dir: Path) -> list[Msg]:
+    """Why a pre-examination request cannot be taken at ``centre`` (empty when it can); the centre's register and
+    fields decide, not the warehouse (``data_dir`` unused)."""
     problems = [msg for flag, msg in EXCLUDED.items() if getattr(form, flag, False)]
     code = form.applicant_credit_code  # type: ignore[attr-defined] - the prescreen form declares it
     if session.get(CentreEnterprise, (centre.id, code)) is None:

@@ -124,8 +124,9 @@ class Party:
     code_field: str | None = None
 
 
-# a check at intake beyond the form: given the receiving body and the validated form, the reasons to refuse
-IntakeCheck = Callable[["Session", "Organisation", BaseModel], "list[Msg]"]
+# a check at intake beyond the form: given the receiving body, the validated form and the data directory (whose
+# warehouse the patents are checked against), the reasons to refuse
+IntakeCheck = Callable[["Session", "Organisation", BaseModel, "Path"], "list[Msg]"]
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,7 @@ def file_matter(
         raise IpsError(Msg("收件日期不能晚于今天", "the day received cannot be after today").located(field="received_on"))
     validated = _validated(mtype, form)
     parties = _parties(mtype, validated)
-    if mtype.intake is not None and (problems := mtype.intake(session, body, validated)):
+    if mtype.intake is not None and (problems := mtype.intake(session, body, validated, data_dir)):
         raise IpsError(
             Msg("不符合受理条件：" + "；".join(p.zh for p in problems), "cannot be taken: " + "; ".join(p.en for p in problems))
         )
@@ -796,13 +796,18 @@ def _party(mtype: MatterType, stored: MatterParty) -> Party:
 
 
 def form_entries(mtype: MatterType, form: dict[str, Any]) -> list[FormEntry]:
-    """The filled fields of a stored form in the form's order, each labelled from its description ("中文 / English");
-    an empty field, and a field the form no longer declares, are left out."""
+    """The filled fields of a stored form in the form's order, each labelled from its description ("中文 / English")
+    and a stored word shown in words (``patent_type``, ``payment_method``: the vocabulary's fields); an empty field,
+    and a field the form no longer declares, are left out. ``form`` keeps the values as stored."""
+    from ipstrong.vocabulary import VALUES, words
+
     entries = []
     for name, info in mtype.form.model_fields.items():
         value = form.get(name)
         if value is None or value == "" or value == []:
             continue
+        if name in VALUES and isinstance(value, str):
+            value = " / ".join(dict.fromkeys(words(name, value)))
         zh, _, en = (info.description or name).partition(" / ")
         entries.append(FormEntry(name=name, label_zh=zh, label_en=en or zh, value=value))
     return entries

@@ -4,10 +4,9 @@ and gets the patents it could license or buy, each with why it was matched. ``/m
 
 Available means a Chinese patent in force. Candidates are the patents most like the description (BM25 over titles
 and abstracts, the search index's more-like-this) within the IPC class and region asked for; of the best
-``POOL`` of them, a university's or research institute's patent never transferred comes first (the conversion
-programme's aim), then the others, each group by likeness. A candidate that shares no word of two characters or
-more with the need (only single characters) is not offered. Open-licence declarations will rank first once the
-registry records them.
+``POOL`` of them, a patent on open licence comes first (registry/open_licences.py), then a university's or research
+institute's patent never transferred (the conversion programme's aim), then the others, each group by likeness. A
+candidate that shares no word of two characters or more with the need (only single characters) is not offered.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from ipstrong.accounts.roles import Actor
 from ipstrong.messages import InvalidOption, IpsError, Msg
@@ -45,12 +45,13 @@ class Match(BaseModel):
     ipc_main: str | None
     grant_date: dt.date | None
     score: float
+    open_licence: bool  # on open licence: anyone may take a licence on its published terms
     preferred: bool  # a university's or institute's patent never transferred
     transfers: int
     licences: int
     shared_terms: list[str]
 
-    TABLE: ClassVar[tuple[str, ...]] = ("app_no", "title", "holder", "preferred", "licences", "score")
+    TABLE: ClassVar[tuple[str, ...]] = ("app_no", "title", "holder", "open_licence", "preferred", "score")
 
 
 def _filter(ipc: str | None, region: str | None) -> str:
@@ -107,6 +108,7 @@ def _shared(need: str, text: str) -> list[str]:
 
 
 def match_patents(
+    session: Session,
     actor: Actor,
     data_dir: Path,
     text: str,
@@ -115,8 +117,9 @@ def match_patents(
     limit: int = 20,
     exclude: str | None = None,
 ) -> list[Match]:
-    """The available patents that best answer ``text``, preferred holders first, each with why; ``exclude`` leaves
-    one patent out (a need written from a patent of its own)."""
+    """The available patents that best answer ``text``, those on open licence first, then the preferred holders',
+    each with why; ``exclude`` leaves one patent out (a need written from a patent of its own)."""
+    from ipstrong.registry.open_licences import open_licence_numbers
     from ipstrong.search.engine import similar_in
     from ipstrong.search.index import open_index
     from ipstrong.warehouse.connection import snapshot_connection
@@ -148,6 +151,7 @@ def match_patents(
     finally:
         con.close()
     held = {r[0]: r[1:] for r in rows}
+    declared = open_licence_numbers(session)
     moved = {r[0]: (r[1], r[2]) for r in moves}
     found = []
     for h in hits:
@@ -157,9 +161,10 @@ def match_patents(
             Match(
                 app_no=h["app_no"], title=h["title"], holder=holder, holder_type=holder_type, city_code=h["city_code"],
                 patent_type=patent_type, ipc_main=h["ipc_main"], grant_date=grant_date, score=round(h["score"], 3),
+                open_licence=h["app_no"] in declared,
                 preferred=holder_type in PREFERRED_HOLDERS and transfers == 0, transfers=transfers, licences=licences,
                 shared_terms=_shared(text, f"{h['title'] or ''} {h['abstract'] or ''}"),
             )
         )  # fmt: skip
     shown = [m for m in found if m.shared_terms]  # a likeness of single characters alone is no reason
-    return sorted(shown, key=lambda m: (not m.preferred, -m.score))[:limit]
+    return sorted(shown, key=lambda m: (not m.open_licence, not m.preferred, -m.score))[:limit]

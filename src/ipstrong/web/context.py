@@ -53,6 +53,7 @@ PUBLIC_NAV = [
     ("/public/search", "public_search"),
     ("/public/cases", "typical_cases"),
     ("/public/services", "public_services"),
+    ("/public/open-licences", "open_licences"),
     ("/login", "sign_in"),
 ]
 

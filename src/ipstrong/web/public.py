@@ -22,6 +22,7 @@ from ipstrong.indicators.dashboard import Dashboard, dashboard
 from ipstrong.matters.bodies import receiving_bodies
 from ipstrong.matters.typical import typical_cases
 from ipstrong.messages import IpsError
+from ipstrong.registry.open_licences import OpenLicence, open_licences
 from ipstrong.search.results import SearchPage
 from ipstrong.search.service import search_hits
 from ipstrong.web.callers import ERRORS, ErrorOut
@@ -149,3 +150,22 @@ def services_page(request: Request) -> Response:
 @router.get("/api/v1/public/services", response_model=list[PublicBody], summary="受理机构 / where to file", **API)
 def services(request: Request) -> list[PublicBody]:
     return _bodies(request)
+
+
+def _open_licences(request: Request) -> list[OpenLicence]:
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return open_licences(s, ctx.data_dir)
+
+
+@router.get("/public/open-licences", response_class=HTMLResponse, **PAGE)
+def open_licences_page(request: Request) -> Response:
+    """The patents anyone may take a licence of, on the terms their patentees published."""
+    return context_of(request).render(request, "public_open_licences.html", {"rows": _open_licences(request)})
+
+
+@router.get(
+    "/api/v1/public/open-licences", response_model=list[OpenLicence], summary="开放许可专利 / patents on open licence", **API
+)
+def open_licences_data(request: Request) -> list[OpenLicence]:
+    return _open_licences(request)

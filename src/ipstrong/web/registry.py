@@ -104,7 +104,10 @@ def match_page(
 ) -> Response:
     """Describe a need; see the patents that answer it, each with why."""
     ctx = context_of(request)
-    found = match_patents(who.actor, ctx.data_dir, text, _blank(ipc), _blank(region)) if text.strip() else None
+    found = None
+    if text.strip():
+        with ctx.reader() as s:
+            found = match_patents(s, who.actor, ctx.data_dir, text, _blank(ipc), _blank(region))
     values = {"text": text, "ipc": ipc, "region": region, "found": found, "cities": jiangsu_cities()}
     return ctx.render(request, "match.html", values, who=who)
 
@@ -119,7 +122,9 @@ def match_page(
 def match_data(
     request: Request, who: Caller, text: NeedText, ipc: IpcClass = None, region: Place = None, limit: Limit = 20
 ) -> list[Match]:
-    return match_patents(who.actor, context_of(request).data_dir, text, ipc, region, limit)
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return match_patents(s, who.actor, ctx.data_dir, text, ipc, region, limit)
 
 
 TierName = Annotated[str | None, Query(max_length=40, pattern="^[a-z_]*$", description="层级（none：未达）/ a tier, or none")]

@@ -1,0 +1,68 @@
+"""What the warehouse says of the patents a registration names — whether each is held, Chinese, granted, in force,
+of which type and whose — and the refusals that follow, one reason per patent. Open-licence declarations check
+their patents here; the pledge registrations will too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ipstrong.messages import Msg
+
+
+@dataclass(frozen=True)
+class Holding:
+    app_no: str
+    title: str | None
+    patent_type: str
+    legal_status: str | None
+    grant_date: dt.date | None
+    entity_id: int | None  # the first applicant's entity
+
+
+def holdings(data_dir: Path, numbers: list[str]) -> dict[str, Holding]:
+    """The CN patents of the current snapshot among canonical ``numbers``."""
+    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.snapshots import Warehouse
+
+    if not numbers or Warehouse(data_dir).current_id() is None:
+        return {}
+    con = snapshot_connection(data_dir)
+    try:
+        rows = con.execute(
+            "SELECT app_no, title, patent_type, legal_status, grant_date, first_applicant_id FROM patents "
+            f"WHERE office = 'CN' AND app_no IN ({', '.join('?' * len(numbers))})",
+            numbers,
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0]: Holding(*r) for r in rows}
+
+
+def refusals(session: Session, data_dir: Path, numbers: list[str], owner: str) -> tuple[list[Msg], dict[str, Holding]]:
+    """Why the patents ``numbers`` cannot be registered by ``owner`` (empty when they can), and what the warehouse
+    holds of them: each must be a Chinese patent the warehouse holds, granted and in force, and ``owner``'s — its
+    first applicant's entity is the one ``owner``'s name resolves to."""
+    from ipstrong.ingest.entity_store import entity_of_name
+    from ipstrong.search.patents import is_foreign, patent_number
+
+    canonical = list(dict.fromkeys(patent_number(n, "patents") for n in numbers))
+    held = holdings(data_dir, [n for n in canonical if not is_foreign(n)])
+    entity = entity_of_name(session, owner)
+    problems = []
+    for number in canonical:
+        found = held.get(number)
+        if found is None:
+            problems.append(
+                Msg(f"{number} 不是本省数据仓库中的中国专利，无法核对", f"{number} is not a Chinese patent the warehouse holds")
+            )
+        elif found.grant_date is None:
+            problems.append(Msg(f"{number} 尚未授权", f"{number} is not granted"))
+        elif found.legal_status != "in_force":
+            problems.append(Msg(f"{number} 专利权不在有效期内", f"{number} is not in force"))
+        elif entity is None or found.entity_id != entity.id:
+            problems.append(Msg(f"{number} 的专利权人不是{owner}", f"{owner} does not hold {number}"))
+    return problems, held
