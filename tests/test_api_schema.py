@@ -55,7 +55,12 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # a date's range (1900 … 2199 for working days) cannot be said in OpenAPI's format: date
             # an application number in any written form (full-width digits, CN/ZL prefixes) with its check digit is
             # arithmetic, not a pattern: a wrong one is refused with 400, naming the field
+            # province staff name the entity whose fees they want (an enterprise's user has its own: who asks decides);
+            # a need must say something (blank text) and name a class the IPC has; a tier must be one the rules name
             refusable = (
+                "/api/v1/portfolio/fees",
+                "/api/v1/match",
+                "/api/v1/enterprises/tiers",
                 "/api/v1/search",
                 "/api/v1/public/search",
                 "/api/v1/campaigns",
