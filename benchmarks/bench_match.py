@@ -18,11 +18,12 @@ import collections
 import datetime as dt
 import os
 import platform
-import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from synthetic import synthetic_warehouse
 
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.ids.ipc import ipc_matches
@@ -30,7 +31,6 @@ from ipstrong.ingest import ingest
 from ipstrong.ingest.entity_store import open_store
 from ipstrong.registry.matching import match_patents
 from ipstrong.search.index import build, index_path, is_current
-from ipstrong.synth.generator import SynthConfig, generate
 from ipstrong.warehouse import run_sql
 from ipstrong.warehouse.snapshots import Warehouse
 
@@ -66,11 +66,7 @@ def precision_at_10(work: Path) -> tuple[int, float, float]:
 
 
 def prepare(data_dir: Path, patents: int) -> None:
-    if Warehouse(data_dir).current_id() is None:
-        source = Path(tempfile.mkdtemp(prefix="ips-bench-match-"))
-        generate(SynthConfig(patents=patents, seed=1, broken_share=0, fmt="parquet"), source)
-        ingest([source / "patents.parquet", source / "events" / "events.csv"], data_dir, status_date=dt.date(2024, 12, 31))
-        shutil.rmtree(source)
+    synthetic_warehouse(data_dir, patents)
     if not is_current(index_path(data_dir, Warehouse(data_dir).current_id())):
         build(data_dir)
 

@@ -13,22 +13,18 @@ Usage: python benchmarks/bench_pledges.py [--data-dir DIR] [--patents N]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
-import shutil
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+from synthetic import synthetic_warehouse
+
 from ipstrong.accounts.roles import SYSTEM
-from ipstrong.ingest import ingest
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.registry.pledges import _snapshot_pledges, pledge_stats
-from ipstrong.synth.generator import SynthConfig, generate
 from ipstrong.warehouse.connection import snapshot_connection
-from ipstrong.warehouse.snapshots import Warehouse
 
 YEARS = range(2015, 2025)
 FLOOR_SQL = """
@@ -37,15 +33,6 @@ FROM events e JOIN patents p USING (app_no)
 WHERE e.event_type = 'pledge' AND p.office = 'CN' AND year(e.event_date) BETWEEN 2015 AND 2024 AND p.city_code LIKE '32%'
 GROUP BY ALL
 """
-
-
-def prepare(data_dir: Path, patents: int) -> None:
-    if Warehouse(data_dir).current_id() is not None:
-        return
-    source = Path(tempfile.mkdtemp(prefix="ips-bench-pledges-"))
-    generate(SynthConfig(patents=patents, seed=1, broken_share=0, fmt="parquet"), source)
-    ingest([source / "patents.parquet", source / "events" / "events.csv"], data_dir, status_date=dt.date(2024, 12, 31))
-    shutil.rmtree(source)
 
 
 def grid(data_dir: Path) -> int:
@@ -82,7 +69,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("bench-out/pledges"))
     parser.add_argument("--patents", type=int, default=1_000_000)
     args = parser.parse_args()
-    prepare(args.data_dir, args.patents)
+    synthetic_warehouse(args.data_dir, args.patents)
     con = snapshot_connection(args.data_dir)
     pledges = con.execute("SELECT count(*) FROM events WHERE event_type = 'pledge'").fetchone()[0]
     con.close()

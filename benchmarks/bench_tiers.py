@@ -15,19 +15,16 @@ import argparse
 import datetime as dt
 import os
 import platform
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
+from synthetic import synthetic_warehouse
+
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.indicators.engine import compute
-from ipstrong.ingest import ingest
 from ipstrong.ingest.pipeline import apply_entities
 from ipstrong.registry.tiers import PROFILE, enterprise_tiers
-from ipstrong.synth.generator import SynthConfig, generate
 from ipstrong.warehouse import run_sql
-from ipstrong.warehouse.snapshots import Warehouse
 
 YEAR = 2024
 CATALOGUE_EQUIVALENT = ["effective_inventions", "high_value_inventions", "applications_invention", "grants_invention",
@@ -35,11 +32,7 @@ CATALOGUE_EQUIVALENT = ["effective_inventions", "high_value_inventions", "applic
 
 
 def prepare(data_dir: Path, patents: int) -> None:
-    if Warehouse(data_dir).current_id() is None:
-        source = Path(tempfile.mkdtemp(prefix="ips-bench-tiers-"))
-        generate(SynthConfig(patents=patents, seed=1, broken_share=0, fmt="parquet"), source)
-        ingest([source / "patents.parquet", source / "events" / "events.csv"], data_dir, status_date=dt.date(2024, 12, 31))
-        shutil.rmtree(source)
+    synthetic_warehouse(data_dir, patents)
     stamped = run_sql(data_dir, "SELECT count(*) AS n FROM patents WHERE first_applicant_id IS NOT NULL").to_pylist()[0]["n"]
     if not stamped:
         start = time.perf_counter()
