@@ -163,9 +163,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_enterprises": ("没有符合条件的企业", "No enterprise meets these filters"),
     "tier_rules": ("层级规则", "Tier rules"),
     "match_intro": (
-        "描述技术需求，查找可许可或转让的有效专利；高校、科研院所尚未转让的专利排在前面，每件说明匹配理由。",
-        "Describe what you need and find patents in force you could license or buy: universities' and institutes' "
-        "patents never transferred come first, each with why it was matched.",
+        "描述技术需求，查找可许可或转让的有效专利：开放许可的专利排在最前，其次是高校、科研院所尚未转让的专利，每件说明匹配理由。",
+        "Describe what you need and find patents in force you could license or buy: those on open licence first, then "
+        "universities' and institutes' patents never transferred, each with why it was matched.",
     ),
     "match_need": ("需求描述", "The need"),
     "match_example": ("例如：提高锂离子电池正极材料循环稳定性的技术", "e.g. a way to make lithium-ion cathodes last more cycles"),
