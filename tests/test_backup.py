@@ -29,6 +29,7 @@ from ipstrong.matters.centres import declare_field, register_enterprise
 from ipstrong.matters.reminders import send_reminders
 from ipstrong.matters.typical import publish
 from ipstrong.messages import IpsError
+from ipstrong.registry.models import FeeReminder
 from ipstrong.web.sessions import secret_key
 
 # tables this fixture leaves empty: jobs are written by the queue, not by people
@@ -61,6 +62,9 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
     with transaction(db.factory) as s:
         send_reminders(s, D(2024, 10, 30))
         create_token(s, w.chief, "erp", ["read"])
+        # a fee reminder as the morning job writes one (this fixture's patents are not granted: none owes a fee)
+        s.add(FeeReminder(user_id=w.firm.user_id, app_no="202110100001.X", due_date=D(2025, 3, 1), kind="due_soon",
+                          amount_yuan=900))  # fmt: skip
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))
