@@ -335,3 +335,71 @@ def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: 
         service.attach_document(s, officer, mid, "withdrawal", "撤回.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
         service.take_step(s, officer, mid, "withdraw", on=day, today=day)
         assert open_licences(s, data) == [] and open_licence_numbers(s) == set()
+
+
+def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, tmp_path: Path) -> None:
+    """The Suzhou firm pledges its lithium-battery invention (filed 2017-07-21, in force) to 苏州银行 for 500 万元:
+    refused with R1 for Nanjing's patent, R2 for its own lapsed one, R11 for a number the warehouse does not hold, R6
+    for a debt falling due after 2037-07-21, R9 for a utility model already pledged (a pledge in the warehouse never
+    released); registered, published into the warehouse as a dated pledge the statistics count; cancelled, released."""
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.matters import service
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.pledge_registry import publish_registrations
+    from ipstrong.registry.pledges import pledge_stats
+    from ipstrong.warehouse import run_sql
+
+    data = tmp_path / "data"
+    (tmp_path / "p.csv").write_text(OPEN_LICENCE_PATENTS, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(
+        "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n201820000005.8,质押,2024-06-01,苏州某某科技有限公司,江苏银行,100\n",
+        encoding="utf-8",
+    )
+    for name in ("p.csv", "e.csv"):
+        ingest([tmp_path / name], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
+    apply_entities(data, db.url)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        officer = actor_of(create_user(s, SYSTEM, "officer", "a long password 1", "case_officer", "320500", "承办人",
+                                       organisation_id=office))  # fmt: skip
+    form = {"pledgor": "苏州某某科技有限公司", "pledgee": "苏州银行", "patents": ["201710601862.3"],
+            "secured_amount_10k_yuan": 500, "debt_start": "2025-01-10", "debt_end": "2027-01-09"}  # fmt: skip
+    day = dt.date(2025, 1, 10)
+    for change, code in (
+        ({"patents": ["201810000004.8"]}, "[R1]"),
+        ({"patents": ["201710000009.6"]}, "[R2]"),
+        ({"patents": ["201910000007.6"]}, "[R11]"),
+        ({"debt_end": "2038-01-01"}, "[R6]"),
+        ({"patents": ["201820000005.8"]}, "[R9]"),
+    ):
+        with pytest.raises(IpsError) as refused, transaction(db.factory) as s:
+            service.file_matter(s, officer, "pledge", office, {**form, **change}, data, day, today=day)
+        assert code in refused.value.msg.en, (code, refused.value.msg.en)
+    for wrong in ({"secured_amount_10k_yuan": 0}, {"debt_end": "2025-01-01"}):  # nothing secured; a term ending first
+        with pytest.raises(IpsError), transaction(db.factory) as s:
+            service.file_matter(s, officer, "pledge", office, {**form, **wrong}, data, day, today=day)
+    with transaction(db.factory) as s:
+        mid = service.file_matter(s, officer, "pledge", office, form, data, day, today=day).id
+        for kind in ("application", "contract", "identity"):
+            service.attach_document(s, officer, mid, kind, f"{kind}.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, mid, "register", on=day, today=day)
+    with transaction(db.factory) as s:
+        with pytest.raises(IpsError) as twice:  # registered here: the same patent cannot be pledged again
+            service.file_matter(s, officer, "pledge", office, form, data, day, today=day)
+        assert "[R9]" in twice.value.msg.en
+    with db.factory() as s:
+        assert publish_registrations(s, data, db.url).new == 1
+        assert publish_registrations(s, data, db.url).new == 0  # published again: nothing added
+    stored = run_sql(data, "SELECT event_type, event_date, to_party, amount_10k_yuan FROM events WHERE app_no = '201710601862.3'")
+    assert stored.to_pylist() == [{"event_type": "pledge", "event_date": day, "to_party": "苏州银行", "amount_10k_yuan": 500.0}]
+    assert pledge_stats(SYSTEM, data, 2025).total.amount_10k_yuan == 500.0
+    later = dt.date(2026, 1, 9)
+    with transaction(db.factory) as s:
+        service.attach_document(s, officer, mid, "cancellation", "注销.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, mid, "cancel", on=later, today=later)
+    with db.factory() as s:
+        assert publish_registrations(s, data, db.url).new == 1
+    kinds = run_sql(data, "SELECT list(event_type ORDER BY event_date) AS k FROM events WHERE app_no = '201710601862.3'")
+    assert kinds.to_pylist()[0]["k"] == ["pledge", "pledge_release"]

@@ -172,3 +172,16 @@ def enterprises_tiers(
                  table_columns=EnterpriseTier.TABLE)  # fmt: skip
     if export is not None:
         print(str(Msg(f"已写入 {export}（{everyone.total} 家）", f"written to {export} ({everyone.total} enterprises)")))
+
+
+@pledges_app.command("publish")
+def pledges_publish(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """把登记簿的质押登记与注销写入数据仓库（新快照）/ write the registry's registrations and cancellations into the
+    warehouse (a new snapshot); what is stored already is not added twice."""
+    from ipstrong.cli.common import settings_of
+    from ipstrong.cli.warehouse import print_ingest_report
+    from ipstrong.registry.pledge_registry import publish_registrations
+
+    with db_session(ctx) as session:
+        report = publish_registrations(session, data_dir_of(ctx), settings_of(ctx).resolved_database_url())
+    print_ingest_report(report, as_json)

@@ -10,6 +10,7 @@ from ipstrong.matters.types import (
     one_window,
     open_licence,
     overseas,
+    pledge,
     prescreen,
     trademark,
     transfer,
@@ -27,5 +28,6 @@ MATTER_TYPES: dict[str, MatterType] = {
         transfer.MATTER_TYPE,
         one_window.MATTER_TYPE,
         open_licence.MATTER_TYPE,
+        pledge.MATTER_TYPE,
     )
 }

@@ -19,8 +19,18 @@ class Holding:
     title: str | None
     patent_type: str
     legal_status: str | None
+    app_date: dt.date | None
     grant_date: dt.date | None
     entity_id: int | None  # the first applicant's entity
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one patent cannot be registered: ``reason`` is not_held, not_granted, not_in_force or not_owner."""
+
+    number: str
+    reason: str
+    msg: Msg
 
 
 def holdings(data_dir: Path, numbers: list[str]) -> dict[str, Holding]:
@@ -33,7 +43,7 @@ def holdings(data_dir: Path, numbers: list[str]) -> dict[str, Holding]:
     con = snapshot_connection(data_dir)
     try:
         rows = con.execute(
-            "SELECT app_no, title, patent_type, legal_status, grant_date, first_applicant_id FROM patents "
+            "SELECT app_no, title, patent_type, legal_status, app_date, grant_date, first_applicant_id FROM patents "
             f"WHERE office = 'CN' AND app_no IN ({', '.join('?' * len(numbers))})",
             numbers,
         ).fetchall()
@@ -42,7 +52,7 @@ def holdings(data_dir: Path, numbers: list[str]) -> dict[str, Holding]:
     return {r[0]: Holding(*r) for r in rows}
 
 
-def refusals(session: Session, data_dir: Path, numbers: list[str], owner: str) -> tuple[list[Msg], dict[str, Holding]]:
+def refusals(session: Session, data_dir: Path, numbers: list[str], owner: str) -> tuple[list[Refusal], dict[str, Holding]]:
     """Why the patents ``numbers`` cannot be registered by ``owner`` (empty when they can), and what the warehouse
     holds of them: each must be a Chinese patent the warehouse holds, granted and in force, and ``owner``'s — its
     first applicant's entity is the one ``owner``'s name resolves to."""
@@ -56,13 +66,14 @@ def refusals(session: Session, data_dir: Path, numbers: list[str], owner: str) -
     for number in canonical:
         found = held.get(number)
         if found is None:
-            problems.append(
-                Msg(f"{number} 不是本省数据仓库中的中国专利，无法核对", f"{number} is not a Chinese patent the warehouse holds")
-            )
+            msg = Msg(f"{number} 不是本省数据仓库中的中国专利，无法核对", f"{number} is not a Chinese patent the warehouse holds")
+            problems.append(Refusal(number, "not_held", msg))
         elif found.grant_date is None:
-            problems.append(Msg(f"{number} 尚未授权", f"{number} is not granted"))
+            problems.append(Refusal(number, "not_granted", Msg(f"{number} 尚未授权", f"{number} is not granted")))
         elif found.legal_status != "in_force":
-            problems.append(Msg(f"{number} 专利权不在有效期内", f"{number} is not in force"))
+            msg = Msg(f"{number} 专利权已终止或被宣告无效", f"{number} is not in force (lapsed or invalidated)")
+            problems.append(Refusal(number, "not_in_force", msg))
         elif entity is None or found.entity_id != entity.id:
-            problems.append(Msg(f"{number} 的专利权人不是{owner}", f"{owner} does not hold {number}"))
+            msg = Msg(f"{number} 的专利权人不是{owner}", f"{owner} does not hold {number}")
+            problems.append(Refusal(number, "not_owner", msg))
     return problems, held

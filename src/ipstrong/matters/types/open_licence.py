@@ -49,7 +49,8 @@ def declaration_intake(session: Session, office: Organisation, form: BaseModel, 
     from ipstrong.registry.holdings import refusals
 
     declared: OpenLicenceForm = form  # type: ignore[assignment] - this type's form
-    problems, held = refusals(session, data_dir, declared.patents, declared.patentee)
+    refused, held = refusals(session, data_dir, declared.patents, declared.patentee)
+    problems = [r.msg for r in refused]
     needing = [h.app_no for h in held.values() if h.patent_type in NEEDS_EVALUATION]
     if needing and not declared.evaluation_report:
         problems.append(

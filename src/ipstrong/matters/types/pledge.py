@@ -1,0 +1,160 @@
+"""专利权质押登记 — registering a patent pledge, and cancelling it (专利权质押登记办法, CNIPA 2021, 公告第461号;
+../shared/reference/OFFICIAL_RULES.md §5).
+
+The application is signed by pledgor and pledgee together. It is refused, with the reason's code, when:
+
+- R1 the pledgor is not the patentee: the patent's first applicant's entity is not the one the pledgor's name
+  resolves to;
+- R2 the patent right has ended or was declared invalid;
+- R3 the application is not yet granted;
+- R6 the debt falls due after the patent's term ends;
+- R9 the patent is already pledged: a registration here not cancelled, or a pledge in the warehouse not released;
+- R11 a patent the warehouse does not hold (another province's, or a wrong number): it cannot be checked.
+
+The others of §5 — R4 annual fees unpaid, R5 an ownership dispute or a court's preservation, R7 a contract against
+article 8, R8 a co-owned patent without every co-owner's consent, R10 a same-day utility model and invention or
+invalidation pending — need records the warehouse does not hold: the officer decides them on the documents, and
+the refusal step names them. The secured amount registered and the amount the bank lent are kept apart.
+A registration and a cancellation become dated pledge and pledge-release events of the warehouse through
+``ipstrong pledges publish`` (registry/pledge_registry.py), the one publish path of ingest.
+
+Time limit: the service guide citing the 2021 measures gives 3 working days (from the day the documents are
+complete); the 2021 statutory figure was not read: a parameter, marked unverified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy.orm import Session
+
+from ipstrong.accounts.models import Organisation
+from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, Party, State, Transition
+from ipstrong.messages import Msg
+
+SOURCE = "专利权质押登记办法（国家知识产权局公告第461号，2021-11-15）"
+LIMIT_SOURCE = f"{SOURCE}；办事指南：办结时限 3 个工作日，自文件缺陷完全消除之日起算（2021 年办法原文时限未读到，待核）"
+STAFF = ("case_officer", "city_official", "province_admin")
+# the refusal reasons the warehouse can decide, by holdings.Refusal reason
+CODES = {"not_owner": "R1", "not_in_force": "R2", "not_granted": "R3", "not_held": "R11"}
+
+
+class PledgeForm(BaseModel):
+    """The registration application (专利权质押登记申请表) and the contract's terms."""
+
+    pledgor: str = Field(min_length=2, max_length=200, description="出质人 / pledgor")
+    pledgor_credit_code: str | None = Field(default=None, max_length=18, description="出质人统一社会信用代码 / credit code")
+    pledgee: str = Field(min_length=2, max_length=200, description="质权人 / pledgee")
+    pledgee_credit_code: str | None = Field(default=None, max_length=18, description="质权人统一社会信用代码 / credit code")
+    patents: list[str] = Field(min_length=1, max_length=100, description="出质专利号 / the patents pledged")
+    secured_amount_10k_yuan: float = Field(gt=0, le=10_000_000, description="担保债权数额（万元）/ secured amount (10,000 yuan)")
+    debt_start: dt.date = Field(description="债务履行期起 / debt term from")
+    debt_end: dt.date = Field(description="债务履行期至 / debt term until")
+    valuation_report: bool = Field(default=False, description="附资产评估报告 / valuation report attached")
+    loan_amount_10k_yuan: float | None = Field(
+        default=None, ge=0, le=10_000_000, description="实际放款金额（万元，银行填报，与登记金额分列）/ amount lent"
+    )
+
+    @model_validator(mode="after")
+    def _term(self) -> PledgeForm:
+        if self.debt_end <= self.debt_start:
+            raise ValueError("债务履行期至须晚于起始日 / the debt term must end after it starts")
+        return self
+
+
+def pledged_now(session: Session, data_dir: Path, numbers: list[str], excluding: int | None = None) -> set[str]:
+    """Of ``numbers``, those pledged now: registered here and not cancelled, or pledged in the warehouse and not
+    released since."""
+    from sqlalchemy import select
+
+    from ipstrong.matters.models import Matter, MatterRight
+    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.snapshots import Warehouse
+
+    here = set(
+        session.scalars(
+            select(MatterRight.number)
+            .join(Matter, Matter.id == MatterRight.matter_id)
+            .where(Matter.type_id == "pledge", Matter.state == "registered", MatterRight.number.in_(numbers))
+            .where(Matter.id != (excluding or 0))
+        )
+    )
+    if not numbers or Warehouse(data_dir).current_id() is None:
+        return here
+    con = snapshot_connection(data_dir)
+    try:
+        rows = con.execute(
+            "SELECT app_no FROM events WHERE event_type IN ('pledge', 'pledge_release') "
+            f"AND app_no IN ({', '.join('?' * len(numbers))}) "
+            "QUALIFY row_number() OVER (PARTITION BY app_no ORDER BY event_date DESC, event_type = 'pledge') = 1 "
+            "AND event_type = 'pledge'",
+            numbers,
+        ).fetchall()
+    finally:
+        con.close()
+    return here | {r[0] for r in rows}
+
+
+def pledge_intake(session: Session, office: Organisation, form: BaseModel, data_dir: Path) -> list[Msg]:
+    """The refusal reasons the warehouse decides, each with its code (empty when the application can be taken)."""
+    from ipstrong.registry.holdings import refusals
+    from ipstrong.warehouse.asof import statutory_term
+
+    applied: PledgeForm = form  # type: ignore[assignment] - this type's form
+    refused, held = refusals(session, data_dir, applied.patents, applied.pledgor)
+    problems = [Msg(f"【{CODES[r.reason]}】{r.msg.zh}", f"[{CODES[r.reason]}] {r.msg.en}") for r in refused]
+    for h in held.values():
+        term = statutory_term(h.patent_type, h.app_date) if h.app_date else None
+        if term is not None and applied.debt_end > h.app_date + relativedelta(years=term.years):
+            ends = h.app_date + relativedelta(years=term.years)
+            problems.append(Msg(f"【R6】债务履行期限超过 {h.app_no} 的专利权期限（{ends} 届满）",
+                                f"[R6] the debt falls due after the term of {h.app_no} ends ({ends})"))  # fmt: skip
+    for number in sorted(pledged_now(session, data_dir, list(held))):
+        problems.append(Msg(f"【R9】{number} 已处于质押期间", f"[R9] {number} is already pledged"))
+    return problems
+
+
+MATTER_TYPE = MatterType(
+    id="pledge",
+    code="ZY",
+    name_zh="专利权质押登记",
+    name_en="patent pledge registration",
+    source=SOURCE,
+    form=PledgeForm,
+    title_field="pledgor",
+    bodies=("office",),
+    parties=(
+        Party("pledgor", "出质人", "pledgor", "pledgor", "pledgor_credit_code"),
+        Party("pledgee", "质权人", "pledgee", "pledgee", "pledgee_credit_code"),
+    ),
+    patents_field="patents",
+    intake=pledge_intake,
+    states=(
+        State("received", "已收到申请", "application received"),
+        State("registered", "已登记", "registered"),
+        State("refused", "不予登记", "refused", final=True),
+        State("cancelled", "已注销", "cancelled", final=True),
+    ),
+    initial="received",
+    documents=(
+        DocumentRule("application", "专利权质押登记申请表（双方签章）", "application signed by both parties", ("register",)),
+        DocumentRule("contract", "专利权质押合同", "pledge contract", ("register",)),
+        DocumentRule("identity", "双方身份证明", "both parties' proof of identity", ("register",)),
+        DocumentRule("valuation", "资产评估报告", "valuation report", ()),
+        DocumentRule("cancellation", "注销申请表及质权消灭证明", "cancellation form and proof the pledge ended", ("cancel",)),
+        DocumentRule("refusal_notice", "不予登记通知书", "notice of refusal", (), "refusal_notice"),
+    ),
+    transitions=(
+        Transition("register", "准予登记", "register", ("received",), "registered", STAFF,
+                   ("application", "contract", "identity")),
+        Transition("refuse", "不予登记（注明理由编码）", "refuse (give the reason's code)", ("received",), "refused", STAFF),
+        Transition("cancel", "注销登记", "cancel", ("registered",), "cancelled", STAFF, ("cancellation",)),
+    ),
+    deadlines=(
+        DeadlineRule("decision", "登记或不予登记", "register or refuse", "received", ("register", "refuse"), 3,
+                     "working_days", LIMIT_SOURCE, verified=False),
+    ),
+)  # fmt: skip
