@@ -282,21 +282,16 @@ LICENCES = (
 )
 
 
-def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: Path) -> None:
-    """The Suzhou firm declares its lithium battery patent (in force) on open licence: refused for Nanjing's patent, for
-    its own lapsed one, for its utility model without the evaluation report and for a number the warehouse does not
-    hold; published, the patent is on the public list with its terms and the one licence taken since; withdrawn, it
-    leaves the list."""
+def _registry_office(db, tmp_path: Path, events: str):
+    """The warehouse of ``OPEN_LICENCE_PATENTS`` and ``events`` with the applicant entities stamped, the Suzhou office
+    and its case officer: (data directory, office id, officer)."""
     from ipstrong.accounts.service import actor_of, create_organisation, create_user
     from ipstrong.db import transaction
     from ipstrong.ingest.pipeline import apply_entities
-    from ipstrong.matters import service
-    from ipstrong.messages import IpsError
-    from ipstrong.registry.open_licences import open_licence_numbers, open_licences
 
     data = tmp_path / "data"
     (tmp_path / "p.csv").write_text(OPEN_LICENCE_PATENTS, encoding="utf-8")
-    (tmp_path / "e.csv").write_text(LICENCES, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(events, encoding="utf-8")
     for name in ("p.csv", "e.csv"):
         ingest([tmp_path / name], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
     apply_entities(data, db.url)
@@ -304,6 +299,20 @@ def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: 
         office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
         officer = actor_of(create_user(s, SYSTEM, "officer", "a long password 1", "case_officer", "320500", "承办人",
                                        organisation_id=office))  # fmt: skip
+    return data, office, officer
+
+
+def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: Path) -> None:
+    """The Suzhou firm declares its lithium battery patent (in force) on open licence: refused for Nanjing's patent, for
+    its own lapsed one, for its utility model without the evaluation report and for a number the warehouse does not
+    hold; published, the patent is on the public list with its terms and the one licence taken since; withdrawn, it
+    leaves the list."""
+    from ipstrong.db import transaction
+    from ipstrong.matters import service
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.open_licences import open_licence_numbers, open_licences
+
+    data, office, officer = _registry_office(db, tmp_path, LICENCES)
     form = {"patentee": "苏州某某科技有限公司", "patents": ["ZL201710601862.3"], "payment_method": "royalty",
             "rate": "按销售额 3%", "term_years": 5, "contact": "张经理 0512-00000000"}  # fmt: skip
     day = dt.date(2025, 1, 10)
@@ -342,28 +351,17 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
     refused with R1 for Nanjing's patent, R2 for its own lapsed one, R11 for a number the warehouse does not hold, R6
     for a debt falling due after 2037-07-21, R9 for a utility model already pledged (a pledge in the warehouse never
     released); registered, published into the warehouse as a dated pledge the statistics count; cancelled, released."""
-    from ipstrong.accounts.service import actor_of, create_organisation, create_user
     from ipstrong.db import transaction
-    from ipstrong.ingest.pipeline import apply_entities
     from ipstrong.matters import service
     from ipstrong.messages import IpsError
     from ipstrong.registry.pledge_registry import publish_registrations
     from ipstrong.registry.pledges import pledge_stats
     from ipstrong.warehouse import run_sql
 
-    data = tmp_path / "data"
-    (tmp_path / "p.csv").write_text(OPEN_LICENCE_PATENTS, encoding="utf-8")
-    (tmp_path / "e.csv").write_text(
-        "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n201820000005.8,质押,2024-06-01,苏州某某科技有限公司,江苏银行,100\n",
-        encoding="utf-8",
+    pledged = (
+        "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n201820000005.8,质押,2024-06-01,苏州某某科技有限公司,江苏银行,100\n"
     )
-    for name in ("p.csv", "e.csv"):
-        ingest([tmp_path / name], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
-    apply_entities(data, db.url)
-    with transaction(db.factory) as s:
-        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
-        officer = actor_of(create_user(s, SYSTEM, "officer", "a long password 1", "case_officer", "320500", "承办人",
-                                       organisation_id=office))  # fmt: skip
+    data, office, officer = _registry_office(db, tmp_path, pledged)
     form = {"pledgor": "苏州某某科技有限公司", "pledgee": "苏州银行", "patents": ["201710601862.3"],
             "secured_amount_10k_yuan": 500, "debt_start": "2025-01-10", "debt_end": "2027-01-09"}  # fmt: skip
     day = dt.date(2025, 1, 10)
