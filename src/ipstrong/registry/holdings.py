@@ -35,20 +35,17 @@ class Refusal:
 
 def holdings(data_dir: Path, numbers: list[str]) -> dict[str, Holding]:
     """The CN patents of the current snapshot among canonical ``numbers``."""
-    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.connection import rows_for_keys
     from ipstrong.warehouse.snapshots import Warehouse
 
-    if not numbers or Warehouse(data_dir).current_id() is None:
+    if Warehouse(data_dir).current_id() is None:
         return {}
-    con = snapshot_connection(data_dir)
-    try:
-        rows = con.execute(
-            "SELECT app_no, title, patent_type, legal_status, app_date, grant_date, first_applicant_id FROM patents "
-            f"WHERE office = 'CN' AND app_no IN ({', '.join('?' * len(numbers))})",
-            numbers,
-        ).fetchall()
-    finally:
-        con.close()
+    rows = rows_for_keys(
+        data_dir,
+        "SELECT app_no, title, patent_type, legal_status, app_date, grant_date, first_applicant_id FROM patents "
+        "WHERE office = 'CN' AND app_no IN ({keys})",
+        numbers,
+    )
     return {r[0]: Holding(*r) for r in rows}
 
 

@@ -42,7 +42,7 @@ def open_licence_numbers(session: Session) -> set[str]:
 
 def open_licences(session: Session, data_dir: Path) -> list[OpenLicence]:
     """Every patent on open licence, the latest published first."""
-    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.connection import rows_for_keys
     from ipstrong.warehouse.snapshots import Warehouse
 
     rows = session.execute(
@@ -53,15 +53,10 @@ def open_licences(session: Session, data_dir: Path) -> list[OpenLicence]:
     ).all()
     licences: dict[str, list[dt.date]] = {}
     numbers = [number for _m, number, _t in rows]
-    if numbers and Warehouse(data_dir).current_id() is not None:
-        con = snapshot_connection(data_dir)
-        try:
-            marks = ", ".join("?" * len(numbers))
-            found = con.execute(
-                f"SELECT app_no, event_date FROM events WHERE event_type = 'licence' AND app_no IN ({marks})", numbers
-            ).fetchall()
-        finally:
-            con.close()
+    if Warehouse(data_dir).current_id() is not None:
+        found = rows_for_keys(
+            data_dir, "SELECT app_no, event_date FROM events WHERE event_type = 'licence' AND app_no IN ({keys})", numbers
+        )
         for app_no, day in found:
             licences.setdefault(app_no, []).append(day)
     return [

@@ -55,11 +55,12 @@ class PledgeStats(BaseModel):
     snapshot: str | None
 
 
-def _period(year: int, half: int | None) -> tuple[str, str]:
+def _period(year: int, half: int | None) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``year`` or of its ``half``."""
     if half not in (None, 1, 2):
         raise InvalidOption("half", str(half), Msg("1（上半年）或 2（下半年）", "1 (first half) or 2 (second half)"))
-    first, last = {None: ("01-01", "12-31"), 1: ("01-01", "06-30"), 2: ("07-01", "12-31")}[half]
-    return f"{year}-{first}", f"{year}-{last}"
+    (m1, d1), (m2, d2) = {None: ((1, 1), (12, 31)), 1: ((1, 1), (6, 30)), 2: ((7, 1), (12, 31))}[half]
+    return dt.date(year, m1, d1), dt.date(year, m2, d2)
 
 
 # every pledge of a snapshot with what the figures group it by: read once per snapshot (a snapshot never changes),
@@ -130,10 +131,10 @@ def pledge_stats(
     require(actor, "records.read")
     if by not in BY:
         raise InvalidOption("by", by, Msg("city、bank、sei 或 month", "city, bank, sei or month"))
-    first, last = _period(year, half)
+    start, end = _period(year, half)
     region = actor.region_code
     snapshot = Warehouse(data_dir).current_id()
-    start, end, prefix = dt.date.fromisoformat(first), dt.date.fromisoformat(last), region_prefix(region)
+    prefix = region_prefix(region)
     pledges = _snapshot_pledges(data_dir, snapshot, timeout_s) if snapshot is not None else ()
     rows = [r for r in pledges if start <= r["event_date"] <= end and r["place"].startswith(prefix)]
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}

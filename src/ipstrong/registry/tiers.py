@@ -11,7 +11,6 @@ figures add up to its region's.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from importlib.resources import files
@@ -21,6 +20,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from ipstrong.accounts.roles import Actor, in_scope, require
+from ipstrong.csvin import read_rows
 from ipstrong.messages import IpsError, Msg
 
 PROFILE = (
@@ -51,28 +51,23 @@ def load_rules(path: Path | None = None) -> list[Tier]:
 
     source = path or Path(str(files("ipstrong") / "registry" / "data" / "tier_rules.csv"))
     tiers: dict[str, dict[str, Any]] = {}
-    with source.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in RULE_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise IpsError(Msg(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}").located(str(source)))
-        for number, row in enumerate(reader, start=2):
-            where = (str(source), number)
-            if row["measure"] not in MEASURES:
-                known = ", ".join(sorted(MEASURES))
-                raise IpsError(
-                    Msg(f"未知指标量：{row['measure']}", f"unknown measure {row['measure']} ({known})").located(*where, "measure")
-                )
-            try:
-                minimum, rank = float(row["minimum"]), int(row["rank"])
-            except ValueError:
-                raise IpsError(Msg("须为数字", "must be a number").located(*where, "minimum")) from None
-            entry = tiers.setdefault(
-                row["tier"],
-                {"tier": row["tier"], "rank": rank, "name_zh": row["name_zh"], "name_en": row["name_en"], "criteria": [],
-                 "basis": row["basis"]},
-            )  # fmt: skip
-            entry["criteria"].append((row["measure"], minimum))
+    for number, row in enumerate(read_rows(source, RULE_COLUMNS), start=2):
+        where = (str(source), number)
+        if row["measure"] not in MEASURES:
+            known = ", ".join(sorted(MEASURES))
+            raise IpsError(
+                Msg(f"未知指标量：{row['measure']}", f"unknown measure {row['measure']} ({known})").located(*where, "measure")
+            )
+        try:
+            minimum, rank = float(row["minimum"]), int(row["rank"])
+        except ValueError:
+            raise IpsError(Msg("须为数字", "must be a number").located(*where, "minimum")) from None
+        entry = tiers.setdefault(
+            row["tier"],
+            {"tier": row["tier"], "rank": rank, "name_zh": row["name_zh"], "name_en": row["name_en"], "criteria": [],
+             "basis": row["basis"]},
+        )  # fmt: skip
+        entry["criteria"].append((row["measure"], minimum))
     return sorted((Tier(**{**t, "criteria": tuple(t["criteria"])}) for t in tiers.values()), key=lambda t: t.rank)
 
 

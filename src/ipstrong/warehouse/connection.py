@@ -76,17 +76,22 @@ def snapshot_connection(data_dir: Path, snapshot_id: str | None = None) -> duckd
     return con
 
 
+def rows_for_keys(data_dir: Path, sql: str, keys: list[str]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` over the current snapshot, its ``{keys}`` standing for one placeholder per key (the SQL
+    is the caller's own, never a person's input; the keys are bound as parameters). None for no keys."""
+    if not keys:
+        return []
+    con = snapshot_connection(data_dir)
+    try:
+        return con.execute(sql.format(keys=", ".join("?" * len(keys))), keys).fetchall()
+    finally:
+        con.close()
+
+
 def lookup(data_dir: Path, table: str, key: str, column: str, keys: list[str]) -> dict[str, Any]:
     """Of ``keys``, those the current snapshot's ``table`` holds in its column ``key``, each with its ``column``
     (table and column names are the caller's own, never a person's input)."""
-    if not keys:
-        return {}
-    con = snapshot_connection(data_dir)
-    try:
-        marks = ", ".join("?" for _ in keys)
-        return dict(con.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({marks})", keys).fetchall())
-    finally:
-        con.close()
+    return dict(rows_for_keys(data_dir, f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({{keys}})", keys))
 
 
 def ibis_connection(data_dir: Path, snapshot_id: str | None = None) -> Any:

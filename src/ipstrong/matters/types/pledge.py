@@ -65,13 +65,13 @@ class PledgeForm(BaseModel):
         return self
 
 
-def pledged_now(session: Session, data_dir: Path, numbers: list[str], excluding: int | None = None) -> set[str]:
+def pledged_now(session: Session, data_dir: Path, numbers: list[str]) -> set[str]:
     """Of ``numbers``, those pledged now: registered here and not cancelled, or pledged in the warehouse and not
     released since."""
     from sqlalchemy import select
 
     from ipstrong.matters.models import Matter, MatterRight
-    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.connection import rows_for_keys
     from ipstrong.warehouse.snapshots import Warehouse
 
     here = set(
@@ -79,22 +79,17 @@ def pledged_now(session: Session, data_dir: Path, numbers: list[str], excluding:
             select(MatterRight.number)
             .join(Matter, Matter.id == MatterRight.matter_id)
             .where(Matter.type_id == "pledge", Matter.state == "registered", MatterRight.number.in_(numbers))
-            .where(Matter.id != (excluding or 0))
         )
     )
-    if not numbers or Warehouse(data_dir).current_id() is None:
+    if Warehouse(data_dir).current_id() is None:
         return here
-    con = snapshot_connection(data_dir)
-    try:
-        rows = con.execute(
-            "SELECT app_no FROM events WHERE event_type IN ('pledge', 'pledge_release') "
-            f"AND app_no IN ({', '.join('?' * len(numbers))}) "
-            "QUALIFY row_number() OVER (PARTITION BY app_no ORDER BY event_date DESC, event_type = 'pledge') = 1 "
-            "AND event_type = 'pledge'",
-            numbers,
-        ).fetchall()
-    finally:
-        con.close()
+    rows = rows_for_keys(
+        data_dir,
+        "SELECT app_no FROM events WHERE event_type IN ('pledge', 'pledge_release') AND app_no IN ({keys}) "
+        "QUALIFY row_number() OVER (PARTITION BY app_no ORDER BY event_date DESC, event_type = 'pledge') = 1 "
+        "AND event_type = 'pledge'",
+        numbers,
+    )
     return here | {r[0] for r in rows}
 
 
@@ -108,8 +103,8 @@ def pledge_intake(session: Session, office: Organisation, form: BaseModel, data_
     problems = [Msg(f"【{CODES[r.reason]}】{r.msg.zh}", f"[{CODES[r.reason]}] {r.msg.en}") for r in refused]
     for h in held.values():
         term = statutory_term(h.patent_type, h.app_date) if h.app_date else None
-        if term is not None and applied.debt_end > h.app_date + relativedelta(years=term.years):
-            ends = h.app_date + relativedelta(years=term.years)
+        ends = h.app_date + relativedelta(years=term.years) if term is not None else None
+        if ends is not None and applied.debt_end > ends:
             problems.append(Msg(f"【R6】债务履行期限超过 {h.app_no} 的专利权期限（{ends} 届满）",
                                 f"[R6] the debt falls due after the term of {h.app_no} ends ({ends})"))  # fmt: skip
     for number in sorted(pledged_now(session, data_dir, list(held))):
