@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,27 @@ def test_high_value_criteria_by_hand(data: Path) -> None:
     assert total["value"] == 1  # the SEI rule's car-related keywords are not in the titles (测试专利X): the pledge alone
     award = compute(data, ["high_value_award"], [dt.date(2021, 12, 31)], "320000")[0]
     assert (award["value"], award["status"]) == (None, "missing")
+
+
+def test_award_criterion_reads_the_award_events(data: Path, tmp_path: Path) -> None:
+    """Once an award list is loaded (award events), the award criterion counts national awards as of their date and
+    the high-value totals are no longer partial; a provincial award does not count (the definition names national
+    ones)."""
+    shutil.copytree(data, tmp_path / "data")
+    awards = tmp_path / "awards.csv"
+    awards.write_text(
+        "申请号,事件类型,事件日期\n"
+        f"{number(PATENTS['D'][0])},第二十二届中国专利奖金奖,2021-07-01\n"
+        f"{number(PATENTS['A'][0])},第一届江苏专利奖银奖,2021-09-01\n",
+        encoding="utf-8",
+    )
+    report = ingest([awards], tmp_path / "data", status_date=dt.date(2024, 12, 31))
+    assert (report.quarantined, report.new) == (0, 2)
+    assert values(tmp_path / "data", "high_value_award", "2021-12-31") == {"320000": 1, "320100": 1, "320500": 0}
+    assert values(tmp_path / "data", "high_value_award", "2020-12-31")["320000"] == 0  # awarded in 2021
+    keywords = Parameters(sei_matching="keywords")
+    total = compute(tmp_path / "data", ["high_value_inventions"], [dt.date(2021, 12, 31)], "320000", params=keywords)[0]
+    assert (total["value"], total["status"], total["note"]) == (2, "ok", None)  # A's pledge, D's award
 
 
 def test_high_value_parameters(data: Path) -> None:

@@ -86,6 +86,8 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "pledge_release": ("质押解除", "pledge released"),
         "rejection": ("驳回", "rejected"),
         "withdrawal": ("撤回", "withdrawn"),
+        "national_award": ("获国家级专利奖项", "national award"),
+        "provincial_award": ("获省级专利奖项", "provincial award"),
     },
     # what pledge statistics are grouped by (registry/pledges.py)
     "pledge_by": {

@@ -49,12 +49,23 @@ class Indicator:
     # why a figure cannot be computed at all (no input data loaded), or why it is only partial — never a zero
     not_evaluable: tuple[str, str] | None = None
     partial: tuple[str, str] | None = None
+    # an event type whose records the figure needs: those two apply only while the snapshot holds none of them
+    needs: str | None = None
     # a comparison of the numerator with itself at another date: ("growth", None) = % change on the same day a year
     # earlier; ("multiple", 2012) = times the value at the end of 2012
     compare: tuple[str, int | None] | None = None
     # the reference series (reference/series.py) of the same figure as CNIPA publishes it for China and every
     # province, which the dashboard sets beside the computed one; None where nothing is published
     published: str | None = None
+
+    @property
+    def never_evaluable(self) -> bool:
+        """No data can be loaded for it yet: not computed whatever the snapshot holds."""
+        return self.not_evaluable is not None and self.needs is None
+
+    def lacking(self, held_event_types: set[str]) -> bool:
+        """Whether ``not_evaluable`` and ``partial`` apply to a snapshot holding these event types."""
+        return self.needs is None or self.needs not in held_event_types
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -275,10 +286,11 @@ SRC_HIGH_VALUE = (
     "较高质押融资金额、获国家科学技术奖或中国专利奖；国内有效量，每件只计一次"
 )
 NO_AWARDS = (
-    "未加载中国专利奖/国家科学技术奖名单，该类无法计算",
-    "no China Patent Award / national S&T award list loaded: this criterion cannot be evaluated",
+    "未加载中国专利奖/国家科学技术奖名单（获奖事件），该类无法计算",
+    "no China Patent Award / national S&T award list loaded (award events): this criterion cannot be evaluated",
 )
 PARTIAL = ("不含获奖一类（未加载获奖名单），为部分值", "partial: the award criterion is not evaluated (no award list loaded)")
+AWARD_EVENTS = "national_award"  # the event type the award criterion reads: without any, it is not evaluated
 HV_PARAMETERS = {
     **DOMESTIC,
     **_open("sei_matching"),
@@ -297,6 +309,7 @@ CATALOGUE += [
         SRC_HIGH_VALUE,
         parameters=HV_PARAMETERS,
         partial=PARTIAL,
+        needs=AWARD_EVENTS,
     ),
     Indicator(
         "high_value_per_10k_pop",
@@ -309,6 +322,7 @@ CATALOGUE += [
         Denominator(series="population"),
         parameters={**HV_PARAMETERS, **VINTAGE},
         partial=PARTIAL,
+        needs=AWARD_EVENTS,
     ),
     Indicator(
         "high_value_sei",
@@ -356,10 +370,11 @@ CATALOGUE += [
         "high-value: national S&T award or China Patent Award",
         "件",
         "stock",
-        "",
+        "high_value_award",
         SRC_HIGH_VALUE,
         parameters=HV_PARAMETERS,
         not_evaluable=NO_AWARDS,
+        needs=AWARD_EVENTS,
     ),
 ]
 

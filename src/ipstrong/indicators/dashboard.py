@@ -131,7 +131,7 @@ def dashboard(
     chosen = BY_ID[indicator]
     empty = Dashboard(
         indicator=indicator, unit=chosen.unit, region=region, by=level, asof=None, records=[], headline=[], series=[],
-        ranks={}, zones=[], comparison=None, later=[], data_until=None, evaluable=not chosen.not_evaluable,
+        ranks={}, zones=[], comparison=None, later=[], data_until=None, evaluable=not chosen.never_evaluable,
     )  # fmt: skip
     if Warehouse(data_dir).current_id() is None:
         return empty

@@ -240,6 +240,15 @@ def _backend(data_dir: Path, snapshot: str, engine: str) -> Any:
     return ibis_connection(data_dir, snapshot)
 
 
+def _event_types_held(backend: Any, wanted: set[str]) -> set[str]:
+    """Which of the event types ``wanted`` the snapshot holds at least one event of."""
+    if not wanted:
+        return set()
+    events = backend.table("events")
+    found = events.filter(events.event_type.isin(sorted(wanted))).select("event_type").distinct().to_pyarrow()
+    return {str(v) for v in found.column("event_type").to_pylist()}
+
+
 def compute(
     data_dir: Path,
     indicator_ids: list[str] | None,
@@ -272,7 +281,8 @@ def compute(
     zones = [custom_zones(data_dir)[code] for code, _name, level in targets if level == "custom"]
     backend = _backend(data_dir, snapshot, engine)
     # every measure on every day needed: the as-of dates and the comparison days of growth rates and multiples
-    evaluable = [i for i in chosen if not i.not_evaluable]
+    held = _event_types_held(backend, {i.needs for i in chosen if i.needs})
+    evaluable = [i for i in chosen if not (i.not_evaluable and i.lacking(held))]
     measures = {i.numerator for i in evaluable} | {
         i.denominator.measure for i in evaluable if i.denominator and i.denominator.measure
     }
@@ -294,7 +304,9 @@ def compute(
     for d in asof_dates:
         for ind in chosen:
             for code, name, level in targets:
-                numerator = values[ind.numerator].get((d, level, code), 0.0) if not ind.not_evaluable else None
+                lacking = ind.lacking(held)
+                missing = ind.not_evaluable is not None and lacking
+                numerator = values[ind.numerator].get((d, level, code), 0.0) if not missing else None
                 record = {
                     "indicator": ind.id,
                     "name_zh": ind.name_zh,
@@ -311,7 +323,7 @@ def compute(
                     "status": "ok",
                     "note": None,
                 }
-                if ind.not_evaluable:
+                if missing and ind.not_evaluable:
                     record.update(status="missing", note=" / ".join(ind.not_evaluable))
                 elif (first := begins[register_of(ind.numerator)]) is None or d < first:
                     record.update(
@@ -345,7 +357,7 @@ def compute(
                         value=numerator / den * ind.scale if den else None,
                         status="ok" if den else "missing",
                     )
-                if ind.partial and record["status"] == "ok":
+                if ind.partial and lacking and record["status"] == "ok":
                     record.update(status="partial", note=" / ".join(ind.partial))
                 records.append(record)
     return records
@@ -446,7 +458,7 @@ def explain(
     timeout_s: float | None = None,
 ) -> list[dict[str, Any]]:
     """The patents behind an indicator's numerator for one region and date, so a figure can be checked row by row."""
-    if indicator_id not in BY_ID or BY_ID[indicator_id].not_evaluable:
+    if indicator_id not in BY_ID or BY_ID[indicator_id].never_evaluable:
         raise IpsError(Msg(f"未知或无法计算的指标 {indicator_id}", f"unknown or not evaluable indicator {indicator_id}"))
     check_parameters(params)
     code, _name, level = target_regions(region, None, data_dir)[0]

@@ -251,11 +251,19 @@ def _hv_pledged(base: Table, src: Sources) -> Table:
     return base.semi_join(big, [base.app_no == big.pledge_app_no, base.asof == big.pledge_asof])
 
 
+def _hv_awarded(base: Table, src: Sources) -> Table:
+    """Awarded a national prize (中国专利奖, 国家科学技术奖) on or before the day: a ``national_award`` event, which the
+    award lists imported as event files and the office's own award results (registry/awards.py) write."""
+    awards = src.e.filter(src.e.event_type == "national_award").select(award_app_no="app_no", award_date="event_date")
+    return base.semi_join(awards, [base.app_no == awards.award_app_no, awards.award_date <= base.asof])
+
+
 HIGH_VALUE_CRITERIA: dict[str, Callable[[Table, Sources], Table]] = {
     "sei": _hv_sei,
     "family_abroad": _hv_family_abroad,
     "maintained_10y": _hv_maintained,
     "pledge": _hv_pledged,
+    "award": _hv_awarded,
 }
 
 

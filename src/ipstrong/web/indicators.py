@@ -293,7 +293,7 @@ def _choices(name: str, values: Iterable[str]) -> Any:
 IndicatorId = _choices("IndicatorId", (i.id for i in CATALOGUE))
 # indicators with patents (or marks) behind them: not those that cannot be evaluated at all
 DASHBOARD_DEFAULT = IndicatorId("inventions_per_10k_pop")  # the figure the dashboard opens on
-Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.not_evaluable))
+Explainable = _choices("Explainable", (i.id for i in CATALOGUE if not i.never_evaluable))
 
 
 class By(StrEnum):
