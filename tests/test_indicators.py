@@ -207,7 +207,7 @@ def test_award_criterion_reads_the_award_events(data: Path, tmp_path: Path) -> N
     awards = tmp_path / "awards.csv"
     awards.write_text(
         "申请号,事件类型,事件日期\n"
-        f"{number(PATENTS['D'][0])},第二十二届中国专利奖金奖,2021-07-01\n"
+        f"{number(PATENTS['D'][0])},第二十二届中国专利金奖,2021-07-01\n"
         f"{number(PATENTS['A'][0])},第一届江苏专利奖银奖,2021-09-01\n",
         encoding="utf-8",
     )

@@ -354,8 +354,8 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
     from ipstrong.db import transaction
     from ipstrong.matters import service
     from ipstrong.messages import IpsError
-    from ipstrong.registry.pledge_registry import publish_registrations
     from ipstrong.registry.pledges import pledge_stats
+    from ipstrong.registry.warehouse_events import publish_events
     from ipstrong.warehouse import run_sql
 
     pledged = (
@@ -388,8 +388,8 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
             service.file_matter(s, officer, "pledge", office, form, data, day, today=day)
         assert "[R9]" in twice.value.msg.en
     with db.factory() as s:
-        assert publish_registrations(s, data, db.url).new == 1
-        assert publish_registrations(s, data, db.url).new == 0  # published again: nothing added
+        assert publish_events(s, data, ("pledges",), db.url).new == 1
+        assert publish_events(s, data, ("pledges",), db.url).new == 0  # published again: nothing added
     stored = run_sql(data, "SELECT event_type, event_date, to_party, amount_10k_yuan FROM events WHERE app_no = '201710601862.3'")
     assert stored.to_pylist() == [{"event_type": "pledge", "event_date": day, "to_party": "苏州银行", "amount_10k_yuan": 500.0}]
     assert pledge_stats(SYSTEM, data, 2025).total.amount_10k_yuan == 500.0
@@ -398,6 +398,136 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
         service.attach_document(s, officer, mid, "cancellation", "注销.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
         service.take_step(s, officer, mid, "cancel", on=later, today=later)
     with db.factory() as s:
-        assert publish_registrations(s, data, db.url).new == 1
+        assert publish_events(s, data, ("pledges",), db.url).new == 1
     kinds = run_sql(data, "SELECT list(event_type ORDER BY event_date) AS k FROM events WHERE app_no = '201710601862.3'")
     assert kinds.to_pylist()[0]["k"] == ["pledge", "pledge_release"]
+
+
+def test_award_ranks_give_grades_by_quota_and_pass_score() -> None:
+    """The best-ranked take the first grade's places, then the next grade's; below the pass score, nothing; ties go
+    to the application received first."""
+    from dataclasses import replace
+
+    from ipstrong.registry.awards import AwardEntry, Grade, _rank, award_rules
+
+    rules = replace(
+        award_rules(),
+        grades=(Grade("gold", "金奖", "gold", "patent", 1), Grade("silver", "银奖", "silver", "patent", 2),
+                Grade("inventor", "发明人奖", "inventor", "inventor", 1)),
+    )  # fmt: skip
+
+    def entry(number: str, score: float | None, category: str = "patent", state: str = "review") -> AwardEntry:
+        return AwardEntry(matter_id=0, number=number, applicant="甲", category=category, patent="x", title=None, state=state,
+                          experts=3, score=score, rank=None, grade=None, grade_zh=None)  # fmt: skip
+
+    entries = [entry("3", 80), entry("1", 95), entry("2", 80), entry("4", 70), entry("5", 59), entry("6", None),
+               entry("7", 99, "inventor"), entry("8", 90, "inventor"), entry("9", 100, state="received")]  # fmt: skip
+    _rank(entries, rules)
+    got = {e.number: (e.rank, e.grade) for e in entries}
+    assert got == {"1": (1, "gold"), "2": (2, "silver"), "3": (3, "silver"), "4": (4, None), "5": (5, None),
+                   "6": (None, None), "7": (1, "inventor"), "8": (2, None), "9": (None, None)}  # fmt: skip
+
+
+def test_the_patent_award_applied_for_scored_without_conflicts_ranked_and_published(db, tmp_path: Path) -> None:
+    """Round 2 (granted by 2024-12-31): the Suzhou firm applies with its invention and its utility model, the Nanjing
+    firm with its invention. Refused: a patent not the applicant's, a lapsed one, one granted after the cut-off, an
+    unknown round, an inventor award without its inventor. Three experts score each admitted application; the expert
+    from the Suzhou firm is excluded from its applications; results wait for the third sheet, then the invention and
+    the utility model (90, 70) take gold places and Nanjing's (50, below the pass score of 60) is not awarded. The
+    awards become provincial-award events of the warehouse and the public results list them."""
+    from conftest import ingest_export
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.matters import service
+    from ipstrong.messages import IpsError
+    from ipstrong.registry import awards
+    from ipstrong.registry.warehouse_events import publish_events
+    from ipstrong.warehouse import run_sql
+
+    data, city_office, city_officer = _registry_office(db, tmp_path, LICENCES)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
+        officer = actor_of(create_user(s, SYSTEM, "province", "a long password 1", "province_admin", "320000", "管理员",
+                                       organisation_id=office))  # fmt: skip
+    late = "202310000001.5,2023-01-05,2025-03-01,一种正极,苏州某某科技有限公司,江苏省苏州市吴中区星湖街1号,发明"
+    ingest_export(data, late, status_date="2025-06-30", database_url=db.url)
+    from ipstrong.ingest.pipeline import apply_entities
+
+    apply_entities(data, db.url)
+    day = dt.date(2025, 7, 1)
+    suzhou = {"applicant": "苏州某某科技有限公司", "cycle": 2, "category": "patent", "patents": ["201710601862.3"],
+              "summary": "锂电池的电极结构，已在三家企业实施。"}  # fmt: skip
+    for change, reason in (
+        ({"patents": ["201810000004.8"]}, "does not hold 201810000004.8"),
+        ({"patents": ["201710000009.6"]}, "not in force"),
+        ({"patents": ["202310000001.5"]}, "granted after the cut-off 2024-12-31"),
+        ({"cycle": 9}, "no round 9"),
+        ({"category": "inventor"}, "needs the inventor's name"),
+        ({"_city": True}, "received by the province's office"),
+    ):
+        by, body = (city_officer, city_office) if change.pop("_city", False) else (officer, office)
+        with pytest.raises(IpsError) as refused, transaction(db.factory) as s:
+            service.file_matter(s, by, "patent_award", body, {**suzhou, **change}, data, day, today=day)
+        assert reason in refused.value.msg.en, refused.value.msg.en
+    forms = (suzhou, {**suzhou, "patents": ["201820000005.8"]},
+             {**suzhou, "applicant": "南京某某有限公司", "patents": ["201810000004.8"]})  # fmt: skip
+    with transaction(db.factory) as s:
+        ids = [service.file_matter(s, officer, "patent_award", office, f, data, day, today=day).id for f in forms]
+        with pytest.raises(IpsError, match="not under expert review"):
+            awards.score(s, actor_of(create_user(s, SYSTEM, "early", "a long password 1", "award_expert", "320000", "专家",
+                                                 organisation_id=office)), ids[0], {})  # fmt: skip
+        for mid in ids:
+            service.attach_document(s, officer, mid, "application", "申报书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+            service.take_step(s, officer, mid, "admit", on=day, today=day)
+        experts = []
+        for name, kind, code in (("江苏甲专利代理事务所", "agency", None), ("江苏乙知识产权服务中心", "agency", None),
+                                 ("苏州某某科技有限公司", "enterprise", "91320506MA1XXXXX09")):  # fmt: skip
+            org = create_organisation(s, SYSTEM, kind, name, "320000", code).id
+            user = create_user(s, SYSTEM, f"expert{len(experts)}", "a long password 1", "award_expert", "320000", "专家",
+                               organisation_id=org)  # fmt: skip
+            experts.append(actor_of(user))
+    first, second, conflicted = experts
+
+    def every(mark: float) -> dict[str, float]:
+        return dict.fromkeys(("quality", "advance", "use", "benefit"), mark)
+
+    marks = {ids[0]: 90.0, ids[1]: 70.0, ids[2]: 50.0}
+    with transaction(db.factory) as s:
+        assert [x.matter_id for x in awards.expert_sheets(s, conflicted, 2)] == [ids[2]]  # never shown their own
+        with pytest.raises(PermissionDenied, match=r"own organisation|same applicant entity"):
+            awards.score(s, conflicted, ids[0], every(99.0))
+        for wrong, why in (({"quality": 90.0}, "no score for technical advance"),
+                           ({**every(90.0), "luck": 5.0}, "unknown criterion luck"),
+                           (every(120.0), "0–100, not 120")):  # fmt: skip
+            with pytest.raises(IpsError) as refused:
+                awards.score(s, first, ids[0], wrong)
+            assert why in refused.value.msg.en, refused.value.msg.en
+        for expert in (first, second):
+            for mid, mark in marks.items():
+                sheet = awards.score(s, expert, mid, every(mark))
+                assert sheet.weighted == mark
+        awards.score(s, conflicted, ids[2], every(50.0))
+    with transaction(db.factory) as s, pytest.raises(IpsError, match="fewer than 3 score sheets"):
+        awards.publish(s, officer, 2, today=day)
+    with transaction(db.factory) as s:
+        org = create_organisation(s, SYSTEM, "agency", "江苏丙事务所", "320000").id
+        third = actor_of(
+            create_user(s, SYSTEM, "expert3", "a long password 1", "award_expert", "320000", "专家", organisation_id=org)
+        )
+        for mid in ids[:2]:
+            awards.score(s, third, mid, every(marks[mid]))
+        ranked = {e.patent: (e.rank, e.score, e.grade) for e in awards.ranking(s, officer, 2).entries}
+        assert ranked == {"201710601862.3": (1, 90.0, "gold"), "201820000005.8": (2, 70.0, "gold"),
+                          "201810000004.8": (3, 50.0, None)}  # fmt: skip
+        published = awards.publish(s, officer, 2, today=day)
+        assert published.published and {e.patent: e.state for e in published.entries} == {
+            "201710601862.3": "gold", "201820000005.8": "gold", "201810000004.8": "not_awarded"}  # fmt: skip
+        assert [(r.patent, r.grade_zh) for r in awards.results(s, 2)] == [
+            ("201710601862.3", "江苏专利金奖"), ("201820000005.8", "江苏专利金奖")]  # fmt: skip
+    with db.factory() as s:
+        assert publish_events(s, data, ("awards",), db.url).new == 2
+    stored = run_sql(data, "SELECT app_no, event_type, event_date FROM events WHERE event_type LIKE '%award' ORDER BY app_no")
+    assert stored.to_pylist() == [
+        {"app_no": "201710601862.3", "event_type": "provincial_award", "event_date": day},
+        {"app_no": "201820000005.8", "event_type": "provincial_award", "event_date": day},
+    ]

@@ -127,6 +127,21 @@ def _fee_reminders(cfg: Settings, params: dict[str, Any], progress: Progress) ->
         engine.dispose()
 
 
+def _registry_events(cfg: Settings, _params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Publish the registers' new records (pledges, award results) into the warehouse as dated events."""
+    from ipstrong.registry.warehouse_events import publish_events
+
+    engine = platform_engine(cfg)
+    try:
+        progress(10, "登记事项写入仓库 / registers into the warehouse")
+        with transaction(session_factory(engine)) as s:
+            report = publish_events(s, data_dir(cfg.data_dir), database_url=cfg.resolved_database_url())
+        return {"snapshot": report.snapshot if report.published else None, "new": report.new,
+                "message": f"新增 {report.new} 条事件 / {report.new} new events"}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
 def _anchor(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Write the audit chain's head to the anchor file outside the database (each morning)."""
     from ipstrong.accounts.audit import anchor
@@ -157,6 +172,7 @@ JOB_KINDS: dict[str, JobKind] = {
     "reminders": JobKind("期限提醒", "deadline reminders", _reminders, "records.write"),
     "fee_reminders": JobKind("年费提醒", "annual fee reminders", _fee_reminders, "records.write"),
     "anchor": JobKind("审计锚点", "audit anchor", _anchor, "audit.read"),
+    "registry_events": JobKind("登记事项写入仓库", "registers into the warehouse", _registry_events, "warehouse.write"),
 }
 
 
@@ -179,6 +195,7 @@ def make_queue(cfg: Settings, immediate: bool = False) -> tuple[Huey, Callable[.
         enqueue(cfg, SYSTEM, "reminders", {})
         enqueue(cfg, SYSTEM, "fee_reminders", {})
         enqueue(cfg, SYSTEM, "anchor", {})
+        enqueue(cfg, SYSTEM, "registry_events", {})
 
     return queue, run_job
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ipstrong.cli.common import FormatOpt, JsonOpt, OutOpt, app, chosen_format, data_dir_of, db_session, parse_date
 from ipstrong.messages import Msg
 from ipstrong.output import emit_document, emit_records, people_table
+
+if TYPE_CHECKING:
+    from ipstrong.registry.awards import AwardRanking
 
 portfolio_app = typer.Typer(help="企业专利组合与年费 / an enterprise's portfolio and its annual fees", no_args_is_help=True)
 app.add_typer(portfolio_app, name="portfolio")
@@ -180,8 +183,67 @@ def pledges_publish(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     warehouse (a new snapshot); what is stored already is not added twice."""
     from ipstrong.cli.common import settings_of
     from ipstrong.cli.warehouse import print_ingest_report
-    from ipstrong.registry.pledge_registry import publish_registrations
+    from ipstrong.registry.warehouse_events import publish_events
 
     with db_session(ctx) as session:
-        report = publish_registrations(session, data_dir_of(ctx), settings_of(ctx).resolved_database_url())
+        report = publish_events(session, data_dir_of(ctx), ("pledges",), settings_of(ctx).resolved_database_url())
     print_ingest_report(report, as_json)
+
+
+awards_app = typer.Typer(help="江苏专利奖评审 / the Jiangsu Patent Award's review", no_args_is_help=True)
+app.add_typer(awards_app, name="awards")
+CycleOpt = Annotated[int, typer.Option("--cycle", help="届次，如 2 = 第二届 / the round", min=1, max=100)]
+
+
+def _print_ranking(result: AwardRanking, as_json: bool, fmt: str | None, out: Path | None) -> None:
+    from ipstrong.registry.awards import AwardEntry
+
+    shown = chosen_format(as_json, fmt)
+    if shown == "json":
+        emit_document(result.model_dump(mode="json"), True)
+        return
+    given = " · ".join(f"{g.name_zh} {g.given}/{g.quota}" for g in result.grades)
+    title = f"第{result.cycle}届江苏专利奖 / Jiangsu Patent Award round {result.cycle} · {given}"
+    emit_records(result.entries, shown, out, title=title, table_columns=AwardEntry.TABLE)
+    if shown == "table" and result.waiting:
+        print(str(Msg(f"评分不足 {result.min_experts} 份：{'、'.join(result.waiting)}",
+                      f"fewer than {result.min_experts} score sheets: {', '.join(result.waiting)}")))  # fmt: skip
+
+
+@awards_app.command("ranking")
+def awards_ranking(
+    ctx: typer.Context, cycle: CycleOpt, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None
+) -> None:
+    """按专家评分排序，并按名额给出拟授奖等级 / the applications ranked by the experts' scores, with the grade the quotas
+    give each."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.awards import ranking
+
+    with db_session(ctx) as session:
+        result = ranking(session, SYSTEM, cycle)
+    _print_ranking(result, as_json, fmt, out)
+
+
+@awards_app.command("publish")
+def awards_publish(
+    ctx: typer.Context,
+    cycle: CycleOpt,
+    today: Annotated[str | None, typer.Option("--today", help="公布日期 YYYY-MM-DD / the day published")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """公布评审结果：每件申报进入所获等级或未获奖，获奖写入数据仓库 / publish the results: each application takes its
+    grade or is not awarded, and the awards become warehouse events."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.cli.common import settings_of
+    from ipstrong.cli.warehouse import print_ingest_report
+    from ipstrong.registry.awards import publish
+    from ipstrong.registry.warehouse_events import publish_events
+
+    day = parse_date(today, "--today") if today else None
+    with db_session(ctx, write=True) as session:
+        result = publish(session, SYSTEM, cycle, day)
+    _print_ranking(result, as_json, None, None)
+    with db_session(ctx) as session:
+        report = publish_events(session, data_dir_of(ctx), ("awards",), settings_of(ctx).resolved_database_url())
+    if not as_json:
+        print_ingest_report(report, False)

@@ -27,9 +27,10 @@ EVENT_TYPE_SQL = """CASE
     WHEN regexp_matches(lower(event_type), '质押.*(解除|注销)|解除质押|pledge.?release|release.*secur') THEN 'pledge_release'
     WHEN regexp_matches(lower(event_type), '质押|pledge|security (interest|agreement)') THEN 'pledge'
     -- awards: the national ones (中国专利奖, 国家科学技术奖 and its 技术发明奖/科技进步奖) count for the high-value criterion
-    WHEN regexp_matches(lower(event_type), '中国(专利|外观设计)奖|国家(科学技术|技术发明|科技)(进步)?奖|china patent award')
+    WHEN regexp_matches(lower(event_type),
+                        '中国(专利|外观设计)(金|银|优秀)?奖|国家(科学技术|技术发明|科技)(进步)?奖|china patent award')
         THEN 'national_award'
-    WHEN regexp_matches(lower(event_type), '专利奖|发明人奖|patent award') THEN 'provincial_award'
+    WHEN regexp_matches(lower(event_type), '专利(金|银|优秀)?奖|发明人奖|patent award') THEN 'provincial_award'
     WHEN regexp_matches(lower(event_type), '许可|licen') THEN 'licence'
     -- USPTO's conveyances: ASSIGNMENT OF ASSIGNORS INTEREST, NUNC PRO TUNC ASSIGNMENT, CHANGE OF NAME, MERGER
     WHEN regexp_matches(lower(event_type), '转让|转移|权利人变更|transfer|assign|change of name|merger') THEN 'transfer'

@@ -10,6 +10,7 @@ from ipstrong.matters.types import (
     one_window,
     open_licence,
     overseas,
+    patent_award,
     pledge,
     prescreen,
     trademark,
@@ -29,5 +30,6 @@ MATTER_TYPES: dict[str, MatterType] = {
         one_window.MATTER_TYPE,
         open_licence.MATTER_TYPE,
         pledge.MATTER_TYPE,
+        patent_award.MATTER_TYPE,
     )
 }

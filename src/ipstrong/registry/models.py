@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, String
+from sqlalchemy import Date, DateTime, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipstrong.accounts.models import utcnow
@@ -24,3 +24,15 @@ class FeeReminder(Base):
     amount_yuan: Mapped[int] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AwardScore(Base):
+    """One expert's score of one criterion of a Jiangsu Patent Award application (registry/awards.py)."""
+
+    __tablename__ = "award_scores"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(30), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    scored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
