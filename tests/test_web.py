@@ -915,3 +915,62 @@ def test_a_patents_printable_sheet(site) -> None:
     for expected in ("一种锂电池", "201710601862.3", "苏州某某科技有限公司", "发明 / invention", "2019-01-02"):
         assert expected in text, expected
     assert client.get("/patents/201710601862.4/sheet.pdf").status_code == 400  # a wrong check digit, said
+
+
+def test_the_patent_award_on_the_web(site) -> None:
+    """Experts score from their page (a score of 120 refused in words), the province's administrator sees the ranking
+    and publishes it, the awards are written into the warehouse by the queued job and listed for the public."""
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.jobs import make_queue
+    from ipstrong.matters import service
+    from ipstrong.warehouse import run_sql
+
+    client, db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_export(data, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    apply_entities(data, db.url)
+    day = dt.date(2025, 7, 1)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
+        staff = actor_of(create_user(s, SYSTEM, "award_admin", PW, "province_admin", "320000", "管理员", organisation_id=office))
+        form = {"applicant": "苏州某某科技有限公司", "cycle": 2, "category": "patent", "patents": [SUZHOU_ROW.split(",")[0]],
+                "summary": "锂电池的电极结构，已在三家企业实施。"}  # fmt: skip
+        mid = service.file_matter(s, staff, "patent_award", office, form, data, day, today=day).id
+        service.attach_document(s, staff, mid, "application", "申报书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, staff, mid, "admit", on=day, today=day)
+        for n in range(3):
+            org = create_organisation(s, SYSTEM, "agency", f"江苏第{n}专利代理事务所", "320000").id
+            create_user(s, SYSTEM, f"expert{n}", PW, "award_expert", "320000", "专家", organisation_id=org)
+    for n in range(3):
+        client.cookies.clear()
+        csrf = sign_in(client, f"expert{n}")
+        review = client.get("/awards/review").text
+        assert 'href="/awards/review"' in review and f'id="sheet-{mid}"' in review and "锂电池的电极结构" in review
+        sheet = {"csrf_token": csrf, "quality": "88", "advance": "90", "use": "92", "benefit": "90"}
+        if n == 0:
+            refused = client.post(f"/awards/review/{mid}", data={**sheet, "quality": "120"})
+            assert refused.status_code == 400 and "0–100" in refused.text
+            assert client.post(f"/awards/review/{mid}", data=sheet, follow_redirects=False).status_code == 303
+            assert "<strong>90.0</strong>" in client.get("/awards/review").text
+        else:
+            headers = {"X-CSRF-Token": csrf}
+            body = {"scores": {k: float(v) for k, v in sheet.items() if k != "csrf_token"}}
+            assert client.post(f"/api/v1/awards/{mid}/scores", json=body, headers=headers).json()["weighted"] == 90.0
+        assert client.get("/awards").status_code == 403  # experts score; the ranking is the staff's
+    client.cookies.clear()
+    csrf = sign_in(client, "award_admin")
+    page = client.get("/awards?cycle=2").text
+    assert 'id="award-ranking"' in page and "江苏专利金奖" in page and 'id="award-publish"' in page
+    ranking = client.get("/api/v1/awards/ranking?cycle=2").json()
+    assert [(e["score"], e["grade"], e["experts"]) for e in ranking["entries"]] == [(90.0, "gold", 3)]
+    assert client.get("/api/v1/awards/ranking?cycle=9").status_code == 404
+    assert client.post("/awards/publish", data={"csrf_token": csrf, "cycle": "2"}, follow_redirects=False).status_code == 303
+    assert 'id="award-published"' in client.get("/awards?cycle=2").text
+    queue, _task = make_queue(client.app.state.ctx.settings)
+    queue.execute(queue.dequeue())
+    stored = run_sql(data, "SELECT event_type FROM events WHERE event_type LIKE '%award'").to_pylist()
+    assert stored == [{"event_type": "provincial_award"}]
+    client.cookies.clear()
+    public = client.get("/public/patent-award").text
+    assert 'id="award-results"' in public and "苏州某某科技有限公司" in public and "江苏专利金奖" in public
+    assert client.get("/api/v1/public/patent-award?cycle=2").json()[0]["grade"] == "gold"

@@ -89,6 +89,11 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "national_award": ("获国家级专利奖项", "national award"),
         "provincial_award": ("获省级专利奖项", "provincial award"),
     },
+    # the Jiangsu Patent Award's categories (matters/types/patent_award.py)
+    "award_category": {
+        "patent": ("专利奖（金奖、银奖、优秀奖）", "patent award (gold, silver, excellence)"),
+        "inventor": ("发明人奖", "inventor award"),
+    },
     # what pledge statistics are grouped by (registry/pledges.py)
     "pledge_by": {
         "city": ("地市", "city"),

@@ -35,6 +35,7 @@ from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, sess
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import (
     accounts,
+    awards,
     calendar,
     entities,
     indicators,
@@ -124,7 +125,8 @@ def create_app(cfg: Settings) -> FastAPI:
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     for domain in (
-        accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, public,
+        accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, awards,
+        public,
     ):  # fmt: skip
         app.include_router(domain.router)
 

@@ -39,6 +39,8 @@ NAV = [
     ("/pledges", "pledges", "records.read"),
     ("/match", "match", None),
     ("/enterprises", "enterprises_nav", "records.read"),
+    ("/awards", "patent_award", "records.read"),
+    ("/awards/review", "award_review", "awards.score"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
@@ -54,6 +56,7 @@ PUBLIC_NAV = [
     ("/public/cases", "typical_cases"),
     ("/public/services", "public_services"),
     ("/public/open-licences", "open_licences"),
+    ("/public/patent-award", "patent_award_results"),
     ("/login", "sign_in"),
 ]
 
