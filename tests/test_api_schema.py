@@ -57,7 +57,14 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # arithmetic, not a pattern: a wrong one is refused with 400, naming the field
             # province staff name the entity whose fees they want (an enterprise's user has its own: who asks decides);
             # a need must say something (blank text) and name a class the IPC has; a tier must be one the rules name
+            # the award's rounds are data (a round the rules do not hold is 404); results are published once and
+            # while applications wait; only an expert scores, and only an application in review
             refusable = (
+                "/api/v1/awards/ranking",
+                "/api/v1/awards/publish",
+                "/api/v1/awards/sheets",
+                "/api/v1/awards/{matter_id}/scores",
+                "/api/v1/public/patent-award",
                 "/api/v1/portfolio/fees",
                 "/api/v1/match",
                 "/api/v1/enterprises/tiers",

@@ -26,12 +26,12 @@ from ipstrong.registry.awards import (
     results,
     score,
 )
-from ipstrong.web.callers import ERRORS, Caller, FormSender, SignedIn
+from ipstrong.web.callers import NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import context_of
 from ipstrong.web.params import MAX_ID
 
 router = APIRouter()
-API = {"tags": ["v1"], "responses": ERRORS}
+API = {"tags": ["v1"], "responses": NOT_FOUND}
 PAGE = {"include_in_schema": False}
 
 
