@@ -72,6 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine.dispose()
     ingest_export(data, SUZHOU_ROW, database_url=url)
     build_index(data)
+    _award_in_review(data, url)
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(Settings(data_dir=data, database_url=url)), host="127.0.0.1", port=port, log_level="warning")
@@ -85,6 +86,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+def _award_in_review(data: Path, url: str) -> None:
+    """A Jiangsu Patent Award application of the Suzhou firm's invention, admitted to review at the province's office,
+    and an expert of another organisation to score it."""
+    import datetime as dt
+
+    from ipstrong.accounts.service import actor_of
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.matters import service
+
+    apply_entities(data, url)
+    day = dt.date(2025, 7, 1)
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as s:
+        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
+        staff = actor_of(create_user(s, SYSTEM, "award_admin", PW, "province_admin", "320000", "省局", organisation_id=office))
+        form = {"applicant": "苏州某某科技有限公司", "cycle": 2, "category": "patent", "patents": [SUZHOU_ROW.split(",")[0]],
+                "summary": "锂电池的电极结构，已在三家企业实施。"}  # fmt: skip
+        mid = service.file_matter(s, staff, "patent_award", office, form, data, day, today=day).id
+        service.attach_document(s, staff, mid, "application", "申报书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, staff, mid, "admit", on=day, today=day)
+        agency = create_organisation(s, SYSTEM, "agency", "江苏某某专利代理事务所", "320000").id
+        create_user(s, SYSTEM, "expert", PW, "award_expert", "320000", "评审专家", organisation_id=agency)
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -384,7 +410,7 @@ def _visible_words_ok(page) -> list[str]:
     return sorted(set(INTERNAL_WORDS.findall(text)))
 
 
-@pytest.mark.parametrize("username", ["admin", "suzhou", "officer", "ent"])
+@pytest.mark.parametrize("username", ["admin", "suzhou", "officer", "ent", "expert"])
 def test_every_page_in_the_navigation_opens_clean(page, username: str) -> None:
     """Each role clicks through every entry of its navigation: no console error, CSP violation or missing resource
     on any page, and no stored identifier or template placeholder shown to people."""
@@ -629,3 +655,35 @@ def test_every_form_refuses_empty_values_visibly(page, username: str) -> None:
             page.wait_for_selector(REFUSAL, timeout=5000)  # the reason is swapped in where the person is looking
     assert len(tried) >= (1 if username == "owner" else 3), tried  # an enterprise's forms: its API tokens
     assert problems == [] and page.outside == []
+
+
+def test_an_expert_scores_an_award_application_and_staff_see_the_ranking(page) -> None:
+    """The expert opens their score sheets from the navigation; a score of 120 is refused on the page, a full sheet
+    is kept with its weighted score; the province's staff then see the application ranked with that score."""
+    problems = _watch_console(page)
+    sign_in(page, "expert")
+    _click_nav(page, "/awards/review")
+    sheet = page.locator("section[id^=sheet-]").first
+    assert "锂电池的电极结构" in sheet.inner_text()
+    for name, value in (("quality", "120"), ("advance", "80"), ("use", "80"), ("benefit", "80")):
+        sheet.locator(f"input[name={name}]").fill(value)
+    sheet.evaluate("s => s.querySelector('form').noValidate = true")  # the server's own check, not the browser's
+    with page.expect_response(lambda r: "/awards/review/" in r.url and r.request.method == "POST") as answer:
+        sheet.locator("button[type=submit]").click()
+    assert answer.value.status == 400
+    page.wait_for_selector(REFUSAL)
+    assert "0–100" in page.inner_text("main")
+    _click_nav(page, "/awards/review")
+    sheet = page.locator("section[id^=sheet-]").first
+    for name in ("quality", "advance", "use", "benefit"):
+        sheet.locator(f"input[name={name}]").fill("80")
+    sheet.locator("button[type=submit]").click()
+    page.wait_for_selector(".sheet-score")
+    assert "80.0" in page.inner_text(".sheet-score")
+    page.context.clear_cookies()
+    sign_in(page, "award_admin")
+    _click_nav(page, "/awards")
+    ranking = page.inner_text("#award-ranking")
+    assert "苏州某某科技有限公司" in ranking and "80.0" in ranking
+    assert "评分不足" in page.inner_text("#award-waiting")  # one sheet of the three the rules ask for
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
