@@ -123,3 +123,37 @@ def ingest_pledges(data: Path, database_url: str | None = None) -> None:
     for name in ("patents.csv", "events.csv"):
         ingest([folder / name], data, status_date=dt.date(2024, 12, 31), database_url=database_url)
     apply_entities(data, database_url)  # each firm's applicant entity on its patents
+
+
+AWARD_DAY = "2025-07-01"
+PASSWORD = "a long password 1"  # the tests' users' password
+
+
+def award_in_review(data: Path, factory, database_url: str, experts: int = 1) -> int:
+    """A Jiangsu Patent Award application of the Suzhou firm's invention (``SUZHOU_ROW``, already ingested into
+    ``data``) admitted to review at the province's office (whose administrator is ``award_admin``), and ``experts``
+    experts of other organisations (``expert0`` …) to score it; the application's matter id."""
+    import datetime as dt
+
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.matters import service
+
+    apply_entities(data, database_url)
+    day = dt.date.fromisoformat(AWARD_DAY)
+    with transaction(factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
+        staff = actor_of(
+            create_user(s, SYSTEM, "award_admin", PASSWORD, "province_admin", "320000", "省局", organisation_id=office)
+        )
+        form = {"applicant": "苏州某某科技有限公司", "cycle": 2, "category": "patent", "patents": [SUZHOU_ROW.split(",")[0]],
+                "summary": "锂电池的电极结构，已在三家企业实施。"}  # fmt: skip
+        mid = service.file_matter(s, staff, "patent_award", office, form, data, day, today=day).id
+        service.attach_document(s, staff, mid, "application", "申报书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, staff, mid, "admit", on=day, today=day)
+        for n in range(experts):
+            agency = create_organisation(s, SYSTEM, "agency", f"江苏第{n}专利代理事务所", "320000").id
+            create_user(s, SYSTEM, f"expert{n}", PASSWORD, "award_expert", "320000", "评审专家", organisation_id=agency)
+    return mid

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from conftest import SUZHOU_ROW, ingest_export
+from conftest import SUZHOU_ROW, award_in_review, ingest_export
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import create_organisation, create_user
 from ipstrong.config import Settings
@@ -72,7 +72,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine.dispose()
     ingest_export(data, SUZHOU_ROW, database_url=url)
     build_index(data)
-    _award_in_review(data, url)
+    engine = make_engine(url)
+    award_in_review(data, session_factory(engine), url)
+    engine.dispose()
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(Settings(data_dir=data, database_url=url)), host="127.0.0.1", port=port, log_level="warning")
@@ -86,31 +88,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
-
-
-def _award_in_review(data: Path, url: str) -> None:
-    """A Jiangsu Patent Award application of the Suzhou firm's invention, admitted to review at the province's office,
-    and an expert of another organisation to score it."""
-    import datetime as dt
-
-    from ipstrong.accounts.service import actor_of
-    from ipstrong.ingest.pipeline import apply_entities
-    from ipstrong.matters import service
-
-    apply_entities(data, url)
-    day = dt.date(2025, 7, 1)
-    engine = make_engine(url)
-    with transaction(session_factory(engine)) as s:
-        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
-        staff = actor_of(create_user(s, SYSTEM, "award_admin", PW, "province_admin", "320000", "省局", organisation_id=office))
-        form = {"applicant": "苏州某某科技有限公司", "cycle": 2, "category": "patent", "patents": [SUZHOU_ROW.split(",")[0]],
-                "summary": "锂电池的电极结构，已在三家企业实施。"}  # fmt: skip
-        mid = service.file_matter(s, staff, "patent_award", office, form, data, day, today=day).id
-        service.attach_document(s, staff, mid, "application", "申报书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
-        service.take_step(s, staff, mid, "admit", on=day, today=day)
-        agency = create_organisation(s, SYSTEM, "agency", "江苏某某专利代理事务所", "320000").id
-        create_user(s, SYSTEM, "expert", PW, "award_expert", "320000", "评审专家", organisation_id=agency)
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -410,7 +387,7 @@ def _visible_words_ok(page) -> list[str]:
     return sorted(set(INTERNAL_WORDS.findall(text)))
 
 
-@pytest.mark.parametrize("username", ["admin", "suzhou", "officer", "ent", "expert"])
+@pytest.mark.parametrize("username", ["admin", "suzhou", "officer", "ent", "expert0"])
 def test_every_page_in_the_navigation_opens_clean(page, username: str) -> None:
     """Each role clicks through every entry of its navigation: no console error, CSP violation or missing resource
     on any page, and no stored identifier or template placeholder shown to people."""
@@ -661,7 +638,7 @@ def test_an_expert_scores_an_award_application_and_staff_see_the_ranking(page) -
     """The expert opens their score sheets from the navigation; a score of 120 is refused on the page, a full sheet
     is kept with its weighted score; the province's staff then see the application ranked with that score."""
     problems = _watch_console(page)
-    sign_in(page, "expert")
+    sign_in(page, "expert0")
     _click_nav(page, "/awards/review")
     sheet = page.locator("section[id^=sheet-]").first
     assert "锂电池的电极结构" in sheet.inner_text()

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from conftest import NANJING_ROW, SUZHOU_ROW, ingest_export, post_login
+from conftest import NANJING_ROW, SUZHOU_ROW, award_in_review, ingest_export, post_login
 from ipstrong.accounts.models import AuditEntry
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import actor_of, create_organisation, create_token, create_user
@@ -920,27 +920,13 @@ def test_a_patents_printable_sheet(site) -> None:
 def test_the_patent_award_on_the_web(site) -> None:
     """Experts score from their page (a score of 120 refused in words), the province's administrator sees the ranking
     and publishes it, the awards are written into the warehouse by the queued job and listed for the public."""
-    from ipstrong.ingest.pipeline import apply_entities
     from ipstrong.jobs import make_queue
-    from ipstrong.matters import service
     from ipstrong.warehouse import run_sql
 
     client, db, _ids = site
     data = client.app.state.ctx.data_dir
     ingest_export(data, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
-    apply_entities(data, db.url)
-    day = dt.date(2025, 7, 1)
-    with transaction(db.factory) as s:
-        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
-        staff = actor_of(create_user(s, SYSTEM, "award_admin", PW, "province_admin", "320000", "管理员", organisation_id=office))
-        form = {"applicant": "苏州某某科技有限公司", "cycle": 2, "category": "patent", "patents": [SUZHOU_ROW.split(",")[0]],
-                "summary": "锂电池的电极结构，已在三家企业实施。"}  # fmt: skip
-        mid = service.file_matter(s, staff, "patent_award", office, form, data, day, today=day).id
-        service.attach_document(s, staff, mid, "application", "申报书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
-        service.take_step(s, staff, mid, "admit", on=day, today=day)
-        for n in range(3):
-            org = create_organisation(s, SYSTEM, "agency", f"江苏第{n}专利代理事务所", "320000").id
-            create_user(s, SYSTEM, f"expert{n}", PW, "award_expert", "320000", "专家", organisation_id=org)
+    mid = award_in_review(data, db.factory, db.url, experts=3)
     for n in range(3):
         client.cookies.clear()
         csrf = sign_in(client, f"expert{n}")

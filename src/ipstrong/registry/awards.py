@@ -112,10 +112,8 @@ class GradeOut(BaseModel):
     given: int  # how many the ranking gives (never more than the quota)
 
 
-class AwardEntry(BaseModel):
-    TABLE: ClassVar[tuple[str, ...]] = (
-        "rank", "number", "applicant", "category", "patent", "experts", "score", "grade_zh", "state",
-    )  # fmt: skip
+class Application(BaseModel):
+    """An award application as the ranking and the score sheets show it."""
 
     matter_id: int
     number: str
@@ -123,6 +121,22 @@ class AwardEntry(BaseModel):
     category: str
     patent: str
     title: str | None
+
+    @classmethod
+    def fields_of(cls, matter: Matter, right: MatterRight | None) -> dict[str, Any]:
+        """The application's fields from its matter and the patent the warehouse matched."""
+        return {
+            "matter_id": matter.id, "number": matter.number, "applicant": matter.form["applicant"],
+            "category": matter.form["category"], "patent": right.number if right else matter.form["patents"][0],
+            "title": right.title if right else None,
+        }  # fmt: skip
+
+
+class AwardEntry(Application):
+    TABLE: ClassVar[tuple[str, ...]] = (
+        "rank", "number", "applicant", "category", "patent", "experts", "score", "grade_zh", "state",
+    )  # fmt: skip
+
     state: str
     experts: int  # complete score sheets
     score: float | None  # the mean of the experts' weighted scores
@@ -146,15 +160,9 @@ class AwardRanking(BaseModel):
     waiting: list[str] = Field(default_factory=list)  # applications in review with too few score sheets
 
 
-class ScoreSheet(BaseModel):
+class ScoreSheet(Application):
     """One expert's scores of one application."""
 
-    matter_id: int
-    number: str
-    applicant: str
-    category: str
-    patent: str
-    title: str | None
     summary: str
     scores: dict[str, float]  # by criterion; empty until scored
     weighted: float | None
@@ -227,15 +235,12 @@ def ranking(session: Session, actor: Actor, cycle: int) -> AwardRanking:
     entries = []
     for m in matters:
         done = sheets.get(m.id, {})
-        right = patents.get(m.id)
         score = round(fmean(weighted(s) for s in done.values()), 2) if done else None
         given = grade_of.get(m.state)
         entries.append(
             AwardEntry(
-                matter_id=m.id, number=m.number, applicant=m.form["applicant"], category=m.form["category"],
-                patent=right.number if right else m.form["patents"][0], title=right.title if right else None, state=m.state,
-                experts=len(done), score=score, rank=None, grade=given.id if given else None,
-                grade_zh=given.name_zh if given else None,
+                **Application.fields_of(m, patents.get(m.id)), state=m.state, experts=len(done), score=score, rank=None,
+                grade=given.id if given else None, grade_zh=given.name_zh if given else None,
             )
         )  # fmt: skip
     _rank(entries, rules)
@@ -302,12 +307,10 @@ def expert_sheets(session: Session, actor: Actor, cycle: int) -> list[ScoreSheet
     for m in matters:
         scores = {c.id: mine[(m.id, c.id)] for c in award_rules().criteria if (m.id, c.id) in mine}
         complete = len(scores) == len(award_rules().criteria)
-        right = patents.get(m.id)
         sheets.append(
             ScoreSheet(
-                matter_id=m.id, number=m.number, applicant=m.form["applicant"], category=m.form["category"],
-                patent=right.number if right else m.form["patents"][0], title=right.title if right else None,
-                summary=m.form["summary"], scores=scores, weighted=round(weighted(scores), 2) if complete else None,
+                **Application.fields_of(m, patents.get(m.id)), summary=m.form["summary"], scores=scores,
+                weighted=round(weighted(scores), 2) if complete else None,
             )
         )  # fmt: skip
     return sheets
