@@ -531,3 +531,48 @@ def test_the_patent_award_applied_for_scored_without_conflicts_ranked_and_publis
         {"app_no": "201710601862.3", "event_type": "provincial_award", "event_date": day},
         {"app_no": "201820000005.8", "event_type": "provincial_award", "event_date": day},
     ]
+
+
+def test_a_cultivation_centres_output_read_by_hand(magic_leap: tuple[Path, int]) -> None:
+    """A centre led by OPPO, filing under two names (OPPO广东移动通信有限公司, 广东欧珀移动通信有限公司), and a member the
+    export never names: counted by hand from the file's 申请人 (first named), 申请日, 授权公告日 and the type digit of
+    申请号 (1 invention, 8 PCT invention) — 2020: 19 invention filings (one PCT), 10 grants; 2019: 30 and 15. A
+    centre is refused in a region that does not exist, under a name already used, and by a reader of another city."""
+    from dataclasses import replace
+
+    from ipstrong.db import transaction
+    from ipstrong.ingest.entity_store import open_store
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.cultivation import CentreIn, add_centre, centre_output
+
+    data, _entity = magic_leap
+    engine, factory = open_store(data)
+    centre = CentreIn(
+        name="移动终端增强现实高价值专利培育中心", region_code="320500", lead="OPPO广东移动通信有限公司",
+        members=["广东欧珀移动通信有限公司", "从未申请的公司"], industry="增强现实显示", approved_year=2019,
+    )  # fmt: skip
+    try:
+        with transaction(factory) as s:
+            add_centre(s, SYSTEM, centre)
+        for wrong, why in (({"region_code": "329999"}, "unknown region"), ({}, "exists")):
+            with pytest.raises(IpsError) as refused, transaction(factory) as s:
+                add_centre(s, SYSTEM, centre.model_copy(update=wrong))
+            assert why in refused.value.msg.en
+        with factory() as s:
+            got = centre_output(s, SYSTEM, data, 2020).centres
+            assert [(m.name, m.lead, m.entity_id is not None) for m in got[0].members] == [
+                ("OPPO广东移动通信有限公司", True, True),
+                ("广东欧珀移动通信有限公司", False, True),
+                ("从未申请的公司", False, False),
+            ]
+            f, p = got[0].figures, got[0].previous
+            assert (f["applications_invention"], f["applications_pct"], f["grants_invention"]) == (19, 1, 10)
+            assert (p["applications_invention"], p["grants_invention"]) == (30, 15)
+            nanjing = replace(SYSTEM, role="city_official", region_code="320100")
+            assert centre_output(s, nanjing, data, 2020).centres == []  # Suzhou's centre is not Nanjing's to read
+        with pytest.raises(PermissionDenied), transaction(factory) as s:
+            add_centre(
+                s, replace(SYSTEM, role="city_official", region_code="320100"), centre.model_copy(update={"name": "另一中心"})
+            )
+    finally:
+        engine.dispose()

@@ -162,10 +162,11 @@ def by_applicant(
     days: list[dt.date],
     params: Parameters = DEFAULTS,
     timeout_s: float | None = None,
+    entities: list[int] | None = None,
 ) -> dict[tuple[str, dt.date], dict[int, float]]:
     """The value of each patent measure per applicant entity (a patent's first applicant, ``first_applicant_id``) on
     each day: the same rows the indicators count, grouped by who holds them rather than where. One query per
-    measure for every day and entity."""
+    measure for every day and entity (or only ``entities``)."""
     warehouse = Warehouse(data_dir)
     snapshot = warehouse.current_id()
     if snapshot is None:
@@ -173,6 +174,8 @@ def by_applicant(
     backend = _backend(data_dir, snapshot, "duckdb")
     src = _sources(backend, sorted(set(days)), params, warehouse.manifest(snapshot))
     holders = src.p.filter(src.p.first_applicant_id.notnull()).select(holder_app_no=src.p.app_no, entity=src.p.first_applicant_id)
+    if entities is not None:
+        holders = holders.filter(holders.entity.isin(entities))
     out: dict[tuple[str, dt.date], dict[int, float]] = defaultdict(dict)
     with time_limit(backend.con, timeout_s):
         for measure in measures:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, String
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipstrong.accounts.models import utcnow
@@ -36,3 +36,19 @@ class AwardScore(Base):
     criterion: Mapped[str] = mapped_column(String(30), primary_key=True)
     score: Mapped[float] = mapped_column(Float)
     scored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class CultivationCentre(Base):
+    """A high-value patent cultivation centre (高价值专利培育中心): a named group of applicants — its lead and its
+    members, by name as they file — whose yearly output the warehouse measures (registry/cultivation.py)."""
+
+    __tablename__ = "cultivation_centres"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    lead: Mapped[str] = mapped_column(String(200))
+    members: Mapped[list[str]] = mapped_column(JSON)  # the other applicants, by name
+    industry: Mapped[str] = mapped_column(String(200))
+    approved_year: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
