@@ -29,7 +29,7 @@ from ipstrong.matters.centres import declare_field, register_enterprise
 from ipstrong.matters.reminders import send_reminders
 from ipstrong.matters.typical import publish
 from ipstrong.messages import IpsError
-from ipstrong.registry.models import FeeReminder
+from ipstrong.registry.models import AwardScore, CultivationCentre, FeeReminder
 from ipstrong.web.sessions import secret_key
 
 # tables this fixture leaves empty: jobs are written by the queue, not by people
@@ -65,6 +65,10 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         # a fee reminder as the morning job writes one (this fixture's patents are not granted: none owes a fee)
         s.add(FeeReminder(user_id=w.firm.user_id, app_no="202110100001.X", due_date=D(2025, 3, 1), kind="due_soon",
                           amount_yuan=900))  # fmt: skip
+        # an expert's score and a cultivation centre, as registry/awards.py and registry/cultivation.py write them
+        s.add(AwardScore(matter_id=mid, expert_id=w.officer.user_id, criterion="quality", score=85.5))
+        s.add(CultivationCentre(name="锂电池高价值专利培育中心", region_code="320500", lead="苏州某某电池有限公司",
+                                members=["苏州某某材料有限公司"], industry="锂电池", approved_year=2023))  # fmt: skip
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

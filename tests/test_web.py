@@ -960,3 +960,30 @@ def test_the_patent_award_on_the_web(site) -> None:
     public = client.get("/public/patent-award").text
     assert 'id="award-results"' in public and "苏州某某科技有限公司" in public and "江苏专利金奖" in public
     assert client.get("/api/v1/public/patent-award?cycle=2").json()[0]["grade"] == "gold"
+
+
+def test_cultivation_centres_recorded_on_the_page_and_measured(site) -> None:
+    """Province staff record a centre led by the Suzhou firm from the page (a year that is not one refused in
+    words); its 2019 output is the firm's invention granted that year; a Nanjing official sees no Suzhou centre."""
+    from ipstrong.ingest.pipeline import apply_entities
+
+    client, db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_export(data, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    apply_entities(data, db.url)
+    csrf = sign_in(client, "admin")
+    form = {"csrf_token": csrf, "name": "锂电池高价值专利培育中心", "region_code": "320500", "lead": "苏州某某科技有限公司",
+            "members": "苏州某某科技有限公司\n苏州某某材料研究所\n", "industry": "锂电池",
+            "approved_year": "二〇一九"}  # fmt: skip
+    refused = client.post("/cultivation", data=form)
+    assert refused.status_code == 400 and "approved_year" in refused.text
+    assert client.post("/cultivation", data={**form, "approved_year": "2019"}, follow_redirects=False).status_code == 303
+    page = client.get("/cultivation?year=2019").text
+    assert 'id="centres"' in page and "锂电池高价值专利培育中心" in page and "仓库中未见此申请人" in page
+    centre = client.get("/api/v1/cultivation/centres?year=2019").json()["centres"][0]
+    assert centre["figures"]["grants_invention"] == 1 and centre["figures"]["effective_inventions"] == 1
+    assert centre["previous"]["applications_invention"] == 0  # filed in 2017
+    assert [m["name"] for m in centre["members"]] == ["苏州某某科技有限公司", "苏州某某材料研究所"]
+    client.cookies.clear()
+    sign_in(client, "nanjing")
+    assert client.get("/api/v1/cultivation/centres?year=2019").json()["centres"] == []

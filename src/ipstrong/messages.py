@@ -6,6 +6,12 @@ Every message a person reads goes through :class:`Msg` so the order and the sepa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)
@@ -78,3 +84,33 @@ class InvalidOption(IpsError):
 def option_flag(name: str) -> str:
     """A parameter's name as a command-line option: pledge_threshold → --pledge-threshold."""
     return "--" + name.replace("_", "-")
+
+
+# pydantic's error types in Chinese (its English message is kept beside)
+_PYDANTIC_ZH = {
+    "missing": "必填",
+    "string_too_short": "太短",
+    "string_too_long": "太长",
+    "too_short": "项数太少",
+    "too_long": "项数太多",
+    "string_pattern_mismatch": "格式不符",
+    "string_type": "应为文本",
+    "bool_parsing": "应为是/否",
+    "bool_type": "应为是/否",
+    "list_type": "应为列表",
+    "extra_forbidden": "不是此表单的字段",
+}
+
+
+def validated(model: type[M], data: dict[str, Any]) -> M:
+    """``data`` as ``model``, or an :class:`IpsError` naming each field refused, in Chinese and English."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        parts = [
+            Msg(_PYDANTIC_ZH.get(str(e["type"]), "无效"), str(e["msg"])).located(field=".".join(map(str, e["loc"])) or None)
+            for e in exc.errors()
+        ]
+        raise IpsError(Msg("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))) from None

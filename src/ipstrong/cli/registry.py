@@ -247,3 +247,54 @@ def awards_publish(
         report = publish_events(session, data_dir_of(ctx), ("awards",), settings_of(ctx).resolved_database_url())
     if not as_json:
         print_ingest_report(report, False)
+
+
+cultivation_app = typer.Typer(help="高价值专利培育中心 / high-value patent cultivation centres", no_args_is_help=True)
+app.add_typer(cultivation_app, name="cultivation")
+
+
+@cultivation_app.command("add")
+def cultivation_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="培育中心名称 / the centre's name")],
+    region: Annotated[str, typer.Option("--region", help="所在地区划代码 / region code")],
+    lead: Annotated[str, typer.Option("--lead", help="牵头单位（按申请人名称）/ the lead applicant")],
+    industry: Annotated[str, typer.Option("--industry", help="培育领域 / the field")],
+    approved_year: Annotated[int, typer.Option("--approved-year", help="批准年度 / year approved")],
+    member: Annotated[list[str] | None, typer.Option("--member", help="成员单位，可重复 / a member (repeat)")] = None,
+) -> None:
+    """登记一个培育中心 / record a cultivation centre."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.messages import validated
+    from ipstrong.registry.cultivation import CentreIn, add_centre
+
+    fields = {"name": name, "region_code": region, "lead": lead, "members": member or [], "industry": industry,
+              "approved_year": approved_year}  # fmt: skip
+    centre = validated(CentreIn, fields)
+    with db_session(ctx, write=True) as session:
+        add_centre(session, SYSTEM, centre)
+    print(str(Msg(f"已登记培育中心：{centre.name}", f"centre recorded: {centre.name}")))
+
+
+@cultivation_app.command("output")
+def cultivation_output(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="年度 / calendar year", min=1985, max=2100)],
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """各培育中心当年的发明申请、授权、PCT 申请与年末有效、高价值发明 / each centre's filings, grants, PCT filings and
+    year-end effective and high-value inventions."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.cultivation import centre_output
+
+    with db_session(ctx) as session:
+        result = centre_output(session, SYSTEM, data_dir_of(ctx), year)
+    shown = chosen_format(as_json, fmt)
+    if shown == "json":
+        emit_document(result.model_dump(mode="json"), True)
+        return
+    rows = [{"name": c.name, "region": c.region_name, **c.figures,
+             "not_found": "、".join(m.name for m in c.members if m.entity_id is None)} for c in result.centres]  # fmt: skip
+    emit_records(rows, shown, out, title=f"{year} 培育中心产出 / cultivation centres' output")

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
@@ -64,24 +64,11 @@ from ipstrong.matters.records import (
 )
 from ipstrong.matters.rights import check_rights
 from ipstrong.matters.workdays import Calendar, add_working_days, load
-from ipstrong.messages import Conflict, IpsError, Msg, NotFound
+from ipstrong.messages import Conflict, IpsError, Msg, NotFound, validated
 from ipstrong.vocabulary import words
 
 OTHER_DOCUMENT = ("other", "其他材料", "other material")
 # pydantic's error types in Chinese; the English is pydantic's own message
-_PYDANTIC_ZH = {
-    "missing": "必填",
-    "string_too_short": "太短",
-    "string_too_long": "太长",
-    "too_short": "项数太少",
-    "too_long": "项数太多",
-    "string_pattern_mismatch": "格式不符",
-    "string_type": "应为文本",
-    "bool_parsing": "应为是/否",
-    "bool_type": "应为是/否",
-    "list_type": "应为列表",
-    "extra_forbidden": "不是此表单的字段",
-}
 
 
 def matter_type(type_id: str) -> MatterType:
@@ -175,14 +162,7 @@ def _require_step(session: Session, actor: Actor, matter: Matter, step: Transiti
 
 # --- filing ------------------------------------------------------------------------------------------------------
 def _validated(mtype: MatterType, form: dict[str, Any]) -> BaseModel:
-    try:
-        return mtype.form.model_validate(form)
-    except ValidationError as exc:
-        parts = [
-            Msg(_PYDANTIC_ZH.get(str(e["type"]), "无效"), str(e["msg"])).located(field=".".join(map(str, e["loc"])) or None)
-            for e in exc.errors()
-        ]
-        raise IpsError(Msg("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))) from None
+    return validated(mtype.form, form)
 
 
 def _parties(mtype: MatterType, form: BaseModel) -> list[MatterParty]:

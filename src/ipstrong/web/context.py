@@ -39,6 +39,7 @@ NAV = [
     ("/pledges", "pledges", "records.read"),
     ("/match", "match", None),
     ("/enterprises", "enterprises_nav", "records.read"),
+    ("/cultivation", "cultivation", "records.read"),
     ("/awards", "patent_award", "records.read"),
     ("/awards/review", "award_review", "awards.score"),
     ("/calendar", "calendar", None),

@@ -146,6 +146,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "match_open_licence": ("开放许可", "open licence"),
     "enterprises": ("重点企业名录与分层", "Enterprise directory and tiers"),
     "enterprises_nav": ("企业名录", "Enterprises"),
+    "cultivation": ("高价值专利培育中心", "Cultivation centres"),
+    "cultivation_intro": (
+        "各培育中心牵头单位与成员单位（按申请人实体计）当年的发明申请、授权、PCT 申请，"
+        "以及年末有效发明、高价值发明；括号内为上一年。",
+        "Each centre's lead and members (counted by applicant entity): invention filings, grants and PCT filings in the "
+        "year, effective and high-value inventions at its end; the year before in brackets.",
+    ),
+    "centre_name": ("培育中心", "Centre"),
+    "centre_lead": ("牵头单位", "Lead"),
+    "centre_members": ("成员单位（每行一个）", "Members (one per line)"),
+    "centre_industry": ("培育领域", "Field"),
+    "centre_approved": ("批准年度", "Approved"),
+    "centre_region": ("所在地", "Region"),
+    "centre_add": ("登记培育中心", "Record a centre"),
+    "centre_not_found": ("仓库中未见此申请人", "not found in the warehouse"),
+    "no_centres": ("尚未登记培育中心", "No centre recorded yet"),
     "patent_award": ("江苏专利奖评审", "Jiangsu Patent Award"),
     "award_review": ("专利奖评分", "Award scoring"),
     "patent_award_results": ("江苏专利奖获奖名单", "Jiangsu Patent Award winners"),

@@ -1,24 +1,28 @@
 """The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``), the pledge
-statistics (``/pledges``), matchmaking (``/match``) and the enterprise directory with its tiers (``/enterprises``),
-each beside its JSON twin (``GET /api/v1/portfolio/fees``, ``/api/v1/pledges/stats``, ``/api/v1/match``,
-``/api/v1/enterprises/tiers``) — renderings of ``registry.fees.portfolio_fees``, ``registry.pledges.pledge_stats``,
-``registry.matching.match_patents`` and ``registry.tiers.enterprise_tiers``."""
+statistics (``/pledges``), matchmaking (``/match``), the enterprise directory with its tiers (``/enterprises``) and
+the cultivation centres' output (``/cultivation``), each beside its JSON twin (``GET /api/v1/portfolio/fees``,
+``/api/v1/pledges/stats``, ``/api/v1/match``, ``/api/v1/enterprises/tiers``, ``/api/v1/cultivation/centres``) —
+renderings of ``registry.fees.portfolio_fees``, ``registry.pledges.pledge_stats``, ``registry.matching.match_patents``,
+``registry.tiers.enterprise_tiers`` and ``registry.cultivation.centre_output``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipstrong.clock import today_shanghai
+from ipstrong.db import transaction
+from ipstrong.messages import validated
 from ipstrong.reference.regions import jiangsu_cities
+from ipstrong.registry.cultivation import CentreIn, CentreList, add_centre, centre_output
 from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
 from ipstrong.registry.matching import MAX_LIMIT, MAX_TEXT, Match, match_patents
 from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
 from ipstrong.registry.tiers import MEASURE_NAMES, TierDirectory, enterprise_tiers, write_tiers_xlsx
-from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, SignedIn
+from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import MAX_ID, YearQuery, optional_count
 
@@ -190,3 +194,61 @@ def enterprises_data(
     name: NamePart = "", limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Page = 0,
 ) -> TierDirectory:  # fmt: skip
     return _tiers(request, who, year, tier, city, name, limit, offset)
+
+
+def _centres(request: Request, who: Who, year: int | None) -> CentreList:
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return centre_output(s, who.actor, ctx.data_dir, year or today_shanghai().year - 1, ctx.settings.query_timeout_s)
+
+
+@router.get("/cultivation", response_class=HTMLResponse, include_in_schema=False)
+def cultivation_page(request: Request, who: SignedIn, year: PledgeYear = None) -> Response:
+    """The cultivation centres of the reader's region with their members' output in a year, and (for staff who may
+    write) the form that records a centre."""
+    values = {"c": _centres(request, who, year), "cities": jiangsu_cities(),
+              "can_add": "records.write" in who.actor.role_info.permissions}  # fmt: skip
+    return context_of(request).render(request, "cultivation.html", values, who=who)
+
+
+@router.post("/cultivation", include_in_schema=False)
+def cultivation_add_form(
+    request: Request,
+    who: FormSender,
+    name: Annotated[str, Form(max_length=200)] = "",
+    region_code: Annotated[str, Form(max_length=6)] = "",
+    lead: Annotated[str, Form(max_length=200)] = "",
+    members: Annotated[str, Form(max_length=20_000)] = "",
+    industry: Annotated[str, Form(max_length=200)] = "",
+    approved_year: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    """Record a centre from the page: its members one per line."""
+    fields = {"name": name.strip(), "region_code": region_code, "lead": lead.strip(), "members": members.splitlines(),
+              "industry": industry.strip(), "approved_year": approved_year}  # fmt: skip
+    centre = validated(CentreIn, fields)
+    with transaction(context_of(request).factory) as s:
+        add_centre(s, who.actor, centre)
+    return RedirectResponse("/cultivation", status_code=303)
+
+
+@router.get(
+    "/api/v1/cultivation/centres",
+    response_model=CentreList,
+    responses=ERRORS,
+    tags=["v1"],
+    summary="高价值专利培育中心及其产出 / cultivation centres and their output",
+)
+def cultivation_data(request: Request, who: Caller, year: PledgeYear = None) -> CentreList:
+    return _centres(request, who, year)
+
+
+@router.post(
+    "/api/v1/cultivation/centres",
+    response_model=CentreIn,
+    responses=ERRORS,
+    tags=["v1"],
+    summary="登记培育中心 / record a cultivation centre",
+)
+def cultivation_add(request: Request, who: Caller, body: CentreIn) -> CentreIn:
+    with transaction(context_of(request).factory) as s:
+        return add_centre(s, who.actor, body)
