@@ -576,3 +576,47 @@ def test_a_cultivation_centres_output_read_by_hand(magic_leap: tuple[Path, int])
             )
     finally:
         engine.dispose()
+
+
+def test_a_gbt29490_self_assessment_its_gaps_and_the_province_view(db) -> None:
+    """A Suzhou firm rates itself 3 on every item but R&D (8.6, rated 1) and leaves Annex B's trade secrets (B.4)
+    unanswered: two gaps, clause 8 at (9 × 3 + 1) / 30 = 93.3 %, overall 100 / 102 = 98.0 %; once both are rated 2
+    it conforms. Another Suzhou firm rates two items (1 and 0): 16.7 %. The province sees Suzhou with two firms, both
+    assessed, one complete and conforming, mean (103 / 105 + 1 / 6) / 2 = 57.4 %, and Nanjing's firm not assessed."""
+    from dataclasses import replace
+
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.messages import IpsError, validated
+    from ipstrong.registry.compliance import AssessmentIn, adoption, checklist, gap_report, save_assessment
+
+    with transaction(db.factory) as s:
+        a = create_organisation(s, SYSTEM, "enterprise", "苏州甲科技有限公司", "320506", "91320506MA1XXXXX09").id
+        b = create_organisation(s, SYSTEM, "enterprise", "苏州乙科技有限公司", "320505", "91320505MA1YYYYY03").id
+        create_organisation(s, SYSTEM, "enterprise", "南京丙科技有限公司", "320102", "91320102MA1WWWWW4Y")
+        owner = actor_of(create_user(s, SYSTEM, "firm_a", "a long password 1", "enterprise_user", "320506", "经理",
+                                     organisation_id=a))  # fmt: skip
+    items = [i.item for i in checklist()]
+    assert (len(items), items[0], items[-1]) == (35, "4.1", "B.4")
+    answers = {i: {"score": 3, "evidence": "制度文件"} for i in items if i != "B.4"} | {"8.6": {"score": 1}}
+    with transaction(db.factory) as s:
+        report = save_assessment(s, owner, validated(AssessmentIn, {"year": 2025, "answers": answers}))
+    assert [(g.item, g.score) for g in report.gaps] == [("8.6", 1), ("B.4", None)] and not report.conforming
+    assert {c.clause: c.score_pct for c in report.clauses}["8"] == 93.3 and report.score_pct == 98.0
+    with pytest.raises(IpsError, match=r"answers\.8\.6\.score"):  # the scale is 0–3
+        validated(AssessmentIn, {"year": 2025, "answers": {"8.6": {"score": 4}}})
+    with pytest.raises(IpsError, match=r"no item 11\.1"), transaction(db.factory) as s:
+        save_assessment(s, owner, validated(AssessmentIn, {"year": 2025, "answers": {"11.1": {"score": 3}}}))
+    with pytest.raises(PermissionDenied), db.factory() as s:
+        gap_report(s, owner, 2025, b)  # another firm's
+    with transaction(db.factory) as s:
+        more = {"8.6": {"score": 2}, "B.4": {"score": 2}}
+        assert save_assessment(s, owner, validated(AssessmentIn, {"year": 2025, "answers": more})).conforming
+        partial = {"4.1": {"score": 1}, "5.3": {"score": 0}}
+        assert save_assessment(s, SYSTEM, validated(AssessmentIn, {"year": 2025, "answers": partial}), b).score_pct == 16.7
+    with db.factory() as s:
+        view = adoption(s, SYSTEM, 2025)
+        rows = {r.city_name: (r.enterprises, r.assessed, r.complete, r.conforming, r.mean_score_pct) for r in view.rows}
+        assert rows == {"南京市": (1, 0, 0, 0, None), "苏州市": (2, 2, 1, 1, 57.4)}
+        suzhou = replace(SYSTEM, role="city_official", region_code="320500")
+        assert [r.city_name for r in adoption(s, suzhou, 2025).rows] == ["苏州市"]

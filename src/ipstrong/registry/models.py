@@ -52,3 +52,16 @@ class CultivationCentre(Base):
     industry: Mapped[str] = mapped_column(String(200))
     approved_year: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SelfAssessment(Base):
+    """An enterprise's GB/T 29490 self-assessment of one year: each checklist item's score and evidence
+    (registry/compliance.py)."""
+
+    __tablename__ = "self_assessments"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers: Mapped[dict[str, dict[str, object]]] = mapped_column(JSON)  # item → {"score": 0–3, "evidence": text}
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
