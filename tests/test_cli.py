@@ -392,3 +392,35 @@ def test_serve_runs_the_job_worker_beside_the_web(tmp_path: Path) -> None:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
     assert not workers[0].is_running() or workers[0].status() == psutil.STATUS_ZOMBIE
+
+
+def test_self_assessment_centres_and_award_ranking_from_the_command_line(tmp_path: Path) -> None:
+    """A self-assessment entered from a file (a score of 5 refused, naming file, row and field, nothing stored), the
+    gap report and the adoption by city; a cultivation centre recorded and measured; an award round ranked."""
+    from conftest import SUZHOU_ROW, ingest_export
+
+    data = tmp_path / "data"
+    ingest_export(data, SUZHOU_ROW)
+    org = json.loads(run("orgs", "add", "苏州某某科技有限公司", "--kind", "enterprise", "--region", "320506",
+                         "--credit-code", "91320506MA1XXXXX09", "--json", data_dir=data).stdout)["id"]  # fmt: skip
+    answers = tmp_path / "answers.csv"
+    answers.write_text("item,score,evidence\n4.1,3,环境分析报告\n8.6,5,\n", encoding="utf-8")
+    bad = run("compliance", "submit", str(answers), "--org", str(org), "--year", "2025", data_dir=data)
+    said = "".join(bad.stderr.split())  # the terminal wraps long lines
+    assert bad.returncode != 0 and "answers.csv" in said and "row3,field'score'" in said
+    empty = json.loads(run("compliance", "gaps", "--org", str(org), "--year", "2025", "--json", data_dir=data).stdout)
+    assert empty["answered"] == 0  # nothing of the refused file was stored
+    answers.write_text("item,score,evidence\n4.1,3,环境分析报告\n8.6,1,\n", encoding="utf-8")
+    report = json.loads(run("compliance", "submit", str(answers), "--org", str(org), "--year", "2025", "--json",
+                            data_dir=data).stdout)  # fmt: skip
+    assert (report["answered"], report["score_pct"], report["gaps"][0]["item"]) == (2, 66.7, "4.2")
+    adopted = json.loads(run("compliance", "adoption", "--year", "2025", "--json", data_dir=data).stdout)
+    assert [(r["city_name"], r["assessed"]) for r in adopted["rows"]] == [("苏州市", 1)]
+    added = run("cultivation", "add", "--name", "锂电池培育中心", "--region", "320500", "--lead", "苏州某某科技有限公司",
+                "--industry", "锂电池", "--approved-year", "2019", data_dir=data)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    output = json.loads(run("cultivation", "output", "--year", "2019", "--json", data_dir=data).stdout)
+    assert output["centres"][0]["figures"]["grants_invention"] == 1  # granted 2019-01-02
+    ranking = json.loads(run("awards", "ranking", "--cycle", "2", "--json", data_dir=data).stdout)
+    assert (ranking["grant_cutoff"], ranking["entries"]) == ("2024-12-31", [])
+    assert run("awards", "ranking", "--cycle", "9", data_dir=data).returncode != 0

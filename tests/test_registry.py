@@ -618,5 +618,9 @@ def test_a_gbt29490_self_assessment_its_gaps_and_the_province_view(db) -> None:
         view = adoption(s, SYSTEM, 2025)
         rows = {r.city_name: (r.enterprises, r.assessed, r.complete, r.conforming, r.mean_score_pct) for r in view.rows}
         assert rows == {"南京市": (1, 0, 0, 0, None), "苏州市": (2, 2, 1, 1, 57.4)}
+        assert [(x.name, x.score_pct, x.conforming) for x in view.assessed] == [
+            ("苏州甲科技有限公司", 98.1, True),
+            ("苏州乙科技有限公司", 16.7, False),
+        ]
         suzhou = replace(SYSTEM, role="city_official", region_code="320500")
         assert [r.city_name for r in adoption(s, suzhou, 2025).rows] == ["苏州市"]

@@ -13,6 +13,7 @@ from ipstrong.output import emit_document, emit_records, people_table
 
 if TYPE_CHECKING:
     from ipstrong.registry.awards import AwardRanking
+    from ipstrong.registry.compliance import GapReport
 
 portfolio_app = typer.Typer(help="企业专利组合与年费 / an enterprise's portfolio and its annual fees", no_args_is_help=True)
 app.add_typer(portfolio_app, name="portfolio")
@@ -298,3 +299,84 @@ def cultivation_output(
     rows = [{"name": c.name, "region": c.region_name, **c.figures,
              "not_found": "、".join(m.name for m in c.members if m.entity_id is None)} for c in result.centres]  # fmt: skip
     emit_records(rows, shown, out, title=f"{year} 培育中心产出 / cultivation centres' output")
+
+
+compliance_app = typer.Typer(help="GB/T 29490 企业知识产权合规自评 / the GB/T 29490 self-assessment", no_args_is_help=True)
+app.add_typer(compliance_app, name="compliance")
+OrgOpt = Annotated[int, typer.Option("--org", help="企业（机构编号，ipstrong orgs list）/ the enterprise's organisation id")]
+AssessYear = Annotated[int, typer.Option("--year", help="自评年度 / the year assessed", min=2024, max=2100)]
+ANSWER_COLUMNS = ("item", "score")  # and optionally evidence
+
+
+@compliance_app.command("checklist")
+def compliance_checklist(as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None) -> None:
+    """自评清单：第 4–10 章条款与附录 B / the checklist: clauses 4-10 and Annex B."""
+    from dataclasses import asdict
+
+    from ipstrong.registry.compliance import checklist
+
+    emit_records([asdict(i) for i in checklist()], chosen_format(as_json, fmt), out, title="GB/T 29490-2023")
+
+
+@compliance_app.command("submit")
+def compliance_submit(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV：item,score[,evidence]（score 0–3）")],
+    org: OrgOpt,
+    year: AssessYear,
+    as_json: JsonOpt = False,
+) -> None:
+    """从文件录入自评（每行一个条款），输出差距报告 / enter a self-assessment from a file (one item a row) and print the
+    gap report."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.csvin import read_rows
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.compliance import Answer, AssessmentIn, save_assessment
+
+    answers = {}
+    for number, row in enumerate(read_rows(file, ANSWER_COLUMNS), start=2):
+        score = (row["score"] or "").strip()
+        if not score.isdigit() or int(score) > 3:
+            raise IpsError(Msg(f"评分须为 0–3：{score!r}", f"a score is 0-3, not {score!r}").located(str(file), number, "score"))
+        answers[row["item"].strip()] = Answer(score=int(score), evidence=(row.get("evidence") or "").strip()[:2000])
+    with db_session(ctx, write=True) as session:
+        report = save_assessment(session, SYSTEM, AssessmentIn(year=year, answers=answers), org)
+    _print_gaps(report, as_json)
+
+
+@compliance_app.command("gaps")
+def compliance_gaps(ctx: typer.Context, org: OrgOpt, year: AssessYear, as_json: JsonOpt = False) -> None:
+    """差距报告：各章得分率与未基本建立的条款 / the gap report: each clause's score and the items not yet in place."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.compliance import gap_report
+
+    with db_session(ctx) as session:
+        _print_gaps(gap_report(session, SYSTEM, year, org), as_json)
+
+
+def _print_gaps(report: GapReport, as_json: bool) -> None:
+    if as_json:
+        emit_document(report.model_dump(mode="json"), True)
+        return
+    verdict = Msg("符合", "conforms") if report.conforming else Msg(f"{len(report.gaps)} 项差距", f"{len(report.gaps)} gaps")
+    title = f"{report.organisation} · {report.year} · {report.score_pct} % · {verdict}"
+    emit_records([c.model_dump() for c in report.clauses], "table", title=title)
+    if report.gaps:
+        emit_records([g.model_dump() for g in report.gaps], "table", title="差距 / gaps")
+
+
+@compliance_app.command("adoption")
+def compliance_adoption(
+    ctx: typer.Context, year: AssessYear, as_json: JsonOpt = False, fmt: FormatOpt = None, out: OutOpt = None
+) -> None:
+    """各地市企业自评与达标情况 / adoption by city: enterprises assessed, complete and conforming."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.compliance import CityAdoption, adoption
+
+    with db_session(ctx) as session:
+        result = adoption(session, SYSTEM, year)
+    shown = chosen_format(as_json, fmt)
+    if shown == "json":
+        emit_document(result.model_dump(mode="json"), True)
+        return
+    emit_records([*result.rows, result.total], shown, out, title=f"GB/T 29490 · {year}", table_columns=CityAdoption.TABLE)

@@ -111,10 +111,22 @@ class CityAdoption(BaseModel):
     mean_score_pct: float | None
 
 
+class Assessed(BaseModel):
+    """One enterprise's assessment as the province view lists it."""
+
+    organisation_id: int
+    name: str
+    region_code: str
+    answered: int
+    score_pct: float | None
+    conforming: bool
+
+
 class Adoption(BaseModel):
     year: int
     rows: list[CityAdoption]
     total: CityAdoption
+    assessed: list[Assessed]  # every enterprise of the region that assessed itself, best score first
 
 
 def _organisation(session: Session, actor: Actor, organisation_id: int | None, permission: str) -> Organisation:
@@ -167,9 +179,10 @@ def gap_report(session: Session, actor: Actor, year: int, organisation_id: int |
     for clause in dict.fromkeys(i.clause for i in items):
         mine = [i for i in items if i.clause == clause]
         scored = [answers[i.item].score for i in mine if i.item in answers]
+        share = _share(scored)
         clauses.append(
             ClauseResult(clause=clause, part=mine[0].part, items=len(mine), answered=len(scored),
-                         score_pct=round(100 * sum(scored) / (TOP * len(scored)), 1) if scored else None)
+                         score_pct=round(share, 1) if share is not None else None)
         )  # fmt: skip
     gaps = [
         Gap(item=i.item, title_zh=i.title_zh, title_en=i.title_en, score=answers[i.item].score if i.item in answers else None,
@@ -177,10 +190,10 @@ def gap_report(session: Session, actor: Actor, year: int, organisation_id: int |
         for i in items
         if i.item not in answers or answers[i.item].score < GAP_BELOW
     ]  # fmt: skip
-    scores = [a.score for a in answers.values()]
+    share = _share([a.score for a in answers.values()])
     return GapReport(
         organisation_id=org.id, organisation=org.name, region_code=org.region_code, year=year, answered=len(answers),
-        total=len(items), score_pct=round(100 * sum(scores) / (TOP * len(scores)), 1) if scores else None,
+        total=len(items), score_pct=round(share, 1) if share is not None else None,
         conforming=not gaps, clauses=clauses, gaps=gaps, answers=answers, updated_at=row.updated_at if row else None,
     )  # fmt: skip
 
@@ -199,14 +212,40 @@ def adoption(session: Session, actor: Actor, year: int) -> Adoption:
 
     def tally(code: str, name: str, members: list[Organisation]) -> CityAdoption:
         done = [rows[o.id] for o in members if o.id in rows]
-        complete = [r for r in done if len(r.answers) == total_items]
-        pcts = [100 * sum(a["score"] for a in r.answers.values()) / (TOP * len(r.answers)) for r in done if r.answers]
+        pcts = [p for r in done if (p := _share(_stored(r.answers))) is not None]
         return CityAdoption(
-            city_code=code, city_name=name, enterprises=len(members), assessed=len(done), complete=len(complete),
-            conforming=sum(all(a["score"] >= GAP_BELOW for a in r.answers.values()) for r in complete),
+            city_code=code, city_name=name, enterprises=len(members), assessed=len(done),
+            complete=sum(len(r.answers) == total_items for r in done),
+            conforming=sum(_conforms(r.answers, total_items) for r in done),
             mean_score_pct=round(fmean(pcts), 1) if pcts else None,
         )  # fmt: skip
 
     cities = [c for c in jiangsu_cities() if in_scope(actor, c.code) or c.code[:4] == actor.region_code[:4]]
     by_city = [tally(c.code, c.name, [o for o in firms if o.region_code[:4] == c.code[:4]]) for c in cities]
-    return Adoption(year=year, rows=[r for r in by_city if r.enterprises], total=tally(actor.region_code, "合计 / total", firms))
+    assessed = [
+        Assessed(organisation_id=o.id, name=o.name, region_code=o.region_code, answered=len(rows[o.id].answers),
+                 score_pct=_pct(rows[o.id].answers), conforming=_conforms(rows[o.id].answers, total_items))
+        for o in firms
+        if o.id in rows
+    ]  # fmt: skip
+    assessed.sort(key=lambda a: (-(a.score_pct or 0.0), a.name))
+    return Adoption(year=year, rows=[r for r in by_city if r.enterprises], total=tally(actor.region_code, "合计 / total", firms),
+                    assessed=assessed)  # fmt: skip
+
+
+def _share(scores: list[int]) -> float | None:
+    """The share of the full score the ``scores`` reach, in % (None for none)."""
+    return 100 * sum(scores) / (TOP * len(scores)) if scores else None
+
+
+def _stored(answers: dict[str, dict[str, object]]) -> list[int]:
+    return [int(a["score"]) for a in answers.values()]  # type: ignore[call-overload] - stored as validated
+
+
+def _pct(answers: dict[str, dict[str, object]]) -> float | None:
+    share = _share(_stored(answers))
+    return round(share, 1) if share is not None else None
+
+
+def _conforms(answers: dict[str, dict[str, object]], total_items: int) -> bool:
+    return len(answers) == total_items and all(score >= GAP_BELOW for score in _stored(answers))
