@@ -987,3 +987,33 @@ def test_cultivation_centres_recorded_on_the_page_and_measured(site) -> None:
     client.cookies.clear()
     sign_in(client, "nanjing")
     assert client.get("/api/v1/cultivation/centres?year=2019").json()["centres"] == []
+
+
+def test_the_self_assessment_on_the_web(site) -> None:
+    """An enterprise's user rates two items from the page (a score of 7 refused, naming the field), sees its gaps;
+    province staff see Suzhou's adoption and open the firm's report; a Nanjing official may not."""
+    client, db, _ids = site
+    with transaction(db.factory) as s:
+        org = create_organisation(s, SYSTEM, "enterprise", "苏州某某科技有限公司", "320506", "91320506MA1XXXXX09").id
+        create_user(s, SYSTEM, "owner", PW, "enterprise_user", "320506", "知识产权经理", organisation_id=org)
+    csrf = sign_in(client, "owner")
+    page = client.get("/compliance").text
+    assert 'href="/compliance"' in page and 'id="assessment-form"' in page and "合规文化" in page
+    form = {"csrf_token": csrf, "year": "2025", "score_4.1": "3", "evidence_4.1": "环境分析报告", "score_8.6": "1"}
+    refused = client.post("/compliance", data={**form, "score_8.6": "7"})
+    assert refused.status_code == 400 and "answers.8.6.score" in refused.text
+    assert client.post("/compliance", data=form, follow_redirects=False).status_code == 303
+    page = client.get("/compliance?year=2025").text
+    assert 'id="gap-list"' in page and "环境分析报告" in page and "66.7" in page
+    gaps = client.get("/api/v1/compliance/gaps?year=2025").json()
+    assert (gaps["answered"], gaps["conforming"]) == (2, False) and gaps["gaps"][0]["item"] == "4.2"
+    assert client.get(f"/api/v1/compliance/gaps?year=2025&org={org + 1}").status_code == 403  # only its own
+    client.cookies.clear()
+    sign_in(client, "admin")
+    page = client.get("/compliance?year=2025").text
+    assert 'id="adoption"' in page and "苏州市" in page and f"org={org}" in page
+    report = client.get(f"/compliance?year=2025&org={org}").text
+    assert 'id="gap-list"' in report and 'id="assessment-form"' not in report
+    client.cookies.clear()
+    sign_in(client, "nanjing")
+    assert client.get(f"/api/v1/compliance/gaps?year=2025&org={org}").status_code == 403

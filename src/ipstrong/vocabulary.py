@@ -89,6 +89,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "national_award": ("获国家级专利奖项", "national award"),
         "provincial_award": ("获省级专利奖项", "provincial award"),
     },
+    # the self-assessment's scale (registry/compliance.py)
+    "compliance_score": {
+        "0": ("未建立", "not in place"),
+        "1": ("部分建立", "partly"),
+        "2": ("基本建立并有记录", "largely, with records"),
+        "3": ("完全符合", "fully"),
+    },
     # the Jiangsu Patent Award's categories (matters/types/patent_award.py)
     "award_category": {
         "patent": ("专利奖（金奖、银奖、优秀奖）", "patent award (gold, silver, excellence)"),

@@ -37,6 +37,7 @@ from ipstrong.web import (
     accounts,
     awards,
     calendar,
+    compliance,
     entities,
     indicators,
     matters_api,
@@ -126,7 +127,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     for domain in (
         accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, awards,
-        public,
+        compliance, public,
     ):  # fmt: skip
         app.include_router(domain.router)
 

@@ -40,6 +40,8 @@ NAV = [
     ("/match", "match", None),
     ("/enterprises", "enterprises_nav", "records.read"),
     ("/cultivation", "cultivation", "records.read"),
+    ("/compliance", "compliance_nav", "records.read"),
+    ("/compliance", "compliance_nav", "records.read.own"),
     ("/awards", "patent_award", "records.read"),
     ("/awards/review", "award_review", "awards.score"),
     ("/calendar", "calendar", None),

@@ -146,6 +146,30 @@ WORDS: dict[str, tuple[str, str]] = {
     "match_open_licence": ("开放许可", "open licence"),
     "enterprises": ("重点企业名录与分层", "Enterprise directory and tiers"),
     "enterprises_nav": ("企业名录", "Enterprises"),
+    "compliance": ("知识产权合规自评（GB/T 29490-2023）", "IP compliance self-assessment (GB/T 29490-2023)"),
+    "compliance_nav": ("合规自评", "Compliance"),
+    "compliance_intro": (
+        "按 GB/T 29490-2023 第 4–10 章和附录 B 逐项自评：0 未建立、1 部分建立、2 基本建立并有记录、3 完全符合；"
+        "低于 2 分或未填的条款列为差距。",
+        "Rate each item of GB/T 29490-2023 clauses 4-10 and Annex B: 0 not in place, 1 partly, 2 largely with records, "
+        "3 fully; an item below 2 or not answered is a gap.",
+    ),
+    "compliance_enterprises": ("平台企业", "Enterprises"),
+    "compliance_assessed": ("已自评", "Assessed"),
+    "compliance_complete": ("全部填报", "Complete"),
+    "compliance_conforming": ("达标", "Conforming"),
+    "compliance_mean": ("平均得分率 %", "Mean score %"),
+    "compliance_answered": ("已填条款", "Items answered"),
+    "compliance_score": ("得分率 %", "Score %"),
+    "compliance_clause": ("条款", "Clause"),
+    "compliance_item": ("要求", "Requirement"),
+    "compliance_gaps": ("差距", "Gaps"),
+    "compliance_evidence_needed": ("可证明的材料", "What would show it"),
+    "compliance_evidence": ("证据", "Evidence"),
+    "compliance_unanswered": ("未填", "not answered"),
+    "compliance_none": ("本年度尚无企业自评", "No enterprise has assessed itself this year"),
+    "compliance_form": ("填报自评", "Enter the assessment"),
+    "compliance_save": ("保存自评", "Save the assessment"),
     "cultivation": ("高价值专利培育中心", "Cultivation centres"),
     "cultivation_intro": (
         "各培育中心牵头单位与成员单位（按申请人实体计）当年的发明申请、授权、PCT 申请，"
