@@ -624,3 +624,82 @@ def test_a_gbt29490_self_assessment_its_gaps_and_the_province_view(db) -> None:
         ]
         suzhou = replace(SYSTEM, role="city_official", region_code="320500")
         assert [r.city_name for r in adoption(s, suzhou, 2025).rows] == ["苏州市"]
+
+
+def test_a_programme_project_called_applied_funded_and_measured(magic_leap: tuple[Path, int], tmp_path: Path) -> None:
+    """The office publishes a call (open 2018-11-01 to 2018-12-31, at most 50 万元); OPPO applies for a 2019–2020
+    project. Refused: an unknown call, a day outside the window, asking for 80 万元, a six-year term, and at the
+    decision a grant above the 40 asked. Funded with 30, its output is counted by hand from the real export's
+    first-named 申请人, 申请日, 授权公告日 and type digit: 30 + 19 = 49 invention filings in 2019–2020 (target 40:
+    122.5 %), all under OPPO广东移动通信有限公司 — while the 15 + 10 = 25 grants of those years carry the firm's former
+    name 广东欧珀移动通信有限公司, a separate entity until staff merge the two and stamp the warehouse (target 50:
+    50.0 %)."""
+    import shutil
+
+    from ipstrong.accounts.service import actor_of, create_organisation, create_user
+    from ipstrong.db import transaction
+    from ipstrong.ingest.entity_store import entity_of_name, merge, open_store
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.matters import service
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.projects import decide, project_output, record_spending
+
+    data = tmp_path / "data"
+    shutil.copytree(magic_leap[0], data)  # the merge below is this test's own
+    engine, factory = open_store(data)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    opened = dt.date(2018, 11, 1)
+    try:
+        with transaction(factory) as s:
+            office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局（计划处）", "320000").id
+            staff = actor_of(create_user(s, SYSTEM, "programme", "a long password 1", "province_admin", "320000", "计划处",
+                                         organisation_id=office))  # fmt: skip
+            call_form = {"title": "2019 年度江苏省知识产权战略推进计划项目申报", "year": 2019, "category": "企业知识产权战略推进",
+                         "opens": "2018-11-01", "closes": "2018-12-31", "max_grant_10k_yuan": 50,
+                         "total_budget_10k_yuan": 2000}  # fmt: skip
+            call = service.file_matter(s, staff, "programme_call", office, call_form, data, opened, today=opened)
+            service.attach_document(s, staff, call.id, "notice", "通知.pdf", pdf, data, max_mb=1)
+            service.take_step(s, staff, call.id, "publish", on=opened, today=opened)
+            number = call.number
+        project = {"call": number, "applicant": "OPPO广东移动通信有限公司", "title": "增强现实显示专利布局与运营",
+                   "requested_10k_yuan": 40, "self_funded_10k_yuan": 100, "start": "2019-01-01", "end": "2020-12-31",
+                   "target_invention_filings": 40, "target_invention_grants": 50,
+                   "plan": "围绕光波导显示开展专利导航与布局。"}  # fmt: skip
+        day = dt.date(2018, 12, 10)
+        for change, on, why in (
+            ({"call": number.replace("-00001", "-00009")}, day, "not an open call"),
+            ({}, dt.date(2019, 1, 5), "outside the call's window"),
+            ({"requested_10k_yuan": 80}, day, "more than the call's 50"),
+            ({"end": "2025-01-02"}, day, "at most five years"),
+        ):
+            with pytest.raises(IpsError) as refused, transaction(factory) as s:
+                service.file_matter(s, staff, "programme_project", office, {**project, **change}, data, on, today=max(on, day))
+            assert why in refused.value.msg.en, refused.value.msg.en
+        with transaction(factory) as s:
+            mid = service.file_matter(s, staff, "programme_project", office, project, data, day, today=day).id
+            for kind in ("application", "review", "decision"):
+                service.attach_document(s, staff, mid, kind, f"{kind}.pdf", pdf, data, max_mb=1)
+            service.take_step(s, staff, mid, "admit", on=day, today=day)
+            with pytest.raises(IpsError, match="at most the 40 asked for"):
+                decide(s, staff, mid, 45, today=day)
+            decide(s, staff, mid, 30, today=day)
+            record_spending(s, staff, mid, 28.5)
+        with factory() as s:
+            [out] = project_output(s, staff, data, number, today=dt.date(2022, 5, 30))
+        assert (out.state, out.granted_10k_yuan, out.spent_10k_yuan, out.measured_until) == (
+            "funded",
+            30,
+            28.5,
+            dt.date(2020, 12, 31),
+        )
+        assert (out.invention_filings, out.filings_pct, out.invention_grants, out.grants_pct) == (49, 122.5, 0, 0.0)
+        with transaction(factory) as s:
+            new, old = (entity_of_name(s, n) for n in ("OPPO广东移动通信有限公司", "广东欧珀移动通信有限公司"))
+            assert new is not None and old is not None and new.id != old.id
+            merge(s, SYSTEM, new.id, old.id)
+        apply_entities(data)
+        with factory() as s:
+            [out] = project_output(s, staff, data, number, today=dt.date(2022, 5, 30))
+        assert (out.invention_filings, out.invention_grants, out.grants_pct) == (49, 25, 50.0)
+    finally:
+        engine.dispose()

@@ -13,6 +13,7 @@ from ipstrong.matters.types import (
     patent_award,
     pledge,
     prescreen,
+    programme,
     trademark,
     transfer,
 )
@@ -31,5 +32,7 @@ MATTER_TYPES: dict[str, MatterType] = {
         open_licence.MATTER_TYPE,
         pledge.MATTER_TYPE,
         patent_award.MATTER_TYPE,
+        programme.CALL,
+        programme.PROJECT,
     )
 }

@@ -87,7 +87,7 @@ def centre_profile(session: Session, centre_id: int) -> dict[str, Any]:
     }
 
 
-def centre_intake(session: Session, centre: Organisation, form: BaseModel, data_dir: Path) -> list[Msg]:
+def centre_intake(session: Session, centre: Organisation, form: BaseModel, data_dir: Path, _received_on: dt.date) -> list[Msg]:
     """Why a pre-examination request cannot be taken at ``centre`` (empty when it can); the centre's register and
     fields decide, not the warehouse (``data_dir`` unused)."""
     problems = [msg for flag, msg in EXCLUDED.items() if getattr(form, flag, False)]

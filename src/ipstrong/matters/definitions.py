@@ -124,9 +124,9 @@ class Party:
     code_field: str | None = None
 
 
-# a check at intake beyond the form: given the receiving body, the validated form and the data directory (whose
-# warehouse the patents are checked against), the reasons to refuse
-IntakeCheck = Callable[["Session", "Organisation", BaseModel, "Path"], "list[Msg]"]
+# a check at intake beyond the form: given the receiving body, the validated form, the data directory (whose
+# warehouse the patents are checked against) and the day received, the reasons to refuse
+IntakeCheck = Callable[["Session", "Organisation", BaseModel, "Path", dt.date], "list[Msg]"]
 
 
 @dataclass(frozen=True)

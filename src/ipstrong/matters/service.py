@@ -240,7 +240,7 @@ def file_matter(
         raise IpsError(Msg("收件日期不能晚于今天", "the day received cannot be after today").located(field="received_on"))
     validated = _validated(mtype, form)
     parties = _parties(mtype, validated)
-    if mtype.intake is not None and (problems := mtype.intake(session, body, validated, data_dir)):
+    if mtype.intake is not None and (problems := mtype.intake(session, body, validated, data_dir, received_on)):
         raise IpsError(
             Msg("不符合受理条件：" + "；".join(p.zh for p in problems), "cannot be taken: " + "; ".join(p.en for p in problems))
         )

@@ -65,3 +65,15 @@ class SelfAssessment(Base):
     answers: Mapped[dict[str, dict[str, object]]] = mapped_column(JSON)  # item → {"score": 0–3, "evidence": text}
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProjectBudget(Base):
+    """A funded programme project's money (registry/projects.py): granted at the funding decision, spent as its
+    accounts show at acceptance (10,000 yuan)."""
+
+    __tablename__ = "project_budgets"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), primary_key=True)
+    granted_10k_yuan: Mapped[float] = mapped_column(Float)
+    spent_10k_yuan: Mapped[float | None] = mapped_column(Float)
+    decided_on: Mapped[dt.date] = mapped_column(Date)

@@ -11,6 +11,7 @@ default, marked unverified.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -43,7 +44,9 @@ class OpenLicenceForm(BaseModel):
     contact: str = Field(default="", max_length=200, description="联系人与联系方式 / contact")
 
 
-def declaration_intake(session: Session, office: Organisation, form: BaseModel, data_dir: Path) -> list[Msg]:
+def declaration_intake(
+    session: Session, office: Organisation, form: BaseModel, data_dir: Path, _received_on: dt.date
+) -> list[Msg]:
     """Why a declaration cannot be taken (empty when it can): each patent held in force by the declarant, and a
     utility model's or design's evaluation report attached."""
     from ipstrong.registry.holdings import refusals

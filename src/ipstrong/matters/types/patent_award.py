@@ -10,6 +10,7 @@ quotas and criteria are data: registry/data/patent_award.toml. The formal-review
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -40,7 +41,7 @@ class PatentAwardForm(BaseModel):
     contact: str = Field(default="", max_length=200, description="联系人与联系方式 / contact")
 
 
-def eligibility(session: Session, office: Organisation, form: BaseModel, data_dir: Path) -> list[Msg]:
+def eligibility(session: Session, office: Organisation, form: BaseModel, data_dir: Path, _received_on: dt.date) -> list[Msg]:
     """Why an application cannot be taken (empty when it can): a round the office runs, the patent effective —
     granted by the round's cut-off and in force — and the applicant's; an inventor named for the inventor award;
     received by the province's office (the award is the province's)."""

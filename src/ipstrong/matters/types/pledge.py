@@ -93,7 +93,7 @@ def pledged_now(session: Session, data_dir: Path, numbers: list[str]) -> set[str
     return here | {r[0] for r in rows}
 
 
-def pledge_intake(session: Session, office: Organisation, form: BaseModel, data_dir: Path) -> list[Msg]:
+def pledge_intake(session: Session, office: Organisation, form: BaseModel, data_dir: Path, _received_on: dt.date) -> list[Msg]:
     """The refusal reasons the warehouse decides, each with its code (empty when the application can be taken)."""
     from ipstrong.registry.holdings import refusals
     from ipstrong.warehouse.asof import statutory_term
