@@ -1017,3 +1017,42 @@ def test_the_self_assessment_on_the_web(site) -> None:
     client.cookies.clear()
     sign_in(client, "nanjing")
     assert client.get(f"/api/v1/compliance/gaps?year=2025&org={org}").status_code == 403
+
+
+def test_programme_projects_funded_from_the_page(site) -> None:
+    """A project in review is funded from /projects (an amount that is not a number refused, naming the field); it
+    then shows its grant and the Suzhou firm's invention filed and granted within its 2017–2019 term."""
+    from ipstrong.ingest.pipeline import apply_entities
+    from ipstrong.matters import service
+
+    client, db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_export(data, SUZHOU_ROW, database_url=db.url)
+    apply_entities(data, db.url)
+    day, pdf = dt.date(2016, 12, 1), b"%PDF-1.4\n%%EOF\n"
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "江苏省知识产权局", "320000").id
+        staff = actor_of(create_user(s, SYSTEM, "planner", PW, "province_admin", "320000", "计划处", organisation_id=office))
+        call = service.file_matter(s, staff, "programme_call", office, {
+            "title": "2017 年度知识产权战略推进计划", "year": 2017, "category": "企业知识产权战略推进", "opens": "2016-11-01",
+            "closes": "2016-12-31", "max_grant_10k_yuan": 50, "total_budget_10k_yuan": 1000}, data, day, today=day)  # fmt: skip
+        service.attach_document(s, staff, call.id, "notice", "通知.pdf", pdf, data, max_mb=1)
+        service.take_step(s, staff, call.id, "publish", on=day, today=day)
+        mid = service.file_matter(s, staff, "programme_project", office, {
+            "call": call.number, "applicant": "苏州某某科技有限公司", "title": "锂电池专利布局", "requested_10k_yuan": 20,
+            "self_funded_10k_yuan": 20, "start": "2017-01-01", "end": "2019-12-31", "target_invention_filings": 2,
+            "target_invention_grants": 1, "plan": "围绕锂电池电极开展专利布局。"}, data, day, today=day).id  # fmt: skip
+        for kind in ("application", "review", "decision"):
+            service.attach_document(s, staff, mid, kind, f"{kind}.pdf", pdf, data, max_mb=1)
+        service.take_step(s, staff, mid, "admit", on=day, today=day)
+    csrf = sign_in(client, "planner")
+    page = client.get("/projects").text
+    assert 'href="/projects"' in page and 'id="pending-projects"' in page and "锂电池专利布局" in page
+    refused = client.post(f"/projects/{mid}/funding", data={"csrf_token": csrf, "amount_10k_yuan": "二十"})
+    assert refused.status_code == 400 and "amount_10k_yuan" in refused.text
+    assert client.post(f"/projects/{mid}/funding", data={"csrf_token": csrf, "amount_10k_yuan": "18"},
+                       follow_redirects=False).status_code == 303  # fmt: skip
+    assert 'id="projects"' in client.get("/projects").text
+    [row] = client.get("/api/v1/projects").json()
+    assert (row["state"], row["granted_10k_yuan"], row["invention_filings"], row["invention_grants"]) == ("funded", 18, 1, 1)
+    assert (row["filings_pct"], row["grants_pct"]) == (50.0, 100.0)

@@ -380,3 +380,50 @@ def compliance_adoption(
         emit_document(result.model_dump(mode="json"), True)
         return
     emit_records([*result.rows, result.total], shown, out, title=f"GB/T 29490 · {year}", table_columns=CityAdoption.TABLE)
+
+
+projects_app = typer.Typer(help="知识产权战略推进计划项目 / programme projects", no_args_is_help=True)
+app.add_typer(projects_app, name="projects")
+AmountOpt = Annotated[float, typer.Option("--amount", help="金额（万元）/ amount in 10,000 yuan")]
+MatterArg = Annotated[int, typer.Argument(help="项目事项编号（ipstrong matters list）/ the project's matter id")]
+
+
+@projects_app.command("output")
+def projects_output(
+    ctx: typer.Context,
+    call: Annotated[str | None, typer.Option("--call", help="申报通知编号 / one call's projects")] = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """已立项项目的经费与实施期内发明申请、授权对照目标 / funded projects' money and their invention filings and grants
+    within the term against the targets."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.projects import ProjectOutput, project_output
+
+    with db_session(ctx) as session:
+        rows = project_output(session, SYSTEM, data_dir_of(ctx), call)
+    emit_records(rows, chosen_format(as_json, fmt), out, title="计划项目产出 / programme projects' output",
+                 table_columns=ProjectOutput.TABLE)  # fmt: skip
+
+
+@projects_app.command("fund")
+def projects_fund(ctx: typer.Context, matter: MatterArg, amount: AmountOpt) -> None:
+    """立项并记录资助金额（评审意见与立项通知须已上传）/ fund a project in review with the amount granted."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.projects import decide
+
+    with db_session(ctx, write=True) as session:
+        funded = decide(session, SYSTEM, matter, amount)
+        print(str(Msg(f"{funded.number} 已立项，资助 {amount:g} 万元", f"{funded.number} funded with {amount:g} (10,000 yuan)")))
+
+
+@projects_app.command("spent")
+def projects_spent(ctx: typer.Context, matter: MatterArg, amount: AmountOpt) -> None:
+    """记录验收决算金额 / record what a funded project spent."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.projects import record_spending
+
+    with db_session(ctx, write=True) as session:
+        record_spending(session, SYSTEM, matter, amount)
+    print(str(Msg(f"已记录决算 {amount:g} 万元", f"spending of {amount:g} (10,000 yuan) recorded")))

@@ -116,6 +116,26 @@ class ProjectOutput(BaseModel):
     grants_pct: float | None
 
 
+class Pending(BaseModel):
+    """A project in review, awaiting the funding decision."""
+
+    matter_id: int
+    number: str
+    title: str
+    applicant: str
+    requested_10k_yuan: float
+
+
+def awaiting_decision(session: Session, actor: Actor) -> list[Pending]:
+    """The projects in review the reader may see, oldest first."""
+    require(actor, "records.read")
+    rows = session.scalars(
+        select(Matter).where(Matter.type_id == "programme_project", Matter.state == "review", visible(actor)).order_by(Matter.id)
+    )
+    return [Pending(matter_id=m.id, number=m.number, title=m.title, applicant=m.form["applicant"],
+                    requested_10k_yuan=m.form["requested_10k_yuan"]) for m in rows]  # fmt: skip
+
+
 def project_output(
     session: Session, actor: Actor, data_dir: Path, call: str | None = None, today: dt.date | None = None
 ) -> list[ProjectOutput]:

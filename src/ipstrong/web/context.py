@@ -42,6 +42,7 @@ NAV = [
     ("/cultivation", "cultivation", "records.read"),
     ("/compliance", "compliance_nav", "records.read"),
     ("/compliance", "compliance_nav", "records.read.own"),
+    ("/projects", "projects", "records.read"),
     ("/awards", "patent_award", "records.read"),
     ("/awards/review", "award_review", "awards.score"),
     ("/calendar", "calendar", None),

@@ -170,6 +170,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "compliance_none": ("本年度尚无企业自评", "No enterprise has assessed itself this year"),
     "compliance_form": ("填报自评", "Enter the assessment"),
     "compliance_save": ("保存自评", "Save the assessment"),
+    "projects": ("战略推进计划项目", "Programme projects"),
+    "projects_intro": (
+        "已立项项目的资助与决算，及承担单位（按申请人实体）在实施期内（未结束的至今日）的发明专利申请、授权与目标的对照。",
+        "Funded projects' grants and spending, and the applicant entity's invention filings and grants within the "
+        "term (to date while it runs) against the targets.",
+    ),
+    "project": ("项目", "Project"),
+    "project_term": ("实施期", "Term"),
+    "project_granted": ("资助（万元）", "Granted (10,000 yuan)"),
+    "project_spent": ("决算（万元）", "Spent (10,000 yuan)"),
+    "project_filings": ("发明申请 / 目标", "Invention filings / target"),
+    "project_grants": ("发明授权 / 目标", "Invention grants / target"),
+    "project_pending": ("待立项决定", "Awaiting the funding decision"),
+    "project_requested": ("申请资助（万元）", "Asked (10,000 yuan)"),
+    "project_fund": ("立项", "Fund"),
+    "no_projects": ("尚无已立项项目", "No funded project yet"),
     "cultivation": ("高价值专利培育中心", "Cultivation centres"),
     "cultivation_intro": (
         "各培育中心牵头单位与成员单位（按申请人实体计）当年的发明申请、授权、PCT 申请，"

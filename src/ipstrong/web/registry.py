@@ -1,9 +1,10 @@
 """The utilization domain of the web: an enterprise's portfolio and its annual fees (``/portfolio``), the pledge
 statistics (``/pledges``), matchmaking (``/match``), the enterprise directory with its tiers (``/enterprises``) and
-the cultivation centres' output (``/cultivation``), each beside its JSON twin (``GET /api/v1/portfolio/fees``,
-``/api/v1/pledges/stats``, ``/api/v1/match``, ``/api/v1/enterprises/tiers``, ``/api/v1/cultivation/centres``) —
-renderings of ``registry.fees.portfolio_fees``, ``registry.pledges.pledge_stats``, ``registry.matching.match_patents``,
-``registry.tiers.enterprise_tiers`` and ``registry.cultivation.centre_output``."""
+the cultivation centres' output (``/cultivation``) and the programme's projects (``/projects``), each beside its JSON
+twin (``GET /api/v1/portfolio/fees``, ``/api/v1/pledges/stats``, ``/api/v1/match``, ``/api/v1/enterprises/tiers``,
+``/api/v1/cultivation/centres``, ``/api/v1/projects``) — renderings of ``registry.fees.portfolio_fees``,
+``registry.pledges.pledge_stats``, ``registry.matching.match_patents``, ``registry.tiers.enterprise_tiers``,
+``registry.cultivation.centre_output`` and ``registry.projects``."""
 
 from __future__ import annotations
 
@@ -11,16 +12,20 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
+from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from ipstrong.clock import today_shanghai
 from ipstrong.db import transaction
+from ipstrong.matters.types.programme import PROJECT
 from ipstrong.messages import validated
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.registry.cultivation import CentreIn, CentreList, add_centre, centre_output
 from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
 from ipstrong.registry.matching import MAX_LIMIT, MAX_TEXT, Match, match_patents
 from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
+from ipstrong.registry.projects import ProjectOutput, awaiting_decision, decide, project_output, record_spending
 from ipstrong.registry.tiers import MEASURE_NAMES, TierDirectory, enterprise_tiers, write_tiers_xlsx
 from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
@@ -252,3 +257,65 @@ def cultivation_data(request: Request, who: Caller, year: PledgeYear = None) -> 
 def cultivation_add(request: Request, who: Caller, body: CentreIn) -> CentreIn:
     with transaction(context_of(request).factory) as s:
         return add_centre(s, who.actor, body)
+
+
+CallNumber = Annotated[str | None, Query(max_length=40, description="申报通知编号 / one call's projects")]
+ProjectId = Annotated[int, FastPath(ge=1, le=MAX_ID)]
+
+
+class AmountIn(BaseModel):
+    amount_10k_yuan: float = Field(description="金额（万元）/ amount in 10,000 yuan")
+
+
+@router.get("/projects", response_class=HTMLResponse, include_in_schema=False)
+def projects_page(request: Request, who: SignedIn, call: CallNumber = None) -> Response:
+    """The funded projects with their money and output against targets; the projects awaiting the decision, each
+    with the form that funds it (for the province's administrator)."""
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        rows = project_output(s, who.actor, ctx.data_dir, call or None)
+        pending = awaiting_decision(s, who.actor)
+    states = {state.id: (state.name_zh, state.name_en) for state in PROJECT.states}
+    values = {"rows": rows, "pending": pending, "call": call or "", "can_fund": who.actor.role == "province_admin",
+              "states": states}  # fmt: skip
+    return ctx.render(request, "projects.html", values, who=who)
+
+
+@router.post("/projects/{matter_id}/funding", include_in_schema=False)
+def projects_fund_form(
+    request: Request, who: FormSender, matter_id: ProjectId, amount_10k_yuan: Annotated[str, Form(max_length=20)] = ""
+) -> Response:
+    amount = validated(AmountIn, {"amount_10k_yuan": amount_10k_yuan.strip()}).amount_10k_yuan
+    with transaction(context_of(request).factory) as s:
+        decide(s, who.actor, matter_id, amount)
+    return RedirectResponse("/projects", status_code=303)
+
+
+@router.get(
+    "/api/v1/projects", response_model=list[ProjectOutput], responses=ERRORS, tags=["v1"],
+    summary="计划项目的经费与产出 / programme projects' money and output",
+)  # fmt: skip
+def projects_data(request: Request, who: Caller, call: CallNumber = None) -> list[ProjectOutput]:
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return project_output(s, who.actor, ctx.data_dir, call)
+
+
+@router.post(
+    "/api/v1/projects/{matter_id}/funding", responses=NOT_FOUND, tags=["v1"],
+    summary="立项并记录资助金额 / fund a project with the amount granted",
+)  # fmt: skip
+def projects_fund_data(request: Request, who: Caller, matter_id: ProjectId, body: AmountIn) -> dict[str, object]:
+    with transaction(context_of(request).factory) as s:
+        funded = decide(s, who.actor, matter_id, body.amount_10k_yuan)
+        return {"matter_id": funded.id, "state": funded.state, "granted_10k_yuan": body.amount_10k_yuan}
+
+
+@router.post(
+    "/api/v1/projects/{matter_id}/spending", responses=NOT_FOUND, tags=["v1"],
+    summary="记录验收决算 / record what a project spent",
+)  # fmt: skip
+def projects_spent_data(request: Request, who: Caller, matter_id: ProjectId, body: AmountIn) -> dict[str, object]:
+    with transaction(context_of(request).factory) as s:
+        record_spending(s, who.actor, matter_id, body.amount_10k_yuan)
+    return {"matter_id": matter_id, "spent_10k_yuan": body.amount_10k_yuan}
