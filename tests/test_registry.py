@@ -703,3 +703,67 @@ def test_a_programme_project_called_applied_funded_and_measured(magic_leap: tupl
         assert (out.invention_filings, out.invention_grants, out.grants_pct) == (49, 25, 50.0)
     finally:
         engine.dispose()
+
+
+def test_a_patent_valued_from_the_warehouse_and_an_evaluator(magic_leap: tuple[Path, int], tmp_path: Path) -> None:
+    """Magic Leap's 201280067730.2 on 2022-05-30, read by hand from the export: in force (100), filed 2012-11-23 so
+    10.49 of 20 years left (52.4), 20 claims (100), no invalidation (100), an invention (100): legal value 90.5; one
+    IPC subclass, G06T (20); no transfer, licence, pledge or award (0). The export gives no family countries, so
+    that indicator waits for the evaluator with the technical ones; once entered, the index weighs the three levels
+    for financing 0.4 / 0.2 / 0.4. Refused: an indicator the warehouse computes, a score of 120, an amount without its
+    method, a purpose the weights do not name, a public visitor."""
+    import shutil
+    from dataclasses import replace
+
+    from ipstrong.accounts.roles import PUBLIC
+    from ipstrong.db import transaction
+    from ipstrong.ingest.entity_store import open_store
+    from ipstrong.messages import IpsError
+    from ipstrong.registry.valuation import EvaluationIn, record_evaluation, valuation
+    from ipstrong.warehouse import run_sql
+
+    data = tmp_path / "data"
+    shutil.copytree(magic_leap[0], data)
+    engine, factory = open_store(data)
+    day = EXPORTED
+    try:
+        with factory() as s:
+            v = valuation(s, SYSTEM, data, "CN201280067730.2", "financing", day)
+        got = {x.indicator: x.score for x in v.scores}
+        assert (got["legal_status"], got["remaining_term"], got["claims"], got["stability"], got["patent_type"]) == (
+            100.0, 52.4, 100.0, 100.0, 100.0)  # fmt: skip
+        assert (got["ipc_breadth"], got["transactions"], got["pledge"], got["award"], got["family"]) == (
+            20.0,
+            0.0,
+            0.0,
+            0.0,
+            None,
+        )
+        levels = {lv.level: lv.score for lv in v.levels}
+        assert levels["legal"] == 90.5 and levels["economic"] == 0.0
+        assert set(v.missing) == {"family", "advancement", "maturity", "market", "contribution"}
+        strategic = run_sql(data, "SELECT coalesce(sei_match, sei_ipc, false) AS s FROM patents WHERE app_no = '201280067730.2'")
+        sei = 100.0 if strategic.to_pylist()[0]["s"] else 0.0
+        evaluator = replace(SYSTEM, role="agency_user", username="估值所")
+        entry = {"purpose": "financing", "scores": {"advancement": 80, "maturity": 60, "family": 100, "market": 70,
+                 "contribution": 50}, "amount_10k_yuan": 300, "method": "income"}  # fmt: skip
+        for wrong, why in (({"scores": {"claims": 50}}, "computed from the warehouse"),
+                           ({"scores": {"market": 120}}, "0-100, not 120"),
+                           ({"scores": {}, "method": None}, "an amount needs its method")):  # fmt: skip
+            with pytest.raises(IpsError) as refused, transaction(factory) as s:
+                record_evaluation(s, evaluator, data, "201280067730.2", EvaluationIn(**{**entry, **wrong}), day)
+            assert why in refused.value.msg.en, refused.value.msg.en
+        with transaction(factory) as s:
+            v = record_evaluation(s, evaluator, data, "201280067730.2", EvaluationIn(**entry), day)
+        technical = round((20 + sei + 100 + 80 + 60) / 5, 1)
+        economic = round((0 + 0 + 0 + 70 + 50) / 5, 1)
+        assert {lv.level: lv.score for lv in v.levels} == {"legal": 90.5, "technical": technical, "economic": economic}
+        assert v.index == round(0.4 * 90.5 + 0.2 * technical + 0.4 * economic, 1) and v.missing == []
+        assert (v.amount_10k_yuan, v.method, v.evaluator) == (300, "income", "估值所")
+        with factory() as s:
+            with pytest.raises(InvalidOption):
+                valuation(s, SYSTEM, data, "201280067730.2", "decoration", day)
+            with pytest.raises(PermissionDenied):
+                valuation(s, PUBLIC, data, "201280067730.2", "financing", day)
+    finally:
+        engine.dispose()

@@ -77,3 +77,19 @@ class ProjectBudget(Base):
     granted_10k_yuan: Mapped[float] = mapped_column(Float)
     spent_10k_yuan: Mapped[float | None] = mapped_column(Float)
     decided_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class PatentValuation(Base):
+    """An evaluator's entry for one patent and purpose (registry/valuation.py): their scores of the indicators the
+    warehouse cannot give, and the amount their own method found; the latest per patent and purpose is used."""
+
+    __tablename__ = "patent_valuations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    app_no: Mapped[str] = mapped_column(String(20), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    evaluator: Mapped[str] = mapped_column(String(64))
+    scores: Mapped[dict[str, float]] = mapped_column(JSON)
+    amount_10k_yuan: Mapped[float | None] = mapped_column(Float)
+    method: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
