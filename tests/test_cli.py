@@ -394,9 +394,10 @@ def test_serve_runs_the_job_worker_beside_the_web(tmp_path: Path) -> None:
     assert not workers[0].is_running() or workers[0].status() == psutil.STATUS_ZOMBIE
 
 
-def test_self_assessment_centres_and_award_ranking_from_the_command_line(tmp_path: Path) -> None:
+def test_self_assessment_centres_valuation_and_award_ranking_from_the_command_line(tmp_path: Path) -> None:
     """A self-assessment entered from a file (a score of 5 refused, naming file, row and field, nothing stored), the
-    gap report and the adoption by city; a cultivation centre recorded and measured; an award round ranked."""
+    gap report and the adoption by city; a cultivation centre recorded and measured; a valuation shown with its PDF
+    and an evaluator's score entered (a score without its value refused); an award round ranked."""
     from conftest import SUZHOU_ROW, ingest_export
 
     data = tmp_path / "data"
@@ -421,6 +422,16 @@ def test_self_assessment_centres_and_award_ranking_from_the_command_line(tmp_pat
     assert added.returncode == 0, added.stderr
     output = json.loads(run("cultivation", "output", "--year", "2019", "--json", data_dir=data).stdout)
     assert output["centres"][0]["figures"]["grants_invention"] == 1  # granted 2019-01-02
+    pdf = tmp_path / "v.pdf"
+    shown = run("valuation", "show", "201710601862.3", "--purpose", "financing", "--asof", "2024-12-31", "--pdf", str(pdf),
+                "--json", data_dir=data)  # fmt: skip
+    assert json.loads(shown.stdout)["scores"][0]["score"] == 100 and pdf.read_bytes().startswith(b"%PDF")
+    entered = run("valuation", "enter", "201710601862.3", "--purpose", "financing", "--score", "market=70", "--json",
+                  data_dir=data)  # fmt: skip
+    assert {s["indicator"]: s["score"] for s in json.loads(entered.stdout)["scores"]}["market"] == 70
+    assert (
+        run("valuation", "enter", "201710601862.3", "--purpose", "financing", "--score", "market", data_dir=data).returncode != 0
+    )
     ranking = json.loads(run("awards", "ranking", "--cycle", "2", "--json", data_dir=data).stdout)
     assert (ranking["grant_cutoff"], ranking["entries"]) == ("2024-12-31", [])
     assert run("awards", "ranking", "--cycle", "9", data_dir=data).returncode != 0

@@ -1056,3 +1056,31 @@ def test_programme_projects_funded_from_the_page(site) -> None:
     [row] = client.get("/api/v1/projects").json()
     assert (row["state"], row["granted_10k_yuan"], row["invention_filings"], row["invention_grants"]) == ("funded", 18, 1, 1)
     assert (row["filings_pct"], row["grants_pct"]) == (50.0, 100.0)
+
+
+def test_a_valuation_report_its_evaluator_entry_and_pdf(site) -> None:
+    """A signed-in reader opens the Suzhou invention's valuation for financing; an evaluation agency's user enters
+    the indicators the warehouse cannot give (a score of 120 refused, naming it), and the report and its PDF carry
+    them; the public portal has no valuation."""
+    client, db, _ids = site
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, database_url=db.url)
+    with transaction(db.factory) as s:
+        agency = create_organisation(s, SYSTEM, "agency", "江苏某某资产评估有限公司", "320500").id
+        create_user(s, SYSTEM, "valuer", PW, "agency_user", "320500", "评估师", organisation_id=agency)
+    csrf = sign_in(client, "valuer")
+    page = client.get("/valuation?app_no=201710601862.3&purpose=financing").text
+    assert 'href="/valuation"' in page and 'id="valuation-report"' in page and 'id="evaluation-form"' in page
+    form = {"csrf_token": csrf, "app_no": "201710601862.3", "purpose": "financing", "score_advancement": "80",
+            "score_maturity": "70", "score_market": "60", "score_contribution": "50", "amount_10k_yuan": "120",
+            "method": "income"}  # fmt: skip
+    refused = client.post("/valuation", data={**form, "score_market": "120"})
+    assert refused.status_code == 400 and "market size: a score is 0-100" in refused.text
+    assert client.post("/valuation", data=form, follow_redirects=False).status_code == 303
+    report = client.get("/api/v1/valuation?app_no=201710601862.3&purpose=financing").json()
+    scores = {s["indicator"]: s["score"] for s in report["scores"]}
+    assert (scores["market"], scores["legal_status"], report["amount_10k_yuan"], report["evaluator"]) == (60, 100, 120, "valuer")
+    pdf = client.get("/valuation/report.pdf?app_no=201710601862.3&purpose=financing")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/api/v1/valuation?app_no=201710601862.3&purpose=luck").status_code == 422
+    client.cookies.clear()
+    assert client.get("/valuation?app_no=201710601862.3", follow_redirects=False).status_code == 303  # sign in first

@@ -427,3 +427,67 @@ def projects_spent(ctx: typer.Context, matter: MatterArg, amount: AmountOpt) -> 
     with db_session(ctx, write=True) as session:
         record_spending(session, SYSTEM, matter, amount)
     print(str(Msg(f"已记录决算 {amount:g} 万元", f"spending of {amount:g} (10,000 yuan) recorded")))
+
+
+valuation_app = typer.Typer(help="专利价值评估（GB/T 42748）/ patent valuation", no_args_is_help=True)
+app.add_typer(valuation_app, name="valuation")
+PurposeOpt = Annotated[
+    str, typer.Option("--purpose", help="transfer_licence | financing | tax | infringement | tiered_management")
+]
+AppNoArg = Annotated[str, typer.Argument(help="申请号 / application number")]
+
+
+@valuation_app.command("show")
+def valuation_show(
+    ctx: typer.Context,
+    app_no: AppNoArg,
+    purpose: PurposeOpt = "financing",
+    asof: Annotated[str | None, typer.Option("--asof", help="评估基准日 YYYY-MM-DD / as of")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="另存 PDF 报告 / also write the PDF report")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """一件专利按评估目的的价值指数与分项指标 / a patent's value index and indicators for a purpose."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.valuation import render_report_pdf, valuation
+
+    day = parse_date(asof, "--asof") if asof else None
+    with db_session(ctx) as session:
+        report = valuation(session, SYSTEM, data_dir_of(ctx), app_no, purpose, day)
+    if pdf is not None:
+        pdf.write_bytes(render_report_pdf(report))
+    if as_json:
+        emit_document(report.model_dump(mode="json"), True)
+        return
+    title = f"{report.app_no} · {report.purpose_zh} / {report.purpose_en} · {report.asof} · 价值指数 index {report.index}"
+    emit_records([s.model_dump() for s in report.scores], "table", title=title)
+    if pdf is not None:
+        print(str(Msg(f"已写入 {pdf}", f"written to {pdf}")))
+
+
+@valuation_app.command("enter")
+def valuation_enter(
+    ctx: typer.Context,
+    app_no: AppNoArg,
+    purpose: PurposeOpt,
+    score: Annotated[list[str] | None, typer.Option("--score", help="指标=分数，可重复，如 market=70 / indicator=score")] = None,
+    amount: Annotated[float | None, typer.Option("--amount", help="评估值（万元）/ value found")] = None,
+    method: Annotated[str | None, typer.Option("--method", help="income | market | cost")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """评估人员录入数据仓库无法给出的指标 / an evaluator enters the indicators the warehouse cannot give."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.messages import IpsError, validated
+    from ipstrong.registry.valuation import EvaluationIn, record_evaluation
+
+    scores = {}
+    for item in score or []:
+        name, _, value = item.partition("=")
+        if not value:
+            raise IpsError(
+                Msg(f"--score 须为 指标=分数：{item}", f"--score takes indicator=score, not {item}").located(field="--score")
+            )
+        scores[name.strip()] = value.strip()
+    entry = validated(EvaluationIn, {"purpose": purpose, "scores": scores, "amount_10k_yuan": amount, "method": method})
+    with db_session(ctx, write=True) as session:
+        report = record_evaluation(session, SYSTEM, data_dir_of(ctx), app_no, entry)
+    emit_document(report.model_dump(mode="json"), as_json, str(Msg(f"价值指数 {report.index}", f"value index {report.index}")))

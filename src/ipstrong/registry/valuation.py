@@ -37,6 +37,8 @@ LEVELS = {
     "technical": ("技术价值", "technical value"),
     "economic": ("经济价值", "economic value"),
 }
+# the purpose a matter's patents are valued for, where a matter type links to the valuation report
+PURPOSE_OF_MATTER = {"pledge": "financing", "open_licence": "transfer_licence", "transfer": "transfer_licence"}
 EVALUATORS = ("agency_user", "case_officer", "city_official", "province_admin")  # 评估机构 and the office's staff
 METHODS = {"income": ("收益法", "income"), "market": ("市场法", "market"), "cost": ("成本法", "cost")}
 SOURCE = (
@@ -315,3 +317,11 @@ def record_evaluation(
     session.flush()
     audit.append(session, actor.username, "valuation.enter", "patent", record.app_no, None, None, evaluation.model_dump())
     return valuation(session, actor, data_dir, record.app_no, evaluation.purpose, asof)
+
+
+def render_report_pdf(report: Valuation) -> bytes:
+    """The report as PDF (templates/valuation.html)."""
+    from ipstrong.printing import render_pdf
+
+    values = {"v": report, "levels": LEVELS, "methods": METHODS, "printed_on": today_shanghai().isoformat()}
+    return render_pdf(Path(str(files("ipstrong") / "registry" / "templates")), "valuation", values)

@@ -46,6 +46,7 @@ from ipstrong.web import (
     public,
     registry,
     search,
+    valuation,
     warehouse,
 )
 from ipstrong.web.callers import SignInRequired
@@ -127,7 +128,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     for domain in (
         accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, awards,
-        compliance, public,
+        compliance, valuation, public,
     ):  # fmt: skip
         app.include_router(domain.router)
 

@@ -38,6 +38,7 @@ NAV = [
     ("/portfolio", "portfolio", "records.read.own"),
     ("/pledges", "pledges", "records.read"),
     ("/match", "match", None),
+    ("/valuation", "valuation_nav", None),
     ("/enterprises", "enterprises_nav", "records.read"),
     ("/cultivation", "cultivation", "records.read"),
     ("/compliance", "compliance_nav", "records.read"),

@@ -21,6 +21,7 @@ from ipstrong.matters.catalogue import MATTER_TYPES
 from ipstrong.matters.records import MatterDetail
 from ipstrong.matters.types.one_window import ROUTES, prefill, suggested
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
+from ipstrong.registry.valuation import PURPOSE_OF_MATTER
 from ipstrong.web.callers import FormSender, SignedIn
 from ipstrong.web.context import context_of, read_upload
 from ipstrong.web.matters_api import UPLOAD_CEILING
@@ -223,6 +224,7 @@ def _detail_page(request: Request, who: SignedIn, matter_id: int, error: IpsErro
         "error": error.msg if error else None,
         "types": MATTER_TYPES,
         "routes": _routes(matter) if matter.type == "one_window" and matter.steps else [],
+        "valuation_purpose": PURPOSE_OF_MATTER.get(matter.type),
     }
     return ctx.render(request, "matter.html", values, status=status, who=who)
 
