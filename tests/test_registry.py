@@ -393,6 +393,29 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
     stored = run_sql(data, "SELECT event_type, event_date, to_party, amount_10k_yuan FROM events WHERE app_no = '201710601862.3'")
     assert stored.to_pylist() == [{"event_type": "pledge", "event_date": day, "to_party": "苏州银行", "amount_10k_yuan": 500.0}]
     assert pledge_stats(SYSTEM, data, 2025).total.amount_10k_yuan == 500.0
+    # a change of pledgee and term: refused for a registration that is not one, a term past the patent's (R6) and a
+    # change of nothing; registered, it is a pledge-change event that adds nothing to the financing figures
+    with db.factory() as s:
+        number, changed_on = service.matter_detail(s, officer, mid, today=day).number, dt.date(2025, 3, 3)
+    change = {"registration": number, "new_pledgee": "江苏银行", "new_debt_end": "2027-06-30", "reason": "债权转让"}
+    for wrong, why in (({"registration": number[:-1] + "9"}, "is not a pledge in force"),
+                       ({"new_debt_end": "2038-01-01"}, "[R6]"),
+                       ({"new_pledgee": None, "new_debt_end": None}, "change at least one")):  # fmt: skip
+        with pytest.raises(IpsError) as refused, transaction(db.factory) as s:
+            service.file_matter(s, officer, "pledge_change", office, {**change, **wrong}, data, changed_on, today=changed_on)
+        assert why in refused.value.msg.en, refused.value.msg.en
+    with transaction(db.factory) as s:
+        cid = service.file_matter(s, officer, "pledge_change", office, change, data, changed_on, today=changed_on).id
+        for kind in ("application", "agreement"):
+            service.attach_document(s, officer, cid, kind, f"{kind}.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, cid, "register_change", on=changed_on, today=changed_on)
+    with db.factory() as s:
+        assert publish_events(s, data, ("pledges",), db.url).new == 1
+    changed = run_sql(
+        data, "SELECT event_date, to_party FROM events WHERE app_no = '201710601862.3' AND event_type = 'pledge_change'"
+    )
+    assert changed.to_pylist() == [{"event_date": changed_on, "to_party": "江苏银行"}]
+    assert pledge_stats(SYSTEM, data, 2025).total.amount_10k_yuan == 500.0
     later = dt.date(2026, 1, 9)
     with transaction(db.factory) as s:
         service.attach_document(s, officer, mid, "cancellation", "注销.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
@@ -400,7 +423,7 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
     with db.factory() as s:
         assert publish_events(s, data, ("pledges",), db.url).new == 1
     kinds = run_sql(data, "SELECT list(event_type ORDER BY event_date) AS k FROM events WHERE app_no = '201710601862.3'")
-    assert kinds.to_pylist()[0]["k"] == ["pledge", "pledge_release"]
+    assert kinds.to_pylist()[0]["k"] == ["pledge", "pledge_change", "pledge_release"]
 
 
 def test_award_ranks_give_grades_by_quota_and_pass_score() -> None:

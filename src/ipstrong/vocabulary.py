@@ -84,6 +84,7 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "licence": ("许可", "licensed"),
         "pledge": ("质押", "pledged"),
         "pledge_release": ("质押解除", "pledge released"),
+        "pledge_change": ("质押变更", "pledge changed"),
         "rejection": ("驳回", "rejected"),
         "withdrawal": ("撤回", "withdrawn"),
         "national_award": ("获国家级专利奖项", "national award"),

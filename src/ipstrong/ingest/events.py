@@ -13,7 +13,7 @@ Documented format (CSV or XLSX, UTF-8 or GBK), one event per row:
 | 转入方地址 / to_address        | the transferee's address (else its name is geocoded)          | no       |
 | 金额（万元） / amount_10k_yuan | registered amount of a pledge, transfer or licence, 10,000 yuan | no    |
 
-Event words: 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押解除, 驳回, 撤回/视为撤回; awards:
+Event words: 授权, 失效/终止/未缴年费/放弃, 恢复, 无效宣告, 转让, 许可, 质押, 质押变更, 质押解除, 驳回, 撤回/视为撤回; awards:
 中国专利奖…/国家科学技术奖… (national_award), 江苏专利奖… and other patent awards (provincial_award).
 
 Events for patents the warehouse does not hold are quarantined; an event already stored is unchanged.
@@ -25,6 +25,7 @@ from ipstrong.ingest.checks import APP_NO_CHECKS, Check, errors_sql, lit, office
 
 EVENT_TYPE_SQL = """CASE
     WHEN regexp_matches(lower(event_type), '质押.*(解除|注销)|解除质押|pledge.?release|release.*secur') THEN 'pledge_release'
+    WHEN regexp_matches(lower(event_type), '质押.*变更|变更质押|pledge.?change') THEN 'pledge_change'
     WHEN regexp_matches(lower(event_type), '质押|pledge|security (interest|agreement)') THEN 'pledge'
     -- awards: the national ones (中国专利奖, 国家科学技术奖 and its 技术发明奖/科技进步奖) count for the high-value criterion
     WHEN regexp_matches(lower(event_type),

@@ -31,6 +31,7 @@ MATTER_TYPES: dict[str, MatterType] = {
         one_window.MATTER_TYPE,
         open_licence.MATTER_TYPE,
         pledge.MATTER_TYPE,
+        pledge.CHANGE,
         patent_award.MATTER_TYPE,
         programme.CALL,
         programme.PROJECT,

@@ -15,7 +15,7 @@ LEGAL_STATUSES = ("pending", "in_force", "lapsed", "expired", "invalidated", "re
 APPLICANT_TYPES = ("enterprise", "university", "institute", "individual", "government", "other")
 EVENT_TYPES = (
     "grant", "lapse", "restoration", "invalidation", "transfer", "licence", "pledge", "pledge_release", "rejection", "withdrawal",
-    "national_award", "provincial_award",
+    "national_award", "provincial_award", "pledge_change",
 )  # fmt: skip
 
 _str = pa.string()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, Field, model_validator
@@ -34,6 +35,9 @@ from sqlalchemy.orm import Session
 from ipstrong.accounts.models import Organisation
 from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, Party, State, Transition
 from ipstrong.messages import Msg
+
+if TYPE_CHECKING:
+    from ipstrong.matters.models import Matter
 
 SOURCE = "专利权质押登记办法（国家知识产权局公告第461号，2021-11-15）"
 LIMIT_SOURCE = f"{SOURCE}；办事指南：办结时限 3 个工作日，自文件缺陷完全消除之日起算（2021 年办法原文时限未读到，待核）"
@@ -150,6 +154,90 @@ MATTER_TYPE = MatterType(
     ),
     deadlines=(
         DeadlineRule("decision", "登记或不予登记", "register or refuse", "received", ("register", "refuse"), 3,
+                     "working_days", LIMIT_SOURCE, verified=False),
+    ),
+)  # fmt: skip
+
+
+class PledgeChangeForm(BaseModel):
+    """An application to change a registered pledge (专利权质押登记变更): a new pledgee, secured amount or debt term."""
+
+    registration: str = Field(pattern=r"^ZY-[0-9]{6}-[0-9]+-[0-9]{4}-[0-9]{5}$", description="原质押登记编号 / the registration")
+    new_pledgee: str | None = Field(default=None, min_length=2, max_length=200, description="变更后的质权人 / new pledgee")
+    new_secured_amount_10k_yuan: float | None = Field(
+        default=None, gt=0, le=10_000_000, description="变更后的担保债权数额（万元）"
+    )
+    new_debt_end: dt.date | None = Field(default=None, description="变更后的债务履行期至 / new end of the debt term")
+    reason: str = Field(min_length=2, max_length=2000, description="变更事由 / why")
+
+    @model_validator(mode="after")
+    def _something(self) -> PledgeChangeForm:
+        if self.new_pledgee is None and self.new_secured_amount_10k_yuan is None and self.new_debt_end is None:
+            raise ValueError("至少变更一项 / change at least one of pledgee, amount or term")
+        return self
+
+
+def registration_of(session: Session, number: str) -> Matter | None:
+    """The pledge registration a change names."""
+    from sqlalchemy import select
+
+    from ipstrong.matters.models import Matter
+
+    return session.scalar(select(Matter).where(Matter.number == number, Matter.type_id == "pledge"))
+
+
+def change_intake(session: Session, office: Organisation, form: BaseModel, data_dir: Path, _received_on: dt.date) -> list[Msg]:
+    """Why a change cannot be taken: the registration is not one in force here, or the new term outlasts a pledged
+    patent's term (R6) or ends before the debt began."""
+    from ipstrong.registry.holdings import holdings
+    from ipstrong.warehouse.asof import statutory_term
+
+    change: PledgeChangeForm = form  # type: ignore[assignment] - this type's form
+    registered = registration_of(session, change.registration)
+    if registered is None or registered.state != "registered":
+        return [Msg(f"{change.registration} 不是有效的质押登记", f"{change.registration} is not a pledge in force").located(
+            field="registration")]  # fmt: skip
+    if change.new_debt_end is None:
+        return []
+    problems = []
+    if change.new_debt_end <= dt.date.fromisoformat(registered.form["debt_start"]):
+        problems.append(Msg("债务履行期至须晚于起始日", "the debt term must end after it starts").located(field="new_debt_end"))
+    for h in holdings(data_dir, registered.form["patents"]).values():
+        term = statutory_term(h.patent_type, h.app_date) if h.app_date else None
+        ends = h.app_date + relativedelta(years=term.years) if term is not None and h.app_date else None
+        if ends is not None and change.new_debt_end > ends:
+            problems.append(Msg(f"【R6】债务履行期限超过 {h.app_no} 的专利权期限（{ends} 届满）",
+                                f"[R6] the debt falls due after the term of {h.app_no} ends ({ends})"))  # fmt: skip
+    return problems
+
+
+CHANGE = MatterType(
+    id="pledge_change",
+    code="ZB",
+    name_zh="专利权质押登记变更",
+    name_en="change of a patent pledge",
+    source=SOURCE,
+    form=PledgeChangeForm,
+    title_field="registration",
+    bodies=("office",),
+    intake=change_intake,
+    states=(
+        State("received", "已收到变更申请", "change received"),
+        State("changed", "已变更登记", "change registered", final=True),
+        State("refused", "不予变更", "refused", final=True),
+    ),
+    initial="received",
+    documents=(
+        DocumentRule("application", "变更申请表（双方签章）", "change application signed by both parties", ("register_change",)),
+        DocumentRule("agreement", "变更协议或证明文件", "the agreement or proof of the change", ("register_change",)),
+    ),
+    transitions=(
+        Transition("register_change", "准予变更登记", "register the change", ("received",), "changed", STAFF,
+                   ("application", "agreement")),
+        Transition("refuse", "不予变更", "refuse", ("received",), "refused", STAFF),
+    ),
+    deadlines=(
+        DeadlineRule("decision", "变更或不予变更", "change or refuse", "received", ("register_change", "refuse"), 3,
                      "working_days", LIMIT_SOURCE, verified=False),
     ),
 )  # fmt: skip
