@@ -66,6 +66,7 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
                 "/api/v1/cultivation/centres",
                 "/api/v1/compliance/gaps",
                 "/api/v1/valuation",
+                "/api/v1/pledges/{matter_id}/loan",
                 "/api/v1/projects/{matter_id}/funding",
                 "/api/v1/projects/{matter_id}/spending",
                 "/api/v1/compliance/assessment",

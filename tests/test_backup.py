@@ -29,7 +29,15 @@ from ipstrong.matters.centres import declare_field, register_enterprise
 from ipstrong.matters.reminders import send_reminders
 from ipstrong.matters.typical import publish
 from ipstrong.messages import IpsError
-from ipstrong.registry.models import AwardScore, CultivationCentre, FeeReminder
+from ipstrong.registry.models import (
+    AwardScore,
+    CultivationCentre,
+    FeeReminder,
+    PatentValuation,
+    PledgeLoan,
+    ProjectBudget,
+    SelfAssessment,
+)
 from ipstrong.web.sessions import secret_key
 
 # tables this fixture leaves empty: jobs are written by the queue, not by people
@@ -69,6 +77,14 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         s.add(AwardScore(matter_id=mid, expert_id=w.officer.user_id, criterion="quality", score=85.5))
         s.add(CultivationCentre(name="锂电池高价值专利培育中心", region_code="320500", lead="苏州某某电池有限公司",
                                 members=["苏州某某材料有限公司"], industry="锂电池", approved_year=2023))  # fmt: skip
+        # a self-assessment, a project's budget, an evaluator's entry and a loan reported, as registry/ writes them (the
+        # matter here stands in for a project and a pledge: the tables only point at a matter)
+        s.add(SelfAssessment(organisation_id=w.enterprise, year=2025, answers={"4.1": {"score": 2, "evidence": "文件"}},
+                             updated_by="firm"))  # fmt: skip
+        s.add(ProjectBudget(matter_id=mid, granted_10k_yuan=30.0, spent_10k_yuan=None, decided_on=D(2024, 10, 2)))
+        s.add(PatentValuation(app_no="202110100001.X", purpose="financing", evaluator="估值所", scores={"market": 70.0},
+                              amount_10k_yuan=120.0, method="income"))  # fmt: skip
+        s.add(PledgeLoan(matter_id=mid, lent_10k_yuan=450.0, lent_on=D(2024, 10, 2), reported_by="officer"))
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

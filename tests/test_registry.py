@@ -393,6 +393,17 @@ def test_a_pledge_registered_refused_with_its_codes_published_and_cancelled(db, 
     stored = run_sql(data, "SELECT event_type, event_date, to_party, amount_10k_yuan FROM events WHERE app_no = '201710601862.3'")
     assert stored.to_pylist() == [{"event_type": "pledge", "event_date": day, "to_party": "苏州银行", "amount_10k_yuan": 500.0}]
     assert pledge_stats(SYSTEM, data, 2025).total.amount_10k_yuan == 500.0
+    # the bank reports lending 450 万元 on the 500 secured: shown beside the statistics, never in them
+    from ipstrong.registry.pledge_registry import record_loan
+
+    with transaction(db.factory) as s:
+        with pytest.raises(IpsError, match="above 0"):
+            record_loan(s, officer, mid, 0, day)
+        record_loan(s, officer, mid, 450, day)
+    with db.factory() as s:
+        stats = pledge_stats(officer, data, 2025, session=s)
+        assert (stats.total.amount_10k_yuan, stats.registry.secured_10k_yuan, stats.registry.lent_10k_yuan) == (500, 500, 450)
+        assert pledge_stats(officer, data, 2024, session=s).registry.registrations == 0
     # a change of pledgee and term: refused for a registration that is not one, a term past the patent's (R6) and a
     # change of nothing; registered, it is a pledge-change event that adds nothing to the financing figures
     with db.factory() as s:

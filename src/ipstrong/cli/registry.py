@@ -94,7 +94,8 @@ def pledges_stats(
     from ipstrong.accounts.roles import SYSTEM
     from ipstrong.registry.pledges import PledgeStatRow, pledge_stats
 
-    result = pledge_stats(SYSTEM, data_dir_of(ctx), year, by, half)
+    with db_session(ctx) as session:
+        result = pledge_stats(SYSTEM, data_dir_of(ctx), year, by, half, session=session)
     shown = chosen_format(as_json, fmt)
     if shown == "json":
         emit_document(result.model_dump(mode="json"), True)
@@ -102,6 +103,28 @@ def pledges_stats(
     period = f"{year}" + (f" H{half}" if half else "")
     title = f"{period} 专利权质押 / patent pledges · {by}"
     emit_records([*result.rows, result.total], shown, out, title=title, table_columns=PledgeStatRow.TABLE)
+    if shown == "table" and result.registry is not None and result.registry.registrations:
+        here = result.registry
+        print(str(Msg(f"本平台登记 {here.registrations} 笔，担保债权 {here.secured_10k_yuan:,.1f} 万元，"
+                      f"已报放款 {here.reported} 笔 {here.lent_10k_yuan:,.1f} 万元",
+                      f"registered here: {here.registrations}, secured {here.secured_10k_yuan:,.1f}, "
+                      f"lent {here.lent_10k_yuan:,.1f} on {here.reported} (10,000 yuan)")))  # fmt: skip
+
+
+@pledges_app.command("loan")
+def pledges_loan(
+    ctx: typer.Context,
+    matter: Annotated[int, typer.Argument(help="质押登记事项编号 / the registration's matter id")],
+    amount: Annotated[float, typer.Option("--amount", help="实际放款金额（万元）/ the amount lent")],
+    on: Annotated[str, typer.Option("--on", help="放款日 YYYY-MM-DD / the day lent")],
+) -> None:
+    """记录银行实际放款（与登记的担保债权分列）/ record what the bank lent, apart from the secured amount."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.pledge_registry import record_loan
+
+    with db_session(ctx, write=True) as session:
+        record_loan(session, SYSTEM, matter, amount, parse_date(on, "--on"))
+    print(str(Msg(f"已记录放款 {amount:g} 万元", f"loan of {amount:g} (10,000 yuan) recorded")))
 
 
 @pledges_app.command("import")

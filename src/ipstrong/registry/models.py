@@ -93,3 +93,15 @@ class PatentValuation(Base):
     amount_10k_yuan: Mapped[float | None] = mapped_column(Float)
     method: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PledgeLoan(Base):
+    """What the pledgee bank actually lent on a registered pledge, as it reported it (registry/pledge_registry.py):
+    kept apart from the secured amount registered."""
+
+    __tablename__ = "pledge_loans"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), primary_key=True)
+    lent_10k_yuan: Mapped[float] = mapped_column(Float)
+    lent_on: Mapped[dt.date] = mapped_column(Date)
+    reported_by: Mapped[str] = mapped_column(String(64))

@@ -7,7 +7,8 @@ Read from the warehouse's dated ``pledge`` events (what the pledge registry and 
 the registration date:
 
 - the amount is the secured amount registered (质押登记金额), the sum of the events' amounts — as the indicator
-  ``pledge_amount`` counts it; what a bank actually lent is another figure, not in these events;
+  ``pledge_amount`` counts it; what a bank actually lent is another figure, not in these events: for the
+  registrations made on this platform it is shown beside them (``registry``, from registry/pledge_registry.py);
 - a project (项目) is one registration: the pledges of one day between one pledgor and one pledgee;
 - an enterprise is the pledged patent's applicant entity (its first applicant), else the pledgor's name;
 - a patent's city is where the warehouse places it; a project or an enterprise reaching several cities (industries,
@@ -22,10 +23,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from ipstrong.accounts.roles import Actor, region_prefix, require
 from ipstrong.ingest.pipeline import IngestReport
 from ipstrong.messages import InvalidOption, IpsError, Msg
+from ipstrong.registry.pledge_registry import RegistryLoans, registry_loans
 
 BY = ("city", "bank", "sei", "month")
 SMALL_LOAN_10K_YUAN = 1000  # 10 million yuan, in 万元: the 普惠 threshold of CNIPA's reports
@@ -53,6 +56,7 @@ class PledgeStats(BaseModel):
     rows: list[PledgeStatRow]
     total: PledgeStatRow
     snapshot: str | None
+    registry: RegistryLoans | None = None  # this platform's registrations of the period: secured and lent
 
 
 def _period(year: int, half: int | None) -> tuple[dt.date, dt.date]:
@@ -122,10 +126,16 @@ def _figures(group: str, name: str, rows: list[dict[str, Any]]) -> PledgeStatRow
 
 
 def pledge_stats(
-    actor: Actor, data_dir: Path, year: int, by: str = "city", half: int | None = None, timeout_s: float | None = None
+    actor: Actor,
+    data_dir: Path,
+    year: int,
+    by: str = "city",
+    half: int | None = None,
+    timeout_s: float | None = None,
+    session: Session | None = None,
 ) -> PledgeStats:
     """The pledge figures of ``year`` (or its ``half``) by ``by``, within the reader's region, largest amount first
-    (months in order)."""
+    (months in order); with ``session``, beside them what this platform's registrations secured and what was lent."""
     from ipstrong.warehouse.snapshots import Warehouse
 
     require(actor, "records.read")
@@ -146,6 +156,7 @@ def pledge_stats(
     return PledgeStats(
         year=year, half=half, by=by, region_code=region, rows=sorted(figures, key=order),
         total=_figures(region, "合计 / total", rows), snapshot=snapshot,
+        registry=registry_loans(session, actor, start, end) if session is not None else None,
     )  # fmt: skip
 
 

@@ -129,6 +129,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "portfolio": ("专利组合与年费", "Portfolio and annual fees"),
     "fee_reminders": ("年费提醒", "Annual fee reminders"),
     "pledges": ("质押融资统计", "Pledge financing"),
+    "pledge_registry_here": ("本平台登记", "Registered on this platform"),
+    "pledge_secured": ("担保债权", "secured"),
+    "pledge_lent": ("银行实际放款", "lent by banks"),
+    "pledge_lent_reported": ("已报放款笔数", "loans reported"),
     "match": ("供需对接", "Matchmaking"),
     "open_licences": ("开放许可专利", "Patents on open licence"),
     "open_licences_intro": (

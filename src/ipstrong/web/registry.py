@@ -8,6 +8,7 @@ twin (``GET /api/v1/portfolio/fees``, ``/api/v1/pledges/stats``, ``/api/v1/match
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,7 @@ from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.registry.cultivation import CentreIn, CentreList, add_centre, centre_output
 from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
 from ipstrong.registry.matching import MAX_LIMIT, MAX_TEXT, Match, match_patents
+from ipstrong.registry.pledge_registry import record_loan
 from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
 from ipstrong.registry.projects import ProjectOutput, awaiting_decision, decide, project_output, record_spending
 from ipstrong.registry.tiers import MEASURE_NAMES, TierDirectory, enterprise_tiers, write_tiers_xlsx
@@ -32,6 +34,7 @@ from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import MAX_ID, YearQuery, optional_count
 
 router = APIRouter()
+ProjectId = Annotated[int, FastPath(ge=1, le=MAX_ID)]  # a matter's id in a path
 REDUCTIONS = (0, 70, 85)  # the reductions 《专利收费减缴办法》 grants (%): none, several applicants, one applicant
 EntityQuery = Annotated[
     int | None, Query(ge=1, le=MAX_ID, description="申请人实体编号；企业用户默认本单位 / applicant entity (default: my own)")
@@ -76,7 +79,8 @@ PledgeBy = Annotated[str, Query(pattern="^(" + "|".join(BY) + ")$", description=
 def _pledges(request: Request, who: Who, year: int | None, by: str, half: int | None) -> PledgeStats:
     ctx = context_of(request)
     chosen = year or today_shanghai().year - 1
-    return pledge_stats(who.actor, ctx.data_dir, chosen, by, half, timeout_s=ctx.settings.query_timeout_s)
+    with ctx.reader() as s:
+        return pledge_stats(who.actor, ctx.data_dir, chosen, by, half, timeout_s=ctx.settings.query_timeout_s, session=s)
 
 
 @router.get("/pledges", response_class=HTMLResponse, include_in_schema=False)
@@ -95,6 +99,21 @@ def pledges_page(request: Request, who: SignedIn, year: PledgeYear = None, by: P
 )
 def pledges_data(request: Request, who: Caller, year: PledgeYear = None, by: PledgeBy = "city", half: Half = None) -> PledgeStats:
     return _pledges(request, who, year, by, half)
+
+
+class LoanIn(BaseModel):
+    lent_10k_yuan: float = Field(description="实际放款金额（万元）/ the amount lent")
+    lent_on: dt.date = Field(description="放款日 / the day lent")
+
+
+@router.post(
+    "/api/v1/pledges/{matter_id}/loan", responses=NOT_FOUND, tags=["v1"],
+    summary="记录银行实际放款 / record what the bank lent on a registered pledge",
+)  # fmt: skip
+def pledge_loan_data(request: Request, who: Caller, matter_id: ProjectId, body: LoanIn) -> dict[str, object]:
+    with transaction(context_of(request).factory) as s:
+        record_loan(s, who.actor, matter_id, body.lent_10k_yuan, body.lent_on)
+    return {"matter_id": matter_id, "lent_10k_yuan": body.lent_10k_yuan, "lent_on": body.lent_on.isoformat()}
 
 
 NeedText = Annotated[str, Query(max_length=MAX_TEXT, description="需求描述 / the need, in a paragraph")]
@@ -260,7 +279,6 @@ def cultivation_add(request: Request, who: Caller, body: CentreIn) -> CentreIn:
 
 
 CallNumber = Annotated[str | None, Query(max_length=40, description="申报通知编号 / one call's projects")]
-ProjectId = Annotated[int, FastPath(ge=1, le=MAX_ID)]
 
 
 class AmountIn(BaseModel):
