@@ -801,3 +801,37 @@ def test_a_patent_valued_from_the_warehouse_and_an_evaluator(magic_leap: tuple[P
                 valuation(s, PUBLIC, data, "201280067730.2", "financing", day)
     finally:
         engine.dispose()
+
+
+def test_pledges_by_park_against_the_growth_target(tmp_path: Path) -> None:
+    """Two patents in 苏州工业园区 and one in 苏州高新区, pledged in 2023 and 2024: the industrial park goes from one
+    project of 100 万元 to two of 80 + 70 = 150 (growth 50 % in amount, 100 % in projects: the 百园万企 target of
+    20 % is met); the high-tech zone from 200 to 210 in one project each (5 %, 0 %: not met)."""
+    from ipstrong.registry.pledges import pledge_stats
+
+    patents = tmp_path / "p.csv"
+    patents.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型\n"
+        "202310000044.3,2023-01-05,2023-04-01,一种芯片,苏州园甲有限公司,江苏省苏州市苏州工业园区星湖街328号,发明\n"
+        "202310000055.1,2023-01-06,2023-04-02,一种封装,苏州园乙有限公司,江苏省苏州市苏州工业园区金鸡湖大道88号,发明\n"
+        "202310000066.X,2023-01-07,2023-04-03,一种透镜,苏州新丙有限公司,江苏省苏州市苏州高新区狮山路1号,发明\n",
+        encoding="utf-8",
+    )
+    events = tmp_path / "e.csv"
+    events.write_text(
+        "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n"
+        "202310000044.3,质押,2023-05-01,苏州园甲有限公司,苏州银行,100\n"
+        "202310000066.X,质押,2023-06-01,苏州新丙有限公司,江苏银行,200\n"
+        "202310000044.3,质押,2024-04-01,苏州园甲有限公司,苏州银行,80\n"
+        "202310000055.1,质押,2024-04-02,苏州园乙有限公司,苏州银行,70\n"
+        "202310000066.X,质押,2024-06-01,苏州新丙有限公司,江苏银行,210\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    for f in (patents, events):
+        ingest([f], data, status_date=dt.date(2024, 12, 31))
+    stats = pledge_stats(SYSTEM, data, 2024, "zone")
+    got = {r.name: (r.amount_10k_yuan, r.projects, r.amount_growth_pct, r.projects_growth_pct, r.target_met) for r in stats.rows}
+    assert got == {"苏州工业园区": (150.0, 2, 50.0, 100.0, True), "苏州高新区": (210.0, 1, 5.0, 0.0, False)}
+    assert stats.target_source and "20%" in stats.target_source
+    assert pledge_stats(SYSTEM, data, 2024, "month").rows[0].amount_growth_pct is None  # months are not compared

@@ -108,6 +108,7 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "bank": ("质权人（银行）", "pledgee (bank)"),
         "sei": ("战略性新兴产业", "strategic emerging industry"),
         "month": ("月份", "month"),
+        "zone": ("开发区（园区）", "development zone (park)"),
     },
     # how an open licence is paid for (matters/types/open_licence.py)
     "payment_method": {

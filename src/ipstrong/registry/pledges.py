@@ -1,6 +1,8 @@
 """Pledge financing statistics as CNIPA publishes them (OFFICIAL_RULES.md §17): for a year or a half-year, the amount
 registered, the projects, the patents, the enterprises served and the share of them whose registered amount stays
-under 10 million yuan (普惠), by city, by pledgee (bank), by strategic emerging industry or by month. ``/pledges``,
+under 10 million yuan (普惠), by city, by pledgee (bank), by strategic emerging industry, by month or by development
+zone (park) — each beside the same period a year earlier, a park with whether it meets the 「百园万企」 target of
+20 % growth in projects and amount. ``/pledges``,
 ``GET /api/v1/pledges/stats`` and ``ipstrong pledges stats`` render this one call.
 
 Read from the warehouse's dated ``pledge`` events (what the pledge registry and imported registrations become), on
@@ -30,8 +32,13 @@ from ipstrong.ingest.pipeline import IngestReport
 from ipstrong.messages import InvalidOption, IpsError, Msg
 from ipstrong.registry.pledge_registry import RegistryLoans, registry_loans
 
-BY = ("city", "bank", "sei", "month")
+BY = ("city", "bank", "sei", "month", "zone")
 SMALL_LOAN_10K_YUAN = 1000  # 10 million yuan, in 万元: the 普惠 threshold of CNIPA's reports
+# 「百园万企」: at least 100 parks growing their pledge projects and amount by 20 % or more a year (§17)
+PARK_GROWTH_PCT = 20.0
+PARK_SOURCE = (
+    "「百园万企」知识产权质押融资入园惠企行动：参与园区质押项目数、金额年均增长 20% 以上（OFFICIAL_RULES.md §17，二手来源）"
+)
 
 
 class PledgeStatRow(BaseModel):
@@ -44,6 +51,12 @@ class PledgeStatRow(BaseModel):
     patents: int
     enterprises: int
     small_loan_share_pct: float | None  # enterprises under 10 million yuan, % of the enterprises served
+    # the same period a year earlier, and the growth on it (by zone: whether the park meets the 百园万企 target)
+    previous_amount_10k_yuan: float | None = None
+    previous_projects: int | None = None
+    amount_growth_pct: float | None = None
+    projects_growth_pct: float | None = None
+    target_met: bool | None = None
 
     TABLE: ClassVar[tuple[str, ...]] = ("name", "amount_10k_yuan", "projects", "patents", "enterprises", "small_loan_share_pct")
 
@@ -57,6 +70,7 @@ class PledgeStats(BaseModel):
     total: PledgeStatRow
     snapshot: str | None
     registry: RegistryLoans | None = None  # this platform's registrations of the period: secured and lent
+    target_source: str | None = None  # by zone: where the parks' growth target comes from
 
 
 def _period(year: int, half: int | None) -> tuple[dt.date, dt.date]:
@@ -74,7 +88,7 @@ SELECT e.app_no, e.event_date, coalesce(e.amount_10k_yuan, 0) AS amount,
        e.event_date || '|' || coalesce(trim(e.from_party), '') || '|' || coalesce(trim(e.to_party), '') AS project,
        coalesce(CAST(p.first_applicant_id AS VARCHAR), 'name:' || coalesce(trim(e.from_party), '')) AS enterprise,
        coalesce(nullif(trim(e.to_party), ''), '—') AS bank, p.city_code,
-       coalesce(nullif(p.city_code, ''), p.province_code, '') AS place, p.ipc_all
+       coalesce(nullif(p.city_code, ''), p.province_code, '') AS place, p.ipc_all, p.zone_id
 FROM events e JOIN patents p ON p.app_no = e.app_no
 WHERE e.event_type = 'pledge' AND p.office = 'CN'
 ORDER BY e.event_date
@@ -108,8 +122,35 @@ def _groups(row: dict[str, Any], by: str) -> list[tuple[str, str]]:
     if by == "month":
         month = row["event_date"].strftime("%Y-%m")
         return [(month, month)]
+    if by == "zone":
+        zone = row["zone_id"] or ""
+        return [(zone, region_name(zone) or zone)] if zone else [("-", "不在开发区 / not in a zone")]
     industries = dict.fromkeys(b.split(".", 1)[0] for b in sei_branches(row["ipc_all"] or []))
     return [(i, SEI_INDUSTRIES[i]) for i in industries] or [("-", "非战略性新兴产业 / not in an SEI industry")]
+
+
+def _grouped(rows: list[dict[str, Any]], by: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        for key in _groups(r, by):
+            grouped.setdefault(key, []).append(r)
+    return grouped
+
+
+def _growth(now: float, then: float | None) -> float | None:
+    return round(100 * (now - then) / then, 1) if then else None
+
+
+def _compared(now: PledgeStatRow, then: PledgeStatRow | None, park: bool) -> PledgeStatRow:
+    """``now`` with the year-earlier figures and growth; a park (``park``) meets the 百园万企 target when both its
+    projects and its amount grew by ``PARK_GROWTH_PCT`` or more."""
+    amount, projects = _growth(now.amount_10k_yuan, then and then.amount_10k_yuan), _growth(now.projects, then and then.projects)
+    met = amount is not None and projects is not None and amount >= PARK_GROWTH_PCT and projects >= PARK_GROWTH_PCT
+    return now.model_copy(update={
+        "previous_amount_10k_yuan": then.amount_10k_yuan if then else None, "previous_projects": then.projects if then else None,
+        "amount_growth_pct": amount, "projects_growth_pct": projects,
+        "target_met": met if park and now.group != "-" else None,
+    })  # fmt: skip
 
 
 def _figures(group: str, name: str, rows: list[dict[str, Any]]) -> PledgeStatRow:
@@ -140,23 +181,27 @@ def pledge_stats(
 
     require(actor, "records.read")
     if by not in BY:
-        raise InvalidOption("by", by, Msg("city、bank、sei 或 month", "city, bank, sei or month"))
+        raise InvalidOption("by", by, Msg("city、bank、sei、month 或 zone", "city, bank, sei, month or zone"))
     start, end = _period(year, half)
     region = actor.region_code
     snapshot = Warehouse(data_dir).current_id()
     prefix = region_prefix(region)
     pledges = _snapshot_pledges(data_dir, snapshot, timeout_s) if snapshot is not None else ()
-    rows = [r for r in pledges if start <= r["event_date"] <= end and r["place"].startswith(prefix)]
-    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in rows:
-        for key in _groups(r, by):
-            grouped.setdefault(key, []).append(r)
+    mine = [r for r in pledges if r["place"].startswith(prefix)]
+    rows = [r for r in mine if start <= r["event_date"] <= end]
+    grouped = _grouped(rows, by)
     figures = [_figures(code, name, members) for (code, name), members in grouped.items()]
+    if by != "month":  # each group beside the same period a year earlier
+        before, _ = _period(year - 1, half)
+        earlier = _grouped([r for r in mine if before <= r["event_date"] <= start - dt.timedelta(days=1)], by)
+        earlier_by_code = {code: _figures(code, name, members) for (code, name), members in earlier.items()}
+        figures = [_compared(f, earlier_by_code.get(f.group), by == "zone") for f in figures]
     order = (lambda f: f.group) if by == "month" else (lambda f: (-f.amount_10k_yuan, f.group))
     return PledgeStats(
         year=year, half=half, by=by, region_code=region, rows=sorted(figures, key=order),
         total=_figures(region, "合计 / total", rows), snapshot=snapshot,
         registry=registry_loans(session, actor, start, end) if session is not None else None,
+        target_source=PARK_SOURCE if by == "zone" else None,
     )  # fmt: skip
 
 

@@ -130,6 +130,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "fee_reminders": ("年费提醒", "Annual fee reminders"),
     "pledges": ("质押融资统计", "Pledge financing"),
     "pledge_registry_here": ("本平台登记", "Registered on this platform"),
+    "pledge_growth": ("同比增长：金额 / 项目", "Growth: amount / projects"),
+    "park_target": ("达到「百园万企」增长目标", "Meets the park growth target"),
     "pledge_secured": ("担保债权", "secured"),
     "pledge_lent": ("银行实际放款", "lent by banks"),
     "pledge_lent_reported": ("已报放款笔数", "loans reported"),
