@@ -305,12 +305,13 @@ def _registry_office(db, tmp_path: Path, events: str):
 def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: Path) -> None:
     """The Suzhou firm declares its lithium battery patent (in force) on open licence: refused for Nanjing's patent, for
     its own lapsed one, for its utility model without the evaluation report and for a number the warehouse does not
-    hold; published, the patent is on the public list with its terms and the one licence taken since; withdrawn, it
-    leaves the list."""
+    hold; published, the patent is on the public list with its terms and the one licence taken since; a licence taken
+    under it is recorded and counted among them; withdrawn, it leaves the list."""
     from ipstrong.db import transaction
     from ipstrong.matters import service
     from ipstrong.messages import IpsError
     from ipstrong.registry.open_licences import open_licence_numbers, open_licences
+    from ipstrong.registry.warehouse_events import publish_events
 
     data, office, officer = _registry_office(db, tmp_path, LICENCES)
     form = {"patentee": "苏州某某科技有限公司", "patents": ["ZL201710601862.3"], "payment_method": "royalty",
@@ -341,8 +342,27 @@ def test_an_open_licence_declared_checked_published_and_withdrawn(db, tmp_path: 
         }
         entries = {e.name: e.value for e in service.matter_detail(s, officer, mid, today=day).form_entries}
         assert entries["payment_method"] == "按销售额提成 / royalty"  # in words on the matter's page
+        number = service.matter_detail(s, officer, mid, today=day).number
+    # a licence taken under the declaration is recorded (refused for a declaration that is not one, and for a patent
+    # it does not name), and counts among the licences since publication once in the warehouse
+    grant = {"declaration": number, "licensee": "丙公司", "patents": ["201710601862.3"], "starts": "2025-02-01",
+             "fee_paid": "首年按销售额 3% 支付"}  # fmt: skip
+    taken = dt.date(2025, 2, 3)
+    for wrong, why in (({"declaration": number[:-1] + "9"}, "not a published open-licence declaration"),
+                       ({"patents": ["201810000004.8"]}, "not in the declaration: 201810000004.8")):  # fmt: skip
+        with pytest.raises(IpsError) as refused, transaction(db.factory) as s:
+            service.file_matter(s, officer, "open_licence_grant", office, {**grant, **wrong}, data, taken, today=taken)
+        assert why in refused.value.msg.en, refused.value.msg.en
+    with transaction(db.factory) as s:
+        gid = service.file_matter(s, officer, "open_licence_grant", office, grant, data, taken, today=taken).id
+        service.attach_document(s, officer, gid, "notice", "通知.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, officer, gid, "record", on=taken, today=taken)
+    with db.factory() as s:
+        assert publish_events(s, data, ("licences",), db.url).new == 1
+        assert {r.app_no: r.licences_since for r in open_licences(s, data)}["201710601862.3"] == 2
+    with transaction(db.factory) as s:
         service.attach_document(s, officer, mid, "withdrawal", "撤回.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
-        service.take_step(s, officer, mid, "withdraw", on=day, today=day)
+        service.take_step(s, officer, mid, "withdraw", on=taken, today=taken)
         assert open_licences(s, data) == [] and open_licence_numbers(s) == set()
 
 

@@ -1084,3 +1084,28 @@ def test_a_valuation_report_its_evaluator_entry_and_pdf(site) -> None:
     assert client.get("/api/v1/valuation?app_no=201710601862.3&purpose=luck").status_code == 422
     client.cookies.clear()
     assert client.get("/valuation?app_no=201710601862.3", follow_redirects=False).status_code == 303  # sign in first
+
+
+def test_a_match_opens_a_contact_request_filled_in(site) -> None:
+    """The "contact" link of a match opens the filing form of a matchmaking contact with the patent and the need
+    filled in, beside the enterprise's own name; filed, it is a matter of the office."""
+    from ipstrong.search.index import build
+
+    client, db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_export(data, SUZHOU_ROW, database_url=db.url)
+    build(data)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        firm = create_organisation(s, SYSTEM, "enterprise", "苏州需求科技有限公司", "320505", "91320505MA1YYYYY03").id
+        create_user(s, SYSTEM, "buyer", PW, "enterprise_user", "320505", "技术经理", organisation_id=firm)
+    csrf = sign_in(client, "buyer")
+    found = client.get("/match?text=需要锂电池方面的技术").text
+    link = re.search(r'href="(/matters/new\?type=match_contact[^"]+)"', found).group(1).replace("&amp;", "&")
+    form = client.get(link).text
+    assert "201710601862.3" in form and "需要锂电池方面的技术" in form and "苏州需求科技有限公司" in form
+    filed = client.post("/matters/new", data={"csrf_token": csrf, "type": "match_contact", "body_id": str(office),
+                                              "requester": "苏州需求科技有限公司", "patents": "201710601862.3",
+                                              "need": "需要锂电池方面的技术", "way": "licence", "contact": "王经理 0512-1"},
+                        follow_redirects=False)  # fmt: skip
+    assert filed.status_code == 303 and filed.headers["location"].startswith("/matters/")

@@ -16,6 +16,7 @@ from ipstrong.matters.types import (
     programme,
     trademark,
     transfer,
+    utilization,
 )
 
 MATTER_TYPES: dict[str, MatterType] = {
@@ -35,5 +36,7 @@ MATTER_TYPES: dict[str, MatterType] = {
         patent_award.MATTER_TYPE,
         programme.CALL,
         programme.PROJECT,
+        utilization.MATCH_CONTACT,
+        utilization.OPEN_LICENCE_GRANT,
     )
 }

@@ -68,3 +68,19 @@ def open_licences(session: Session, data_dir: Path) -> list[OpenLicence]:
         )
         for m, number, title in rows
     ]  # fmt: skip
+
+
+def licence_events(session: Session) -> list[tuple[str, str, dt.date, str, str, str]]:
+    """The licences recorded under open-licence declarations, as the warehouse's licence events: licensor the
+    declarant, licensee the one recorded, dated the day it began."""
+    from ipstrong.search.patents import patent_number
+
+    rows = []
+    for m in session.scalars(select(Matter).where(Matter.type_id == "open_licence_grant", Matter.state == "recorded")).all():
+        declared = session.scalar(select(Matter).where(Matter.number == m.form["declaration"]))
+        if declared is None:
+            continue
+        starts = dt.date.fromisoformat(m.form["starts"])
+        rows += [(patent_number(n, "patents"), "开放许可", starts, declared.form["patentee"], m.form["licensee"], "")
+                 for n in m.form["patents"]]  # fmt: skip
+    return rows

@@ -1,5 +1,6 @@
 """The registers' records as dated events of the warehouse, registered in one place: the pledge registry's
-registrations and cancellations (``pledges``), the Jiangsu Patent Award's published results (``awards``). Each
+registrations, changes and cancellations (``pledges``), the Jiangsu Patent Award's published results (``awards``),
+the licences recorded under open-licence declarations (``licences``). Each
 source is a function giving rows of the event file (ingest/events.py); ``publish_events`` writes them to a file and
 publishes it through ingest's one path (``ingest.follow.publish``). Publishing again adds nothing already stored (an
 event's identity is its content), so it may run after every step, or each morning from the job queue (kind
@@ -24,9 +25,10 @@ EventRow = tuple[str, str, dt.date, str, str, str]
 
 def _sources() -> dict[str, Callable[[Session], list[EventRow]]]:
     from ipstrong.registry.awards import award_events
+    from ipstrong.registry.open_licences import licence_events
     from ipstrong.registry.pledge_registry import registry_events
 
-    return {"pledges": registry_events, "awards": award_events}
+    return {"pledges": registry_events, "awards": award_events, "licences": licence_events}
 
 
 def publish_events(

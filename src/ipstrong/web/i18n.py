@@ -150,6 +150,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "licences_since": ("已许可次数", "Licences since"),
     "no_open_licences": ("尚无开放许可声明", "No open licence declared yet"),
     "match_open_licence": ("开放许可", "open licence"),
+    "match_contact": ("联系对接", "ask to be put in touch"),
     "enterprises": ("重点企业名录与分层", "Enterprise directory and tiers"),
     "enterprises_nav": ("企业名录", "Enterprises"),
     "compliance": ("知识产权合规自评（GB/T 29490-2023）", "IP compliance self-assessment (GB/T 29490-2023)"),

@@ -171,7 +171,12 @@ def _new_values(
 
 @router.get("/matters/new", response_class=HTMLResponse)
 def new_page(request: Request, who: SignedIn, type: Word = "", origin: RowIdQuery = None) -> Response:
+    """The filing form; the address may fill in fields of the type's form (a match's "contact" link names its patent
+    and the need), on top of the filer's own name and credit code."""
     values = _new_values(request, who, type, {}, None, origin)
+    if values["mtype"] is not None:
+        given = {k: v[:2000] for k, v in request.query_params.items() if k in values["mtype"].form.model_fields}
+        values["values"] = {**values["values"], **given}
     return context_of(request).render(request, "matter_new.html", values, who=who)
 
 
