@@ -855,3 +855,39 @@ def test_pledges_by_park_against_the_growth_target(tmp_path: Path) -> None:
     assert got == {"苏州工业园区": (150.0, 2, 50.0, 100.0, True), "苏州高新区": (210.0, 1, 5.0, 0.0, False)}
     assert stats.target_source and "20%" in stats.target_source
     assert pledge_stats(SYSTEM, data, 2024, "month").rows[0].amount_growth_pct is None  # months are not compared
+
+
+def test_an_enterprise_portfolio_holds_its_marks_and_their_renewal(tmp_path: Path) -> None:
+    """The Suzhou firm's marks on 2025-01-10 (Trademark Law art. 40: renewable in the 12 months before expiry, 6
+    months' grace after): one expiring 2025-02-28 is renewable now; one that expired 2024-10-01 is in its grace until
+    2025-04-01; one that expired 2024-01-01 is past it; one expiring 2030 is not yet renewable; another firm's mark
+    and a cancelled one are not listed."""
+    from conftest import SUZHOU_ROW, ingest_export
+    from ipstrong.ingest.entity_store import entity_of_name, open_store
+
+    data = tmp_path / "data"
+    ingest_export(data, SUZHOU_ROW)
+    marks = tmp_path / "marks.csv"
+    where = "江苏省苏州市吴中区星湖街1号"
+    marks.write_text(
+        "注册号,商标名称,国际分类,注册人,注册人地址,申请日,注册日,专用权期限至,商标状态\n"
+        f"2001,锂星,9,苏州某某科技有限公司,{where},2014-01-01,2015-03-01,2025-02-28,已注册\n"
+        f"2002,锂月,9;42,苏州某某科技有限公司,{where},2013-06-01,2014-10-02,2024-10-01,已注册\n"
+        f"2003,锂日,9,苏州某某科技有限公司,{where},2012-06-01,2014-01-02,2024-01-01,已注册\n"
+        f"2004,锂云,35,苏州某某科技有限公司,{where},2019-06-01,2020-01-01,2030-01-01,已注册\n"
+        f"2005,锂风,35,苏州某某科技有限公司,{where},2019-06-01,2020-01-01,2030-01-01,无效宣告\n"
+        f"2006,他标,9,南京某某有限公司,{where},2019-06-01,2020-01-01,2025-03-01,已注册\n",
+        encoding="utf-8",
+    )
+    ingest([marks], data, status_date=dt.date(2024, 12, 31))
+    engine, factory = open_store(data)
+    try:
+        with factory() as s:
+            entity = entity_of_name(s, "苏州某某科技有限公司")
+            assert entity is not None
+            got = portfolio_fees(s, SYSTEM, data, entity.id, 2025, today=dt.date(2025, 1, 10))
+    finally:
+        engine.dispose()
+    assert [(m.reg_no, m.state, m.in_year) for m in got.marks] == [
+        ("2003", "lapsed", False), ("2002", "grace", False), ("2001", "open", True), ("2004", "early", False)]  # fmt: skip
+    assert got.marks[1].grace_until == dt.date(2025, 4, 1) and got.marks[2].window_opens == dt.date(2024, 2, 28)

@@ -90,6 +90,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "national_award": ("获国家级专利奖项", "national award"),
         "provincial_award": ("获省级专利奖项", "provincial award"),
     },
+    # where a mark's renewal stands (registry/fees.py)
+    "mark_state": {
+        "early": ("未到续展期", "not yet renewable"),
+        "open": ("可续展", "renewable now"),
+        "grace": ("宽展期内", "in the grace period"),
+        "lapsed": ("已过宽展期", "past the grace period"),
+    },
     # the self-assessment's scale (registry/compliance.py)
     "compliance_score": {
         "0": ("未建立", "not in place"),

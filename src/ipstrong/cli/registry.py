@@ -37,7 +37,7 @@ def portfolio_fees_command(
     from rich.console import Console
 
     from ipstrong.accounts.roles import SYSTEM
-    from ipstrong.registry.fees import FeeDue, portfolio_fees
+    from ipstrong.registry.fees import FeeDue, MarkRenewal, portfolio_fees
 
     day = parse_date(today, "--today") if today else None
     with db_session(ctx) as session:
@@ -57,6 +57,9 @@ def portfolio_fees_command(
     if result.restorable:
         rows = [r.model_dump(mode="json") for r in result.restorable]
         console.print(people_table(rows, "可请求恢复的专利 / lapses that may still be restored"))
+    if result.marks:
+        emit_records(result.marks, "table", title="注册商标与续展 / registered marks and their renewal",
+                     table_columns=MarkRenewal.TABLE, words={"state": "mark_state"})  # fmt: skip
 
 
 @portfolio_app.command("remind")

@@ -30,6 +30,7 @@ from typing import Any, ClassVar, Literal
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts.roles import Actor, PermissionDenied, require
@@ -107,6 +108,41 @@ class Restorable(BaseModel):
     restoration_fee_yuan: int
 
 
+MARK_SOURCE = (
+    "《商标法》第三十九、四十条：注册商标有效期十年；期满前十二个月内办理续展，此期间未办理的可给予六个月宽展期；"
+    "续展费标准未收集（OFFICIAL_RULES.md 未列）/ Trademark Law art. 39-40: ten years; renew within the 12 months "
+    "before expiry, or in the 6-month grace period after; the renewal fee was not collected"
+)
+RENEW_BEFORE_MONTHS = 12
+MARK_GRACE_MONTHS = 6
+
+
+class MarkRenewal(BaseModel):
+    """One of the entity's registered marks and its renewal: ``state`` is ``early`` (the window has not opened),
+    ``open`` (renewable now), ``grace`` (expired, within the grace period) or ``lapsed``."""
+
+    reg_no: str
+    mark_name: str | None
+    nice_classes: list[str]
+    owner: str
+    expiry_date: dt.date
+    window_opens: dt.date
+    grace_until: dt.date
+    state: str
+    in_year: bool  # its expiry falls in the year asked about
+
+    TABLE: ClassVar[tuple[str, ...]] = ("reg_no", "mark_name", "expiry_date", "window_opens", "grace_until", "state")
+
+
+def mark_renewal(reg_no: str, name: str | None, classes: list[str], owner: str, expiry: dt.date, year: int,
+                 today: dt.date) -> MarkRenewal:  # fmt: skip
+    """Where a mark expiring on ``expiry`` stands on ``today``."""
+    opens, grace = expiry - relativedelta(months=RENEW_BEFORE_MONTHS), expiry + relativedelta(months=MARK_GRACE_MONTHS)
+    state = "early" if today < opens else "open" if today <= expiry else "grace" if today <= grace else "lapsed"
+    return MarkRenewal(reg_no=reg_no, mark_name=name, nice_classes=classes, owner=owner, expiry_date=expiry,
+                       window_opens=opens, grace_until=grace, state=state, in_year=expiry.year == year)  # fmt: skip
+
+
 class PortfolioFees(BaseModel):
     entity_id: int
     entity_name: str
@@ -118,7 +154,9 @@ class PortfolioFees(BaseModel):
     total_yuan: float
     outlook: list[YearCost]  # ``year`` and the years after it, for the patents in force now
     restorable: list[Restorable]
+    marks: list[MarkRenewal] = Field(default_factory=list)  # the entity's registered marks, by expiry
     source: str = Field(default=FEES_SOURCE)
+    mark_source: str = Field(default=MARK_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -242,10 +280,12 @@ def portfolio_fees(
     today = today or today_shanghai()
     snapshot = Warehouse(data_dir).current_id()
     held: list[Held] = []
+    marks: list[MarkRenewal] = []
     if snapshot is not None:
         con = snapshot_connection(data_dir)
         try:
             held = held_patents(con, entity)
+            marks = _marks(con, _names_of(session, entity), year, today)
         finally:
             con.close()
     fees = sorted((f for p in held if (f := fee_due(p, year, today, reduction_pct))), key=lambda f: (f.due_date, f.app_no))
@@ -257,5 +297,27 @@ def portfolio_fees(
     return PortfolioFees(
         entity_id=entity, entity_name=name, year=year, today=today, reduction_pct=reduction_pct, snapshot=snapshot,
         fees=fees, total_yuan=round(sum(f.amount_yuan for f in fees), 2), outlook=outlook,
-        restorable=[r for p in held if (r := _restorable(p, today))],
+        restorable=[r for p in held if (r := _restorable(p, today))], marks=marks,
     )  # fmt: skip
+
+
+def _names_of(session: Session, entity_id: int) -> list[str]:
+    """Every name the entity files under (its marks are registered to one of them)."""
+    from ipstrong.ingest.entity_store import ApplicantEntity, ApplicantName
+
+    names = session.scalars(select(ApplicantName.name).where(ApplicantName.entity_id == entity_id))
+    entity = session.get(ApplicantEntity, entity_id)
+    return sorted({*names, *([entity.name] if entity is not None else [])})
+
+
+def _marks(con: Any, names: list[str], year: int, today: dt.date) -> list[MarkRenewal]:
+    """The registered marks of ``names`` (not cancelled or invalidated), by expiry."""
+    if not names:
+        return []
+    rows = con.execute(
+        "SELECT reg_no, mark_name, nice_classes, owner, expiry_date FROM trademarks "
+        "WHERE owner IN (SELECT unnest($1::VARCHAR[])) AND expiry_date IS NOT NULL AND status = 'registered' "
+        "ORDER BY expiry_date, reg_no",
+        [names],
+    ).fetchall()
+    return [mark_renewal(r[0], r[1], list(r[2] or []), r[3], r[4], year, today) for r in rows]
