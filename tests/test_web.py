@@ -1109,3 +1109,48 @@ def test_a_match_opens_a_contact_request_filled_in(site) -> None:
                                               "need": "需要锂电池方面的技术", "way": "licence", "contact": "王经理 0512-1"},
                         follow_redirects=False)  # fmt: skip
     assert filed.status_code == 303 and filed.headers["location"].startswith("/matters/")
+
+
+def test_an_enterprise_profile_from_the_directory(site) -> None:
+    """The Suzhou firm of the hand-made pledges (two inventions, both pledged in 2024) with a provincial award on one
+    and a registered mark: its profile for 2024 shows them, its tier beside 2023's, and the pledge matter naming it;
+    the directory links to it; a Nanjing official may not open it."""
+    from conftest import ingest_pledges
+    from ipstrong.ingest import ingest
+    from ipstrong.ingest.entity_store import entity_of_name
+    from ipstrong.matters import service
+
+    client, db, _ids = site
+    data = client.app.state.ctx.data_dir
+    ingest_pledges(data, db.url)
+    extra = data.parent / "extra"
+    extra.mkdir()
+    (extra / "award.csv").write_text("申请号,事件类型,事件日期\n202310000011.9,第二届江苏专利金奖,2024-07-01\n", encoding="utf-8")
+    (extra / "marks.csv").write_text(
+        "注册号,商标名称,国际分类,注册人,注册人地址,申请日,注册日,专用权期限至,商标状态\n"
+        "3001,甲锂,9,苏州甲科技有限公司,江苏省苏州市吴中区星湖街1号,2019-01-01,2020-01-01,2030-01-01,已注册\n",
+        encoding="utf-8",
+    )
+    for name in ("award.csv", "marks.csv"):
+        ingest([extra / name], data, status_date=dt.date(2024, 12, 31), database_url=db.url)
+    day = dt.date(2024, 12, 20)
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        officer = actor_of(create_user(s, SYSTEM, "zy", PW, "case_officer", "320500", "承办人", organisation_id=office))
+        contact = {"requester": "苏州甲科技有限公司", "patents": ["202310000033.5"], "need": "需要织物技术", "way": "licence",
+                   "contact": "李经理 0512-2"}  # fmt: skip
+        service.file_matter(s, officer, "match_contact", office, contact, data, day, today=day)
+        entity = entity_of_name(s, "苏州甲科技有限公司").id
+    sign_in(client, "admin")
+    directory = client.get("/enterprises?year=2024").text
+    assert f'href="/enterprises/{entity}?year=2024"' in directory
+    profile = client.get(f"/api/v1/enterprises/{entity}?year=2024").json()
+    assert (profile["figures"]["effective_inventions"], profile["pledged_patents"], profile["registered_marks"]) == (2, 2, 1)
+    assert [(a["app_no"], a["level"]) for a in profile["awards"]] == [("202310000011.9", "provincial_award")]
+    assert [(m["type"], m["matters"], m["open"]) for m in profile["matters"]] == [("match_contact", 1, 1)]
+    page = client.get(f"/enterprises/{entity}?year=2024").text
+    assert 'id="profile-figures"' in page and "第二届江苏专利金奖" in page
+    assert client.get("/api/v1/enterprises/tiers?year=2024").status_code == 200  # the directory's own address still
+    client.cookies.clear()
+    sign_in(client, "nanjing")
+    assert client.get(f"/api/v1/enterprises/{entity}?year=2024").status_code == 404

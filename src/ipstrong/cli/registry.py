@@ -517,3 +517,28 @@ def valuation_enter(
     with db_session(ctx, write=True) as session:
         report = record_evaluation(session, SYSTEM, data_dir_of(ctx), app_no, entry)
     emit_document(report.model_dump(mode="json"), as_json, str(Msg(f"价值指数 {report.index}", f"value index {report.index}")))
+
+
+@enterprises_app.command("profile")
+def enterprises_profile(
+    ctx: typer.Context,
+    entity: Annotated[int, typer.Argument(help="申请人实体编号 / applicant entity id")],
+    year: Annotated[int, typer.Option("--year", help="年度 / year", min=1985, max=2100)],
+    as_json: JsonOpt = False,
+) -> None:
+    """企业画像：指标与层级（对比上年）、商标、获奖、质押与事项 / one enterprise's profile."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.registry.profile import enterprise_profile
+
+    with db_session(ctx) as session:
+        profile = enterprise_profile(session, SYSTEM, data_dir_of(ctx), entity, year)
+    if as_json:
+        emit_document(profile.model_dump(mode="json"), True)
+        return
+    title = f"{profile.name} · {year} · {profile.tier or '—'}（{year - 1}：{profile.previous_tier or '—'}）"
+    rows = [{"measure": m, str(year): v, str(year - 1): profile.previous[m]} for m, v in profile.figures.items()]
+    rows += [{"measure": "registered_marks", str(year): profile.registered_marks},
+             {"measure": "pledged_patents", str(year): profile.pledged_patents},
+             {"measure": "awards", str(year): len(profile.awards)},
+             {"measure": "matters", str(year): sum(m.matters for m in profile.matters)}]  # fmt: skip
+    emit_records(rows, "table", title=title)

@@ -285,7 +285,7 @@ def portfolio_fees(
         con = snapshot_connection(data_dir)
         try:
             held = held_patents(con, entity)
-            marks = _marks(con, _names_of(session, entity), year, today)
+            marks = _marks(con, names_of(session, entity), year, today)
         finally:
             con.close()
     fees = sorted((f for p in held if (f := fee_due(p, year, today, reduction_pct))), key=lambda f: (f.due_date, f.app_no))
@@ -301,7 +301,7 @@ def portfolio_fees(
     )  # fmt: skip
 
 
-def _names_of(session: Session, entity_id: int) -> list[str]:
+def names_of(session: Session, entity_id: int) -> list[str]:
     """Every name the entity files under (its marks are registered to one of them)."""
     from ipstrong.ingest.entity_store import ApplicantEntity, ApplicantName
 

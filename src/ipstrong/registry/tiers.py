@@ -94,7 +94,8 @@ class TierDirectory(BaseModel):
     rows: list[EnterpriseTier]  # the page asked for
 
 
-def _tier_of(figures: dict[str, float], rules: list[Tier]) -> str | None:
+def tier_of(figures: dict[str, float], rules: list[Tier]) -> str | None:
+    """The highest tier whose every criterion the figures meet (None: none)."""
     return next((t.tier for t in rules if all(figures.get(m, 0.0) >= minimum for m, minimum in t.criteria)), None)
 
 
@@ -158,8 +159,8 @@ def enterprise_tiers(
             EnterpriseTier(
                 entity_id=entity, name=firm, city_code=place, figures={m: now[m] for m in PROFILE},
                 growth_pct=round(100 * (now["effective_inventions"] - was) / was, 1) if was else None,
-                tier=_tier_of(now, rules), previous_tier=_tier_of(then, rules),
-                change=_change(_tier_of(now, rules), _tier_of(then, rules), rank),
+                tier=tier_of(now, rules), previous_tier=tier_of(then, rules),
+                change=_change(tier_of(now, rules), tier_of(then, rules), rank),
             )
         )  # fmt: skip
     counts = {t.tier: sum(1 for r in rows if r.tier == t.tier) for t in rules}

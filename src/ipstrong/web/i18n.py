@@ -161,6 +161,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "match_contact": ("联系对接", "ask to be put in touch"),
     "enterprises": ("重点企业名录与分层", "Enterprise directory and tiers"),
     "enterprises_nav": ("企业名录", "Enterprises"),
+    "enterprise_names": ("申请人名称", "Names filed under"),
+    "profile_marks": ("有效注册商标", "Registered marks"),
+    "profile_pledged": ("当年质押专利", "Patents pledged in the year"),
+    "profile_awards": ("获奖", "Awards"),
+    "profile_matters": ("涉及的事项", "Matters it is party to"),
+    "profile_matter_count": ("件数", "Matters"),
+    "profile_matter_open": ("在办", "Open"),
     "compliance": ("知识产权合规自评（GB/T 29490-2023）", "IP compliance self-assessment (GB/T 29490-2023)"),
     "compliance_nav": ("合规自评", "Compliance"),
     "compliance_intro": (

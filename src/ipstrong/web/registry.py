@@ -27,6 +27,7 @@ from ipstrong.registry.fees import MAX_REDUCTION, PortfolioFees, portfolio_fees
 from ipstrong.registry.matching import MAX_LIMIT, MAX_TEXT, Match, match_patents
 from ipstrong.registry.pledge_registry import record_loan
 from ipstrong.registry.pledges import BY, PledgeStats, pledge_stats
+from ipstrong.registry.profile import EnterpriseProfile, enterprise_profile
 from ipstrong.registry.projects import ProjectOutput, awaiting_decision, decide, project_output, record_spending
 from ipstrong.registry.tiers import MEASURE_NAMES, TierDirectory, enterprise_tiers, write_tiers_xlsx
 from ipstrong.web.callers import ERRORS, NOT_FOUND, Caller, FormSender, SignedIn
@@ -204,6 +205,28 @@ def enterprises_export(
         write_tiers_xlsx(directory, out)
         headers = {"Content-Disposition": f'attachment; filename="{out.name}"'}
         return Response(out.read_bytes(), media_type=XLSX_MEDIA, headers=headers)
+
+
+@router.get("/enterprises/{entity_id:int}", response_class=HTMLResponse, include_in_schema=False)
+def enterprise_page(request: Request, who: SignedIn, entity_id: ProjectId, year: PledgeYear = None) -> Response:
+    """One enterprise's profile: figures and tier beside the year before, marks, awards, pledges and matters."""
+    values = {"e": _profile(request, who, entity_id, year), "measure_names": MEASURE_NAMES}
+    return context_of(request).render(request, "enterprise.html", values, who=who)
+
+
+def _profile(request: Request, who: Who, entity_id: int, year: int | None) -> EnterpriseProfile:
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return enterprise_profile(s, who.actor, ctx.data_dir, entity_id, year or today_shanghai().year - 1,
+                                  ctx.settings.query_timeout_s)  # fmt: skip
+
+
+@router.get(
+    "/api/v1/enterprises/{entity_id:int}", response_model=EnterpriseProfile, responses=NOT_FOUND, tags=["v1"],
+    summary="企业画像 / one enterprise's profile",
+)  # fmt: skip
+def enterprise_data(request: Request, who: Caller, entity_id: ProjectId, year: PledgeYear = None) -> EnterpriseProfile:
+    return _profile(request, who, entity_id, year)
 
 
 @router.get(
