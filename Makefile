@@ -18,7 +18,7 @@ demo: $(BIN)/ipstrong
 
 test: $(BIN)/ipstrong
 	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile  # two workers, each test file on one (its module fixtures built once)
 
 # the fast local loop: everything but the tests marked slow (browser, Spark, property, API schema, CLI processes)
 check: $(BIN)/ipstrong
