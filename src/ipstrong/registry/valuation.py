@@ -48,8 +48,9 @@ SOURCE = (
 )
 
 
-@dataclass(frozen=True)
-class IndicatorRule:
+class IndicatorRule(BaseModel, frozen=True):
+    """One indicator of the data file: its level, names, where its score comes from and how it is scored."""
+
     indicator: str
     level: str
     name_zh: str
@@ -83,13 +84,9 @@ def purposes() -> dict[str, Purpose]:
     return {r["purpose"]: Purpose(r["purpose"], r["name_zh"], r["name_en"], {lv: float(r[lv]) for lv in LEVELS}) for r in rows}
 
 
-class Score(BaseModel):
-    indicator: str
-    level: str
-    name_zh: str
-    name_en: str
-    source: str  # warehouse | evaluator
-    rule_zh: str
+class Score(IndicatorRule, frozen=True):
+    """An indicator and its score for one patent."""
+
     score: float | None  # None: not scored (an evaluator's item not entered, or data the source lacks)
     basis: str  # what the score was read from
 
@@ -231,7 +228,7 @@ def valuation(
             value, basis = given[rule.indicator], f"评估人员 {entered.evaluator} 评定" if entered else ""
         else:
             value, basis = None, computed[rule.indicator][1] if rule.indicator in computed else "待评估人员评定"
-        scores.append(Score(**rule.__dict__, score=value, basis=basis))
+        scores.append(Score(**rule.model_dump(), score=value, basis=basis))
     levels = []
     for level, (zh, en) in LEVELS.items():
         mine = [s.score for s in scores if s.level == level and s.score is not None]

@@ -35,7 +35,7 @@ from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import MAX_ID, YearQuery, optional_count
 
 router = APIRouter()
-ProjectId = Annotated[int, FastPath(ge=1, le=MAX_ID)]  # a matter's id in a path
+PathId = Annotated[int, FastPath(ge=1, le=MAX_ID)]  # a matter's or an entity's id in a path
 REDUCTIONS = (0, 70, 85)  # the reductions 《专利收费减缴办法》 grants (%): none, several applicants, one applicant
 EntityQuery = Annotated[
     int | None, Query(ge=1, le=MAX_ID, description="申请人实体编号；企业用户默认本单位 / applicant entity (default: my own)")
@@ -111,7 +111,7 @@ class LoanIn(BaseModel):
     "/api/v1/pledges/{matter_id}/loan", responses=NOT_FOUND, tags=["v1"],
     summary="记录银行实际放款 / record what the bank lent on a registered pledge",
 )  # fmt: skip
-def pledge_loan_data(request: Request, who: Caller, matter_id: ProjectId, body: LoanIn) -> dict[str, object]:
+def pledge_loan_data(request: Request, who: Caller, matter_id: PathId, body: LoanIn) -> dict[str, object]:
     with transaction(context_of(request).factory) as s:
         record_loan(s, who.actor, matter_id, body.lent_10k_yuan, body.lent_on)
     return {"matter_id": matter_id, "lent_10k_yuan": body.lent_10k_yuan, "lent_on": body.lent_on.isoformat()}
@@ -208,7 +208,7 @@ def enterprises_export(
 
 
 @router.get("/enterprises/{entity_id:int}", response_class=HTMLResponse, include_in_schema=False)
-def enterprise_page(request: Request, who: SignedIn, entity_id: ProjectId, year: PledgeYear = None) -> Response:
+def enterprise_page(request: Request, who: SignedIn, entity_id: PathId, year: PledgeYear = None) -> Response:
     """One enterprise's profile: figures and tier beside the year before, marks, awards, pledges and matters."""
     values = {"e": _profile(request, who, entity_id, year), "measure_names": MEASURE_NAMES}
     return context_of(request).render(request, "enterprise.html", values, who=who)
@@ -225,7 +225,7 @@ def _profile(request: Request, who: Who, entity_id: int, year: int | None) -> En
     "/api/v1/enterprises/{entity_id:int}", response_model=EnterpriseProfile, responses=NOT_FOUND, tags=["v1"],
     summary="企业画像 / one enterprise's profile",
 )  # fmt: skip
-def enterprise_data(request: Request, who: Caller, entity_id: ProjectId, year: PledgeYear = None) -> EnterpriseProfile:
+def enterprise_data(request: Request, who: Caller, entity_id: PathId, year: PledgeYear = None) -> EnterpriseProfile:
     return _profile(request, who, entity_id, year)
 
 
@@ -324,7 +324,7 @@ def projects_page(request: Request, who: SignedIn, call: CallNumber = None) -> R
 
 @router.post("/projects/{matter_id}/funding", include_in_schema=False)
 def projects_fund_form(
-    request: Request, who: FormSender, matter_id: ProjectId, amount_10k_yuan: Annotated[str, Form(max_length=20)] = ""
+    request: Request, who: FormSender, matter_id: PathId, amount_10k_yuan: Annotated[str, Form(max_length=20)] = ""
 ) -> Response:
     amount = validated(AmountIn, {"amount_10k_yuan": amount_10k_yuan.strip()}).amount_10k_yuan
     with transaction(context_of(request).factory) as s:
@@ -346,7 +346,7 @@ def projects_data(request: Request, who: Caller, call: CallNumber = None) -> lis
     "/api/v1/projects/{matter_id}/funding", responses=NOT_FOUND, tags=["v1"],
     summary="立项并记录资助金额 / fund a project with the amount granted",
 )  # fmt: skip
-def projects_fund_data(request: Request, who: Caller, matter_id: ProjectId, body: AmountIn) -> dict[str, object]:
+def projects_fund_data(request: Request, who: Caller, matter_id: PathId, body: AmountIn) -> dict[str, object]:
     with transaction(context_of(request).factory) as s:
         funded = decide(s, who.actor, matter_id, body.amount_10k_yuan)
         return {"matter_id": funded.id, "state": funded.state, "granted_10k_yuan": body.amount_10k_yuan}
@@ -356,7 +356,7 @@ def projects_fund_data(request: Request, who: Caller, matter_id: ProjectId, body
     "/api/v1/projects/{matter_id}/spending", responses=NOT_FOUND, tags=["v1"],
     summary="记录验收决算 / record what a project spent",
 )  # fmt: skip
-def projects_spent_data(request: Request, who: Caller, matter_id: ProjectId, body: AmountIn) -> dict[str, object]:
+def projects_spent_data(request: Request, who: Caller, matter_id: PathId, body: AmountIn) -> dict[str, object]:
     with transaction(context_of(request).factory) as s:
         record_spending(s, who.actor, matter_id, body.amount_10k_yuan)
     return {"matter_id": matter_id, "spent_10k_yuan": body.amount_10k_yuan}

@@ -37,7 +37,10 @@ from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType,
 from ipstrong.messages import Msg
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ipstrong.matters.models import Matter
+    from ipstrong.registry.holdings import Holding
 
 SOURCE = "专利权质押登记办法（国家知识产权局公告第461号，2021-11-15）"
 LIMIT_SOURCE = f"{SOURCE}；办事指南：办结时限 3 个工作日，自文件缺陷完全消除之日起算（2021 年办法原文时限未读到，待核）"
@@ -97,20 +100,28 @@ def pledged_now(session: Session, data_dir: Path, numbers: list[str]) -> set[str
     return here | {r[0] for r in rows}
 
 
+def outlasting(held: Iterable[Holding], debt_end: dt.date) -> list[Msg]:
+    """R6: a debt falling due after a pledged patent's statutory term ends, one reason per patent."""
+    from ipstrong.warehouse.asof import statutory_term
+
+    problems = []
+    for h in held:
+        term = statutory_term(h.patent_type, h.app_date) if h.app_date else None
+        ends = h.app_date + relativedelta(years=term.years) if term is not None and h.app_date else None
+        if ends is not None and debt_end > ends:
+            problems.append(Msg(f"【R6】债务履行期限超过 {h.app_no} 的专利权期限（{ends} 届满）",
+                                f"[R6] the debt falls due after the term of {h.app_no} ends ({ends})"))  # fmt: skip
+    return problems
+
+
 def pledge_intake(session: Session, office: Organisation, form: BaseModel, data_dir: Path, _received_on: dt.date) -> list[Msg]:
     """The refusal reasons the warehouse decides, each with its code (empty when the application can be taken)."""
     from ipstrong.registry.holdings import refusals
-    from ipstrong.warehouse.asof import statutory_term
 
     applied: PledgeForm = form  # type: ignore[assignment] - this type's form
     refused, held = refusals(session, data_dir, applied.patents, applied.pledgor)
     problems = [Msg(f"【{CODES[r.reason]}】{r.msg.zh}", f"[{CODES[r.reason]}] {r.msg.en}") for r in refused]
-    for h in held.values():
-        term = statutory_term(h.patent_type, h.app_date) if h.app_date else None
-        ends = h.app_date + relativedelta(years=term.years) if term is not None else None
-        if ends is not None and applied.debt_end > ends:
-            problems.append(Msg(f"【R6】债务履行期限超过 {h.app_no} 的专利权期限（{ends} 届满）",
-                                f"[R6] the debt falls due after the term of {h.app_no} ends ({ends})"))  # fmt: skip
+    problems += outlasting(held.values(), applied.debt_end)
     for number in sorted(pledged_now(session, data_dir, list(held))):
         problems.append(Msg(f"【R9】{number} 已处于质押期间", f"[R9] {number} is already pledged"))
     return problems
@@ -190,7 +201,7 @@ def change_intake(session: Session, office: Organisation, form: BaseModel, data_
     """Why a change cannot be taken: the registration is not one in force here, or the new term outlasts a pledged
     patent's term (R6) or ends before the debt began."""
     from ipstrong.registry.holdings import holdings
-    from ipstrong.warehouse.asof import statutory_term
+    from ipstrong.search.patents import patent_number
 
     change: PledgeChangeForm = form  # type: ignore[assignment] - this type's form
     registered = registration_of(session, change.registration)
@@ -202,12 +213,8 @@ def change_intake(session: Session, office: Organisation, form: BaseModel, data_
     problems = []
     if change.new_debt_end <= dt.date.fromisoformat(registered.form["debt_start"]):
         problems.append(Msg("债务履行期至须晚于起始日", "the debt term must end after it starts").located(field="new_debt_end"))
-    for h in holdings(data_dir, registered.form["patents"]).values():
-        term = statutory_term(h.patent_type, h.app_date) if h.app_date else None
-        ends = h.app_date + relativedelta(years=term.years) if term is not None and h.app_date else None
-        if ends is not None and change.new_debt_end > ends:
-            problems.append(Msg(f"【R6】债务履行期限超过 {h.app_no} 的专利权期限（{ends} 届满）",
-                                f"[R6] the debt falls due after the term of {h.app_no} ends ({ends})"))  # fmt: skip
+    numbers = [patent_number(n, "patents") for n in registered.form["patents"]]
+    problems += outlasting(holdings(data_dir, numbers).values(), change.new_debt_end)
     return problems
 
 
