@@ -1154,3 +1154,11 @@ def test_an_enterprise_profile_from_the_directory(site) -> None:
     client.cookies.clear()
     sign_in(client, "nanjing")
     assert client.get(f"/api/v1/enterprises/{entity}?year=2024").status_code == 404
+    with transaction(db.factory) as s:  # the firm's own user opens its profile from its home page
+        firm = create_organisation(s, SYSTEM, "enterprise", "苏州甲科技有限公司", "320506", "91320506MA1XXXXX09").id
+        create_user(s, SYSTEM, "jia", PW, "enterprise_user", "320506", "经理", organisation_id=firm)
+    client.cookies.clear()
+    sign_in(client, "jia")
+    assert f'href="/enterprises/{entity}"' in client.get("/").text
+    assert client.get(f"/api/v1/enterprises/{entity}?year=2024").json()["pledged_patents"] == 2
+    assert client.get(f"/api/v1/enterprises/{entity + 1}?year=2024").status_code == 404  # another's: not its own

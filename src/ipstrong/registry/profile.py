@@ -58,17 +58,25 @@ class EnterpriseProfile(BaseModel):
 def enterprise_profile(
     session: Session, actor: Actor, data_dir: Path, entity_id: int, year: int, timeout_s: float | None = None
 ) -> EnterpriseProfile:
-    """The profile of ``entity_id`` at the end of ``year``, for staff whose region holds it."""
+    """The profile of ``entity_id`` at the end of ``year``, for staff whose region holds it and for the enterprise's
+    own users (its organisation's name resolves to the entity)."""
     from ipstrong.indicators.engine import by_applicant
     from ipstrong.ingest.entity_store import entity_now
+    from ipstrong.registry.home import own_entity
     from ipstrong.registry.tiers import PROFILE, load_rules, tier_of
 
-    require(actor, "records.read")
+    own = actor.role_info.name == "enterprise_user"
+    if own:
+        _org, mine = own_entity(session, actor)
+        if mine is None or mine.id != entity_now(session, entity_id).id:
+            raise NotFound(Msg(f"没有编号为 {entity_id} 的本企业画像", f"no profile {entity_id} of your own enterprise"))
+    else:
+        require(actor, "records.read")
     entity = entity_now(session, entity_id)
     names = names_of(session, entity.id)
     facts = _warehouse_facts(data_dir, entity.id, names, year)
     place = facts.city_code
-    if not (in_scope(actor, place) if place else actor.role_info.everywhere):  # unplaced: province staff only
+    if not own and not (in_scope(actor, place) if place else actor.role_info.everywhere):  # unplaced: province staff
         raise NotFound(Msg(f"本地区没有编号为 {entity_id} 的企业", f"no enterprise {entity_id} in your region"))
     rules = load_rules()
     measures = sorted(set(PROFILE) | {m for t in rules for m, _ in t.criteria})

@@ -163,6 +163,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "enterprises_nav": ("企业名录", "Enterprises"),
     "enterprise_names": ("申请人名称", "Names filed under"),
     "profile_marks": ("有效注册商标", "Registered marks"),
+    "profile_own": ("本企业画像", "Our profile"),
     "profile_pledged": ("当年质押专利", "Patents pledged in the year"),
     "profile_awards": ("获奖", "Awards"),
     "profile_matters": ("涉及的事项", "Matters it is party to"),
