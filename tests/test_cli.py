@@ -435,3 +435,20 @@ def test_self_assessment_centres_valuation_and_award_ranking_from_the_command_li
     ranking = json.loads(run("awards", "ranking", "--cycle", "2", "--json", data_dir=data).stdout)
     assert (ranking["grant_cutoff"], ranking["entries"]) == ("2024-12-31", [])
     assert run("awards", "ranking", "--cycle", "9", data_dir=data).returncode != 0
+
+
+def test_a_navigation_report_from_the_command_line(tmp_path: Path) -> None:
+    """An inline industry over the Suzhou invention: HTML, XLSX and PDF written; neither or both of --industry and
+    --name refused."""
+    from conftest import SUZHOU_ROW, ingest_export
+
+    data = tmp_path / "data"
+    ingest_export(data, SUZHOU_ROW)
+    out = tmp_path / "reports" / "battery.html"
+    done = run("navigate", "--name", "锂电池", "--keywords", "锂电池", "--out", str(out), "--xlsx", "--pdf", "--json",
+               data_dir=data)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["patents"], summary["home_patents"]) == (1, 1) and len(summary["files"]) == 3
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF") and out.with_suffix(".xlsx").exists()
+    assert run("navigate", "--out", str(out), data_dir=data).returncode != 0

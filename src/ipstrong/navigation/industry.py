@@ -1,0 +1,91 @@
+"""An industry as a navigation report scopes it: a name, IPC symbols (any patent with a symbol under one of them),
+keywords (in the title, abstract or claims) and exclusions of either kind. A patent belongs to the industry when it
+meets any inclusion and no exclusion. Defined in a YAML file or inline on the command line::
+
+    name: 增强现实近眼显示
+    name_en: AR near-eye display
+    ipc: [G02B27/01]
+    keywords: [光波导]
+    exclude_ipc: [G06T19]
+    exclude_keywords: []
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from ipstrong.messages import IpsError, Msg, validated
+
+
+class Industry(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="产业名称 / the industry's name")
+    name_en: str = Field(default="", max_length=200)
+    ipc: list[str] = Field(default_factory=list, max_length=200, description="IPC 符号（前缀匹配）/ IPC symbols")
+    keywords: list[str] = Field(default_factory=list, max_length=200, description="关键词 / keywords")
+    exclude_ipc: list[str] = Field(default_factory=list, max_length=200)
+    exclude_keywords: list[str] = Field(default_factory=list, max_length=200)
+
+    @field_validator("ipc", "exclude_ipc")
+    @classmethod
+    def _symbols(cls, symbols: list[str]) -> list[str]:
+        """IPC symbols as the warehouse keeps them: upper case, no spaces."""
+        cleaned = [s.replace(" ", "").upper() for s in symbols if s.strip()]
+        if bad := [s for s in cleaned if not (len(s) >= 1 and s[0] in "ABCDEFGH" and s.replace("/", "").isalnum())]:
+            raise ValueError(f"不是 IPC 符号 / not an IPC symbol: {', '.join(bad)}")
+        return cleaned
+
+    @field_validator("keywords", "exclude_keywords")
+    @classmethod
+    def _words(cls, words: list[str]) -> list[str]:
+        return [w.strip() for w in words if w.strip()]
+
+    def model_post_init(self, _context: Any) -> None:
+        if not self.ipc and not self.keywords:
+            raise IpsError(Msg("产业须至少有一个 IPC 符号或关键词", "an industry needs at least one IPC symbol or keyword"))
+
+    def where(self) -> tuple[str, list[str]]:
+        """The SQL condition over ``patents`` (p) that selects the industry, and its parameters."""
+        params: list[str] = []
+
+        def ipc_any(symbols: list[str]) -> list[str]:
+            params.extend(symbols)
+            return ["list_bool_or(list_transform(coalesce(p.ipc_all, []), lambda x: starts_with(replace(x, ' ', ''), ?)))"
+                    for _ in symbols]  # fmt: skip
+
+        def words_any(words: list[str]) -> list[str]:
+            params.extend(words)
+            text = "coalesce(p.title, '') || ' ' || coalesce(p.abstract, '') || ' ' || coalesce(p.claims, '')"
+            return [f"contains({text}, ?)" for _ in words]
+
+        included = ipc_any(self.ipc) + words_any(self.keywords)
+        excluded = ipc_any(self.exclude_ipc) + words_any(self.exclude_keywords)
+        sql = "(" + " OR ".join(included) + ")"
+        if excluded:
+            sql += " AND NOT (" + " OR ".join(excluded) + ")"
+        return sql, params
+
+
+def load_industry(path: Path) -> Industry:
+    """The industry of a YAML file; a malformed file is refused naming its line."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise IpsError(Msg(f"无法读取：{exc}", f"cannot read: {exc}").located(file=str(path))) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise IpsError(Msg(f"YAML 格式错误：{getattr(exc, 'problem', exc)}", f"malformed YAML: {getattr(exc, 'problem', exc)}")
+                       .located(str(path), line)) from None  # fmt: skip
+    if not isinstance(raw, dict):
+        raise IpsError(
+            Msg("须为键值对（name、ipc、keywords…）", "must be a mapping (name, ipc, keywords…)").located(file=str(path))
+        )
+    try:
+        return validated(Industry, raw)
+    except IpsError as exc:
+        raise IpsError(exc.msg.located(file=str(path))) from None

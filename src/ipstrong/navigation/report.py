@@ -1,0 +1,136 @@
+"""A navigation report: the industry's CN patents of the current snapshot, every registered analysis over them, and
+the report's renderings — a self-contained HTML file whose charts are interactive (the vendored ECharts, inlined) and
+an XLSX workbook holding every table. ``ipstrong navigate`` renders this one call.
+
+The report's region ("home") is where its own patents are placed: the province, a city or a district. Analyses run
+under the query time limit; each reports how long it took, and the report names the snapshot it was made from so it
+can be made again from the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from importlib.resources import files
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ipstrong.accounts.roles import Actor, region_prefix, require
+from ipstrong.messages import IpsError, Msg
+from ipstrong.navigation.industry import Industry
+from ipstrong.navigation.sections import SECTIONS, Context, SectionResult
+from ipstrong.reference.regions import region_name
+
+KINDS = ("industry",)  # GB/T 39551.3 industry planning; region (.2) and enterprise (.4) reports are still to come
+
+
+class Timed(BaseModel):
+    section: str
+    seconds: float
+
+
+class NavigationReport(BaseModel):
+    industry: Industry
+    kind: str
+    region_code: str
+    region_name: str
+    snapshot: str
+    made_at: dt.datetime
+    patents: int  # in the industry (CN)
+    home_patents: int
+    query: str  # the condition the industry became, for the record
+    sections: list[SectionResult]
+    timings: list[Timed]
+
+
+def navigate(
+    actor: Actor, data_dir: Path, industry: Industry, region: str = "320000", kind: str = "industry",
+    timeout_s: float | None = None,
+) -> NavigationReport:  # fmt: skip
+    """The report of ``industry`` with ``region`` as home, from the current snapshot."""
+    from ipstrong.warehouse.connection import snapshot_connection, time_limit
+    from ipstrong.warehouse.snapshots import Warehouse
+
+    require(actor, "records.read")
+    if kind not in KINDS:
+        raise IpsError(Msg(f"报告类型 {kind} 尚未提供（可选：{'、'.join(KINDS)}）", f"no {kind} report yet ({', '.join(KINDS)})"))
+    name = region_name(region)
+    if name is None:
+        raise IpsError(Msg(f"未知区划代码 {region}", f"unknown region {region}").located(field="region"))
+    snapshot = Warehouse(data_dir).current_id()
+    if snapshot is None:
+        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    where, params = industry.where()
+    prefix = region_prefix(region)
+    con = snapshot_connection(data_dir, snapshot)
+    timings = []
+    try:
+        with time_limit(con, timeout_s):
+            con.execute(
+                "CREATE TEMP TABLE scope AS SELECT p.*, coalesce(starts_with(coalesce(p.district_code, p.city_code, "
+                f"p.province_code, ''), ?), false) AS home FROM patents p WHERE p.office = 'CN' AND {where}",
+                [prefix, *params],
+            )
+            total, home, until = con.execute(
+                "SELECT count(*), count(*) FILTER (WHERE home), max(year(app_date)) FROM scope"
+            ).fetchone()
+            ctx = Context(con=con, home_name=name, data_until=until)
+            sections = []
+            for section in SECTIONS if total else ():
+                started = time.perf_counter()
+                sections.append(section.result(ctx))
+                timings.append(Timed(section=section.id, seconds=round(time.perf_counter() - started, 3)))
+    finally:
+        con.close()
+    return NavigationReport(
+        industry=industry, kind=kind, region_code=region, region_name=name, snapshot=snapshot,
+        made_at=dt.datetime.now(dt.UTC), patents=total, home_patents=home, query=_described(industry), sections=sections,
+        timings=timings,
+    )  # fmt: skip
+
+
+def _described(industry: Industry) -> str:
+    parts = [f"IPC ∈ {{{', '.join(industry.ipc)}}}"] if industry.ipc else []
+    parts += [f"关键词 keywords ∈ {{{', '.join(industry.keywords)}}}"] if industry.keywords else []
+    text = " 或 OR ".join(parts)
+    excluded = [*industry.exclude_ipc, *industry.exclude_keywords]
+    return text + (f"，排除 excluding {{{', '.join(excluded)}}}" if excluded else "")
+
+
+def write_html(report: NavigationReport, out: Path) -> None:
+    """The report as one HTML file: its tables, and its charts drawn by the vendored ECharts, inlined."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    folder = Path(str(files("ipstrong") / "navigation" / "templates"))
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
+    echarts = (Path(str(files("ipstrong") / "web" / "static" / "vendor")) / "echarts.min.js").read_text(encoding="utf-8")
+    charts = {s.id: s.chart.model_dump() for s in report.sections if s.chart is not None}
+    out.write_text(env.get_template("report.html").render(r=report, charts=charts, echarts=echarts), encoding="utf-8")
+
+
+def write_xlsx(report: NavigationReport, out: Path) -> None:
+    """Every table of the report, one sheet each, after a sheet describing the scope."""
+    from ipstrong.output import Sheet, write_workbook
+
+    scope = Sheet(("项目 item", "值 value"), [
+        ("产业 industry", report.industry.name), ("检索式 query", report.query), ("地区 region", report.region_name),
+        ("快照 snapshot", report.snapshot), ("专利 patents", report.patents), (report.region_name, report.home_patents),
+    ])  # fmt: skip
+    write_workbook(out, [scope, *(Sheet(s.columns, s.rows) for s in report.sections)])
+
+
+def write_pdf(report: NavigationReport, out: Path) -> None:
+    """The report for paper: its tables, and each chart's first series drawn as SVG in the Chinese fonts."""
+    from ipstrong.paper_charts import bar_svg, line_svg
+    from ipstrong.printing import render_pdf
+
+    drawn = {}
+    for s in report.sections:
+        if s.chart is None or not s.chart.series:
+            continue
+        first = s.chart.series[0]
+        draw = line_svg if s.chart.kind == "line" else bar_svg
+        drawn[s.id] = draw(s.chart.x, first.values, s.title_zh, first.name)
+    folder = Path(str(files("ipstrong") / "navigation" / "templates"))
+    out.write_bytes(render_pdf(folder, "report_print", {"r": report, "svgs": drawn}))

@@ -1,0 +1,97 @@
+"""Navigation reports on the real Patentics export of 4,483 Chinese augmented-reality applications (read in place),
+each figure counted by hand from the file: a patent is in "AR near-eye display" when one of its 国际分类 symbols
+(separated by " | ") starts with G02B27/01, or its title holds 光波导."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_data
+from ipstrong.accounts.roles import SYSTEM
+from ipstrong.ingest import ingest
+from ipstrong.messages import IpsError
+from ipstrong.navigation.industry import Industry, load_industry
+from ipstrong.navigation.report import navigate, write_html, write_pdf, write_xlsx
+
+NEAR_EYE = Industry(name="增强现实近眼显示", ipc=["G02B 27/01"], keywords=["光波导"])
+
+
+@pytest.fixture(scope="module")
+def ar(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("navigation") / "data"
+    ingest([shared_data("cn-patent-db-exports", "patentics_cn_title-augmented-reality_4483.csv")], data,
+           status_date=dt.date(2022, 5, 30))  # fmt: skip
+    return data
+
+
+def _section(report, section_id: str):
+    return next(s for s in report.sections if s.id == section_id)
+
+
+def test_a_report_on_real_data_read_by_hand(ar: Path) -> None:
+    """1,127 applications: G02B27/01 catches all 36 titles with 光波导. Filed 219 in 2019; granted 80 in 2019 and 138
+    in 2021. Status 有效 508 (in force), 其他 417 + 公开 33 (pending), 驳回 75, 撤回 49, 无效 45 (lapsed). First-named
+    applicant 奇跃公司 leads with 67. Every one has G02B27 among its main groups; G06F3 comes next with 130. The file has
+    no addresses: nothing is Jiangsu's, and the regions say so."""
+    report = navigate(SYSTEM, ar, NEAR_EYE, "320000")
+    assert (report.patents, report.home_patents) == (1127, 0)
+    trend = {row[0]: row for row in _section(report, "trend").rows}
+    assert (trend[2019][1], trend[2019][3], trend[2021][3]) == (219, 80, 138)
+    status = {row[0]: row[1] for row in _section(report, "legal_status").rows}
+    assert status == {"有效 in force": 508, "审中 pending": 450, "驳回 rejected": 75, "撤回 withdrawn": 49, "失效 lapsed": 45}
+    assert _section(report, "applicants").rows[0][:2] == ["奇跃公司", 67]
+    assert [row[:2] for row in _section(report, "technology").rows[:2]] == [["G02B27", 1127], ["G06F3", 130]]
+    # of the 508 in force, 341 are utility models (type digit 2): 167 effective inventions
+    assert _section(report, "regions").rows == [["未能定位 not placed", 1127, 167]]
+    assert {t.section for t in report.timings} == {s.id for s in report.sections}
+
+
+def test_exclusions_keywords_and_nothing_matched(ar: Path) -> None:
+    """Excluding G06T19 leaves 1,044; 光波导 alone catches its 36 titles; an industry of a class nobody filed in makes
+    a report that says so."""
+    assert navigate(SYSTEM, ar, NEAR_EYE.model_copy(update={"exclude_ipc": ["G06T19"]}), "320000").patents == 1044
+    assert navigate(SYSTEM, ar, Industry(name="光波导", keywords=["光波导"]), "320000").patents == 36
+    empty = navigate(SYSTEM, ar, Industry(name="纺织", ipc=["D03D"]), "320000")
+    assert (empty.patents, empty.sections) == (0, [])
+    with pytest.raises(IpsError, match="unknown region 329999"):
+        navigate(SYSTEM, ar, NEAR_EYE, "329999")
+    with pytest.raises(IpsError, match="at least one IPC symbol or keyword"):
+        Industry(name="空")
+
+
+def test_the_industry_file_and_its_refusals(tmp_path: Path) -> None:
+    good = tmp_path / "ar.yaml"
+    good.write_text("name: 增强现实近眼显示\nipc: [G02B 27/01]\nkeywords: [光波导]\nexclude_ipc: [G06T19]\n", encoding="utf-8")
+    assert load_industry(good).ipc == ["G02B27/01"] and load_industry(good).exclude_ipc == ["G06T19"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: 增强现实\nipc: [G02B27/01\nkeywords: [光波导]\n", encoding="utf-8")
+    with pytest.raises(IpsError) as refused:
+        load_industry(broken)
+    assert "broken.yaml" in refused.value.msg.en and "row" in refused.value.msg.en
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("name: 增强现实\nipc: [锂电池]\n", encoding="utf-8")
+    with pytest.raises(IpsError, match="not an IPC symbol"):
+        load_industry(wrong)
+
+
+def test_the_renderings(ar: Path, tmp_path: Path) -> None:
+    """HTML with its charts' data and the ECharts library inline, XLSX with one sheet per table, PDF whose text is
+    Chinese (its CJK font embedded)."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    report = navigate(SYSTEM, ar, NEAR_EYE, "320000")
+    html, book, pdf = tmp_path / "r.html", tmp_path / "r.xlsx", tmp_path / "r.pdf"
+    write_html(report, html)
+    text = html.read_text(encoding="utf-8")
+    assert 'id="chart-trend"' in text and "echarts" in text and 'id="scope-total">1127<' in text and "<script src" not in text
+    write_xlsx(report, book)
+    assert len(load_workbook(book).sheetnames) == 1 + len(report.sections)
+    write_pdf(report, pdf)
+    reader = PdfReader(pdf)
+    assert "申请与授权趋势" in "".join(p.extract_text() for p in reader.pages[:2])
+    fonts = {str(f["/BaseFont"]) for p in reader.pages[:1] for f in p["/Resources"]["/Font"].values()}
+    assert any("CJK" in f for f in fonts), fonts
