@@ -95,3 +95,40 @@ def test_the_renderings(ar: Path, tmp_path: Path) -> None:
     assert "申请与授权趋势" in "".join(p.extract_text() for p in reader.pages[:2])
     fonts = {str(f["/BaseFont"]) for p in reader.pages[:1] for f in p["/Resources"]["/Font"].values()}
     assert any("CJK" in f for f in fonts), fonts
+
+
+GAP_PATENTS = (
+    "申请号,申请日,名称,申请（专利权）人,地址,专利类型,主分类号,分类号\n"
+    "202110000101.9,2021-01-01,电池甲,苏州甲有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M10/0525,H01M10/0525\n"
+    "202110000102.3,2021-01-02,充电甲,苏州甲有限公司,江苏省苏州市吴中区星湖街1号,发明,H02J7/00,H02J7/00\n"
+    "202110000103.8,2021-01-03,充电乙,苏州乙有限公司,江苏省苏州市吴中区星湖街2号,发明,H02J7/00,H02J7/00\n"
+    "202110000104.2,2021-01-04,电池丙,上海丙有限公司,上海市浦东新区张江路1号,发明,H01M10/0525,H01M10/0525\n"
+    "202110000105.7,2021-01-05,电池丁,上海丁有限公司,上海市浦东新区张江路2号,发明,H01M10/052,H01M10/052\n"
+    "202110000106.1,2021-01-06,电极戊,上海戊有限公司,上海市浦东新区张江路3号,发明,H01M4/583,H01M4/583\n"
+    "202110000107.6,2021-01-07,充电己,上海己有限公司,上海市浦东新区张江路4号,发明,H02J7/00,H02J7/00\n"
+    "202110000108.0,2021-01-08,电池庚,杭州庚有限公司,浙江省杭州市西湖区文三路1号,发明,H01M10/0525,H01M10/0525\n"
+    "202110000109.5,2021-01-09,电极辛,杭州辛有限公司,浙江省杭州市西湖区文三路2号,发明,H01M4/13,H01M4/13\n"
+)
+
+
+def test_the_gap_analysis_against_the_leading_or_the_compared_province(tmp_path: Path) -> None:
+    """Batteries and charging in three provinces, counted by hand: H01M — Jiangsu 1, Shanghai 3, Zhejiang 2 (Shanghai
+    leads; Jiangsu below half of it: a direction to develop); H02J — Jiangsu 2, Shanghai 1 (Jiangsu leads). Compared
+    with Zhejiang only, H01M's leader is Zhejiang with 2 and Jiangsu is no longer below half."""
+    source = tmp_path / "p.csv"
+    source.write_text(GAP_PATENTS, encoding="utf-8")
+    data = tmp_path / "data"
+    ingest([source], data, status_date=dt.date(2024, 12, 31))
+    industry = Industry(name="电池与充电", ipc=["H01M", "H02J"])
+    report = navigate(SYSTEM, data, industry, "320000")
+    assert (report.patents, report.home_patents) == (9, 3)
+    gap = {row[0]: row for row in _section(report, "gap").rows}
+    assert gap["H01M"] == ["H01M", 6, 1, 16.7, "上海市", 3] and gap["H02J"] == ["H02J", 3, 2, 66.7, "江苏省", 2]
+    assert "H01M" in _section(report, "gap").note
+    regions = {row[0]: row[1] for row in _section(report, "regions").rows}
+    assert regions == {"上海市": 4, "江苏省": 3, "浙江省": 2}
+    zhejiang = navigate(SYSTEM, data, industry, "320000", compare=("330000",))
+    assert {row[0]: row[4:] for row in _section(zhejiang, "gap").rows} == {"H01M": ["浙江省", 2], "H02J": ["—", 0]}
+    assert "H01M" not in _section(zhejiang, "gap").note
+    with pytest.raises(IpsError, match="compare with provinces: 320500"):
+        navigate(SYSTEM, data, industry, "320000", compare=("320500",))

@@ -24,6 +24,7 @@ def navigate_command(
     ipc: Annotated[str | None, typer.Option("--ipc", help="IPC 符号，逗号分隔 / IPC symbols, comma separated")] = None,
     keywords: Annotated[str | None, typer.Option("--keywords", help="关键词，逗号分隔 / keywords, comma separated")] = None,
     region: Annotated[str, typer.Option("--region", help="本地区区划代码 / the home region")] = "320000",
+    compare: Annotated[str | None, typer.Option("--compare", help="比较的省份，如 310000,330000 / provinces to compare")] = None,
     kind: Annotated[str, typer.Option("--kind", help="industry（GB/T 39551.3）")] = "industry",
     out: Annotated[Path, typer.Option("--out", help="报告 HTML 文件 / the HTML report")] = Path("report.html"),
     pdf: Annotated[bool, typer.Option("--pdf", help="另出 PDF（与 HTML 同名）/ also a PDF beside it")] = False,
@@ -41,7 +42,8 @@ def navigate_command(
         raise IpsError(Msg("须给出 --industry 文件或 --name（二者之一）", "give either --industry FILE or --name"))
     chosen = load_industry(industry) if industry is not None else validated(
         Industry, {"name": name, "ipc": _split(ipc), "keywords": _split(keywords)})  # fmt: skip
-    report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, timeout_s=settings_of(ctx).query_timeout_s * 20)
+    limit = settings_of(ctx).query_timeout_s * 20  # a report's queries are heavier than a page's
+    report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, timeout_s=limit, compare=tuple(_split(compare)))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_html(report, out)
     written = [out]

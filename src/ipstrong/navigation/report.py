@@ -35,6 +35,7 @@ class NavigationReport(BaseModel):
     kind: str
     region_code: str
     region_name: str
+    compare: list[str]
     snapshot: str
     made_at: dt.datetime
     patents: int  # in the industry (CN)
@@ -46,9 +47,10 @@ class NavigationReport(BaseModel):
 
 def navigate(
     actor: Actor, data_dir: Path, industry: Industry, region: str = "320000", kind: str = "industry",
-    timeout_s: float | None = None,
+    timeout_s: float | None = None, compare: tuple[str, ...] = (),
 ) -> NavigationReport:  # fmt: skip
-    """The report of ``industry`` with ``region`` as home, from the current snapshot."""
+    """The report of ``industry`` with ``region`` as home, from the current snapshot; the gap analysis compares with
+    the provinces ``compare`` (every province when empty)."""
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
@@ -56,8 +58,12 @@ def navigate(
     if kind not in KINDS:
         raise IpsError(Msg(f"报告类型 {kind} 尚未提供（可选：{'、'.join(KINDS)}）", f"no {kind} report yet ({', '.join(KINDS)})"))
     name = region_name(region)
-    if name is None:
-        raise IpsError(Msg(f"未知区划代码 {region}", f"unknown region {region}").located(field="region"))
+    unknown = [c for c in (region, *compare) if region_name(c) is None]
+    if name is None or unknown:
+        raise IpsError(Msg(f"未知区划代码 {'、'.join(unknown)}", f"unknown region {', '.join(unknown)}").located(field="region"))
+    if not_provinces := [c for c in compare if not c.endswith("0000")]:
+        msg = Msg(f"比较地区须为省级：{'、'.join(not_provinces)}", f"compare with provinces: {', '.join(not_provinces)}")
+        raise IpsError(msg.located(field="compare"))
     snapshot = Warehouse(data_dir).current_id()
     if snapshot is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
@@ -75,7 +81,7 @@ def navigate(
             total, home, until = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE home), max(year(app_date)) FROM scope"
             ).fetchone()
-            ctx = Context(con=con, home_name=name, data_until=until)
+            ctx = Context(con=con, home_name=name, data_until=until, compare=compare)
             sections = []
             for section in SECTIONS if total else ():
                 started = time.perf_counter()
@@ -84,7 +90,7 @@ def navigate(
     finally:
         con.close()
     return NavigationReport(
-        industry=industry, kind=kind, region_code=region, region_name=name, snapshot=snapshot,
+        industry=industry, kind=kind, region_code=region, region_name=name, compare=list(compare), snapshot=snapshot,
         made_at=dt.datetime.now(dt.UTC), patents=total, home_patents=home, query=_described(industry), sections=sections,
         timings=timings,
     )  # fmt: skip

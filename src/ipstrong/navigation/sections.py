@@ -42,6 +42,7 @@ class Context:
     con: duckdb.DuckDBPyConnection
     home_name: str
     data_until: int | None  # the last filing year in scope
+    compare: tuple[str, ...] = ()  # the provinces the gap analysis compares with (all, when empty)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _one(kind: str, rows: list[list[Any]], label: int, value: int, name: str, n:
     return Chart(kind=kind, x=[str(r[label]) for r in rows[:n]], series=[Series(name=name, values=[r[value] for r in rows[:n]])])
 
 
-def _rows(ctx: Context, sql: str, params: list[Any] | None = None) -> list[list[Any]]:
+def _rows(ctx: Context, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[list[Any]]:
     return [list(r) for r in ctx.con.execute(sql, params or []).fetchall()]
 
 
@@ -202,9 +203,12 @@ def _gap(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | 
              top AS (SELECT sub, count(*) n, count(*) FILTER (WHERE home) h FROM g GROUP BY 1 ORDER BY 2 DESC LIMIT 10),
              lead AS (SELECT sub, province_code, count(*) c,
                              row_number() OVER (PARTITION BY sub ORDER BY count(*) DESC, province_code) r
-                      FROM g WHERE province_code IS NOT NULL GROUP BY 1, 2)
+                      FROM g WHERE province_code IS NOT NULL
+                        AND (len($compare::VARCHAR[]) = 0 OR list_contains($compare::VARCHAR[], province_code))
+                      GROUP BY 1, 2)
         SELECT t.sub, t.n, t.h, l.province_code, coalesce(l.c, 0) FROM top t LEFT JOIN lead l ON l.sub = t.sub AND l.r = 1
         ORDER BY t.n DESC, t.sub""",
+        {"compare": list(ctx.compare)},
     )
     out = [[r[0], r[1], r[2], round(100 * r[2] / r[1], 1) if r[1] else None, region_name(r[3] or "") or "—", r[4]] for r in rows]
     weak = [r[0] for r in out if r[4] != "—" and r[2] < r[5] / 2]
