@@ -46,6 +46,11 @@ def test_a_report_on_real_data_read_by_hand(ar: Path) -> None:
     assert [row[:2] for row in _section(report, "technology").rows[:2]] == [["G02B27", 1127], ["G06F3", 130]]
     # of the 508 in force, 341 are utility models (type digit 2): 167 effective inventions
     assert _section(report, "regions").rows == [["未能定位 not placed", 1127, 167]]
+    # inventors and co-applicants split on the file's " | ": 崔海涛 named on 38; 苏州大学 with 苏州苏大维格科技集团股份有限公司
+    # on 15 (a university with an enterprise), of 64 filed by two or more applicants
+    assert _section(report, "inventors").rows[0][:2] == ["崔海涛", 38]
+    collaboration = _section(report, "collaboration")
+    assert collaboration.rows[0] == ["苏州大学", "苏州苏大维格科技集团股份有限公司", 15, "是 yes"] and "64" in collaboration.note
     assert {t.section for t in report.timings} == {s.id for s in report.sections}
 
 

@@ -51,6 +51,7 @@ def navigate(
 ) -> NavigationReport:  # fmt: skip
     """The report of ``industry`` with ``region`` as home, from the current snapshot; the gap analysis compares with
     the provinces ``compare`` (every province when empty)."""
+    from ipstrong.ingest.applicant_types import applicant_type_macro
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
@@ -70,6 +71,7 @@ def navigate(
     where, params = industry.where()
     prefix = region_prefix(region)
     con = snapshot_connection(data_dir, snapshot)
+    con.execute(applicant_type_macro())  # the ingest's rule for an applicant's type, for the collaboration section
     timings = []
     try:
         with time_limit(con, timeout_s):

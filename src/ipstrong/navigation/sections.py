@@ -164,6 +164,38 @@ def _technology(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None,
     return ["IPC 大组 main group", "申请 filed", f"{ctx.home_name}", "有效 in force"], rows, chart, None
 
 
+def _collaboration(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """Pairs of applicants filing together; a university or institute with an enterprise is 产学研."""
+    rows = _rows(
+        ctx,
+        f"""
+        WITH named AS (SELECT DISTINCT app_no, trim(a) AS a FROM scope, unnest(coalesce(applicants, [])) AS t(a)
+                       WHERE trim(a) <> ''),
+             pairs AS (SELECT x.a AS first, y.a AS second, count(*) n FROM named x JOIN named y
+                       ON x.app_no = y.app_no AND x.a < y.a GROUP BY 1, 2)
+        SELECT first, second, n, ips_applicant_type(first), ips_applicant_type(second)
+        FROM pairs ORDER BY n DESC, first, second LIMIT {TOP}""",
+    )
+    academic = {"university", "institute"}
+    out = [[r[0], r[1], r[2], "是 yes" if {r[3], r[4]} & academic and "enterprise" in {r[3], r[4]} else ""] for r in rows]
+    joint = ctx.con.execute("SELECT count(*) FROM scope WHERE len(coalesce(applicants, [])) > 1").fetchone()
+    note = f"合作申请 {joint[0] if joint else 0} 件（两个以上申请人）/ filed jointly by two or more applicants"
+    return ["申请人 applicant", "合作申请人 co-applicant", "合作件数 joint", "产学研 university–enterprise"], out, None, note
+
+
+def _inventors(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    rows = _rows(
+        ctx,
+        f"""
+        WITH named AS (SELECT DISTINCT app_no, trim(i) AS inventor, first_applicant, app_date
+                       FROM scope, unnest(coalesce(inventors, [])) AS t(i) WHERE trim(i) <> '')
+        SELECT inventor, count(*) n, mode(first_applicant), min(year(app_date)), max(year(app_date))
+        FROM named GROUP BY 1 ORDER BY n DESC, inventor LIMIT {TOP}""",
+    )
+    chart = _one("bar", rows, 0, 1, "申请 applications", 10)
+    return ["发明人 inventor", "申请 filed", "主要申请人 main applicant", "首次 first", "最近 last"], rows, chart, None
+
+
 def _key_patents(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
     rows = _rows(
         ctx,
@@ -236,6 +268,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("regions", "地区分布", "regional distribution", _regions),
     Section("applicants", "主要申请人", "top applicants", _applicants),
     Section("technology", "技术构成", "technology composition", _technology),
+    Section("collaboration", "合作申请与产学研", "collaboration and university–enterprise ties", _collaboration),
+    Section("inventors", "发明人与人才", "inventors and talent", _inventors),
     Section("key_patents", "重点专利", "key patents", _key_patents),
     Section("legal_status", "法律状态", "legal status", _legal_status),
     Section("gap", "差距分析与发展方向", "gap analysis and directions", _gap),
