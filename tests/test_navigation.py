@@ -137,3 +137,15 @@ def test_the_gap_analysis_against_the_leading_or_the_compared_province(tmp_path:
     assert "H01M" not in _section(zhejiang, "gap").note
     with pytest.raises(IpsError, match="compare with provinces: 320500"):
         navigate(SYSTEM, data, industry, "320000", compare=("320500",))
+
+
+def test_the_report_structure_is_stable(ar: Path) -> None:
+    """The golden structure: the sections in order and each table's columns (the XLSX sheets and every reader of the
+    JSON depend on them)."""
+    report = navigate(SYSTEM, ar, NEAR_EYE, "320000")
+    structure = {s.id: s.columns for s in report.sections}
+    assert list(structure) == ["trend", "lifecycle", "regions", "applicants", "technology", "collaboration", "inventors",
+                               "key_patents", "legal_status", "gap"]  # fmt: skip
+    assert structure["trend"] == ["年份 year", "申请 filed", "江苏省 申请", "授权 granted", "江苏省 授权"]
+    assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 9
+    assert all(len(row) == len(s.columns) for s in report.sections for row in s.rows)
