@@ -29,6 +29,7 @@ from ipstrong.matters.centres import declare_field, register_enterprise
 from ipstrong.matters.reminders import send_reminders
 from ipstrong.matters.typical import publish
 from ipstrong.messages import IpsError
+from ipstrong.navigation.models import SavedIndustry, SavedReport
 from ipstrong.registry.models import (
     AwardScore,
     CultivationCentre,
@@ -85,6 +86,10 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         s.add(PatentValuation(app_no="202110100001.X", purpose="financing", evaluator="估值所", scores={"market": 70.0},
                               amount_10k_yuan=120.0, method="income"))  # fmt: skip
         s.add(PledgeLoan(matter_id=mid, lent_10k_yuan=450.0, lent_on=D(2024, 10, 2), reported_by="officer"))
+        # an industry and a report kept of it, as navigation/library.py writes them
+        s.add(SavedIndustry(id=1, name="锂电池", version=1, definition={"name": "锂电池", "ipc": ["H01M"]}, created_by="chief"))
+        s.add(SavedReport(industry_id=1, industry_name="锂电池", region_code="320500", snapshot="s1", body={"patents": 0},
+                          edits={"gap": "文字"}, created_by="chief"))  # fmt: skip
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

@@ -149,3 +149,32 @@ def test_the_report_structure_is_stable(ar: Path) -> None:
     assert structure["trend"] == ["年份 year", "申请 filed", "江苏省 申请", "授权 granted", "江苏省 授权"]
     assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 9
     assert all(len(row) == len(s.columns) for s in report.sections for row in s.rows)
+
+
+def test_saved_industries_reports_edits_and_the_diff(db, ar: Path, tmp_path: Path) -> None:
+    """An industry saved twice is two versions; its preview counts 1,127 with a sample; a report keeps the analyst's
+    text, and a report made again of the second version (G06T19 excluded: 1,044) carries the text over and says what
+    changed; a section that does not exist is refused."""
+    from ipstrong.db import transaction
+    from ipstrong.navigation.library import edit, edited, industries, make_report, preview, save_industry, stored_report
+
+    with transaction(db.factory) as s:
+        first = save_industry(s, SYSTEM, NEAR_EYE)
+        second = save_industry(s, SYSTEM, NEAR_EYE.model_copy(update={"exclude_ipc": ["G06T19"]}))
+        assert (first.version, second.version) == (1, 2) and [i.version for i in industries(s, SYSTEM)] == [2]
+    shown = preview(SYSTEM, ar, NEAR_EYE)
+    assert shown.patents == 1127 and len(shown.sample) == 20
+    steps: list[int] = []
+    with transaction(db.factory) as s:
+        made = make_report(s, SYSTEM, ar, first.id, "320000", step=lambda pct, _m: steps.append(pct))
+        edit(s, SYSTEM, made.id, "gap", "江苏应重点布局光波导显示。")
+        with pytest.raises(IpsError, match="no section nope"):
+            edit(s, SYSTEM, made.id, "nope", "x")
+    assert steps == [10, 90]
+    with transaction(db.factory) as s:
+        again = make_report(s, SYSTEM, ar, second.id, "320000")
+    assert again.previous_id == made.id and again.edits == {"gap": "江苏应重点布局光波导显示。"}
+    assert {c.figure: (c.before, c.after) for c in again.changes}["专利 patents"] == (1127, 1044)
+    assert next(s for s in edited(again).sections if s.id == "gap").note == "江苏应重点布局光波导显示。"
+    with db.factory() as s:
+        assert stored_report(s, SYSTEM, made.id).changes == []  # the first has nothing before it

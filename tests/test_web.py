@@ -1162,3 +1162,43 @@ def test_an_enterprise_profile_from_the_directory(site) -> None:
     assert f'href="/enterprises/{entity}"' in client.get("/").text
     assert client.get(f"/api/v1/enterprises/{entity}?year=2024").json()["pledged_patents"] == 2
     assert client.get(f"/api/v1/enterprises/{entity + 1}?year=2024").status_code == 404  # another's: not its own
+
+
+def test_navigation_from_industry_to_report_on_the_web(site) -> None:
+    """Staff define an industry (an IPC symbol that is not one refused, naming the field), preview it, make its report
+    through the job queue, keep a text of their own in it, and download it as HTML, XLSX and PDF."""
+    from ipstrong.jobs import make_queue
+
+    client, db, _ids = site
+    ingest_export(client.app.state.ctx.data_dir, SUZHOU_ROW, NANJING_ROW, database_url=db.url)
+    csrf = sign_in(client, "admin")
+    assert 'href="/navigation"' in client.get("/").text
+    form = {"csrf_token": csrf, "name": "锂电池", "ipc": "H01M", "keywords": "锂电池", "exclude_ipc": "", "exclude_keywords": ""}
+    refused = client.post("/navigation/industries", data={**form, "ipc": "电池"})
+    assert refused.status_code == 400 and "not an IPC symbol" in refused.text
+    saved = client.post("/navigation/industries", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    page = client.get(saved.headers["location"]).text
+    assert 'id="preview-count">1<' in page and "201710601862.3" in page
+    [industry] = client.get("/api/v1/navigation/industries").json()
+    made = client.post("/navigation/reports", data={"csrf_token": csrf, "industry_id": str(industry["id"]), "region": "320500"},
+                       follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303 and made.headers["location"] == "/jobs"
+    queue, _task = make_queue(client.app.state.ctx.settings)
+    queue.execute(queue.dequeue())
+    [job] = client.get("/api/v1/jobs").json()
+    assert job["status"] == "done", job
+    [kept] = client.get("/api/v1/navigation/reports").json()
+    assert (kept["patents"], kept["region_code"]) == (1, "320500")
+    viewer = client.get(f"/navigation/reports/{kept['id']}").text
+    assert 'id="report-charts"' in viewer and 'id="section-gap"' in viewer and "苏州市" in viewer
+    note = {"csrf_token": csrf, "section": "gap", "text": "重点发展固态电池。"}
+    assert client.post(f"/navigation/reports/{kept['id']}/edits", data=note, follow_redirects=False).status_code == 303
+    assert client.get(f"/api/v1/navigation/reports/{kept['id']}").json()["edits"] == {"gap": "重点发展固态电池。"}
+    for fmt, start in (("html", b"<!doctype html>"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
+        answer = client.get(f"/navigation/reports/{kept['id']}/report.{fmt}")
+        assert answer.status_code == 200 and answer.content.startswith(start), fmt
+    assert "重点发展固态电池。" in client.get(f"/navigation/reports/{kept['id']}/report.html").text
+    client.cookies.clear()
+    sign_in(client, "ent")
+    assert client.get("/navigation").status_code == 403

@@ -142,6 +142,27 @@ def _registry_events(cfg: Settings, _params: dict[str, Any], progress: Progress)
         engine.dispose()
 
 
+def _navigation(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Make a navigation report of a saved industry version and keep it."""
+    from ipstrong.accounts.roles import Actor
+    from ipstrong.navigation.library import keep_report, report_of, saved_industry
+
+    engine = platform_engine(cfg)
+    try:
+        actor = Actor(None, params["by"], params["role"], params["scope"])  # who submitted it, as they were
+        industry = int(params["industry_id"])
+        with session_factory(engine)() as s:
+            saved = saved_industry(s, actor, industry)
+        report = report_of(actor, data_dir(cfg.data_dir), saved, params["region"], tuple(params.get("compare") or ()),
+                           progress, cfg.query_timeout_s * 20)  # fmt: skip
+        with transaction(session_factory(engine)) as s:
+            stored = keep_report(s, actor, industry, report)
+        return {"report": stored.id, "patents": stored.report.patents,
+                "message": f"导航报告 {stored.id}：{stored.report.patents} 件 / navigation report {stored.id}"}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
 def _anchor(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Write the audit chain's head to the anchor file outside the database (each morning)."""
     from ipstrong.accounts.audit import anchor
@@ -172,6 +193,7 @@ JOB_KINDS: dict[str, JobKind] = {
     "reminders": JobKind("期限提醒", "deadline reminders", _reminders, "records.write"),
     "fee_reminders": JobKind("年费提醒", "annual fee reminders", _fee_reminders, "records.write"),
     "anchor": JobKind("审计锚点", "audit anchor", _anchor, "audit.read"),
+    "navigation": JobKind("专利导航报告", "patent navigation report", _navigation, "records.write"),
     "registry_events": JobKind("登记事项写入仓库", "registers into the warehouse", _registry_events, "warehouse.write"),
 }
 

@@ -112,9 +112,16 @@ def write_html(report: NavigationReport, out: Path) -> None:
 
     folder = Path(str(files("ipstrong") / "navigation" / "templates"))
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
-    echarts = (Path(str(files("ipstrong") / "web" / "static" / "vendor")) / "echarts.min.js").read_text(encoding="utf-8")
-    charts = {s.id: s.chart.model_dump() for s in report.sections if s.chart is not None}
-    out.write_text(env.get_template("report.html").render(r=report, charts=charts, echarts=echarts), encoding="utf-8")
+    static = Path(str(files("ipstrong") / "web" / "static"))
+    echarts = (static / "vendor" / "echarts.min.js").read_text(encoding="utf-8")
+    drawing = (static / "report_charts.js").read_text(encoding="utf-8")  # the platform's viewer draws with it too
+    page = env.get_template("report.html").render(r=report, charts=report_charts(report), echarts=echarts, drawing=drawing)
+    out.write_text(page, encoding="utf-8")
+
+
+def report_charts(report: NavigationReport) -> dict[str, dict[str, object]]:
+    """Each section's chart, by section, as the drawing script reads them."""
+    return {s.id: s.chart.model_dump() for s in report.sections if s.chart is not None}
 
 
 def write_xlsx(report: NavigationReport, out: Path) -> None:

@@ -42,6 +42,7 @@ from ipstrong.web import (
     indicators,
     matters_api,
     matters_pages,
+    navigation_pages,
     patents,
     public,
     registry,
@@ -128,7 +129,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     for domain in (
         accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, awards,
-        compliance, valuation, public,
+        compliance, valuation, navigation_pages, public,
     ):  # fmt: skip
         app.include_router(domain.router)
 

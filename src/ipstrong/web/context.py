@@ -27,6 +27,7 @@ NAV = [
     ("/", "home", None),
     ("/search", "search", None),
     ("/indicators", "indicators", None),
+    ("/navigation", "navigation_nav", "records.read"),
     ("/assess", "assessment", "records.read"),
     ("/admin/users", "users", "users.manage"),
     ("/admin/audit", "audit", "audit.read"),
