@@ -74,6 +74,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_index(data)
     engine = make_engine(url)
     award_in_review(data, session_factory(engine), url)
+    _kept_navigation_report(data, session_factory(engine))
     engine.dispose()
     port = _free_port()
     srv = uvicorn.Server(
@@ -88,6 +89,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+def _kept_navigation_report(data: Path, factory) -> None:
+    """A saved industry (lithium batteries) and one report kept of it, for the viewer."""
+    from ipstrong.navigation.industry import Industry
+    from ipstrong.navigation.library import make_report, save_industry
+
+    with transaction(factory) as s:
+        saved = save_industry(s, SYSTEM, Industry(name="锂电池", ipc=["H01M"], keywords=["锂电池"]))
+        make_report(s, SYSTEM, data, saved.id, "320000")
 
 
 @pytest.fixture(scope="module")
@@ -663,4 +674,25 @@ def test_an_expert_scores_an_award_application_and_staff_see_the_ranking(page) -
     ranking = page.inner_text("#award-ranking")
     assert "苏州某某科技有限公司" in ranking and "80.0" in ranking
     assert "评分不足" in page.inner_text("#award-waiting")  # one sheet of the three the rules ask for
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
+def test_staff_define_an_industry_and_read_a_report_with_its_charts(page) -> None:
+    """From the navigation: an industry saved and previewed (what it catches, with a sample), then the kept report
+    opened from the list, its charts drawn under the platform's content policy, and a text of the analyst's kept."""
+    problems = _watch_console(page)
+    sign_in(page, "admin")
+    _click_nav(page, "/navigation")
+    page.fill("#industry-form input[name=name]", "电池")
+    page.fill("#industry-form input[name=keywords]", "锂电池")
+    page.click("#industry-form button[type=submit]")
+    page.wait_for_selector("#preview-count")
+    assert page.inner_text("#preview-count") == "1" and "201710601862.3" in page.inner_text("#preview")
+    page.click("#navigation-reports a")
+    page.wait_for_selector("#chart-trend canvas")
+    assert "锂电池" in page.inner_text("h1") and page.locator("#section-gap").count() == 1
+    page.fill("#section-gap textarea[name=text]", "重点发展固态电池。")
+    page.click("#section-gap button[type=submit]")
+    page.wait_for_selector("#section-gap .note small")  # marked as the analyst's once the page comes back
+    assert "重点发展固态电池。" in page.inner_text("#section-gap .note")
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []

@@ -12,6 +12,7 @@ import duckdb
 from pydantic import BaseModel
 
 from ipstrong.reference.regions import region_name
+from ipstrong.vocabulary import words
 
 TOP = 20
 
@@ -214,12 +215,11 @@ def _key_patents(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None
     columns = ["申请号 application", "名称 title", "申请人 applicant", "法律状态 status", "权利要求 claims", "海外同族 abroad",
                "转让许可 transfers+licences", "质押 pledges", "得分 score"]  # fmt: skip
     note = "得分 = 有效 3 + 权利要求数/5（至多 4）+ 海外同族国家数（至多 5）+ 转让许可次数（至多 3）+ 质押次数（至多 2）"
-    return columns, [[*r[:8], round(float(r[8]), 1)] for r in rows], None, note
+    shown = [[*r[:3], " ".join(words("legal_status", r[3])), *r[4:8], round(float(r[8]), 1)] for r in rows]
+    return columns, shown, None, note
 
 
 def _legal_status(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
-    from ipstrong.vocabulary import words
-
     rows = _rows(ctx, "SELECT legal_status, count(*), count(*) FILTER (WHERE home) FROM scope GROUP BY 1 ORDER BY 2 DESC")
     out = [[" ".join(words("legal_status", r[0])) if r[0] else "未知 unknown", r[1], r[2]] for r in rows]
     chart = _one("pie", out, 0, 1, "件 patents", len(out))
