@@ -435,6 +435,10 @@ def test_self_assessment_centres_valuation_and_award_ranking_from_the_command_li
     ranking = json.loads(run("awards", "ranking", "--cycle", "2", "--json", data_dir=data).stdout)
     assert (ranking["grant_cutoff"], ranking["entries"]) == ("2024-12-31", [])
     assert run("awards", "ranking", "--cycle", "9", data_dir=data).returncode != 0
+    # a matter's step is a staff member's: the console says whom it acts as, and a name nobody has is refused
+    for args in (("awards", "publish", "--cycle", "2"), ("projects", "fund", "1", "--amount", "3")):
+        refused = run(*args, "--as", "nobody", data_dir=data)
+        assert refused.returncode != 0 and "no user nobody" in refused.stderr
 
 
 def test_a_navigation_report_from_the_command_line(tmp_path: Path) -> None:

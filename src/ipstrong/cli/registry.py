@@ -12,6 +12,9 @@ from ipstrong.messages import Msg
 from ipstrong.output import emit_document, emit_records, people_table
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ipstrong.accounts.roles import Actor
     from ipstrong.registry.awards import AwardRanking
     from ipstrong.registry.compliance import GapReport
 
@@ -220,6 +223,15 @@ def pledges_publish(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 awards_app = typer.Typer(help="江苏专利奖评审 / the Jiangsu Patent Award's review", no_args_is_help=True)
 app.add_typer(awards_app, name="awards")
 CycleOpt = Annotated[int, typer.Option("--cycle", help="届次，如 2 = 第二届 / the round", min=1, max=100)]
+# a step of a matter is taken by a staff member of the body handling it: the console names whom it acts as
+ActAs = Annotated[str, typer.Option("--as", help="以哪位工作人员的名义（须属承办机构）/ act as this staff member of the body")]
+
+
+def acting_as(session: Session, username: str) -> Actor:
+    """The actor of the user named ``username`` (a bilingual error when there is none)."""
+    from ipstrong.accounts.service import actor_of, find_user
+
+    return actor_of(find_user(session, username))
 
 
 def _print_ranking(result: AwardRanking, as_json: bool, fmt: str | None, out: Path | None) -> None:
@@ -255,12 +267,12 @@ def awards_ranking(
 def awards_publish(
     ctx: typer.Context,
     cycle: CycleOpt,
+    as_user: ActAs,
     today: Annotated[str | None, typer.Option("--today", help="公布日期 YYYY-MM-DD / the day published")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """公布评审结果：每件申报进入所获等级或未获奖，获奖写入数据仓库 / publish the results: each application takes its
     grade or is not awarded, and the awards become warehouse events."""
-    from ipstrong.accounts.roles import SYSTEM
     from ipstrong.cli.common import settings_of
     from ipstrong.cli.warehouse import print_ingest_report
     from ipstrong.registry.awards import publish
@@ -268,7 +280,7 @@ def awards_publish(
 
     day = parse_date(today, "--today") if today else None
     with db_session(ctx, write=True) as session:
-        result = publish(session, SYSTEM, cycle, day)
+        result = publish(session, acting_as(session, as_user), cycle, day)
     _print_ranking(result, as_json, None, None)
     with db_session(ctx) as session:
         report = publish_events(session, data_dir_of(ctx), ("awards",), settings_of(ctx).resolved_database_url())
@@ -434,13 +446,12 @@ def projects_output(
 
 
 @projects_app.command("fund")
-def projects_fund(ctx: typer.Context, matter: MatterArg, amount: AmountOpt) -> None:
+def projects_fund(ctx: typer.Context, matter: MatterArg, amount: AmountOpt, as_user: ActAs) -> None:
     """立项并记录资助金额（评审意见与立项通知须已上传）/ fund a project in review with the amount granted."""
-    from ipstrong.accounts.roles import SYSTEM
     from ipstrong.registry.projects import decide
 
     with db_session(ctx, write=True) as session:
-        funded = decide(session, SYSTEM, matter, amount)
+        funded = decide(session, acting_as(session, as_user), matter, amount)
         print(str(Msg(f"{funded.number} 已立项，资助 {amount:g} 万元", f"{funded.number} funded with {amount:g} (10,000 yuan)")))
 
 
