@@ -480,6 +480,10 @@ def test_award_ranks_give_grades_by_quota_and_pass_score() -> None:
     got = {e.number: (e.rank, e.grade) for e in entries}
     assert got == {"1": (1, "gold"), "2": (2, "silver"), "3": (3, "silver"), "4": (4, None), "5": (5, None),
                    "6": (None, None), "7": (1, "inventor"), "8": (2, None), "9": (None, None)}  # fmt: skip
+    # a gold already published leaves no gold place for a later application, however it scores
+    later = [entry("10", 99, state="gold"), entry("11", 98), entry("12", 90)]
+    _rank(later, rules)
+    assert [(e.number, e.grade) for e in later] == [("10", None), ("11", "silver"), ("12", "silver")]
 
 
 def test_the_patent_award_applied_for_scored_without_conflicts_ranked_and_published(db, tmp_path: Path) -> None:

@@ -258,13 +258,15 @@ def ranking(session: Session, actor: Actor, cycle: int) -> AwardRanking:
 
 def _rank(entries: list[AwardEntry], rules: AwardRules) -> None:
     """Rank the scored applications in review within their category (ties by matter number, the order received) and
-    give the grades in order, each to at most its quota, to those reaching the pass score."""
+    give the grades in order, each to at most what its quota leaves after the grades already published, to those
+    reaching the pass score."""
+    published = {g.id: sum(e.state == g.id for e in entries) for g in rules.grades}
     for category in {g.category for g in rules.grades}:
         ranked = sorted(
             (e for e in entries if e.category == category and e.state == "review" and e.score is not None),
             key=lambda e: (-(e.score or 0.0), e.number),
         )
-        places = [g for g in rules.grades if g.category == category for _ in range(g.quota)]
+        places = [g for g in rules.grades if g.category == category for _ in range(max(g.quota - published[g.id], 0))]
         for rank, entry in enumerate(ranked, start=1):
             entry.rank = rank
             if entry.score is not None and entry.score >= rules.pass_score and rank <= len(places):
