@@ -134,7 +134,7 @@ def _registry_events(cfg: Settings, _params: dict[str, Any], progress: Progress)
     engine = platform_engine(cfg)
     try:
         progress(10, "登记事项写入仓库 / registers into the warehouse")
-        with transaction(session_factory(engine)) as s:
+        with session_factory(engine)() as s:  # the registers are only read; the publish path writes what it must
             report = publish_events(s, data_dir(cfg.data_dir), database_url=cfg.resolved_database_url())
         return {"snapshot": report.snapshot if report.published else None, "new": report.new,
                 "message": f"新增 {report.new} 条事件 / {report.new} new events"}  # fmt: skip
@@ -146,6 +146,7 @@ def _navigation(cfg: Settings, params: dict[str, Any], progress: Progress) -> di
     """Make a navigation report of a saved industry version and keep it."""
     from ipstrong.accounts.roles import Actor
     from ipstrong.navigation.library import keep_report, report_of, saved_industry
+    from ipstrong.navigation.report import REPORT_TIME_FACTOR
 
     engine = platform_engine(cfg)
     try:
@@ -154,7 +155,7 @@ def _navigation(cfg: Settings, params: dict[str, Any], progress: Progress) -> di
         with session_factory(engine)() as s:
             saved = saved_industry(s, actor, industry)
         report = report_of(actor, data_dir(cfg.data_dir), saved, params["region"], tuple(params.get("compare") or ()),
-                           progress, cfg.query_timeout_s * 20)  # fmt: skip
+                           progress, cfg.query_timeout_s * REPORT_TIME_FACTOR)  # fmt: skip
         with transaction(session_factory(engine)) as s:
             stored = keep_report(s, actor, industry, report)
         return {"report": stored.id, "patents": stored.report.patents,

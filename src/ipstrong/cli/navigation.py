@@ -12,10 +12,6 @@ from ipstrong.messages import IpsError, Msg
 from ipstrong.output import emit_document
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").replace("，", ",").split(",") if v.strip()]
-
-
 @app.command("navigate")
 def navigate_command(
     ctx: typer.Context,
@@ -35,15 +31,15 @@ def navigate_command(
     from ipstrong.accounts.roles import SYSTEM
     from ipstrong.cli.common import settings_of
     from ipstrong.messages import validated
-    from ipstrong.navigation.industry import Industry, load_industry
-    from ipstrong.navigation.report import navigate, write_html, write_pdf, write_xlsx
+    from ipstrong.navigation.industry import Industry, load_industry, split_terms
+    from ipstrong.navigation.report import REPORT_TIME_FACTOR, navigate, write_html, write_pdf, write_xlsx
 
     if (industry is None) == (name is None):
         raise IpsError(Msg("须给出 --industry 文件或 --name（二者之一）", "give either --industry FILE or --name"))
     chosen = load_industry(industry) if industry is not None else validated(
-        Industry, {"name": name, "ipc": _split(ipc), "keywords": _split(keywords)})  # fmt: skip
-    limit = settings_of(ctx).query_timeout_s * 20  # a report's queries are heavier than a page's
-    report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, timeout_s=limit, compare=tuple(_split(compare)))
+        Industry, {"name": name, "ipc": split_terms(ipc), "keywords": split_terms(keywords)})  # fmt: skip
+    limit = settings_of(ctx).query_timeout_s * REPORT_TIME_FACTOR
+    report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, timeout_s=limit, compare=tuple(split_terms(compare)))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_html(report, out)
     written = [out]

@@ -68,6 +68,11 @@ class Industry(BaseModel):
         return sql, params
 
 
+def split_terms(text: str | None) -> list[str]:
+    """Symbols, keywords or region codes as a person types them: separated by commas (either width) or lines."""
+    return [t.strip() for t in (text or "").replace("，", ",").replace("\n", ",").split(",") if t.strip()]
+
+
 def load_industry(path: Path) -> Industry:
     """The industry of a YAML file; a malformed file is refused naming its line."""
     import yaml

@@ -22,6 +22,7 @@ from ipstrong.navigation.industry import Industry
 from ipstrong.navigation.sections import SECTIONS, Context, SectionResult
 from ipstrong.reference.regions import region_name
 
+REPORT_TIME_FACTOR = 20  # a report's queries may run this many times a page's limit (they read a whole industry)
 KINDS = ("industry",)  # GB/T 39551.3 industry planning; region (.2) and enterprise (.4) reports are still to come
 
 

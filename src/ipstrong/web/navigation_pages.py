@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipstrong.db import transaction
 from ipstrong.messages import validated
-from ipstrong.navigation.industry import Industry
+from ipstrong.navigation.industry import Industry, split_terms
 from ipstrong.navigation.library import (
     IndustryOut,
     Preview,
@@ -41,10 +41,6 @@ API = {"tags": ["v1"], "responses": NOT_FOUND}
 PAGE = {"include_in_schema": False}
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Listed = Annotated[str, Form(max_length=2000)]
-
-
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.replace("，", ",").replace("\n", ",").split(",") if v.strip()]
 
 
 def _preview(request: Request, who: Who, industry_id: int) -> tuple[IndustryOut, Preview]:
@@ -74,8 +70,8 @@ def industry_form(
     keywords: Listed = "", exclude_ipc: Listed = "", exclude_keywords: Listed = "",
 ) -> Response:  # fmt: skip
     """Save an industry from the editor (lists comma or line separated) and show its preview."""
-    fields = {"name": name.strip(), "ipc": _split(ipc), "keywords": _split(keywords), "exclude_ipc": _split(exclude_ipc),
-              "exclude_keywords": _split(exclude_keywords)}  # fmt: skip
+    fields = {"name": name.strip(), "ipc": split_terms(ipc), "keywords": split_terms(keywords),
+              "exclude_ipc": split_terms(exclude_ipc), "exclude_keywords": split_terms(exclude_keywords)}  # fmt: skip
     industry = validated(Industry, fields)
     with transaction(context_of(request).factory) as s:
         saved = save_industry(s, who.actor, industry)
@@ -93,7 +89,7 @@ def report_form(
     ctx = context_of(request)
     with ctx.reader() as s:
         industry_version(s, industry_id)  # refused now, not in the job, when there is no such industry
-    params = {"industry_id": industry_id, "region": region, "compare": _split(compare), "by": who.actor.username,
+    params = {"industry_id": industry_id, "region": region, "compare": split_terms(compare), "by": who.actor.username,
               "role": who.actor.role, "scope": who.actor.region_code}  # fmt: skip
     enqueue(ctx.settings, who.actor, "navigation", params)
     return RedirectResponse("/jobs", status_code=303)
