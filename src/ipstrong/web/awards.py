@@ -9,11 +9,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
 
 from ipstrong.db import transaction
 from ipstrong.matters.types.patent_award import MATTER_TYPE
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import validated
 from ipstrong.registry.awards import (
     AwardRanking,
     AwardResult,
@@ -100,9 +99,9 @@ def review_page(request: Request, who: SignedIn, cycle: Cycle = None) -> Respons
 async def review_form(request: Request, who: FormSender, matter_id: MatterId) -> Response:
     """One score sheet from the page: a number for every criterion."""
     form = await request.form()
-    scores = {c.id: _form_float(form, c.id) for c in award_rules().criteria}
+    sheet_in = validated(ScoreIn, {"scores": {c.id: str(form.get(c.id) or "").strip() for c in award_rules().criteria}})
     with transaction(context_of(request).factory) as s:
-        sheet = score(s, who.actor, matter_id, scores)
+        sheet = score(s, who.actor, matter_id, sheet_in.scores)
     return RedirectResponse(f"/awards/review#sheet-{sheet.matter_id}", status_code=303)
 
 
@@ -135,12 +134,3 @@ def public_results_page(request: Request, cycle: Cycle = None) -> Response:
 )
 def public_results_data(request: Request, cycle: Cycle = None) -> list[AwardResult]:
     return _public(request, cycle)
-
-
-def _form_float(form: FormData, name: str) -> float:
-    """A number a page sent, or a refusal naming the field."""
-    raw = str(form.get(name) or "").strip()
-    try:
-        return float(raw)
-    except ValueError:
-        raise IpsError(Msg(f"「{name}」须为数字：{raw}", f"{name} must be a number, not {raw!r}").located(field=name)) from None
