@@ -214,10 +214,18 @@ def valuation(
     """The patent's value for ``purpose`` as of ``asof`` (today by default): the warehouse's indicators and the
     latest evaluation entered for that purpose."""
     require_reader(actor)
-    chosen = _purpose(purpose)
+    _purpose(purpose)
     asof = asof or today_shanghai()
     record = _record(data_dir, app_no, asof)
-    computed = _warehouse_scores(record, asof)
+    return _valued(session, record, _warehouse_scores(record, asof), purpose, asof)
+
+
+def _valued(
+    session: Session, record: _Record, computed: dict[str, tuple[float | None, str]], purpose: str, asof: dt.date
+) -> Valuation:
+    """The valuation of a patent read from the warehouse (``record`` and its ``computed`` indicators), with the
+    latest evaluation entered for ``purpose``."""
+    chosen = _purpose(purpose)
     entered = _latest(session, record.app_no, purpose)
     given = entered.scores if entered else {}
     scores = []
@@ -280,9 +288,10 @@ def record_evaluation(
     if actor.role != "agency_user":
         require(actor, "records.write")
     _purpose(evaluation.purpose)
-    record = _record(data_dir, app_no, asof or today_shanghai())
+    asof = asof or today_shanghai()
+    record = _record(data_dir, app_no, asof)
     rules = {r.indicator: r for r in indicator_rules()}
-    computed = _warehouse_scores(record, asof or today_shanghai())
+    computed = _warehouse_scores(record, asof)
     problems = []
     for name, value in evaluation.scores.items():
         rule = rules.get(name)
@@ -313,7 +322,7 @@ def record_evaluation(
     session.add(row)
     session.flush()
     audit.append(session, actor.username, "valuation.enter", "patent", record.app_no, None, None, evaluation.model_dump())
-    return valuation(session, actor, data_dir, record.app_no, evaluation.purpose, asof)
+    return _valued(session, record, computed, evaluation.purpose, asof)
 
 
 def render_report_pdf(report: Valuation) -> bytes:
