@@ -16,8 +16,14 @@ def _environment(folder: Path) -> Environment:
     return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
 
 
+def render_template(folder: Path, template: str, values: dict[str, Any]) -> str:
+    """``folder/template.html`` filled with ``values``, escaped: the page a PDF is made of, or a document kept as
+    HTML (a navigation report's file)."""
+    return _environment(folder).get_template(f"{template}.html").render(**values)
+
+
 def render_pdf(folder: Path, template: str, values: dict[str, Any]) -> bytes:
     """The PDF of ``folder/template.html`` filled with ``values`` (images and styles resolved beside it)."""
     from weasyprint import HTML
 
-    return HTML(string=_environment(folder).get_template(f"{template}.html").render(**values), base_url=str(folder)).write_pdf()
+    return HTML(string=render_template(folder, template, values), base_url=str(folder)).write_pdf()

@@ -24,6 +24,7 @@ from ipstrong.reference.regions import region_name
 
 REPORT_TIME_FACTOR = 20  # a report's queries may run this many times a page's limit (they read a whole industry)
 KINDS = ("industry",)  # GB/T 39551.3 industry planning; region (.2) and enterprise (.4) reports are still to come
+TEMPLATES = Path(str(files("ipstrong") / "navigation" / "templates"))
 
 
 class Timed(BaseModel):
@@ -109,14 +110,13 @@ def _described(industry: Industry) -> str:
 
 def write_html(report: NavigationReport, out: Path) -> None:
     """The report as one HTML file: its tables, and its charts drawn by the vendored ECharts, inlined."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from ipstrong.printing import render_template
 
-    folder = Path(str(files("ipstrong") / "navigation" / "templates"))
-    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
     static = Path(str(files("ipstrong") / "web" / "static"))
     echarts = (static / "vendor" / "echarts.min.js").read_text(encoding="utf-8")
     drawing = (static / "report_charts.js").read_text(encoding="utf-8")  # the platform's viewer draws with it too
-    page = env.get_template("report.html").render(r=report, charts=report_charts(report), echarts=echarts, drawing=drawing)
+    values = {"r": report, "charts": report_charts(report), "echarts": echarts, "drawing": drawing}
+    page = render_template(TEMPLATES, "report", values)
     out.write_text(page, encoding="utf-8")
 
 
@@ -148,5 +148,4 @@ def write_pdf(report: NavigationReport, out: Path) -> None:
         first = s.chart.series[0]
         draw = line_svg if s.chart.kind == "line" else bar_svg
         drawn[s.id] = draw(s.chart.x, first.values, s.title_zh, first.name)
-    folder = Path(str(files("ipstrong") / "navigation" / "templates"))
-    out.write_bytes(render_pdf(folder, "report_print", {"r": report, "svgs": drawn}))
+    out.write_bytes(render_pdf(TEMPLATES, "report_print", {"r": report, "svgs": drawn}))
