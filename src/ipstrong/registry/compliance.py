@@ -179,21 +179,18 @@ def gap_report(session: Session, actor: Actor, year: int, organisation_id: int |
     for clause in dict.fromkeys(i.clause for i in items):
         mine = [i for i in items if i.clause == clause]
         scored = [answers[i.item].score for i in mine if i.item in answers]
-        share = _share(scored)
         clauses.append(
-            ClauseResult(clause=clause, part=mine[0].part, items=len(mine), answered=len(scored),
-                         score_pct=round(share, 1) if share is not None else None)
-        )  # fmt: skip
+            ClauseResult(clause=clause, part=mine[0].part, items=len(mine), answered=len(scored), score_pct=_pct(scored))
+        )
     gaps = [
         Gap(item=i.item, title_zh=i.title_zh, title_en=i.title_en, score=answers[i.item].score if i.item in answers else None,
             evidence_zh=i.evidence_zh)
         for i in items
         if i.item not in answers or answers[i.item].score < GAP_BELOW
     ]  # fmt: skip
-    share = _share([a.score for a in answers.values()])
     return GapReport(
         organisation_id=org.id, organisation=org.name, region_code=org.region_code, year=year, answered=len(answers),
-        total=len(items), score_pct=round(share, 1) if share is not None else None,
+        total=len(items), score_pct=_pct([a.score for a in answers.values()]),
         conforming=not gaps, clauses=clauses, gaps=gaps, answers=answers, updated_at=row.updated_at if row else None,
     )  # fmt: skip
 
@@ -209,14 +206,17 @@ def adoption(session: Session, actor: Actor, year: int) -> Adoption:
         if in_scope(actor, o.region_code)
     ]
     rows = {r.organisation_id: r for r in session.scalars(select(SelfAssessment).where(SelfAssessment.year == year))}
+    # each assessment's figures, once: its share of the full score and whether it conforms
+    shares = {oid: _share(_stored(r.answers)) for oid, r in rows.items()}
+    conforms = {oid: _conforms(r.answers, total_items) for oid, r in rows.items()}
 
     def tally(code: str, name: str, members: list[Organisation]) -> CityAdoption:
-        done = [rows[o.id] for o in members if o.id in rows]
-        pcts = [p for r in done if (p := _share(_stored(r.answers))) is not None]
+        done = [o.id for o in members if o.id in rows]
+        pcts = [p for oid in done if (p := shares[oid]) is not None]
         return CityAdoption(
             city_code=code, city_name=name, enterprises=len(members), assessed=len(done),
-            complete=sum(len(r.answers) == total_items for r in done),
-            conforming=sum(_conforms(r.answers, total_items) for r in done),
+            complete=sum(len(rows[oid].answers) == total_items for oid in done),
+            conforming=sum(conforms[oid] for oid in done),
             mean_score_pct=round(fmean(pcts), 1) if pcts else None,
         )  # fmt: skip
 
@@ -224,7 +224,7 @@ def adoption(session: Session, actor: Actor, year: int) -> Adoption:
     by_city = [tally(c.code, c.name, [o for o in firms if o.region_code[:4] == c.code[:4]]) for c in cities]
     assessed = [
         Assessed(organisation_id=o.id, name=o.name, region_code=o.region_code, answered=len(rows[o.id].answers),
-                 score_pct=_pct(rows[o.id].answers), conforming=_conforms(rows[o.id].answers, total_items))
+                 score_pct=_rounded(shares[o.id]), conforming=conforms[o.id])
         for o in firms
         if o.id in rows
     ]  # fmt: skip
@@ -242,9 +242,13 @@ def _stored(answers: dict[str, dict[str, object]]) -> list[int]:
     return [int(a["score"]) for a in answers.values()]  # type: ignore[call-overload] - stored as validated
 
 
-def _pct(answers: dict[str, dict[str, object]]) -> float | None:
-    share = _share(_stored(answers))
+def _rounded(share: float | None) -> float | None:
     return round(share, 1) if share is not None else None
+
+
+def _pct(scores: list[int]) -> float | None:
+    """The share of the full score, in % to one decimal."""
+    return _rounded(_share(scores))
 
 
 def _conforms(answers: dict[str, dict[str, object]], total_items: int) -> bool:
