@@ -139,13 +139,51 @@ def test_the_gap_analysis_against_the_leading_or_the_compared_province(tmp_path:
         navigate(SYSTEM, data, industry, "320000", compare=("320500",))
 
 
+PLACES = (
+    "申请号,申请日,名称,申请（专利权）人,地址,专利类型,主分类号,分类号\n"
+    "202210000101.3,2022-01-01,电池一,苏州甲有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M10/0525,H01M10/0525\n"
+    "202210000102.8,2022-01-02,电池二,苏州乙有限公司,江苏省苏州市吴中区星湖街2号,发明,H01M10/0525,H01M10/0525\n"
+    "202210000103.2,2022-01-03,电池三,苏州丙有限公司,江苏省苏州市姑苏区人民路1号,发明,H01M10/0525,H01M10/0525\n"
+    "202210000104.7,2022-01-04,电池四,南京丁有限公司,江苏省南京市玄武区中山路1号,发明,H01M10/0525,H01M10/0525\n"
+    "202210000105.1,2022-01-05,电池五,江苏戊有限公司,江苏省,发明,H01M10/0525,H01M10/0525\n"
+    "202210000106.6,2022-01-06,电池六,上海己有限公司,上海市浦东新区张江路1号,发明,H01M10/0525,H01M10/0525\n"
+    "202210000107.0,2022-01-07,电池七,谷歌有限责任公司,美国加利福尼亚州山景城,发明,H01M10/0525,H01M10/0525\n"
+)
+
+
+def test_the_home_region_on_its_map_its_rank_and_places_abroad(tmp_path: Path) -> None:
+    """Seven battery filings placed by hand: Jiangsu 5 (苏州 3 — 吴中区 2, 姑苏区 1 —, 南京 1, one placed in the province
+    only), Shanghai 1, one from the US. Jiangsu ranks first of two provinces with 5 of the 6 placed in a province
+    (83.3 %); its map shares are of the 4 placed in a city; Suzhou's report draws its counties on the 苏州 layer."""
+    source = tmp_path / "p.csv"
+    source.write_text(PLACES, encoding="utf-8")
+    data = tmp_path / "data"
+    ingest([source], data, status_date=dt.date(2024, 12, 31))
+    industry = Industry(name="电池", ipc=["H01M"])
+    report = navigate(SYSTEM, data, industry, "320000")
+    regions = _section(report, "regions")
+    assert [row[:2] for row in regions.rows] == [["江苏省", 5], ["上海市", 1], ["US（境外 abroad）", 1]]
+    assert regions.note is not None and regions.note.startswith("江苏省以 5 件居 2 个省级地区第 1 位，占已定位申请的 83.3%")
+    home = _section(report, "home_map")
+    assert home.rows == [["苏州市", "320500", 3, 0, 75.0], ["南京市", "320100", 1, 0, 25.0]]
+    assert home.note is not None and home.note.startswith("另有 1 件只定位到江苏省")
+    assert home.chart is not None and home.chart.kind == "map" and home.chart.map is not None
+    assert (home.chart.map.name, home.chart.codes) == ("江苏", ["320500", "320100"])
+    suzhou = _section(navigate(SYSTEM, data, industry, "320500"), "home_map")
+    assert [row[:3] for row in suzhou.rows] == [["吴中区", "320506", 2], ["姑苏区", "320508", 1]]
+    assert suzhou.chart is not None and suzhou.chart.map is not None and suzhou.chart.map.name == "苏州" and suzhou.note is None
+    html = tmp_path / "r.html"
+    write_html(navigate(SYSTEM, data, industry, "320500"), html)
+    assert 'registerMap("苏州"' in html.read_text(encoding="utf-8")  # the layer travels inside the file
+
+
 def test_the_report_structure_is_stable(ar: Path) -> None:
     """The golden structure: the sections in order and each table's columns (the XLSX sheets and every reader of the
     JSON depend on them)."""
     report = navigate(SYSTEM, ar, NEAR_EYE, "320000")
     structure = {s.id: s.columns for s in report.sections}
-    assert list(structure) == ["trend", "lifecycle", "regions", "applicants", "technology", "collaboration", "inventors",
-                               "key_patents", "legal_status", "gap"]  # fmt: skip
+    assert list(structure) == ["trend", "lifecycle", "regions", "home_map", "applicants", "technology", "topics",
+                               "collaboration", "inventors", "key_patents", "legal_status", "gap"]  # fmt: skip
     assert structure["trend"] == ["年份 year", "申请 filed", "江苏省 申请", "授权 granted", "江苏省 授权"]
     assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 9
     assert all(len(row) == len(s.columns) for s in report.sections for row in s.rows)

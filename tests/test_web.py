@@ -568,7 +568,8 @@ def test_a_city_dashboard_has_its_counties_map_and_zones(site) -> None:
     assert (chart["mapName"], chart["mapUrl"], chart["zoneAt"]["zone:suzhou-sip"]) == ("苏州", "/map.js?region=320500", "320506")
     assert 'id="zones"' in page and 'id="up-level"' in page and "&region=320500" in page  # the briefing keeps the city
     assert 'registerMap("苏州"' in client.get("/map.js?region=320500").text
-    assert client.get("/map.js?region=320000").status_code == 404
+    assert 'registerMap("江苏"' in client.get("/map.js?region=320000").text  # the province's cities (the report's map)
+    assert client.get("/map.js?region=310000").status_code == 404
     assert client.get("/api/v1/indicators/dashboard?region=854113").status_code == 404  # no such region
     # the briefing of what is on screen: a PDF with its charts, a workbook with the zones beside the ranking
     from openpyxl import load_workbook

@@ -46,3 +46,22 @@ def line_svg(labels: Sequence[str], values: Sequence[float | None], title: str, 
     chart.x_labels = list(labels)
     chart.add(unit, list(values))
     return _render(chart, title)
+
+
+def network_svg(names: Sequence[str], links: Sequence[tuple[int, int, float]], title: str) -> str:
+    """A network on a circle: each name a labelled dot, each link (the two names' positions and its weight) a line
+    whose width grows with its weight."""
+    import math
+
+    places = [(math.cos(2 * math.pi * i / len(names)), math.sin(2 * math.pi * i / len(names))) for i in range(len(names))]
+    chart = pygal.XY(
+        style=Style(**{**STYLE.to_dict(), "colors": ("#9ecae1",) * len(links) + ("#08519c",)}), show_legend=False,
+        width=760, height=620, js=[], show_x_labels=False, show_y_labels=False, show_x_guides=False,
+        show_y_guides=False, print_labels=True, range=(-1.3, 1.3), xrange=(-1.6, 1.6),
+    )  # fmt: skip
+    heaviest = max((w for _a, _b, w in links), default=1) or 1
+    for a, b, weight in links:
+        chart.add("", [places[a], places[b]], stroke_style={"width": 1 + 5 * weight / heaviest}, show_dots=False)
+    dots = [{"value": place, "label": name} for place, name in zip(places, names, strict=True)]
+    chart.add("", dots, stroke=False, dots_size=5)
+    return _render(chart, title)

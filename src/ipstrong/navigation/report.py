@@ -82,10 +82,15 @@ def navigate(
                 f"p.province_code, ''), ?), false) AS home FROM patents p WHERE p.office = 'CN' AND {where}",
                 [prefix, *params],
             )
+            con.execute(  # the industry's records at other offices, for the regional section
+                f"CREATE TEMP TABLE abroad AS SELECT office, count(*) n FROM patents p WHERE p.office <> 'CN' AND {where} "
+                "GROUP BY 1", params,
+            )  # fmt: skip
             total, home, until = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE home), max(year(app_date)) FROM scope"
             ).fetchone()
-            ctx = Context(con=con, home_name=name, data_until=until, compare=compare)
+            ctx = Context(con=con, home_code=region, home_name=name, data_until=until, compare=compare,
+                          cache_dir=data_dir / "cache")
             sections = []
             for section in SECTIONS if total else ():
                 started = time.perf_counter()
@@ -109,13 +114,16 @@ def _described(industry: Industry) -> str:
 
 
 def write_html(report: NavigationReport, out: Path) -> None:
-    """The report as one HTML file: its tables, and its charts drawn by the vendored ECharts, inlined."""
+    """The report as one HTML file: its tables, and its charts drawn by the vendored ECharts and map layers, inlined."""
+    from ipstrong.maps import layer_of
     from ipstrong.printing import render_template
 
     static = Path(str(files("ipstrong") / "web" / "static"))
     echarts = (static / "vendor" / "echarts.min.js").read_text(encoding="utf-8")
     drawing = (static / "report_charts.js").read_text(encoding="utf-8")  # the platform's viewer draws with it too
-    values = {"r": report, "charts": report_charts(report), "echarts": echarts, "drawing": drawing}
+    regions = {s.chart.map.region for s in report.sections if s.chart is not None and s.chart.map is not None}
+    layers = [layer.path.read_text(encoding="utf-8") for layer in map(layer_of, sorted(regions)) if layer is not None]
+    values = {"r": report, "charts": report_charts(report), "echarts": echarts, "layers": layers, "drawing": drawing}
     page = render_template(TEMPLATES, "report", values)
     out.write_text(page, encoding="utf-8")
 
@@ -137,15 +145,22 @@ def write_xlsx(report: NavigationReport, out: Path) -> None:
 
 
 def write_pdf(report: NavigationReport, out: Path) -> None:
-    """The report for paper: its tables, and each chart's first series drawn as SVG in the Chinese fonts."""
-    from ipstrong.paper_charts import bar_svg, line_svg
+    """The report for paper: its tables, and its charts drawn as SVG in the Chinese fonts — a line or bars of each
+    chart's first series (a map's values as bars), a network on a circle."""
     from ipstrong.printing import render_pdf
 
-    drawn = {}
-    for s in report.sections:
-        if s.chart is None or not s.chart.series:
-            continue
-        first = s.chart.series[0]
-        draw = line_svg if s.chart.kind == "line" else bar_svg
-        drawn[s.id] = draw(s.chart.x, first.values, s.title_zh, first.name)
+    drawn = {s.id: _paper_chart(s) for s in report.sections if s.chart is not None}
     out.write_bytes(render_pdf(TEMPLATES, "report_print", {"r": report, "svgs": drawn}))
+
+
+def _paper_chart(section: SectionResult) -> str:
+    from ipstrong.paper_charts import bar_svg, line_svg, network_svg
+
+    chart = section.chart
+    assert chart is not None
+    if chart.kind == "graph":
+        names = [n.name for n in chart.nodes]
+        return network_svg(names, [(names.index(k.source), names.index(k.target), k.value) for k in chart.links], section.title_zh)
+    first = chart.series[0]
+    draw = line_svg if chart.kind == "line" else bar_svg
+    return draw(chart.x, first.values, section.title_zh, first.name)

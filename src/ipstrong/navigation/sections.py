@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,6 +16,7 @@ from ipstrong.reference.regions import region_name
 from ipstrong.vocabulary import words
 
 TOP = 20
+NETWORK_TIES = 40  # the strongest ties drawn in the collaboration network
 
 
 class Series(BaseModel):
@@ -22,10 +24,34 @@ class Series(BaseModel):
     values: list[float | None]
 
 
+class MapRef(BaseModel):
+    """The vendored layer a map chart is drawn on (``ipstrong.maps``)."""
+
+    region: str  # the division whose parts the layer shows
+    name: str  # as the layer registers itself with ECharts
+    aliases: dict[str, str]  # an abolished code among its shapes → today's
+
+
+class Node(BaseModel):
+    name: str
+    value: int  # its filings in scope
+    category: str  # its applicant type (``vocabulary`` applicant_type)
+
+
+class Link(BaseModel):
+    source: str
+    target: str
+    value: int  # joint filings
+
+
 class Chart(BaseModel):
-    kind: str  # line | bar | pie
+    kind: str  # line | bar | pie | map | graph
     x: list[str]
     series: list[Series]
+    codes: list[str] = []  # map: the division code of each x
+    map: MapRef | None = None
+    nodes: list[Node] = []  # graph
+    links: list[Link] = []  # graph
 
 
 class SectionResult(BaseModel):
@@ -41,9 +67,11 @@ class SectionResult(BaseModel):
 @dataclass(frozen=True)
 class Context:
     con: duckdb.DuckDBPyConnection
+    home_code: str
     home_name: str
     data_until: int | None  # the last filing year in scope
     compare: tuple[str, ...] = ()  # the provinces the gap analysis compares with (all, when empty)
+    cache_dir: Path | None = None  # where the word splitter keeps its dictionary cache
 
 
 @dataclass(frozen=True)
@@ -109,6 +137,8 @@ def _lifecycle(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, 
 
 
 def _regions(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """Provinces, places abroad (by the applicant's country), and the industry's records at other offices; the note
+    gives the home province's rank among the provinces."""
     raw = _rows(
         ctx,
         """
@@ -117,17 +147,65 @@ def _regions(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, st
         FROM scope GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30""",
     )
     rows = [[_place_name(r[0]), r[1], r[2]] for r in raw]
+    rows += [[f"{office} 受理局 office", n, None] for office, n in _rows(ctx, "SELECT office, n FROM abroad ORDER BY n DESC, office")]
     chart = Chart(
         kind="bar", x=[r[0] for r in rows[:15]], series=[Series(name="申请 applications", values=[r[1] for r in rows[:15]])]
     )
-    return ["地区 region", "申请 applications", "有效发明 effective inventions"], rows, chart, None
+    return ["地区 region", "申请 applications", "有效发明 effective inventions"], rows, chart, _province_rank(ctx)
+
+
+def _province_rank(ctx: Context) -> str:
+    province = ctx.home_code[:2] + "0000"
+    ranked = _rows(
+        ctx,
+        """
+        WITH p AS (SELECT province_code, count(*) n FROM scope WHERE province_code IS NOT NULL GROUP BY 1)
+        SELECT n, rank() OVER (ORDER BY n DESC), count(*) OVER (), sum(n) OVER (), province_code = ? FROM p""",
+        [province],
+    )
+    name = region_name(province) or province
+    mine = next((r for r in ranked if r[4]), None)
+    if mine is None:
+        return f"{name}在本产业没有已定位到省的申请 / {name} holds no placed filing of this industry"
+    n, rank, of, placed = mine[:4]
+    return (f"{name}以 {n} 件居 {of} 个省级地区第 {rank} 位，占已定位申请的 {100 * n / placed:.1f}% / "
+            f"{name} ranks {rank} of {of} with {n} filings, {100 * n / placed:.1f}% of those placed")  # fmt: skip
 
 
 def _place_name(code: str) -> str:
-    if code.startswith("country:"):
-        country = code.split(":", 1)[1]
-        return "未能定位 not placed" if country == "?" else country
-    return region_name(code) or code
+    if not code.startswith("country:"):
+        return region_name(code) or code
+    country = code.split(":", 1)[1]
+    return "未能定位 not placed" if country in ("?", "CN") else f"{country}（境外 abroad）"
+
+
+def _home_map(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """The home region's own filings by its parts — a province's cities or a city's counties — on its map."""
+    from ipstrong.maps import layer_of
+    from ipstrong.reference.regions import by_code
+
+    home = by_code().get(ctx.home_code)
+    part = "city_code" if home is not None and home.level == "province" else "district_code"
+    raw = _rows(
+        ctx,
+        f"""
+        SELECT {part}, count(*) n, count(*) FILTER (WHERE legal_status = 'in_force' AND patent_type = 'invention')
+        FROM scope WHERE home AND {part} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1""",
+    )
+    unplaced = ctx.con.execute(f"SELECT count(*) FROM scope WHERE home AND {part} IS NULL").fetchone()
+    placed = sum(r[1] for r in raw)
+    rows = [[region_name(r[0]) or r[0], r[0], r[1], r[2], round(100 * r[1] / placed, 1)] for r in raw]
+    layer = layer_of(ctx.home_code)
+    series = [Series(name="申请 applications", values=[r[2] for r in rows])]
+    chart = (
+        Chart(kind="map", x=[r[0] for r in rows], codes=[r[1] for r in rows], series=series,
+              map=MapRef(region=ctx.home_code, name=layer.name, aliases=layer.aliases))
+        if layer is not None else Chart(kind="bar", x=[r[0] for r in rows], series=series)
+    )  # fmt: skip
+    left = unplaced[0] if unplaced else 0
+    note = f"另有 {left} 件只定位到{ctx.home_name} / {left} more placed in {ctx.home_name} only" if left else None
+    columns = ["地区 area", "区划代码 code", "申请 applications", "有效发明 effective inventions", f"占{ctx.home_name} % share"]
+    return columns, rows, chart if rows else None, note
 
 
 def _applicants(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
@@ -165,23 +243,61 @@ def _technology(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None,
     return ["IPC 大组 main group", "申请 filed", f"{ctx.home_name}", "有效 in force"], rows, chart, None
 
 
-def _collaboration(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
-    """Pairs of applicants filing together; a university or institute with an enterprise is 产学研."""
-    rows = _rows(
+def _topics(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """Topics found in the patents' titles, abstracts and first claims (``navigation.topics``), each named by its
+    heaviest words; above ``topics.SAMPLE`` patents, in a sample drawn by a hash of the application number (the same
+    sample each time)."""
+    from ipstrong.navigation.topics import SAMPLE, find_topics
+
+    total = ctx.con.execute("SELECT count(*) FROM scope").fetchone()
+    total_n = total[0] if total else 0
+    patents = _rows(
         ctx,
         f"""
-        WITH named AS (SELECT DISTINCT app_no, trim(a) AS a FROM scope, unnest(coalesce(applicants, [])) AS t(a)
-                       WHERE trim(a) <> ''),
-             pairs AS (SELECT x.a AS first, y.a AS second, count(*) n FROM named x JOIN named y
+        SELECT title, home, concat_ws(' ', title, abstract, claims) FROM scope
+        ORDER BY hash(app_no), app_no LIMIT {SAMPLE}""",
+    )
+    topics = find_topics([p[2] for p in patents], ctx.cache_dir)
+    rows = [
+        ["·".join(t.terms[:3]), " ".join(t.terms), len(t.members), round(100 * len(t.members) / len(patents), 1),
+         sum(1 for i in t.members if patents[i][1]), patents[t.members[0]][0]]
+        for t in topics
+    ]  # fmt: skip
+    chart = _one("bar", rows, 0, 2, "件 patents", len(rows)) if rows else None
+    read = f"样本 {len(patents)} 件（共 {total_n} 件）/ a sample of {len(patents)} of {total_n}" if total_n > SAMPLE else (
+        f"全部 {total_n} 件 / all {total_n} patents")  # fmt: skip
+    note = (f"（机器生成，待分析人员命名）主题由标题、摘要和首项权利要求的词聚类得出，以权重最高的词命名；{read}"
+            if rows else f"专利太少或缺少共同用词，未能聚类 / too few patents or shared words to find topics ({read})")  # fmt: skip
+    columns = ["主题 topic", "主题词 terms", "件数 patents", "占比 % share", ctx.home_name, "代表专利 typical patent"]
+    return columns, rows, chart, note
+
+
+def _collaboration(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """Pairs of applicants filing together, drawn as a network of the strongest ties; a university or institute with
+    an enterprise is 产学研."""
+    ctx.con.execute(
+        "CREATE OR REPLACE TEMP TABLE named AS SELECT DISTINCT app_no, trim(a) AS a FROM scope, "
+        "unnest(coalesce(applicants, [])) AS t(a) WHERE trim(a) <> ''"
+    )
+    pairs = _rows(
+        ctx,
+        f"""
+        WITH pairs AS (SELECT x.a AS first, y.a AS second, count(*) n FROM named x JOIN named y
                        ON x.app_no = y.app_no AND x.a < y.a GROUP BY 1, 2)
         SELECT first, second, n, ips_applicant_type(first), ips_applicant_type(second)
-        FROM pairs ORDER BY n DESC, first, second LIMIT {TOP}""",
+        FROM pairs ORDER BY n DESC, first, second LIMIT {NETWORK_TIES}""",
     )
     academic = {"university", "institute"}
-    out = [[r[0], r[1], r[2], "是 yes" if {r[3], r[4]} & academic and "enterprise" in {r[3], r[4]} else ""] for r in rows]
+    out = [[r[0], r[1], r[2], "是 yes" if {r[3], r[4]} & academic and "enterprise" in {r[3], r[4]} else ""] for r in pairs[:TOP]]
+    kinds = {name: kind for r in pairs for name, kind in ((r[0], r[3]), (r[1], r[4]))}
+    filed = dict(_rows(ctx, "SELECT a, count(*) FROM named WHERE list_contains(?, a) GROUP BY 1", [sorted(kinds)]))
+    nodes = [Node(name=name, value=filed.get(name, 0), category=" ".join(words("applicant_type", kind or "other")))
+             for name, kind in sorted(kinds.items())]  # fmt: skip
+    links = [Link(source=r[0], target=r[1], value=r[2]) for r in pairs]
+    chart = Chart(kind="graph", x=[], series=[], nodes=nodes, links=links) if links else None
     joint = ctx.con.execute("SELECT count(*) FROM scope WHERE len(coalesce(applicants, [])) > 1").fetchone()
     note = f"合作申请 {joint[0] if joint else 0} 件（两个以上申请人）/ filed jointly by two or more applicants"
-    return ["申请人 applicant", "合作申请人 co-applicant", "合作件数 joint", "产学研 university–enterprise"], out, None, note
+    return ["申请人 applicant", "合作申请人 co-applicant", "合作件数 joint", "产学研 university–enterprise"], out, chart, note
 
 
 def _inventors(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
@@ -266,8 +382,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("trend", "申请与授权趋势", "filing and grant trends", _trend),
     Section("lifecycle", "技术生命周期", "technology life cycle", _lifecycle),
     Section("regions", "地区分布", "regional distribution", _regions),
+    Section("home_map", "本地区分布", "within the home region", _home_map),
     Section("applicants", "主要申请人", "top applicants", _applicants),
     Section("technology", "技术构成", "technology composition", _technology),
+    Section("topics", "技术主题聚类", "topic clusters", _topics),
     Section("collaboration", "合作申请与产学研", "collaboration and university–enterprise ties", _collaboration),
     Section("inventors", "发明人与人才", "inventors and talent", _inventors),
     Section("key_patents", "重点专利", "key patents", _key_patents),

