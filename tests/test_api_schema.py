@@ -61,8 +61,10 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # while applications wait; only an expert scores, and only an application in review; a centre's name is
             # unique and its region one the table holds; staff name the enterprise whose assessment they want, which
             # must exist, and an assessment names items the checklist holds; a project is funded once, while in review;
-            # a valuation needs a patent the warehouse holds; an industry needs an IPC symbol or a keyword
+            # a valuation needs a patent the warehouse holds; an industry needs an IPC symbol or a keyword; a report
+            # needs a saved industry, and an enterprise id exactly when it is an enterprise report
             refusable = (
+                "/api/v1/navigation/reports",
                 "/api/v1/cultivation/centres",
                 "/api/v1/compliance/gaps",
                 "/api/v1/valuation",

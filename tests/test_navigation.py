@@ -12,7 +12,7 @@ import pytest
 from conftest import shared_data
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.ingest import ingest
-from ipstrong.messages import IpsError
+from ipstrong.messages import IpsError, validated
 from ipstrong.navigation.industry import Industry, load_industry
 from ipstrong.navigation.report import navigate, write_html, write_pdf, write_xlsx
 
@@ -21,10 +21,28 @@ NEAR_EYE = Industry(name="增强现实近眼显示", ipc=["G02B 27/01"], keyword
 
 @pytest.fixture(scope="module")
 def ar(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The export ingested with its applicants resolved into enterprises, as the platform does."""
+    from ipstrong.ingest.follow import follow_ingest
+
     data = tmp_path_factory.mktemp("navigation") / "data"
-    ingest([shared_data("cn-patent-db-exports", "patentics_cn_title-augmented-reality_4483.csv")], data,
-           status_date=dt.date(2022, 5, 30))  # fmt: skip
+    report = ingest([_ar_export()], data, status_date=dt.date(2022, 5, 30))
+    follow_ingest(report, data, None)
     return data
+
+
+def _ar_export() -> Path:
+    return shared_data("cn-patent-db-exports", "patentics_cn_title-augmented-reality_4483.csv")
+
+
+def _ar_rows() -> list[dict[str, str]]:
+    import csv
+
+    with _ar_export().open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _symbols(row: dict[str, str]) -> list[str]:
+    return [s.strip().replace(" ", "") for s in row["国际分类"].split("|") if s.strip()]
 
 
 def _section(report, section_id: str):
@@ -63,7 +81,7 @@ def test_exclusions_keywords_and_nothing_matched(ar: Path) -> None:
     assert (empty.patents, empty.sections) == (0, [])
     with pytest.raises(IpsError, match="unknown region 329999"):
         navigate(SYSTEM, ar, NEAR_EYE, "329999")
-    with pytest.raises(IpsError, match="at least one IPC symbol or keyword"):
+    with pytest.raises(IpsError, match="at least one IPC symbol, keyword or SEI branch"):
         Industry(name="空")
 
 
@@ -151,6 +169,28 @@ PLACES = (
 )
 
 
+def test_a_region_report_competitiveness_and_match(tmp_path: Path) -> None:
+    """Jiangsu's region report over the battery fixture: of its 3 filings, H02J holds 2 of the 3 in the country (RTA
+    (2/3)/(3/9) = 2.0, first of the two provinces filing there) and H01M 1 of 6 (RTA (1/3)/(6/9) = 0.5, third of three);
+    all were filed in 2021, so no growth can be measured and both count as growing. Without an industry a region
+    report reads every field. The concordance puts H01M10/052* and H01M4/13 in SEI branch 5.2 and H02J7 in 5.3 (新能源汽车产业)
+    but not H01M4/583: 8 of the 9 are in that industry, Jiangsu's 3 among them (RTA (3/3)/(8/9) = 1.125)."""
+    source = tmp_path / "p.csv"
+    source.write_text(GAP_PATENTS, encoding="utf-8")
+    data = tmp_path / "data"
+    ingest([source], data, status_date=dt.date(2024, 12, 31))
+    report = navigate(SYSTEM, data, Industry(name="电池与充电", ipc=["H01M", "H02J"]), "320000", "region")
+    rows = _section(report, "competitiveness").rows
+    assert rows == [["H02J", 2, 3, 66.7, 2.0, "1/2", None, "优势增长 strong, growing"],
+                    ["H01M", 1, 6, 16.7, 0.5, "3/3", None, "潜力 emerging"]]  # fmt: skip
+    note = _section(report, "competitiveness").note
+    assert note is not None and "优势增长领域 H02J 宜巩固提升" in note and "潜力领域 H01M 宜培育引进" in note
+    assert _section(report, "sei").rows == [["新能源汽车产业", 3, 8, 37.5, 1.12]]
+    assert [r[0] for r in _section(report, "home_applicants").rows] == ["苏州甲有限公司", "苏州乙有限公司"]
+    everything = navigate(SYSTEM, data, None, "320000", "region")
+    assert (everything.patents, everything.title) == (9, "江苏省 · 全部技术领域")
+
+
 def test_the_home_region_on_its_map_its_rank_and_places_abroad(tmp_path: Path) -> None:
     """Seven battery filings placed by hand: Jiangsu 5 (苏州 3 — 吴中区 2, 姑苏区 1 —, 南京 1, one placed in the province
     only), Shanghai 1, one from the US. Jiangsu ranks first of two provinces with 5 of the 6 placed in a province
@@ -178,15 +218,123 @@ def test_the_home_region_on_its_map_its_rank_and_places_abroad(tmp_path: Path) -
 
 
 def test_the_report_structure_is_stable(ar: Path) -> None:
-    """The golden structure: the sections in order and each table's columns (the XLSX sheets and every reader of the
-    JSON depend on them)."""
+    """The golden structure of each kind: the sections in order and each table's columns (the XLSX sheets and every
+    reader of the JSON depend on them)."""
     report = navigate(SYSTEM, ar, NEAR_EYE, "320000")
     structure = {s.id: s.columns for s in report.sections}
     assert list(structure) == ["trend", "lifecycle", "regions", "home_map", "applicants", "technology", "topics",
                                "collaboration", "inventors", "key_patents", "legal_status", "gap"]  # fmt: skip
     assert structure["trend"] == ["年份 year", "申请 filed", "江苏省 申请", "授权 granted", "江苏省 授权"]
     assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 9
+    assert structure["topics"] == [
+        "主题 topic",
+        "主题词 terms",
+        "件数 patents",
+        "占比 % share",
+        "江苏省",
+        "代表专利 typical patent",
+    ]
     assert all(len(row) == len(s.columns) for s in report.sections for row in s.rows)
+    region = navigate(SYSTEM, ar, NEAR_EYE, "320000", "region")
+    assert [s.id for s in region.sections] == [
+        "trend", "regions", "home_map", "competitiveness", "sei", "home_applicants", "collaboration", "home_inventors",
+        "key_patents", "legal_status", "gap"]  # fmt: skip
+    firm = navigate(SYSTEM, ar, NEAR_EYE, "320000", "enterprise", enterprise=_enterprise(ar, "奇跃公司"))
+    assert [s.id for s in firm.sections] == ["trend", "lifecycle", "technology", "rivals", "applicants", "topics",
+                                             "collaboration", "home_inventors", "key_patents", "legal_status"]  # fmt: skip
+    assert firm.sections[3].columns[:2] == ["IPC 小类 subclass", "奇跃公司"]
+    assert all(len(row) == len(s.columns) for r in (region, firm) for s in r.sections for row in s.rows)
+
+
+def _enterprise(data: Path, name: str) -> int:
+    """The enterprise id the applicant ``name`` was resolved to."""
+    from ipstrong.warehouse.connection import snapshot_connection
+
+    con = snapshot_connection(data)
+    try:
+        found = con.execute("SELECT DISTINCT first_applicant_id FROM patents WHERE first_applicant = ?", [name]).fetchall()
+    finally:
+        con.close()
+    assert len(found) == 1 and found[0][0] is not None, found
+    return int(found[0][0])
+
+
+def test_an_industry_of_sei_branches_and_main_groups(ar: Path) -> None:
+    """SEI branch 8.4 (数字创意与融合服务) is G06Q30 but its 00 and 06 groups, and G09F27: 58 applications hold such a
+    symbol. The main group G06F1 holds 38; read as a plain prefix it would catch G06F11, G06F16… (327)."""
+    rows = _ar_rows()
+    digital = [r for r in rows if any((s.startswith("G06Q30/") and s not in ("G06Q30/00", "G06Q30/06"))
+                                      or s.startswith("G09F27/") for s in _symbols(r))]  # fmt: skip
+    assert len(digital) == 58 and sum(any(s.startswith("G06F1/") for s in _symbols(r)) for r in rows) == 38
+    assert navigate(SYSTEM, ar, Industry(name="数字创意", sei=["8.4"]), "320000").patents == 58
+    assert navigate(SYSTEM, ar, Industry(name="计算机", ipc=["G06F1"]), "320000").patents == 38
+    with pytest.raises(IpsError, match=r"not an SEI industry or branch number: 8\.99"):
+        validated(Industry, {"name": "x", "sei": ["8.99"]})
+
+
+def test_topic_clusters_on_real_titles(ar: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 1,127 near-eye titles split into eight topics; 88 of the titles name 波导 (waveguides), and at least 80 of
+    them fall in the topic whose heaviest word is 波导, which they make nine tenths of. Above the sample size the
+    topics come from a sample, and the note says how large."""
+    from ipstrong.navigation import topics
+
+    scope = [r["标题"] for r in _ar_rows() if any(s.startswith("G02B27/01") for s in _symbols(r)) or "光波导" in r["标题"]]
+    assert len(scope) == 1127 and sum("波导" in t for t in scope) == 88
+    found = topics.find_topics(scope)
+    assert len(found) == 8
+    waveguide = next(t for t in found if t.terms[0] == "波导")
+    inside = sum("波导" in scope[i] for i in waveguide.members)
+    assert inside >= 80 and inside >= 0.9 * len(waveguide.members)
+    section = _section(navigate(SYSTEM, ar, NEAR_EYE, "320000"), "topics")
+    assert len(section.rows) == 8 and section.note is not None and "全部 1127 件" in section.note
+    assert any(row[0].startswith("波导") and "波导" in row[5] for row in section.rows)
+    monkeypatch.setattr(topics, "SAMPLE", 500)
+    sampled = _section(navigate(SYSTEM, ar, NEAR_EYE, "320000"), "topics")
+    assert sampled.note is not None and "样本 500 件（共 1127 件）" in sampled.note and sum(r[2] for r in sampled.rows) <= 500
+    assert topics.find_topics(scope[:10]) == []  # too few to name topics
+
+
+def test_the_collaboration_network(ar: Path) -> None:
+    """The network's strongest tie is 苏州大学 with 苏大维格 (15 joint filings); 苏州大学 is named on 17 of the 1,127 and
+    drawn as a university."""
+    rows = [r for r in _ar_rows() if any(s.startswith("G02B27/01") for s in _symbols(r)) or "光波导" in r["标题"]]
+    assert sum("苏州大学" in [a.strip() for a in r["申请人"].split("|")] for r in rows) == 17
+    chart = _section(navigate(SYSTEM, ar, NEAR_EYE, "320000"), "collaboration").chart
+    assert chart is not None and chart.kind == "graph" and len(chart.links) == 40
+    first = chart.links[0]
+    assert (first.source, first.target, first.value) == ("苏州大学", "苏州苏大维格科技集团股份有限公司", 15)
+    suda = next(n for n in chart.nodes if n.name == "苏州大学")
+    assert (suda.value, suda.category) == (17, "大专院校 university")
+    assert {n.name for n in chart.nodes} == {name for link in chart.links for name in (link.source, link.target)}
+
+
+def test_an_enterprise_report(ar: Path, tmp_path: Path) -> None:
+    """奇跃公司 (Magic Leap) is first-named on 116 applications: 83 hold a G02B symbol, G06T 40, G06F 36, G06K 19,
+    H04N 19. Without an industry its report reads those five subclasses, where 107 of its 116 lie; within near-eye
+    display it holds 67 of 1,127 and leads every subclass it files in."""
+    rows = [r for r in _ar_rows() if r["申请人"].split("|")[0].strip() == "奇跃公司"]
+    assert len(rows) == 116
+    firm = _enterprise(ar, "奇跃公司")
+    fields = navigate(SYSTEM, ar, None, "320000", "enterprise", enterprise=firm)
+    assert fields.industry.ipc == ["G02B", "G06T", "G06F", "G06K", "H04N"] and fields.home_patents == 107
+    assert fields.title == "奇跃公司 · 奇跃公司 技术领域" and "GB/T 39551.4" in fields.kind_title
+    near = navigate(SYSTEM, ar, NEAR_EYE, "320000", "enterprise", enterprise=firm)
+    assert (near.patents, near.home_patents) == (1127, 67)
+    rivals = _section(near, "rivals")
+    assert rivals.rows[0] == ["G02B", 67, 1127, 5.9, 1, "奇跃公司", 67] and all(r[4] == 1 for r in rivals.rows)
+    assert all(r[2] == "奇跃公司" for r in _section(near, "home_inventors").rows)
+    html = tmp_path / "firm.html"
+    write_html(near, html)
+    assert "企业经营类" in html.read_text(encoding="utf-8")
+    for kind, enterprise, refusal in (("enterprise", None, "only it, takes --enterprise"),
+                                      ("industry", firm, "only it, takes --enterprise"),
+                                      ("patent", None, "no report kind patent")):  # fmt: skip
+        with pytest.raises(IpsError, match=refusal):
+            navigate(SYSTEM, ar, NEAR_EYE, "320000", kind, enterprise=enterprise)
+    with pytest.raises(IpsError, match="no patent of enterprise 999999"):
+        navigate(SYSTEM, ar, NEAR_EYE, "320000", "enterprise", enterprise=999999)
+    with pytest.raises(IpsError, match="an industry report needs an industry"):
+        navigate(SYSTEM, ar, None, "320000")
 
 
 def test_saved_industries_reports_edits_and_the_diff(db, ar: Path, tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ def _navigation(cfg: Settings, params: dict[str, Any], progress: Progress) -> di
         with session_factory(engine)() as s:
             saved = saved_industry(s, actor, industry)
         report = report_of(actor, data_dir(cfg.data_dir), saved, params["region"], tuple(params.get("compare") or ()),
-                           progress, cfg.query_timeout_s * REPORT_TIME_FACTOR)  # fmt: skip
+                           progress, cfg.query_timeout_s * REPORT_TIME_FACTOR, params.get("kind", "industry"),
+                           params.get("enterprise"))  # fmt: skip
         with transaction(session_factory(engine)) as s:
             stored = keep_report(s, actor, industry, report)
         return {"report": stored.id, "patents": stored.report.patents,

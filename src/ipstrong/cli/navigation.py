@@ -21,25 +21,33 @@ def navigate_command(
     keywords: Annotated[str | None, typer.Option("--keywords", help="关键词，逗号分隔 / keywords, comma separated")] = None,
     region: Annotated[str, typer.Option("--region", help="本地区区划代码 / the home region")] = "320000",
     compare: Annotated[str | None, typer.Option("--compare", help="比较的省份，如 310000,330000 / provinces to compare")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="industry（GB/T 39551.3）")] = "industry",
+    kind: Annotated[
+        str, typer.Option("--kind", help="industry（产业规划 GB/T 39551.3）| region（区域规划 .2）| enterprise（企业经营 .4）")
+    ] = "industry",
+    enterprise: Annotated[
+        int | None, typer.Option("--enterprise", help="企业编号（企业经营类）/ the enterprise id (--kind enterprise)")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="报告 HTML 文件 / the HTML report")] = Path("report.html"),
     pdf: Annotated[bool, typer.Option("--pdf", help="另出 PDF（与 HTML 同名）/ also a PDF beside it")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="另出 XLSX（与 HTML 同名）/ also an XLSX beside it")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """专利导航报告：趋势、生命周期、地区、申请人、技术构成、重点专利、法律状态、差距分析 / a patent navigation report."""
+    """专利导航报告：产业、区域或企业 / a patent navigation report of an industry, a region or an enterprise.
+
+    区域报告不给产业时覆盖全部技术领域，企业报告不给产业时覆盖该企业的主要 IPC 小类 / a region report without an
+    industry reads every field, an enterprise report without one the enterprise's leading subclasses."""
     from ipstrong.accounts.roles import SYSTEM
     from ipstrong.cli.common import settings_of
     from ipstrong.messages import validated
     from ipstrong.navigation.industry import Industry, load_industry, split_terms
     from ipstrong.navigation.report import REPORT_TIME_FACTOR, navigate, write_html, write_pdf, write_xlsx
 
-    if (industry is None) == (name is None):
-        raise IpsError(Msg("须给出 --industry 文件或 --name（二者之一）", "give either --industry FILE or --name"))
-    chosen = load_industry(industry) if industry is not None else validated(
-        Industry, {"name": name, "ipc": split_terms(ipc), "keywords": split_terms(keywords)})  # fmt: skip
+    if industry is not None and name is not None:
+        raise IpsError(Msg("--industry 文件与 --name 只能给出其一", "give either --industry FILE or --name, not both"))
+    inline = {"name": name, "ipc": split_terms(ipc), "keywords": split_terms(keywords)}
+    chosen = load_industry(industry) if industry else validated(Industry, inline) if name is not None else None
     limit = settings_of(ctx).query_timeout_s * REPORT_TIME_FACTOR
-    report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, timeout_s=limit, compare=tuple(split_terms(compare)))
+    report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, limit, tuple(split_terms(compare)), enterprise)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_html(report, out)
     written = [out]

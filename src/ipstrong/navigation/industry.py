@@ -1,13 +1,19 @@
 """An industry as a navigation report scopes it: a name, IPC symbols (any patent with a symbol under one of them),
-keywords (in the title, abstract or claims) and exclusions of either kind. A patent belongs to the industry when it
-meets any inclusion and no exclusion. Defined in a YAML file or inline on the command line::
+keywords (in the title, abstract or claims), strategic emerging industries or their branches (``sei``: ``1`` or
+``1.5``, any patent one of whose symbols the CNIPA concordance puts there, as the indicators match them) and exclusions
+of IPC symbols or keywords. A patent belongs to the industry when it meets any inclusion and no exclusion. Defined in
+a YAML file or inline on the command line::
 
     name: 增强现实近眼显示
     name_en: AR near-eye display
     ipc: [G02B27/01]
     keywords: [光波导]
+    sei: []
     exclude_ipc: [G06T19]
     exclude_keywords: []
+
+An IPC class or subclass covers every symbol under it; a main group (``G06F1``) its own subgroups only, never
+``G06F11``; a subgroup (``G02B27/01``) itself and the subgroups numbered under it (``G02B27/0101``, ``G02B27/017``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from pydantic import BaseModel, Field, field_validator
 
 from ipstrong.messages import IpsError, Msg, validated
@@ -25,6 +32,9 @@ class Industry(BaseModel):
     name_en: str = Field(default="", max_length=200)
     ipc: list[str] = Field(default_factory=list, max_length=200, description="IPC 符号（前缀匹配）/ IPC symbols")
     keywords: list[str] = Field(default_factory=list, max_length=200, description="关键词 / keywords")
+    sei: list[str] = Field(
+        default_factory=list, max_length=100, description="战略性新兴产业或分支号 / SEI industries or branches"
+    )
     exclude_ipc: list[str] = Field(default_factory=list, max_length=200)
     exclude_keywords: list[str] = Field(default_factory=list, max_length=200)
 
@@ -37,35 +47,62 @@ class Industry(BaseModel):
             raise ValueError(f"不是 IPC 符号 / not an IPC symbol: {', '.join(bad)}")
         return cleaned
 
+    @field_validator("sei")
+    @classmethod
+    def _branches(cls, numbers: list[str]) -> list[str]:
+        from ipstrong.reference.sei import sei_names
+
+        cleaned = [n.strip() for n in numbers if n.strip()]
+        if bad := [n for n in cleaned if n not in sei_names()]:
+            raise ValueError(f"不是战略性新兴产业分支号 / not an SEI industry or branch number: {', '.join(bad)}")
+        return cleaned
+
     @field_validator("keywords", "exclude_keywords")
     @classmethod
     def _words(cls, words: list[str]) -> list[str]:
         return [w.strip() for w in words if w.strip()]
 
     def model_post_init(self, _context: Any) -> None:
-        if not self.ipc and not self.keywords:
-            raise IpsError(Msg("产业须至少有一个 IPC 符号或关键词", "an industry needs at least one IPC symbol or keyword"))
+        if not self.ipc and not self.keywords and not self.sei:
+            raise IpsError(Msg("产业须至少有一个 IPC 符号、关键词或战略性新兴产业分支",
+                               "an industry needs at least one IPC symbol, keyword or SEI branch"))  # fmt: skip
 
-    def where(self) -> tuple[str, list[str]]:
-        """The SQL condition over ``patents`` (p) that selects the industry, and its parameters."""
-        params: list[str] = []
+    def where(self, con: duckdb.DuckDBPyConnection) -> tuple[str, list[Any]]:
+        """The SQL condition over ``patents`` (p) of the snapshot open on ``con`` that selects the industry, and its
+        parameters."""
+        params: list[Any] = []
 
         def ipc_any(symbols: list[str]) -> list[str]:
-            params.extend(symbols)
+            params.extend(s if len(s) <= 4 or "/" in s else s + "/" for s in symbols)  # a main group: its own subgroups
             return ["list_bool_or(list_transform(coalesce(p.ipc_all, []), lambda x: starts_with(replace(x, ' ', ''), ?)))"
                     for _ in symbols]  # fmt: skip
+
+        def sei_any(numbers: list[str]) -> list[str]:
+            if not numbers:
+                return []
+            params.append(sei_symbols(con, tuple(numbers)))
+            return ["list_has_any(coalesce(p.ipc_all, []), ?::VARCHAR[])"]
 
         def words_any(words: list[str]) -> list[str]:
             params.extend(words)
             text = "coalesce(p.title, '') || ' ' || coalesce(p.abstract, '') || ' ' || coalesce(p.claims, '')"
             return [f"contains({text}, ?)" for _ in words]
 
-        included = ipc_any(self.ipc) + words_any(self.keywords)
+        included = ipc_any(self.ipc) + words_any(self.keywords) + sei_any(self.sei)
         excluded = ipc_any(self.exclude_ipc) + words_any(self.exclude_keywords)
         sql = "(" + " OR ".join(included) + ")"
         if excluded:
             sql += " AND NOT (" + " OR ".join(excluded) + ")"
         return sql, params
+
+
+def sei_symbols(con: duckdb.DuckDBPyConnection, numbers: tuple[str, ...]) -> list[str]:
+    """The IPC symbols of the snapshot's patents that the concordance (IPC only, as the indicators match by default)
+    puts in one of the SEI industries or branches ``numbers``."""
+    from ipstrong.reference.sei import sei_branches
+
+    symbols = [r[0] for r in con.execute("SELECT DISTINCT x FROM patents, unnest(coalesce(ipc_all, [])) AS t(x)").fetchall()]
+    return sorted(s for s in symbols if any(b == n or b.startswith(n + ".") for b in sei_branches([s]) for n in numbers))
 
 
 def split_terms(text: str | None) -> list[str]:

@@ -52,7 +52,9 @@ class ReportSummary(BaseModel):
     id: int
     industry_name: str
     industry_version: int
+    kind: str  # sections.KINDS
     region_code: str
+    home_name: str  # the region's name, or an enterprise report's enterprise
     snapshot: str
     patents: int
     created_at: dt.datetime
@@ -121,9 +123,9 @@ def preview(actor: Actor, data_dir: Path, industry: Industry, sample: int = SAMP
     require(actor, "records.read")
     if Warehouse(data_dir).current_id() is None:
         return Preview(patents=0, sample=[])
-    where, params = industry.where()
     con = snapshot_connection(data_dir)
     try:
+        where, params = industry.where(con)
         found = con.execute(f"SELECT count(*) FROM patents p WHERE p.office = 'CN' AND {where}", params).fetchone()
         rows = con.execute(
             f"SELECT app_no, title, first_applicant, ipc_main FROM patents p WHERE p.office = 'CN' AND {where} "
@@ -138,22 +140,24 @@ def preview(actor: Actor, data_dir: Path, industry: Industry, sample: int = SAMP
 
 def report_of(
     actor: Actor, data_dir: Path, saved: IndustryOut, region: str, compare: tuple[str, ...] = (),
-    step: Callable[[int, str], None] = lambda _pct, _msg: None, timeout_s: float | None = None,
+    step: Callable[[int, str], None] = lambda _pct, _msg: None, timeout_s: float | None = None, kind: str = "industry",
+    enterprise: int | None = None,
 ) -> NavigationReport:  # fmt: skip
-    """The report of a saved industry version, made without a database session open (the job writes its progress
-    meanwhile, which SQLite would refuse while a reader held the file)."""
+    """The report (of ``kind``, for ``enterprise`` when one is given) of a saved industry version, made without a
+    database session open (the job writes its progress meanwhile, which SQLite would refuse while a reader held the
+    file)."""
     step(10, f"{saved.name} v{saved.version}")
-    report = navigate(actor, data_dir, saved.definition, region, timeout_s=timeout_s, compare=compare)
+    report = navigate(actor, data_dir, saved.definition, region, kind, timeout_s, compare, enterprise)
     step(90, f"{report.patents} patents")
     return report
 
 
 def keep_report(session: Session, actor: Actor, industry_id: int, report: NavigationReport) -> StoredReport:
-    """Keep a report made of a saved industry version; the analyst's edits of the last report of the same industry
-    and region carry over."""
+    """Keep a report made of a saved industry version; the analyst's edits of the last report of the same industry,
+    kind, region and enterprise carry over."""
     require(actor, "records.read")
     saved = industry_version(session, industry_id)
-    before = _previous(session, saved.name, report.region_code, None)
+    before = _previous(session, saved.name, report, None)
     row = SavedReport(industry_id=saved.id, industry_name=saved.name, region_code=report.region_code, snapshot=report.snapshot,
                       body=report.model_dump(mode="json"), edits=dict(before.edits) if before else {},
                       created_by=actor.username)  # fmt: skip
@@ -166,18 +170,23 @@ def keep_report(session: Session, actor: Actor, industry_id: int, report: Naviga
 
 def make_report(
     session: Session, actor: Actor, data_dir: Path, industry_id: int, region: str, compare: tuple[str, ...] = (),
-    step: Callable[[int, str], None] = lambda _pct, _msg: None, timeout_s: float | None = None,
+    step: Callable[[int, str], None] = lambda _pct, _msg: None, timeout_s: float | None = None, kind: str = "industry",
+    enterprise: int | None = None,
 ) -> StoredReport:  # fmt: skip
     """Make and keep the report of a saved industry version, in one session."""
-    report = report_of(actor, data_dir, saved_industry(session, actor, industry_id), region, compare, step, timeout_s)
+    saved = saved_industry(session, actor, industry_id)
+    report = report_of(actor, data_dir, saved, region, compare, step, timeout_s, kind, enterprise)
     return keep_report(session, actor, industry_id, report)
 
 
-def _previous(session: Session, name: str, region: str, before_id: int | None) -> SavedReport | None:
-    query = select(SavedReport).where(SavedReport.industry_name == name, SavedReport.region_code == region)
+def _previous(session: Session, name: str, report: NavigationReport, before_id: int | None) -> SavedReport | None:
+    """The last report kept before ``before_id`` of the same industry, kind, region and enterprise as ``report``."""
+    query = select(SavedReport).where(SavedReport.industry_name == name, SavedReport.region_code == report.region_code)
     if before_id is not None:
         query = query.where(SavedReport.id < before_id)
-    return session.scalars(query.order_by(SavedReport.id.desc()).limit(1)).first()
+    same = (row for row in session.scalars(query.order_by(SavedReport.id.desc()))
+            if (row.body.get("kind"), row.body.get("enterprise_id")) == (report.kind, report.enterprise_id))  # fmt: skip
+    return next(same, None)
 
 
 def reports(session: Session, actor: Actor) -> list[ReportSummary]:
@@ -186,14 +195,15 @@ def reports(session: Session, actor: Actor) -> list[ReportSummary]:
     versions = {i.id: i.version for i in session.scalars(select(SavedIndustry))}
     return [
         ReportSummary(id=r.id, industry_name=r.industry_name, industry_version=versions.get(r.industry_id, 0),
-                      region_code=r.region_code, snapshot=r.snapshot, patents=r.body.get("patents", 0), created_at=r.created_at)
+                      kind=r.body["kind"], region_code=r.region_code, home_name=r.body["home_name"], snapshot=r.snapshot,
+                      patents=r.body.get("patents", 0), created_at=r.created_at)
         for r in session.scalars(select(SavedReport).order_by(SavedReport.id.desc()))
     ]  # fmt: skip
 
 
 def _key_figures(report: NavigationReport) -> dict[str, Any]:
     """The figures a re-run is compared on: the scope, and each section's first row's leading figure."""
-    figures: dict[str, Any] = {"专利 patents": report.patents, f"{report.region_name} home": report.home_patents}
+    figures: dict[str, Any] = {"专利 patents": report.patents, f"{report.home_name} home": report.home_patents}
     for s in report.sections:
         if s.rows and s.id in ("applicants", "technology", "inventors"):
             figures[f"{s.title_zh} 第一 top"] = f"{s.rows[0][0]} {s.rows[0][1]}"
@@ -207,7 +217,7 @@ def stored_report(session: Session, actor: Actor, report_id: int) -> StoredRepor
     if row is None:
         raise NotFound(Msg(f"没有编号为 {report_id} 的导航报告", f"no navigation report {report_id}"))
     report = NavigationReport.model_validate(row.body)
-    before = _previous(session, row.industry_name, row.region_code, row.id)
+    before = _previous(session, row.industry_name, report, row.id)
     changes = []
     if before is not None:
         old, new = _key_figures(NavigationReport.model_validate(before.body)), _key_figures(report)

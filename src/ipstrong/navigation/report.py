@@ -14,16 +14,18 @@ import time
 from importlib.resources import files
 from pathlib import Path
 
+import duckdb
 from pydantic import BaseModel
 
 from ipstrong.accounts.roles import Actor, region_prefix, require
 from ipstrong.messages import IpsError, Msg
 from ipstrong.navigation.industry import Industry
-from ipstrong.navigation.sections import SECTIONS, Context, SectionResult
+from ipstrong.navigation.sections import KINDS, Context, Kind, SectionResult
 from ipstrong.reference.regions import region_name
 
 REPORT_TIME_FACTOR = 20  # a report's queries may run this many times a page's limit (they read a whole industry)
-KINDS = ("industry",)  # GB/T 39551.3 industry planning; region (.2) and enterprise (.4) reports are still to come
+ALL_FIELDS = Industry(name="全部技术领域", name_en="all fields", ipc=list("ABCDEFGH"))  # a region report without an industry
+FIELD_SUBCLASSES = 5  # an enterprise report without an industry reads the enterprise's leading subclasses
 TEMPLATES = Path(str(files("ipstrong") / "navigation" / "templates"))
 
 
@@ -34,9 +36,11 @@ class Timed(BaseModel):
 
 class NavigationReport(BaseModel):
     industry: Industry
-    kind: str
+    kind: str  # sections.KINDS
     region_code: str
     region_name: str
+    enterprise_id: int | None = None  # an enterprise report's enterprise (its patents are the home's)
+    home_name: str  # the region's name, or the enterprise's
     compare: list[str]
     snapshot: str
     made_at: dt.datetime
@@ -46,63 +50,114 @@ class NavigationReport(BaseModel):
     sections: list[SectionResult]
     timings: list[Timed]
 
+    @property
+    def title(self) -> str:
+        """What the report is of: the industry; the region in it, or the enterprise in it."""
+        return {"industry": self.industry.name, "region": f"{self.region_name} · {self.industry.name}"}.get(
+            self.kind, f"{self.home_name} · {self.industry.name}")
+
+    @property
+    def kind_title(self) -> str:
+        """The kind as the report's heading names it, with the part of the standard it follows."""
+        kind = KINDS[self.kind]
+        return f"{kind.title_zh} / {kind.title_en}（{kind.standard}）"
+
 
 def navigate(
-    actor: Actor, data_dir: Path, industry: Industry, region: str = "320000", kind: str = "industry",
-    timeout_s: float | None = None, compare: tuple[str, ...] = (),
+    actor: Actor, data_dir: Path, industry: Industry | None, region: str = "320000", kind: str = "industry",
+    timeout_s: float | None = None, compare: tuple[str, ...] = (), enterprise: int | None = None,
 ) -> NavigationReport:  # fmt: skip
-    """The report of ``industry`` with ``region`` as home, from the current snapshot; the gap analysis compares with
-    the provinces ``compare`` (every province when empty)."""
+    """The report of ``kind`` (``sections.KINDS``) over ``industry``'s CN patents of the current snapshot. Its home
+    is the region ``region``, or for an enterprise report the enterprise ``enterprise``'s patents. A region report
+    without an industry reads every field; an enterprise report without one the enterprise's leading subclasses. The
+    gap analysis compares with the provinces ``compare`` (every province when empty)."""
     from ipstrong.ingest.applicant_types import applicant_type_macro
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
     require(actor, "records.read")
-    if kind not in KINDS:
-        raise IpsError(Msg(f"报告类型 {kind} 尚未提供（可选：{'、'.join(KINDS)}）", f"no {kind} report yet ({', '.join(KINDS)})"))
-    name = region_name(region)
-    unknown = [c for c in (region, *compare) if region_name(c) is None]
-    if name is None or unknown:
-        raise IpsError(Msg(f"未知区划代码 {'、'.join(unknown)}", f"unknown region {', '.join(unknown)}").located(field="region"))
-    if not_provinces := [c for c in compare if not c.endswith("0000")]:
-        msg = Msg(f"比较地区须为省级：{'、'.join(not_provinces)}", f"compare with provinces: {', '.join(not_provinces)}")
-        raise IpsError(msg.located(field="compare"))
+    chosen = check_request(kind, industry, region, compare, enterprise)
     snapshot = Warehouse(data_dir).current_id()
     if snapshot is None:
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
-    where, params = industry.where()
-    prefix = region_prefix(region)
     con = snapshot_connection(data_dir, snapshot)
     con.execute(applicant_type_macro())  # the ingest's rule for an applicant's type, for the collaboration section
     timings = []
     try:
         with time_limit(con, timeout_s):
+            home_name, industry = _home(con, kind, industry, region, enterprise)
+            where, params = industry.where(con)
+            home = "p.first_applicant_id = ?" if enterprise is not None else (
+                "coalesce(starts_with(coalesce(p.district_code, p.city_code, p.province_code, ''), ?), false)")  # fmt: skip
             con.execute(
-                "CREATE TEMP TABLE scope AS SELECT p.*, coalesce(starts_with(coalesce(p.district_code, p.city_code, "
-                f"p.province_code, ''), ?), false) AS home FROM patents p WHERE p.office = 'CN' AND {where}",
-                [prefix, *params],
+                f"CREATE TEMP TABLE scope AS SELECT p.*, {home} AS home FROM patents p WHERE p.office = 'CN' AND {where}",
+                [enterprise if enterprise is not None else region_prefix(region), *params],
             )
             con.execute(  # the industry's records at other offices, for the regional section
                 f"CREATE TEMP TABLE abroad AS SELECT office, count(*) n FROM patents p WHERE p.office <> 'CN' AND {where} "
                 "GROUP BY 1", params,
             )  # fmt: skip
-            total, home, until = con.execute(
+            total, in_home, until = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE home), max(year(app_date)) FROM scope"
             ).fetchone()
-            ctx = Context(con=con, home_code=region, home_name=name, data_until=until, compare=compare,
-                          cache_dir=data_dir / "cache")
+            ctx = Context(con=con, home_code=region, home_name=home_name, data_until=until, compare=compare,
+                          cache_dir=data_dir / "cache")  # fmt: skip
             sections = []
-            for section in SECTIONS if total else ():
+            for section in chosen.chosen() if total else ():
                 started = time.perf_counter()
                 sections.append(section.result(ctx))
                 timings.append(Timed(section=section.id, seconds=round(time.perf_counter() - started, 3)))
     finally:
         con.close()
     return NavigationReport(
-        industry=industry, kind=kind, region_code=region, region_name=name, compare=list(compare), snapshot=snapshot,
-        made_at=dt.datetime.now(dt.UTC), patents=total, home_patents=home, query=_described(industry), sections=sections,
-        timings=timings,
+        industry=industry, kind=kind, region_code=region, region_name=region_name(region) or region, enterprise_id=enterprise,
+        home_name=home_name, compare=list(compare), snapshot=snapshot, made_at=dt.datetime.now(dt.UTC), patents=total,
+        home_patents=in_home, query=_described(industry), sections=sections, timings=timings,
     )  # fmt: skip
+
+
+def check_request(kind: str, industry: Industry | None, region: str, compare: tuple[str, ...], enterprise: int | None) -> Kind:
+    """The report kind asked for, once what it needs is given and every region is known (a refusal names the field)."""
+    chosen = KINDS.get(kind)
+    if chosen is None:
+        raise IpsError(Msg(f"没有报告类型 {kind}（可选：{'、'.join(KINDS)}）", f"no report kind {kind} ({', '.join(KINDS)})")
+                       .located(field="kind"))  # fmt: skip
+    if (kind == "enterprise") != (enterprise is not None):
+        msg = Msg("企业经营类报告须且只能给出企业编号 --enterprise", "an enterprise report, and only it, takes --enterprise")
+        raise IpsError(msg.located(field="enterprise"))
+    if industry is None and kind == "industry":
+        raise IpsError(Msg("产业规划类报告须给出产业定义", "an industry report needs an industry").located(field="industry"))
+    unknown = [c for c in (region, *compare) if region_name(c) is None]
+    if unknown:
+        raise IpsError(Msg(f"未知区划代码 {'、'.join(unknown)}", f"unknown region {', '.join(unknown)}").located(field="region"))
+    if not_provinces := [c for c in compare if not c.endswith("0000")]:
+        msg = Msg(f"比较地区须为省级：{'、'.join(not_provinces)}", f"compare with provinces: {', '.join(not_provinces)}")
+        raise IpsError(msg.located(field="compare"))
+    return chosen
+
+
+def _home(
+    con: duckdb.DuckDBPyConnection, kind: str, industry: Industry | None, region: str, enterprise: int | None
+) -> tuple[str, Industry]:
+    """The home's name and the industry the report reads (``navigate`` says which when none is given)."""
+    if enterprise is None:
+        return region_name(region) or region, industry or ALL_FIELDS
+    found = con.execute(
+        "SELECT mode(first_applicant), count(*) FROM patents WHERE office = 'CN' AND first_applicant_id = ?", [enterprise]
+    ).fetchone()
+    if not found or not found[1]:
+        raise IpsError(Msg(f"仓库中没有企业 {enterprise} 的专利", f"no patent of enterprise {enterprise} in the warehouse")
+                       .located(field="enterprise"))  # fmt: skip
+    if industry is not None:
+        return found[0], industry
+    fields = [r[0] for r in con.execute(
+        "SELECT substr(replace(x, ' ', ''), 1, 4) sub FROM patents, unnest(coalesce(ipc_all, [])) AS t(x) "
+        "WHERE office = 'CN' AND first_applicant_id = ? GROUP BY 1 ORDER BY count(DISTINCT app_no) DESC, 1 LIMIT ?",
+        [enterprise, FIELD_SUBCLASSES]).fetchall()]  # fmt: skip
+    if not fields:
+        raise IpsError(Msg(f"企业 {enterprise} 的专利没有 IPC 分类", f"enterprise {enterprise}'s patents have no IPC symbol")
+                       .located(field="enterprise"))  # fmt: skip
+    return found[0], Industry(name=f"{found[0]} 技术领域", name_en="the enterprise's fields", ipc=fields)
 
 
 def _described(industry: Industry) -> str:
@@ -160,7 +215,9 @@ def _paper_chart(section: SectionResult) -> str:
     assert chart is not None
     if chart.kind == "graph":
         names = [n.name for n in chart.nodes]
-        return network_svg(names, [(names.index(k.source), names.index(k.target), k.value) for k in chart.links], section.title_zh)
+        return network_svg(
+            names, [(names.index(k.source), names.index(k.target), k.value) for k in chart.links], section.title_zh
+        )
     first = chart.series[0]
     draw = line_svg if chart.kind == "line" else bar_svg
     return draw(chart.x, first.values, section.title_zh, first.name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +148,9 @@ def _regions(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, st
         FROM scope GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30""",
     )
     rows = [[_place_name(r[0]), r[1], r[2]] for r in raw]
-    rows += [[f"{office} 受理局 office", n, None] for office, n in _rows(ctx, "SELECT office, n FROM abroad ORDER BY n DESC, office")]
+    rows += [
+        [f"{office} 受理局 office", n, None] for office, n in _rows(ctx, "SELECT office, n FROM abroad ORDER BY n DESC, office")
+    ]
     chart = Chart(
         kind="bar", x=[r[0] for r in rows[:15]], series=[Series(name="申请 applications", values=[r[1] for r in rows[:15]])]
     )
@@ -208,14 +211,15 @@ def _home_map(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, s
     return columns, rows, chart if rows else None, note
 
 
-def _applicants(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+def _applicants(ctx: Context, home_only: bool = False) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """The leading applicants by entity (their name as most often written), of the whole scope or of the home only."""
     rows = _rows(
         ctx,
         f"""
         SELECT mode(first_applicant) name, count(*) n, count(grant_date) g,
                count(*) FILTER (WHERE legal_status = 'in_force') f, min(year(app_date)) y0, max(year(app_date)) y1,
                bool_or(home) home
-        FROM scope WHERE first_applicant IS NOT NULL
+        FROM scope WHERE first_applicant IS NOT NULL {"AND home" if home_only else ""}
         GROUP BY coalesce(CAST(first_applicant_id AS VARCHAR), first_applicant) ORDER BY n DESC, name LIMIT {TOP}""",
     )
     newcomer = (ctx.data_until or 0) - 2
@@ -266,8 +270,8 @@ def _topics(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str
     chart = _one("bar", rows, 0, 2, "件 patents", len(rows)) if rows else None
     read = f"样本 {len(patents)} 件（共 {total_n} 件）/ a sample of {len(patents)} of {total_n}" if total_n > SAMPLE else (
         f"全部 {total_n} 件 / all {total_n} patents")  # fmt: skip
-    note = (f"（机器生成，待分析人员命名）主题由标题、摘要和首项权利要求的词聚类得出，以权重最高的词命名；{read}"
-            if rows else f"专利太少或缺少共同用词，未能聚类 / too few patents or shared words to find topics ({read})")  # fmt: skip
+    found = f"（机器生成，待分析人员命名）主题由标题、摘要和首项权利要求的词聚类得出，以权重最高的词命名；{read}"
+    note = found if rows else f"专利太少或缺少共同用词，未能聚类 / too few patents or shared words to find topics ({read})"
     columns = ["主题 topic", "主题词 terms", "件数 patents", "占比 % share", ctx.home_name, "代表专利 typical patent"]
     return columns, rows, chart, note
 
@@ -300,12 +304,13 @@ def _collaboration(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | No
     return ["申请人 applicant", "合作申请人 co-applicant", "合作件数 joint", "产学研 university–enterprise"], out, chart, note
 
 
-def _inventors(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+def _inventors(ctx: Context, home_only: bool = False) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """The most prolific inventors, of the whole scope or of the home only (its talent)."""
     rows = _rows(
         ctx,
         f"""
         WITH named AS (SELECT DISTINCT app_no, trim(i) AS inventor, first_applicant, app_date
-                       FROM scope, unnest(coalesce(inventors, [])) AS t(i) WHERE trim(i) <> '')
+                       FROM scope, unnest(coalesce(inventors, [])) AS t(i) WHERE trim(i) <> '' {"AND home" if home_only else ""})
         SELECT inventor, count(*) n, mode(first_applicant), min(year(app_date)), max(year(app_date))
         FROM named GROUP BY 1 ORDER BY n DESC, inventor LIMIT {TOP}""",
     )
@@ -378,6 +383,119 @@ def _gap(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | 
     return columns, out, chart, note
 
 
+def _subclasses(ctx: Context, extra: str = "") -> str:
+    """The scope's patents once per IPC subclass they hold (a CTE body), with ``extra`` columns."""
+    return (f"SELECT DISTINCT app_no, home, year(app_date) y, substr(replace(x, ' ', ''), 1, 4) sub{extra} "
+            "FROM scope, unnest(coalesce(ipc_all, [])) AS t(x)")  # fmt: skip
+
+
+def _position(rta: float | None, growth: float | None) -> str:
+    strong, growing = (rta or 0) >= 1, growth is None or growth >= 0
+    return {(True, True): "优势增长 strong, growing", (True, False): "优势放缓 strong, slowing",
+            (False, True): "潜力 emerging", (False, False): "薄弱 weak"}[(strong, growing)]  # fmt: skip
+
+
+def _competitiveness(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """GB/T 39551.2's 竞争力 and 匹配度: for the home's leading subclasses, its share, its specialisation (RTA: the
+    subclass's share of the home's filings over its share of all filings), its rank among the regions of its level,
+    and its growth (the last three years against the three before); each placed as strong or weak, growing or not."""
+    from ipstrong.reference.regions import by_code
+
+    home = by_code().get(ctx.home_code)
+    peer = {"province": "province_code", "city": "city_code"}.get(home.level if home else "", "district_code")
+    until = ctx.data_until or 0
+    rows = _rows(
+        ctx,
+        f"""
+        WITH g AS ({_subclasses(ctx, f", {peer} AS peer")}),
+             total AS (SELECT count(DISTINCT app_no) n, count(DISTINCT app_no) FILTER (WHERE home) h FROM g),
+             peers AS (SELECT sub, peer, count(*) c, rank() OVER (PARTITION BY sub ORDER BY count(*) DESC) r,
+                              count(*) OVER (PARTITION BY sub) m FROM g WHERE peer IS NOT NULL GROUP BY 1, 2),
+             s AS (SELECT sub, count(*) n, count(*) FILTER (WHERE home) h,
+                          count(*) FILTER (WHERE home AND y > $until - 3) recent,
+                          count(*) FILTER (WHERE home AND y BETWEEN $until - 5 AND $until - 3) before
+                   FROM g GROUP BY 1)
+        SELECT s.sub, s.h, s.n, (s.h / total.h) / (s.n / total.n), p.r, p.m, s.recent, s.before
+        FROM s CROSS JOIN total LEFT JOIN peers p ON p.sub = s.sub AND p.peer = $home
+        WHERE s.h > 0 ORDER BY s.h DESC, s.sub LIMIT 15""",
+        {"until": until, "home": ctx.home_code},
+    )
+    out = []
+    for sub, h, n, rta, rank, of, recent, before in rows:
+        growth = round(100 * (recent - before) / before, 1) if before else None
+        out.append(
+            [sub, h, n, round(100 * h / n, 1), round(rta, 2), f"{rank}/{of}" if rank else "—", growth, _position(rta, growth)]
+        )
+    chart = Chart(kind="bar", x=[r[0] for r in out], series=[Series(name="RTA", values=[r[4] for r in out])])
+    by_place: dict[str, list[str]] = {}
+    for r in out:
+        by_place.setdefault(r[7].split()[0], []).append(r[0])
+    advice = {"优势增长": "巩固提升", "优势放缓": "推动转型升级", "潜力": "培育引进", "薄弱": "关注跟踪"}
+    note = "（机器生成，待分析人员修改）" + "；".join(
+        f"{place}领域 {'、'.join(subs)} 宜{advice[place]}" for place, subs in by_place.items()) if out else None  # fmt: skip
+    columns = ["IPC 小类 subclass", ctx.home_name, "全部 all", "占比 % share", "专业化指数 RTA", "排名 rank",
+               "近三年增长 % growth", "定位 position"]  # fmt: skip
+    return columns, out, chart if out else None, note
+
+
+def _sei(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """The home's filings across the strategic emerging industries (the CNIPA concordance, IPC only), against all."""
+    from ipstrong.reference.sei import SEI_INDUSTRIES, sei_branches
+
+    symbols = [r[0] for r in _rows(ctx, "SELECT DISTINCT x FROM scope, unnest(coalesce(ipc_all, [])) AS t(x)")]
+    pairs = [(s, b.split(".", 1)[0]) for s in symbols for b in sei_branches([s])]
+    ctx.con.execute("CREATE OR REPLACE TEMP TABLE sei_of (symbol VARCHAR, industry VARCHAR)")
+    if pairs:
+        ctx.con.executemany("INSERT INTO sei_of VALUES (?, ?)", list(dict.fromkeys(pairs)))
+    rows = _rows(
+        ctx,
+        """
+        WITH g AS (SELECT DISTINCT s.app_no, s.home, i.industry FROM scope s, unnest(coalesce(s.ipc_all, [])) AS t(x)
+                   JOIN sei_of i ON i.symbol = t.x),
+             total AS (SELECT count(*) n, count(*) FILTER (WHERE home) h FROM scope)
+        SELECT industry, count(*) FILTER (WHERE home) h, count(*) n, total.h, total.n FROM g CROSS JOIN total
+        GROUP BY industry, total.h, total.n ORDER BY 2 DESC, 1""",
+    )
+    out = [[SEI_INDUSTRIES.get(r[0], r[0]), r[1], r[2], round(100 * r[1] / r[2], 1),
+            round((r[1] / r[3]) / (r[2] / r[4]), 2) if r[3] else None] for r in rows]  # fmt: skip
+    chart = _one("bar", out, 0, 1, ctx.home_name, len(out)) if out else None
+    columns = ["战略性新兴产业 SEI industry", ctx.home_name, "全部 all", "占比 % share", "专业化指数 RTA"]
+    return columns, out, chart, None
+
+
+def _rivals(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """For the enterprise's leading subclasses: its filings, its rank among applicants (by entity) and the leader."""
+    rows = _rows(
+        ctx,
+        f"""
+        WITH g AS ({_subclasses(ctx, ", coalesce(CAST(first_applicant_id AS VARCHAR), first_applicant) who, first_applicant")}),
+             counted AS (SELECT sub, who, mode(first_applicant) name, count(*) c, bool_or(home) mine FROM g
+                         WHERE who IS NOT NULL GROUP BY 1, 2),
+             ranked AS (SELECT *, row_number() OVER (PARTITION BY sub ORDER BY c DESC, name) r,
+                               sum(c) OVER (PARTITION BY sub) total FROM counted)
+        SELECT m.sub, m.c, m.total, m.r, l.name, l.c FROM ranked m JOIN ranked l ON l.sub = m.sub AND l.r = 1
+        WHERE m.mine ORDER BY m.c DESC, m.sub LIMIT 10""",
+    )
+    out = [[r[0], r[1], r[2], round(100 * r[1] / r[2], 1), r[3], r[4], r[5]] for r in rows]
+    behind = [f"{r[0]}（{r[5]}）" for r in out if r[4] > 1 and r[1] < r[6] / 2]
+    advice = (f"在 {'、'.join(behind)} 上不足领先者的一半：宜排查侵权风险，考虑许可、合作或规避设计。" if behind
+              else f"{ctx.home_name}在主要技术分支上领先或接近领先者，宜巩固布局、加强海外保护。")  # fmt: skip
+    note = "（机器生成，待分析人员修改）" + advice if out else None
+    mine, leader = [r[1] for r in out], [r[6] for r in out]
+    chart = Chart(kind="bar", x=[r[0] for r in out],
+                  series=[Series(name=ctx.home_name, values=mine), Series(name="领先者 leader", values=leader)])  # fmt: skip
+    columns = [
+        "IPC 小类 subclass",
+        ctx.home_name,
+        "全部 all",
+        "占比 % share",
+        "排名 rank",
+        "领先者 leader",
+        "领先者件数 its count",
+    ]
+    return columns, out, chart if out else None, note
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("trend", "申请与授权趋势", "filing and grant trends", _trend),
     Section("lifecycle", "技术生命周期", "technology life cycle", _lifecycle),
@@ -391,4 +509,37 @@ SECTIONS: tuple[Section, ...] = (
     Section("key_patents", "重点专利", "key patents", _key_patents),
     Section("legal_status", "法律状态", "legal status", _legal_status),
     Section("gap", "差距分析与发展方向", "gap analysis and directions", _gap),
+    Section("competitiveness", "竞争力与匹配度", "competitiveness and match", _competitiveness),
+    Section("sei", "战略性新兴产业分布", "strategic emerging industries", _sei),
+    Section("home_applicants", "本地区创新主体", "the home's applicants", partial(_applicants, home_only=True)),
+    Section("home_inventors", "本地区（本企业）人才", "the home's inventors", partial(_inventors, home_only=True)),
+    Section("rivals", "竞争对手与风险", "rivals and risks", _rivals),
 )
+BY_ID = {s.id: s for s in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of navigation report, after the part of GB/T 39551 it follows: its sections in order."""
+
+    id: str
+    standard: str
+    title_zh: str
+    title_en: str
+    sections: tuple[str, ...]
+
+    def chosen(self) -> list[Section]:
+        return [BY_ID[s] for s in self.sections]
+
+
+KINDS = {k.id: k for k in (
+    Kind("industry", "GB/T 39551.3", "产业规划类", "industry planning", (
+        "trend", "lifecycle", "regions", "home_map", "applicants", "technology", "topics", "collaboration", "inventors",
+        "key_patents", "legal_status", "gap")),
+    Kind("region", "GB/T 39551.2", "区域规划类", "region planning", (
+        "trend", "regions", "home_map", "competitiveness", "sei", "home_applicants", "collaboration", "home_inventors",
+        "key_patents", "legal_status", "gap")),
+    Kind("enterprise", "GB/T 39551.4", "企业经营类", "enterprise operation", (
+        "trend", "lifecycle", "technology", "rivals", "applicants", "topics", "collaboration", "home_inventors",
+        "key_patents", "legal_status")),
+)}  # fmt: skip

@@ -82,5 +82,7 @@ def find_topics(texts: list[str], cache_dir: Path | None = None) -> list[Topic]:
         members = [i for i in range(len(texts)) if chosen[i] == t and strength[i] > 0]
         if members:
             heaviest = model.components_[t].argsort()[::-1][:TERMS]
-            topics.append(Topic(terms=[str(vocabulary[j]) for j in heaviest], members=sorted(members, key=lambda i: -share[i, t])))
+            topics.append(
+                Topic(terms=[str(vocabulary[j]) for j in heaviest], members=sorted(members, key=lambda i: -share[i, t]))
+            )
     return sorted(topics, key=lambda topic: (-len(topic.members), topic.terms))

@@ -11,9 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from ipstrong.db import transaction
-from ipstrong.messages import validated
+from ipstrong.messages import IpsError, Msg, validated
 from ipstrong.navigation.industry import Industry, split_terms
 from ipstrong.navigation.library import (
     IndustryOut,
@@ -23,14 +24,14 @@ from ipstrong.navigation.library import (
     edit,
     edited,
     industries,
-    industry_version,
     preview,
     reports,
     save_industry,
     saved_industry,
     stored_report,
 )
-from ipstrong.navigation.report import report_charts, write_html, write_pdf, write_xlsx
+from ipstrong.navigation.report import check_request, report_charts, write_html, write_pdf, write_xlsx
+from ipstrong.navigation.sections import KINDS
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, XLSX_MEDIA, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
@@ -59,8 +60,8 @@ def navigation_page(
     with ctx.reader() as s:
         saved, kept = industries(s, who.actor), reports(s, who.actor)
     shown = _preview(request, who, preview_id) if preview_id else None
-    values = {"industries": saved, "reports": kept, "shown": shown, "cities": jiangsu_cities(),
-              "can_write": "records.write" in who.actor.role_info.permissions}  # fmt: skip
+    values = {"industries": saved, "reports": kept, "shown": shown, "cities": jiangsu_cities(), "kinds": KINDS.values(),
+              "kinds_by_id": KINDS, "can_write": "records.write" in who.actor.role_info.permissions}  # fmt: skip
     return ctx.render(request, "navigation.html", values, who=who)
 
 
@@ -78,21 +79,52 @@ def industry_form(
     return RedirectResponse(f"/navigation?preview={saved.id}#preview", status_code=303)
 
 
-@router.post("/navigation/reports", **PAGE)
-def report_form(
-    request: Request, who: FormSender, industry_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    region: Annotated[str, Form(pattern="^[0-9]{6}$")] = "320000", compare: Listed = "",
-) -> Response:  # fmt: skip
-    """Make a report in the background: the job's page shows its progress and, when done, its number."""
+class ReportAsk(BaseModel):
+    """A report to make in the background: of a saved industry version, of a kind, for a region (or an enterprise)."""
+
+    industry_id: int = Field(ge=1, le=MAX_ID)
+    kind: str = Field(default="industry", max_length=20, description="industry | region | enterprise")
+    region: str = Field(default="320000", pattern="^[0-9]{6}$")
+    compare: list[str] = Field(default_factory=list, max_length=40, description="比较省份 / provinces to compare")
+    enterprise: int | None = Field(default=None, ge=1, le=MAX_ID, description="企业编号 / enterprise id (kind enterprise)")
+
+
+class JobStarted(BaseModel):
+    job: int
+
+
+def _ask(request: Request, who: Who, ask: ReportAsk) -> int:
+    """Queue the report job once the industry exists and the request is one a report can be made of."""
     from ipstrong.jobs import enqueue
 
     ctx = context_of(request)
     with ctx.reader() as s:
-        industry_version(s, industry_id)  # refused now, not in the job, when there is no such industry
-    params = {"industry_id": industry_id, "region": region, "compare": split_terms(compare), "by": who.actor.username,
-              "role": who.actor.role, "scope": who.actor.region_code}  # fmt: skip
-    enqueue(ctx.settings, who.actor, "navigation", params)
+        saved = saved_industry(s, who.actor, ask.industry_id)
+    check_request(ask.kind, saved.definition, ask.region, tuple(ask.compare), ask.enterprise)
+    params = {**ask.model_dump(), "by": who.actor.username, "role": who.actor.role, "scope": who.actor.region_code}
+    return enqueue(ctx.settings, who.actor, "navigation", params)
+
+
+@router.post("/navigation/reports", **PAGE)
+def report_form(
+    request: Request, who: FormSender, industry_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    region: Annotated[str, Form(pattern="^[0-9]{6}$")] = "320000", compare: Listed = "",
+    kind: Annotated[str, Form(max_length=20)] = "industry", enterprise: Annotated[str, Form(max_length=12)] = "",
+) -> Response:  # fmt: skip
+    """Make a report in the background: the job's page shows its progress and, when done, its number."""
+    fields = {"industry_id": industry_id, "kind": kind, "region": region, "compare": split_terms(compare),
+              "enterprise": _enterprise_id(enterprise)}  # fmt: skip
+    _ask(request, who, validated(ReportAsk, fields))
     return RedirectResponse("/jobs", status_code=303)
+
+
+def _enterprise_id(typed: str) -> int | None:
+    """The enterprise id as typed in the form (empty: none); anything but a whole number is refused naming the field."""
+    if not typed.strip():
+        return None
+    if not typed.strip().isdigit():
+        raise IpsError(Msg(f"企业编号须为数字：{typed}", f"the enterprise id is a number: {typed}").located(field="enterprise"))
+    return int(typed)
 
 
 def _stored(request: Request, who: Who, report_id: int) -> StoredReport:
@@ -159,6 +191,12 @@ def preview_data(request: Request, who: Caller, industry_id: RowId) -> Preview:
 def reports_data(request: Request, who: Caller) -> list[ReportSummary]:
     with context_of(request).reader() as s:
         return reports(s, who.actor)
+
+
+@router.post("/api/v1/navigation/reports", response_model=JobStarted, summary="生成导航报告 / make a report", **API)
+def report_ask(request: Request, who: Caller, body: ReportAsk) -> JobStarted:
+    """Queue a report; ``GET /api/v1/jobs`` follows its progress, and its result names the kept report."""
+    return JobStarted(job=_ask(request, who, body))
 
 
 @router.get("/api/v1/navigation/reports/{report_id}", response_model=StoredReport, summary="一份导航报告 / a report", **API)
