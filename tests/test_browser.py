@@ -688,8 +688,16 @@ def test_staff_define_an_industry_and_read_a_report_with_its_charts(page) -> Non
     page.click("#industry-form button[type=submit]")
     page.wait_for_selector("#preview-count")
     assert page.inner_text("#preview-count") == "1" and "201710601862.3" in page.inner_text("#preview")
+    page.select_option("#report-form select[name=kind]", "enterprise")  # an enterprise report without its enterprise
+    with page.expect_response(lambda r: r.url.endswith("/navigation/reports") and r.request.method == "POST") as answer:
+        page.click("#report-form button[type=submit]")
+    assert answer.value.status == 400
+    page.wait_for_selector("#error-title")
+    assert "names an enterprise" in page.inner_text("main") or "企业编号" in page.inner_text("main")
+    _click_nav(page, "/navigation")
     page.click("#navigation-reports a")
     page.wait_for_selector("#chart-trend canvas")
+    page.wait_for_selector("#chart-home_map canvas")  # Jiangsu's cities on the map layer the platform serves
     assert "锂电池" in page.inner_text("h1") and page.locator("#section-gap").count() == 1
     page.fill("#section-gap textarea[name=text]", "重点发展固态电池。")
     page.click("#section-gap button[type=submit]")

@@ -455,4 +455,10 @@ def test_a_navigation_report_from_the_command_line(tmp_path: Path) -> None:
     summary = json.loads(done.stdout)
     assert (summary["patents"], summary["home_patents"]) == (1, 1) and len(summary["files"]) == 3
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF") and out.with_suffix(".xlsx").exists()
-    assert run("navigate", "--out", str(out), data_dir=data).returncode != 0
+    assert run("navigate", "--out", str(out), data_dir=data).returncode != 0  # an industry report needs an industry
+    region = run("navigate", "--kind", "region", "--region", "320500", "--name", "锂电池", "--keywords", "锂电池", "--out",
+                 str(tmp_path / "r.html"), "--json", data_dir=data)  # fmt: skip
+    assert region.returncode == 0, region.stderr
+    assert json.loads(region.stdout)["home_patents"] == 1 and "区域规划类" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    refused = run("navigate", "--kind", "enterprise", "--name", "锂电池", "--keywords", "锂电池", data_dir=data)
+    assert refused.returncode != 0 and "names an enterprise" in refused.stderr

@@ -326,8 +326,8 @@ def test_an_enterprise_report(ar: Path, tmp_path: Path) -> None:
     html = tmp_path / "firm.html"
     write_html(near, html)
     assert "企业经营类" in html.read_text(encoding="utf-8")
-    for kind, enterprise, refusal in (("enterprise", None, "only it, takes --enterprise"),
-                                      ("industry", firm, "only it, takes --enterprise"),
+    for kind, enterprise, refusal in (("enterprise", None, "only it, names an enterprise"),
+                                      ("industry", firm, "only it, names an enterprise"),
                                       ("patent", None, "no report kind patent")):  # fmt: skip
         with pytest.raises(IpsError, match=refusal):
             navigate(SYSTEM, ar, NEAR_EYE, "320000", kind, enterprise=enterprise)

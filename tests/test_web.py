@@ -1182,15 +1182,31 @@ def test_navigation_from_industry_to_report_on_the_web(site) -> None:
     page = client.get(saved.headers["location"]).text
     assert 'id="preview-count">1<' in page and "201710601862.3" in page
     [industry] = client.get("/api/v1/navigation/industries").json()
-    made = client.post("/navigation/reports", data={"csrf_token": csrf, "industry_id": str(industry["id"]), "region": "320500"},
-                       follow_redirects=False)  # fmt: skip
+    ask = {"csrf_token": csrf, "industry_id": str(industry["id"]), "region": "320500", "kind": "industry"}
+    for wrong, refusal in (
+        ({"kind": "enterprise"}, "names an enterprise"),
+        ({"enterprise": "abc"}, "the enterprise id is a number"),
+    ):
+        refused = client.post("/navigation/reports", data={**ask, **wrong})
+        assert refused.status_code == 400 and refusal in refused.text, wrong
+    made = client.post("/navigation/reports", data=ask, follow_redirects=False)
     assert made.status_code == 303 and made.headers["location"] == "/jobs"
     queue, _task = make_queue(client.app.state.ctx.settings)
     queue.execute(queue.dequeue())
     [job] = client.get("/api/v1/jobs").json()
     assert job["status"] == "done", job
     [kept] = client.get("/api/v1/navigation/reports").json()
-    assert (kept["patents"], kept["region_code"]) == (1, "320500")
+    assert (kept["patents"], kept["region_code"], kept["kind"], kept["home_name"]) == (1, "320500", "industry", "苏州市")
+    # the API's twin of the form: a region report of the province, made by the queue
+    api = {"X-CSRF-Token": csrf}
+    started = client.post("/api/v1/navigation/reports", json={"industry_id": industry["id"], "kind": "region"}, headers=api)
+    assert started.status_code == 200, started.text
+    queue.execute(queue.dequeue())
+    region = client.get("/api/v1/navigation/reports").json()[0]
+    assert (region["kind"], region["home_name"]) == ("region", "江苏省")
+    assert 'id="section-competitiveness"' in client.get(f"/navigation/reports/{region['id']}").text
+    wrong = client.post("/api/v1/navigation/reports", json={"industry_id": industry["id"], "kind": "x"}, headers=api)
+    assert wrong.status_code == 400 and "no report kind x" in wrong.text
     viewer = client.get(f"/navigation/reports/{kept['id']}").text
     assert 'id="report-charts"' in viewer and 'id="section-gap"' in viewer and "苏州市" in viewer
     note = {"csrf_token": csrf, "section": "gap", "text": "重点发展固态电池。"}

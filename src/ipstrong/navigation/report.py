@@ -24,7 +24,8 @@ from ipstrong.navigation.sections import KINDS, Context, Kind, SectionResult
 from ipstrong.reference.regions import region_name
 
 REPORT_TIME_FACTOR = 20  # a report's queries may run this many times a page's limit (they read a whole industry)
-ALL_FIELDS = Industry(name="全部技术领域", name_en="all fields", ipc=list("ABCDEFGH"))  # a region report without an industry
+# a region report without an industry: every patent with an IPC symbol (one without cannot be placed in a field)
+ALL_FIELDS = Industry(name="全部技术领域", name_en="every classified patent", ipc=list("ABCDEFGH"))
 FIELD_SUBCLASSES = 5  # an enterprise report without an industry reads the enterprise's leading subclasses
 TEMPLATES = Path(str(files("ipstrong") / "navigation" / "templates"))
 
@@ -123,7 +124,8 @@ def check_request(kind: str, industry: Industry | None, region: str, compare: tu
         raise IpsError(Msg(f"没有报告类型 {kind}（可选：{'、'.join(KINDS)}）", f"no report kind {kind} ({', '.join(KINDS)})")
                        .located(field="kind"))  # fmt: skip
     if (kind == "enterprise") != (enterprise is not None):
-        msg = Msg("企业经营类报告须且只能给出企业编号 --enterprise", "an enterprise report, and only it, takes --enterprise")
+        msg = Msg("企业经营类报告须且只能给出企业编号（--enterprise）",
+                  "an enterprise report, and only it, names an enterprise (--enterprise)")
         raise IpsError(msg.located(field="enterprise"))
     if industry is None and kind == "industry":
         raise IpsError(Msg("产业规划类报告须给出产业定义", "an industry report needs an industry").located(field="industry"))
