@@ -111,6 +111,7 @@ def test_the_renderings(ar: Path, tmp_path: Path) -> None:
     write_html(report, html)
     text = html.read_text(encoding="utf-8")
     assert 'id="chart-trend"' in text and "echarts" in text and 'id="scope-total">1127<' in text and "<script src" not in text
+    assert 'id="no-home"' in text  # no Jiangsu filing among them: the report says what its tables then show
     write_xlsx(report, book)
     assert len(load_workbook(book).sheetnames) == 1 + len(report.sections)
     write_pdf(report, pdf)

@@ -1177,6 +1177,8 @@ def test_navigation_from_industry_to_report_on_the_web(site) -> None:
     form = {"csrf_token": csrf, "name": "锂电池", "ipc": "H01M", "keywords": "锂电池", "exclude_ipc": "", "exclude_keywords": ""}
     refused = client.post("/navigation/industries", data={**form, "ipc": "电池"})
     assert refused.status_code == 400 and "not an IPC symbol" in refused.text
+    refused = client.post("/navigation/industries", data={**form, "sei": "9.99"})
+    assert refused.status_code == 400 and "not an SEI industry or branch number: 9.99" in refused.text
     saved = client.post("/navigation/industries", data=form, follow_redirects=False)
     assert saved.status_code == 303
     page = client.get(saved.headers["location"]).text
