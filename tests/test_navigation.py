@@ -61,6 +61,11 @@ def test_a_report_on_real_data_read_by_hand(ar: Path) -> None:
     status = {row[0]: row[1] for row in _section(report, "legal_status").rows}
     assert status == {"有效 in force": 508, "审中 pending": 450, "驳回 rejected": 75, "撤回 withdrawn": 49, "失效 lapsed": 45}
     assert _section(report, "applicants").rows[0][:2] == ["奇跃公司", 67]
+    # its 67 by filing year: 2012 1, 2014 14, 2015 3, 2016 14, 2017 17, 2018 7, 2019 7, 2020 4 (none in 2013)
+    trends = _section(report, "applicant_trends")
+    assert trends.columns[1] == "奇跃公司" and trends.chart is not None and len(trends.chart.series) == 5
+    assert {row[0]: row[1] for row in trends.rows if row[1]} == {2012: 1, 2014: 14, 2015: 3, 2016: 14, 2017: 17, 2018: 7,
+                                                                  2019: 7, 2020: 4}  # fmt: skip
     assert [row[:2] for row in _section(report, "technology").rows[:2]] == [["G02B27", 1127], ["G06F3", 130]]
     # of the 508 in force, 341 are utility models (type digit 2): 167 effective inventions
     assert _section(report, "regions").rows == [["未能定位 not placed", 1127, 167]]
@@ -223,8 +228,8 @@ def test_the_report_structure_is_stable(ar: Path) -> None:
     reader of the JSON depend on them)."""
     report = navigate(SYSTEM, ar, NEAR_EYE, "320000")
     structure = {s.id: s.columns for s in report.sections}
-    assert list(structure) == ["trend", "lifecycle", "regions", "home_map", "applicants", "technology", "topics",
-                               "collaboration", "inventors", "key_patents", "legal_status", "gap"]  # fmt: skip
+    assert list(structure) == ["trend", "lifecycle", "regions", "home_map", "applicants", "applicant_trends", "technology",
+                               "topics", "collaboration", "inventors", "key_patents", "legal_status", "gap"]  # fmt: skip
     assert structure["trend"] == ["年份 year", "申请 filed", "江苏省 申请", "授权 granted", "江苏省 授权"]
     assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 9
     assert structure["topics"] == [
@@ -241,8 +246,9 @@ def test_the_report_structure_is_stable(ar: Path) -> None:
         "trend", "regions", "home_map", "competitiveness", "sei", "home_applicants", "collaboration", "home_inventors",
         "key_patents", "legal_status", "gap"]  # fmt: skip
     firm = navigate(SYSTEM, ar, NEAR_EYE, "320000", "enterprise", enterprise=_enterprise(ar, "奇跃公司"))
-    assert [s.id for s in firm.sections] == ["trend", "lifecycle", "technology", "rivals", "applicants", "topics",
-                                             "collaboration", "home_inventors", "key_patents", "legal_status"]  # fmt: skip
+    assert [s.id for s in firm.sections] == [
+        "trend", "lifecycle", "technology", "rivals", "applicants", "applicant_trends", "topics", "collaboration",
+        "home_inventors", "key_patents", "legal_status"]  # fmt: skip
     assert firm.sections[3].columns[:2] == ["IPC 小类 subclass", "奇跃公司"]
     assert all(len(row) == len(s.columns) for r in (region, firm) for s in r.sections for row in s.rows)
 

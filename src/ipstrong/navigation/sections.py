@@ -232,6 +232,32 @@ def _applicants(ctx: Context, home_only: bool = False) -> tuple[list[str], list[
     return columns, out, chart, None
 
 
+def _applicant_trends(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """The yearly filings of the five leading applicants (by entity), one line each."""
+    leaders = _rows(
+        ctx,
+        """
+        SELECT coalesce(CAST(first_applicant_id AS VARCHAR), first_applicant) who, mode(first_applicant) name, count(*) n
+        FROM scope WHERE first_applicant IS NOT NULL GROUP BY 1 ORDER BY n DESC, name LIMIT 5""",
+    )
+    counted = _rows(
+        ctx,
+        """
+        SELECT year(app_date) y, coalesce(CAST(first_applicant_id AS VARCHAR), first_applicant) who, count(*) FROM scope
+        WHERE app_date IS NOT NULL AND list_contains(?, coalesce(CAST(first_applicant_id AS VARCHAR), first_applicant))
+        GROUP BY 1, 2""",
+        [[r[0] for r in leaders]],
+    )
+    by_year: dict[int, dict[str, int]] = {}
+    for year, who, n in counted:
+        by_year.setdefault(year, {})[who] = n
+    years = sorted(by_year)
+    rows = [[y, *(by_year[y].get(who, 0) for who, _name, _n in leaders)] for y in years]
+    series = [Series(name=name, values=[r[i + 1] for r in rows]) for i, (_who, name, _n) in enumerate(leaders)]
+    chart = Chart(kind="line", x=[str(y) for y in years], series=series) if rows else None
+    return ["年份 year", *(name for _who, name, _n in leaders)], rows, chart, None
+
+
 def _technology(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
     rows = _rows(
         ctx,
@@ -502,6 +528,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("regions", "地区分布", "regional distribution", _regions),
     Section("home_map", "本地区分布", "within the home region", _home_map),
     Section("applicants", "主要申请人", "top applicants", _applicants),
+    Section("applicant_trends", "主要申请人趋势", "the leading applicants' trends", _applicant_trends),
     Section("technology", "技术构成", "technology composition", _technology),
     Section("topics", "技术主题聚类", "topic clusters", _topics),
     Section("collaboration", "合作申请与产学研", "collaboration and university–enterprise ties", _collaboration),
@@ -534,12 +561,12 @@ class Kind:
 
 KINDS = {k.id: k for k in (
     Kind("industry", "GB/T 39551.3", "产业规划类", "industry planning", (
-        "trend", "lifecycle", "regions", "home_map", "applicants", "technology", "topics", "collaboration", "inventors",
-        "key_patents", "legal_status", "gap")),
+        "trend", "lifecycle", "regions", "home_map", "applicants", "applicant_trends", "technology", "topics",
+        "collaboration", "inventors", "key_patents", "legal_status", "gap")),
     Kind("region", "GB/T 39551.2", "区域规划类", "region planning", (
         "trend", "regions", "home_map", "competitiveness", "sei", "home_applicants", "collaboration", "home_inventors",
         "key_patents", "legal_status", "gap")),
     Kind("enterprise", "GB/T 39551.4", "企业经营类", "enterprise operation", (
-        "trend", "lifecycle", "technology", "rivals", "applicants", "topics", "collaboration", "home_inventors",
-        "key_patents", "legal_status")),
+        "trend", "lifecycle", "technology", "rivals", "applicants", "applicant_trends", "topics", "collaboration",
+        "home_inventors", "key_patents", "legal_status")),
 )}  # fmt: skip
