@@ -223,6 +223,26 @@ def test_the_home_region_on_its_map_its_rank_and_places_abroad(tmp_path: Path) -
     assert 'registerMap("苏州"' in html.read_text(encoding="utf-8")  # the layer travels inside the file
 
 
+def test_key_patents_with_the_high_value_criteria_they_meet(tmp_path: Path) -> None:
+    """A Suzhou lithium-ion invention filed 2010-01-05 and granted 2012, in force: the concordance puts H01M10/0525 in
+    SEI branch 5.2 and it has been kept more than ten years (filed 16 years before this report), so it meets those two
+    criteria; the 2021 one, granted too, meets only the first; a foreign owner's meets none (the count is domestic)."""
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型,主分类号,分类号\n"
+        "201010000001.8,2010-01-05,2012-03-07,一种锂离子电池,苏州甲有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M10/0525,H01M10/0525\n"
+        "202110000201.1,2021-01-05,2023-03-07,一种电池,苏州乙有限公司,江苏省苏州市吴中区星湖街2号,发明,H01M10/0525,H01M10/0525\n"
+        "202110000101.9,2021-01-01,2023-05-01,电池甲,谷歌有限责任公司,美国加利福尼亚州山景城,发明,H01M10/0525,H01M10/0525\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    ingest([source], data, status_date=dt.date(2024, 12, 31))
+    rows = {r[0]: r for r in _section(navigate(SYSTEM, data, Industry(name="电池", ipc=["H01M"]), "320000"), "key_patents").rows}
+    assert rows["201010000001.8"][9] == "战略性新兴产业发明专利、维持年限超过10年"
+    assert rows["201010000001.8"][6] == dt.date.today().year - 2010 - (dt.date.today() < dt.date(dt.date.today().year, 1, 5))
+    assert rows["202110000201.1"][9] == "战略性新兴产业发明专利" and rows["202110000101.9"][9] == ""
+
+
 def test_the_report_structure_is_stable(ar: Path) -> None:
     """The golden structure of each kind: the sections in order and each table's columns (the XLSX sheets and every
     reader of the JSON depend on them)."""
@@ -231,7 +251,7 @@ def test_the_report_structure_is_stable(ar: Path) -> None:
     assert list(structure) == ["trend", "lifecycle", "regions", "home_map", "applicants", "applicant_trends", "technology",
                                "topics", "collaboration", "inventors", "key_patents", "legal_status", "gap"]  # fmt: skip
     assert structure["trend"] == ["年份 year", "申请 filed", "江苏省 申请", "授权 granted", "江苏省 授权"]
-    assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 9
+    assert structure["gap"][0] == "IPC 小类 subclass" and len(structure["key_patents"]) == 11
     assert structure["topics"] == [
         "主题 topic",
         "主题词 terms",

@@ -20,11 +20,13 @@ from ipstrong.config import settings
 from ipstrong.indicators.catalogue import BY_ID, CATALOGUE, OPEN_PARAMETERS, Indicator
 from ipstrong.indicators.measures import (
     DEFAULTS,
+    HIGH_VALUE_CRITERIA,
     MEASURES,
     REGION_COLUMNS,
     Parameters,
     Sources,
     days_table,
+    high_value_met,
     register_of,
 )
 from ipstrong.messages import InvalidOption, IpsError, Msg
@@ -156,6 +158,16 @@ def _counts(src: Sources, measure: str) -> dict[tuple[dt.date, str, str], float]
     return out
 
 
+def _current_sources(data_dir: Path, days: list[dt.date], params: Parameters) -> tuple[Any, Sources]:
+    """The current snapshot on DuckDB and the sources the measures read, on ``days``."""
+    warehouse = Warehouse(data_dir)
+    snapshot = warehouse.current_id()
+    if snapshot is None:
+        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
+    backend = _backend(data_dir, snapshot, "duckdb")
+    return backend, _sources(backend, days, params, warehouse.manifest(snapshot))
+
+
 def by_applicant(
     data_dir: Path,
     measures: list[str],
@@ -167,12 +179,7 @@ def by_applicant(
     """The value of each patent measure per applicant entity (a patent's first applicant, ``first_applicant_id``) on
     each day: the same rows the indicators count, grouped by who holds them rather than where. One query per
     measure for every day and entity (or only ``entities``)."""
-    warehouse = Warehouse(data_dir)
-    snapshot = warehouse.current_id()
-    if snapshot is None:
-        raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
-    backend = _backend(data_dir, snapshot, "duckdb")
-    src = _sources(backend, sorted(set(days)), params, warehouse.manifest(snapshot))
+    backend, src = _current_sources(data_dir, sorted(set(days)), params)
     holders = src.p.filter(src.p.first_applicant_id.notnull()).select(holder_app_no=src.p.app_no, entity=src.p.first_applicant_id)
     if entities is not None:
         holders = holders.filter(holders.entity.isin(entities))
@@ -184,6 +191,20 @@ def by_applicant(
             for row in j.group_by("asof", "entity").aggregate(value=j.value.sum()).to_pyarrow().to_pylist():
                 out[(measure, row["asof"])][row["entity"]] = float(row["value"] or 0)
     return out
+
+
+def high_value_criteria(
+    data_dir: Path, app_nos: list[str], day: dt.date, params: Parameters = DEFAULTS, timeout_s: float | None = None
+) -> dict[str, list[str]]:
+    """The high-value criteria (``measures.HIGH_VALUE_CRITERIA``) each of ``app_nos`` meets on ``day``, in the
+    criteria's order; a patent that meets none is left out."""
+    backend, src = _current_sources(data_dir, [day], params)
+    order = list(HIGH_VALUE_CRITERIA)
+    met: dict[str, list[str]] = defaultdict(list)
+    with time_limit(backend.con, timeout_s):
+        for row in high_value_met(src, app_nos).to_pyarrow().to_pylist():
+            met[row["app_no"]].append(row["criterion"])
+    return {app_no: sorted(found, key=order.index) for app_no, found in met.items()}
 
 
 def den_is_population(ind: Indicator) -> bool:

@@ -267,6 +267,15 @@ HIGH_VALUE_CRITERIA: dict[str, Callable[[Table, Sources], Table]] = {
 }
 
 
+def high_value_met(src: Sources, app_nos: list[str]) -> Table:
+    """(app_no, asof, criterion): each high-value criterion each of ``app_nos`` meets on each day, by the same rules
+    the count of high-value inventions applies (so only an effective domestic invention meets any)."""
+    base = _effective_domestic_inventions(src)
+    base = base.filter(base.app_no.isin(app_nos or [""]))
+    met = [build(base, src).select("app_no", "asof", criterion=ibis.literal(name)) for name, build in HIGH_VALUE_CRITERIA.items()]
+    return ibis.union(*met, distinct=True)
+
+
 def _high_value(criterion: str | None) -> Measure:
     def measure(src: Sources) -> Table:
         base = _effective_domestic_inventions(src)

@@ -55,7 +55,8 @@ class NavigationReport(BaseModel):
     def title(self) -> str:
         """What the report is of: the industry; the region in it, or the enterprise in it."""
         return {"industry": self.industry.name, "region": f"{self.region_name} · {self.industry.name}"}.get(
-            self.kind, f"{self.home_name} · {self.industry.name}")
+            self.kind, f"{self.home_name} · {self.industry.name}"
+        )
 
     @property
     def kind_title(self) -> str:
@@ -102,7 +103,7 @@ def navigate(
                 "SELECT count(*), count(*) FILTER (WHERE home), max(year(app_date)) FROM scope"
             ).fetchone()
             ctx = Context(con=con, home_code=region, home_name=home_name, data_until=until, compare=compare,
-                          cache_dir=data_dir / "cache")  # fmt: skip
+                          data_dir=data_dir)  # fmt: skip
             sections = []
             for section in chosen.chosen() if total else ():
                 started = time.perf_counter()
@@ -124,8 +125,10 @@ def check_request(kind: str, industry: Industry | None, region: str, compare: tu
         raise IpsError(Msg(f"没有报告类型 {kind}（可选：{'、'.join(KINDS)}）", f"no report kind {kind} ({', '.join(KINDS)})")
                        .located(field="kind"))  # fmt: skip
     if (kind == "enterprise") != (enterprise is not None):
-        msg = Msg("企业经营类报告须且只能给出企业编号（--enterprise）",
-                  "an enterprise report, and only it, names an enterprise (--enterprise)")
+        msg = Msg(
+            "企业经营类报告须且只能给出企业编号（--enterprise）",
+            "an enterprise report, and only it, names an enterprise (--enterprise)",
+        )
         raise IpsError(msg.located(field="enterprise"))
     if industry is None and kind == "industry":
         raise IpsError(Msg("产业规划类报告须给出产业定义", "an industry report needs an industry").located(field="industry"))

@@ -72,7 +72,7 @@ class Context:
     home_name: str
     data_until: int | None  # the last filing year in scope
     compare: tuple[str, ...] = ()  # the provinces the gap analysis compares with (all, when empty)
-    cache_dir: Path | None = None  # where the word splitter keeps its dictionary cache
+    data_dir: Path | None = None  # the warehouse's (the high-value criteria read it; the word splitter caches in it)
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,7 @@ def _topics(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str
         SELECT title, home, concat_ws(' ', title, abstract, claims) FROM scope
         ORDER BY hash(app_no), app_no LIMIT {SAMPLE}""",
     )
-    topics = find_topics([p[2] for p in patents], ctx.cache_dir)
+    topics = find_topics([p[2] for p in patents], ctx.data_dir / "cache" if ctx.data_dir else None)
     rows = [
         ["·".join(t.terms[:3]), " ".join(t.terms), len(t.members), round(100 * len(t.members) / len(patents), 1),
          sum(1 for i in t.members if patents[i][1]), patents[t.members[0]][0]]
@@ -345,24 +345,37 @@ def _inventors(ctx: Context, home_only: bool = False) -> tuple[list[str], list[l
 
 
 def _key_patents(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
+    """The inventions scoring highest on being in force, claims, family abroad, years maintained, transfers and
+    licences, and pledges; each with the high-value criteria it meets today (the indicators' rules)."""
+    import datetime as dt
+
+    from ipstrong.indicators.catalogue import BY_ID
+    from ipstrong.indicators.engine import high_value_criteria
+
     rows = _rows(
         ctx,
         f"""
         WITH moves AS (SELECT app_no, count(*) FILTER (WHERE event_type IN ('transfer', 'licence')) m,
-                              count(*) FILTER (WHERE event_type = 'pledge') pl FROM events GROUP BY 1)
-        SELECT s.app_no, s.title, s.first_applicant, s.legal_status, coalesce(s.claims_count, 0) claims,
-               len(list_filter(coalesce(s.family_countries, []), lambda c: c <> 'CN')) abroad,
+                              count(*) FILTER (WHERE event_type = 'pledge') pl FROM events GROUP BY 1),
+             k AS (SELECT s.*, len(list_filter(coalesce(s.family_countries, []), lambda c: c <> 'CN')) abroad,
+                          CASE WHEN s.grant_date IS NULL THEN 0
+                               ELSE date_sub('year', s.app_date, coalesce(s.lapse_date, current_date)) END kept
+                   FROM scope s WHERE s.patent_type = 'invention')
+        SELECT k.app_no, k.title, k.first_applicant, k.legal_status, coalesce(k.claims_count, 0), k.abroad, k.kept,
                coalesce(m.m, 0) moved, coalesce(m.pl, 0) pledged,
-               (s.legal_status = 'in_force')::INT * 3 + least(coalesce(s.claims_count, 0), 20) / 5.0
-                 + least(len(list_filter(coalesce(s.family_countries, []), lambda c: c <> 'CN')), 5)
-                 + least(coalesce(m.m, 0), 3) + least(coalesce(m.pl, 0), 2) score
-        FROM scope s LEFT JOIN moves m ON m.app_no = s.app_no
-        WHERE s.patent_type = 'invention' ORDER BY score DESC, s.app_no LIMIT {TOP}""",
+               (k.legal_status = 'in_force')::INT * 3 + least(coalesce(k.claims_count, 0), 20) / 5.0 + least(k.abroad, 5)
+                 + least(k.kept, 15) / 5.0 + least(coalesce(m.m, 0), 3) + least(coalesce(m.pl, 0), 2) score
+        FROM k LEFT JOIN moves m ON m.app_no = k.app_no ORDER BY score DESC, k.app_no LIMIT {TOP}""",
     )
+    met = high_value_criteria(ctx.data_dir, [r[0] for r in rows], dt.date.today()) if rows and ctx.data_dir else {}
+    named = {c: BY_ID[f"high_value_{c}"].name_zh.split("：")[-1] for found in met.values() for c in found}
     columns = ["申请号 application", "名称 title", "申请人 applicant", "法律状态 status", "权利要求 claims", "海外同族 abroad",
-               "转让许可 transfers+licences", "质押 pledges", "得分 score"]  # fmt: skip
-    note = "得分 = 有效 3 + 权利要求数/5（至多 4）+ 海外同族国家数（至多 5）+ 转让许可次数（至多 3）+ 质押次数（至多 2）"
-    shown = [[*r[:3], " ".join(words("legal_status", r[3])), *r[4:8], round(float(r[8]), 1)] for r in rows]
+               "维持年数 years kept", "转让许可 transfers+licences", "质押 pledges", "高价值标准 high-value criteria",
+               "得分 score"]  # fmt: skip
+    note = ("得分 = 有效 3 + 权利要求数/5（至多 4）+ 海外同族国家数（至多 5）+ 维持年数/5（至多 3）+ 转让许可次数（至多 3）"
+            "+ 质押次数（至多 2）；高价值标准按指标口径，以今日计，仅国内权利人的有效发明可满足")  # fmt: skip
+    shown = [[*r[:3], " ".join(words("legal_status", r[3])), *r[4:9], "、".join(named[c] for c in met.get(r[0], [])),
+              round(float(r[9]), 1)] for r in rows]  # fmt: skip
     return columns, shown, None, note
 
 
