@@ -299,6 +299,23 @@ def test_an_industry_of_sei_branches_and_main_groups(ar: Path) -> None:
         validated(Industry, {"name": "x", "sei": ["8.99"]})
 
 
+def test_an_industry_by_a_search_query(ar: Path) -> None:
+    """An industry may be a search in the query language: TI=光波导 finds the 36 titles that hold 光波导, 30 of them
+    filed from 2020 on (counted in the file); the snapshot's search index answers it. A query that cannot be read is
+    refused with its position when the industry is defined."""
+    from ipstrong.search.index import build
+
+    build(ar)
+    rows = [r for r in _ar_rows() if "光波导" in r["标题"]]
+    recent = [r for r in rows if r["申请日"] >= "2020"]
+    assert (len(rows), len(recent)) == (36, 30)
+    assert navigate(SYSTEM, ar, Industry(name="光波导", query="TI=光波导"), "320000").patents == 36
+    report = navigate(SYSTEM, ar, Industry(name="光波导", query="TI=光波导 AND AD>=2020-01-01"), "320000")
+    assert report.patents == 30 and "检索式 query: TI=光波导 AND AD>=2020-01-01" in report.query
+    with pytest.raises(IpsError, match="position 4"):
+        validated(Industry, {"name": "x", "query": "TI=(光波导"})
+
+
 def test_topic_clusters_on_real_titles(ar: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The 1,127 near-eye titles split into eight topics; 88 of the titles name 波导 (waveguides), and at least 80 of
     them fall in the topic whose heaviest word is 波导, which they make nine tenths of. Above the sample size the

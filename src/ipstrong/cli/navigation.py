@@ -19,6 +19,7 @@ def navigate_command(
     name: Annotated[str | None, typer.Option("--name", help="产业名称（行内定义）/ an inline industry's name")] = None,
     ipc: Annotated[str | None, typer.Option("--ipc", help="IPC 符号，逗号分隔 / IPC symbols, comma separated")] = None,
     keywords: Annotated[str | None, typer.Option("--keywords", help="关键词，逗号分隔 / keywords, comma separated")] = None,
+    query: Annotated[str, typer.Option("--query", help="检索式（检索语言）/ a search in the query language")] = "",
     region: Annotated[str, typer.Option("--region", help="本地区区划代码 / the home region")] = "320000",
     compare: Annotated[str | None, typer.Option("--compare", help="比较的省份，如 310000,330000 / provinces to compare")] = None,
     kind: Annotated[
@@ -44,7 +45,7 @@ def navigate_command(
 
     if industry is not None and name is not None:
         raise IpsError(Msg("--industry 文件与 --name 只能给出其一", "give either --industry FILE or --name, not both"))
-    inline = {"name": name, "ipc": split_terms(ipc), "keywords": split_terms(keywords)}
+    inline = {"name": name, "ipc": split_terms(ipc), "keywords": split_terms(keywords), "query": query}
     chosen = load_industry(industry) if industry else validated(Industry, inline) if name is not None else None
     limit = settings_of(ctx).query_timeout_s * REPORT_TIME_FACTOR
     report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, limit, tuple(split_terms(compare)), enterprise)

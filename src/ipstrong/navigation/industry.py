@@ -9,10 +9,12 @@ a YAML file or inline on the command line::
     ipc: [G02B27/01]
     keywords: [光波导]
     sei: []
+    query: ""
     exclude_ipc: [G06T19]
     exclude_keywords: []
 
-An IPC class or subclass covers every symbol under it; a main group (``G06F1``) its own subgroups only, never
+``query`` is a search in the platform's query language (``TI=光波导 AND AD>=2018``), matched in the snapshot's
+search index. An IPC class or subclass covers every symbol under it; a main group (``G06F1``) its own subgroups only, never
 ``G06F11``; a subgroup (``G02B27/01``) itself and the subgroups numbered under it (``G02B27/0101``, ``G02B27/017``).
 """
 
@@ -35,6 +37,7 @@ class Industry(BaseModel):
     sei: list[str] = Field(
         default_factory=list, max_length=100, description="战略性新兴产业或分支号 / SEI industries or branches"
     )
+    query: str = Field(default="", max_length=2000, description="检索式（平台检索语言）/ a search in the query language")
     exclude_ipc: list[str] = Field(default_factory=list, max_length=200)
     exclude_keywords: list[str] = Field(default_factory=list, max_length=200)
 
@@ -57,19 +60,29 @@ class Industry(BaseModel):
             raise ValueError(f"不是战略性新兴产业分支号 / not an SEI industry or branch number: {', '.join(bad)}")
         return cleaned
 
+    @field_validator("query")
+    @classmethod
+    def _query(cls, text: str) -> str:
+        """A query that does not parse is refused now, with its position, not when a report is made."""
+        from ipstrong.search.query import parse
+
+        if text.strip():
+            parse(text)
+        return text.strip()
+
     @field_validator("keywords", "exclude_keywords")
     @classmethod
     def _words(cls, words: list[str]) -> list[str]:
         return [w.strip() for w in words if w.strip()]
 
     def model_post_init(self, _context: Any) -> None:
-        if not self.ipc and not self.keywords and not self.sei:
-            raise IpsError(Msg("产业须至少有一个 IPC 符号、关键词或战略性新兴产业分支",
-                               "an industry needs at least one IPC symbol, keyword or SEI branch"))  # fmt: skip
+        if not self.ipc and not self.keywords and not self.sei and not self.query:
+            raise IpsError(Msg("产业须至少有一个 IPC 符号、关键词、战略性新兴产业分支或检索式",
+                               "an industry needs at least one IPC symbol, keyword, SEI branch or query"))  # fmt: skip
 
-    def where(self, con: duckdb.DuckDBPyConnection) -> tuple[str, list[Any]]:
-        """The SQL condition over ``patents`` (p) of the snapshot open on ``con`` that selects the industry, and its
-        parameters."""
+    def where(self, con: duckdb.DuckDBPyConnection, data_dir: Path, snapshot: str) -> tuple[str, list[Any]]:
+        """The SQL condition over ``patents`` (p) of ``snapshot`` open on ``con`` that selects the industry, and its
+        parameters; a query's hits are held in a temporary table ``industry_hits`` on ``con``."""
         params: list[Any] = []
 
         def ipc_any(symbols: list[str]) -> list[str]:
@@ -88,7 +101,20 @@ class Industry(BaseModel):
             text = "coalesce(p.title, '') || ' ' || coalesce(p.abstract, '') || ' ' || coalesce(p.claims, '')"
             return [f"contains({text}, ?)" for _ in words]
 
-        included = ipc_any(self.ipc) + words_any(self.keywords) + sei_any(self.sei)
+        def query_hits() -> list[str]:
+            if not self.query:
+                return []
+            import pyarrow as pa
+
+            from ipstrong.search.engine import app_nos_matching
+
+            hits = pa.table({"app_no": pa.array(app_nos_matching(data_dir, self.query, snapshot), pa.string())})
+            con.register("industry_hits_found", hits)
+            con.execute("CREATE OR REPLACE TEMP TABLE industry_hits AS SELECT DISTINCT app_no FROM industry_hits_found")
+            con.unregister("industry_hits_found")
+            return ["p.app_no IN (SELECT app_no FROM industry_hits)"]
+
+        included = ipc_any(self.ipc) + words_any(self.keywords) + sei_any(self.sei) + query_hits()
         excluded = ipc_any(self.exclude_ipc) + words_any(self.exclude_keywords)
         sql = "(" + " OR ".join(included) + ")"
         if excluded:

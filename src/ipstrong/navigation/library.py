@@ -121,11 +121,12 @@ def preview(actor: Actor, data_dir: Path, industry: Industry, sample: int = SAMP
     from ipstrong.warehouse.snapshots import Warehouse
 
     require(actor, "records.read")
-    if Warehouse(data_dir).current_id() is None:
+    snapshot = Warehouse(data_dir).current_id()
+    if snapshot is None:
         return Preview(patents=0, sample=[])
-    con = snapshot_connection(data_dir)
+    con = snapshot_connection(data_dir, snapshot)
     try:
-        where, params = industry.where(con)
+        where, params = industry.where(con, data_dir, snapshot)
         found = con.execute(f"SELECT count(*) FROM patents p WHERE p.office = 'CN' AND {where}", params).fetchone()
         rows = con.execute(
             f"SELECT app_no, title, first_applicant, ipc_main FROM patents p WHERE p.office = 'CN' AND {where} "

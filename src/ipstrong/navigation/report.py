@@ -88,7 +88,7 @@ def navigate(
     try:
         with time_limit(con, timeout_s):
             home_name, industry = _home(con, kind, industry, region, enterprise)
-            where, params = industry.where(con)
+            where, params = industry.where(con, data_dir, snapshot)
             home = "p.first_applicant_id = ?" if enterprise is not None else (
                 "coalesce(starts_with(coalesce(p.district_code, p.city_code, p.province_code, ''), ?), false)")  # fmt: skip
             con.execute(
@@ -168,6 +168,8 @@ def _home(
 def _described(industry: Industry) -> str:
     parts = [f"IPC ∈ {{{', '.join(industry.ipc)}}}"] if industry.ipc else []
     parts += [f"关键词 keywords ∈ {{{', '.join(industry.keywords)}}}"] if industry.keywords else []
+    parts += [f"战略性新兴产业 SEI ∈ {{{', '.join(industry.sei)}}}"] if industry.sei else []
+    parts += [f"检索式 query: {industry.query}"] if industry.query else []
     text = " 或 OR ".join(parts)
     excluded = [*industry.exclude_ipc, *industry.exclude_keywords]
     return text + (f"，排除 excluding {{{', '.join(excluded)}}}" if excluded else "")

@@ -392,6 +392,17 @@ def _export_pages(searcher: tantivy.Searcher, query: tantivy.Query, sort: str) -
         yield [address for _score, address in searcher.search(undated, rest).hits if _key(address) not in written]
 
 
+def app_nos_matching(data_dir: Path, query: str, snapshot: str | None = None) -> list[str]:
+    """The application number of every hit of ``query`` in the index of ``snapshot`` (the current one by default),
+    read a page at a time as the export reads them."""
+    index, _snapshot = open_index(data_dir, snapshot)
+    searcher = index.searcher()
+    found: list[str] = []
+    for page in _export_pages(searcher, compile_query(parse(query)), "AD"):
+        found.extend(str(_first(searcher.doc(address), "app_no")) for address in page)
+    return found
+
+
 def export(data_dir: Path, query: str, out: Path, sort: str = "relevance", fields: Sequence[str] | None = None) -> dict[str, Any]:
     """Write every hit of a query to ``out`` (.csv with a byte-order mark for Excel, .jsonl, or .xlsx up to Excel's
     row limit) with the chosen ``fields`` (``EXPORT_FIELDS``; places, types and statuses in words by default), row

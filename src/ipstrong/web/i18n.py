@@ -211,6 +211,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "navigation_compare": ("比较省份（可选）", "Compare with provinces (optional)"),
     "navigation_kind": ("报告类型", "Report kind"),
     "navigation_sei": ("战略性新兴产业分支", "SEI industries or branches"),
+    "navigation_query": ("检索式（检索语言）", "Query (the search language)"),
     "navigation_enterprise": ("企业编号（企业经营类）", "Enterprise id (enterprise reports)"),
     "navigation_make": ("生成导航报告", "Make the report"),
     "navigation_define": ("定义或修改产业（保存为新版本）", "Define or change an industry (saved as a new version)"),

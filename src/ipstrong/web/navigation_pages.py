@@ -68,11 +68,11 @@ def navigation_page(
 @router.post("/navigation/industries", **PAGE)
 def industry_form(
     request: Request, who: FormSender, name: Annotated[str, Form(max_length=100)] = "", ipc: Listed = "",
-    keywords: Listed = "", sei: Listed = "", exclude_ipc: Listed = "", exclude_keywords: Listed = "",
+    keywords: Listed = "", sei: Listed = "", query: Listed = "", exclude_ipc: Listed = "", exclude_keywords: Listed = "",
 ) -> Response:  # fmt: skip
     """Save an industry from the editor (lists comma or line separated) and show its preview."""
-    fields = {"name": name.strip(), "ipc": split_terms(ipc), "keywords": split_terms(keywords), "sei": split_terms(sei),
-              "exclude_ipc": split_terms(exclude_ipc), "exclude_keywords": split_terms(exclude_keywords)}  # fmt: skip
+    listed = {"ipc": ipc, "keywords": keywords, "sei": sei, "exclude_ipc": exclude_ipc, "exclude_keywords": exclude_keywords}
+    fields = {"name": name.strip(), "query": query, **{k: split_terms(v) for k, v in listed.items()}}
     industry = validated(Industry, fields)
     with transaction(context_of(request).factory) as s:
         saved = save_industry(s, who.actor, industry)
