@@ -86,7 +86,7 @@ def test_exclusions_keywords_and_nothing_matched(ar: Path) -> None:
     assert (empty.patents, empty.sections) == (0, [])
     with pytest.raises(IpsError, match="unknown region 329999"):
         navigate(SYSTEM, ar, NEAR_EYE, "329999")
-    with pytest.raises(IpsError, match="at least one IPC symbol, keyword or SEI branch"):
+    with pytest.raises(IpsError, match="at least one IPC symbol, keyword, SEI branch or query"):
         Industry(name="空")
 
 
