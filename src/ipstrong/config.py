@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     # the province whose office runs the platform: its cities are the dashboard's map, the assessment's batch and
     # the default region of every figure (Jiangsu, the first user)
     home_province: str = "320000"
+    # alerts (alerts/channels.py): the SMTP server e-mail goes through (none: e-mail cannot be chosen), the sender,
+    # the platform's address as its links name it, and whether a webhook may point at a private or loopback address
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "ipstrong@localhost"
+    public_url: str = "http://127.0.0.1:8000"
+    webhooks_private_ok: bool = False
 
     @field_validator("home_province")
     @classmethod

@@ -48,6 +48,7 @@ def all_tables() -> MetaData:
     """Every operational table, their modules imported (what migrations are generated and checked against)."""
     from ipstrong import jobs  # noqa: F401 - each import registers its tables on Base.metadata
     from ipstrong.accounts import models  # noqa: F401
+    from ipstrong.alerts import models as alert_models  # noqa: F401
     from ipstrong.ingest import entity_store  # noqa: F401
     from ipstrong.matters import models as matter_models  # noqa: F401
     from ipstrong.matters import workdays  # noqa: F401

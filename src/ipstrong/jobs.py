@@ -178,25 +178,47 @@ def _anchor(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[s
         engine.dispose()
 
 
+def _alerts(cfg: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Read every watch up to the current snapshot, then send what is due (alerts/watch.py)."""
+    from ipstrong.alerts.watch import deliver_due, run_watchlists
+
+    engine = platform_engine(cfg)
+    try:
+        factory = session_factory(engine)
+        progress(10, "读取关注 / reading the watches")
+        ran = run_watchlists(factory, data_dir(cfg.data_dir))
+        progress(60, "推送 / delivering")
+        sent = deliver_due(factory, cfg)
+        message = f"新事件 {ran.events}，已送达 {sent.sent} / {ran.events} new events, {sent.sent} delivered"
+        return {**ran.model_dump(), **sent.model_dump(), "message": message}
+    finally:
+        engine.dispose()
+
+
 class JobKind(NamedTuple):
-    """A kind of job: its names, what runs it, and the permission needed to submit one."""
+    """A kind of job: its names, what runs it, the permission needed to submit one, and whether it publishes a
+    snapshot (the watches are read after each one that does)."""
 
     name_zh: str
     name_en: str
     run: Callable[[Settings, dict[str, Any], Progress], dict[str, Any]]
     permission: str
+    publishes: bool = False
 
 
 JOB_KINDS: dict[str, JobKind] = {
     # the warehouse and its index are province-wide: only the roles that own province-wide data write them
-    "ingest": JobKind("导入", "ingest", _ingest, "warehouse.write"),
+    "ingest": JobKind("导入", "ingest", _ingest, "warehouse.write", publishes=True),
     "index": JobKind("建立检索索引", "search index build", _index, "warehouse.write"),
-    "entities": JobKind("更新申请人实体", "applicant entity update", _entities, "warehouse.write"),
+    "entities": JobKind("更新申请人实体", "applicant entity update", _entities, "warehouse.write", publishes=True),
     "reminders": JobKind("期限提醒", "deadline reminders", _reminders, "records.write"),
     "fee_reminders": JobKind("年费提醒", "annual fee reminders", _fee_reminders, "records.write"),
     "anchor": JobKind("审计锚点", "audit anchor", _anchor, "audit.read"),
     "navigation": JobKind("专利导航报告", "patent navigation report", _navigation, "records.write"),
-    "registry_events": JobKind("登记事项写入仓库", "registers into the warehouse", _registry_events, "warehouse.write"),
+    "registry_events": JobKind(
+        "登记事项写入仓库", "registers into the warehouse", _registry_events, "warehouse.write", publishes=True
+    ),
+    "alerts": JobKind("关注与预警推送", "watches and their pushes", _alerts, "records.read"),
 }
 
 
@@ -220,6 +242,17 @@ def make_queue(cfg: Settings, immediate: bool = False) -> tuple[Huey, Callable[.
         enqueue(cfg, SYSTEM, "fee_reminders", {})
         enqueue(cfg, SYSTEM, "anchor", {})
         enqueue(cfg, SYSTEM, "registry_events", {})
+
+    @queue.periodic_task(crontab(minute="*/5"), name="alert_retries")
+    def alert_retries() -> None:
+        """Deliveries waiting for another attempt are sent when due, without a job of their own."""
+        from ipstrong.alerts.watch import deliver_due
+
+        engine = platform_engine(cfg)
+        try:
+            deliver_due(session_factory(engine), cfg)
+        finally:
+            engine.dispose()
 
     return queue, run_job
 
@@ -273,6 +306,10 @@ def execute(cfg: Settings, job_id: int) -> None:
             message=str(result.get("message", ""))[:500],
             finished_at=dt.datetime.now(dt.UTC),
         )
+        if JOB_KINDS[kind].publishes:  # a new snapshot: the watches are read again
+            from ipstrong.accounts.roles import SYSTEM
+
+            enqueue(cfg, SYSTEM, "alerts", {})
     except Exception as exc:  # the job's failure is its result: recorded for the person who asked
         detail = exc.msg if isinstance(exc, IpsError) else Msg("任务失败", "the job failed")
         update(

@@ -7,7 +7,7 @@ from importlib import import_module
 from ipstrong.cli.common import app, main
 
 # each module registers its commands on ``app``; this order is the order of ``ipstrong --help``
-DOMAINS = ("warehouse", "accounts", "indicators", "entities", "matters", "registry", "navigation", "search", "server")
+DOMAINS = ("warehouse", "accounts", "indicators", "entities", "matters", "registry", "navigation", "alerts", "search", "server")
 for _domain in DOMAINS:
     import_module(f"ipstrong.cli.{_domain}")
 
