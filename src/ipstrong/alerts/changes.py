@@ -53,5 +53,5 @@ def changes_table(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, old: str
         once AS (SELECT app_no, change, min(d) AS change_date FROM found GROUP BY 1, 2)
         SELECT p.*, once.change, once.change_date FROM once JOIN patents p USING (app_no)"""
     )
-    counted = con.execute("SELECT count(*) FROM changes").fetchone()
-    return int(counted[0]) if counted else 0
+    [(counted,)] = con.execute("SELECT count(*) FROM changes").fetchall()
+    return int(counted)

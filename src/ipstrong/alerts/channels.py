@@ -96,9 +96,10 @@ class Email:
 
     def send(self, message: Message, address: str | None, secret: str | None, settings: Settings) -> None:
         import smtplib
+        from email import policy
         from email.message import EmailMessage
 
-        mail = EmailMessage()
+        mail = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))  # the unsubscribe link kept on one line
         mail["Subject"] = f"{message.subject_zh} / {message.subject_en}"
         mail["From"] = settings.smtp_from
         mail["To"] = address or ""

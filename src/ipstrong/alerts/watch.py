@@ -262,7 +262,7 @@ def run_watchlists(factory: Callable[[], Session], data_dir: Path) -> RunReport:
             (w.id, w.last_snapshot)
             for w in s.scalars(select(Watchlist).where(Watchlist.active, Watchlist.last_snapshot.is_distinct_from(current)))
         ]
-    known = {m["snapshot"] for m in warehouse.list()} if due else set()
+    known = {p.name for p in warehouse.snapshots_dir.iterdir() if (p / "manifest.json").exists()} if due else set()
     made_events = made_deliveries = 0
     by_start: dict[str | None, list[int]] = {}
     for watch_id, start in due:
@@ -333,15 +333,15 @@ def deliver_due(factory: Callable[[], Session], settings: Settings, now: dt.date
     """Send every delivery that is due: each claimed before it is sent (so two workers never send one twice), marked
     sent, or put back with its next attempt later, or failed after the last attempt."""
     now = now or utcnow()
+    is_due = ((Delivery.status == "pending") & (Delivery.next_attempt_at <= now)) | (
+        (Delivery.status == "sending") & (Delivery.next_attempt_at <= now - STALE_SENDING)
+    )
     with factory() as s:
-        due = s.scalars(select(Delivery.id).where(
-            ((Delivery.status == "pending") & (Delivery.next_attempt_at <= now))
-            | ((Delivery.status == "sending") & (Delivery.next_attempt_at <= now - STALE_SENDING))
-        ).order_by(Delivery.id)).all()  # fmt: skip
+        due = s.scalars(select(Delivery.id).where(is_due).order_by(Delivery.id)).all()
     sent = retrying = failed = 0
     for delivery_id in due:
         with transaction(factory) as s:
-            claimed = s.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status.in_(("pending", "sending")))
+            claimed = s.execute(update(Delivery).where(Delivery.id == delivery_id, is_due)  # still due: no one claimed it
                                 .values(status="sending", attempts=Delivery.attempts + 1, next_attempt_at=now))  # fmt: skip
             if claimed.rowcount != 1:
                 continue

@@ -49,15 +49,15 @@ def stamp_entities(data_dir: Path, database_url: str | None, step: Callable[[str
 def follow_ingest(
     report: IngestReport, data_dir: Path, database_url: str | None, step: Callable[[str], None] = lambda _m: None
 ) -> None:
-    """Resolve the new applicant names into a follow-up snapshot, then refresh the search index."""
+    """Refresh the search index to the new snapshot, then resolve the new applicant names into a follow-up snapshot
+    (whose index is refreshed from the new one's: refreshed the other way round, the follow-up's parent would have no
+    index to start from and the search would have none)."""
     from ipstrong.search.index import refresh_after_ingest
 
     if not report.published:
         return
+    step("更新检索索引 / updating the search index")
+    refresh_after_ingest(data_dir)
     if report.entities_pending:
         result = stamp_entities(data_dir, database_url, step)
         report.entities_snapshot = result["snapshot"] if result["published"] else None
-        if result["published"]:
-            return  # the index was brought to the follow-up snapshot
-    step("更新检索索引 / updating the search index")
-    refresh_after_ingest(data_dir)

@@ -1,0 +1,293 @@
+"""Watches and their pushes (issue 22): the changes between snapshots on the real AR export and a hand-made register,
+what each kind of watch finds, and each channel's delivery — in-app, e-mail through a local SMTP server, a signed
+webhook — with retries when a channel is down and nothing sent twice. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from conftest import shared_data
+from ipstrong.accounts.roles import SYSTEM
+from ipstrong.accounts.service import actor_of, create_user
+from ipstrong.alerts.models import Delivery
+from ipstrong.alerts.watch import WatchIn, add_watch, deliver_due, deliveries, events, run_watchlists, stop_watch, unsubscribe
+from ipstrong.config import Settings
+from ipstrong.db import transaction
+from ipstrong.ingest import ingest
+from ipstrong.ingest.follow import follow_ingest
+from ipstrong.messages import IpsError
+
+PW = "a long password 1"
+OPEN = Settings(webhooks_private_ok=True)  # the tests' webhook listens on this machine
+
+
+def _ar_rows() -> tuple[str, list[dict[str, str]], list[str]]:
+    path = shared_data("cn-patent-db-exports", "patentics_cn_title-augmented-reality_4483.csv")
+    text = path.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    return lines[0], list(csv.DictReader(lines)), lines[1:]
+
+
+@pytest.fixture
+def two_snapshots(db, tmp_path: Path) -> Iterator[Path]:
+    """The AR export's first 4,000 rows, then the whole file: 483 applications new in the second snapshot."""
+    from ipstrong.search.index import build
+
+    header, _rows, lines = _ar_rows()
+    data = tmp_path / "data"
+    first = tmp_path / "first.csv"
+    first.write_text("\n".join([header, *lines[:4000]]) + "\n", encoding="utf-8")
+    follow_ingest(ingest([first], data, status_date=dt.date(2022, 5, 30), database_url=db.url), data, db.url)
+    build(data)
+    yield data
+
+
+def _watch(db, data: Path, actor, settings: Settings = OPEN, **fields) -> int:
+    with transaction(db.factory) as s:
+        return add_watch(s, actor, data, settings, WatchIn(**fields)).id
+
+
+def _second(db, data: Path, tmp_path: Path) -> None:
+    header, _rows, lines = _ar_rows()
+    whole = tmp_path / "whole.csv"
+    whole.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    follow_ingest(ingest([whole], data, status_date=dt.date(2022, 5, 30), database_url=db.url), data, db.url)
+
+
+def _samsung(data: Path) -> int:
+    from ipstrong.warehouse.connection import snapshot_connection
+
+    con = snapshot_connection(data)
+    try:
+        return int(
+            con.execute("SELECT DISTINCT first_applicant_id FROM patents WHERE first_applicant = '三星电子株式会社'").fetchone()[
+                0
+            ]
+        )
+    finally:
+        con.close()
+
+
+def test_watches_find_what_a_new_snapshot_brings(db, two_snapshots: Path, tmp_path: Path) -> None:
+    """Of the 483 applications only the whole file holds (counted in it): 9 have 眼镜 in the title, 6 of them granted;
+    25 hold a G02B27/01 symbol, 19 of them granted; 16 are 三星电子株式会社's, 13 granted. A filing is one event and
+    its grant another. A watch saved after the second snapshot finds nothing until a third; a run again finds no
+    more (nothing twice)."""
+    _header, rows, _lines = _ar_rows()
+    new = rows[4000:]
+    assert len(new) == 483
+    glasses = [r for r in new if "眼镜" in r["标题"]]
+    assert (len(glasses), sum(bool(r["授权公告日"].strip()) for r in glasses)) == (9, 6)
+    data = two_snapshots
+    samsung = _samsung(data)
+    ids = {
+        "query": _watch(db, data, SYSTEM, name="AR 眼镜", kind="query", target="TI=眼镜"),
+        "ipc": _watch(db, data, SYSTEM, name="近眼显示", kind="ipc", target="G02B 27/01", mode="digest"),
+        "applicant": _watch(db, data, SYSTEM, name="三星", kind="applicant", target=str(samsung)),
+    }
+    _second(db, data, tmp_path)
+    report = run_watchlists(db.factory, data)
+    assert (report.watchlists, report.events) == (3, 15 + 44 + 29)
+    assert report.deliveries == 15 + 1 + 29  # one per event, but one digest for the IPC watch
+    with db.factory() as s:
+        found = events(s, SYSTEM, limit=500)
+    by_watch: dict[int, list] = {}
+    for e in found:
+        by_watch.setdefault(e.watchlist_id, []).append(e)
+    query_changes = sorted(e.change for e in by_watch[ids["query"]])
+    assert query_changes == ["filing"] * 9 + ["grant"] * 6
+    assert {e.app_no for e in by_watch[ids["query"]]} == {r["申请号"].removeprefix("CN") for r in glasses}
+    assert len(by_watch[ids["ipc"]]) == 44 and len(by_watch[ids["applicant"]]) == 29
+    assert run_watchlists(db.factory, data).events == 0  # read up to this snapshot already
+    sent = deliver_due(db.factory, OPEN)
+    assert (sent.sent, sent.retrying, sent.failed) == (45, 0, 0)  # in-app: kept in the platform at once
+    assert deliver_due(db.factory, OPEN).sent == 0
+
+
+CHANGING = "申请号,申请日,授权公告日,名称,申请（专利权）人,地址,专利类型,主分类号,分类号,法律状态\n"
+ROWS = (
+    "202310000011.9,2023-01-05,2023-12-01,一种锂电池,苏州甲科技有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M10/0525,H01M10/0525,{a}\n"
+    "202310000022.7,2023-01-06,2023-12-02,一种电极,苏州甲科技有限公司,江苏省苏州市吴中区星湖街1号,发明,H01M4/583,H01M4/583,有效\n"
+    "202310000033.5,2023-01-07,2023-06-01,一种织物,南京乙有限公司,江苏省南京市鼓楼区汉口路22号,发明,D03D15/00,D03D15/00,{c}\n"
+)
+EVENTS = (
+    "申请号,事件类型,事件日期,转出方,转入方,金额（万元）\n"
+    "202310000011.9,质押,2024-03-01,苏州甲科技有限公司,苏州银行,800\n"
+    "202310000022.7,转让,2024-04-01,苏州甲科技有限公司,苏州丙有限公司,\n"
+)
+
+
+def _register(data: Path, tmp_path: Path, name: str, text: str, day: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    ingest([path], data, status_date=dt.date.fromisoformat(day))
+
+
+def test_lapses_restorations_transfers_and_pledges_within_a_region(db, tmp_path: Path) -> None:
+    """Three inventions in force; then a pledge of the battery and a transfer of the electrode (Suzhou's), and the
+    Nanjing fabric lapsed; then the fabric restored. A Suzhou city official's H01M watch sees the pledge and the
+    transfer; a D03D watch of the province sees the lapse, then the restoration; a Suzhou official may not watch
+    Nanjing."""
+    data = tmp_path / "data"
+    _register(data, tmp_path, "p1.csv", CHANGING + ROWS.format(a="有效", c="有效"), "2024-01-31")
+    with transaction(db.factory) as s:
+        suzhou = actor_of(create_user(s, SYSTEM, "suzhou", PW, "city_official", "320500"))
+    battery = _watch(db, data, suzhou, name="电池", kind="ipc", target="H01M")
+    fabric = _watch(db, data, SYSTEM, name="织物", kind="ipc", target="D03D")
+    with pytest.raises(IpsError, match="outside this account's region"):
+        _watch(db, data, suzhou, name="南京", kind="ipc", target="D03D", region_code="320100")
+    _register(data, tmp_path, "p2.csv", CHANGING + ROWS.format(a="有效", c="未缴年费专利权终止"), "2024-12-31")
+    _register(data, tmp_path, "e2.csv", EVENTS, "2024-12-31")
+    run_watchlists(db.factory, data)
+    with db.factory() as s:
+        seen = {(e.app_no, e.change) for e in events(s, suzhou)}
+        province = [(e.app_no, e.change) for e in events(s, SYSTEM)]
+    assert seen == {("202310000011.9", "pledge"), ("202310000022.7", "transfer")}
+    assert province == [("202310000033.5", "lapse")]
+    _register(data, tmp_path, "p3.csv", CHANGING + ROWS.format(a="有效", c="有效"), "2025-03-31")
+    run_watchlists(db.factory, data)
+    with db.factory() as s:
+        latest = events(s, SYSTEM)[0]
+        assert (latest.watchlist_id, latest.change) == (fabric, "restoration")
+        stop_watch(s, suzhou, battery)
+        with pytest.raises(IpsError, match="no watch"):
+            stop_watch(s, SYSTEM, battery)  # another's watch is not there for them
+
+
+def test_refusals_when_a_watch_is_saved(db, tmp_path: Path) -> None:
+    """A query that does not read (its position named), an IPC symbol that is not one, e-mail without a server, a
+    webhook at a private address (unless the office allows it) or without its secret, an unknown channel."""
+    data = tmp_path / "data"
+    for fields, refusal in (
+        ({"kind": "query", "target": "TI=(眼镜"}, "position 4"),
+        ({"kind": "ipc", "target": "眼镜"}, "not an IPC symbol"),
+        ({"kind": "ipc", "target": "G02B", "channel": "email", "address": "a@example.com"}, "no SMTP server"),
+        ({"kind": "ipc", "target": "G02B", "channel": "webhook", "address": "http://127.0.0.1:9/x", "secret": "s"},
+         "the platform itself"),
+        ({"kind": "ipc", "target": "G02B", "channel": "webhook", "address": "http://localhost:9/x", "secret": "s"},
+         "private address"),
+        ({"kind": "ipc", "target": "G02B", "channel": "webhook", "address": "http://10.1.2.3/x", "secret": "s"},
+         "private address 10.1.2.3"),
+        ({"kind": "ipc", "target": "G02B", "channel": "webhook", "address": "ftp://example.com/x", "secret": "s"}, "not an http"),
+        ({"kind": "ipc", "target": "G02B", "channel": "pigeon"}, "no channel pigeon"),
+        ({"kind": "own"}, "no enterprise whose patents"),
+    ):  # fmt: skip
+        with pytest.raises(IpsError, match=refusal):
+            _watch(db, data, SYSTEM, Settings(), name="x", **fields)
+    with pytest.raises(IpsError, match="needs a signing secret"):
+        _watch(db, data, SYSTEM, name="x", kind="ipc", target="G02B", channel="webhook", address="http://127.0.0.1:9/x")
+
+
+class _Hook(BaseHTTPRequestHandler):
+    """A webhook receiver: keeps each body with its headers, answers 204."""
+
+    received: ClassVar[list[tuple[bytes, dict[str, str]]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((body, dict(self.headers)))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_args: object) -> None:
+        return None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(port: int = 0) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_signed_webhook_survives_an_outage_without_doubles(db, two_snapshots: Path, tmp_path: Path) -> None:
+    """The receiver is down: the digest is tried, kept with the error and its next attempt a minute later; two workers
+    finding it due at once send it once; when the receiver is back it gets it once, signed with the secret over the
+    exact body (sha256=<hex HMAC-SHA256>)."""
+    data = two_snapshots
+    probe = _serve()
+    port = probe.server_address[1]
+    probe.shutdown()
+    probe.server_close()  # nothing listens on the port now
+    watch = _watch(db, data, SYSTEM, name="近眼显示", kind="ipc", target="G02B27/01", channel="webhook",
+                   address=f"http://127.0.0.1:{port}/hook", secret="s3cret", mode="digest")  # fmt: skip
+    _second(db, data, tmp_path)
+    run_watchlists(db.factory, data)
+    first = deliver_due(db.factory, OPEN)
+    assert (first.sent, first.retrying) == (0, 1)
+    with db.factory() as s:
+        [log] = deliveries(s, SYSTEM)
+    assert log.status == "pending" and log.attempts == 1 and log.last_error
+    assert deliver_due(db.factory, OPEN).sent == 0  # not due again yet
+    _Hook.received = []
+    server = _serve(port)
+    try:
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+        results: list = []
+        workers = [threading.Thread(target=lambda: results.append(deliver_due(db.factory, OPEN, later))) for _ in range(2)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sum(r.sent for r in results) == 1 and len(_Hook.received) == 1
+    body, headers = _Hook.received[0]
+    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["X-Ipstrong-Signature"] == expected
+    payload = json.loads(body)
+    assert payload["watchlist"]["id"] == watch and len(payload["events"]) == 44
+    with db.factory() as s:
+        assert [d.status for d in s.query(Delivery).all()] == ["sent"]
+
+
+def test_e_mail_through_a_local_smtp_server_and_unsubscribing(db, two_snapshots: Path, tmp_path: Path) -> None:
+    """A digest by e-mail reaches the SMTP server with its unsubscribe link; the link stops the watch."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message as Collect
+
+    class Inbox(Collect):
+        mails: ClassVar[list] = []
+
+        def handle_message(self, message) -> None:
+            type(self).mails.append(message)
+
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=controller.port, public_url="https://ip.example.gov.cn")
+        _watch(db, two_snapshots, SYSTEM, settings, name="AR 眼镜", kind="query", target="TI=眼镜", channel="email",
+               address="ip@example.com", mode="digest")  # fmt: skip
+        _second(db, two_snapshots, tmp_path)
+        run_watchlists(db.factory, two_snapshots)
+        assert deliver_due(db.factory, settings).sent == 1
+    finally:
+        controller.stop()
+    [mail] = Inbox.mails
+    from email.header import decode_header, make_header
+
+    subject = str(make_header(decode_header(mail["Subject"])))
+    assert mail["To"] == "ip@example.com" and subject == "关注「AR 眼镜」有 15 项变化 / 15 changes in watch 'AR 眼镜'"
+    link = mail["List-Unsubscribe"].strip("<>")
+    assert link.startswith("https://ip.example.gov.cn/alerts/unsubscribe/")
+    with transaction(db.factory) as s:
+        assert unsubscribe(s, link.rsplit("/", 1)[1]).active is False
