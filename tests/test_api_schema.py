@@ -62,8 +62,11 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # unique and its region one the table holds; staff name the enterprise whose assessment they want, which
             # must exist, and an assessment names items the checklist holds; a project is funded once, while in review;
             # a valuation needs a patent the warehouse holds; an industry needs an IPC symbol or a keyword; a report
-            # needs a saved industry, and an enterprise id exactly when it is an enterprise report
+            # needs a saved industry, and an enterprise id exactly when it is an enterprise report; a watch needs a
+            # target that reads and a channel that can reach it, and one stops only one's own
             refusable = (
+                "/api/v1/alerts/watches",
+                "/api/v1/alerts/watches/{watch_id}/stop",
                 "/api/v1/navigation/reports",
                 "/api/v1/cultivation/centres",
                 "/api/v1/compliance/gaps",

@@ -20,6 +20,7 @@ from test_matters import D, World, attach, file_adjudication, step, world  # noq
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import authenticate, create_token
+from ipstrong.alerts.models import AlertEvent, Delivery, Watchlist
 from ipstrong.backup import backup, data_files, restore
 from ipstrong.db import all_tables, make_engine, session_factory, transaction, upgrade
 from ipstrong.ingest import ingest
@@ -90,6 +91,12 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         s.add(SavedIndustry(id=1, name="锂电池", version=1, definition={"name": "锂电池", "ipc": ["H01M"]}, created_by="chief"))
         s.add(SavedReport(industry_id=1, industry_name="锂电池", region_code="320500", snapshot="s1", body={"patents": 0},
                           edits={"gap": "文字"}, created_by="chief"))  # fmt: skip
+        # a watch, one event it found and its delivery, as alerts/watch.py writes them
+        s.add(Watchlist(id=1, owner="chief", name="电池", kind="ipc", target="H01M", channel="webhook", address="https://example.com/h",
+                        secret="s", mode="immediate", active=True, token="t" * 32, last_snapshot="s1"))  # fmt: skip
+        s.add(AlertEvent(id=1, watchlist_id=1, snapshot="s1", app_no="202110100001.X", change="grant", title="电池", detail={}))
+        s.add(Delivery(key="1:e1", watchlist_id=1, channel="webhook", event_ids=[1], status="failed", attempts=6,
+                       last_error="HTTP 500"))  # fmt: skip
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

@@ -35,6 +35,7 @@ from ipstrong.db import Timeouts, is_busy, platform_engine, reader_factory, sess
 from ipstrong.messages import Conflict, IpsError, NotFound
 from ipstrong.web import (
     accounts,
+    alerts,
     awards,
     calendar,
     compliance,
@@ -129,7 +130,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     for domain in (
         accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, awards,
-        compliance, valuation, navigation_pages, public,
+        compliance, valuation, navigation_pages, alerts, public,
     ):  # fmt: skip
         app.include_router(domain.router)
 

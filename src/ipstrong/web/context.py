@@ -47,6 +47,8 @@ NAV = [
     ("/projects", "projects", "records.read"),
     ("/awards", "patent_award", "records.read"),
     ("/awards/review", "award_review", "awards.score"),
+    ("/alerts", "alerts_nav", "records.read"),
+    ("/alerts", "alerts_nav", "records.read.own"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
