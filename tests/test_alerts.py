@@ -20,7 +20,7 @@ import pytest
 from conftest import shared_data
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import actor_of, create_user
-from ipstrong.alerts.models import Delivery
+from ipstrong.alerts.models import Delivery, Watchlist
 from ipstrong.alerts.watch import WatchIn, add_watch, deliver_due, deliveries, events, run_watchlists, stop_watch, unsubscribe
 from ipstrong.config import Settings
 from ipstrong.db import transaction
@@ -291,3 +291,60 @@ def test_e_mail_through_a_local_smtp_server_and_unsubscribing(db, two_snapshots:
     assert link.startswith("https://ip.example.gov.cn/alerts/unsubscribe/")
     with transaction(db.factory) as s:
         assert unsubscribe(s, link.rsplit("/", 1)[1]).active is False
+
+
+def test_watches_on_the_web_and_their_json_twins(db, two_snapshots: Path, tmp_path: Path) -> None:
+    """Staff open 关注与预警 from the navigation; a query that does not read is refused naming its position; a good
+    one is saved, listed by the API, finds the 15 changes of 眼镜 after the next snapshot, and is shown in the inbox
+    and the delivery log; its unsubscribe link (no sign-in) asks first, then stops it."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from conftest import post_login
+    from ipstrong.web.app import create_app
+
+    cfg = Settings(data_dir=two_snapshots, database_url=db.url)
+    with transaction(db.factory) as s:
+        create_user(s, SYSTEM, "chief", PW, "province_admin", "320000")
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        assert post_login(client, "chief", PW).status_code == 303
+        home = client.get("/").text
+        assert 'href="/alerts"' in home
+        page = client.get("/alerts").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = {
+            "csrf_token": csrf,
+            "name": "AR 眼镜",
+            "kind": "query",
+            "target": "TI=(眼镜",
+            "channel": "in_app",
+            "mode": "digest",
+        }
+        refused = client.post("/alerts/watches", data=form)
+        assert refused.status_code == 400 and "position 4" in refused.text
+        assert client.post("/alerts/watches", data={**form, "target": "TI=眼镜"}, follow_redirects=False).status_code == 303
+        [watch] = client.get("/api/v1/alerts/watches").json()
+        assert (watch["kind"], watch["target"], watch["active"]) == ("query", "TI=眼镜", True)
+        _second(db, two_snapshots, tmp_path)
+        run_watchlists(db.factory, two_snapshots)
+        deliver_due(db.factory, cfg)
+        found = client.get("/api/v1/alerts/events").json()
+        assert len(found) == 15 and {e["change"] for e in found} == {"filing", "grant"}
+        page = client.get("/alerts").text
+        assert 'id="alert-events"' in page and "新申请" in page and 'id="alert-deliveries"' in page and "已送达" in page
+        api = {"X-CSRF-Token": csrf}
+        bad = client.post(
+            "/api/v1/alerts/watches", json={"name": "x", "kind": "ipc", "target": "G02B", "channel": "pigeon"}, headers=api
+        )
+        assert bad.status_code == 400 and "no channel pigeon" in bad.text
+        with db.factory() as s:
+            token = s.query(Watchlist).one().token
+        client.cookies.clear()
+        ask = client.get(f"/alerts/unsubscribe/{token}")
+        assert ask.status_code == 200 and 'id="unsubscribe-form"' in ask.text
+        done = client.post(f"/alerts/unsubscribe/{token}")
+        assert done.status_code == 200 and 'id="unsubscribed"' in done.text
+        assert client.post("/alerts/unsubscribe/not-a-real-token").status_code == 404
+    with db.factory() as s:
+        assert s.query(Watchlist).one().active is False

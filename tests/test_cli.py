@@ -462,3 +462,49 @@ def test_a_navigation_report_from_the_command_line(tmp_path: Path) -> None:
     assert json.loads(region.stdout)["home_patents"] == 1 and "区域规划类" in (tmp_path / "r.html").read_text(encoding="utf-8")
     refused = run("navigate", "--kind", "enterprise", "--name", "锂电池", "--keywords", "锂电池", data_dir=data)
     assert refused.returncode != 0 and "names an enterprise" in refused.stderr
+
+
+def test_alerts_test_send_signs_the_exact_body_and_alerts_run_reports(tmp_path: Path) -> None:
+    """``alerts test-send`` POSTs one JSON event whose X-Ipstrong-Signature is sha256= and the hex HMAC-SHA256 of the
+    body under the secret; a private address is refused unless the office allows it; ``alerts run`` on a data
+    directory with no watch reads none."""
+    import hashlib
+    import hmac
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got: list[tuple[bytes, str]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            got.append((self.rfile.read(int(self.headers["Content-Length"])), self.headers["X-Ipstrong-Signature"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    try:
+        refused = run("alerts", "test-send", "--webhook", url, "--secret", "k", data_dir=tmp_path)
+        assert refused.returncode != 0 and "the platform itself" in refused.stderr
+        env = {
+            **os.environ,
+            "PYTHONIOENCODING": "utf-8",
+            "IPSTRONG_DATA_DIR": str(tmp_path),
+            "IPSTRONG_WEBHOOKS_PRIVATE_OK": "true",
+        }
+        sent = subprocess.run([*BIN, "alerts", "test-send", "--webhook", url, "--secret", "k", "--json"], capture_output=True,
+                              text=True, env=env, timeout=300)  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sent.returncode == 0, sent.stderr
+    assert json.loads(sent.stdout) == {"status": 200, "delivered": True}
+    [(body, signature)] = got
+    assert signature == "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest() and json.loads(body)["test"] is True
+    ran = run("alerts", "run", "--json", data_dir=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["watchlists"] == 0

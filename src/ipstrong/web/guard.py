@@ -41,7 +41,8 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000; includeSubDomains"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-OPEN_TO_STRANGERS = {"/login"}  # the only body a stranger may send
+OPEN_TO_STRANGERS = {"/login"}  # the only body a stranger may send …
+UNSUBSCRIBE = "/alerts/unsubscribe/"  # … besides an unsubscribe link's own button (the link is its key)
 
 
 class Guard:
@@ -89,7 +90,8 @@ class Guard:
 
     async def _refusal(self, scope: Scope) -> Any:
         """The response for a body sent by nobody we know, or None to go on."""
-        if scope.get("method") not in BODY_METHODS or scope.get("path") in OPEN_TO_STRANGERS:
+        path = scope.get("path", "")
+        if scope.get("method") not in BODY_METHODS or path in OPEN_TO_STRANGERS or path.startswith(UNSUBSCRIBE):
             return None
         request = Request(scope)
         try:
