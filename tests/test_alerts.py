@@ -348,3 +348,21 @@ def test_watches_on_the_web_and_their_json_twins(db, two_snapshots: Path, tmp_pa
         assert client.post("/alerts/unsubscribe/not-a-real-token").status_code == 404
     with db.factory() as s:
         assert s.query(Watchlist).one().active is False
+
+
+def test_an_ingest_job_queues_the_watches_when_someone_watches(db, two_snapshots: Path, tmp_path: Path) -> None:
+    """The queue reads the watches after each job that publishes a snapshot — when there is a watch to read."""
+    from ipstrong.jobs import Job, enqueue, make_queue
+
+    header, _rows, lines = _ar_rows()
+    whole = tmp_path / "whole.csv"
+    whole.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    cfg = Settings(data_dir=two_snapshots, database_url=db.url)
+    _watch(db, two_snapshots, SYSTEM, name="AR 眼镜", kind="query", target="TI=眼镜")
+    enqueue(cfg, SYSTEM, "ingest", {"files": [str(whole)], "status_date": "2022-05-30"}, immediate=True)
+    queue, _task = make_queue(cfg)
+    queue.execute(queue.dequeue())  # what the worker does next: the alerts job the ingest queued
+    with db.factory() as s:
+        jobs = {j.kind: (j.status, j.result) for j in s.query(Job).all()}
+    assert jobs["ingest"][0] == "done" and jobs["alerts"][0] == "done", jobs
+    assert jobs["alerts"][1]["events"] == 15

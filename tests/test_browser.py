@@ -704,3 +704,31 @@ def test_staff_define_an_industry_and_read_a_report_with_its_charts(page) -> Non
     page.wait_for_selector("#section-gap .note small")  # marked as the analyst's once the page comes back
     assert "重点发展固态电池。" in page.inner_text("#section-gap .note")
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
+def test_a_watch_saved_from_the_navigation_with_its_refusal(page) -> None:
+    """From the navigation: a watch whose query does not read is refused with the position; a good one is listed with
+    its channel and mode, and stopped with one click."""
+    problems = _watch_console(page)
+    sign_in(page, "admin")
+    _click_nav(page, "/alerts")
+    page.fill("#watch-form input[name=name]", "锂电池动态")
+    page.fill("#watch-form input[name=target]", "TI=(锂电池")
+    with page.expect_response(lambda r: r.url.endswith("/alerts/watches") and r.request.method == "POST") as answer:
+        page.click("#watch-form button[type=submit]")
+    assert answer.value.status == 400
+    page.wait_for_selector("#error-title")
+    assert "position" in page.inner_text("main") or "第" in page.inner_text("main")
+    _click_nav(page, "/alerts")
+    page.fill("#watch-form input[name=name]", "锂电池动态")
+    page.fill("#watch-form input[name=target]", "TI=锂电池")
+    page.select_option("#watch-form select[name=mode]", "digest")
+    page.click("#watch-form button[type=submit]")
+    page.wait_for_selector("#watch-list")
+    listed = page.inner_text("#watch-list")
+    assert "锂电池动态" in listed and "汇总" in listed and "站内" in listed
+    page.click("#watch-list button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelector('#watch-list') && document.querySelector('#watch-list').innerText.includes('已停止')"
+    )
+    assert _visible_words_ok(page) == [] and problems == [] and page.outside == []

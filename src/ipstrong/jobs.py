@@ -282,6 +282,14 @@ def enqueue(cfg: Settings, actor: Actor, kind: str, params: dict[str, Any], imme
     return job_id
 
 
+def _watching(factory: Callable[[], Session]) -> bool:
+    """Whether anyone watches anything (no alerts job is queued for nobody)."""
+    from ipstrong.alerts.models import Watchlist
+
+    with factory() as s:
+        return s.scalars(select(Watchlist.id).where(Watchlist.active).limit(1)).first() is not None
+
+
 def execute(cfg: Settings, job_id: int) -> None:
     """Run one recorded job, keeping its row up to date; a failure is recorded, never lost."""
     engine = platform_engine(cfg)
@@ -306,7 +314,7 @@ def execute(cfg: Settings, job_id: int) -> None:
             message=str(result.get("message", ""))[:500],
             finished_at=dt.datetime.now(dt.UTC),
         )
-        if JOB_KINDS[kind].publishes:  # a new snapshot: the watches are read again
+        if JOB_KINDS[kind].publishes and _watching(factory):  # a new snapshot: the watches are read again
             from ipstrong.accounts.roles import SYSTEM
 
             enqueue(cfg, SYSTEM, "alerts", {})
