@@ -366,3 +366,100 @@ def test_an_ingest_job_queues_the_watches_when_someone_watches(db, two_snapshots
         jobs = {j.kind: (j.status, j.result) for j in s.query(Job).all()}
     assert jobs["ingest"][0] == "done" and jobs["alerts"][0] == "done", jobs
     assert jobs["alerts"][1]["events"] == 15
+
+
+DRILLING = (
+    "申请号,申请日,授权公告日,名称,摘要,申请（专利权）人,地址,专利类型,主分类号,分类号\n"
+    "202010000301.X,2020-03-02,2022-05-10,一种随钻测量的姿态参考方法,用于套管回接的姿态参考与测量,江苏某钻探装备有限公司,江苏省徐州市铜山区银山路1号,发明,E21B44/00,E21B44/00\n"
+    "202010000302.4,2020-04-02,2022-06-10,一种井下定向测量装置,井下陀螺定向与姿态测量,江苏某钻探装备有限公司,江苏省徐州市铜山区银山路1号,发明,E21B47/022,E21B47/022\n"
+    "202110000303.3,2021-05-06,,一种钻头,钻井用钻头结构,江苏某钻探装备有限公司,江苏省徐州市铜山区银山路1号,发明,E21B10/00,E21B10/00\n"
+)
+
+
+@pytest.fixture
+def drilling(db, tmp_path: Path) -> tuple[Path, int]:
+    """The real USPTO and EPO records of ../shared/data beside a Xuzhou drilling firm's three inventions (E21B44/00,
+    E21B47/022, E21B10/00); its enterprise id."""
+    from ipstrong.warehouse.connection import snapshot_connection
+
+    uspto = shared_data("uspto-xml-samples")
+    files = [
+        p for d in ("xml2004", "pap", "sgml", "xml2006", "xml2014", "xmlApp2004") for p in sorted((uspto / d).rglob("*.xml"))
+    ]
+    files += sorted(shared_data("epo-ops-docdb-xml-samples").rglob("*.xml"))
+    own = tmp_path / "drilling.csv"
+    own.write_text(DRILLING, encoding="utf-8")
+    data = tmp_path / "data"
+    follow_ingest(ingest([*files, own], data, status_date=dt.date(2024, 12, 31), database_url=db.url), data, db.url)
+    con = snapshot_connection(data)
+    try:
+        [(firm,)] = con.execute(
+            "SELECT DISTINCT first_applicant_id FROM patents WHERE first_applicant = '江苏某钻探装备有限公司'"
+        ).fetchall()
+    finally:
+        con.close()
+    return data, int(firm)
+
+
+def test_overseas_early_warning_on_real_foreign_records(db, drilling: tuple[Path, int]) -> None:
+    """In the US and at the EPO, three live records share E21B with the firm (read in the files): Scientific
+    Drilling's US15044813 (E21B44/00, the firm's own subgroup; granted as US10047600B2, in force; filed 2016-02-16: 10
+    of its 20 years left), US14052000 (E21B44/00; granted as US9291047B2; filed 2013-10-11: 7 left) and EP13844704
+    (E21B47/022; pending; 7 left). Each US application has an A1 and a B2 file: read in either order, the grant
+    stands. Their owner,
+    written without case or punctuation, holds 6 E21B records (US ×2 and one more, EP, CA, WO ×2), so its activity is
+    log 7 / log 51 = 0.495. Chinese texts share no words with English ones: closeness is the IPC's 0.6 share.
+    US15044813 scores 100 × (0.4 × 0.6 + 0.25 × 1 + 0.15 × 0.5 + 0.2 × 0.495) = 66.4, US14052000 (0.35 of its term)
+    64.1, EP13844704 (pending: 0.6) 54.1."""
+    from ipstrong.alerts.warning import early_warning, warning_overview, warning_pdf
+
+    data, firm = drilling
+    with db.factory() as s:
+        report = early_warning(s, SYSTEM, data, firm, ["US", "EP"], today=dt.date(2026, 12, 7))
+        with pytest.raises(IpsError, match="other than CN: CN"):
+            early_warning(s, SYSTEM, data, firm, ["CN"])
+        overview = warning_overview(s, SYSTEM, data, "320000")
+    assert (report.fields, report.patents, report.candidates) == (["E21B"], 3, 3)
+    assert [(r.app_no, r.score) for r in report.rows] == [("US15044813", 66.4), ("US14052000", 64.1), ("EP13844704", 54.1)]
+    top = report.rows[0]
+    assert (top.ipc_closeness, top.text_closeness, top.status, top.term, top.owner_activity) == (1.0, 0.0, 1.0, 0.5, 0.495)
+    assert top.nearest == "E21B44/00" and "与本企业 E21B44/00 属同一小组" in top.reasons_zh
+    assert warning_pdf(report).startswith(b"%PDF")
+    # live (in force or pending) foreign records by office and section, and the province's firms in their subclasses
+    exposure = {(e.office, e.section): (e.records, e.enterprises) for e in overview.exposure}
+    assert exposure[("US", "G")] == (3, 0) and exposure[("EP", "E")] == (1, 1) and exposure[("CA", "E")] == (2, 1)
+
+
+def test_the_warning_on_the_web_and_from_the_command_line(db, drilling: tuple[Path, int]) -> None:
+    """Staff name the enterprise and the markets; the page ranks the three, the API returns the same rows, the PDF
+    downloads, the overview lists the exposure; a market code that is not one is refused."""
+    import re
+    import subprocess
+
+    from fastapi.testclient import TestClient
+
+    from conftest import post_login
+    from ipstrong.web.app import create_app
+
+    data, firm = drilling
+    cfg = Settings(data_dir=data, database_url=db.url)
+    with transaction(db.factory) as s:
+        create_user(s, SYSTEM, "chief", PW, "province_admin", "320000")
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        assert post_login(client, "chief", PW).status_code == 303
+        assert 'href="/alerts/warnings"' in client.get("/").text
+        page = client.get(f"/alerts/warnings?enterprise={firm}&markets=US,EP").text
+        assert len(re.findall(r"<tr><td class=\"num\">", page)) == 3 and "US15044813" in page
+        data_json = client.get(f"/api/v1/alerts/warnings?enterprise={firm}&markets=US,EP").json()
+        assert [r["app_no"] for r in data_json["rows"]] == ["US15044813", "US14052000", "EP13844704"]
+        assert client.get(f"/alerts/warnings.pdf?enterprise={firm}&markets=US").content.startswith(b"%PDF")
+        assert client.get(f"/alerts/warnings?enterprise={firm}&markets=CN").status_code == 400
+        assert 'id="exposure"' in client.get("/alerts/overview").text
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "IPSTRONG_DATA_DIR": str(data), "IPSTRONG_DATABASE_URL": db.url}
+    command = [sys.executable, "-m", "ipstrong.cli", "alerts", "warnings", "--enterprise", str(firm), "--markets", "US", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [r["app_no"] for r in json.loads(done.stdout)["rows"]] == ["US15044813", "US14052000"]

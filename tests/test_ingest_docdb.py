@@ -65,3 +65,18 @@ def test_non_bibliographic_and_broken_files(tmp_path: Path) -> None:
     )
     refused = ingest([evil], data, status_date=DAY)
     assert refused.exit_code == 2 and "declares entities" in refused.files_failed[0]["reason_en"]
+
+
+def test_an_application_and_its_grant_in_two_files_keep_the_grant_in_either_order(tmp_path: Path) -> None:
+    """OPS gives each publication its own file: US2014102795A1 (the application) and US9291047B2 (its grant of
+    2016-03-22) are one application, US14052000. Read in either order it is granted and in force, numbered by its
+    first publication; before, the file read last decided, and the A1 read last undid the grant."""
+    folder = "ops_fixtures_2019/published-data_publication_docdb_US."
+    a1 = shared_data("epo-ops-docdb-xml-samples", *f"{folder}2014102795.A1_biblio.xml".split("/"))
+    b2 = shared_data("epo-ops-docdb-xml-samples", *f"{folder}9291047.B2_biblio.xml".split("/"))
+    for n, order in enumerate(([a1, b2], [b2, a1])):
+        data = tmp_path / f"d{n}"
+        ingest(order, data, status_date=DAY)
+        rows = _rows(data, "SELECT app_no, pub_no, grant_date, legal_status FROM patents")
+        assert rows == [{"app_no": "US14052000", "pub_no": "US2014102795A1", "grant_date": dt.date(2016, 3, 22),
+                         "legal_status": "in_force"}], order  # fmt: skip

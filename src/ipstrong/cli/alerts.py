@@ -1,8 +1,10 @@
 """Watches and their pushes from the command line: ``ipstrong alerts run`` (what the job queue runs after each
-snapshot), ``alerts test-send`` (one signed test event to a webhook) and ``alerts log``."""
+snapshot), ``alerts test-send`` (one signed test event to a webhook), ``alerts log`` and ``alerts warnings`` (an
+enterprise's overseas early warning)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -69,3 +71,32 @@ def alerts_log(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     finally:
         engine.dispose()
     emit_records(rows, chosen_format(as_json, None), None, title="推送记录 / delivery log")
+
+
+@alerts_app.command("warnings")
+def alerts_warnings(
+    ctx: typer.Context,
+    enterprise: Annotated[int, typer.Option("--enterprise", help="企业编号 / the enterprise id")],
+    markets: Annotated[str, typer.Option("--markets", help="目标市场，如 US,EP（默认全部）/ target markets")] = "",
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="另存 PDF / also write a PDF")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """海外风险预警：企业技术领域与目标市场中的外国记录，按风险排序并说明依据 / an enterprise's overseas early warning."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.alerts.warning import early_warning, warning_pdf
+    from ipstrong.navigation.industry import split_terms
+
+    _cfg, engine, factory = operational_db(ctx)
+    try:
+        with factory() as s:
+            report = early_warning(s, SYSTEM, data_dir_of(ctx), enterprise, [m.upper() for m in split_terms(markets)])
+    finally:
+        engine.dispose()
+    if pdf is not None:
+        pdf.write_bytes(warning_pdf(report))
+    if as_json:
+        emit_document(report.model_dump(mode="json"), True)
+        return
+    rows = [{"office": r.office, "app_no": r.app_no, "owner": r.owner, "score": r.score, "reasons": "；".join(r.reasons_zh)}
+            for r in report.rows]  # fmt: skip
+    emit_records(rows, "table", None, title=f"{report.name} 海外风险预警 / overseas early warning")

@@ -223,16 +223,17 @@ WITH rows AS NOT MATERIALIZED (
     -- window holds and sorts whole rows; over every row it cost 3 s at 500,000 rows, measured)
     SELECT app_no_c FROM rows GROUP BY app_no_c HAVING count(*) > 1
 ), merged AS (
-    -- vendors list an application once per publication (the A and the B row of one invention): within a file, when
-    -- its rows are different publications, the kept row takes the grant of any of them and the first publication;
-    -- rows of one publication are corrections, and the later one stands as it is; the last row of the last file wins
+    -- vendors and offices list an application once per publication (the A and the B row of one invention, in one
+    -- file or in two — EPO OPS gives each publication its own file): when its rows are different publications, the
+    -- kept row takes the grant of any of them and the first publication, whichever file came last; rows of one
+    -- publication are corrections, and the later one stands as it is; the last row of the last file wins
     SELECT * EXCLUDE (d_grant, d_pub, pub_n, publications),
         CASE WHEN publications THEN max(d_grant) OVER w ELSE d_grant END AS d_grant,
         CASE WHEN publications THEN coalesce(min(d_pub) OVER w, d_pub) ELSE d_pub END AS d_pub,
         CASE WHEN publications THEN coalesce(arg_min(pub_n, d_pub) OVER w, pub_n) ELSE pub_n END AS pub_n
     FROM (SELECT *, min(pub_n) OVER w <> max(pub_n) OVER w AS publications
-          FROM rows SEMI JOIN repeated USING (app_no_c) WINDOW w AS (PARTITION BY app_no_c, _file))
-    WINDOW w AS (PARTITION BY app_no_c, _file)
+          FROM rows SEMI JOIN repeated USING (app_no_c) WINDOW w AS (PARTITION BY app_no_c))
+    WINDOW w AS (PARTITION BY app_no_c)
     QUALIFY row_number() OVER (PARTITION BY app_no_c ORDER BY _file DESC, _row DESC) = 1
 ), once AS (
     SELECT * FROM rows ANTI JOIN repeated USING (app_no_c)

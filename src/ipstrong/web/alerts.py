@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipstrong.alerts.changes import CHANGE_WORDS
 from ipstrong.alerts.channels import CHANNELS
+from ipstrong.alerts.warning import WarningOverview, WarningReport, early_warning, warning_overview, warning_pdf
 from ipstrong.alerts.watch import (
     KINDS,
     MODES,
@@ -26,7 +27,7 @@ from ipstrong.alerts.watch import (
     watches,
 )
 from ipstrong.db import transaction
-from ipstrong.messages import validated
+from ipstrong.messages import IpsError, Msg, validated
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
@@ -123,3 +124,68 @@ def events_data(request: Request, who: Caller) -> list[EventOut]:
 def deliveries_data(request: Request, who: Caller) -> list[DeliveryOut]:
     with context_of(request).reader() as s:
         return deliveries(s, who.actor)
+
+
+Firm = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="企业编号；企业用户为本企业 / the enterprise (yours for its users)")
+]
+Markets = Annotated[str, Query(max_length=200, pattern="^[A-Za-z, ]*$", description="目标市场，如 US,EP / target markets")]
+
+
+def _warning(request: Request, who: Who, enterprise: int | None, markets: str) -> WarningReport | None:
+    """The warning report asked for: an enterprise's users get their own, staff the one they name (none yet)."""
+    from ipstrong.navigation.industry import split_terms
+    from ipstrong.registry.home import own_entity
+
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        if enterprise is None and who.actor.role_info.name == "enterprise_user":
+            _org, mine = own_entity(s, who.actor)
+            if mine is None:
+                raise IpsError(Msg("本账号没有对应的企业", "this account has no enterprise"))
+            enterprise = mine.id
+        if enterprise is None:
+            return None
+        return early_warning(s, who.actor, ctx.data_dir, enterprise, [m.upper() for m in split_terms(markets)])
+
+
+@router.get("/alerts/warnings", response_class=HTMLResponse, **PAGE)
+def warnings_page(request: Request, who: SignedIn, enterprise: Firm = None, markets: Markets = "") -> Response:
+    """An enterprise's overseas early warning: the foreign records in its fields and markets, ranked and explained."""
+    report = _warning(request, who, enterprise, markets)
+    values = {"r": report, "enterprise": enterprise or (report.entity_id if report else None), "markets": markets,
+              "staff": who.actor.role_info.name != "enterprise_user"}  # fmt: skip
+    return context_of(request).render(request, "warnings.html", values, who=who)
+
+
+@router.get("/alerts/warnings.pdf", **PAGE)
+def warnings_pdf(request: Request, who: SignedIn, enterprise: Firm = None, markets: Markets = "") -> Response:
+    report = _warning(request, who, enterprise, markets)
+    if report is None:
+        raise IpsError(Msg("须给出企业编号", "name the enterprise").located(field="enterprise"))
+    headers = {"Content-Disposition": f'attachment; filename="warning-{report.entity_id}.pdf"'}
+    return Response(warning_pdf(report), media_type="application/pdf", headers=headers)
+
+
+@router.get("/api/v1/alerts/warnings", response_model=WarningReport, summary="海外风险预警 / overseas early warning", **API)
+def warnings_data(request: Request, who: Caller, enterprise: Firm = None, markets: Markets = "") -> WarningReport:
+    report = _warning(request, who, enterprise, markets)
+    if report is None:
+        raise IpsError(Msg("须给出企业编号", "name the enterprise").located(field="enterprise"))
+    return report
+
+
+@router.get("/alerts/overview", response_class=HTMLResponse, **PAGE)
+def overview_page(request: Request, who: SignedIn) -> Response:
+    """For the guidance centres: other offices' live records against the province's enterprises, and the caseload."""
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        view = warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province)
+    return ctx.render(request, "warning_overview.html", {"o": view}, who=who)
+
+
+@router.get("/api/v1/alerts/overview", response_model=WarningOverview, summary="海外预警总览 / the overseas overview", **API)
+def overview_data(request: Request, who: Caller) -> WarningOverview:
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        return warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province)

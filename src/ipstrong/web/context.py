@@ -49,6 +49,8 @@ NAV = [
     ("/awards/review", "award_review", "awards.score"),
     ("/alerts", "alerts_nav", "records.read"),
     ("/alerts", "alerts_nav", "records.read.own"),
+    ("/alerts/warnings", "warnings_nav", "records.read"),
+    ("/alerts/warnings", "warnings_nav", "records.read.own"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),

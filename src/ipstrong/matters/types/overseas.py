@@ -12,6 +12,15 @@ from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType,
 
 SOURCE = "国家海外知识产权纠纷应对指导中心工作机制（时限未找到原文：参数，默认值待核）"
 GUIDES = ("case_officer", "centre_examiner", "city_official", "province_admin")
+DISPUTE_KINDS = {
+    "litigation": ("诉讼", "litigation"),
+    "customs": ("海关扣押", "customs seizure"),
+    "exhibition": ("展会投诉", "exhibition complaint"),
+    "warning_letter": ("警告函", "warning letter"),
+    "us_337": ("美国 337 调查", "US section 337 investigation"),
+    "administrative": ("行政程序", "administrative proceedings"),
+    "other": ("其他", "other"),
+}
 
 
 class OverseasForm(BaseModel):
