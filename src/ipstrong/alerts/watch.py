@@ -228,23 +228,63 @@ def deliveries(session: Session, actor: Actor, limit: int = 100) -> list[Deliver
                         last_error=d.last_error, sent_at=d.sent_at) for d in session.scalars(query)]  # fmt: skip
 
 
-def _condition(watch: Watchlist, data_dir: Path, snapshot: str, con: Any) -> tuple[str, list[Any]]:
-    """The SQL condition over ``changes`` (p) that selects the watch's patents."""
-    from ipstrong.navigation.industry import Industry
+def _matched(con: Any, data_dir: Path, snapshot: str, watches: list[Watchlist]) -> dict[int, list[tuple[Any, ...]]]:
+    """Each watch's rows of ``changes``, found for all of them at once: the IPC and enterprise watches by one join,
+    each query in the search index among the changed patents only, the regions by one filter."""
+    import pyarrow as pa
 
-    if watch.kind in ("query", "ipc"):
-        industry = (
-            Industry(name=watch.name, query=watch.target)
-            if watch.kind == "query"
-            else Industry(name=watch.name, ipc=[watch.target])
-        )
-        where, params = industry.where(con, data_dir, snapshot)
-    else:
-        where, params = "p.first_applicant_id = ?", [int(watch.target)]
-    if watch.region_code:
-        where += " AND coalesce(starts_with(coalesce(p.district_code, p.city_code, p.province_code, ''), ?), false)"
-        params.append(region_prefix(watch.region_code))
-    return where, params
+    from ipstrong.navigation.industry import ipc_prefix
+    from ipstrong.search.engine import app_nos_matching
+
+    changed = [r[0] for r in con.execute("SELECT DISTINCT app_no FROM changes").fetchall()]
+    targets = {"watch_id": [], "kind": [], "pattern": [], "firm": [], "prefix": []}
+    hits = {"watch_id": [], "app_no": []}
+    for w in watches:
+        targets["watch_id"].append(w.id)
+        targets["kind"].append(w.kind)
+        targets["pattern"].append(ipc_prefix(w.target) if w.kind == "ipc" else None)
+        targets["firm"].append(int(w.target) if w.kind in ("applicant", "own") else None)
+        targets["prefix"].append(region_prefix(w.region_code) if w.region_code else "")
+        if w.kind == "query" and changed:
+            found = app_nos_matching(data_dir, w.target, snapshot, within=changed)
+            hits["watch_id"] += [w.id] * len(found)
+            hits["app_no"] += found
+    con.register(
+        "watch_targets",
+        pa.table(
+            targets,
+            schema=pa.schema(
+                [
+                    ("watch_id", pa.int64()),
+                    ("kind", pa.string()),
+                    ("pattern", pa.string()),
+                    ("firm", pa.int64()),
+                    ("prefix", pa.string()),
+                ]
+            ),
+        ),
+    )
+    con.register("watch_hits", pa.table(hits, schema=pa.schema([("watch_id", pa.int64()), ("app_no", pa.string())])))
+    rows = con.execute(
+        """
+        WITH symbols AS (SELECT DISTINCT app_no, replace(x, ' ', '') s FROM changes, unnest(coalesce(ipc_all, [])) AS t(x)),
+             matched AS (SELECT w.watch_id, s.app_no FROM watch_targets w JOIN symbols s ON starts_with(s.s, w.pattern)
+                         WHERE w.kind = 'ipc'
+                         UNION
+                         SELECT w.watch_id, c.app_no FROM watch_targets w JOIN changes c ON c.first_applicant_id = w.firm
+                         UNION
+                         SELECT watch_id, app_no FROM watch_hits)
+        SELECT m.watch_id, c.app_no, c.change, c.change_date, c.title, c.first_applicant, c.office
+        FROM matched m JOIN changes c USING (app_no) JOIN watch_targets w USING (watch_id)
+        WHERE w.prefix = '' OR starts_with(coalesce(c.district_code, c.city_code, c.province_code, ''), w.prefix)
+        ORDER BY m.watch_id, c.change, c.app_no"""
+    ).fetchall()  # fmt: skip
+    con.unregister("watch_targets")
+    con.unregister("watch_hits")
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        out.setdefault(row[0], []).append(row[1:])
+    return out
 
 
 def run_watchlists(factory: Callable[[], Session], data_dir: Path) -> RunReport:
@@ -258,43 +298,35 @@ def run_watchlists(factory: Callable[[], Session], data_dir: Path) -> RunReport:
     if current is None:
         return RunReport(snapshot=None, watchlists=0, events=0, deliveries=0)
     with factory() as s:
-        due = [
-            (w.id, w.last_snapshot)
-            for w in s.scalars(select(Watchlist).where(Watchlist.active, Watchlist.last_snapshot.is_distinct_from(current)))
-        ]
+        due = list(s.scalars(select(Watchlist).where(Watchlist.active, Watchlist.last_snapshot.is_distinct_from(current))))
+        s.expunge_all()
     known = {p.name for p in warehouse.snapshots_dir.iterdir() if (p / "manifest.json").exists()} if due else set()
     made_events = made_deliveries = 0
-    by_start: dict[str | None, list[int]] = {}
-    for watch_id, start in due:
-        by_start.setdefault(start if start in known else warehouse.manifest(current).get("parent"), []).append(watch_id)
-    for start, ids in by_start.items():
-        con = duckdb.connect()
-        try:
-            if start is not None:
+    by_start: dict[str | None, list[Watchlist]] = {}
+    for watch in due:
+        start = watch.last_snapshot if watch.last_snapshot in known else warehouse.manifest(current).get("parent")
+        by_start.setdefault(start, []).append(watch)
+    for start, watches in by_start.items():
+        found: dict[int, list[tuple[Any, ...]]] = {}
+        if start is not None:
+            con = duckdb.connect()
+            try:
                 changes_table(con, warehouse, start, current)
-            for watch_id in ids:
-                found = _read_one(con, factory, data_dir, watch_id, current, start is not None)
-                made_events, made_deliveries = made_events + found[0], made_deliveries + found[1]
-        finally:
-            con.close()
+                found = _matched(con, data_dir, current, watches)
+            finally:
+                con.close()
+        for watch in watches:
+            events_made, deliveries_made = _keep(factory, watch.id, current, found.get(watch.id, []))
+            made_events, made_deliveries = made_events + events_made, made_deliveries + deliveries_made
     return RunReport(snapshot=current, watchlists=len(due), events=made_events, deliveries=made_deliveries)
 
 
-def _read_one(
-    con: Any, factory: Callable[[], Session], data_dir: Path, watch_id: int, current: str, have_changes: bool
-) -> tuple[int, int]:
-    """One watch's events and deliveries since its snapshot, and the watch moved on — in one transaction."""
+def _keep(factory: Callable[[], Session], watch_id: int, current: str, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+    """One watch's events and deliveries, and the watch moved on to ``current`` — in one transaction."""
     with transaction(factory) as s:
         watch = s.get(Watchlist, watch_id)
         if watch is None or not watch.active or watch.last_snapshot == current:
             return 0, 0
-        rows: list[tuple[Any, ...]] = []
-        if have_changes:
-            where, params = _condition(watch, data_dir, current, con)
-            rows = con.execute(
-                f"SELECT app_no, change, change_date, title, first_applicant, office FROM changes p WHERE {where} "
-                "ORDER BY change, app_no", params,
-            ).fetchall()  # fmt: skip
         kept = []
         for app_no, change, day, title, applicant, office in rows:
             detail = {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}

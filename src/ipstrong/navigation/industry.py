@@ -86,7 +86,7 @@ class Industry(BaseModel):
         params: list[Any] = []
 
         def ipc_any(symbols: list[str]) -> list[str]:
-            params.extend(s if len(s) <= 4 or "/" in s else s + "/" for s in symbols)  # a main group: its own subgroups
+            params.extend(ipc_prefix(s) for s in symbols)
             return ["list_bool_or(list_transform(coalesce(p.ipc_all, []), lambda x: starts_with(replace(x, ' ', ''), ?)))"
                     for _ in symbols]  # fmt: skip
 
@@ -120,6 +120,12 @@ class Industry(BaseModel):
         if excluded:
             sql += " AND NOT (" + " OR ".join(excluded) + ")"
         return sql, params
+
+
+def ipc_prefix(symbol: str) -> str:
+    """The prefix a stored symbol starts with when it lies under ``symbol``: a class, subclass or subgroup as it is,
+    a main group with its slash (``G06F1/``: its own subgroups, never ``G06F11``)."""
+    return symbol if len(symbol) <= 4 or "/" in symbol else symbol + "/"
 
 
 def sei_symbols(con: duckdb.DuckDBPyConnection, numbers: tuple[str, ...]) -> list[str]:
