@@ -4,9 +4,10 @@ A watch is a saved search (the query language), an applicant enterprise, an IPC 
 enterprise's patents, optionally within a region the person may see. It starts at the snapshot current when it is
 saved; each run (``ipstrong alerts run``, the job the queue runs after a snapshot is published) reads the changes
 from the snapshot it last read to the current one (``alerts.changes``), keeps each as an event once, makes its
-deliveries (one per event, or one digest per run) and moves the watch on, all in one transaction per watch: a run
-that stops half-way loses and doubles nothing. Deliveries are then sent (``deliver_due``): a failed one is tried
-again after a growing pause, and marked failed after the last attempt; one channel being down holds up no other.
+deliveries (one per event, or one digest per run) and moves the watch on, in the same transaction (a few hundred
+watches to one): a run that stops half-way loses and doubles nothing. Deliveries are then sent (``deliver_due``):
+a failed one is tried again after a growing pause, and marked failed after the last attempt; one channel being down
+holds up no other.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ MODES = {"immediate": ("即时", "each change at once"), "digest": ("汇总", "o
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)  # the pause before each further attempt
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 STALE_SENDING = dt.timedelta(minutes=15)  # a delivery left "sending" this long (its worker died) is tried again
+KEEP_BATCH = 500  # watches whose events are kept in one transaction
 
 
 class WatchIn(BaseModel):
@@ -315,36 +317,45 @@ def run_watchlists(factory: Callable[[], Session], data_dir: Path) -> RunReport:
                 found = _matched(con, data_dir, current, watches)
             finally:
                 con.close()
-        for watch in watches:
-            events_made, deliveries_made = _keep(factory, watch.id, current, found.get(watch.id, []))
+        for first in range(0, len(watches), KEEP_BATCH):
+            batch = watches[first : first + KEEP_BATCH]
+            events_made, deliveries_made = _keep(factory, [w.id for w in batch], current, found)
             made_events, made_deliveries = made_events + events_made, made_deliveries + deliveries_made
     return RunReport(snapshot=current, watchlists=len(due), events=made_events, deliveries=made_deliveries)
 
 
-def _keep(factory: Callable[[], Session], watch_id: int, current: str, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
-    """One watch's events and deliveries, and the watch moved on to ``current`` — in one transaction."""
+def _keep(
+    factory: Callable[[], Session], watch_ids: list[int], current: str, found: dict[int, list[tuple[Any, ...]]]
+) -> tuple[int, int]:
+    """Some watches' events and deliveries, and the watches moved on to ``current`` — in one transaction."""
+    made_events = made_deliveries = 0
     with transaction(factory) as s:
-        watch = s.get(Watchlist, watch_id)
-        if watch is None or not watch.active or watch.last_snapshot == current:
-            return 0, 0
-        kept = []
-        for app_no, change, day, title, applicant, office in rows:
-            detail = {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}
-            event = AlertEvent(watchlist_id=watch.id, snapshot=current, app_no=app_no, change=change,
-                               title=(title or "")[:500] or None, detail=detail)  # fmt: skip
-            s.add(event)
-            kept.append(event)
-        s.flush()
-        keys = (
-            [(f"{watch.id}:{current}", [e.id for e in kept])]
-            if watch.mode == "digest"
-            else [(f"{watch.id}:e{e.id}", [e.id]) for e in kept]
-        )
-        for key, ids in keys if kept else ():
-            s.add(Delivery(key=key, watchlist_id=watch.id, channel=watch.channel, event_ids=ids, status="pending", attempts=0,
-                           next_attempt_at=utcnow()))  # fmt: skip
-        watch.last_snapshot = current
-        return len(kept), len(keys) if kept else 0
+        watches = s.scalars(select(Watchlist).where(Watchlist.id.in_(watch_ids))).all()
+        kept_by: dict[int, list[AlertEvent]] = {}
+        for watch in watches:
+            if not watch.active or watch.last_snapshot == current:
+                continue
+            kept_by[watch.id] = []
+            for app_no, change, day, title, applicant, office in found.get(watch.id, []):
+                detail = {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}
+                kept_by[watch.id].append(AlertEvent(watchlist_id=watch.id, snapshot=current, app_no=app_no, change=change,
+                                                    title=(title or "")[:500] or None, detail=detail))  # fmt: skip
+            s.add_all(kept_by[watch.id])
+            watch.last_snapshot = current
+        s.flush()  # the events' ids, for their deliveries
+        for watch in watches:
+            kept = kept_by.get(watch.id) or []
+            if not kept:
+                continue
+            keys = (
+                [(f"{watch.id}:{current}", [e.id for e in kept])]
+                if watch.mode == "digest"
+                else [(f"{watch.id}:e{e.id}", [e.id]) for e in kept]
+            )
+            s.add_all([Delivery(key=key, watchlist_id=watch.id, channel=watch.channel, event_ids=ids, status="pending",
+                                attempts=0, next_attempt_at=utcnow()) for key, ids in keys])  # fmt: skip
+            made_events, made_deliveries = made_events + len(kept), made_deliveries + len(keys)
+    return made_events, made_deliveries
 
 
 def _message(session: Session, delivery: Delivery, watch: Watchlist, settings: Settings) -> Message:
