@@ -463,3 +463,47 @@ def test_the_warning_on_the_web_and_from_the_command_line(db, drilling: tuple[Pa
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert [r["app_no"] for r in json.loads(done.stdout)["rows"]] == ["US15044813", "US14052000"]
+
+
+def test_overseas_information_is_published_and_pushed_by_country_and_industry(db, tmp_path: Path) -> None:
+    """An officer publishes a US law change for 新一代信息技术 (industry 1) and a German trade-show alert for every
+    industry; a watch of US and DE in industry 1 is told of both, once; a watch of JP of neither; an item with a
+    country that is not a code is refused, on the web as in the service."""
+    from fastapi.testclient import TestClient
+
+    from conftest import post_login
+    from ipstrong.alerts.info import ItemIn, items, publish_item
+    from ipstrong.web.app import create_app
+
+    data = tmp_path / "data"
+    us_de = _watch(db, data, SYSTEM, name="美德", kind="info", target="us, de@1", mode="digest")
+    japan = _watch(db, data, SYSTEM, name="日本", kind="info", target="JP")
+    with pytest.raises(IpsError, match="countries, optionally @ an SEI industry"):
+        _watch(db, data, SYSTEM, name="x", kind="info", target="USA")
+    with transaction(db.factory) as s:
+        publish_item(s, SYSTEM, ItemIn(kind="law_change", country="US", industry="1", title="美国专利法修订", body="……"))
+        publish_item(s, SYSTEM, ItemIn(kind="trade_show", country="DE", title="汉诺威展会提示", body="……"))
+    report = run_watchlists(db.factory, data)
+    assert (report.events, report.deliveries) == (2, 1)  # one digest of two
+    with db.factory() as s:
+        told = {(e.watchlist_id, e.title, e.change) for e in events(s, SYSTEM)}
+    assert told == {(us_de, "美国专利法修订", "information"), (us_de, "汉诺威展会提示", "information")}
+    assert japan not in {w for w, _t, _c in told}
+    assert run_watchlists(db.factory, data).events == 0  # told once
+    cfg = Settings(data_dir=data, database_url=db.url)
+    with transaction(db.factory) as s:
+        create_user(s, SYSTEM, "chief", PW, "province_admin", "320000")
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        assert post_login(client, "chief", PW).status_code == 303
+        page = client.get("/alerts/info").text
+        assert 'id="overseas-items"' in page and "美国专利法修订" in page and 'id="info-form"' in page
+        import re
+
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = {"csrf_token": csrf, "kind": "dispute_case", "country": "USA", "title": "案例", "body": "某企业在美应诉"}
+        refused = client.post("/alerts/info", data=form)
+        assert refused.status_code == 400 and "country" in refused.text
+        assert client.post("/alerts/info", data={**form, "country": "us"}, follow_redirects=False).status_code == 303
+        assert client.get("/api/v1/alerts/info").json()[0]["country"] == "US"
+    with db.factory() as s:
+        assert len(items(s)) == 3

@@ -66,6 +66,7 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # target that reads and a channel that can reach it, and one stops only one's own
             refusable = (
                 "/api/v1/alerts/watches",
+                "/api/v1/alerts/info",
                 "/api/v1/alerts/watches/{watch_id}/stop",
                 "/api/v1/navigation/reports",
                 "/api/v1/cultivation/centres",

@@ -24,6 +24,7 @@ CHANGE_WORDS = {
     "licence": ("许可", "licensed"),
     "pledge": ("质押", "pledged"),
     "invalidation": ("宣告无效", "invalidated"),
+    "information": ("海外信息", "overseas information"),  # an item officers published (alerts/info.py)
 }
 
 

@@ -66,3 +66,20 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OverseasItem(Base):
+    """A piece of overseas information an officer publishes (a law change, a dispute case, a trade-show alert), by
+    country and industry; the watches of kind ``info`` push it to their subscribers."""
+
+    __tablename__ = "overseas_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # alerts.info.ITEM_KINDS
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    industry: Mapped[str | None] = mapped_column(String(10))  # an SEI industry number, or none for every industry
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String(5000))
+    link: Mapped[str | None] = mapped_column(String(500))
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -37,6 +37,7 @@ KINDS = {
     "applicant": ("申请人企业", "an applicant enterprise"),
     "ipc": ("IPC 领域", "an IPC field"),
     "own": ("本企业专利", "my enterprise's patents"),
+    "info": ("海外信息（国家，可加 @产业号）", "overseas information (countries, optionally @ an industry)"),
 }
 MODES = {"immediate": ("即时", "each change at once"), "digest": ("汇总", "one digest per update")}
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)  # the pause before each further attempt
@@ -137,6 +138,11 @@ def _checked_target(session: Session, actor: Actor, ask: WatchIn) -> str:
         return target
     if ask.kind == "ipc":
         return validated(Industry, {"name": ask.name, "ipc": [target]}).ipc[0]
+    if ask.kind == "info":
+        from ipstrong.alerts.info import follows
+
+        countries, industry = follows(target)
+        return ",".join(countries) + (f"@{industry}" if industry else "")
     if ask.kind == "applicant":
         if not target.isdigit():
             raise _refuse("target", f"企业编号须为数字：{target}", f"the enterprise id is a number: {target}")
@@ -290,65 +296,79 @@ def _matched(con: Any, data_dir: Path, snapshot: str, watches: list[Watchlist]) 
 
 
 def run_watchlists(factory: Callable[[], Session], data_dir: Path) -> RunReport:
-    """Read every active watch up to the current snapshot, keeping what changed as events and deliveries."""
+    """Read every active watch up to the current snapshot (and every ``info`` watch up to the last item published),
+    keeping what changed as events and deliveries."""
     import duckdb
 
+    from ipstrong.alerts.info import info_events
     from ipstrong.warehouse.snapshots import Warehouse
 
     warehouse = Warehouse(data_dir)
     current = warehouse.current_id()
-    if current is None:
-        return RunReport(snapshot=None, watchlists=0, events=0, deliveries=0)
     with factory() as s:
-        due = list(s.scalars(select(Watchlist).where(Watchlist.active, Watchlist.last_snapshot.is_distinct_from(current))))
+        due = list(s.scalars(select(Watchlist).where(Watchlist.active, Watchlist.kind != "info",
+                                                     Watchlist.last_snapshot.is_distinct_from(current))))  # fmt: skip
+        informed = list(s.scalars(select(Watchlist.id).where(Watchlist.active, Watchlist.kind == "info")))
         s.expunge_all()
-    known = {p.name for p in warehouse.snapshots_dir.iterdir() if (p / "manifest.json").exists()} if due else set()
     made_events = made_deliveries = 0
+    for first in range(0, len(informed), KEEP_BATCH):
+        found = _keep(factory, informed[first : first + KEEP_BATCH], None, lambda s, w: info_events(s, w, w.created_at))
+        made_events, made_deliveries = made_events + found[0], made_deliveries + found[1]
+    if current is None:
+        return RunReport(snapshot=None, watchlists=len(informed), events=made_events, deliveries=made_deliveries)
+    known = {p.name for p in warehouse.snapshots_dir.iterdir() if (p / "manifest.json").exists()} if due else set()
     by_start: dict[str | None, list[Watchlist]] = {}
     for watch in due:
         start = watch.last_snapshot if watch.last_snapshot in known else warehouse.manifest(current).get("parent")
         by_start.setdefault(start, []).append(watch)
     for start, watches in by_start.items():
-        found: dict[int, list[tuple[Any, ...]]] = {}
+        rows: dict[int, list[tuple[Any, ...]]] = {}
         if start is not None:
             con = duckdb.connect()
             try:
                 changes_table(con, warehouse, start, current)
-                found = _matched(con, data_dir, current, watches)
+                rows = _matched(con, data_dir, current, watches)
             finally:
                 con.close()
         for first in range(0, len(watches), KEEP_BATCH):
-            batch = watches[first : first + KEEP_BATCH]
-            events_made, deliveries_made = _keep(factory, [w.id for w in batch], current, found)
-            made_events, made_deliveries = made_events + events_made, made_deliveries + deliveries_made
-    return RunReport(snapshot=current, watchlists=len(due), events=made_events, deliveries=made_deliveries)
+            batch = [w.id for w in watches[first : first + KEEP_BATCH]]
+            found = _keep(factory, batch, current, lambda _s, w, rows=rows: _changed(w, current, rows.get(w.id, [])))
+            made_events, made_deliveries = made_events + found[0], made_deliveries + found[1]
+    return RunReport(snapshot=current, watchlists=len(due) + len(informed), events=made_events, deliveries=made_deliveries)
+
+
+def _changed(watch: Watchlist, current: str, rows: list[tuple[Any, ...]]) -> list[AlertEvent]:
+    """The events of the rows of ``changes`` a watch matched."""
+    events = []
+    for app_no, change, day, title, applicant, office in rows:
+        detail = {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}
+        events.append(AlertEvent(watchlist_id=watch.id, snapshot=current, app_no=app_no, change=change,
+                                 title=(title or "")[:500] or None, detail=detail))  # fmt: skip
+    return events
 
 
 def _keep(
-    factory: Callable[[], Session], watch_ids: list[int], current: str, found: dict[int, list[tuple[Any, ...]]]
-) -> tuple[int, int]:
-    """Some watches' events and deliveries, and the watches moved on to ``current`` — in one transaction."""
+    factory: Callable[[], Session], watch_ids: list[int], current: str | None,
+    found: Callable[[Session, Watchlist], list[AlertEvent]],
+) -> tuple[int, int]:  # fmt: skip
+    """Some watches' events (``found`` for each) and deliveries, and the watches moved on to snapshot ``current``
+    (``info`` watches to none) — in one transaction."""
     made_events = made_deliveries = 0
     with transaction(factory) as s:
-        watches = s.scalars(select(Watchlist).where(Watchlist.id.in_(watch_ids))).all()
-        kept_by: dict[int, list[AlertEvent]] = {}
+        watches = [w for w in s.scalars(select(Watchlist).where(Watchlist.id.in_(watch_ids))).all()
+                   if w.active and (current is None or w.last_snapshot != current)]  # fmt: skip
+        kept_by = {w.id: found(s, w) for w in watches}
         for watch in watches:
-            if not watch.active or watch.last_snapshot == current:
-                continue
-            kept_by[watch.id] = []
-            for app_no, change, day, title, applicant, office in found.get(watch.id, []):
-                detail = {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}
-                kept_by[watch.id].append(AlertEvent(watchlist_id=watch.id, snapshot=current, app_no=app_no, change=change,
-                                                    title=(title or "")[:500] or None, detail=detail))  # fmt: skip
             s.add_all(kept_by[watch.id])
-            watch.last_snapshot = current
+            if current is not None:
+                watch.last_snapshot = current
         s.flush()  # the events' ids, for their deliveries
         for watch in watches:
-            kept = kept_by.get(watch.id) or []
+            kept = kept_by[watch.id]
             if not kept:
                 continue
             keys = (
-                [(f"{watch.id}:{current}", [e.id for e in kept])]
+                [(f"{watch.id}:{current or 'info'}:{kept[-1].id}", [e.id for e in kept])]
                 if watch.mode == "digest"
                 else [(f"{watch.id}:e{e.id}", [e.id]) for e in kept]
             )

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipstrong.alerts.changes import CHANGE_WORDS
 from ipstrong.alerts.channels import CHANNELS
+from ipstrong.alerts.info import ItemIn, ItemOut
 from ipstrong.alerts.warning import WarningOverview, WarningReport, early_warning, warning_overview, warning_pdf
 from ipstrong.alerts.watch import (
     KINDS,
@@ -189,3 +190,48 @@ def overview_data(request: Request, who: Caller) -> WarningOverview:
     ctx = context_of(request)
     with ctx.reader() as s:
         return warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province)
+
+
+@router.get("/alerts/info", response_class=HTMLResponse, **PAGE)
+def info_page(request: Request, who: SignedIn) -> Response:
+    """The overseas information published, and (for officers) the form that publishes an item."""
+    from ipstrong.alerts.info import ITEM_KINDS, items
+    from ipstrong.reference.sei import SEI_INDUSTRIES
+
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        listed = items(s)
+    values = {"items": listed, "kinds": ITEM_KINDS, "industries": SEI_INDUSTRIES,
+              "can_write": "records.write" in who.actor.role_info.permissions}  # fmt: skip
+    return ctx.render(request, "overseas_info.html", values, who=who)
+
+
+def _published(request: Request, who: Who, item: ItemIn) -> ItemOut:
+    from ipstrong.alerts.info import publish_item
+
+    with transaction(context_of(request).factory) as s:
+        return publish_item(s, who.actor, item)
+
+
+@router.post("/alerts/info", **PAGE)
+def info_form(
+    request: Request, who: FormSender, kind: Word = "", country: Word = "", industry: Word = "", title: Word = "",
+    body: Annotated[str, Form(max_length=5000)] = "", link: Text = "",
+) -> Response:  # fmt: skip
+    fields = {"kind": kind, "country": country.strip().upper(), "industry": industry or None, "title": title, "body": body,
+              "link": link.strip() or None}  # fmt: skip
+    _published(request, who, validated(ItemIn, fields))
+    return RedirectResponse("/alerts/info", status_code=303)
+
+
+@router.get("/api/v1/alerts/info", response_model=list[ItemOut], summary="海外信息 / overseas information", **API)
+def info_data(request: Request, who: Caller) -> list[ItemOut]:
+    from ipstrong.alerts.info import items
+
+    with context_of(request).reader() as s:
+        return items(s)
+
+
+@router.post("/api/v1/alerts/info", response_model=ItemOut, summary="发布海外信息 / publish an item", **API)
+def info_publish(request: Request, who: Caller, body: ItemIn) -> ItemOut:
+    return _published(request, who, body)

@@ -51,6 +51,7 @@ NAV = [
     ("/alerts", "alerts_nav", "records.read.own"),
     ("/alerts/warnings", "warnings_nav", "records.read"),
     ("/alerts/warnings", "warnings_nav", "records.read.own"),
+    ("/alerts/info", "info_nav", None),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
