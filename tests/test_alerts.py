@@ -507,3 +507,37 @@ def test_overseas_information_is_published_and_pushed_by_country_and_industry(db
         assert client.get("/api/v1/alerts/info").json()[0]["country"] == "US"
     with db.factory() as s:
         assert len(items(s)) == 3
+
+
+def test_overseas_experts_are_assigned_unless_their_organisation_is_a_party(db, tmp_path: Path) -> None:
+    """The roster by country; an expert is assigned to an overseas-guidance matter, except one whose organisation is
+    (as an applicant entity) the enterprise the matter is for; a matter that is not overseas guidance is not found."""
+    from conftest import SUZHOU_ROW, ingest_export
+    from ipstrong.accounts.service import create_organisation
+    from ipstrong.alerts.experts import ExpertIn, add_expert, assign, experts
+    from ipstrong.matters import service
+
+    data = ingest_export(tmp_path / "data", SUZHOU_ROW, database_url=db.url)  # 苏州某某科技有限公司 becomes an entity
+    with transaction(db.factory) as s:
+        office = create_organisation(s, SYSTEM, "office", "苏州市知识产权局", "320500").id
+        officer = actor_of(create_user(s, SYSTEM, "officer", PW, "case_officer", "320500", "承办人", organisation_id=office))
+        form = {"enterprise": "苏州某某科技有限公司", "country": "US", "counterpart": "ACME Inc.", "dispute_kind": "us_337",
+                "patents": [], "summary": "337 调查应诉"}  # fmt: skip
+        matter = service.file_matter(
+            s, officer, "overseas", office, form, data, dt.date(2025, 3, 3), today=dt.date(2025, 3, 3)
+        ).id
+        lawyer = add_expert(
+            s, officer, ExpertIn(name="王律师", organisation="某律师事务所", countries=["us", "de"], languages=["英语"])
+        ).id
+        insider = add_expert(s, officer, ExpertIn(name="李工", organisation="苏州某某科技有限公司", countries=["US"])).id
+    with transaction(db.factory) as s:
+        assert [e.name for e in experts(s, officer, "DE")] == ["王律师"]
+        assert assign(s, officer, lawyer, matter_id=matter).expert_id == lawyer
+        with pytest.raises(IpsError, match="conflict of interest: the expert's organisation is the party 苏州某某科技有限公司"):
+            assign(s, officer, insider, matter_id=matter)
+        with pytest.raises(IpsError, match="give a matter or an enterprise"):
+            assign(s, officer, lawyer)
+        with pytest.raises(IpsError, match="no overseas-guidance matter 999"):
+            assign(s, officer, lawyer, matter_id=999)
+    with db.factory() as s:
+        assert {e.name: e.assignments for e in experts(s, officer)} == {"李工": 0, "王律师": 1}

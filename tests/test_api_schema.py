@@ -67,6 +67,8 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             refusable = (
                 "/api/v1/alerts/watches",
                 "/api/v1/alerts/info",
+                "/api/v1/alerts/experts",
+                "/api/v1/alerts/experts/{expert_id}/assignments",
                 "/api/v1/alerts/watches/{watch_id}/stop",
                 "/api/v1/navigation/reports",
                 "/api/v1/cultivation/centres",

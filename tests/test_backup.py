@@ -20,7 +20,7 @@ from test_matters import D, World, attach, file_adjudication, step, world  # noq
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import authenticate, create_token
-from ipstrong.alerts.models import AlertEvent, Delivery, OverseasItem, Watchlist
+from ipstrong.alerts.models import AlertEvent, Delivery, ExpertAssignment, OverseasExpert, OverseasItem, Watchlist
 from ipstrong.backup import backup, data_files, restore
 from ipstrong.db import all_tables, make_engine, session_factory, transaction, upgrade
 from ipstrong.ingest import ingest
@@ -98,6 +98,9 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         s.add(Delivery(key="1:e1", watchlist_id=1, channel="webhook", event_ids=[1], status="failed", attempts=6,
                        last_error="HTTP 500"))  # fmt: skip
         s.add(OverseasItem(kind="law_change", country="US", title="美国专利法修订", body="……", published_by="chief"))
+        s.add(OverseasExpert(id=1, name="王律师", organisation="某律师事务所", countries=["US"], fields=["H01M"],
+                             languages=["英语"], created_by="chief"))  # fmt: skip
+        s.add(ExpertAssignment(expert_id=1, enterprise_id=1, assigned_by="chief"))
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

@@ -83,3 +83,33 @@ class OverseasItem(Base):
     link: Mapped[str | None] = mapped_column(String(500))
     published_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OverseasExpert(Base):
+    """One expert of the overseas-dispute roster: the countries, fields and languages they cover."""
+
+    __tablename__ = "overseas_experts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str] = mapped_column(String(200))  # checked against the parties as an applicant entity
+    countries: Mapped[list[str]] = mapped_column(JSON)
+    fields: Mapped[list[str]] = mapped_column(JSON)  # IPC subclasses or SEI industry numbers
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    contact: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ExpertAssignment(Base):
+    """An expert assigned to an overseas-guidance matter or to an enterprise's warning."""
+
+    __tablename__ = "expert_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    expert_id: Mapped[int] = mapped_column(Integer, index=True)
+    matter_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(Integer)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

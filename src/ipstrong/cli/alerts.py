@@ -100,3 +100,22 @@ def alerts_warnings(
     rows = [{"office": r.office, "app_no": r.app_no, "owner": r.owner, "score": r.score, "reasons": "；".join(r.reasons_zh)}
             for r in report.rows]  # fmt: skip
     emit_records(rows, "table", None, title=f"{report.name} 海外风险预警 / overseas early warning")
+
+
+@alerts_app.command("experts")
+def alerts_experts(
+    ctx: typer.Context,
+    country: Annotated[str | None, typer.Option("--country", help="只列出负责该国的专家 / only those covering it")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """海外专家库 / the overseas experts' roster."""
+    from ipstrong.accounts.roles import SYSTEM
+    from ipstrong.alerts.experts import experts
+
+    _cfg, engine, factory = operational_db(ctx)
+    try:
+        with factory() as s:
+            rows = [e.model_dump(mode="json") for e in experts(s, SYSTEM, country)]
+    finally:
+        engine.dispose()
+    emit_records(rows, chosen_format(as_json, None), None, title="海外专家库 / overseas experts")

@@ -8,9 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from ipstrong.alerts.changes import CHANGE_WORDS
 from ipstrong.alerts.channels import CHANNELS
+from ipstrong.alerts.experts import AssignmentOut, ExpertIn, ExpertOut, add_expert, assign, experts
 from ipstrong.alerts.info import ItemIn, ItemOut
 from ipstrong.alerts.warning import WarningOverview, WarningReport, early_warning, warning_overview, warning_pdf
 from ipstrong.alerts.watch import (
@@ -235,3 +237,66 @@ def info_data(request: Request, who: Caller) -> list[ItemOut]:
 @router.post("/api/v1/alerts/info", response_model=ItemOut, summary="发布海外信息 / publish an item", **API)
 def info_publish(request: Request, who: Caller, body: ItemIn) -> ItemOut:
     return _published(request, who, body)
+
+
+class AssignIn(BaseModel):
+    matter_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="海外纠纷应对指导事项 / the guidance matter")
+    enterprise_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="预警的企业 / the warned enterprise")
+
+
+@router.get("/alerts/experts", response_class=HTMLResponse, **PAGE)
+def experts_page(request: Request, who: SignedIn, country: Markets = "") -> Response:
+    """The overseas experts' roster, the form that adds one and the one that assigns one."""
+    ctx = context_of(request)
+    with ctx.reader() as s:
+        roster = experts(s, who.actor, country.strip().upper() or None)
+    values = {"experts": roster, "country": country, "can_write": "records.write" in who.actor.role_info.permissions}
+    return ctx.render(request, "experts.html", values, who=who)
+
+
+def _number(typed: str, field: str) -> int | None:
+    if not typed.strip():
+        return None
+    if not typed.strip().isdigit():
+        raise IpsError(Msg(f"须为数字：{typed}", f"a number: {typed}").located(field=field))
+    return int(typed)
+
+
+@router.post("/alerts/experts", **PAGE)
+def expert_form(
+    request: Request, who: FormSender, name: Word = "", organisation: Text = "", countries: Text = "", fields: Text = "",
+    languages: Text = "", contact: Text = "",
+) -> Response:  # fmt: skip
+    from ipstrong.navigation.industry import split_terms
+
+    listed = {"countries": countries, "fields": fields, "languages": languages}
+    ask = validated(ExpertIn, {"name": name, "organisation": organisation, "contact": contact or None,
+                               **{k: split_terms(v) for k, v in listed.items()}})  # fmt: skip
+    with transaction(context_of(request).factory) as s:
+        add_expert(s, who.actor, ask)
+    return RedirectResponse("/alerts/experts", status_code=303)
+
+
+@router.post("/alerts/experts/{expert_id}/assignments", **PAGE)
+def assign_form(request: Request, who: FormSender, expert_id: RowId, matter_id: Word = "", enterprise_id: Word = "") -> Response:
+    with transaction(context_of(request).factory) as s:
+        assign(s, who.actor, expert_id, _number(matter_id, "matter_id"), _number(enterprise_id, "enterprise_id"))
+    return RedirectResponse("/alerts/experts", status_code=303)
+
+
+@router.get("/api/v1/alerts/experts", response_model=list[ExpertOut], summary="海外专家库 / the experts' roster", **API)
+def experts_data(request: Request, who: Caller, country: Markets = "") -> list[ExpertOut]:
+    with context_of(request).reader() as s:
+        return experts(s, who.actor, country.strip().upper() or None)
+
+
+@router.post("/api/v1/alerts/experts", response_model=ExpertOut, summary="加入专家 / add an expert", **API)
+def expert_add(request: Request, who: Caller, body: ExpertIn) -> ExpertOut:
+    with transaction(context_of(request).factory) as s:
+        return add_expert(s, who.actor, body)
+
+
+@router.post("/api/v1/alerts/experts/{expert_id}/assignments", response_model=AssignmentOut, summary="指派专家 / assign", **API)
+def expert_assign(request: Request, who: Caller, expert_id: RowId, body: AssignIn) -> AssignmentOut:
+    with transaction(context_of(request).factory) as s:
+        return assign(s, who.actor, expert_id, body.matter_id, body.enterprise_id)

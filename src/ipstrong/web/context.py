@@ -52,6 +52,7 @@ NAV = [
     ("/alerts/warnings", "warnings_nav", "records.read"),
     ("/alerts/warnings", "warnings_nav", "records.read.own"),
     ("/alerts/info", "info_nav", None),
+    ("/alerts/experts", "experts_nav", "records.read"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
