@@ -1187,7 +1187,7 @@ def test_navigation_from_industry_to_report_on_the_web(site) -> None:
     ask = {"csrf_token": csrf, "industry_id": str(industry["id"]), "region": "320500", "kind": "industry"}
     for wrong, refusal in (
         ({"kind": "enterprise"}, "names an enterprise"),
-        ({"enterprise": "abc"}, "the enterprise id is a number"),
+        ({"enterprise": "abc"}, "the id is a number"),
     ):
         refused = client.post("/navigation/reports", data={**ask, **wrong})
         assert refused.status_code == 400 and refusal in refused.text, wrong

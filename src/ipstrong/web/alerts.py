@@ -34,7 +34,7 @@ from ipstrong.messages import IpsError, Msg, validated
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
-from ipstrong.web.params import MAX_ID
+from ipstrong.web.params import MAX_ID, typed_id
 
 router = APIRouter()
 API = {"tags": ["v1"], "responses": NOT_FOUND}
@@ -254,14 +254,6 @@ def experts_page(request: Request, who: SignedIn, country: Markets = "") -> Resp
     return ctx.render(request, "experts.html", values, who=who)
 
 
-def _number(typed: str, field: str) -> int | None:
-    if not typed.strip():
-        return None
-    if not typed.strip().isdigit():
-        raise IpsError(Msg(f"须为数字：{typed}", f"a number: {typed}").located(field=field))
-    return int(typed)
-
-
 @router.post("/alerts/experts", **PAGE)
 def expert_form(
     request: Request, who: FormSender, name: Word = "", organisation: Text = "", countries: Text = "", fields: Text = "",
@@ -280,7 +272,7 @@ def expert_form(
 @router.post("/alerts/experts/{expert_id}/assignments", **PAGE)
 def assign_form(request: Request, who: FormSender, expert_id: RowId, matter_id: Word = "", enterprise_id: Word = "") -> Response:
     with transaction(context_of(request).factory) as s:
-        assign(s, who.actor, expert_id, _number(matter_id, "matter_id"), _number(enterprise_id, "enterprise_id"))
+        assign(s, who.actor, expert_id, typed_id(matter_id, "matter_id"), typed_id(enterprise_id, "enterprise_id"))
     return RedirectResponse("/alerts/experts", status_code=303)
 
 

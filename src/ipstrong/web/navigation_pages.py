@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ipstrong.db import transaction
-from ipstrong.messages import IpsError, Msg, validated
+from ipstrong.messages import validated
 from ipstrong.navigation.industry import Industry, split_terms
 from ipstrong.navigation.library import (
     IndustryOut,
@@ -35,7 +35,7 @@ from ipstrong.navigation.sections import KINDS
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, XLSX_MEDIA, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
-from ipstrong.web.params import MAX_ID
+from ipstrong.web.params import MAX_ID, typed_id
 
 router = APIRouter()
 API = {"tags": ["v1"], "responses": NOT_FOUND}
@@ -113,18 +113,9 @@ def report_form(
 ) -> Response:  # fmt: skip
     """Make a report in the background: the job's page shows its progress and, when done, its number."""
     fields = {"industry_id": industry_id, "kind": kind, "region": region, "compare": split_terms(compare),
-              "enterprise": _enterprise_id(enterprise)}  # fmt: skip
+              "enterprise": typed_id(enterprise, "enterprise")}  # fmt: skip
     _ask(request, who, validated(ReportAsk, fields))
     return RedirectResponse("/jobs", status_code=303)
-
-
-def _enterprise_id(typed: str) -> int | None:
-    """The enterprise id as typed in the form (empty: none); anything but a whole number is refused naming the field."""
-    if not typed.strip():
-        return None
-    if not typed.strip().isdigit():
-        raise IpsError(Msg(f"企业编号须为数字：{typed}", f"the enterprise id is a number: {typed}").located(field="enterprise"))
-    return int(typed)
 
 
 def _stored(request: Request, who: Who, report_id: int) -> StoredReport:

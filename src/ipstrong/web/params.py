@@ -21,6 +21,19 @@ MAX_OFFSET = 1_000_000
 FIRST_YEAR, LAST_YEAR = 1985, 2100  # the patent law's first year; far enough ahead for targets
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def typed_id(typed: str, field: str) -> int | None:
+    """An id as a person typed it in a form's text box: empty is none, anything but a whole number in range is
+    refused naming ``field``."""
+    from ipstrong.messages import IpsError, Msg
+
+    text = typed.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise IpsError(Msg(f"编号须为数字：{typed}", f"the id is a number: {typed}").located(field=field))
+    return int(text)
 RowIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 YearQuery = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
