@@ -541,3 +541,28 @@ def test_overseas_experts_are_assigned_unless_their_organisation_is_a_party(db, 
             assign(s, officer, lawyer, matter_id=999)
     with db.factory() as s:
         assert {e.name: e.assignments for e in experts(s, officer)} == {"李工": 0, "王律师": 1}
+
+
+def test_an_unreachable_smtp_server_holds_up_no_other_delivery(db, tmp_path: Path) -> None:
+    """The mail server is down: the e-mail digest waits for its next attempt with the error kept, while the in-app
+    delivery of the same change is made; after the last attempt the mail is marked failed, not lost from the log."""
+    data = tmp_path / "data"
+    _register(data, tmp_path, "p1.csv", CHANGING + ROWS.format(a="有效", c="有效"), "2024-01-31")
+    down = Settings(smtp_host="127.0.0.1", smtp_port=_free_port())  # nothing listens there
+    mail = _watch(db, data, SYSTEM, down, name="织物邮件", kind="ipc", target="D03D", channel="email", address="ip@example.com",
+                  mode="digest")  # fmt: skip
+    _watch(db, data, SYSTEM, down, name="织物站内", kind="ipc", target="D03D")
+    _register(data, tmp_path, "p2.csv", CHANGING + ROWS.format(a="有效", c="未缴年费专利权终止"), "2024-12-31")
+    run_watchlists(db.factory, data)
+    first = deliver_due(db.factory, down)
+    assert (first.sent, first.retrying, first.failed) == (1, 1, 0)
+    with db.factory() as s:
+        waiting = next(d for d in deliveries(s, SYSTEM) if d.watchlist_id == mail)
+    assert waiting.status == "pending" and waiting.last_error.startswith("SMTP")
+    later = dt.datetime.now(dt.UTC)
+    for _ in range(5):  # the remaining attempts, each once its pause has passed
+        later += dt.timedelta(days=1)
+        deliver_due(db.factory, down, later)
+    with db.factory() as s:
+        gave_up = next(d for d in deliveries(s, SYSTEM) if d.watchlist_id == mail)
+    assert (gave_up.status, gave_up.attempts) == ("failed", 6)
