@@ -425,9 +425,12 @@ def test_overseas_early_warning_on_real_foreign_records(db, drilling: tuple[Path
     assert (top.ipc_closeness, top.text_closeness, top.status, top.term, top.owner_activity) == (1.0, 0.0, 1.0, 0.5, 0.495)
     assert top.nearest == "E21B44/00" and "与本企业 E21B44/00 属同一小组" in top.reasons_zh
     assert warning_pdf(report).startswith(b"%PDF")
-    # live (in force or pending) foreign records by office and section, and the province's firms in their subclasses
-    exposure = {(e.office, e.section): (e.records, e.enterprises) for e in overview.exposure}
-    assert exposure[("US", "G")] == (3, 0) and exposure[("EP", "E")] == (1, 1) and exposure[("CA", "E")] == (2, 1)
+    # live (in force or pending) foreign records by office and SEI industry, and the province's firms in their
+    # subclasses: the concordance puts E21B43*, E21B44* and E21B47* in 2.5 (industry 2) and E21B7* in 7.1, E21B41 in
+    # none; so CA2887530 (E21B44/00, E21B7/04) and CA2944968 (E21B41/00, E21B43/26, …) are industry 2 (the lowest),
+    # RU2015117646 (E21B44/00) 2 and RU2015124071 (E21B7/04) 7, each touching the firm's E21B
+    exposure = {(e.office, e.industry): (e.records, e.enterprises) for e in overview.exposure}
+    assert exposure[("CA", "2")] == (2, 1) and exposure[("RU", "2")] == (1, 1) and exposure[("RU", "7")] == (1, 1)
 
 
 def test_the_warning_on_the_web_and_from_the_command_line(db, drilling: tuple[Path, int]) -> None:

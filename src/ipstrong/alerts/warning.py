@@ -234,8 +234,9 @@ def warning_pdf(report: WarningReport) -> bytes:
 
 class OfficeExposure(BaseModel):
     office: str
-    section: str  # the IPC section (A–H) of its main symbol
-    records: int  # its live records (in force or pending) in that section
+    industry: str  # the strategic emerging industry (number) its symbols fall in by the concordance, or "" for none
+    industry_name: str
+    records: int  # its live records (in force or pending) in that industry
     enterprises: int  # home-province enterprises with patents in the same subclasses
 
 
@@ -258,15 +259,18 @@ class WarningOverview(BaseModel):
 
 
 def warning_overview(session: Any, actor: Actor, data_dir: Path, home_province: str) -> WarningOverview:
-    """For the guidance centres: other offices' live records by office and IPC section with how many of the home
+    """For the guidance centres: other offices' live records by office and strategic emerging industry (the
+    concordance's, from any of its symbols; the lowest-numbered when several) with how many of the home
     province's enterprises file in the same subclasses, and the overseas-guidance caseload by body, country, kind
     and state."""
+    import pyarrow as pa
     from sqlalchemy import select
 
     from ipstrong.accounts.models import Organisation
     from ipstrong.accounts.roles import region_prefix
     from ipstrong.matters.models import Matter
     from ipstrong.matters.types.overseas import DISPUTE_KINDS, MATTER_TYPE
+    from ipstrong.reference.sei import SEI_INDUSTRIES, sei_branches
     from ipstrong.warehouse.connection import snapshot_connection
     from ipstrong.warehouse.snapshots import Warehouse
 
@@ -276,24 +280,39 @@ def warning_overview(session: Any, actor: Actor, data_dir: Path, home_province: 
     if snapshot is not None:
         con = snapshot_connection(data_dir, snapshot)
         try:
+            foreign = "SELECT DISTINCT x FROM patents, unnest(coalesce(ipc_all, [])) t(x) WHERE office <> 'CN'"
+            symbols = [r[0] for r in con.execute(foreign).fetchall()]
+            industry_of: dict[str, list[str]] = {"symbol": [], "industry": []}
+            for symbol in symbols:
+                found = sorted({b.split(".", 1)[0] for b in sei_branches([symbol])})
+                if found:
+                    industry_of["symbol"].append(symbol)
+                    industry_of["industry"].append(found[0])
+            columns = pa.schema([("symbol", pa.string()), ("industry", pa.string())])
+            con.register("industry_of", pa.table(industry_of, schema=columns))
             rows = con.execute(
                 """
                 WITH home AS (SELECT DISTINCT first_applicant_id firm, substr(x, 1, 4) sub
                               FROM patents, unnest(coalesce(ipc_all, [])) t(x)
                               WHERE office = 'CN' AND first_applicant_id IS NOT NULL
                                 AND starts_with(coalesce(province_code, ''), ?)),
-                     live AS (SELECT app_no, office, substr(coalesce(ipc_main, ''), 1, 1) section, ipc_all FROM patents
+                     live AS (SELECT app_no, office, ipc_all FROM patents
                               WHERE office <> 'CN' AND coalesce(legal_status, 'pending') IN ('in_force', 'pending')),
-                     touched AS (SELECT DISTINCT l.office, l.section, h.firm FROM live l, unnest(coalesce(l.ipc_all, [])) t(x)
-                                 JOIN home h ON h.sub = substr(t.x, 1, 4))
-                SELECT l.office, l.section, count(DISTINCT l.app_no),
-                       (SELECT count(*) FROM touched t WHERE t.office = l.office AND t.section = l.section)
-                FROM live l GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2""",
+                     placed AS (SELECT l.app_no, l.office, l.ipc_all, coalesce(min(i.industry), '') industry
+                                FROM live l LEFT JOIN (SELECT app_no, industry FROM live, unnest(coalesce(ipc_all, [])) t(x)
+                                                       JOIN industry_of ON industry_of.symbol = t.x) i USING (app_no)
+                                GROUP BY 1, 2, 3),
+                     touched AS (SELECT DISTINCT p.office, p.industry, h.firm
+                                 FROM placed p, unnest(coalesce(p.ipc_all, [])) t(x) JOIN home h ON h.sub = substr(t.x, 1, 4))
+                SELECT p.office, p.industry, count(*),
+                       (SELECT count(*) FROM touched t WHERE t.office = p.office AND t.industry = p.industry)
+                FROM placed p GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2""",
                 [region_prefix(home_province)],
             ).fetchall()
         finally:
             con.close()
-        exposure = [OfficeExposure(office=r[0], section=r[1] or "?", records=r[2], enterprises=r[3]) for r in rows]
+        exposure = [OfficeExposure(office=r[0], industry=r[1], industry_name=SEI_INDUSTRIES.get(r[1], "其他 other"),
+                                   records=r[2], enterprises=r[3]) for r in rows]  # fmt: skip
     bodies = {o.id: o.name for o in session.scalars(select(Organisation))}
     counts: dict[tuple[Any, ...], int] = {}
     for m in session.scalars(select(Matter).where(Matter.type_id == "overseas")):
