@@ -128,13 +128,14 @@ def _text_closeness(candidates: list[str], own: list[str], cache_dir: Path | Non
 
 
 def early_warning(
-    session: Any, actor: Actor, data_dir: Path, entity_id: int, markets: list[str], limit: int = 50, today: dt.date | None = None
+    session: Any, actor: Actor, data_dir: Path, entity_id: int, markets: list[str], limit: int = 50,
+    today: dt.date | None = None, timeout_s: float | None = None,
 ) -> WarningReport:  # fmt: skip
     """The warning report of enterprise ``entity_id`` for the offices ``markets`` (every other office when empty):
-    for its own users, and for staff whose region holds it."""
+    for its own users, and for staff whose region holds it; its queries stop at ``timeout_s`` and say so."""
     from ipstrong.ingest.entity_store import entity_now
     from ipstrong.registry.home import own_entity
-    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
     today = today or dt.date.today()
@@ -156,29 +157,32 @@ def early_warning(
         raise IpsError(Msg("仓库中没有数据：先运行 ipstrong ingest", "the warehouse is empty: run ipstrong ingest first"))
     con = snapshot_connection(data_dir, snapshot)
     try:
-        own = con.execute(
-            "SELECT ipc_all, concat_ws(' ', title, abstract, claims), city_code FROM patents WHERE first_applicant_id = ?",
-            [entity.id],
-        ).fetchall()
-        place = next((r[2] for r in own if r[2]), None)
-        if actor.role_info.name != "enterprise_user" and not (in_scope(actor, place) if place else actor.role_info.everywhere):
-            raise NotFound(Msg(f"本地区没有编号为 {entity_id} 的企业", f"no enterprise {entity_id} in your region"))
-        symbols = {s for r in own for s in (r[0] or [])}
-        subclasses = sorted({s[:4] for s in symbols})
-        found = con.execute(
-            """
-            SELECT app_no, office, title, first_applicant, legal_status, app_date, grant_date IS NOT NULL, patent_type,
-                   ipc_all, concat_ws(' ', title, abstract, claims)
-            FROM patents WHERE office <> 'CN' AND (len($markets::VARCHAR[]) = 0 OR list_contains($markets::VARCHAR[], office))
-              AND first_applicant_id IS DISTINCT FROM $entity
-              AND list_has_any(list_transform(coalesce(ipc_all, []), lambda x: substr(x, 1, 4)), $subclasses::VARCHAR[])""",
-            {"markets": markets, "entity": entity.id, "subclasses": subclasses or [""]},
-        ).fetchall()
-        held = con.execute(
-            "SELECT first_applicant, count(*) FROM patents WHERE list_has_any(list_transform(coalesce(ipc_all, []), "
-            "lambda x: substr(x, 1, 4)), ?::VARCHAR[]) AND first_applicant IS NOT NULL GROUP BY 1",
-            [subclasses or [""]],
-        ).fetchall()
+        with time_limit(con, timeout_s):
+            own = con.execute(
+                "SELECT ipc_all, concat_ws(' ', title, abstract, claims), city_code FROM patents WHERE first_applicant_id = ?",
+                [entity.id],
+            ).fetchall()
+            place = next((r[2] for r in own if r[2]), None)
+            if actor.role_info.name != "enterprise_user" and not (
+                in_scope(actor, place) if place else actor.role_info.everywhere
+            ):
+                raise NotFound(Msg(f"本地区没有编号为 {entity_id} 的企业", f"no enterprise {entity_id} in your region"))
+            symbols = {s for r in own for s in (r[0] or [])}
+            subclasses = sorted({s[:4] for s in symbols})
+            found = con.execute(
+                """
+                SELECT app_no, office, title, first_applicant, legal_status, app_date, grant_date IS NOT NULL, patent_type,
+                       ipc_all, concat_ws(' ', title, abstract, claims)
+                FROM patents WHERE office <> 'CN' AND (len($markets::VARCHAR[]) = 0 OR list_contains($markets::VARCHAR[], office))
+                  AND first_applicant_id IS DISTINCT FROM $entity
+                  AND list_has_any(list_transform(coalesce(ipc_all, []), lambda x: substr(x, 1, 4)), $subclasses::VARCHAR[])""",
+                {"markets": markets, "entity": entity.id, "subclasses": subclasses or [""]},
+            ).fetchall()
+            held = con.execute(
+                "SELECT first_applicant, count(*) FROM patents WHERE list_has_any(list_transform(coalesce(ipc_all, []), "
+                "lambda x: substr(x, 1, 4)), ?::VARCHAR[]) AND first_applicant IS NOT NULL GROUP BY 1",
+                [subclasses or [""]],
+            ).fetchall()
     finally:
         con.close()
     owners: dict[str, int] = {}
@@ -258,7 +262,9 @@ class WarningOverview(BaseModel):
     guidance: list[GuidanceLoad]
 
 
-def warning_overview(session: Any, actor: Actor, data_dir: Path, home_province: str) -> WarningOverview:
+def warning_overview(
+    session: Any, actor: Actor, data_dir: Path, home_province: str, timeout_s: float | None = None
+) -> WarningOverview:
     """For the guidance centres: other offices' live records by office and strategic emerging industry (the
     concordance's, from any of its symbols; the lowest-numbered when several) with how many of the home
     province's enterprises file in the same subclasses, and the overseas-guidance caseload by body, country, kind
@@ -271,7 +277,7 @@ def warning_overview(session: Any, actor: Actor, data_dir: Path, home_province: 
     from ipstrong.matters.models import Matter
     from ipstrong.matters.types.overseas import DISPUTE_KINDS, MATTER_TYPE
     from ipstrong.reference.sei import SEI_INDUSTRIES, sei_branches
-    from ipstrong.warehouse.connection import snapshot_connection
+    from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
     require(actor, "records.read")
@@ -280,35 +286,36 @@ def warning_overview(session: Any, actor: Actor, data_dir: Path, home_province: 
     if snapshot is not None:
         con = snapshot_connection(data_dir, snapshot)
         try:
-            foreign = "SELECT DISTINCT x FROM patents, unnest(coalesce(ipc_all, [])) t(x) WHERE office <> 'CN'"
-            symbols = [r[0] for r in con.execute(foreign).fetchall()]
-            industry_of: dict[str, list[str]] = {"symbol": [], "industry": []}
-            for symbol in symbols:
-                found = sorted({b.split(".", 1)[0] for b in sei_branches([symbol])})
-                if found:
-                    industry_of["symbol"].append(symbol)
-                    industry_of["industry"].append(found[0])
-            columns = pa.schema([("symbol", pa.string()), ("industry", pa.string())])
-            con.register("industry_of", pa.table(industry_of, schema=columns))
-            rows = con.execute(
-                """
-                WITH home AS (SELECT DISTINCT first_applicant_id firm, substr(x, 1, 4) sub
-                              FROM patents, unnest(coalesce(ipc_all, [])) t(x)
-                              WHERE office = 'CN' AND first_applicant_id IS NOT NULL
-                                AND starts_with(coalesce(province_code, ''), ?)),
-                     live AS (SELECT app_no, office, ipc_all FROM patents
-                              WHERE office <> 'CN' AND coalesce(legal_status, 'pending') IN ('in_force', 'pending')),
-                     placed AS (SELECT l.app_no, l.office, l.ipc_all, coalesce(min(i.industry), '') industry
-                                FROM live l LEFT JOIN (SELECT app_no, industry FROM live, unnest(coalesce(ipc_all, [])) t(x)
-                                                       JOIN industry_of ON industry_of.symbol = t.x) i USING (app_no)
-                                GROUP BY 1, 2, 3),
-                     touched AS (SELECT DISTINCT p.office, p.industry, h.firm
-                                 FROM placed p, unnest(coalesce(p.ipc_all, [])) t(x) JOIN home h ON h.sub = substr(t.x, 1, 4))
-                SELECT p.office, p.industry, count(*),
-                       (SELECT count(*) FROM touched t WHERE t.office = p.office AND t.industry = p.industry)
-                FROM placed p GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2""",
-                [region_prefix(home_province)],
-            ).fetchall()
+            with time_limit(con, timeout_s):
+                foreign = "SELECT DISTINCT x FROM patents, unnest(coalesce(ipc_all, [])) t(x) WHERE office <> 'CN'"
+                symbols = [r[0] for r in con.execute(foreign).fetchall()]
+                industry_of: dict[str, list[str]] = {"symbol": [], "industry": []}
+                for symbol in symbols:
+                    found = sorted({b.split(".", 1)[0] for b in sei_branches([symbol])})
+                    if found:
+                        industry_of["symbol"].append(symbol)
+                        industry_of["industry"].append(found[0])
+                columns = pa.schema([("symbol", pa.string()), ("industry", pa.string())])
+                con.register("industry_of", pa.table(industry_of, schema=columns))
+                rows = con.execute(
+                    """
+                    WITH home AS (SELECT DISTINCT first_applicant_id firm, substr(x, 1, 4) sub
+                                  FROM patents, unnest(coalesce(ipc_all, [])) t(x)
+                                  WHERE office = 'CN' AND first_applicant_id IS NOT NULL
+                                    AND starts_with(coalesce(province_code, ''), ?)),
+                         live AS (SELECT app_no, office, ipc_all FROM patents
+                                  WHERE office <> 'CN' AND coalesce(legal_status, 'pending') IN ('in_force', 'pending')),
+                         placed AS (SELECT l.app_no, l.office, l.ipc_all, coalesce(min(i.industry), '') industry
+                                    FROM live l LEFT JOIN (SELECT app_no, industry FROM live, unnest(coalesce(ipc_all, [])) t(x)
+                                                           JOIN industry_of ON industry_of.symbol = t.x) i USING (app_no)
+                                    GROUP BY 1, 2, 3),
+                         touched AS (SELECT DISTINCT p.office, p.industry, h.firm
+                                     FROM placed p, unnest(coalesce(p.ipc_all, [])) t(x) JOIN home h ON h.sub = substr(t.x, 1, 4))
+                    SELECT p.office, p.industry, count(*),
+                           (SELECT count(*) FROM touched t WHERE t.office = p.office AND t.industry = p.industry)
+                    FROM placed p GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2""",
+                    [region_prefix(home_province)],
+                ).fetchall()
         finally:
             con.close()
         exposure = [OfficeExposure(office=r[0], industry=r[1], industry_name=SEI_INDUSTRIES.get(r[1], "其他 other"),

@@ -4,7 +4,7 @@ link is its own key), and the JSON twins under ``/api/v1/alerts`` — renderings
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -135,6 +135,13 @@ Firm = Annotated[
 Markets = Annotated[str, Query(max_length=200, pattern="^[A-Za-z, ]*$", description="目标市场，如 US,EP / target markets")]
 
 
+def _report_limit(ctx: Any) -> float:
+    """A warning reads a field's records abroad: its queries may run as long as a navigation report's."""
+    from ipstrong.navigation.report import REPORT_TIME_FACTOR
+
+    return ctx.settings.query_timeout_s * REPORT_TIME_FACTOR
+
+
 def _warning(request: Request, who: Who, enterprise: int | None, markets: str) -> WarningReport | None:
     """The warning report asked for: an enterprise's users get their own, staff the one they name (none yet)."""
     from ipstrong.navigation.industry import split_terms
@@ -149,7 +156,8 @@ def _warning(request: Request, who: Who, enterprise: int | None, markets: str) -
             enterprise = mine.id
         if enterprise is None:
             return None
-        return early_warning(s, who.actor, ctx.data_dir, enterprise, [m.upper() for m in split_terms(markets)])
+        chosen = [m.upper() for m in split_terms(markets)]
+        return early_warning(s, who.actor, ctx.data_dir, enterprise, chosen, timeout_s=_report_limit(ctx))
 
 
 @router.get("/alerts/warnings", response_class=HTMLResponse, **PAGE)
@@ -183,7 +191,7 @@ def overview_page(request: Request, who: SignedIn) -> Response:
     """For the guidance centres: other offices' live records against the province's enterprises, and the caseload."""
     ctx = context_of(request)
     with ctx.reader() as s:
-        view = warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province)
+        view = warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province, _report_limit(ctx))
     return ctx.render(request, "warning_overview.html", {"o": view}, who=who)
 
 
@@ -191,7 +199,7 @@ def overview_page(request: Request, who: SignedIn) -> Response:
 def overview_data(request: Request, who: Caller) -> WarningOverview:
     ctx = context_of(request)
     with ctx.reader() as s:
-        return warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province)
+        return warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province, _report_limit(ctx))
 
 
 @router.get("/alerts/info", response_class=HTMLResponse, **PAGE)
