@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -81,8 +82,9 @@ def follows(target: str) -> tuple[list[str], str | None]:
     return listed, industry or None
 
 
-def info_events(session: Session, watch: Watchlist, since: dt.datetime) -> list[AlertEvent]:
-    """The events of the items ``watch`` follows published after ``since`` that it has not been told of."""
+def info_events(session: Session, watch: Watchlist, since: dt.datetime) -> list[dict[str, Any]]:
+    """The events (``AlertEvent`` columns) of the items ``watch`` follows published after ``since`` that it has not
+    been told of."""
     countries, industry = follows(watch.target)
     query = select(OverseasItem).where(OverseasItem.published_at > since).order_by(OverseasItem.id)
     told = set(session.scalars(select(AlertEvent.app_no).where(AlertEvent.watchlist_id == watch.id,
@@ -94,6 +96,6 @@ def info_events(session: Session, watch: Watchlist, since: dt.datetime) -> list[
         if f"INFO{item.id}" in told:
             continue
         detail = {"country": item.country, "kind": item.kind, "link": item.link}
-        fresh.append(AlertEvent(watchlist_id=watch.id, snapshot=INFO_SNAPSHOT, app_no=f"INFO{item.id}", change="information",
-                                title=item.title, detail=detail))  # fmt: skip
+        fresh.append({"watchlist_id": watch.id, "snapshot": INFO_SNAPSHOT, "app_no": f"INFO{item.id}",
+                      "change": "information", "title": item.title, "detail": detail})  # fmt: skip
     return fresh

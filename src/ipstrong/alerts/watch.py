@@ -242,21 +242,19 @@ def _matched(con: Any, data_dir: Path, snapshot: str, watches: list[Watchlist]) 
     import pyarrow as pa
 
     from ipstrong.navigation.industry import ipc_prefix
-    from ipstrong.search.engine import app_nos_matching
+    from ipstrong.search.engine import app_nos_matching_each
 
     changed = [r[0] for r in con.execute("SELECT DISTINCT app_no FROM changes").fetchall()]
-    targets = {"watch_id": [], "kind": [], "pattern": [], "firm": [], "prefix": []}
-    hits = {"watch_id": [], "app_no": []}
+    targets: dict[str, list[Any]] = {"watch_id": [], "kind": [], "pattern": [], "firm": [], "prefix": []}
     for w in watches:
         targets["watch_id"].append(w.id)
         targets["kind"].append(w.kind)
         targets["pattern"].append(ipc_prefix(w.target) if w.kind == "ipc" else None)
         targets["firm"].append(int(w.target) if w.kind in ("applicant", "own") else None)
         targets["prefix"].append(region_prefix(w.region_code) if w.region_code else "")
-        if w.kind == "query" and changed:
-            found = app_nos_matching(data_dir, w.target, snapshot, within=changed)
-            hits["watch_id"] += [w.id] * len(found)
-            hits["app_no"] += found
+    queries = {w.id: w.target for w in watches if w.kind == "query"}
+    found = app_nos_matching_each(data_dir, queries, snapshot, changed) if queries and changed else {}
+    hits = {"watch_id": [k for k, app_nos in found.items() for _ in app_nos], "app_no": [a for v in found.values() for a in v]}
     con.register(
         "watch_targets",
         pa.table(
@@ -337,44 +335,46 @@ def run_watchlists(factory: Callable[[], Session], data_dir: Path) -> RunReport:
     return RunReport(snapshot=current, watchlists=len(due) + len(informed), events=made_events, deliveries=made_deliveries)
 
 
-def _changed(watch: Watchlist, current: str, rows: list[tuple[Any, ...]]) -> list[AlertEvent]:
-    """The events of the rows of ``changes`` a watch matched."""
-    events = []
-    for app_no, change, day, title, applicant, office in rows:
-        detail = {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}
-        events.append(AlertEvent(watchlist_id=watch.id, snapshot=current, app_no=app_no, change=change,
-                                 title=(title or "")[:500] or None, detail=detail))  # fmt: skip
-    return events
+def _changed(watch: Watchlist, current: str, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The events (``AlertEvent`` columns) of the rows of ``changes`` a watch matched."""
+    return [{"watchlist_id": watch.id, "snapshot": current, "app_no": app_no, "change": change,
+             "title": (title or "")[:500] or None,
+             "detail": {"date": day.isoformat() if day else None, "applicant": applicant, "office": office}}
+            for app_no, change, day, title, applicant, office in rows]  # fmt: skip
 
 
 def _keep(
     factory: Callable[[], Session], watch_ids: list[int], current: str | None,
-    found: Callable[[Session, Watchlist], list[AlertEvent]],
+    found: Callable[[Session, Watchlist], list[dict[str, Any]]],
 ) -> tuple[int, int]:  # fmt: skip
     """Some watches' events (``found`` for each) and deliveries, and the watches moved on to snapshot ``current``
     (``info`` watches to none) — in one transaction."""
     made_events = made_deliveries = 0
+    now = utcnow()
     with transaction(factory) as s:
         watches = [w for w in s.scalars(select(Watchlist).where(Watchlist.id.in_(watch_ids))).all()
                    if w.active and (current is None or w.last_snapshot != current)]  # fmt: skip
         kept_by = {w.id: found(s, w) for w in watches}
+        rows = [{**e, "created_at": now} for w in watches for e in kept_by[w.id]]
+        # written as one statement (the unit of work took 20 s for 100,000 events, measured), ids in the rows' order
+        table = AlertEvent.__table__
+        written = s.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows) if rows else None
+        ids = iter(written.scalars().all() if written is not None else [])
+        deliveries_made = []
         for watch in watches:
-            s.add_all(kept_by[watch.id])
-            if current is not None:
-                watch.last_snapshot = current
-        s.flush()  # the events' ids, for their deliveries
-        for watch in watches:
-            kept = kept_by[watch.id]
+            kept = [next(ids) for _ in kept_by[watch.id]]
             if not kept:
                 continue
-            keys = (
-                [(f"{watch.id}:{current or 'info'}:{kept[-1].id}", [e.id for e in kept])]
-                if watch.mode == "digest"
-                else [(f"{watch.id}:e{e.id}", [e.id]) for e in kept]
-            )
-            s.add_all([Delivery(key=key, watchlist_id=watch.id, channel=watch.channel, event_ids=ids, status="pending",
-                                attempts=0, next_attempt_at=utcnow()) for key, ids in keys])  # fmt: skip
+            keys = [(f"{watch.id}:{current or 'info'}:{kept[-1]}", kept)] if watch.mode == "digest" else [
+                (f"{watch.id}:e{e}", [e]) for e in kept]  # fmt: skip
+            deliveries_made += [{"key": key, "watchlist_id": watch.id, "channel": watch.channel, "event_ids": event_ids,
+                                 "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+                                for key, event_ids in keys]  # fmt: skip
             made_events, made_deliveries = made_events + len(kept), made_deliveries + len(keys)
+        if deliveries_made:
+            s.execute(Delivery.__table__.insert(), deliveries_made)
+        if current is not None and watches:
+            s.execute(update(Watchlist).where(Watchlist.id.in_([w.id for w in watches])).values(last_snapshot=current))
     return made_events, made_deliveries
 
 

@@ -392,15 +392,26 @@ def _export_pages(searcher: tantivy.Searcher, query: tantivy.Query, sort: str) -
         yield [address for _score, address in searcher.search(undated, rest).hits if _key(address) not in written]
 
 
-def app_nos_matching(data_dir: Path, query: str, snapshot: str | None = None, within: list[str] | None = None) -> list[str]:
+def app_nos_matching(data_dir: Path, query: str, snapshot: str | None = None) -> list[str]:
     """The application number of every hit of ``query`` in the index of ``snapshot`` (the current one by default),
-    only among ``within`` when it is given, read a page at a time as the export reads them."""
+    read a page at a time as the export reads them."""
     index, _snapshot = open_index(data_dir, snapshot)
     searcher = index.searcher()
-    compiled = compile_query(parse(query))
-    if within is not None:
-        among = tantivy.Query.term_set_query(schema(), "app_no", within)
-        compiled = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, among)])
+    return _app_nos(searcher, compile_query(parse(query)))
+
+
+def app_nos_matching_each(data_dir: Path, queries: dict[int, str], snapshot: str, within: list[str]) -> dict[int, list[str]]:
+    """For each of ``queries`` (by key), its hits among the application numbers ``within``: one searcher and one
+    restriction for all (watches read what a snapshot changed this way)."""
+    index, _snapshot = open_index(data_dir, snapshot)
+    searcher = index.searcher()
+    among = tantivy.Query.term_set_query(schema(), "app_no", within)
+    return {key: _app_nos(searcher, tantivy.Query.boolean_query([(tantivy.Occur.Must, compile_query(parse(text))),
+                                                                 (tantivy.Occur.Must, among)]))
+            for key, text in queries.items()}  # fmt: skip
+
+
+def _app_nos(searcher: tantivy.Searcher, compiled: tantivy.Query) -> list[str]:
     found: list[str] = []
     for page in _export_pages(searcher, compiled, "AD"):
         found.extend(str(_first(searcher.doc(address), "app_no")) for address in page)
