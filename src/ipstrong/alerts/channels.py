@@ -51,6 +51,7 @@ class Channel(Protocol):
     name: ClassVar[str]
     name_zh: ClassVar[str]
     name_en: ClassVar[str]
+    kept: ClassVar[bool]  # delivered by being kept in the platform: nothing to send, marked sent all at once
 
     def check(self, address: str | None, settings: Settings) -> str | None:
         """The address as kept, or a bilingual refusal naming the field."""
@@ -74,6 +75,7 @@ class InApp:
     name: ClassVar[str] = "in_app"
     name_zh: ClassVar[str] = "站内"
     name_en: ClassVar[str] = "in the platform"
+    kept: ClassVar[bool] = True
 
     def check(self, address: str | None, settings: Settings) -> str | None:
         return None
@@ -86,6 +88,7 @@ class Email:
     name: ClassVar[str] = "email"
     name_zh: ClassVar[str] = "电子邮件"
     name_en: ClassVar[str] = "e-mail"
+    kept: ClassVar[bool] = False
 
     def check(self, address: str | None, settings: Settings) -> str | None:
         if settings.smtp_host is None:
@@ -117,6 +120,7 @@ class Webhook:
     name: ClassVar[str] = "webhook"
     name_zh: ClassVar[str] = "网络回调（Webhook）"
     name_en: ClassVar[str] = "webhook"
+    kept: ClassVar[bool] = False
 
     def check(self, address: str | None, settings: Settings) -> str | None:
         url = (address or "").strip()
