@@ -21,7 +21,17 @@ from conftest import shared_data
 from ipstrong.accounts.roles import SYSTEM
 from ipstrong.accounts.service import actor_of, create_user
 from ipstrong.alerts.models import Delivery, Watchlist
-from ipstrong.alerts.watch import WatchIn, add_watch, deliver_due, deliveries, events, run_watchlists, stop_watch, unsubscribe
+from ipstrong.alerts.watch import (
+    WatchIn,
+    add_watch,
+    deliver_due,
+    deliveries,
+    events,
+    run_watchlists,
+    stop_watch,
+    unsubscribe,
+    watches,
+)
 from ipstrong.config import Settings
 from ipstrong.db import transaction
 from ipstrong.ingest import ingest
@@ -569,3 +579,18 @@ def test_an_unreachable_smtp_server_holds_up_no_other_delivery(db, tmp_path: Pat
     with db.factory() as s:
         gave_up = next(d for d in deliveries(s, SYSTEM) if d.watchlist_id == mail)
     assert (gave_up.status, gave_up.attempts) == ("failed", 6)
+
+
+def test_an_enterprise_user_watches_the_public_records_anywhere(db, tmp_path: Path) -> None:
+    """Staff are held to their region; an enterprise's IP manager watches public patents anywhere — no region by
+    default, and another city's when asked."""
+    data = tmp_path / "data"
+    with transaction(db.factory) as s:
+        manager = actor_of(create_user(s, SYSTEM, "manager", PW, "enterprise_user", "320505"))
+        officer = actor_of(create_user(s, SYSTEM, "officer", PW, "city_official", "320500"))
+    mine = _watch(db, data, manager, name="电池", kind="ipc", target="H01M")
+    nanjing = _watch(db, data, manager, name="南京电池", kind="ipc", target="H01M", region_code="320100")
+    suzhou = _watch(db, data, officer, name="苏州电池", kind="ipc", target="H01M")
+    with db.factory() as s:
+        regions = {w.id: w.region_code for w in [*watches(s, manager), *watches(s, officer)]}
+    assert regions == {mine: None, nanjing: "320100", suzhou: "320500"}

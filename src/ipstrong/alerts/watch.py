@@ -167,8 +167,10 @@ def add_watch(session: Session, actor: Actor, data_dir: Path, settings: Settings
         raise _refuse("kind", f"没有关注类型 {ask.kind}", f"no watch kind {ask.kind} ({', '.join(KINDS)})")
     if ask.mode not in MODES:
         raise _refuse("mode", f"没有推送方式 {ask.mode}", f"no mode {ask.mode} ({', '.join(MODES)})")
-    region = ask.region_code or (None if actor.role_info.everywhere or ask.kind == "own" else actor.region_code)
-    if region is not None and not in_scope(actor, region):
+    # staff watch within their region; an enterprise's or agency's user watches the public records anywhere
+    staff = "records.read" in actor.role_info.permissions
+    region = ask.region_code or (None if actor.role_info.everywhere or ask.kind == "own" or not staff else actor.region_code)
+    if region is not None and staff and not in_scope(actor, region):
         raise _refuse("region_code", f"超出本账号的地区范围（{region}）", f"outside this account's region ({region})")
     target = _checked_target(session, actor, ask)
     address = channel_of(ask.channel).check(ask.address, settings)
