@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 
 from ipstrong.accounts.roles import Actor, in_scope, require
 from ipstrong.messages import IpsError, Msg, NotFound
+from ipstrong.vocabulary import words
 
 WARNING_RULES = Path(__file__).parent / "data" / "warning.toml"
 TERMS = {"invention": 20, "utility_model": 10, "design": 15}
@@ -218,10 +219,11 @@ def _row(
         0.4: ("同一小类", "the same subclass"),
     }
     where_zh, where_en = level.get(ipc, ("", ""))
-    reasons_zh = [f"与本企业 {nearest} 属{where_zh}", f"文本相近度 {text:.2f}", f"法律状态 {status or '未知'}",
+    status_zh, status_en = words("legal_status", status) if status else ("未知", "unknown")
+    reasons_zh = [f"与本企业 {nearest} 属{where_zh}", f"文本相近度 {text:.2f}", f"法律状态 {status_zh}",
                   f"剩余保护期约 {years} 年", f"权利人在相关小类有 {held} 件记录"]  # fmt: skip
     reasons_en = [f"{where_en} as the enterprise's {nearest}", f"text closeness {text:.2f}",
-                  f"legal status {status or 'unknown'}", f"about {years} years of term left",
+                  f"legal status {status_en}", f"about {years} years of term left",
                   f"its owner holds {held} records in these subclasses"]  # fmt: skip
     return WarningRow(app_no=app_no, office=office, title=title, owner=owner, legal_status=status, app_date=filed,
                       score=round(score, 1), closeness=round(closeness, 3), ipc_closeness=ipc, text_closeness=text,
