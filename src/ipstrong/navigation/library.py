@@ -21,6 +21,7 @@ from ipstrong.navigation.industry import Industry
 from ipstrong.navigation.models import SavedIndustry, SavedReport
 from ipstrong.navigation.report import NavigationReport, navigate
 from ipstrong.navigation.sections import SECTIONS
+from ipstrong.reference.regions import region_name
 
 SAMPLE = 20
 
@@ -196,7 +197,8 @@ def reports(session: Session, actor: Actor) -> list[ReportSummary]:
     versions = {i.id: i.version for i in session.scalars(select(SavedIndustry))}
     return [
         ReportSummary(id=r.id, industry_name=r.industry_name, industry_version=versions.get(r.industry_id, 0),
-                      kind=r.body["kind"], region_code=r.region_code, home_name=r.body["home_name"], snapshot=r.snapshot,
+                      kind=r.body.get("kind", "industry"), region_code=r.region_code,
+                      home_name=r.body.get("home_name") or region_name(r.region_code) or r.region_code, snapshot=r.snapshot,
                       patents=r.body.get("patents", 0), created_at=r.created_at)
         for r in session.scalars(select(SavedReport).order_by(SavedReport.id.desc()))
     ]  # fmt: skip
