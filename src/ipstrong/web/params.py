@@ -34,6 +34,8 @@ def typed_id(typed: str, field: str) -> int | None:
     if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
         raise IpsError(Msg(f"编号须为数字：{typed}", f"the id is a number: {typed}").located(field=field))
     return int(text)
+
+
 RowIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 YearQuery = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
