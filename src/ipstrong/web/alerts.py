@@ -151,9 +151,7 @@ def _warning(request: Request, who: Who, enterprise: int | None, markets: str) -
     with ctx.reader() as s:
         if enterprise is None and who.actor.role_info.name == "enterprise_user":
             _org, mine = own_entity(s, who.actor)
-            if mine is None:
-                raise IpsError(Msg("本账号没有对应的企业", "this account has no enterprise"))
-            enterprise = mine.id
+            enterprise = mine.id if mine is not None else None  # none: the page says so
         if enterprise is None:
             return None
         chosen = [m.upper() for m in split_terms(markets)]

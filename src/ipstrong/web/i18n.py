@@ -254,6 +254,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "warnings_markets": ("目标市场（国家或组织代码）", "Target markets (office codes)"),
     "warnings_show": ("生成预警", "Show the warning"),
     "warnings_overview": ("海外预警总览", "Overseas overview"),
+    "warnings_no_enterprise": (
+        "本账号所属机构在仓库中没有对应的申请人企业，暂无预警",
+        "Your organisation has no applicant enterprise in the warehouse yet: there is nothing to warn of",
+    ),
     "warnings_candidates": ("候选外国记录", "Foreign records considered"),
     "warnings_office": ("受理局", "Office"),
     "warnings_score": ("风险分", "Risk score"),
