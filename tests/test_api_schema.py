@@ -63,8 +63,10 @@ def test_api_conforms(tmp_path_factory: pytest.TempPathFactory) -> None:
             # must exist, and an assessment names items the checklist holds; a project is funded once, while in review;
             # a valuation needs a patent the warehouse holds; an industry needs an IPC symbol or a keyword; a report
             # needs a saved industry, and an enterprise id exactly when it is an enterprise report; a watch needs a
-            # target that reads and a channel that can reach it, and one stops only one's own
+            # target that reads and a channel that can reach it, and one stops only one's own; staff name the
+            # enterprise a warning is of, which must exist
             refusable = (
+                "/api/v1/alerts/warnings",
                 "/api/v1/alerts/watches",
                 "/api/v1/alerts/info",
                 "/api/v1/alerts/experts",

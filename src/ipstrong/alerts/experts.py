@@ -26,8 +26,14 @@ class ExpertIn(BaseModel):
     contact: str | None = Field(default=None, max_length=200)
 
 
-class ExpertOut(ExpertIn):
+class ExpertOut(BaseModel):
     id: int
+    name: str
+    organisation: str
+    countries: list[str]
+    fields: list[str]
+    languages: list[str]
+    contact: str | None
     active: bool
     assignments: int
     created_at: StoredTime
@@ -52,6 +58,10 @@ def add_expert(session: Session, actor: Actor, expert: ExpertIn) -> ExpertOut:
     """Put an expert on the roster (the officers who write records)."""
     require(actor, "records.write")
     countries = sorted({c.strip().upper() for c in expert.countries if c.strip()})
+    if not countries:
+        raise IpsError(Msg("须至少有一个国家或地区代码", "at least one country code").located(field="countries"))
+    if len(expert.name.strip()) < 2 or len(expert.organisation.strip()) < 2:
+        raise IpsError(Msg("须填写姓名和所在机构", "the name and the organisation are needed").located(field="name"))
     if bad := [c for c in countries if len(c) != 2 or not c.isalpha()]:
         raise IpsError(Msg(f"不是国家代码：{'、'.join(bad)}", f"not country codes: {', '.join(bad)}").located(field="countries"))
     row = OverseasExpert(name=expert.name.strip(), organisation=expert.organisation.strip(), countries=countries,

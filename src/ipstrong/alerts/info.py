@@ -37,8 +37,14 @@ class ItemIn(BaseModel):
     link: str | None = Field(default=None, max_length=500, pattern="^https?://")
 
 
-class ItemOut(ItemIn):
+class ItemOut(BaseModel):
     id: int
+    kind: str
+    country: str
+    industry: str | None
+    title: str
+    body: str
+    link: str | None
     published_by: str
     published_at: StoredTime
 
@@ -51,6 +57,8 @@ def _out(row: OverseasItem) -> ItemOut:
 def publish_item(session: Session, actor: Actor, item: ItemIn) -> ItemOut:
     """Publish an item (the officers who write records); the next run pushes it to the watches that follow it."""
     require(actor, "records.write")
+    if len(item.title.strip()) < 2 or len(item.body.strip()) < 2:
+        raise IpsError(Msg("须填写标题和内容", "a title and a text are needed").located(field="title"))
     if item.kind not in ITEM_KINDS:
         raise IpsError(
             Msg(f"没有信息类型 {item.kind}", f"no item kind {item.kind} ({', '.join(ITEM_KINDS)})").located(field="kind")

@@ -163,6 +163,8 @@ def add_watch(session: Session, actor: Actor, data_dir: Path, settings: Settings
 
     if "records.read" not in actor.role_info.permissions:
         require(actor, "records.read.own")
+    if not ask.name.strip():
+        raise _refuse("name", "须填写关注名称", "a watch needs a name")
     if ask.kind not in KINDS:
         raise _refuse("kind", f"没有关注类型 {ask.kind}", f"no watch kind {ask.kind} ({', '.join(KINDS)})")
     if ask.mode not in MODES:
