@@ -142,6 +142,13 @@ def _report_limit(ctx: Any) -> float:
     return ctx.settings.query_timeout_s * REPORT_TIME_FACTOR
 
 
+def _required(report: WarningReport | None) -> WarningReport:
+    """The report, where a download or the API needs one: refused when no enterprise was named."""
+    if report is None:
+        raise IpsError(Msg("须给出企业编号", "name the enterprise").located(field="enterprise"))
+    return report
+
+
 def _warning(request: Request, who: Who, enterprise: int | None, markets: str) -> WarningReport | None:
     """The warning report asked for: an enterprise's users get their own, staff the one they name (none yet)."""
     from ipstrong.navigation.industry import split_terms
@@ -169,19 +176,14 @@ def warnings_page(request: Request, who: SignedIn, enterprise: Firm = None, mark
 
 @router.get("/alerts/warnings.pdf", **PAGE)
 def warnings_pdf(request: Request, who: SignedIn, enterprise: Firm = None, markets: Markets = "") -> Response:
-    report = _warning(request, who, enterprise, markets)
-    if report is None:
-        raise IpsError(Msg("须给出企业编号", "name the enterprise").located(field="enterprise"))
+    report = _required(_warning(request, who, enterprise, markets))
     headers = {"Content-Disposition": f'attachment; filename="warning-{report.entity_id}.pdf"'}
     return Response(warning_pdf(report), media_type="application/pdf", headers=headers)
 
 
 @router.get("/api/v1/alerts/warnings", response_model=WarningReport, summary="海外风险预警 / overseas early warning", **API)
 def warnings_data(request: Request, who: Caller, enterprise: Firm = None, markets: Markets = "") -> WarningReport:
-    report = _warning(request, who, enterprise, markets)
-    if report is None:
-        raise IpsError(Msg("须给出企业编号", "name the enterprise").located(field="enterprise"))
-    return report
+    return _required(_warning(request, who, enterprise, markets))
 
 
 @router.get("/alerts/overview", response_class=HTMLResponse, **PAGE)
