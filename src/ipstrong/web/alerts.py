@@ -34,12 +34,11 @@ from ipstrong.messages import IpsError, Msg, validated
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
-from ipstrong.web.params import MAX_ID, typed_id
+from ipstrong.web.params import MAX_ID, RowId, typed_id
 
 router = APIRouter()
 API = {"tags": ["v1"], "responses": NOT_FOUND}
 PAGE = {"include_in_schema": False}
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Token = Annotated[str, Path(min_length=10, max_length=64, pattern="^[A-Za-z0-9_-]+$")]
 Text = Annotated[str, Form(max_length=2000)]
 Word = Annotated[str, Form(max_length=100)]

@@ -35,12 +35,11 @@ from ipstrong.navigation.sections import KINDS
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, XLSX_MEDIA, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
-from ipstrong.web.params import MAX_ID, typed_id
+from ipstrong.web.params import MAX_ID, RowId, typed_id
 
 router = APIRouter()
 API = {"tags": ["v1"], "responses": NOT_FOUND}
 PAGE = {"include_in_schema": False}
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Listed = Annotated[str, Form(max_length=2000)]
 
 
