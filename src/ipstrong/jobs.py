@@ -146,7 +146,7 @@ def _navigation(cfg: Settings, params: dict[str, Any], progress: Progress) -> di
     """Make a navigation report of a saved industry version and keep it."""
     from ipstrong.accounts.roles import Actor
     from ipstrong.navigation.library import keep_report, report_of, saved_industry
-    from ipstrong.navigation.report import REPORT_TIME_FACTOR
+    from ipstrong.navigation.report import report_time_limit
 
     engine = platform_engine(cfg)
     try:
@@ -155,7 +155,7 @@ def _navigation(cfg: Settings, params: dict[str, Any], progress: Progress) -> di
         with session_factory(engine)() as s:
             saved = saved_industry(s, actor, industry)
         report = report_of(actor, data_dir(cfg.data_dir), saved, params["region"], tuple(params.get("compare") or ()),
-                           progress, cfg.query_timeout_s * REPORT_TIME_FACTOR, params.get("kind", "industry"),
+                           progress, report_time_limit(cfg), params.get("kind", "industry"),
                            params.get("enterprise"))  # fmt: skip
         with transaction(session_factory(engine)) as s:
             stored = keep_report(s, actor, industry, report)

@@ -41,13 +41,13 @@ def navigate_command(
     from ipstrong.cli.common import settings_of
     from ipstrong.messages import validated
     from ipstrong.navigation.industry import Industry, load_industry, split_terms
-    from ipstrong.navigation.report import REPORT_TIME_FACTOR, navigate, write_html, write_pdf, write_xlsx
+    from ipstrong.navigation.report import navigate, report_time_limit, write_html, write_pdf, write_xlsx
 
     if industry is not None and name is not None:
         raise IpsError(Msg("--industry 文件与 --name 只能给出其一", "give either --industry FILE or --name, not both"))
     inline = {"name": name, "ipc": split_terms(ipc), "keywords": split_terms(keywords), "query": query}
     chosen = load_industry(industry) if industry else validated(Industry, inline) if name is not None else None
-    limit = settings_of(ctx).query_timeout_s * REPORT_TIME_FACTOR
+    limit = report_time_limit(settings_of(ctx))
     report = navigate(SYSTEM, data_dir_of(ctx), chosen, region, kind, limit, tuple(split_terms(compare)), enterprise)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_html(report, out)

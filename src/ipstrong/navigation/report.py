@@ -18,6 +18,7 @@ import duckdb
 from pydantic import BaseModel
 
 from ipstrong.accounts.roles import Actor, region_prefix, require
+from ipstrong.config import Settings
 from ipstrong.messages import IpsError, Msg
 from ipstrong.navigation.industry import Industry
 from ipstrong.navigation.sections import KINDS, Context, Kind, SectionResult
@@ -28,6 +29,11 @@ REPORT_TIME_FACTOR = 20  # a report's queries may run this many times a page's l
 ALL_FIELDS = Industry(name="全部技术领域", name_en="every classified patent", ipc=list("ABCDEFGH"))
 FIELD_SUBCLASSES = 5  # an enterprise report without an industry reads the enterprise's leading subclasses
 TEMPLATES = Path(str(files("ipstrong") / "navigation" / "templates"))
+
+
+def report_time_limit(settings: Settings) -> float:
+    """How long a report's queries may run: ``REPORT_TIME_FACTOR`` times a page's limit."""
+    return settings.query_timeout_s * REPORT_TIME_FACTOR
 
 
 class Timed(BaseModel):

@@ -4,7 +4,7 @@ link is its own key), and the JSON twins under ``/api/v1/alerts`` — renderings
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +31,7 @@ from ipstrong.alerts.watch import (
 )
 from ipstrong.db import transaction
 from ipstrong.messages import IpsError, Msg, validated
+from ipstrong.navigation.report import report_time_limit  # a warning reads a field's records abroad, as a report does
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.web.callers import NOT_FOUND, Caller, FormSender, SignedIn
 from ipstrong.web.context import Who, context_of
@@ -134,13 +135,6 @@ Firm = Annotated[
 Markets = Annotated[str, Query(max_length=200, pattern="^[A-Za-z, ]*$", description="目标市场，如 US,EP / target markets")]
 
 
-def _report_limit(ctx: Any) -> float:
-    """A warning reads a field's records abroad: its queries may run as long as a navigation report's."""
-    from ipstrong.navigation.report import REPORT_TIME_FACTOR
-
-    return ctx.settings.query_timeout_s * REPORT_TIME_FACTOR
-
-
 def _required(report: WarningReport | None) -> WarningReport:
     """The report, where a download or the API needs one: refused when no enterprise was named."""
     if report is None:
@@ -161,7 +155,7 @@ def _warning(request: Request, who: Who, enterprise: int | None, markets: str) -
         if enterprise is None:
             return None
         chosen = [m.upper() for m in split_terms(markets)]
-        return early_warning(s, who.actor, ctx.data_dir, enterprise, chosen, timeout_s=_report_limit(ctx))
+        return early_warning(s, who.actor, ctx.data_dir, enterprise, chosen, timeout_s=report_time_limit(ctx.settings))
 
 
 @router.get("/alerts/warnings", response_class=HTMLResponse, **PAGE)
@@ -190,7 +184,7 @@ def overview_page(request: Request, who: SignedIn) -> Response:
     """For the guidance centres: other offices' live records against the province's enterprises, and the caseload."""
     ctx = context_of(request)
     with ctx.reader() as s:
-        view = warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province, _report_limit(ctx))
+        view = warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province, report_time_limit(ctx.settings))
     return ctx.render(request, "warning_overview.html", {"o": view}, who=who)
 
 
@@ -198,7 +192,7 @@ def overview_page(request: Request, who: SignedIn) -> Response:
 def overview_data(request: Request, who: Caller) -> WarningOverview:
     ctx = context_of(request)
     with ctx.reader() as s:
-        return warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province, _report_limit(ctx))
+        return warning_overview(s, who.actor, ctx.data_dir, ctx.settings.home_province, report_time_limit(ctx.settings))
 
 
 @router.get("/alerts/info", response_class=HTMLResponse, **PAGE)
