@@ -271,14 +271,13 @@ def warning_overview(
     concordance's, from any of its symbols; the lowest-numbered when several) with how many of the home
     province's enterprises file in the same subclasses, and the overseas-guidance caseload by body, country, kind
     and state."""
-    import pyarrow as pa
     from sqlalchemy import select
 
     from ipstrong.accounts.models import Organisation
     from ipstrong.accounts.roles import region_prefix
     from ipstrong.matters.models import Matter
     from ipstrong.matters.types.overseas import DISPUTE_KINDS, MATTER_TYPE
-    from ipstrong.reference.sei import SEI_INDUSTRIES, sei_branches
+    from ipstrong.reference.sei import SEI_INDUSTRIES, industry_table
     from ipstrong.warehouse.connection import snapshot_connection, time_limit
     from ipstrong.warehouse.snapshots import Warehouse
 
@@ -291,14 +290,7 @@ def warning_overview(
             with time_limit(con, timeout_s):
                 foreign = "SELECT DISTINCT x FROM patents, unnest(coalesce(ipc_all, [])) t(x) WHERE office <> 'CN'"
                 symbols = [r[0] for r in con.execute(foreign).fetchall()]
-                industry_of: dict[str, list[str]] = {"symbol": [], "industry": []}
-                for symbol in symbols:
-                    found = sorted({b.split(".", 1)[0] for b in sei_branches([symbol])})
-                    if found:
-                        industry_of["symbol"].append(symbol)
-                        industry_of["industry"].append(found[0])
-                columns = pa.schema([("symbol", pa.string()), ("industry", pa.string())])
-                con.register("industry_of", pa.table(industry_of, schema=columns))
+                industry_table(con, "industry_of", symbols)
                 rows = con.execute(
                     """
                     WITH home AS (SELECT DISTINCT first_applicant_id firm, substr(x, 1, 4) sub

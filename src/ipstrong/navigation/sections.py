@@ -479,13 +479,10 @@ def _competitiveness(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | 
 
 def _sei(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
     """The home's filings across the strategic emerging industries (the CNIPA concordance, IPC only), against all."""
-    from ipstrong.reference.sei import SEI_INDUSTRIES, sei_branches
+    from ipstrong.reference.sei import SEI_INDUSTRIES, industry_table
 
     symbols = [r[0] for r in _rows(ctx, "SELECT DISTINCT x FROM scope, unnest(coalesce(ipc_all, [])) AS t(x)")]
-    pairs = [(s, b.split(".", 1)[0]) for s in symbols for b in sei_branches([s])]
-    ctx.con.execute("CREATE OR REPLACE TEMP TABLE sei_of (symbol VARCHAR, industry VARCHAR)")
-    if pairs:
-        ctx.con.executemany("INSERT INTO sei_of VALUES (?, ?)", list(dict.fromkeys(pairs)))
+    industry_table(ctx.con, "sei_of", symbols)
     rows = _rows(
         ctx,
         """

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ipstrong.ids.ipc import ipc_matches
 from ipstrong.reference import data_path
@@ -111,6 +111,24 @@ def sei_branches(ipcs: Iterable[str], text: str = "", matching: str = "ipc-only"
         if hit:
             found.append(rule.branch_no)
     return found
+
+
+def sei_industries(symbol: str) -> tuple[str, ...]:
+    """The strategic emerging industries (``1`` … ``9``) the concordance puts canonical ``symbol`` in, IPC only."""
+    return tuple(sorted({b.split(".", 1)[0] for b in sei_branches([symbol])}))
+
+
+def industry_table(con: Any, name: str, symbols: Iterable[str]) -> None:
+    """A temporary table ``name`` (symbol, industry) on the DuckDB connection ``con``: each of ``symbols`` with each
+    industry it is in (none for a symbol in no industry)."""
+    import pyarrow as pa
+
+    pairs = [(s, i) for s in symbols for i in sei_industries(s)]
+    found = pa.table({"symbol": [p[0] for p in pairs], "industry": [p[1] for p in pairs]},
+                     schema=pa.schema([("symbol", pa.string()), ("industry", pa.string())]))  # fmt: skip
+    con.register(f"{name}_found", found)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_found")
+    con.unregister(f"{name}_found")
 
 
 def keyword_terms(keywords: tuple[str, ...]) -> list[str]:
