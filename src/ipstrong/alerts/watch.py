@@ -231,10 +231,11 @@ def events(session: Session, actor: Actor, limit: int = 100) -> list[EventOut]:
 def deliveries(session: Session, actor: Actor, limit: int = 100) -> list[DeliveryOut]:
     """The delivery log of the actor's watches (of every watch for those who read the audit)."""
     query = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
-    names = {w.id: w.name for w in session.scalars(select(Watchlist))}
-    if "audit.read" not in actor.role_info.permissions:
-        mine = [w.id for w in session.scalars(select(Watchlist).where(Watchlist.owner == actor.username))]
-        query = query.where(Delivery.watchlist_id.in_(mine or [-1]))
+    every = "audit.read" in actor.role_info.permissions
+    watched = select(Watchlist) if every else select(Watchlist).where(Watchlist.owner == actor.username)
+    names = {w.id: w.name for w in session.scalars(watched)}
+    if not every:
+        query = query.where(Delivery.watchlist_id.in_(list(names) or [-1]))
     return [DeliveryOut(id=d.id, watchlist_id=d.watchlist_id, watchlist=names.get(d.watchlist_id, ""), channel=d.channel,
                         events=len(d.event_ids), status=d.status, attempts=d.attempts, next_attempt_at=d.next_attempt_at,
                         last_error=d.last_error, sent_at=d.sent_at) for d in session.scalars(query)]  # fmt: skip
