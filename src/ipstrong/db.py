@@ -53,6 +53,7 @@ def all_tables() -> MetaData:
     from ipstrong.matters import models as matter_models  # noqa: F401
     from ipstrong.matters import workdays  # noqa: F401
     from ipstrong.navigation import models as navigation_models  # noqa: F401
+    from ipstrong.network import models as network_models  # noqa: F401
     from ipstrong.registry import models as registry_models  # noqa: F401
 
     return Base.metadata

@@ -46,6 +46,7 @@ ROLES: dict[str, Role] = {
         Role("enterprise_user", "企业用户", "enterprise user", frozenset({"records.read.own", "tokens.own"})),
         Role("agency_user", "服务机构用户", "service agency", frozenset({"records.read.own", "tokens.own"})),
         Role("award_expert", "评审专家", "award expert", frozenset({"awards.score", "tokens.own"})),
+        Role("title_assessor", "职称评审委员", "title committee member", frozenset({"titles.score", "tokens.own"})),
         Role("public_visitor", "社会公众", "public visitor", frozenset({"public.read"})),
     )
 }

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ipstrong.matters.definitions import MatterType
 from ipstrong.matters.types import (
     adjudication,
+    agency,
     assistance,
     enforcement,
+    engineer_title,
     one_window,
     open_licence,
     overseas,
@@ -38,5 +40,8 @@ MATTER_TYPES: dict[str, MatterType] = {
         programme.PROJECT,
         utilization.MATCH_CONTACT,
         utilization.OPEN_LICENCE_GRANT,
+        agency.COMPLAINT,
+        agency.CREDIT,
+        engineer_title.MATTER_TYPE,
     )
 }

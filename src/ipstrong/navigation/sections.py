@@ -13,46 +13,12 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
+from ipstrong.charts import Chart, Link, Node, Series, region_map
 from ipstrong.reference.regions import region_name
 from ipstrong.vocabulary import words
 
 TOP = 20
 NETWORK_TIES = 40  # the strongest ties drawn in the collaboration network
-
-
-class Series(BaseModel):
-    name: str
-    values: list[float | None]
-
-
-class MapRef(BaseModel):
-    """The vendored layer a map chart is drawn on (``ipstrong.maps``)."""
-
-    region: str  # the division whose parts the layer shows
-    name: str  # as the layer registers itself with ECharts
-    aliases: dict[str, str]  # an abolished code among its shapes → today's
-
-
-class Node(BaseModel):
-    name: str
-    value: int  # its filings in scope
-    category: str  # its applicant type (``vocabulary`` applicant_type)
-
-
-class Link(BaseModel):
-    source: str
-    target: str
-    value: int  # joint filings
-
-
-class Chart(BaseModel):
-    kind: str  # line | bar | pie | map | graph
-    x: list[str]
-    series: list[Series]
-    codes: list[str] = []  # map: the division code of each x
-    map: MapRef | None = None
-    nodes: list[Node] = []  # graph
-    links: list[Link] = []  # graph
 
 
 class SectionResult(BaseModel):
@@ -184,7 +150,6 @@ def _place_name(code: str) -> str:
 
 def _home_map(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, str | None]:
     """The home region's own filings by its parts — a province's cities or a city's counties — on its map."""
-    from ipstrong.maps import layer_of
     from ipstrong.reference.regions import by_code
 
     home = by_code().get(ctx.home_code)
@@ -198,13 +163,7 @@ def _home_map(ctx: Context) -> tuple[list[str], list[list[Any]], Chart | None, s
     unplaced = ctx.con.execute(f"SELECT count(*) FROM scope WHERE home AND {part} IS NULL").fetchone()
     placed = sum(r[1] for r in raw)
     rows = [[region_name(r[0]) or r[0], r[0], r[1], r[2], round(100 * r[1] / placed, 1)] for r in raw]
-    layer = layer_of(ctx.home_code)
-    series = [Series(name="申请 applications", values=[r[2] for r in rows])]
-    chart = (
-        Chart(kind="map", x=[r[0] for r in rows], codes=[r[1] for r in rows], series=series,
-              map=MapRef(region=ctx.home_code, name=layer.name, aliases=layer.aliases))
-        if layer is not None else Chart(kind="bar", x=[r[0] for r in rows], series=series)
-    )  # fmt: skip
+    chart = region_map(ctx.home_code, [r[0] for r in rows], [r[1] for r in rows], "申请 applications", [r[2] for r in rows])
     left = unplaced[0] if unplaced else 0
     note = f"另有 {left} 件只定位到{ctx.home_name} / {left} more placed in {ctx.home_name} only" if left else None
     columns = ["地区 area", "区划代码 code", "申请 applications", "有效发明 effective inventions", f"占{ctx.home_name} % share"]

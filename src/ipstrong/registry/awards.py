@@ -6,7 +6,8 @@ An expert (role ``award_expert``) scores only applications in review, never one 
 same organisation filed it, it names the organisation's credit code, or the applicant's name resolves to the same
 applicant entity as the organisation's. A score sheet gives every criterion a score of 0–100; its weighted mean is
 the expert's score, and the application's score is the mean over its experts. Rounds, quotas, criteria, weights,
-the pass score and the experts needed are data (``data/patent_award.toml``). ``/awards``, ``/api/v1/awards/…`` and
+the pass score and the experts needed are data (``data/patent_award.toml``); the scoring is the committee review
+of ``registry/committee.py``. ``/awards``, ``/api/v1/awards/…`` and
 ``ipstrong awards …`` render these calls; the public results are ``/public/patent-award``.
 """
 
@@ -17,22 +18,27 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from statistics import fmean
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipstrong.accounts import audit
-from ipstrong.accounts.models import Organisation
-from ipstrong.accounts.roles import Actor, PermissionDenied, require
-from ipstrong.ingest.entity_store import entity_of_name
+from ipstrong.accounts.roles import Actor, require
 from ipstrong.matters.models import Matter, MatterEvent, MatterRight
 from ipstrong.matters.service import take_step, visible
 from ipstrong.matters.types.patent_award import GRADE_STATES
 from ipstrong.messages import IpsError, Msg, NotFound
-from ipstrong.registry.models import AwardScore
+from ipstrong.registry.committee import (
+    Criterion,
+    CriterionOut,
+    Panel,
+    complete_sheets,
+    mean_score,
+    own_scores,
+    record_scores,
+    scorable,
+)
 
 TYPE = "patent_award"
 EXPERT = "award_expert"
@@ -53,15 +59,6 @@ class Grade:
     name_en: str
     category: str  # patent | inventor
     quota: int
-
-
-@dataclass(frozen=True)
-class Criterion:
-    id: str
-    name_zh: str
-    name_en: str
-    weight: float
-    verified: bool
 
 
 @dataclass(frozen=True)
@@ -94,15 +91,16 @@ def award_rules() -> AwardRules:
     )
 
 
+@cache
+def award_panel() -> Panel:
+    """The award's experts as a committee (registry/committee.py): applications in review, on the rules' criteria."""
+    return Panel(
+        type_id=TYPE, name_zh="江苏专利奖申报", name_en="award application", stage="review", permission="awards.score",
+        criteria=award_rules().criteria, party_field="applicant", code_field="applicant_credit_code", action="award.score",
+    )  # fmt: skip
+
+
 # --- the models the pages, the API and the CLI render ------------------------------------------------------------
-class CriterionOut(BaseModel):
-    id: str
-    name_zh: str
-    name_en: str
-    weight: float
-    verified: bool
-
-
 class GradeOut(BaseModel):
     id: str
     name_zh: str
@@ -206,23 +204,6 @@ def _patents(session: Session, matter_ids: list[int]) -> dict[int, MatterRight]:
     return {r.matter_id: r for r in rows}
 
 
-def _sheets(session: Session, matter_ids: list[int]) -> dict[int, dict[int, dict[str, float]]]:
-    """Each application's complete score sheets: matter → expert → criterion → score."""
-    if not matter_ids:
-        return {}
-    found: dict[int, dict[int, dict[str, float]]] = {}
-    for row in session.scalars(select(AwardScore).where(AwardScore.matter_id.in_(matter_ids))):
-        found.setdefault(row.matter_id, {}).setdefault(row.expert_id, {})[row.criterion] = row.score
-    wanted = {c.id for c in award_rules().criteria}
-    return {m: {e: s for e, s in by.items() if set(s) >= wanted} for m, by in found.items()}
-
-
-def weighted(scores: dict[str, float]) -> float:
-    """One expert's score of an application: the criteria's scores weighted by the rules."""
-    criteria = award_rules().criteria
-    return sum(c.weight * scores[c.id] for c in criteria) / sum(c.weight for c in criteria)
-
-
 def ranking(session: Session, actor: Actor, cycle: int) -> AwardRanking:
     """The round's applications in the reader's reach, ranked within their category by score, each with the grade
     the quotas give it (or, once published, the grade given)."""
@@ -230,12 +211,12 @@ def ranking(session: Session, actor: Actor, cycle: int) -> AwardRanking:
     rules, round_ = award_rules(), _round(cycle)
     matters = _applications(session, cycle, visible(actor))
     ids = [m.id for m in matters]
-    patents, sheets = _patents(session, ids), _sheets(session, ids)
+    patents, sheets = _patents(session, ids), complete_sheets(session, award_panel(), ids)
     grade_of = {g.id: g for g in rules.grades}
     entries = []
     for m in matters:
         done = sheets.get(m.id, {})
-        score = round(fmean(weighted(s) for s in done.values()), 2) if done else None
+        score = mean_score(award_panel(), done)
         given = grade_of.get(m.state)
         entries.append(
             AwardEntry(
@@ -249,7 +230,7 @@ def ranking(session: Session, actor: Actor, cycle: int) -> AwardRanking:
     return AwardRanking(
         cycle=cycle, year=round_.year, grant_cutoff=round_.grant_cutoff, source=f"{rules.source}；{round_.source}",
         pass_score=rules.pass_score, min_experts=rules.min_experts, parameters=rules.parameters,
-        criteria=[CriterionOut(**c.__dict__) for c in rules.criteria],
+        criteria=award_panel().criteria_out(),
         grades=[GradeOut(**g.__dict__, given=counts[g.id]) for g in rules.grades],
         entries=entries, published=bool(entries) and all(e.state not in ("received", "review") for e in entries),
         waiting=waiting,
@@ -274,91 +255,29 @@ def _rank(entries: list[AwardEntry], rules: AwardRules) -> None:
 
 
 # --- the experts --------------------------------------------------------------------------------------------------
-def _require_expert(actor: Actor) -> None:
-    require(actor, "awards.score")
-
-
-def _conflict(session: Session, actor: Actor, matter: Matter) -> Msg | None:
-    """Why the expert may not score this application (None when they may): their own organisation's."""
-    org = session.get(Organisation, actor.organisation_id) if actor.organisation_id is not None else None
-    if org is None:
-        return Msg("评审专家账号未关联工作单位，不能评分", "an expert account must name its organisation before scoring")
-    if matter.filed_by_org == org.id or (org.credit_code and org.credit_code == matter.form.get("applicant_credit_code")):
-        return Msg(f"{matter.number} 由本人所在单位申报，须回避", f"{matter.number} is your own organisation's: you are excluded")
-    mine, theirs = entity_of_name(session, org.name), entity_of_name(session, matter.form["applicant"])
-    if mine is not None and theirs is not None and mine.id == theirs.id:
-        return Msg(
-            f"{matter.number} 的申报单位与本人所在单位属同一申请人实体，须回避",
-            f"{matter.number}'s applicant is the same applicant entity as your organisation: you are excluded",
-        )
-    return None
-
-
 def expert_sheets(session: Session, actor: Actor, cycle: int) -> list[ScoreSheet]:
     """The applications in review the expert may score (not their own organisation's), each with their scores."""
-    _require_expert(actor)
+    panel = award_panel()
     _round(cycle)
-    matters = [m for m in _applications(session, cycle, Matter.state == "review") if _conflict(session, actor, m) is None]
+    matters = scorable(session, actor, panel, _applications(session, cycle, Matter.state == "review"))
     ids = [m.id for m in matters]
-    patents = _patents(session, ids)
-    mine = {
-        (r.matter_id, r.criterion): r.score
-        for r in session.scalars(select(AwardScore).where(AwardScore.matter_id.in_(ids), AwardScore.expert_id == actor.user_id))
-    }
+    patents, mine = _patents(session, ids), own_scores(session, actor, panel, ids)
     sheets = []
     for m in matters:
-        scores = {c.id: mine[(m.id, c.id)] for c in award_rules().criteria if (m.id, c.id) in mine}
-        complete = len(scores) == len(award_rules().criteria)
+        scores = mine.get(m.id, {})
+        complete = len(scores) == len(panel.criteria)
         sheets.append(
             ScoreSheet(
                 **Application.fields_of(m, patents.get(m.id)), summary=m.form["summary"], scores=scores,
-                weighted=round(weighted(scores), 2) if complete else None,
+                weighted=round(panel.weighted(scores), 2) if complete else None,
             )
         )  # fmt: skip
     return sheets
 
 
 def score(session: Session, actor: Actor, matter_id: int, scores: dict[str, float]) -> ScoreSheet:
-    """Record the expert's scores of one application in review, every criterion 0–100; a later sheet replaces an
-    earlier one. Refused for an application not in review, the expert's own organisation's, or a missing, unknown
-    or out-of-range score."""
-    _require_expert(actor)
-    matter = session.get(Matter, matter_id)
-    if matter is None or matter.type_id != TYPE:
-        raise NotFound(Msg(f"没有编号为 {matter_id} 的江苏专利奖申报", f"no award application {matter_id}"))
-    if matter.state != "review":
-        raise IpsError(Msg(f"{matter.number} 不在专家评审阶段", f"{matter.number} is not under expert review"))
-    if (why := _conflict(session, actor, matter)) is not None:
-        raise PermissionDenied(why)
-    criteria = {c.id: c for c in award_rules().criteria}
-    problems = [
-        Msg(f"缺少评分项「{c.name_zh}」", f"no score for {c.name_en}").located(field=c.id)
-        for c in criteria.values()
-        if c.id not in scores
-    ]
-    problems += [Msg(f"未知评分项 {k}", f"unknown criterion {k}").located(field=k) for k in scores if k not in criteria]
-    problems += [
-        Msg(f"「{criteria[k].name_zh}」的评分须在 0–100 之间：{v}", f"{criteria[k].name_en}: a score is 0–100, not {v}").located(
-            field=k
-        )
-        for k, v in scores.items()
-        if k in criteria and not 0 <= v <= 100
-    ]
-    if problems:
-        raise IpsError(Msg("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)))
-    existing = {
-        r.criterion: r
-        for r in session.scalars(
-            select(AwardScore).where(AwardScore.matter_id == matter.id, AwardScore.expert_id == actor.user_id)
-        )
-    }
-    for criterion, value in scores.items():
-        if criterion in existing:
-            existing[criterion].score = float(value)
-        else:
-            session.add(AwardScore(matter_id=matter.id, expert_id=actor.user_id, criterion=criterion, score=float(value)))
-    session.flush()
-    audit.append(session, actor.username, "award.score", "matter", matter.id, matter.region_code, None, dict(scores))
+    """Record the expert's scores of one application in review (``committee.record_scores``) and return its sheet."""
+    matter = record_scores(session, actor, award_panel(), matter_id, scores)
     return next(s for s in expert_sheets(session, actor, matter.form["cycle"]) if s.matter_id == matter.id)
 
 

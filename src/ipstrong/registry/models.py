@@ -27,7 +27,8 @@ class FeeReminder(Base):
 
 
 class AwardScore(Base):
-    """One expert's score of one criterion of a Jiangsu Patent Award application (registry/awards.py)."""
+    """One expert's score of one criterion of a matter under committee review (registry/committee.py): a Jiangsu Patent
+    Award application or an IP-engineer title application."""
 
     __tablename__ = "award_scores"
 
