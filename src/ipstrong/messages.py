@@ -109,8 +109,17 @@ def validated(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        parts = [
-            Msg(_PYDANTIC_ZH.get(str(e["type"]), "无效"), str(e["msg"])).located(field=".".join(map(str, e["loc"])) or None)
-            for e in exc.errors()
-        ]
+        parts = [_refusal(e).located(field=".".join(map(str, e["loc"])) or None) for e in exc.errors()]
         raise IpsError(Msg("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))) from None
+
+
+def _refusal(error: Any) -> Msg:
+    """One pydantic error in Chinese and English: a validator's own bilingual reason (``中文 / English``) as it wrote
+    it, else pydantic's English beside the Chinese for its error type."""
+    text = str(error["msg"])
+    if error["type"] == "value_error":
+        reason = text.removeprefix("Value error, ")
+        zh, sep, en = reason.partition(" / ")
+        if sep:
+            return Msg(zh, en)
+    return Msg(_PYDANTIC_ZH.get(str(error["type"]), "无效"), text)

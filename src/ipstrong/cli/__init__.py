@@ -7,7 +7,10 @@ from importlib import import_module
 from ipstrong.cli.common import app, main
 
 # each module registers its commands on ``app``; this order is the order of ``ipstrong --help``
-DOMAINS = ("warehouse", "accounts", "indicators", "entities", "matters", "registry", "navigation", "alerts", "search", "server")
+DOMAINS = (
+    "warehouse", "accounts", "indicators", "entities", "matters", "registry", "network", "navigation", "alerts", "search",
+    "server",
+)  # fmt: skip
 for _domain in DOMAINS:
     import_module(f"ipstrong.cli.{_domain}")
 

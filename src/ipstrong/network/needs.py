@@ -127,14 +127,24 @@ def needs(session: Session, actor: Actor) -> list[NeedOut]:
     return [_out(n) for n in rows if _may_see(actor, n)]
 
 
+FIELD_LEVELS = ((4, 1.0, "同一小类", "same subclass"), (3, 0.75, "同一大类", "same class"), (1, 0.5, "同一部", "same section"))
+
+
 def _field_fit(wanted: list[str], held: list[str]) -> tuple[float, str | None]:
-    """1 for a subclass held that is wanted (or a section covering it), 0.5 for the same section only."""
+    """How near the fields held come to those wanted: the same field or subclass 1, the same class 0.75, the same
+    section 0.5 (the best pair), with its reason."""
+    best: tuple[float, str | None] = (0.0, None)
     for w in wanted:
         for h in held:
-            if w.startswith(h) or h.startswith(w):
-                return 1.0, h
-    sections = {w[0] for w in wanted} & {h[0] for h in held}
-    return (0.5, sorted(sections)[0]) if sections else (0.0, None)
+            shared = next((i for i, (a, b) in enumerate(zip(w, h)) if a != b), min(len(w), len(h)))
+            for depth, fit, zh, en in FIELD_LEVELS:
+                if (w == h or shared >= depth) and fit > best[0]:
+                    why = (
+                        f"技术领域{zh}（{h} / {w}）/ {en} ({h} / {w})" if w != h else f"技术领域相同（{h}）/ the same field ({h})"
+                    )
+                    best = (1.0 if w == h else fit, why)
+                    break
+    return best
 
 
 def match_need(
@@ -157,12 +167,8 @@ def match_need(
 
 
 def _score_person(need: NeedOut, person: PractitionerOut) -> Candidate:
-    fit, held = _field_fit(need.fields, person.fields)
-    reasons = []
-    if fit == 1.0:
-        reasons.append(f"技术领域相同（{held}）/ same field ({held})")
-    elif fit:
-        reasons.append(f"同属 IPC {held} 部 / same IPC section {held}")
+    fit, why = _field_fit(need.fields, person.fields)
+    reasons = [why] if why else []
     title = ("none", "assistant", "engineer", "senior").index(person.title) / 3
     record = (title + min(person.years / 10, 1.0) + min(person.training_hours / 40, 1.0)) / 3
     reasons.append(

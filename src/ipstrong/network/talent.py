@@ -22,15 +22,18 @@ from ipstrong.reference.regions import region_name
 
 
 def ipc_fields(values: list[str]) -> list[str]:
-    """Technical fields as IPC sections or subclasses (``H``, ``H01M``), upper-cased, each once; a ``ValueError``
-    for anything else."""
+    """Technical fields as IPC sections, classes or subclasses (``H``, ``H01``, ``H01M``), upper-cased, each once; a
+    ``ValueError`` for anything else."""
     import re
 
     found = []
     for value in values:
         v = value.strip().upper().replace(" ", "")
-        if not re.fullmatch(r"[A-H]([0-9]{2}[A-Z])?", v):
-            raise ValueError(f"技术领域须为 IPC 部或小类（如 H、H01M）：{value} / a field is an IPC section or subclass: {value}")
+        if not re.fullmatch(r"[A-H]([0-9]{2}[A-Z]?)?", v):
+            raise ValueError(
+                f"技术领域须为 IPC 部、大类或小类（如 H、H01、H01M）：{value} / a field is an IPC section, class or "
+                f"subclass: {value}"
+            )
         found.append(v)
     return list(dict.fromkeys(found))
 

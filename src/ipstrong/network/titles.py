@@ -139,6 +139,7 @@ class TitleReview(BaseModel):
 
 class TitleSheet(BaseModel):
     matter_id: int
+    year: int
     number: str
     applicant: str
     employer: str
@@ -196,7 +197,8 @@ def sheets(session: Session, actor: Actor, year: int) -> list[TitleSheet]:
     mine = own_scores(session, actor, panel, [m.id for m in matters])
     return [
         TitleSheet(
-            matter_id=m.id, number=m.number, applicant=m.form["applicant"], employer=m.form["employer"], level=m.form["level"],
+            matter_id=m.id, year=year, number=m.number, applicant=m.form["applicant"], employer=m.form["employer"],
+            level=m.form["level"],
             achievements=m.form["achievements"], scores=mine.get(m.id, {}),
             weighted=round(panel.weighted(mine[m.id]), 2) if len(mine.get(m.id, {})) == len(panel.criteria) else None,
         )

@@ -4,7 +4,7 @@ own organisation's, and each matter's score is the mean of its experts' complete
 differs — the matter type, the stage, the criteria, who scores, the form fields naming the party — is a ``Panel``.
 
 An expert is excluded from a matter when its organisation filed it, the form names the organisation's credit code,
-or the party's name resolves to the same applicant entity as the organisation's name.
+or the party's name is the organisation's name or resolves to the same applicant entity.
 """
 
 from __future__ import annotations
@@ -87,11 +87,12 @@ def conflict(session: Session, actor: Actor, panel: Panel, matter: Matter) -> Ms
         return Msg("评审专家账号未关联工作单位，不能评分", "an expert account must name its organisation before scoring")
     if matter.filed_by_org == org.id or (org.credit_code and org.credit_code == matter.form.get(panel.code_field)):
         return Msg(f"{matter.number} 由本人所在单位申报，须回避", f"{matter.number} is your own organisation's: you are excluded")
-    mine, theirs = entity_of_name(session, org.name), entity_of_name(session, matter.form[panel.party_field])
-    if mine is not None and theirs is not None and mine.id == theirs.id:
+    party = str(matter.form[panel.party_field]).strip()
+    mine, theirs = entity_of_name(session, org.name), entity_of_name(session, party)
+    if org.name.strip() == party or (mine is not None and theirs is not None and mine.id == theirs.id):
         return Msg(
-            f"{matter.number} 的申报单位与本人所在单位属同一申请人实体，须回避",
-            f"{matter.number}'s applicant is the same applicant entity as your organisation: you are excluded",
+            f"{matter.number} 的申报单位即本人所在单位（同名或同一申请人实体），须回避",
+            f"{matter.number}'s applicant is your organisation (by name or applicant entity): you are excluded",
         )
     return None
 

@@ -44,6 +44,7 @@ from ipstrong.web import (
     matters_api,
     matters_pages,
     navigation_pages,
+    network,
     patents,
     public,
     registry,
@@ -130,7 +131,7 @@ def create_app(cfg: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     for domain in (
         accounts, warehouse, indicators, search, patents, entities, calendar, matters_pages, matters_api, registry, awards,
-        compliance, valuation, navigation_pages, alerts, public,
+        compliance, valuation, navigation_pages, alerts, network, public,
     ):  # fmt: skip
         app.include_router(domain.router)
 

@@ -53,6 +53,15 @@ NAV = [
     ("/alerts/warnings", "warnings_nav", "records.read.own"),
     ("/alerts/info", "info_nav", None),
     ("/alerts/experts", "experts_nav", "records.read"),
+    ("/agencies", "agencies_nav", "records.read"),
+    ("/points", "points_nav", "records.read"),
+    ("/points", "points_nav", "records.read.own"),
+    ("/talent", "talent_nav", "records.read"),
+    ("/talent/titles", "titles_nav", "records.read"),
+    ("/talent/titles", "titles_nav", "titles.score"),
+    ("/needs", "needs_nav", "records.read"),
+    ("/needs", "needs_nav", "records.read.own"),
+    ("/survey", "survey_nav", "records.read"),
     ("/calendar", "calendar", None),
     ("/jobs", "jobs", "records.write"),
     ("/account/tokens", "api_tokens", "tokens.own"),
@@ -69,6 +78,7 @@ PUBLIC_NAV = [
     ("/public/services", "public_services"),
     ("/public/open-licences", "open_licences"),
     ("/public/patent-award", "patent_award_results"),
+    ("/public/agencies", "agency_directory"),
     ("/login", "sign_in"),
 ]
 

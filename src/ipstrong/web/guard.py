@@ -42,7 +42,8 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 OPEN_TO_STRANGERS = {"/login"}  # the only body a stranger may send …
-UNSUBSCRIBE = "/alerts/unsubscribe/"  # … besides an unsubscribe link's own button (the link is its key)
+# … besides the bodies sent by a link that is its own key: an unsubscribe link's button and a survey invitation's form
+KEYED_LINKS = ("/alerts/unsubscribe/", "/survey/respond/", "/api/v1/survey/responses/")
 
 
 class Guard:
@@ -91,7 +92,7 @@ class Guard:
     async def _refusal(self, scope: Scope) -> Any:
         """The response for a body sent by nobody we know, or None to go on."""
         path = scope.get("path", "")
-        if scope.get("method") not in BODY_METHODS or path in OPEN_TO_STRANGERS or path.startswith(UNSUBSCRIBE):
+        if scope.get("method") not in BODY_METHODS or path in OPEN_TO_STRANGERS or path.startswith(KEYED_LINKS):
             return None
         request = Request(scope)
         try:

@@ -5,9 +5,8 @@ Revises: 0016
 Create Date: 2026-12-07 04:24:47.521832
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0017"
 down_revision = "0016"
