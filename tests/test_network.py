@@ -208,7 +208,8 @@ def test_points_records_output_and_coverage_against_the_targets(db) -> None:
 
 def _title_form(**changes) -> dict:
     form = {"applicant": "王某", "employer": "南京某知识产权代理有限公司", "level": "engineer", "education": "bachelor",
-            "years": 6, "current_title": "assistant", "year": 2026, "achievements": "代理发明专利申请 300 余件，主持专利导航项目 2 项。"}  # fmt: skip
+            "years": 6, "current_title": "assistant", "year": 2026,
+            "achievements": "代理发明专利申请 300 余件，主持专利导航项目 2 项。"}  # fmt: skip
     return {**form, **changes}
 
 
@@ -233,7 +234,7 @@ def test_engineer_titles_from_intake_to_the_published_results(db, tmp_path: Path
                                    today=day).id  # fmt: skip
         weak = service.file_matter(s, admin, "engineer_title", office, _title_form(applicant="李某", level="assistant",
                                    current_title="none", years=1), data, day, today=day).id  # fmt: skip
-        with pytest.raises(IpsError, match="diploma|学历"):
+        with pytest.raises(IpsError, match=r"diploma|学历"):
             service.take_step(s, admin, good, "admit", today=day)
         for mid in (good, weak):
             for kind in ("diploma", "experience", "evidence"):
@@ -296,8 +297,9 @@ def test_a_need_is_matched_by_field_and_record_with_reasons(db, thundersoft: Pat
             talent.add_practitioner(s, SYSTEM, talent.PractitionerIn(
                 name=name, employer="某机构", region_code="320505", qualification=qualification, education="master",
                 years=years, fields=fields, title=title))  # fmt: skip
-        need = needs.post_need(s, SYSTEM, needs.NeedIn(carrier="苏州某科技公司", region_code="320506", fields=["G06F"],
-                                                       services=["patent_filing"], text="需要图像处理方向的专利布局"))  # fmt: skip
+        ask = needs.NeedIn(carrier="苏州某科技公司", region_code="320506", fields=["G06F"], services=["patent_filing"],
+                           text="需要图像处理方向的专利布局")  # fmt: skip
+        need = needs.post_need(s, SYSTEM, ask)
         with pytest.raises(IpsError, match="IPC"):
             validated(needs.NeedIn, {"carrier": "x公司", "region_code": "320506", "fields": ["软件"], "text": "随便看看"})
     with db.factory() as s:

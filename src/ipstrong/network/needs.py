@@ -136,7 +136,7 @@ def _field_fit(wanted: list[str], held: list[str]) -> tuple[float, str | None]:
     best: tuple[float, str | None] = (0.0, None)
     for w in wanted:
         for h in held:
-            shared = next((i for i, (a, b) in enumerate(zip(w, h)) if a != b), min(len(w), len(h)))
+            shared = next((i for i, (a, b) in enumerate(zip(w, h, strict=False)) if a != b), min(len(w), len(h)))
             for depth, fit, zh, en in FIELD_LEVELS:
                 if (w == h or shared >= depth) and fit > best[0]:
                     why = (
