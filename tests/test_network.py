@@ -375,3 +375,71 @@ def test_the_stratified_index_weighs_each_respondent_type_by_its_quota(db) -> No
         wuxi = next(g for g in survey.results(s, SYSTEM, 2026).groups if g.code == "320200")
     assert wuxi.responses == 5 and wuxi.index == round((200 * 100 + 200 * 0 + 60 * 50) / 460, 2)
     assert wuxi.low is None  # one answer from the public gives no variance to build an interval from
+
+
+def test_the_network_on_the_web_and_its_json_twins(db, thundersoft: Path) -> None:
+    """Staff reach each page from the navigation; a form's refusal is shown; the public directory filters, maps and
+    exports without signing in; an invitation's link opens the questionnaire to a stranger, once."""
+    import re
+
+    from fastapi.testclient import TestClient
+    from python_calamine import CalamineWorkbook
+
+    from conftest import post_login
+    from ipstrong.config import Settings
+    from ipstrong.web.app import create_app
+
+    cfg = Settings(data_dir=thundersoft, database_url=db.url)
+    with transaction(db.factory) as s:
+        create_user(s, SYSTEM, "chief", PASSWORD, "province_admin", "320000")
+    with TestClient(create_app(cfg), raise_server_exceptions=False) as client:
+        assert post_login(client, "chief", PASSWORD).status_code == 303
+        home = client.get("/").text
+        for link in ("/agencies", "/points", "/talent", "/talent/titles", "/needs", "/survey"):
+            assert f'href="{link}"' in home, link
+        page = client.get("/agencies?year=2016").text
+        assert JIJIA in page and "按代码 0 件，按名称 45 件" in page  # 39 filed and 6 granted in 2016, all by name
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = {"csrf_token": csrf, "name": "常州某专利事务所", "credit_code": "91320400MA00000000", "kind": "patent_agency",
+                "region_code": "320400", "agents": "3", "services": ["patent_filing", "search"]}  # fmt: skip
+        refused = client.post("/agencies", data=form)
+        assert refused.status_code == 400 and "credit_code" in refused.text and "校验位" in refused.text
+        form["credit_code"] = code("91320400MA0000000")
+        assert client.post("/agencies", data=form, follow_redirects=False).status_code == 303
+        activity = client.get("/api/v1/agencies/activity", params={"year": 2016}).json()
+        assert {a["name"] for a in activity["agencies"]} >= {JIJIA, "常州某专利事务所"}
+        for path in ("/points", "/talent", "/talent/titles", "/needs"):
+            assert client.get(path).status_code == 200, path
+        posted = client.post("/needs", data={"csrf_token": csrf, "carrier": "常州某公司", "region_code": "320400",
+                                             "fields": "G06F", "text": "图像识别专利布局"}, follow_redirects=False)  # fmt: skip
+        assert posted.status_code == 303 and 'id="matches"' in client.get(posted.headers["location"]).text
+        issued = client.post("/survey/invitations", data={"csrf_token": csrf, "year": "2026", "city_code": "320400",
+                                                          "respondent": "enterprise", "count": "1"})  # fmt: skip
+        assert issued.status_code == 200
+        [link] = re.findall(r'href="(http[^"]+/survey/respond/[^"]+)"', issued.text)
+        over = client.post("/survey/invitations", data={"csrf_token": csrf, "year": "2026", "city_code": "320400",
+                                                        "respondent": "enterprise", "count": "500"})  # fmt: skip
+        assert over.status_code == 409 and "quota" in over.text
+        export = client.get("/survey/results.xlsx", params={"year": 2026})
+        assert export.status_code == 200 and export.content[:2] == b"PK"
+        client.cookies.clear()
+        path = "/" + link.split("/", 3)[3]
+        assert 'id="survey-response"' in client.get(path).text
+        ids = survey.questionnaire().question_ids()
+        bad = client.post(path, data={**dict.fromkeys(ids, "4"), "law1": "9"})
+        assert bad.status_code == 400 and "law1" in bad.text
+        assert 'id="survey-thanks"' in client.post(path, data=dict.fromkeys(ids, "4")).text
+        assert client.post(path, data=dict.fromkeys(ids, "4")).status_code == 409
+        assert client.get(path).status_code == 409
+        public = client.get("/public/agencies", params={"kind": "patent_agency", "city": "320400"}).text
+        assert "常州某专利事务所" in public and JIJIA not in public and 'id="chart-agencies"' in public
+        assert client.get("/public/agencies", params={"kind": "旅行社"}).status_code == 400
+        sheet = client.get("/public/agencies.xlsx", params={"service": "search"})
+        with (thundersoft / "dir.xlsx").open("wb") as fh:
+            fh.write(sheet.content)
+        rows = CalamineWorkbook.from_path(str(thundersoft / "dir.xlsx")).get_sheet_by_index(0).to_python()
+        assert [r[0] for r in rows] == ["机构名称 / name", "常州某专利事务所"]
+        assert client.get("/api/v1/public/agencies").json()["total"] == 4
+        assert client.get("/agencies").status_code in (303, 401, 403) or "login" in client.get("/agencies").url.path
+    with db.factory() as s:
+        assert s.query(SurveyResponse).count() == 1
