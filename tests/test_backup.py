@@ -31,6 +31,16 @@ from ipstrong.matters.reminders import send_reminders
 from ipstrong.matters.typical import publish
 from ipstrong.messages import IpsError
 from ipstrong.navigation.models import SavedIndustry, SavedReport
+from ipstrong.network.models import (
+    Agency,
+    CarrierNeed,
+    Practitioner,
+    ServicePoint,
+    ServiceRecord,
+    SurveyInvitation,
+    SurveyResponse,
+    Training,
+)
 from ipstrong.registry.models import (
     AwardScore,
     CultivationCentre,
@@ -101,6 +111,19 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         s.add(OverseasExpert(id=1, name="王律师", organisation="某律师事务所", countries=["US"], fields=["H01M"],
                              languages=["英语"], created_by="chief"))  # fmt: skip
         s.add(ExpertAssignment(expert_id=1, enterprise_id=1, assigned_by="chief"))
+        s.add(Agency(id=1, name="苏州某专利事务所", credit_code="91320505MA0000003E", agency_code="32001", kind="patent_agency",
+                     region_code="320505", agents=5, services=["patent_filing"], created_by="chief"))  # fmt: skip
+        s.add(ServicePoint(id=1, name="昆山网点", kind="info_point", host="昆山高新区", host_kind="park", region_code="320583",
+                           services=["search"], staff=2, opened=D(2024, 3, 1), created_by="chief"))  # fmt: skip
+        s.add(ServiceRecord(point_id=1, day=D(2024, 5, 6), kind="search", count=40, served="园区企业", entered_by="chief"))
+        s.add(Practitioner(id=1, name="王某", employer="苏州某专利事务所", agency_id=1, region_code="320505",
+                           qualification="patent_attorney", education="master", years=6, fields=["H01M"],
+                           created_by="chief"))  # fmt: skip
+        s.add(Training(practitioner_id=1, day=D(2024, 6, 1), course="专利导航实务", hours=8, provider="省局", created_by="chief"))
+        s.add(CarrierNeed(carrier="某公司", region_code="320505", fields=["H01M"], services=["patent_filing"], text="布局",
+                          posted_by="chief"))  # fmt: skip
+        s.add(SurveyInvitation(token_hash="0" * 64, year=2024, city_code="320500", respondent="public"))
+        s.add(SurveyResponse(year=2024, city_code="320500", respondent="public", answers={"law1": 4}))
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

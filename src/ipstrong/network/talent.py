@@ -123,7 +123,11 @@ def practitioners(session: Session, actor: Actor, today: dt.date, field: str | N
     require(actor, "records.read")
     found = [p for p in registry(session, today) if in_scope(actor, p.region_code)]
     if field:
-        wanted = ipc_fields([field])[0]
+        try:
+            wanted = ipc_fields([field])[0]
+        except ValueError as exc:
+            zh, _, en = str(exc).partition(" / ")
+            raise IpsError(Msg(zh, en).located(field="field")) from None
         found = [p for p in found if any(wanted.startswith(f) or f.startswith(wanted) for f in p.fields)]
     return found
 
