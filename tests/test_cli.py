@@ -508,3 +508,46 @@ def test_alerts_test_send_signs_the_exact_body_and_alerts_run_reports(tmp_path: 
     ran = run("alerts", "run", "--json", data_dir=tmp_path)
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout)["watchlists"] == 0
+
+
+def test_the_service_network_from_the_command_line(tmp_path: Path) -> None:
+    """Agencies imported from a file (a bad credit code refused naming file, row and field, nothing stored), their
+    activity on the real Patentics export, the directory exported, invitations issued and the survey's results."""
+    from conftest import shared_data
+    from ipstrong.ids.uscc import credit_code_check_char
+
+    data = tmp_path / "data"
+    export = shared_data("cn-patent-db-exports", "patentics_thundersoft_cn_511.xlsx")
+    assert run("ingest", str(export), "--status-date", "2022-12-19", data_dir=data).returncode == 0
+    body = "91110108700000001"
+    good, bad = body + credit_code_check_char(body), body + ("1" if credit_code_check_char(body) != "1" else "2")
+    file = tmp_path / "agencies.csv"
+    header = "机构名称,统一社会信用代码,机构代码,机构类型,所在地区代码,执业代理师人数,服务项目\n"
+    file.write_text(header + f"北京集佳知识产权代理有限公司,{bad},11227,专利代理机构,320102,120,专利申请代理\n", encoding="utf-8")
+    refused = run("agencies", "import", str(file), data_dir=data)
+    said = "".join(refused.stderr.split())
+    assert refused.returncode != 0 and "agencies.csv" in said and "row2:field'credit_code'" in said
+    assert json.loads(run("agencies", "list", "--json", data_dir=data).stdout) == []
+    file.write_text(
+        header + f"北京集佳知识产权代理有限公司,{good},11227,专利代理机构,320102,120,专利申请代理\n", encoding="utf-8"
+    )
+    imported = json.loads(run("agencies", "import", str(file), "--json", data_dir=data).stdout)
+    assert (imported["read"], imported["added"]) == (1, 1)
+    again = run("agencies", "import", str(file), data_dir=data)
+    assert again.returncode != 0 and "exists" in again.stderr
+    stats = json.loads(run("agencies", "stats", "--year", "2016", "--json", data_dir=data).stdout)
+    [jijia] = stats["agencies"]
+    assert (jijia["filings"], jijia["grants"], jijia["grant_rate_pct"]) == (39, 6, 23.1)
+    book = tmp_path / "agencies.xlsx"
+    assert run("agencies", "list", "--format", "xlsx", "--out", str(book), data_dir=data).returncode == 0
+    assert book.read_bytes()[:2] == b"PK"
+    invited = json.loads(run("survey", "invite", "--year", "2026", "--city", "320500", "--respondent", "public", "--count",
+                             "3", "--json", data_dir=data).stdout)  # fmt: skip
+    assert len(invited["links"]) == 3 and all("/survey/respond/" in link for link in invited["links"])
+    over = run("survey", "invite", "--year", "2026", "--city", "320500", "--respondent", "public", "--count", "198",
+               data_dir=data)  # fmt: skip
+    assert over.returncode != 0 and "quota" in over.stderr
+    found = json.loads(run("survey", "results", "--year", "2026", "--by", "city", "--json", data_dir=data).stdout)
+    assert len(found["groups"]) == 13 and found["quotas"][0]["quota"] == 200
+    assert run("survey", "results", "--year", "2026", "--by", "county", data_dir=data).returncode != 0
+    assert json.loads(run("points", "coverage", "--json", data_dir=data).stdout)["target_points"] == 100
