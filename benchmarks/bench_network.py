@@ -35,6 +35,7 @@ from ipstrong.network.models import Agency, SurveyResponse
 from ipstrong.network.survey import questionnaire, results
 from ipstrong.reference.regions import jiangsu_cities
 from ipstrong.warehouse.connection import snapshot_connection
+from ipstrong.warehouse.schema import TABLES
 from ipstrong.warehouse.snapshots import Warehouse, link_parts
 
 ACTIVITY_GOAL_S = 30.0
@@ -48,7 +49,7 @@ def repeated(source: Path, target: Path, times: int) -> int:
     if Warehouse(target).current_id() is None:
         wh, parent = Warehouse(source), Warehouse(source).current_id() or ""
         with Warehouse(target).writing(), Warehouse(target).stage(None) as staging:
-            for table in ("patents", "events", "patents_history", "trademarks"):
+            for table in TABLES:
                 parts = wh.parts(table, parent)
                 folder = staging.path / table
                 if table != "patents":

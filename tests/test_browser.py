@@ -732,3 +732,60 @@ def test_a_watch_saved_from_the_navigation_with_its_refusal(page) -> None:
         "() => document.querySelector('#watch-list') && document.querySelector('#watch-list').innerText.includes('已停止')"
     )
     assert _visible_words_ok(page) == [] and problems == [] and page.outside == []
+
+
+def test_the_service_network_from_the_navigation_with_its_refusals(page) -> None:
+    """Staff record an agency from the navigation (a wrong credit code refused on the page), issue a survey
+    invitation and see its link once; the invitee follows the link without signing in, an answer out of range is
+    refused on the page, the response is taken once; a stranger finds the agency in the public directory, on its map."""
+    problems = _watch_console(page)
+    sign_in(page, "admin")
+    _click_nav(page, "/agencies")
+    page.fill("#agency-add input[name=name]", "苏州浏览器专利事务所")
+    page.fill("#agency-add input[name=credit_code]", "91320500MA00000000")
+    page.select_option("#agency-add select[name=region_code]", "320500")
+    page.check("#agency-add input[value=search]")
+    with page.expect_response(lambda r: r.url.endswith("/agencies") and r.request.method == "POST") as answer:
+        page.click("#agency-add button[type=submit]")
+    assert answer.value.status == 400
+    page.wait_for_selector(REFUSAL)
+    assert "校验位" in page.inner_text("main") or "check character" in page.inner_text("main")
+    _click_nav(page, "/agencies")
+    page.fill("#agency-add input[name=name]", "苏州浏览器专利事务所")
+    page.fill("#agency-add input[name=credit_code]", "91320500MA0000000W")
+    page.select_option("#agency-add select[name=region_code]", "320500")
+    page.click("#agency-add button[type=submit]")
+    page.wait_for_selector("#agency-list")
+    assert "苏州浏览器专利事务所" in page.inner_text("#agency-list") and _visible_words_ok(page) == []
+    _click_nav(page, "/survey")
+    page.select_option("#invite-form select[name=city_code]", "320500")
+    page.fill("#invite-form input[name=count]", "1")
+    page.click("#invite-form button[type=submit]")
+    page.wait_for_selector("#issued a")
+    page.context.clear_cookies()
+    page.click("#issued a")  # the invitee follows the link the office sent
+    page.wait_for_selector("#survey-response")
+    for box in page.locator("#survey-response .choices").all():
+        box.locator("input[value='4']").check()
+    tamper = "f => { f.noValidate = true; const i = f.querySelector('.choices input'); i.value = '9'; i.checked = true; }"
+    page.eval_on_selector("#survey-response", tamper)
+    with page.expect_response(lambda r: "/survey/respond/" in r.url and r.request.method == "POST") as answer:
+        page.click("#survey-response button[type=submit]")
+    assert answer.value.status == 400
+    page.wait_for_selector(REFUSAL)
+    assert "1–5" in page.inner_text("main")
+    page.reload()  # the invitee opens the link again
+    page.wait_for_selector("#survey-response")
+    for box in page.locator("#survey-response .choices").all():
+        box.locator("input[value='5']").check()
+    page.click("#survey-response button[type=submit]")
+    page.wait_for_selector("#survey-thanks")
+    page.goto("/")
+    page.wait_for_selector("#sign-in")
+    page.click("nav a[href='/public/agencies']")
+    page.wait_for_selector("#directory-form")
+    page.select_option("#directory-form select[name=city]", "320500")
+    page.click("#directory-form button[type=submit]")
+    page.wait_for_selector("#chart-agencies canvas")
+    assert "苏州浏览器专利事务所" in page.inner_text("#agencies") and _visible_words_ok(page) == []
+    assert problems == [] and page.outside == []

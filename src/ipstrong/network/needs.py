@@ -25,10 +25,10 @@ from ipstrong.messages import Msg, NotFound
 from ipstrong.network.agencies import city_of, jiangsu_division
 from ipstrong.network.models import Agency, CarrierNeed
 from ipstrong.network.talent import PractitionerOut, ipc_fields, registry
-from ipstrong.network.vocab import AGENCY_SERVICES, QUALIFICATIONS, TITLES, check_codes
+from ipstrong.network.vocab import AGENCY_SERVICES, NEED_PARTS, QUALIFICATIONS, TITLES, check_codes
 from ipstrong.reference.regions import region_name
 
-# points of 100 each part of a match can give (the project's ranking, not an official rule)
+# points of 100 each part of a match can give (the project's ranking, not an official rule); named in NEED_PARTS
 WEIGHTS = {"field": 40, "record": 35, "services": 15, "city": 10}
 # the qualifications that fit a service wanted
 FITS = {
@@ -39,6 +39,10 @@ FITS = {
     "training": {"manager", "patent_attorney"}, "overseas": {"patent_attorney", "lawyer"},
 }  # fmt: skip
 RECORD_YEARS = 5  # an agency's record: the patents it represented in the carrier's fields in this many years
+
+
+if set(WEIGHTS) != set(NEED_PARTS):
+    raise ValueError("needs.WEIGHTS: every part of a match must have its names in vocab.NEED_PARTS")
 
 
 class NeedIn(BaseModel):

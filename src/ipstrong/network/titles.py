@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ipstrong.accounts.roles import Actor, require
 from ipstrong.matters.models import Matter
 from ipstrong.matters.service import take_step, visible
+from ipstrong.matters.types.engineer_title import MATTER_TYPE
 from ipstrong.messages import IpsError, Msg
 from ipstrong.network.models import Practitioner
 from ipstrong.network.vocab import EDUCATIONS, TITLES
@@ -120,6 +121,8 @@ class TitleEntry(BaseModel):
     level: str
     level_zh: str
     state: str
+    state_zh: str
+    state_en: str
     experts: int
     score: float | None
     passes: bool | None  # by the pass score, once scored
@@ -178,7 +181,8 @@ def review(session: Session, actor: Actor, year: int) -> TitleReview:
         entries.append(
             TitleEntry(
                 matter_id=m.id, number=m.number, applicant=m.form["applicant"], employer=m.form["employer"],
-                level=m.form["level"], level_zh=rules.levels[m.form["level"]].name_zh, state=m.state, experts=len(done),
+                level=m.form["level"], level_zh=rules.levels[m.form["level"]].name_zh, state=m.state,
+                state_zh=MATTER_TYPE.state(m.state).name_zh, state_en=MATTER_TYPE.state(m.state).name_en, experts=len(done),
                 score=score, passes=passes,
             )
         )  # fmt: skip

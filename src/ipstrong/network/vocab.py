@@ -66,6 +66,12 @@ TITLES = {
     "engineer": ("知识产权工程师", "IP engineer"),
     "senior": ("高级知识产权工程师", "senior IP engineer"),
 }
+NEED_PARTS = {
+    "field": ("技术领域", "field"),
+    "record": ("业绩", "record"),
+    "services": ("服务匹配", "services"),
+    "city": ("同城", "same city"),
+}
 RESPONDENTS = {
     "enterprise": ("企业", "enterprise"),
     "institution": ("高校院所", "university or institute"),

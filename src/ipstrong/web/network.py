@@ -32,6 +32,7 @@ from ipstrong.network.vocab import (
     AGENCY_SERVICES,
     EDUCATIONS,
     HOST_KINDS,
+    NEED_PARTS,
     POINT_KINDS,
     POINT_SERVICES,
     QUALIFICATIONS,
@@ -52,7 +53,7 @@ Word = Annotated[str, Form(max_length=200)]
 Words = Annotated[list[str], Form(max_length=20)]
 VOCAB = {"agency_kinds": AGENCY_KINDS, "agency_services": AGENCY_SERVICES, "point_kinds": POINT_KINDS,
          "host_kinds": HOST_KINDS, "point_services": POINT_SERVICES, "qualifications": QUALIFICATIONS,
-         "educations": EDUCATIONS, "titles": TITLES, "respondents": RESPONDENTS}  # fmt: skip
+         "educations": EDUCATIONS, "titles": TITLES, "respondents": RESPONDENTS, "need_parts": NEED_PARTS}  # fmt: skip
 
 
 def _last_year(year: int | None) -> int:
@@ -82,8 +83,11 @@ def _directory(request: Request, filters: DirectoryFilters) -> agencies.Director
 def directory_page(request: Request, filters: Annotated[DirectoryFilters, Query()]) -> Response:
     """The public directory: filters, the agencies found, their counts by kind, city and service, and the map."""
     found = _directory(request, filters)
+    from urllib.parse import urlencode
+
     charts = {"agencies": found.map.model_dump()} if found.map else {}
-    values = {"d": found, "cities": jiangsu_cities(), "charts": charts, **VOCAB}
+    export = urlencode({k: v for k, v in filters.model_dump().items() if v})
+    values = {"d": found, "cities": jiangsu_cities(), "charts": charts, "export_query": export, **VOCAB}
     return context_of(request).render(request, "agency_directory.html", values)
 
 
