@@ -443,3 +443,40 @@ def test_the_network_on_the_web_and_its_json_twins(db, thundersoft: Path) -> Non
         assert client.get("/agencies").status_code in (303, 401, 403) or "login" in client.get("/agencies").url.path
     with db.factory() as s:
         assert s.query(SurveyResponse).count() == 1
+
+
+def test_complaints_and_credit_records_are_matters_shown_on_the_agency(db, tmp_path: Path) -> None:
+    """A complaint or a credit record must name an agency of the directory; an upheld complaint and a published credit
+    record in force show on the agency in the public directory, an expired one does not."""
+    from ipstrong.matters import service
+
+    data = tmp_path / "data"
+    day = dt.date(2026, 3, 2)
+    with transaction(db.factory) as s:
+        agencies.import_agencies(s, SYSTEM, _file(tmp_path, *ROWS))
+        office, admin = _office(s)
+        suzhou = code("91320505MA0000003")
+        complaint = {"complainant": "某发明人", "contact": "138 0000 0000", "agency": "苏州某某专利事务所",
+                     "agency_credit_code": suzhou, "conduct": "negligence",
+                     "facts": "代理人未按期答复审查意见，致申请视为撤回。"}  # fmt: skip
+        stranger = {**complaint, "agency_credit_code": code("91320505MA0000099")}
+        with pytest.raises(IpsError, match="no agency with credit code"):
+            service.file_matter(s, admin, "agency_complaint", office, stranger, data, day, today=day)
+        mid = service.file_matter(s, admin, "agency_complaint", office, complaint, data, day, today=day).id
+        with pytest.raises(IpsError):  # the complaint's own papers first
+            service.take_step(s, admin, mid, "investigate", today=day)
+        service.attach_document(s, admin, mid, "complaint", "投诉.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, admin, mid, "investigate", today=day)
+        service.attach_document(s, admin, mid, "findings", "意见.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+        service.take_step(s, admin, mid, "uphold", today=day)
+        for kind, until in (("warning", dt.date(2027, 3, 1)), ("penalty", dt.date(2025, 1, 1))):
+            record = {"agency": "苏州某某专利事务所", "agency_credit_code": suzhou, "kind": kind,
+                      "basis": "专利代理条例第二十五条", "valid_until": until.isoformat()}  # fmt: skip
+            rid = service.file_matter(s, admin, "agency_credit", office, record, data, day, today=day).id
+            service.attach_document(s, admin, rid, "decision", "决定书.pdf", b"%PDF-1.4\n%%EOF\n", data, max_mb=1)
+            service.take_step(s, admin, rid, "publish", today=day)
+    with db.factory() as s:
+        [shown] = agencies.directory(s, agencies.DirectoryQuery(q="苏州某某")).agencies
+        others = [a for a in agencies.directory(s, agencies.DirectoryQuery()).agencies if a.credit_code != suzhou]
+    assert (shown.complaints_upheld, shown.credit) == (1, ["warning"])  # the penalty's showing ended in 2025
+    assert all(a.complaints_upheld == 0 and a.credit == [] for a in others)

@@ -27,7 +27,7 @@ from ipstrong.ids.common import InvalidIdentifier
 from ipstrong.ids.uscc import CreditCode
 from ipstrong.messages import Conflict, IpsError, Msg
 from ipstrong.network.models import Agency
-from ipstrong.network.vocab import AGENCY_KINDS, AGENCY_SERVICES, check_codes, code_of
+from ipstrong.network.vocab import AGENCY_KINDS, AGENCY_SERVICES, CREDIT_KINDS, check_codes, code_of
 from ipstrong.reference.regions import JIANGSU, by_code, jiangsu_cities, region_name
 
 ABNORMAL = "非正常"  # the word a source's status gives an abnormal application (非正常专利申请)
@@ -118,6 +118,8 @@ class AgencyOut(AgencyIn):
     city_code: str
     city_name: str | None
     region_name: str | None
+    complaints_upheld: int = 0  # complaints against it found to stand (matter type agency_complaint)
+    credit: list[str] = Field(default_factory=list)  # its credit records published and in force (agency_credit)
 
 
 class Facet(BaseModel):
@@ -237,6 +239,9 @@ def directory(session: Session, query: DirectoryQuery) -> Directory:
     """The agencies matching the filters (public: every agency of the province), with their counts by kind, city
     and service, and by city on the map."""
     every = [_out(a) for a in session.scalars(select(Agency).order_by(Agency.name))]
+    upheld, credit = _records(session)
+    for a in every:
+        a.complaints_upheld, a.credit = upheld.get(a.credit_code, 0), credit.get(a.credit_code, [])
     text = (query.q or "").strip()
     found = [
         a for a in every
@@ -259,6 +264,29 @@ def directory(session: Session, query: DirectoryQuery) -> Directory:
     )  # fmt: skip
 
 
+def _records(session: Session) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """By credit code: the complaints upheld, and the kinds of the credit records published and still in force."""
+    from ipstrong.clock import today_shanghai
+    from ipstrong.matters.models import Matter
+
+    upheld: dict[str, int] = {}
+    credit: dict[str, list[str]] = {}
+    rows = session.scalars(
+        select(Matter).where(
+            ((Matter.type_id == "agency_complaint") & (Matter.state == "upheld"))
+            | ((Matter.type_id == "agency_credit") & (Matter.state == "published"))
+        )
+    )
+    today = today_shanghai().isoformat()
+    for m in rows:
+        code = m.form["agency_credit_code"]
+        if m.type_id == "agency_complaint":
+            upheld[code] = upheld.get(code, 0) + 1
+        elif not m.form.get("valid_until") or str(m.form["valid_until"]) >= today:
+            credit.setdefault(code, []).append(m.form["kind"])
+    return upheld, credit
+
+
 def write_directory_xlsx(found: Directory, out: Path) -> None:
     """The directory as a workbook, headers in Chinese and English."""
     from ipstrong.output import PrintLayout, Sheet, write_workbook
@@ -268,10 +296,12 @@ def write_directory_xlsx(found: Directory, out: Path) -> None:
 
     sheet = Sheet(
         ("机构名称 / name", "统一社会信用代码 / credit code", "机构代码 / agency code", "机构类型 / kind", "地市 / city",
-         "区县 / county", "执业代理师 / attorneys", "服务项目 / services", "集聚区 / cluster"),
+         "区县 / county", "执业代理师 / attorneys", "服务项目 / services", "集聚区 / cluster",
+         "投诉成立 / complaints upheld", "信用记录 / credit records"),
         [(a.name, a.credit_code, a.agency_code, AGENCY_KINDS[a.kind][0], a.city_name, a.region_name, a.agents,
-          names(AGENCY_SERVICES, a.services), a.cluster) for a in found.agencies],
-        PrintLayout("服务机构 agencies", (36, 22, 10, 18, 10, 12, 10, 40, 20)),
+          names(AGENCY_SERVICES, a.services), a.cluster, a.complaints_upheld, names(CREDIT_KINDS, a.credit))
+         for a in found.agencies],
+        PrintLayout("服务机构 agencies", (36, 22, 10, 18, 10, 12, 10, 40, 20, 10, 24)),
     )  # fmt: skip
     write_workbook(out, [sheet])
 

@@ -66,6 +66,13 @@ TITLES = {
     "engineer": ("知识产权工程师", "IP engineer"),
     "senior": ("高级知识产权工程师", "senior IP engineer"),
 }
+CREDIT_KINDS = {
+    "commendation": ("守信激励", "commendation"),
+    "warning": ("警示", "warning"),
+    "penalty": ("行政处罚", "penalty"),
+    "abnormal_list": ("列入经营异常名录", "listed as abnormal"),
+    "dishonest_list": ("列入严重违法失信名单", "listed as seriously dishonest"),
+}
 NEED_PARTS = {
     "field": ("技术领域", "field"),
     "record": ("业绩", "record"),

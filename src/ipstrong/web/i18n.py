@@ -689,6 +689,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "agency_abnormal": ("非正常 %", "Abnormal %"),
     "agency_matched": ("按代码 {code} 件，按名称 {name} 件", "{code} by code, {name} by name"),
     "agency_add": ("登记服务机构", "Record an agency"),
+    "agency_complaints": ("投诉成立 {n} 件", "{n} complaints upheld"),
     "points_nav": ("信息服务网点", "Service points"),
     "points_coverage": ("网点覆盖与目标", "Coverage against the targets"),
     "points_coverage_line": (

@@ -30,6 +30,7 @@ from ipstrong.network import agencies, needs, points, survey, talent, titles
 from ipstrong.network.vocab import (
     AGENCY_KINDS,
     AGENCY_SERVICES,
+    CREDIT_KINDS,
     EDUCATIONS,
     HOST_KINDS,
     NEED_PARTS,
@@ -53,7 +54,8 @@ Word = Annotated[str, Form(max_length=200)]
 Words = Annotated[list[str], Form(max_length=20)]
 VOCAB = {"agency_kinds": AGENCY_KINDS, "agency_services": AGENCY_SERVICES, "point_kinds": POINT_KINDS,
          "host_kinds": HOST_KINDS, "point_services": POINT_SERVICES, "qualifications": QUALIFICATIONS,
-         "educations": EDUCATIONS, "titles": TITLES, "respondents": RESPONDENTS, "need_parts": NEED_PARTS}  # fmt: skip
+         "educations": EDUCATIONS, "titles": TITLES, "respondents": RESPONDENTS, "need_parts": NEED_PARTS,
+         "credit_kinds": CREDIT_KINDS}  # fmt: skip
 
 
 def _last_year(year: int | None) -> int:

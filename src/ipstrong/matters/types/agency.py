@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ipstrong.accounts.models import Organisation
 from ipstrong.matters.definitions import DeadlineRule, DocumentRule, MatterType, Party, State, Transition
 from ipstrong.messages import Msg
+from ipstrong.network.vocab import CREDIT_KINDS
 
 SOURCE = "专利代理条例（2018）、专利代理管理办法（2019）：投诉举报与信用监管（条文未核）"
 STAFF = ("case_officer", "city_official", "province_admin")
@@ -37,10 +38,7 @@ class ComplaintForm(BaseModel):
 class CreditForm(BaseModel):
     agency: str = Field(min_length=2, max_length=200, description="机构名称 / the agency")
     agency_credit_code: str = Field(max_length=18, description="统一社会信用代码 / credit code")
-    kind: str = Field(
-        pattern="^(commendation|warning|penalty|abnormal_list|dishonest_list)$",
-        description="信用记录类型 / commendation | warning | penalty | abnormal_list | dishonest_list",
-    )
+    kind: str = Field(pattern=f"^({'|'.join(CREDIT_KINDS)})$", description="信用记录类型 / " + " | ".join(CREDIT_KINDS))
     basis: str = Field(min_length=4, max_length=2000, description="事实与依据 / facts and basis")
     valid_until: dt.date | None = Field(default=None, description="公示截止日 / shown until")
 
