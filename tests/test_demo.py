@@ -34,6 +34,17 @@ def test_the_demo_gives_each_role_something_to_work_on(tmp_path: Path, capsys: p
             assert home.entity_id is not None and sum(h.patents for h in home.holdings) >= 5 and home.matters
             assert home.organisation == home.entity_name  # a real applicant of the generated data
             assert len(list_matters(s, users["officer"])) >= 2
+            # the service network: agencies with activity to show, the network's points and a survey of two years
+            from ipstrong.clock import today_shanghai
+            from ipstrong.network import agencies, points, survey
+
+            year = today_shanghai().year
+            figures = agencies.activity(s, users["admin"], data, 2020).agencies
+            assert len(figures) == 10 and sum(a.filings for a in figures) > 0
+            assert points.coverage(s, users["admin"], today_shanghai()).points == 2
+            found = survey.results(s, users["admin"], year)
+            suzhou = next(g for g in found.groups if g.code == "320500")
+            assert suzhou.responses == 20 and suzhou.previous is not None and suzhou.low is not None
             # a refused application ends with its dated refusal, on its page as on any other
             from ipstrong.search.patents import patent
             from ipstrong.warehouse import run_sql

@@ -76,6 +76,7 @@ def demo_accounts(data_dir: Path) -> list[str]:
                 region = firm[1] if body == "firm" else region
                 actors[username] = actor_of(create_user(s, SYSTEM, username, DEMO_PASSWORD, role, region, name, bodies[body]))
             demo_matters(s, bodies, actors, data_dir, firm[0])
+            demo_network(s, data_dir)
     finally:
         engine.dispose()
     return [a[0] for a in DEMO_ACCOUNTS]
@@ -126,6 +127,50 @@ def demo_matters(session: Any, bodies: dict[str, int], actors: dict[str, Any], d
     prescreen = {"applicant": firm, "applicant_credit_code": firm_code,
                  "title": "一种高强度复合膜材料及其制备方法", "patent_type": "invention", "ipc": ["C08J 5/18"]}  # fmt: skip
     file_matter(session, actors["enterprise"], "prescreen", bodies["centre"], prescreen, data_dir, today=today)
+
+
+def demo_network(session: Any, data_dir: Path) -> None:
+    """The service network to look at: the ten agencies that represented most of the generated patents (so
+    ``/agencies`` has activity to show) in the directory, Suzhou's information points, two practitioners, and a
+    satisfaction survey of this year and the last answered by 40 invitees (answers drawn with a fixed seed)."""
+    import datetime as dt
+    import random
+
+    from ipstrong.clock import today_shanghai
+    from ipstrong.network import agencies, points, survey, talent
+
+    rows = run_sql(
+        data_dir,
+        "SELECT agency, mode(city_code) AS city FROM patents WHERE agency IS NOT NULL AND city_code LIKE '32%' "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 10",
+    ).to_pylist()
+    for n, row in enumerate(rows):
+        agency = agencies.AgencyIn(name=row["agency"], credit_code=demo_credit_code(f"9132{n:04d}MA1DEMOAG"),
+                                   kind="patent_agency", region_code=row["city"], agents=5 + n,
+                                   services=["patent_filing", "search"] if n % 2 else ["patent_filing"])  # fmt: skip
+        agencies.add_agency(session, SYSTEM, agency)
+    demo_points = (
+        ("苏州市知识产权信息服务中心（TISC）", "tisc", "苏州大学", "university", "320508"),
+        ("昆山高新区知识产权信息服务网点", "info_point", "昆山高新区", "park", "320583"),
+        ("苏州示例新材料知识产权工作站", "workstation", "苏州示例新材料有限公司", "enterprise", "320505"),
+    )
+    for name, kind, host, host_kind, region in demo_points:
+        point = points.PointIn(name=name, kind=kind, host=host, host_kind=host_kind, region_code=region,
+                               services=["consultation", "search"], opened=dt.date(2024, 1, 1))  # fmt: skip
+        points.add_point(session, SYSTEM, point)
+    for name, fields, title in (("王工", ["H01M"], "engineer"), ("李工", ["G06F", "H04L"], "assistant")):
+        talent.add_practitioner(session, SYSTEM, talent.PractitionerIn(
+            name=name, employer=rows[0]["agency"] if rows else "苏州示例专利事务所", region_code="320500",
+            qualification="patent_attorney", education="master", years=6, fields=fields, title=title))  # fmt: skip
+    rng = random.Random(1)
+    year = today_shanghai().year
+    for y in (year - 1, year):
+        for respondent in ("enterprise", "public"):
+            for token in survey.invite(session, SYSTEM, y, "320500", respondent, 10).tokens:
+                answers = {
+                    q: rng.choice((3, 4, 4, 5) if y == year else (3, 3, 4, 5)) for q in survey.questionnaire().question_ids()
+                }
+                survey.submit(session, token, answers)
 
 
 def deliberate_errors(quarantine: Path) -> list[dict[str, object]]:
