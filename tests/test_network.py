@@ -258,7 +258,7 @@ def test_engineer_titles_from_intake_to_the_published_results(db, tmp_path: Path
             titles.score(s, admin, good, every(80.0))
         sheet = titles.score(s, members[0], good, {"ability": 80, "achievements": 90, "contribution": 70, "writing": 60})
         assert sheet.weighted == (30 * 80 + 40 * 90 + 20 * 70 + 10 * 60) / 100 == 80.0
-    with transaction(db.factory) as s, pytest.raises(IpsError, match="too few score sheets"):
+    with transaction(db.factory) as s, pytest.raises(IpsError, match="fewer than 3 score sheets"):
         titles.publish(s, admin, 2026, day)
     with transaction(db.factory) as s:
         for m, (g, w) in zip(members[1:], ((70.0, 50.0), (75.0, 40.0)), strict=True):

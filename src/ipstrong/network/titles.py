@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from ipstrong.accounts.roles import Actor, require
 from ipstrong.matters.models import Matter
-from ipstrong.matters.service import take_step, visible
+from ipstrong.matters.service import visible
 from ipstrong.matters.types.engineer_title import MATTER_TYPE
-from ipstrong.messages import IpsError, Msg
+from ipstrong.messages import Msg
 from ipstrong.network.models import Practitioner
 from ipstrong.network.vocab import EDUCATIONS, TITLES
 from ipstrong.registry.committee import (
@@ -33,6 +33,7 @@ from ipstrong.registry.committee import (
     complete_sheets,
     mean_score,
     own_scores,
+    publish_steps,
     record_scores,
     scorable,
 )
@@ -221,22 +222,14 @@ def publish(session: Session, actor: Actor, year: int, today: dt.date | None = N
     while an application has too few complete score sheets."""
     require(actor, "records.write")
     before = review(session, actor, year)
-    if before.waiting:
-        listed = "、".join(before.waiting)
-        raise IpsError(
-            Msg(
-                f"以下申报的评委评分不足 {before.min_experts} 份：{listed}",
-                f"too few score sheets ({before.min_experts}): {listed}",
-            )
-        )
-    pending = [e for e in before.entries if e.state == "review"]
-    if not pending:
-        raise IpsError(Msg(f"{year} 年度没有待公布的职称申报", f"{year} has no title application awaiting its result"))
-    for entry in pending:
-        matter = take_step(session, actor, entry.matter_id, "qualify" if entry.passes else "not_qualify", today=today)
+    steps = {e.matter_id: "qualify" if e.passes else "not_qualify" for e in before.entries if e.state == "review"}
+    nothing = Msg(f"{year} 年度没有待公布的职称申报", f"{year} has no title application awaiting its result")
+    passed = {e.matter_id: e.level for e in before.entries if e.state == "review" and e.passes}
+    for matter in publish_steps(session, actor, before.waiting, before.min_experts, steps, nothing, today):
         person = session.get(Practitioner, matter.form["practitioner_id"]) if matter.form.get("practitioner_id") else None
-        if entry.passes and person is not None and ORDER.index(person.title) < ORDER.index(entry.level):
-            person.title = entry.level
+        level = passed.get(matter.id)
+        if level is not None and person is not None and ORDER.index(person.title) < ORDER.index(level):
+            person.title = level
     return review(session, actor, year)
 
 

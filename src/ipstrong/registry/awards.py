@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from ipstrong.accounts.roles import Actor, require
 from ipstrong.matters.models import Matter, MatterEvent, MatterRight
-from ipstrong.matters.service import take_step, visible
+from ipstrong.matters.service import visible
 from ipstrong.matters.types.patent_award import GRADE_STATES
-from ipstrong.messages import IpsError, Msg, NotFound
+from ipstrong.messages import Msg, NotFound
 from ipstrong.registry.committee import (
     Criterion,
     CriterionOut,
@@ -36,6 +36,7 @@ from ipstrong.registry.committee import (
     complete_sheets,
     mean_score,
     own_scores,
+    publish_steps,
     record_scores,
     scorable,
 )
@@ -288,18 +289,9 @@ def publish(session: Session, actor: Actor, cycle: int, today: dt.date | None = 
     award steps' role) may."""
     require(actor, "records.write")
     before = ranking(session, actor, cycle)
-    if before.waiting:
-        raise IpsError(
-            Msg(
-                f"以下申报的专家评分不足 {before.min_experts} 份：{'、'.join(before.waiting)}",
-                f"these applications have fewer than {before.min_experts} score sheets: {', '.join(before.waiting)}",
-            )
-        )
-    pending = [e for e in before.entries if e.state == "review"]
-    if not pending:
-        raise IpsError(Msg(f"第{cycle}届没有待公布的申报", f"round {cycle} has no application awaiting its result"))
-    for entry in pending:
-        take_step(session, actor, entry.matter_id, f"award_{entry.grade}" if entry.grade else "not_award", today=today)
+    steps = {e.matter_id: f"award_{e.grade}" if e.grade else "not_award" for e in before.entries if e.state == "review"}
+    nothing = Msg(f"第{cycle}届没有待公布的申报", f"round {cycle} has no application awaiting its result")
+    publish_steps(session, actor, before.waiting, before.min_experts, steps, nothing, today)
     return ranking(session, actor, cycle)
 
 

@@ -9,6 +9,7 @@ or the party's name is the organisation's name or resolves to the same applicant
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -21,6 +22,7 @@ from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor, PermissionDenied, require
 from ipstrong.ingest.entity_store import entity_of_name
 from ipstrong.matters.models import Matter
+from ipstrong.matters.service import take_step
 from ipstrong.messages import IpsError, Msg, NotFound
 from ipstrong.registry.models import AwardScore
 
@@ -92,7 +94,7 @@ def conflict(session: Session, actor: Actor, panel: Panel, matter: Matter) -> Ms
     if org.name.strip() == party or (mine is not None and theirs is not None and mine.id == theirs.id):
         return Msg(
             f"{matter.number} 的申报单位即本人所在单位（同名或同一申请人实体），须回避",
-            f"{matter.number}'s applicant is your organisation (by name or applicant entity): you are excluded",
+            f"{matter.number}'s applicant bears your organisation's name or is the same applicant entity: you are excluded",
         )
     return None
 
@@ -156,3 +158,19 @@ def record_scores(session: Session, actor: Actor, panel: Panel, matter_id: int, 
     session.flush()
     audit.append(session, actor.username, panel.action, "matter", matter.id, matter.region_code, None, dict(scores))
     return matter
+
+
+def publish_steps(
+    session: Session, actor: Actor, waiting: list[str], min_experts: int, steps: dict[int, str], nothing: Msg,
+    today: dt.date | None = None,
+) -> list[Matter]:  # fmt: skip
+    """Give each matter in review its result by taking its step (``steps``: matter id → step). Refused while a
+    matter has fewer complete score sheets than ``min_experts`` (``waiting``: their numbers), or with nothing to
+    publish (``nothing`` says so)."""
+    if waiting:
+        listed = "、".join(waiting)
+        raise IpsError(Msg(f"以下申报的评分不足 {min_experts} 份：{listed}",
+                           f"these applications have fewer than {min_experts} score sheets: {listed}"))  # fmt: skip
+    if not steps:
+        raise IpsError(nothing)
+    return [take_step(session, actor, matter_id, step, today=today) for matter_id, step in steps.items()]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -46,6 +47,7 @@ from ipstrong.web.context import Who, context_of
 from ipstrong.web.params import FormId, FormYear, RowId, YearQuery, typed_id
 
 router = APIRouter()
+T = TypeVar("T")
 API = {"tags": ["v1"], "responses": NOT_FOUND}
 PAGE = {"include_in_schema": False}
 Token = Annotated[str, Path(min_length=10, max_length=64, pattern="^[A-Za-z0-9_-]+$")]
@@ -56,6 +58,12 @@ VOCAB = {"agency_kinds": AGENCY_KINDS, "agency_services": AGENCY_SERVICES, "poin
          "host_kinds": HOST_KINDS, "point_services": POINT_SERVICES, "qualifications": QUALIFICATIONS,
          "educations": EDUCATIONS, "titles": TITLES, "respondents": RESPONDENTS, "need_parts": NEED_PARTS,
          "credit_kinds": CREDIT_KINDS}  # fmt: skip
+
+
+def _write(request: Request, call: Callable[..., T], *args: Any) -> T:
+    """One service call that writes, in a transaction of its own: committed when it returns, undone when it refuses."""
+    with transaction(context_of(request).factory) as s:
+        return call(s, *args)
 
 
 def _last_year(year: int | None) -> int:
@@ -122,11 +130,6 @@ def agencies_page(request: Request, who: SignedIn, year: YearQuery = None) -> Re
     return context_of(request).render(request, "agencies.html", values, who=who)
 
 
-def _add_agency(request: Request, who: Who, agency: agencies.AgencyIn) -> agencies.AgencyOut:
-    with transaction(context_of(request).factory) as s:
-        return agencies.add_agency(s, who.actor, agency)
-
-
 @router.post("/agencies", **PAGE)
 def agency_form(
     request: Request, who: FormSender, name: Word = "", credit_code: Word = "", agency_code: Word = "", kind: Word = "",
@@ -135,13 +138,13 @@ def agency_form(
     """Record an agency from the page; a refusal names its field."""
     fields = {"name": name, "credit_code": credit_code, "agency_code": agency_code.strip() or None, "kind": kind,
               "region_code": region_code, "agents": agents or 0, "services": services, "cluster": cluster or None}  # fmt: skip
-    _add_agency(request, who, validated(agencies.AgencyIn, fields))
+    _write(request, agencies.add_agency, who.actor, validated(agencies.AgencyIn, fields))
     return RedirectResponse("/agencies#agency-list", status_code=303)
 
 
 @router.post("/api/v1/agencies", response_model=agencies.AgencyOut, summary="登记服务机构 / record an agency", **API)
 def agency_add(request: Request, who: Caller, body: agencies.AgencyIn) -> agencies.AgencyOut:
-    return _add_agency(request, who, body)
+    return _write(request, agencies.add_agency, who.actor, body)
 
 
 @router.get("/api/v1/agencies/activity", response_model=agencies.AgencyActivity, summary="服务机构业务统计 / agencies' "
@@ -168,11 +171,6 @@ def points_page(request: Request, who: SignedIn, year: YearQuery = None) -> Resp
     return context_of(request).render(request, "points.html", values, who=who)
 
 
-def _add_point(request: Request, who: Who, point: points.PointIn) -> points.PointOut:
-    with transaction(context_of(request).factory) as s:
-        return points.add_point(s, who.actor, point)
-
-
 @router.post("/points", **PAGE)
 def point_form(
     request: Request, who: FormSender, name: Word = "", kind: Word = "", host: Word = "", host_kind: Word = "",
@@ -181,20 +179,15 @@ def point_form(
     fields = {"name": name, "kind": kind, "host": host, "host_kind": host_kind, "region_code": region_code,
               "services": services, "staff": staff or 0, "organisation_id": typed_id(organisation_id, "organisation_id"),
               "opened": opened}  # fmt: skip
-    _add_point(request, who, validated(points.PointIn, fields))
+    _write(request, points.add_point, who.actor, validated(points.PointIn, fields))
     return RedirectResponse("/points#output", status_code=303)
-
-
-def _record(request: Request, who: Who, point_id: int, record: points.RecordIn) -> int:
-    with transaction(context_of(request).factory) as s:
-        return points.record_service(s, who.actor, point_id, record)
 
 
 @router.post("/points/records", **PAGE)
 def record_form(request: Request, who: FormSender, point_id: FormId, day: Word = "", kind: Word = "", count: Word = "",
                 served: Word = "") -> Response:  # fmt: skip
     record = validated(points.RecordIn, {"day": day, "kind": kind, "count": count, "served": served})
-    _record(request, who, point_id, record)
+    _write(request, points.record_service, who.actor, point_id, record)
     return RedirectResponse("/points#output", status_code=303)
 
 
@@ -206,7 +199,7 @@ def points_data(request: Request, who: Caller) -> list[points.PointOut]:
 
 @router.post("/api/v1/points", response_model=points.PointOut, summary="登记服务网点 / record a point", **API)
 def point_add(request: Request, who: Caller, body: points.PointIn) -> points.PointOut:
-    return _add_point(request, who, body)
+    return _write(request, points.add_point, who.actor, body)
 
 
 class RecordId(BaseModel):
@@ -216,7 +209,7 @@ class RecordId(BaseModel):
 @router.post("/api/v1/points/{point_id}/records", response_model=RecordId, summary="填报服务记录 / enter a service record",
              **API)  # fmt: skip
 def point_record(request: Request, who: Caller, point_id: RowId, body: points.RecordIn) -> RecordId:
-    return RecordId(id=_record(request, who, point_id, body))
+    return RecordId(id=_write(request, points.record_service, who.actor, point_id, body))
 
 
 @router.get("/api/v1/points/output", response_model=points.PointsYear, summary="网点年度服务量 / points' yearly output", **API)
@@ -245,11 +238,6 @@ def talent_page(request: Request, who: SignedIn, field: FieldQuery = None) -> Re
     return context_of(request).render(request, "talent.html", values, who=who)
 
 
-def _add_person(request: Request, who: Who, person: talent.PractitionerIn) -> talent.PractitionerOut:
-    with transaction(context_of(request).factory) as s:
-        return talent.add_practitioner(s, who.actor, person)
-
-
 @router.post("/talent", **PAGE)
 def person_form(
     request: Request, who: FormSender, name: Word = "", employer: Word = "", agency_id: Word = "", region_code: Word = "",
@@ -258,20 +246,15 @@ def person_form(
     values = {"name": name, "employer": employer, "agency_id": typed_id(agency_id, "agency_id"), "region_code": region_code,
               "qualification": qualification, "education": education, "years": years,
               "fields": agencies.split_list(fields), "title": title}  # fmt: skip
-    _add_person(request, who, validated(talent.PractitionerIn, values))
+    _write(request, talent.add_practitioner, who.actor, validated(talent.PractitionerIn, values))
     return RedirectResponse("/talent#people", status_code=303)
-
-
-def _add_training(request: Request, who: Who, person_id: int, course: talent.TrainingIn) -> talent.TrainingOut:
-    with transaction(context_of(request).factory) as s:
-        return talent.add_training(s, who.actor, person_id, course, today_shanghai())
 
 
 @router.post("/talent/trainings", **PAGE)
 def training_form(request: Request, who: FormSender, practitioner_id: FormId, day: Word = "", course: Word = "",
                   hours: Word = "", provider: Word = "") -> Response:  # fmt: skip
     values = {"day": day, "course": course, "hours": hours, "provider": provider}
-    _add_training(request, who, practitioner_id, validated(talent.TrainingIn, values))
+    _write(request, talent.add_training, who.actor, practitioner_id, validated(talent.TrainingIn, values), today_shanghai())
     return RedirectResponse("/talent#people", status_code=303)
 
 
@@ -283,7 +266,7 @@ def people_data(request: Request, who: Caller, field: FieldQuery = None) -> list
 
 @router.post("/api/v1/practitioners", response_model=talent.PractitionerOut, summary="登记人才 / record a practitioner", **API)
 def person_add(request: Request, who: Caller, body: talent.PractitionerIn) -> talent.PractitionerOut:
-    return _add_person(request, who, body)
+    return _write(request, talent.add_practitioner, who.actor, body)
 
 
 @router.get("/api/v1/practitioners/{practitioner_id}/trainings", response_model=list[talent.TrainingOut],
@@ -296,7 +279,7 @@ def trainings_data(request: Request, who: Caller, practitioner_id: RowId) -> lis
 @router.post("/api/v1/practitioners/{practitioner_id}/trainings", response_model=talent.TrainingOut,
              summary="记录培训 / record a course attended", **API)  # fmt: skip
 def training_add(request: Request, who: Caller, practitioner_id: RowId, body: talent.TrainingIn) -> talent.TrainingOut:
-    return _add_training(request, who, practitioner_id, body)
+    return _write(request, talent.add_training, who.actor, practitioner_id, body, today_shanghai())
 
 
 TitleYear = Annotated[int | None, Query(ge=2019, le=2100, description="评审年度 / the round's year")]
@@ -316,11 +299,6 @@ def titles_page(request: Request, who: SignedIn, year: TitleYear = None) -> Resp
     return ctx.render(request, "titles.html", values, who=who)
 
 
-def _score(request: Request, who: Who, matter_id: int, scores: dict[str, float]) -> titles.TitleSheet:
-    with transaction(context_of(request).factory) as s:
-        return titles.score(s, who.actor, matter_id, scores)
-
-
 @router.post("/talent/titles/{matter_id}/scores", **PAGE)
 async def score_form(request: Request, who: FormSender, matter_id: RowId) -> Response:
     """A committee member's score sheet from the page: one number per criterion."""
@@ -334,18 +312,13 @@ async def score_form(request: Request, who: FormSender, matter_id: RowId) -> Res
             scores[c.id] = float(text)
         except ValueError:
             raise IpsError(Msg(f"评分须为数字：{text}", f"a score is a number: {text}").located(field=c.id)) from None
-    sheet = _score(request, who, matter_id, scores)
+    sheet = _write(request, titles.score, who.actor, matter_id, scores)
     return RedirectResponse(f"/talent/titles?year={sheet.year}", status_code=303)
-
-
-def _publish(request: Request, who: Who, year: int) -> titles.TitleReview:
-    with transaction(context_of(request).factory) as s:
-        return titles.publish(s, who.actor, year)
 
 
 @router.post("/talent/titles/publish", **PAGE)
 def publish_form(request: Request, who: FormSender, year: FormYear) -> Response:
-    _publish(request, who, year)
+    _write(request, titles.publish, who.actor, year)
     return RedirectResponse(f"/talent/titles?year={year}", status_code=303)
 
 
@@ -367,7 +340,7 @@ class ScoresIn(BaseModel):
 
 @router.post("/api/v1/titles/{matter_id}/scores", response_model=titles.TitleSheet, summary="评分 / score an application", **API)
 def score_add(request: Request, who: Caller, matter_id: RowId, body: ScoresIn) -> titles.TitleSheet:
-    return _score(request, who, matter_id, body.scores)
+    return _write(request, titles.score, who.actor, matter_id, body.scores)
 
 
 class YearIn(BaseModel):
@@ -376,7 +349,7 @@ class YearIn(BaseModel):
 
 @router.post("/api/v1/titles/publish", response_model=titles.TitleReview, summary="公布评审结果 / publish the results", **API)
 def titles_publish(request: Request, who: Caller, body: YearIn) -> titles.TitleReview:
-    return _publish(request, who, body.year)
+    return _write(request, titles.publish, who.actor, body.year)
 
 
 @router.get("/api/v1/public/titles", response_model=list[titles.TitleResult], summary="职称评审通过名单 / those who "
@@ -403,17 +376,12 @@ def needs_page(request: Request, who: SignedIn, need: Annotated[int | None, Quer
     return context_of(request).render(request, "needs.html", values, who=who)
 
 
-def _post(request: Request, who: Who, need: needs.NeedIn) -> needs.NeedOut:
-    with transaction(context_of(request).factory) as s:
-        return needs.post_need(s, who.actor, need)
-
-
 @router.post("/needs", **PAGE)
 def need_form(request: Request, who: FormSender, carrier: Word = "", region_code: Word = "", fields: Word = "",
               services: Words = [], text: Text = "") -> Response:  # noqa: B006  # fmt: skip
     values = {"carrier": carrier, "region_code": region_code, "fields": agencies.split_list(fields), "services": services,
               "text": text}  # fmt: skip
-    posted = _post(request, who, validated(needs.NeedIn, values))
+    posted = _write(request, needs.post_need, who.actor, validated(needs.NeedIn, values))
     return RedirectResponse(f"/needs?need={posted.id}#matches", status_code=303)
 
 
@@ -425,7 +393,7 @@ def needs_data(request: Request, who: Caller) -> list[needs.NeedOut]:
 
 @router.post("/api/v1/needs", response_model=needs.NeedOut, summary="发布需求 / post a need", **API)
 def need_post(request: Request, who: Caller, body: needs.NeedIn) -> needs.NeedOut:
-    return _post(request, who, body)
+    return _write(request, needs.post_need, who.actor, body)
 
 
 @router.get("/api/v1/needs/{need_id}/matches", response_model=needs.NeedMatches, summary="产才对接 / a need's matches", **API)
@@ -450,11 +418,6 @@ def survey_page(request: Request, who: SignedIn, year: YearQuery = None, by: By 
     return context_of(request).render(request, "survey.html", values, who=who)
 
 
-def _invite(request: Request, who: Who, year: int, city_code: str, respondent: str, count: int) -> survey.Invitations:
-    with transaction(context_of(request).factory) as s:
-        return survey.invite(s, who.actor, year, city_code, respondent, count)
-
-
 @router.post("/survey/invitations", response_class=HTMLResponse, **PAGE)
 def invite_form(request: Request, who: FormSender, year: FormYear, city_code: Word = "", respondent: Word = "",
                 count: Word = "") -> Response:  # fmt: skip
@@ -465,7 +428,7 @@ def invite_form(request: Request, who: FormSender, year: FormYear, city_code: Wo
         raise IpsError(
             Msg(f"邀请数须为正整数：{count}", f"the number of invitations is a whole number: {count}").located(field="count")
         )
-    issued = _invite(request, who, year, city_code, respondent, int(count))
+    issued = _write(request, survey.invite, who.actor, year, city_code, respondent, int(count))
     ctx = context_of(request)
     base = str(request.base_url).rstrip("/")
     values = {"r": _results(request, who, year, "city"), "cities": jiangsu_cities(), "can_invite": True,
@@ -497,7 +460,7 @@ class InviteIn(BaseModel):
 
 @router.post("/api/v1/survey/invitations", response_model=survey.Invitations, summary="发放问卷邀请 / issue invitations", **API)
 def invite_add(request: Request, who: Caller, body: InviteIn) -> survey.Invitations:
-    return _invite(request, who, body.year, body.city_code, body.respondent, body.count)
+    return _write(request, survey.invite, who.actor, body.year, body.city_code, body.respondent, body.count)
 
 
 @router.get("/survey/respond/{token}", response_class=HTMLResponse, **PAGE)
@@ -508,18 +471,13 @@ def respond_page(request: Request, token: Token) -> Response:
     return context_of(request).render(request, "survey_respond.html", {"f": form, "token": token, "done": None, **VOCAB})
 
 
-def _submit(request: Request, token: str, answers: dict) -> survey.Receipt:
-    with transaction(context_of(request).factory) as s:
-        return survey.submit(s, token, answers)
-
-
 @router.post("/survey/respond/{token}", response_class=HTMLResponse, **PAGE)
 async def respond_form(request: Request, token: Token) -> Response:
     """Take the answers from the form: each question's choice, a whole number."""
     form = await request.form()
     ids = survey.questionnaire().question_ids()
     answers = {k: int(v) if str(v).isdigit() else str(v) for k, v in form.items() if k in ids}
-    done = _submit(request, token, answers)
+    done = _write(request, survey.submit, token, answers)
     return context_of(request).render(request, "survey_respond.html", {"f": None, "token": token, "done": done})
 
 
@@ -530,4 +488,4 @@ class AnswersIn(BaseModel):
 @router.post("/api/v1/survey/responses/{token}", response_model=survey.Receipt, summary="提交问卷 / submit a response",
              **API)  # fmt: skip
 def respond_data(request: Request, token: Token, body: AnswersIn) -> survey.Receipt:
-    return _submit(request, token, body.answers)
+    return _write(request, survey.submit, token, body.answers)
