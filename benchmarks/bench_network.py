@@ -16,6 +16,7 @@ python benchmarks/bench_network.py [--data-dir DIR] [--patents N] [--repeat K] [
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import random
@@ -111,7 +112,7 @@ def survey_bench(url: str, label: str, count: int) -> None:
     rng = random.Random(3)
     rows = [
         {"year": 2026 - (n % 2), "city_code": cities[n % 13], "respondent": types[rng.randrange(len(types))],
-         "answers": {q: rng.choice((2, 3, 4, 4, 5, 5)) for q in ids}}
+         "answers": {q: rng.choice((2, 3, 4, 4, 5, 5)) for q in ids}, "submitted_on": dt.date(2026 - (n % 2), 11, 1)}
         for n in range(count)
     ]  # fmt: skip
     with transaction(factory) as s:

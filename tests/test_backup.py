@@ -123,7 +123,7 @@ def _populate(db, w: World, data: Path, tmp_path: Path, monkeypatch) -> None:
         s.add(CarrierNeed(carrier="某公司", region_code="320505", fields=["H01M"], services=["patent_filing"], text="布局",
                           posted_by="chief"))  # fmt: skip
         s.add(SurveyInvitation(token_hash="0" * 64, year=2024, city_code="320500", respondent="public"))
-        s.add(SurveyResponse(year=2024, city_code="320500", respondent="public", answers={"law1": 4}))
+        s.add(SurveyResponse(year=2024, city_code="320500", respondent="public", answers={"law1": 4}, submitted_on=D(2024, 5, 6)))
     with pytest.raises(IpsError):  # a failed sign-in is counted in the throttle table
         authenticate(db.factory, "chief", "wrong password", "10.0.0.1")
     step(db, w.officer, mid, "refuse", D(2024, 10, 8))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipstrong.accounts.models import utcnow
@@ -115,8 +115,8 @@ class CarrierNeed(Base):
 
 
 class SurveyInvitation(Base):
-    """One invitation to the satisfaction survey: its token (kept as a hash), the quota cell it fills, and when it
-    was answered."""
+    """One invitation to the satisfaction survey: its token (kept as a hash), the quota cell it fills, and whether it
+    was answered — not when, which with a response's time could tell whose answers they are."""
 
     __tablename__ = "survey_invitations"
 
@@ -125,11 +125,12 @@ class SurveyInvitation(Base):
     city_code: Mapped[str] = mapped_column(String(6))
     respondent: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SurveyResponse(Base):
-    """One answered questionnaire: its cell and its answers by question (1–5), never who answered."""
+    """One answered questionnaire: its cell, its answers by question (1–5) and the day it came, never who answered
+    nor which invitation it answers."""
 
     __tablename__ = "survey_responses"
 
@@ -138,4 +139,4 @@ class SurveyResponse(Base):
     city_code: Mapped[str] = mapped_column(String(6))
     respondent: Mapped[str] = mapped_column(String(20))
     answers: Mapped[dict[str, int]] = mapped_column(JSON)
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)

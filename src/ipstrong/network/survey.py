@@ -27,12 +27,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
-from ipstrong.accounts.models import utcnow
 from ipstrong.accounts.roles import Actor, require
+from ipstrong.clock import today_shanghai
 from ipstrong.messages import Conflict, InvalidOption, IpsError, Msg, NotFound
 from ipstrong.network.models import SurveyInvitation, SurveyResponse
 from ipstrong.network.vocab import RESPONDENTS, choices
@@ -137,7 +137,7 @@ def _invitation(session: Session, token: str) -> SurveyInvitation:
     row = session.get(SurveyInvitation, _hash(token)) if 8 <= len(token) <= 64 else None
     if row is None:
         raise NotFound(Msg("邀请码无效：请使用邀请函中的链接", "this invitation is not valid: use the link of your invitation"))
-    if row.answered_at is not None:
+    if row.answered:
         raise Conflict(Msg("此邀请已作答，每份邀请只能提交一次", "this invitation has been answered: one response each"))
     return row
 
@@ -165,13 +165,13 @@ def submit(session: Session, token: str, answers: dict[str, Any]) -> Receipt:
         raise IpsError(Msg("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)))
     spent = session.execute(
         update(SurveyInvitation)
-        .where(SurveyInvitation.token_hash == row.token_hash, SurveyInvitation.answered_at.is_(None))
-        .values(answered_at=utcnow())
+        .where(SurveyInvitation.token_hash == row.token_hash, SurveyInvitation.answered.is_(False))
+        .values(answered=True)
     )
     if spent.rowcount != 1:
         raise Conflict(Msg("此邀请已作答，每份邀请只能提交一次", "this invitation has been answered: one response each"))
     session.add(SurveyResponse(year=row.year, city_code=row.city_code, respondent=row.respondent,
-                               answers={q: int(answers[q]) for q in ids}))  # fmt: skip
+                               answers={q: int(answers[q]) for q in ids}, submitted_on=today_shanghai()))  # fmt: skip
     session.flush()
     return Receipt(year=row.year, answered=len(ids))
 
@@ -308,11 +308,16 @@ def results(session: Session, actor: Actor, year: int, by: str = "city") -> Surv
 def _quotas(session: Session, year: int) -> list[QuotaCell]:
     quota = questionnaire().quota
     stmt = (
-        select(SurveyInvitation.city_code, SurveyInvitation.respondent, func.count(), func.count(SurveyInvitation.answered_at))
+        select(
+            SurveyInvitation.city_code,
+            SurveyInvitation.respondent,
+            func.count(),
+            func.sum(case((SurveyInvitation.answered, 1), else_=0)),
+        )
         .where(SurveyInvitation.year == year)
         .group_by(SurveyInvitation.city_code, SurveyInvitation.respondent)
     )
-    found = {(c, r): (int(n), int(a)) for c, r, n, a in session.execute(stmt)}
+    found = {(c, r): (int(n), int(a or 0)) for c, r, n, a in session.execute(stmt)}
     return [
         QuotaCell(city_code=c.code, city_name=c.name, respondent=t, quota=q, invited=found.get((c.code, t), (0, 0))[0],
                   answered=found.get((c.code, t), (0, 0))[1])

@@ -2,7 +2,7 @@
 
 Revision ID: 0017
 Revises: 0016
-Create Date: 2026-12-07 04:24:47.521832
+Create Date: 2026-12-07 05:11:17.563286
 """
 
 import sqlalchemy as sa
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("city_code", sa.String(length=6), nullable=False),
         sa.Column("respondent", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_survey_invitations")),
     )
     with op.batch_alter_table("survey_invitations", schema=None) as batch_op:
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("city_code", sa.String(length=6), nullable=False),
         sa.Column("respondent", sa.String(length=20), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_on", sa.Date(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_responses")),
     )
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
