@@ -27,7 +27,16 @@ from ipstrong.ids.common import InvalidIdentifier
 from ipstrong.ids.uscc import CreditCode
 from ipstrong.messages import Conflict, IpsError, Msg
 from ipstrong.network.models import Agency
-from ipstrong.network.vocab import AGENCY_KINDS, AGENCY_SERVICES, CREDIT_KINDS, check_codes, code_of
+from ipstrong.network.vocab import (
+    AGENCY_KINDS,
+    AGENCY_SERVICES,
+    CREDIT_KINDS,
+    AgencyKind,
+    AgencyService,
+    AgencyServices,
+    JiangsuDivision,
+    code_of,
+)
 from ipstrong.reference.regions import JIANGSU, by_code, jiangsu_cities, region_name
 
 ABNORMAL = "非正常"  # the word a source's status gives an abnormal application (非正常专利申请)
@@ -41,19 +50,6 @@ IMPORT_COLUMNS = {
     "services": ("服务项目", "services"),
     "cluster": ("所属集聚区", "cluster"),
 }
-
-
-def jiangsu_division(code: str) -> str:
-    """``code`` when it is a Jiangsu city or county in force, else a ``ValueError`` (for the models' validators)."""
-    region = by_code().get(code)
-    if (
-        region is None
-        or region.province_code != JIANGSU
-        or region.level not in ("city", "district")
-        or region.status != "current"
-    ):
-        raise ValueError(f"不是江苏的地市或区县代码：{code} / not a Jiangsu city or county code: {code}")
-    return code
 
 
 def city_of(code: str) -> str:
@@ -74,10 +70,10 @@ class AgencyIn(BaseModel):
     name: str = Field(min_length=2, max_length=200, description="机构名称 / the agency's name")
     credit_code: str = Field(max_length=30, description="统一社会信用代码 / unified social credit code")
     agency_code: str | None = Field(default=None, pattern=r"^\d{5}$", description="专利代理机构代码（五位）/ CNIPA code")
-    kind: str = Field(description="机构类型 / kind: " + ", ".join(AGENCY_KINDS))
-    region_code: str = Field(pattern="^32[0-9]{4}$", description="所在地市或区县代码 / its city or county")
+    kind: AgencyKind = Field(description="机构类型 / kind: " + ", ".join(AGENCY_KINDS))
+    region_code: JiangsuDivision = Field(description="所在地市或区县代码 / its city or county")
     agents: int = Field(default=0, ge=0, le=100_000, description="执业代理师人数 / licensed attorneys")
-    services: list[str] = Field(default_factory=list, max_length=len(AGENCY_SERVICES), description="服务项目 / services")
+    services: AgencyServices = Field(default_factory=list, max_length=len(AGENCY_SERVICES), description="服务项目 / services")
     cluster: str | None = Field(default=None, max_length=100, description="所属服务业集聚区 / service cluster")
 
     @field_validator("name", "cluster")
@@ -94,21 +90,6 @@ class AgencyIn(BaseModel):
             return CreditCode.parse(value).canonical
         except InvalidIdentifier as exc:
             raise ValueError(str(exc)) from None
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return check_codes(AGENCY_KINDS, [value], Msg("机构类型", "agency kind"))[0]
-
-    @field_validator("region_code")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        return jiangsu_division(value)
-
-    @field_validator("services")
-    @classmethod
-    def _services(cls, values: list[str]) -> list[str]:
-        return check_codes(AGENCY_SERVICES, values, Msg("服务项目", "service"))
 
 
 class AgencyOut(AgencyIn):
@@ -133,20 +114,10 @@ class DirectoryQuery(BaseModel):
     """The public directory's filters."""
 
     q: str | None = Field(default=None, max_length=100, description="名称包含 / name contains")
-    kind: str | None = Field(default=None, description="机构类型 / kind")
+    kind: AgencyKind | None = Field(default=None, description="机构类型 / kind")
     city: str | None = Field(default=None, pattern="^32[0-9]{2}00$", description="地市代码 / city")
-    service: str | None = Field(default=None, description="服务项目 / service")
+    service: AgencyService | None = Field(default=None, description="服务项目 / service")
     cluster: str | None = Field(default=None, max_length=100, description="集聚区 / cluster")
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str | None) -> str | None:
-        return check_codes(AGENCY_KINDS, [value], Msg("机构类型", "agency kind"))[0] if value else None
-
-    @field_validator("service")
-    @classmethod
-    def _service(cls, value: str | None) -> str | None:
-        return check_codes(AGENCY_SERVICES, [value], Msg("服务项目", "service"))[0] if value else None
 
 
 class Directory(BaseModel):

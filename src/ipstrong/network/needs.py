@@ -15,17 +15,17 @@ import datetime as dt
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope
 from ipstrong.messages import Msg, NotFound
-from ipstrong.network.agencies import city_of, jiangsu_division
+from ipstrong.network.agencies import city_of
 from ipstrong.network.models import Agency, CarrierNeed
-from ipstrong.network.talent import PractitionerOut, ipc_fields, registry
-from ipstrong.network.vocab import AGENCY_SERVICES, NEED_PARTS, QUALIFICATIONS, TITLES, check_codes
+from ipstrong.network.talent import IpcFields, PractitionerOut, registry
+from ipstrong.network.vocab import AGENCY_SERVICES, NEED_PARTS, QUALIFICATIONS, TITLES, AgencyServices, JiangsuDivision
 from ipstrong.reference.regions import region_name
 
 # points of 100 each part of a match can give (the project's ranking, not an official rule); named in NEED_PARTS
@@ -47,25 +47,10 @@ if set(WEIGHTS) != set(NEED_PARTS):
 
 class NeedIn(BaseModel):
     carrier: str = Field(min_length=2, max_length=200, description="创新载体名称 / the carrier")
-    region_code: str = Field(pattern="^32[0-9]{4}$", description="所在地市或区县 / city or county")
-    fields: list[str] = Field(min_length=1, max_length=10, description="技术领域（IPC 部或小类）/ fields (IPC)")
-    services: list[str] = Field(default_factory=list, description="所需服务 / services wanted")
+    region_code: JiangsuDivision = Field(description="所在地市或区县 / city or county")
+    fields: IpcFields = Field(min_length=1, max_length=10, description="技术领域（IPC 部、大类或小类）/ fields (IPC)")
+    services: AgencyServices = Field(default_factory=list, description="所需服务 / services wanted")
     text: str = Field(min_length=4, max_length=2000, description="需求描述 / the need")
-
-    @field_validator("fields")
-    @classmethod
-    def _fields(cls, values: list[str]) -> list[str]:
-        return ipc_fields(values)
-
-    @field_validator("services")
-    @classmethod
-    def _services(cls, values: list[str]) -> list[str]:
-        return check_codes(AGENCY_SERVICES, values, Msg("服务项目", "service"))
-
-    @field_validator("region_code")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        return jiangsu_division(value)
 
 
 class NeedOut(NeedIn):

@@ -14,16 +14,25 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, require
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
-from ipstrong.network.agencies import city_of, jiangsu_division
+from ipstrong.network.agencies import city_of
 from ipstrong.network.models import ServicePoint, ServiceRecord
-from ipstrong.network.vocab import HOST_KINDS, POINT_KINDS, POINT_SERVICES, check_codes
+from ipstrong.network.vocab import (
+    HOST_KINDS,
+    POINT_KINDS,
+    POINT_SERVICES,
+    HostKind,
+    JiangsuDivision,
+    PointKind,
+    PointService,
+    PointServices,
+)
 from ipstrong.reference.regions import JIANGSU, jiangsu_cities, region_name, regions
 
 NETWORK_KINDS = ("tisc", "info_point")  # what the target counts; workstations are counted apart
@@ -37,34 +46,14 @@ def targets() -> dict[str, Any]:
 
 class PointIn(BaseModel):
     name: str = Field(min_length=2, max_length=200, description="名称 / the point's name")
-    kind: str = Field(description="类别 / kind: " + ", ".join(POINT_KINDS))
+    kind: PointKind = Field(description="类别 / kind: " + ", ".join(POINT_KINDS))
     host: str = Field(min_length=2, max_length=200, description="依托单位 / host park, enterprise or institution")
-    host_kind: str = Field(description="依托单位类型 / host kind: " + ", ".join(HOST_KINDS))
-    region_code: str = Field(pattern="^32[0-9]{4}$", description="所在区县（或地市）代码 / its county or city")
-    services: list[str] = Field(default_factory=list, description="服务内容 / services: " + ", ".join(POINT_SERVICES))
+    host_kind: HostKind = Field(description="依托单位类型 / host kind: " + ", ".join(HOST_KINDS))
+    region_code: JiangsuDivision = Field(description="所在区县（或地市）代码 / its county or city")
+    services: PointServices = Field(default_factory=list, description="服务内容 / services: " + ", ".join(POINT_SERVICES))
     staff: int = Field(default=0, ge=0, le=10_000, description="服务人员数 / staff")
     organisation_id: int | None = Field(default=None, ge=1, description="依托单位账号（机构编号）/ the host's organisation")
     opened: dt.date = Field(description="设立日期 / opened on")
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return check_codes(POINT_KINDS, [value], Msg("类别", "point kind"))[0]
-
-    @field_validator("host_kind")
-    @classmethod
-    def _host_kind(cls, value: str) -> str:
-        return check_codes(HOST_KINDS, [value], Msg("依托单位类型", "host kind"))[0]
-
-    @field_validator("services")
-    @classmethod
-    def _services(cls, values: list[str]) -> list[str]:
-        return check_codes(POINT_SERVICES, values, Msg("服务内容", "service"))
-
-    @field_validator("region_code")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        return jiangsu_division(value)
 
 
 class PointOut(PointIn):
@@ -77,14 +66,9 @@ class PointOut(PointIn):
 
 class RecordIn(BaseModel):
     day: dt.date = Field(description="服务日期 / the day")
-    kind: str = Field(description="服务类别 / consultation | search | training")
+    kind: PointService = Field(description="服务类别 / consultation | search | training")
     count: int = Field(ge=1, le=100_000, description="服务人次或件数 / people or requests served")
     served: str = Field(min_length=1, max_length=200, description="服务对象 / whom")
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return check_codes(POINT_SERVICES, [value], Msg("服务类别", "service"))[0]
 
 
 class PointOutput(BaseModel):

@@ -6,18 +6,17 @@ qualification, education, years of IP work, technical fields and title — and t
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
 from ipstrong.accounts.roles import Actor, in_scope, require
 from ipstrong.messages import IpsError, Msg, NotFound
-from ipstrong.network.agencies import jiangsu_division
 from ipstrong.network.models import Agency, Practitioner, Training
-from ipstrong.network.vocab import EDUCATIONS, QUALIFICATIONS, TITLES, check_codes
+from ipstrong.network.vocab import EDUCATIONS, QUALIFICATIONS, TITLES, Education, JiangsuDivision, Qualification, Title
 from ipstrong.reference.regions import region_name
 
 
@@ -38,41 +37,19 @@ def ipc_fields(values: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+IpcFields = Annotated[list[str], AfterValidator(ipc_fields)]
+
+
 class PractitionerIn(BaseModel):
     name: str = Field(min_length=2, max_length=100, description="姓名 / name")
     employer: str = Field(min_length=2, max_length=200, description="工作单位 / employer")
     agency_id: int | None = Field(default=None, ge=1, description="所在服务机构编号 / the agency of the directory")
-    region_code: str = Field(pattern="^32[0-9]{4}$", description="所在地市或区县 / city or county")
-    qualification: str = Field(description="资格 / qualification: " + ", ".join(QUALIFICATIONS))
-    education: str = Field(description="学历 / education: " + ", ".join(EDUCATIONS))
+    region_code: JiangsuDivision = Field(description="所在地市或区县 / city or county")
+    qualification: Qualification = Field(description="资格 / qualification: " + ", ".join(QUALIFICATIONS))
+    education: Education = Field(description="学历 / education: " + ", ".join(EDUCATIONS))
     years: int = Field(ge=0, le=60, description="从事知识产权工作年限 / years in IP work")
-    fields: list[str] = Field(default_factory=list, max_length=20, description="技术领域（IPC）/ fields (IPC)")
-    title: str = Field(default="none", description="职称 / title: " + ", ".join(TITLES))
-
-    @field_validator("qualification")
-    @classmethod
-    def _qualification(cls, value: str) -> str:
-        return check_codes(QUALIFICATIONS, [value], Msg("资格", "qualification"))[0]
-
-    @field_validator("education")
-    @classmethod
-    def _education(cls, value: str) -> str:
-        return check_codes(EDUCATIONS, [value], Msg("学历", "education"))[0]
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, value: str) -> str:
-        return check_codes(TITLES, [value], Msg("职称", "title"))[0]
-
-    @field_validator("fields")
-    @classmethod
-    def _fields(cls, values: list[str]) -> list[str]:
-        return ipc_fields(values)
-
-    @field_validator("region_code")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        return jiangsu_division(value)
+    fields: IpcFields = Field(default_factory=list, max_length=20, description="技术领域（IPC）/ fields (IPC)")
+    title: Title = Field(default="none", description="职称 / title: " + ", ".join(TITLES))
 
 
 class PractitionerOut(PractitionerIn):

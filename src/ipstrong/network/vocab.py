@@ -3,6 +3,10 @@ against, the pages and exports show, and the import reads (a file may give the c
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
 from ipstrong.messages import Msg
 
 AGENCY_KINDS = {
@@ -110,3 +114,42 @@ def check_codes(table: dict[str, tuple[str, str]], values: list[str], what: Msg)
             raise ValueError(f"未知{what.zh} {value}（可选：{allowed.zh}）/ unknown {what.en} {value} ({allowed.en})")
         found.append(code)
     return list(dict.fromkeys(found))
+
+
+def jiangsu_division(code: str) -> str:
+    """``code`` when it is a Jiangsu city or county in force, else a ``ValueError`` (for the models' validators)."""
+    from ipstrong.reference.regions import JIANGSU, by_code
+
+    region = by_code().get(code)
+    if (
+        region is None
+        or region.province_code != JIANGSU
+        or region.level not in ("city", "district")
+        or region.status != "current"
+    ):
+        raise ValueError(f"不是江苏的地市或区县代码：{code} / not a Jiangsu city or county code: {code}")
+    return code
+
+
+def one_of(table: dict[str, tuple[str, str]], what: Msg) -> Any:
+    """A field holding one code of ``table``: given as the code or either name, kept as the code."""
+    return Annotated[str, AfterValidator(lambda value: check_codes(table, [value], what)[0])]
+
+
+def some_of(table: dict[str, tuple[str, str]], what: Msg) -> Any:
+    """A field holding codes of ``table``, each once."""
+    return Annotated[list[str], AfterValidator(lambda values: check_codes(table, values, what))]
+
+
+# the fields the service network's forms share
+JiangsuDivision = Annotated[str, Field(pattern="^32[0-9]{4}$"), AfterValidator(jiangsu_division)]
+AgencyKind = one_of(AGENCY_KINDS, Msg("机构类型", "agency kind"))
+AgencyService = one_of(AGENCY_SERVICES, Msg("服务项目", "service"))
+AgencyServices = some_of(AGENCY_SERVICES, Msg("服务项目", "service"))
+PointKind = one_of(POINT_KINDS, Msg("类别", "point kind"))
+HostKind = one_of(HOST_KINDS, Msg("依托单位类型", "host kind"))
+PointService = one_of(POINT_SERVICES, Msg("服务类别", "service"))
+PointServices = some_of(POINT_SERVICES, Msg("服务内容", "service"))
+Qualification = one_of(QUALIFICATIONS, Msg("资格", "qualification"))
+Education = one_of(EDUCATIONS, Msg("学历", "education"))
+Title = one_of(TITLES, Msg("职称", "title"))
