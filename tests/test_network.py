@@ -375,6 +375,15 @@ def test_the_stratified_index_weighs_each_respondent_type_by_its_quota(db) -> No
         wuxi = next(g for g in survey.results(s, SYSTEM, 2026).groups if g.code == "320200")
     assert wuxi.responses == 5 and wuxi.index == round((200 * 100 + 200 * 0 + 60 * 50) / 460, 2)
     assert wuxi.low is None  # one answer from the public gives no variance to build an interval from
+    # a year answered on an earlier questionnaire without the effect questions: the other dimensions count
+    with transaction(db.factory) as s:
+        older = {q: 4 for q in ids if not q.startswith("eff")}
+        s.add(SurveyResponse(year=2025, city_code="320200", respondent="enterprise", answers=older,
+                             submitted_on=dt.date(2025, 11, 1)))  # fmt: skip
+    with db.factory() as s:
+        wuxi = next(g for g in survey.results(s, SYSTEM, 2026).groups if g.code == "320200")
+        before = next(g for g in survey.results(s, SYSTEM, 2025).groups if g.code == "320200")
+    assert wuxi.previous == 75.0 and before.dimensions["effect"].value is None and before.dimensions["law"].value == 75.0
 
 
 def test_the_network_on_the_web_and_its_json_twins(db, thundersoft: Path) -> None:

@@ -18,6 +18,7 @@ import hashlib
 import math
 import secrets
 import tomllib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -235,23 +236,28 @@ def _scores(session: Session, year: int) -> _Scores:
     rows = session.execute(
         select(SurveyResponse.city_code, SurveyResponse.respondent, SurveyResponse.answers).where(SurveyResponse.year == year)
     ).all()
-    answers = np.array([[r[2][q] for q in ids] for r in rows], dtype=float).reshape(len(rows), len(ids))
+    # a question the year's answers do not have (the questionnaire changed since) is missing, not zero
+    answers = np.array([[r[2].get(q, np.nan) for q in ids] for r in rows], dtype=float).reshape(len(rows), len(ids))
     points = (answers - 1) / (form.scale - 1) * 100
     spans, start = [], 0
-    for d in form.dimensions:
-        spans.append(points[:, start : start + len(d.questions)].mean(axis=1) if len(rows) else np.zeros(0))
-        start += len(d.questions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a dimension none of a year's questions reach: NaN
+        for d in form.dimensions:
+            spans.append(np.nanmean(points[:, start : start + len(d.questions)], axis=1) if len(rows) else np.zeros(0))
+            start += len(d.questions)
     dims = np.column_stack(spans) if len(rows) else np.zeros((0, len(form.dimensions)))
     weights = np.array([d.weight for d in form.dimensions])
-    return _Scores(
-        cities=np.array([r[0] for r in rows]), types=np.array([r[1] for r in rows]),
-        index=dims @ weights / weights.sum() if len(rows) else np.zeros(0), dims=dims,
-    )  # fmt: skip
+    reached = ~np.isnan(dims)
+    with np.errstate(invalid="ignore", divide="ignore"):  # the weights of the dimensions each respondent reached
+        index = np.nansum(dims * weights, axis=1) / (reached * weights).sum(axis=1)
+    return _Scores(cities=np.array([r[0] for r in rows]), types=np.array([r[1] for r in rows]), index=index, dims=dims)
 
 
 def _stratified(values: np.ndarray, types: np.ndarray, z: float) -> Figure:
     """The quota-weighted mean of ``values`` over respondent types and its interval."""
     quota = questionnaire().quota
+    answered = ~np.isnan(values)
+    values, types = values[answered], types[answered]
     present = [t for t in quota if (types == t).any()]
     if not present:
         return Figure(value=None, low=None, high=None)
