@@ -187,6 +187,9 @@ def test_points_records_output_and_coverage_against_the_targets(db) -> None:
         with pytest.raises(IpsError, match="day"):
             points.record_service(s, host, kunshan.id, points.RecordIn(day=dt.date(2026, 7, 1), kind="search", count=1,
                                                                        served="x"), day)  # fmt: skip
+        with pytest.raises(NotFound, match="organisation_id"):
+            points.add_point(s, SYSTEM, points.PointIn(name="无主网点", kind="info_point", host="某园区", host_kind="park",
+                             region_code="320102", organisation_id=99999, opened=day))  # fmt: skip
         with pytest.raises(Conflict):
             points.add_point(s, SYSTEM, points.PointIn(name="南京 TISC", kind="tisc", host="某园区", host_kind="park",
                              region_code="320102", opened=day))  # fmt: skip
@@ -226,7 +229,8 @@ def test_engineer_titles_from_intake_to_the_published_results(db, tmp_path: Path
             name="王某", employer="南京某知识产权代理有限公司", region_code="320102", qualification="patent_attorney",
             education="bachelor", years=6, fields=["G06F"], title="assistant"))  # fmt: skip
         for form, field in ((_title_form(years=3), "years"), (_title_form(level="senior", education="college"), "education"),
-                            (_title_form(current_title="none"), "current_title")):  # fmt: skip
+                            (_title_form(current_title="none"), "current_title"),
+                            (_title_form(practitioner_id=person.id + 100), "practitioner_id")):  # fmt: skip
             with pytest.raises(IpsError) as refused:
                 service.file_matter(s, admin, "engineer_title", office, form, data, day, today=day)
             assert field in str(refused.value.msg)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipstrong.accounts import audit
+from ipstrong.accounts.models import Organisation
 from ipstrong.accounts.roles import Actor, PermissionDenied, in_scope, require
 from ipstrong.messages import Conflict, IpsError, Msg, NotFound
 from ipstrong.network.agencies import city_of
@@ -125,8 +126,14 @@ def _out(row: ServicePoint) -> PointOut:
 
 
 def add_point(session: Session, actor: Actor, point: PointIn) -> PointOut:
-    """Record a point in the actor's region; refused for a name already used."""
+    """Record a point in the actor's region; refused for a name already used or a host organisation unknown."""
     require(actor, "records.write", point.region_code)
+    if point.organisation_id is not None and session.get(Organisation, point.organisation_id) is None:
+        raise NotFound(
+            Msg(f"没有编号为 {point.organisation_id} 的机构", f"no organisation {point.organisation_id}").located(
+                field="organisation_id"
+            )
+        )
     if session.scalar(select(ServicePoint.id).where(ServicePoint.name == point.name)) is not None:
         raise Conflict(Msg(f"已有同名服务网点：{point.name}", f"a point named {point.name} exists").located(field="name"))
     row = ServicePoint(**point.model_dump(), created_by=actor.username)

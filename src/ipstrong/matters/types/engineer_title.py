@@ -40,14 +40,20 @@ class EngineerTitleForm(BaseModel):
 
 def eligibility(session: Session, office: Organisation, form: BaseModel, _data_dir: Path, _received_on: dt.date) -> list[Msg]:
     """Why the application cannot be taken (empty when it can): received by the province's office, the applicant
-    eligible for the level by education and years, and holding the title below."""
+    eligible for the level by education and years, holding the title below, and in the registry when it names an
+    entry of it."""
+    from ipstrong.network.models import Practitioner
     from ipstrong.network.titles import title_rules
 
     applied: EngineerTitleForm = form  # type: ignore[assignment] - this type's form
     if not office.region_code.endswith("0000"):
         return [Msg(f"职称评审由省级知识产权局受理，{office.name} 不受理", f"titles are received by the province's office, "
                     f"not {office.name}")]  # fmt: skip
-    return title_rules().refusals(applied.level, applied.education, applied.years, applied.current_title)
+    problems = title_rules().refusals(applied.level, applied.education, applied.years, applied.current_title)
+    if applied.practitioner_id is not None and session.get(Practitioner, applied.practitioner_id) is None:
+        problems.append(Msg(f"人才库中没有编号为 {applied.practitioner_id} 的人员", f"no practitioner "
+                            f"{applied.practitioner_id} in the registry").located(field="practitioner_id"))  # fmt: skip
+    return problems
 
 
 MATTER_TYPE = MatterType(
